@@ -359,14 +359,19 @@ def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_
     assert round(t.loc["maize_grain", "npv_vs_baseline_cny_ha"]) == -553
     assert t.loc["maize_grain", "score"] < t.loc["do_nothing", "score"]
     assert t.loc["maize_grain", "policy_status"] == "expected"
-    assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
+    # no option of the plot makes the crop safer by min_compliance_gain: the switch ranks after unchanged
+    # practice (target_tier 6, which takes the place of 2, ranked with the allowed options)
+    assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 6
     assert _recommended(p).loc["w", "option_id"] == "do_nothing"
+    assert ("ranked before Switch to maize grain" in p.summary["recommendation"].iat[0]
+            and "which would leave the crop no more likely to meet the food limit than unchanged practice (13.2 "
+            "percentage points less) at a lower NPV" in p.summary["recommendation"].iat[0])
     # the same switch at a 0.4 target meets the target, but it still leaves the crop less safe than wheat
-    # at a loss: the rule set does not put it first (target_tier 2 whatever the target)
+    # at a loss: the rule set does not put it first (whatever the target)
     p = agriremed.plan(pd.DataFrame([base]), agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_grain"),
                                                                 target_compliance_prob=0.4),
                        tables=stricter_maize_tables())
-    assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 2
+    assert p.ranking.set_index("option_id").loc["maize_grain", "target_tier"] == 6
     assert _recommended(p).loc["w", "option_id"] == "do_nothing"
 
 
@@ -378,7 +383,8 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
     # synthesis, documented to over-predict), so the rule set allows it (cn_safe_measure_minor_risk) instead
     # of expecting it, and unchanged practice (higher score) is the
     # plan with the words for "no measure of the plan fits"; at Cd 0.31 and pH 7.0 (> 0.3) biochar
-    # treats the class metal and stays expected and recommended
+    # treats the class metal and stays expected, but it makes the maize only 2.9 points safer (73 % → 76 %,
+    # below min_compliance_gain) at a cost, so unchanged practice ranks before it (target_tier 6)
     from agriremed.core import messages
 
     base = {**DEFAULTS, "land_use": "upland", "crop": "maize", "basic_farmland": "yes"}
@@ -405,7 +411,8 @@ def test_a_measure_that_treats_no_metal_above_screening_is_not_the_expected_safe
     assert "不处理任何超过筛选值的重金属" in messages.render(t.loc[("ni", "biochar_amendment"), "reason_msg"], "zh")
     cd = t.loc[("cd", "biochar_amendment")]
     assert (cd["policy_status"], cd["policy_rule"], cd["target_metals"]) == ("expected", "cn_safe_keep_food", "cd")
-    assert rec.loc["cd", "option_id"] == "biochar_amendment"
+    assert p.ranking.set_index(["plot_id", "option_id"]).loc[("cd", "biochar_amendment"), "target_tier"] == 6
+    assert rec.loc["cd", "option_id"] == "do_nothing"
 
 
 def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_only_for_an_over_predicted_risk():
@@ -763,10 +770,11 @@ def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
     # lettuce at pH 8.5 on Cd 0.62 (Shandong calcareous vegetable soil, safe utilisation just above the 0.6
     # screening value) meets the limit in 98.9 % of seasons (lettuce spread 0.590 with the between-study SD);
     # biochar, the only expected measure, raises it to 99.2 % at -36 671
-    # CNY/ha: no measure for the crop, it ranks with the allowed options and unchanged practice with
-    # monitoring is recommended, with a sentence that says the crop already complies. A maize field in
-    # Guangxi (pH 6.0, Cd 0.7) whose crop fails in 51 % of seasons keeps biochar (+0.04): there the measure
-    # the rule set expects is not overruled
+    # CNY/ha: no measure for the crop, it ranks after unchanged practice (target_tier 6: no option of the
+    # plot reaches min_compliance_gain) and unchanged practice with monitoring is recommended, with a sentence
+    # that says the crop already complies. A maize field in Guangxi (pH 6.0, Cd 0.7) whose crop meets the
+    # limit in 73 % of seasons no longer keeps biochar (+4.5 points, below the 0.05 gain of a measure, at a
+    # cost): unchanged practice, whose sentence asks for a local measure, ranks before it
     from agriremed.core import messages
 
     rows = [{**DEFAULTS, "plot_id": "lettuce", "land_use": "菜地", "crop": "生菜", "ph": 8.5, "cd_mg_kg": 0.62,
@@ -779,9 +787,9 @@ def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
     assert round(t.loc[("lettuce", "do_nothing"), "crop_compliance_prob"], 3) == 0.989
     assert round(t.loc[("lettuce", "biochar_amendment"), "crop_compliance_prob"], 3) == 0.992
     assert round(t.loc[("lettuce", "biochar_amendment"), "npv_vs_baseline_cny_ha"]) == -36671
-    assert tt[("lettuce", "biochar_amendment")] == 2 and tt[("maize", "biochar_amendment")] == 0
+    assert tt[("lettuce", "biochar_amendment")] == 6 and tt[("maize", "biochar_amendment")] == 6
     rec = _recommended(p)
-    assert rec.loc["lettuce", "option_id"] == "do_nothing" and rec.loc["maize", "option_id"] == "biochar_amendment"
+    assert rec.loc["lettuce", "option_id"] == "do_nothing" and rec.loc["maize", "option_id"] == "do_nothing"
     s = p.summary.set_index("plot_id")
     assert s.loc["lettuce", "recommendation"].startswith(
         "Continue current practice: the crop is already predicted to meet the food limit (99 % chance the crop "
@@ -879,22 +887,72 @@ def test_upland_measure_effects_are_the_sourced_values():
                    "lime_upland_wheat": 0.215, "low_cd_wheat": 0.3}
 
 
-def test_a_costly_measure_with_a_small_gain_says_so():
+def test_a_costly_measure_with_a_small_gain_ranks_after_unchanged_practice_and_says_so():
     # Zhejiang pak choi (pH 5.6, Cd 0.5): biochar is the only expected measure (no upland or vegetable
     # measure of the library covers the crop) and raises compliance by 3.6 points (< min_compliance_gain
-    # 0.05; from 68 % to 72 % with the leafy spread 0.627) at −22 805 CNY/ha: it is recommended, and the
-    # sentence says it makes the crop only slightly safer
+    # 0.05; from 68 % to 72 % with the leafy spread 0.627) at −22 805 CNY/ha: no option of the plot makes the
+    # crop safer by 0.05, so biochar is no measure for it and ranks after unchanged practice (target_tier 6)
+    # although it scores 0.638 against 0.637 (before: biochar, "only slightly safer … for its cost"); the
+    # sentence says why
     from agriremed.core import messages
 
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "zj", "land_use": "vegetable", "crop": "pak_choi", "ph": 5.6,
                            "cd_mg_kg": 0.5, "basic_farmland": "no", "region": "Zhejiang/Wenzhou/Ouhai"}])
     p = _plan(plots)
     s = p.summary.set_index("plot_id")
-    assert s.loc["zj", "recommended_option"] == "biochar_amendment"
-    assert ("it makes the crop only slightly safer (3.6 percentage points more likely to meet the limit than "
-            "under unchanged practice) for its cost") in s.loc["zj", "recommendation"]
+    r = p.ranking.set_index("option_id")
+    assert s.loc["zj", "recommended_option"] == "do_nothing"
+    assert r.loc["biochar_amendment", "target_tier"] == 6
+    assert r.loc["biochar_amendment", "score"] > r.loc["do_nothing", "score"]
+    assert ("ranked before Biochar amendment (score 0.637 vs its 0.638), which would raise the crop's chance of "
+            "meeting the food limit by only 3.6 percentage points over unchanged practice, below the 5-point gain "
+            "that makes a measure for the crop, at a lower NPV") in s.loc["zj", "recommendation"]
+    assert "only slightly safer" not in s.loc["zj", "recommendation"]
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "该措施仅使作物略为安全（达标概率仅比维持现状高3.6个百分点）" in zh
+    assert ("后者仅使作物达标概率比维持现状提高3.6个百分点，未达到作为措施所需的5个百分点，且净现值更低") in zh
+
+
+def test_a_paid_amendment_is_not_recommended_over_unchanged_practice_for_a_gain_below_a_measure():
+    # B03: Jiyuan pak choi (pH 7.8, Cd 3.0, Pb 400, Zn 600: safe utilisation) and N004: Baiyin lettuce (pH 4.4,
+    # Cd 0.137, Hg 0.48: priority protection, below every screening value). Biochar is the only food option
+    # with a predicted gain and makes the crop 3.3 and 3.5 points safer (73 % → 77 %, 74 % → 77 %: below
+    # min_compliance_gain, 0.05) at −1 614 and −1 563 CNY/mu over 20 yr against unchanged practice; no option
+    # of either plot reaches the gain, so biochar is no measure for the crop and ranks after unchanged
+    # practice (target_tier 6), which is recommended with its own sentence (before: biochar recommended on
+    # B03 as the expected measure, and unchanged practice first on N004 only by the NPV tie-break at 0.765)
+    from agriremed.core import messages
+
+    plots = pd.DataFrame([
+        {"plot_id": "B03", "region": "Henan/Jiyuan", "land_use": "vegetable", "crop": "pak_choi", "area_ha": 0.05,
+         "ph": 7.8, "cd_mg_kg": 3.0, "pb_mg_kg": 400.0, "zn_mg_kg": 600.0},
+        {"plot_id": "N004", "region": "甘肃省白银市白银区", "land_use": "vegetable", "crop": "lettuce", "ph": 4.4,
+         "cd_mg_kg": 0.137, "hg_mg_kg": 0.48, "basic_farmland": "no", "area_ha": 0.67}])
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    r = p.ranking.set_index(["plot_id", "option_id"])
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert s["soil_class"].to_dict() == {"B03": "safe_utilisation", "N004": "priority_protection"}
+    assert s["recommended_option"].to_dict() == {"B03": "do_nothing", "N004": "do_nothing"}
+    for pid, points, per_mu, status in (("B03", 3.3, -1614, "expected"), ("N004", 3.5, -1563, "allowed")):
+        bio, now = r.loc[(pid, "biochar_amendment")], r.loc[(pid, "do_nothing")]
+        assert round(100 * (bio["food_compliance"] - now["food_compliance"]), 1) == points
+        assert round(t.loc[(pid, "biochar_amendment"), "npv_vs_baseline_cny_ha"] / 15) == per_mu
+        assert t.loc[(pid, "biochar_amendment"), "policy_status"] == status
+        assert bio["target_tier"] == 6 and bio["rank"] == 2
+        assert (f"ranked before Biochar amendment (score {now['score']:.3f} vs its {bio['score']:.3f}), which would "
+                f"raise the crop's chance of meeting the food limit by only {points} percentage points over unchanged "
+                "practice, below the 5-point gain that makes a measure for the crop, at a lower NPV") \
+            in s.loc[pid, "recommendation"]
+    # the sentence of unchanged practice stays as it is (safe utilisation: a local measure and crop monitoring)
+    assert "Continue current practice: no measure of a safe-utilisation plan in the option library fits this plot" \
+        in s.loc["B03", "recommendation"]
+    zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
+    assert "后者仅使作物达标概率比维持现状提高3.3个百分点，未达到作为措施所需的5个百分点，且净现值更低" in zh["B03"]
+    assert "后者仅使作物达标概率比维持现状提高3.5个百分点" in zh["N004"]
+    # where the gain of a measure is set at 0.03, biochar is one again: recommended on B03 as the expected measure
+    p3 = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, min_compliance_gain=0.03))
+    assert p3.summary.set_index("plot_id").loc["B03", "recommended_option"] == "biochar_amendment"
+    assert set(p3.ranking["target_tier"]) <= {0, 1, 2, 3, 4, 5}
 
 
 def test_a_crop_switch_that_leaves_the_crop_less_safe_is_no_safe_use_measure_however_it_earns():
@@ -1042,8 +1100,11 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     with_som = _plan(pd.DataFrame([veg]))
     no_som_plots = pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}])
     no_som = _plan(no_som_plots)
-    assert with_som.summary["recommended_option"].iat[0] == "biochar_amendment"
-    assert no_som.summary["recommended_option"].iat[0] == "biochar_amendment"
+    # (predicted, biochar makes the pak choi only 3.8 points safer at a cost: no measure for it, ranked after
+    # unchanged practice, target_tier 6, not 4)
+    for q in (with_som, no_som):
+        assert q.summary["recommended_option"].iat[0] == "do_nothing"
+        assert q.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 6
     assert no_som.summary["uptake_assumed_inputs"].iat[0] == "cd: som_pct = 2.5 %"
     off = agriremed.plan(no_som_plots, agriremed.Scenario(mc_draws=0, rule_set="china",
                                                           assume_missing_covariates=False))

@@ -281,7 +281,10 @@ def test_runner_up_with_partial_evidence_is_explained_by_its_evidence():
 
     # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py), so the maize switch
     # keeps the score and compliance the clause under test is about
-    p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, options=ids), tables=stricter_maize_tables())
+    # biochar makes the maize 3.6 points safer and the intercrop 4.9: with the default min_compliance_gain
+    # (0.05) neither is a measure for the crop and unchanged practice comes first; at 0.03 both are
+    p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, options=ids, min_compliance_gain=0.03),
+                       tables=stricter_maize_tables())
     t = p.table.set_index("rank")
     first, second = t.loc[1], t.loc[2]
     assert first["evidence"] == "complete" and second["evidence"] == "partial"
@@ -464,3 +467,21 @@ def test_scores_equal_at_three_decimals_tie_and_a_higher_score_wins_without_a_ti
     assert rank.tolist() == [1, 2, 3]
     assert tie_break_used(rank, score, ok, partial, ["p"] * 3, cost=np.array([100.0, 200.0, 0.0]))[0] == \
         "first_year_cost"
+
+
+def test_an_option_that_is_no_measure_for_the_crop_ranks_after_unchanged_practice():
+    from agriremed.models.ranking import NO_MEASURE_TIER, rank_in_plot
+
+    # unchanged practice (allowed, 0.649), biochar (expected, 0.650, target_tier 6), fallow (restrained):
+    # biochar moves to the allowed options and after them, unchanged practice included; the restrained
+    # option stays last
+    score = np.array([0.649, 0.650, 0.07])
+    ok = np.ones(3, bool)
+    partial = np.zeros(3, bool)
+    tier = np.array([1, 0, 2])
+    assert rank_in_plot(score, ok, partial, ["P"] * 3, tier).tolist() == [2, 1, 3]
+    tt = np.array([0, NO_MEASURE_TIER, 0])
+    assert rank_in_plot(score, ok, partial, ["P"] * 3, tier, None, tt).tolist() == [1, 2, 3]
+    # an allowed one (priority protection) ranks after unchanged practice of its tier whatever its score
+    assert rank_in_plot(np.array([0.5, 0.9, 0.07]), ok, partial, ["P"] * 3, np.array([1, 1, 2]), None,
+                        tt).tolist() == [1, 2, 3]

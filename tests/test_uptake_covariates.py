@@ -94,8 +94,11 @@ def test_the_plan_names_the_assumed_inputs_in_both_languages():
             "widens its spread; measure them to narrow the prediction.") in en
     assert ("未提供土壤有机质和黏粒含量：作物镉含量按土壤有机质2.5%和黏粒含量20%估算（我国同类用地的典型值，"
             "见covariate_defaults.csv），预测范围因此更宽；实测这些指标可缩小预测范围。") in zh
-    # the reproducer: Jiyuan pak choi, pH 7.8, Cd 3.0 — Cd is now assessed and a safe-use measure ranked first
-    assert s["recommended_option"] == "biochar_amendment"
+    # the reproducer: Jiyuan pak choi, pH 7.8, Cd 3.0 — Cd is now assessed: biochar's benefit is predicted
+    # (not target_tier 4, unknown), but at 3.3 points below min_compliance_gain at a cost it is no measure
+    # for the crop and ranks after unchanged practice (target_tier 6; before that rule it was recommended)
+    assert s["recommended_option"] == "do_nothing"
+    assert p.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 6
     assert s["current_crop_compliance_prob"] == pytest.approx(0.7350642, abs=1e-6)
     comp = p.compliance.set_index("option_id")["crop_compliance_prob"]
     assert comp["do_nothing"] == pytest.approx(norm.cdf(

@@ -1320,7 +1320,11 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "option makes it safer (ranked after the expected options that do); 5 for an option the rule set allows by "
      "its rule for measures that answer only a crop risk of a metal below its screening value where another "
      "metal exceeds, predicted by a transfer function documented to over-predict (cn_safe_measure_minor_risk): ranked after the other options of its policy tier, unchanged "
-     "practice included.",
+     "practice included; 6 for an expected or allowed food option that is no measure for the crop on a plot where "
+     "none is: its compliance gain over unchanged practice is below the scenario's min_compliance_gain, as is that "
+     "of every fully assessed expected or allowed food option of the plot, at a lower economics value than "
+     "unchanged practice (ranked with the allowed options and after them, unchanged practice included, whatever "
+     "its score).",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",
      "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "
@@ -1333,6 +1337,9 @@ _out("food_compliance", "1", "Food compliance compared with the target", "与目
      "probability in a season (crop_compliance_prob); blank without a food crop.")
 _out("food_target", "1", "Food compliance target", "达标比例目标",
      "The scenario's target_compliance_prob the ranking compared food_compliance with; blank when not given.")
+_out("food_min_gain", "1", "Least compliance gain of a measure", "措施的最小达标增幅",
+     "The scenario's min_compliance_gain the ranking compared each food option's gain in food_compliance over "
+     "unchanged practice with; blank when not given.")
 _out("rule_set", "", "Rule set", "规则集",
      "Jurisdiction rule set that governed the plot (land_rules.csv): the scenario's, or under rule_set "
      "auto china for a plot in China or without a region and none (no jurisdiction rule) elsewhere.",

@@ -153,7 +153,9 @@ class Scenario:
         Smallest rise of the crop's predicted compliance over unchanged practice [–] that
         counts as making the crop safer (default 0.05: above the Monte Carlo noise of the
         default draws, about ±0.02, and well below the gain of the VIP measures, 0.2–0.4 on
-        light paddies).
+        light paddies). On a plot where no fully assessed expected or allowed food option reaches
+        it, a food option below it that costs more than unchanged practice (a lower economics
+        value) ranks after unchanged practice, whatever its score: it is no measure for the crop.
     min_gain_share : float
         Share of the largest compliance gain that a fully assessed expected food option buys
         on the plot [–] that another expected food option must also reach to count as making

@@ -22,7 +22,7 @@ import numpy as np
 
 from agriremed.core import frames as _frames
 
-__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS", "BEHIND_TIER"]
+__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS", "BEHIND_TIER", "NO_MEASURE_TIER"]
 
 #: Traffic-light names by code: 0 green, 1 amber, 2 red, 3 not assessed (None).
 LIGHTS = ("green", "amber", "red", None)
@@ -114,6 +114,15 @@ practice included (a measure that answers only a crop risk of a metal below its 
 another metal exceeds, predicted by a transfer function documented to over-predict:
 :func:`agriremed.stages.ranking.rank_options`)."""
 
+NO_MEASURE_TIER = 6
+"""``target_tier`` of an expected or allowed food option that is no measure for the crop on a plot where
+none is: its compliance gain over unchanged practice is below the scenario's ``min_compliance_gain``,
+as is that of every fully assessed expected or allowed food option of the plot, and its economics
+value is below unchanged practice's. It ranks with the allowed options (an expected one is moved
+there) and, like :data:`BEHIND_TIER`, after the other options of that tier, unchanged practice
+included: a paid amendment is not recommended over unchanged practice for a gain in crop safety
+too small to be a measure, whatever it scores on carbon or clean-up."""
+
 
 def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_tier=None, first=None,
                 untreated=None) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -122,8 +131,8 @@ def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_t
     unpriced = np.zeros(n, bool) if unpriced is None else np.asarray(unpriced, bool)
     target_tier = np.zeros(n, np.int64) if target_tier is None else np.asarray(target_tier, np.int64)
     pc = _frames.codes(_frames.obj(plot_id))[0]
-    tier = np.where((unpriced | np.isin(target_tier, (2, 4))) & (tier == 0), 1, tier)
-    behind = (target_tier == BEHIND_TIER) & (tier > 0)
+    tier = np.where((unpriced | np.isin(target_tier, (2, 4, NO_MEASURE_TIER))) & (tier == 0), 1, tier)
+    behind = np.isin(target_tier, (BEHIND_TIER, NO_MEASURE_TIER)) & (tier > 0)
     short = np.isin(target_tier, (1, 3)) & (tier == 0)
     later = (tier == 0) & ~(np.zeros(n, bool) if first is None else np.asarray(first, bool))
     gap = np.where(tier == 0, np.zeros(n, np.int64) if untreated is None else np.asarray(untreated, np.int64), 0)
@@ -160,7 +169,10 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     than unchanged practice). Rows with ``target_tier`` :data:`BEHIND_TIER` (5) rank after the
     other rows of their policy tier, whatever their score (a measure the rule set allows for a crop
     risk of a metal below its screening value, predicted by a function documented to over-predict,
-    ranks with unchanged practice, not ahead of it).
+    ranks with unchanged practice, not ahead of it). So do rows with ``target_tier``
+    :data:`NO_MEASURE_TIER` (6), an expected one moved to the allowed options first (a food option
+    that makes the crop safer by less than ``min_compliance_gain`` at a lower economics value, on a
+    plot where no expected or allowed food option reaches that gain).
     Expected rows marked ``first`` (liming where the soil is too acid for every transfer
     function of the crop) rank before the other expected ones. Among the expected options (after
     the moves above), those that leave fewer metals untreated (``untreated``: the number of metals

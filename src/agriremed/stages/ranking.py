@@ -100,7 +100,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
-from agriremed.models.ranking import BEHIND_TIER, SCORE_DECIMALS, TIE_BREAKS, tie_break_used
+from agriremed.models.ranking import BEHIND_TIER, NO_MEASURE_TIER, SCORE_DECIMALS, TIE_BREAKS, tie_break_used
 from agriremed.core.messages import Message, catalogue, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
@@ -740,7 +740,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         that does not ranks after those that do (``target_tier`` 3), and one less compliant than
         unchanged practice ranks with the allowed options (``target_tier`` 2) whatever the target
         and its money: a crop switch or measure that leaves the crop less safe is no safe-use
-        measure, however much it earns.
+        measure, however much it earns. Where no fully assessed expected or allowed food option
+        reaches it, an expected or allowed food option below it at a lower economics value than
+        unchanged practice ranks after unchanged practice whatever its score (``target_tier`` 6).
     min_gain_share : float
         With ``min_compliance_gain``: share [0–1] of the largest compliance gain of the plot's
         fully assessed expected food options that an expected food option must reach to count
@@ -765,7 +767,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         expected options that do; 5: allowed by the rule of the measures that answer only a crop
         risk of a metal below its screening value, where another metal exceeds (``applies_to``
         ``measure_for_minor_risk`` of ``land_rules.csv``), ranked after the other options of its
-        policy tier, unchanged practice included), ``lime_first`` (bool: an expected liming option ranked first
+        policy tier, unchanged practice included; 6 (:data:`~agriremed.models.ranking.NO_MEASURE_TIER`):
+        expected or allowed, a food option whose compliance gain is below ``min_compliance_gain`` at a
+        lower economics value than unchanged practice, on a plot where no fully assessed expected or
+        allowed food option reaches that gain, ranked with the allowed options and after them, unchanged
+        practice included), ``lime_first`` (bool: an expected liming option ranked first
         because the soil is too acid for every transfer function of the crop),
         ``untreated_limited`` (the metals above their screening value that a food standard limits
         and the option leaves untreated in its food, :func:`untreated_limited`; among the options
@@ -777,7 +783,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         ``npv`` or ``option_order``; ``""`` elsewhere), ``food_compliance`` (the compliance the
         food target is compared with: the share of the option's food seasons over the horizon that
         meet the limit, else the probability in a season [–]; NaN without a food crop),
-        ``food_target`` (``target_compliance_prob`` [–], NaN when not given) and ``recommended`` (bool).
+        ``food_target`` (``target_compliance_prob`` [–], NaN when not given), ``food_min_gain``
+        (``min_compliance_gain`` [–], NaN when not given) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -848,6 +855,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     fp = _food_parts(table, horizon_yr, tables)
     out["food_compliance"] = np.where(fp["food"], fp["p"], np.nan)
     out["food_target"] = np.full(n, np.nan if target_compliance_prob is None else float(target_compliance_prob))
+    out["food_min_gain"] = np.full(n, np.nan if min_compliance_gain is None else float(min_compliance_gain))
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -873,8 +881,14 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     carbon or money; and an option less compliant than unchanged practice ranks with the
     allowed options even above the target and whatever its economics value (2), as does, where the crop
     already complies (unchanged practice at least green on food safety, ``traffic_lights.csv``),
-    one that raises its compliance by less than ``min_gain`` at a lower economics value. A metal no food
-    standard limits (Cu, Zn, Ni) needs no compliance to count the crop as complying.
+    one that raises its compliance by less than ``min_gain`` at a lower economics value. Where no fully
+    assessed expected or allowed food option raises the crop's compliance by ``min_gain``, none is a
+    measure for the crop: an expected or allowed food option whose gain is below it (a loss included) at
+    a lower economics value ranks after unchanged practice whatever its score
+    (:data:`~agriremed.models.ranking.NO_MEASURE_TIER`, 6, in place of 1–3; not one that treats a metal
+    its compliance does not cover, :func:`_no_measure`): 20 t/ha of biochar is not the plan of a pak choi
+    field for 3 points of compliance. A metal no food standard limits (Cu, Zn, Ni) needs no compliance to
+    count the crop as complying.
     """
     n = len(table)
     out = np.zeros(n, np.int64)
@@ -939,7 +953,30 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     every = covers_every_metal(over, cover_base)
     complies = every & (p_base >= green - 1e-12)
     out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
+    out[_no_measure(ok & (tier <= 1) & fp["food"] & ~np.isnan(p) & (base >= 0) & fp["base_food"] & ~np.isnan(p_base),
+                    gain, econ < e_base, ~unseen, partial, pc, float(min_gain))] = NO_MEASURE_TIER
     return out
+
+
+def _no_measure(known: np.ndarray, gain: np.ndarray, costlier: np.ndarray, seen: np.ndarray, partial, pc: np.ndarray,
+                min_gain: float) -> np.ndarray:
+    """Rows of :data:`~agriremed.models.ranking.NO_MEASURE_TIER`: on a plot where no fully assessed
+    (``partial`` False) expected or allowed food option with a known gain over unchanged practice
+    (``known``) raises the crop's compliance by ``min_gain``, those whose gain is below it at a lower
+    economics value (``costlier``), unless they treat a metal their compliance does not cover (``seen``
+    False: the gain cannot see what the option is for).
+
+    Examples
+    --------
+    >>> known = np.array([True, True, True, True])
+    >>> _no_measure(known, np.array([0.036, 0.0, 0.03, 0.08]), np.array([True, False, True, True]),
+    ...             np.ones(4, bool), None, np.array([0, 0, 1, 1]), 0.05).tolist()
+    [True, False, False, False]
+    """
+    assessed = known if partial is None else known & ~np.asarray(partial, bool)
+    measure = np.zeros(int(pc.max()) + 1 if len(pc) else 0, bool)
+    np.logical_or.at(measure, pc[assessed & (gain >= min_gain)], True)
+    return known & seen & costlier & (gain < min_gain) & ~measure[pc]
 
 
 def _own_crop(table: pd.DataFrame, tables: Tables) -> np.ndarray:
@@ -1228,6 +1265,24 @@ def _below_target_shares(ranked: pd.DataFrame, fr: np.ndarray, sr: np.ndarray,
     return own, runner, target
 
 
+def _gain_points(ranked: pd.DataFrame, sr: np.ndarray, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ``rec.ahead_no_measure``: the runner-up's gain in ``food_compliance`` over its plot's unchanged
+    practice and ``food_min_gain``, in percentage points at the precision printed (one decimal; NaN on
+    rows not in ``sel``). A gain that does not print above 0 takes ``rec.ahead_no_measure_less``: the
+    runner-up leaves the crop no safer, or less safe, than unchanged practice."""
+    n = len(sr)
+    points, threshold = np.full(n, np.nan), np.full(n, np.nan)
+    if not sel.any() or "food_compliance" not in ranked or "food_min_gain" not in ranked:
+        return points, threshold
+    p = ranked["food_compliance"].to_numpy(float)
+    pid = _frames.obj(ranked["plot_id"])
+    base = np.flatnonzero(_frames.obj(ranked["option_id"]) == "do_nothing")
+    p_base = _frames.take(p[base], _frames.positions(pid[base], pid[sr]))
+    points[sel] = [_num(100.0 * g, 1) for g in (p[sr] - p_base)[sel]]
+    threshold[sel] = [_num(100.0 * t, 1) for t in ranked["food_min_gain"].to_numpy(float)[sr][sel]]
+    return points, threshold
+
+
 def _pct_against(x: float, target: float) -> str:
     """``x`` [–] as a percentage, with one decimal where the whole percent would print as the
     ``target`` on the other side of it."""
@@ -1325,6 +1380,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``untreated_limited`` metals) or
         ``rec.ahead_below_screening`` ("…, which answers only a crop risk of a metal below its screening
         value …", when the higher-scoring runner-up of the same policy tier has ``target_tier`` 5) or
+        ``rec.ahead_no_measure`` ("…, which would raise the crop's chance of meeting the food limit by only
+        3.3 percentage points over unchanged practice, below the 5-point gain that makes a measure for the
+        crop, at a lower NPV", whatever the scores, when the runner-up has ``target_tier`` 6 and the winner
+        not; ``rec.ahead_no_measure_less`` where that gain does not print above 0) or
         ``rec.ahead_order`` (any other order that puts a lower score first) or
         ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
         ("ahead of <option> (same score, 0.176): equal scores go to …", where the scores tie
@@ -1408,6 +1467,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         by_policy = np.where((by_policy == 0) & (tt[sr] == 2) & (score_of(sr) > score_of(fr)), 8, by_policy)
         # … or because its benefit for a crop no transfer function predicts is unknown, at a lower NPV (13)
         by_policy = np.where((by_policy == 0) & (tt[sr] == 4), 13, by_policy)
+    # the runner-up is no measure for the crop on a plot where none is: a gain in crop safety below
+    # min_compliance_gain at a lower NPV puts it after unchanged practice whatever it scores (18)
+    by_policy = np.where((by_policy == 0) & (tt_all[sr] == NO_MEASURE_TIER) & (tt_all[fr] != NO_MEASURE_TIER), 18,
+                         by_policy)
     # the higher-scoring runner-up answers only a crop risk of a metal below its screening value and
     # ranks after the winner of the same tier (unchanged practice) for that (17)
     by_policy = np.where((by_policy == 0) & (tier[fr] == tier[sr]) & (tt_all[sr] == BEHIND_TIER)
@@ -1425,7 +1488,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
     # "0.67 vs 0.67" would hide which is ahead, and a tie names its score: three decimals
-    tie = ((a == b) & (score[fr] != score[sr])) | (by_policy >= 14)
+    tie = ((a == b) & (score[fr] != score[sr])) | ((by_policy >= 14) & (by_policy <= 17))
     if tie.any():  # both with three decimals as text ("0.821 vs 0.820", not "0.821 vs 0.82")
         a, b = a.astype(object), b.astype(object)
         a[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[fr][tie].tolist()]
@@ -1438,15 +1501,23 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
                 np.asarray(rules, dtype=object) if rules is not None else np.full(len(ranked), "", dtype=object))
     rule_sr = np.where(by_policy == 1, rule_all[sr], "").astype(object)
     rule_sr[pd.isna(rule_sr)] = ""
-    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares)
+    # no measure (18): the runner-up's gain over unchanged practice and the threshold, in percentage points
+    gains = _gain_points(ranked, sr, by_policy == 18)
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
             11: "rec.ahead_unpriced_higher", 12: "rec.ahead_untreated", 13: "rec.ahead_unpredicted",
             14: "rec.ahead_tie_first_year_cost", 15: "rec.ahead_tie_npv", 16: "rec.ahead_tie_option_order",
-            17: "rec.ahead_below_screening"}
+            17: "rec.ahead_below_screening", 18: "rec.ahead_no_measure"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
+            Message.of(code[18], option=oid[sr][i], score=a[i], runner_score=b[i], points=gains[0][i],
+                       threshold=gains[1][i])
+            if by_policy[i] == 18 and gains[0][i] > 0 else
+            Message.of("rec.ahead_no_measure_less", option=oid[sr][i], score=a[i], runner_score=b[i],
+                       points=abs(gains[0][i]))
+            if by_policy[i] == 18 else
             Message.of(code[5], option=oid[sr][i], score=a[i], runner_score=b[i], runner_share=shares[1][i],
                        target=shares[2][i], own=_own_share(shares[0][i]))
             if by_policy[i] == 5 else
