@@ -39,7 +39,11 @@ ALKALINE_ZH = ("采用生物炭钝化前请注意：土壤pH高于7.5：此处�
 
 @pytest.fixture(scope="module")
 def plan():
-    return agriremed.plan(PLOTS, agriremed.Scenario(mc_draws=100), seed=20261123, progress=False)
+    # biochar buys 2.9–3.6 points of compliance here: below the default gain of a measure (5 points) unchanged
+    # practice ranks first (tests/test_policy.py); a 2-point threshold lets biochar be recommended, whose
+    # cautions are under test
+    return agriremed.plan(PLOTS, agriremed.Scenario(mc_draws=100, min_compliance_gain=0.02), seed=20261123,
+                          progress=False)
 
 
 def _rec(plan, pid, lang):
