@@ -117,3 +117,16 @@ def test_an_unlisted_crop_on_a_paddy_keeps_the_paddy_values():
     s = agriremed.plan(df, agriremed.Scenario(mc_draws=0)).summary.set_index("plot_id")
     assert s["screening_basis"].tolist() == ["paddy", "paddy", "paddy", "rotation_stricter"]
     assert s["soil_class"].tolist() == ["priority_protection"] * 3 + ["safe_utilisation"]
+
+
+def test_a_blank_crop_says_how_to_write_idle_land_in_chinese():
+    # the officer's idle paddy with an empty crop cell: the message says what to write in Chinese (无 / 撂荒),
+    # not the code 'none'
+    import pandas as pd
+    from agriremed.io.validate import validate_plots
+    df = pd.DataFrame({"地块编号": ["XT-03"], "土地利用类型": ["撂荒水田"], "作物": [""], "面积（亩）": [2.0],
+                       "pH": [5.5], "镉（mg/kg）": [0.5], "区县": ["湖南省湘潭市"]})
+    v = validate_plots(df)
+    zh = [m for m in v.messages(group=False, lang="zh") if "XT-03" in m and "作物" in m]
+    assert any("无作物（撂荒、闲置）的土地填“无”或“撂荒”" in m for m in zh), zh
+    assert not any("'none'" in m for m in zh)
