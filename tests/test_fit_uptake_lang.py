@@ -28,7 +28,11 @@ def test_fit_uptake_report_in_chinese(tmp_path, capsys):
     assert re.search(r"\n样本数n = 119，R² = -?\d\.\d{3}（校正R² -?\d\.\d{3}），残差标准误 = \d\.\d{3}（log10单位）\n", text)
     assert "  错误：第2条记录（文件第3行，样品对R002），列配对样土壤总镉：值'-1.42'——为零或负值：模型取log10" in text
     assert f"已写出{out / 'transfer_functions.csv'}" in text
-    assert f"在规划中使用该函数：agriremed plan 地块表 --out 输出文件夹 --tables {out}" in text
+    # the rice pairs of the samples: the terms predict new pairs no better than a simpler model (fit.warn_cv),
+    # so the fit is not recommended for a plan
+    assert "在规划中使用该函数" not in text
+    assert ("不建议用于规划：在这些数据上，该函数对新样品对的预测并不优于更简单的模型（见上方警告）；"
+            f"请先补充土壤条件范围更广的样品对，再考虑使用（agriremed plan 地块表 --out 输出文件夹 --tables {out}）") in text
     # every line but the table rows, the terms and the transfer_functions.csv row reads in Chinese
     head = text.split("写入transfer_functions.csv的行：")[0]
     prose = [ln for ln in head.splitlines() if ln and not ln.startswith("  ") or ln.startswith("  ·")]
@@ -45,3 +49,21 @@ def test_fit_uptake_english_report_unchanged(tmp_path, capsys):
                            "note: 120 row(s) of other crops set aside (fitting rice)\n"
                            "note: 119 valid pair(s) of 120 used\n")
     assert "pair R002), column soil_cd_mg_kg: value '-1.42' — zero or negative: the model takes log10" in text
+
+
+def test_a_fit_with_skill_is_offered_for_a_plan(tmp_path, capsys):
+    # pairs with a clear soil and pH effect: no fit.warn_cv, so the command says how to use the fit
+    import numpy as np
+    rng = np.random.default_rng(7)
+    soil = 10 ** rng.uniform(-1, 0.7, 80)
+    ph = rng.uniform(4.5, 7.5, 80)
+    plant = 10 ** (0.2 + 0.9 * np.log10(soil) - 0.25 * ph + rng.normal(0, 0.1, 80))
+    rows = ["pair_id,crop,soil_cd_mg_kg,plant_cd_mg_kg,ph"] + [
+        f"P{i:03d},rice,{s:.4f},{c:.5f},{h:.2f}" for i, (s, c, h) in enumerate(zip(soil, plant, ph, strict=True))]
+    pairs = tmp_path / "good.csv"
+    pairs.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "fit"
+    assert main(["fit-uptake", str(pairs), "--crop", "rice", "--out", str(out), "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert f"在规划中使用该函数：agriremed plan 地块表 --out 输出文件夹 --tables {out}" in text
+    assert "不建议用于规划" not in text

@@ -905,7 +905,9 @@ def _cmd_fit_uptake(args) -> int:
         _print_problems(fit.validation.messages(lang=lang), lang=lang)
     for path in write_fit(fit, args.out).values():
         _say(i18n.t("ui.cli.wrote", lang, path=path))
-    _say("\n" + i18n.t("ui.cli.fit.use", lang, out=args.out))
+    # a fit whose terms add no predictive skill (fit.warn_cv) is not recommended for planning
+    weak = any(isinstance(w, messages.Message) and "fit.warn_cv" in w.codes for w in fit.warnings)
+    _say("\n" + i18n.t("ui.cli.fit.use_weak" if weak else "ui.cli.fit.use", lang, out=args.out))
     return 0
 
 
