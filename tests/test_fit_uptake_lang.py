@@ -20,7 +20,7 @@ def test_fit_uptake_report_in_chinese(tmp_path, capsys):
     out = tmp_path / "fit"
     assert main(["fit-uptake", str(_bad_pairs(tmp_path)), "--crop", "rice", "--out", str(out), "--lang", "zh"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("转移函数user_rice_cd_pairs：水稻植株镉含量的log10（mg/kg，干/鲜基未注明），OLS拟合\n"
+    assert text.startswith("转移函数user_rice_cd_pairs：水稻中镉含量（配对样实测部位）的log10（mg/kg，干/鲜基未注明），OLS拟合\n"
                            "数据：pairs.csv；读取240行：有效119行，拒绝1行；错误1条，警告1条\n"
                            "说明：另有120行为其他作物，未参与拟合（本次拟合水稻）\n"
                            "说明：该作物120行中有效样品对119个，均用于拟合\n")
