@@ -239,7 +239,7 @@ def write_sheets(result, out_dir: str | Path, lang: str = "en", combined: bool =
     advices = []
     from tqdm.auto import tqdm
 
-    for n, pid in tqdm(list(names.items()), desc="plot sheets", unit="plot", leave=False):
+    for n, pid in tqdm(list(names.items()), desc=i18n.t("ui.progress.sheets", lang), unit="plot", leave=False):
         a = plot_advice(result, pid, lang)
         advices.append(a)
         _build(str(out / f"{n}.pdf"), [a], lang, org, date, pid)
