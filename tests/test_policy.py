@@ -595,10 +595,13 @@ def test_crop_switch_and_rice_steps_read_right_on_idle_and_non_rice_land():
 
     t = load_tables()
     en, zh = measures_text("maize_grain", t), measures_text("maize_grain", t, "zh")
-    assert en == ("This season: Harvest the crop in the field, if any, as usual and have it tested before the switch (idle land: prepare the field)"
+    assert en == ("This season: Harvest the crop in the field as usual and have it tested before the switch"
                   " | Next season: Grow maize for grain in place of the current crop, or on the idle land "
                   "(crop-structure adjustment)")
-    assert "rice" not in en and "水稻" not in zh and "闲置地" in zh
+    assert "rice" not in en and "水稻" not in zh and zh.startswith("本季：照常收获田间作物，检测后再改种")
+    # on idle land there is no crop to finish: the field is prepared
+    idle = measures_text("maize_grain", t, "zh", idle=True)
+    assert idle.startswith("本季：闲置地直接整地，准备改种 | 下一季：") and "收获" not in idle.split(" | ")[0]
     for oid in ("lime_rice", "as_fe_si_amendment"):
         txt = measures_text(oid, t)
         assert "Keep growing rice" in txt and "idle" not in txt, oid

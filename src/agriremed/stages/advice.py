@@ -630,7 +630,9 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     idle : bool
         The plot is idle now (crop ``none``, :func:`idle_of`): this season the step of growing rice
         returns the idle paddy to rice (``return_rice``, first of the season's steps); from the next
-        season on it keeps growing it (``grow_rice``, the step of a plot growing rice).
+        season on it keeps growing it (``grow_rice``, the step of a plot growing rice); a switch of crop
+        prepares the idle field (``prepare_idle``) instead of finishing the crop in the field
+        (``finish_crop``).
 
     Returns
     -------
@@ -664,6 +666,8 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         s = st.loc[st["timing"].isin(timings)].copy()
         if season == "next":  # applied this season and repeated every n > 1 years: not due next season
             s = s.loc[~((s["timing"] == "this_season") & (s["repeat_yr"] > 1))]
+        if idle and season == "this":  # idle land has no crop to finish before a switch: it is prepared
+            s = s.assign(measure=s["measure"].replace({"finish_crop": "prepare_idle"}))
         if idle and season == "this" and (s["measure"] == "grow_rice").any():
             # an idle paddy is first brought back to rice; from the next season on it keeps growing it
             back = (s["measure"] == "grow_rice").to_numpy()
