@@ -106,8 +106,8 @@ def covariate_variance(transform: str, coef: float, median: np.ndarray, sd_log10
 
     ``log10`` term: (coef·sd_log10)²; linear term: (coef·median·ln 10·sd_log10)².
 
-    >>> float(covariate_variance("log10", -0.39, np.array([2.5]), np.array([0.2]))[0])
-    0.006084000000000001
+    >>> round(float(covariate_variance("log10", -0.39, np.array([2.5]), np.array([0.2]))[0]), 9)  # (0.39·0.2)²
+    0.006084
     """
     if transform == "log10":
         return (coef * sd_log10) ** 2
