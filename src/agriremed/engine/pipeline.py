@@ -231,6 +231,19 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     return out
 
 
+def _notes_by_plot(pairs, pid: np.ndarray) -> np.ndarray:
+    """Per plot of ``pid``, its notes of ``pairs`` ((plot id, Message), in order) joined by ``rec.with_note``
+    and encoded; ``''`` where a plot has none."""
+    notes: dict = {}
+    for plot, msg in pairs:
+        notes[plot] = msg if plot not in notes else Message.of("rec.with_note", sentence=notes[plot], note=msg)
+    out = np.full(len(pid), "", dtype=object)
+    if notes:
+        at = _frames.positions(np.array(list(notes), dtype=object), pid)
+        out[at >= 0] = np.array([m.encode() for m in notes.values()], dtype=object)[at[at >= 0]]
+    return out
+
+
 def assumed_inputs_of(pred: pd.DataFrame, plot_ids) -> tuple[np.ndarray, np.ndarray]:
     """Per plot, the soil covariates assumed for its current crop's transfer functions (blank on the
     sheet; typical values of ``covariate_defaults.csv``): the text of ``uptake_assumed_inputs``
@@ -247,14 +260,12 @@ def assumed_inputs_of(pred: pd.DataFrame, plot_ids) -> tuple[np.ndarray, np.ndar
         return text, notes
     metal, rid = _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
     items: dict = {}
-    msgs: dict = {}
     for i in rows:
         items.setdefault(rid[i], []).append(f"{metal[i]}: {uptake_mod.assumed_inputs_text(took[i])}")
-        msg = Message.of("rec.assumed_inputs", metal=metal[i], inputs=took[i])
-        msgs[rid[i]] = msg if rid[i] not in msgs else Message.of("rec.with_note", sentence=msgs[rid[i]], note=msg)
     at = _frames.positions(np.array(list(items), dtype=object), pid)
     text[at >= 0] = np.array(["; ".join(v) for v in items.values()], dtype=object)[at[at >= 0]]
-    notes[at >= 0] = np.array([m.encode() for m in msgs.values()], dtype=object)[at[at >= 0]]
+    notes = _notes_by_plot(((rid[i], Message.of("rec.assumed_inputs", metal=metal[i], inputs=took[i]))
+                            for i in rows), pid)
     return text, notes
 
 
@@ -276,19 +287,8 @@ def over_predicted_notes(pred: pd.DataFrame, plot_ids, tables: Tables) -> np.nda
     if not len(rows):
         return out
     crop, metal, rid = _frames.obj(pred["crop"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
-    notes: dict = {}
-    seen: set = set()
-    for i in rows:
-        if (rid[i], crop[i], metal[i]) in seen:
-            continue
-        seen.add((rid[i], crop[i], metal[i]))
-        msg = Message.of("rec.over_predicts", crop=crop[i], metal=metal[i])
-        notes[rid[i]] = msg if rid[i] not in notes else Message.of("rec.with_note", sentence=notes[rid[i]],
-                                                                    note=msg)
-    at = _frames.positions(np.array(list(notes), dtype=object), pid)
-    enc = np.array([m.encode() for m in notes.values()], dtype=object)
-    out[at >= 0] = enc[at[at >= 0]]
-    return out
+    once = dict.fromkeys((rid[i], crop[i], metal[i]) for i in rows)  # one note per plot, crop and metal, in order
+    return _notes_by_plot(((r, Message.of("rec.over_predicts", crop=c, metal=m)) for r, c, m in once), pid)
 
 
 def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
@@ -308,17 +308,11 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
         return out
     ratio = pred["user_fit_edge_ratio"].to_numpy(float)
     fid, metal, rid = _frames.obj(pred["function_id"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
-    notes: dict = {}
-    for i in rows:
-        edge = (Message.of("rec.user_fit_edge", function=fid[i], ratio=float(ratio[i]))
-                if np.isfinite(ratio[i]) else Message())
-        msg = Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i], skipped=fit[i], edge=edge)
-        notes[rid[i]] = msg if rid[i] not in notes else Message.of("rec.with_note", sentence=notes[rid[i]],
-                                                                    note=msg)
-    at = _frames.positions(np.array(list(notes), dtype=object), pid)
-    enc = np.array([m.encode() for m in notes.values()], dtype=object)
-    out[at >= 0] = enc[at[at >= 0]]
-    return out
+    edge = [Message.of("rec.user_fit_edge", function=fid[i], ratio=float(ratio[i])) if np.isfinite(ratio[i])
+            else Message() for i in rows]
+    return _notes_by_plot(((rid[i], Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i],
+                                                skipped=fit[i], edge=e)) for i, e in zip(rows, edge, strict=True)),
+                          pid)
 
 
 def _early(ctx: RunContext, r: StageResults, bar) -> dict:
