@@ -670,3 +670,21 @@ def test_a_value_below_a_named_detection_limit_says_which_number_to_write():
     assert r[3].startswith("cd_cacl2_mg_kg '未检出': below the detection limit: enter the limit value")
     zh = messages.render(v.rejected.set_index("input_row").loc[2, "reasons_msg"], "zh")
     assert "值'<0.05'——低于检出限0.05：请改填数值（以检出限0.05作为上限" in zh
+
+
+@pytest.mark.parametrize("header", ["土地利用现状", "利用现状", "现状地类", "土地利用现状类型", "现状用途"])
+def test_present_use_headers_of_county_sheets_are_the_land_use(plots_factory, header):
+    # 土地利用现状 is the present-use column of sheets built on the 三调 land classes: a paddy (水田)
+    # and a mine site (采矿用地) are read from it, not guessed from the crop
+    df = plots_factory(2).drop(columns=["land_use"])
+    df.insert(1, header, ["水田", "旱地"])
+    v = validate_plots(df)
+    assert normalise_header(header)[0] == "land_use"
+    assert v.ok and v.plots["land_use"].tolist() == ["paddy", "upland"]
+
+
+@pytest.mark.parametrize("header", ["作物名称", "主栽作物", "现种作物", "当季作物"])
+def test_more_crop_headers(plots_factory, header):
+    df = plots_factory(1, crop=["水稻"]).rename(columns={"crop": header})
+    v = validate_plots(df)
+    assert v.ok and v.plots["crop"].tolist() == ["rice"]

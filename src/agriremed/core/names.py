@@ -364,6 +364,9 @@ _HEADER_ALIASES = {
     # fields of the 三调 land-class layer (DLTB): 地类名称 DLMC, 地类编码 DLBM, 图斑编号 TBBH
     "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
+    # the present-use column of county sheets built on the 三调 land classes (GB/T 21010)
+    "土地利用现状": "land_use", "利用现状": "land_use", "现状地类": "land_use", "土地利用现状类型": "land_use",
+    "现状用途": "land_use", "土地现状": "land_use", "地类现状": "land_use", "现状利用类型": "land_use",
     "采样点编号": "plot_id", "采样点号": "plot_id", "样点号": "plot_id", "点号": "plot_id",
     # the county's own class (农用地土壤环境质量类别划分)
     "类别": "soil_class_county", "土壤环境质量类别": "soil_class_county", "划分类别": "soil_class_county",
@@ -390,6 +393,8 @@ _HEADER_ALIASES = {
     "area": "area_ha", "面积": "area_ha", "地块面积": "area_ha", "种植面积": "area_ha",
     "作物": "crop", "current_crop": "crop", "种植作物": "crop", "作物类型": "crop", "农作物": "crop",
     "当前作物": "crop", "作物种类": "crop",
+    "作物名称": "crop", "主栽作物": "crop", "现种作物": "crop", "主要作物": "crop",
+    "当季作物": "crop", "现种植作物": "crop", "主种作物": "crop", "种植作物名称": "crop",
     "latitude": "lat", "longitude": "lon", "纬度": "lat", "经度": "lon",
     "地区": "region", "区域": "region", "行政区": "region", "所在地": "region", "县": "region",
     "县区": "region", "乡镇": "region", "区县": "region", "县市区": "region", "县名": "region",
