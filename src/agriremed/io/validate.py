@@ -2125,8 +2125,11 @@ def _land_class_refusal(lc) -> Message:
         return Message.of("val.land_class_facility", class_code=lc.code, name=lc.name)
     if lc.not_planned == "level1":
         return Message.of("val.land_class_level1", class_code=lc.code, name=lc.name)
-    return Message.of("val.land_class_not_planned", class_code=lc.code, name=lc.name,
-                      group=Message.of(f"lc.{lc.not_planned}"))
+    refusal = Message.of("val.land_class_not_planned", class_code=lc.code, name=lc.name,
+                         group=Message.of(f"lc.{lc.not_planned}"))
+    if lc.not_planned == "construction":   # a disused works or mine site is planned as marginal land
+        refusal = refusal + Message.of("val.land_class_brownfield_hint")
+    return refusal
 
 
 def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
