@@ -83,3 +83,19 @@ def test_duration_kinds_and_blanking():
     out = blank_stabilising_years(y, k)
     assert np.isnan(out[0]) and out[1] == 150.0 and np.isinf(out[2]) and out[3] == 0.0 and out[4] == 12.4
     assert np.isnan(out[5])
+
+
+def test_a_recommended_stabilising_option_gives_no_years_in_the_summary():
+    # strict-control paddy (Cd 2.5 > 1.5 at pH 5.4), only energy crops offered: energy maize is recommended;
+    # its removal would take some 2 800 years, so it stabilises: the summary gives no years either
+    from agriremed.apps import cli
+    plots = make_plots(1, plot_id=["S1"], land_use="paddy", crop="rice", ph=5.4, cd_mg_kg=2.5, basic_farmland="yes",
+                       region="Hunan/Changsha")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=50, options=("do_nothing", "ramie", "maize_energy")),
+                       progress=False)
+    s = p.summary.iloc[0]
+    assert s["recommended_option"] == "maize_energy"
+    assert np.isnan(s["years_p50"])
+    assert s["duration_text"] == "stabilises, does not clean up"
+    assert "stabilises, does not clean up" in s["recommendation"]
+    assert cli._years_column(p, "zh") == ["稳定土壤、不能去除重金属（非修复方法）"]
