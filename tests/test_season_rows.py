@@ -355,3 +355,27 @@ def test_the_season_suffix_pattern():
                     "A12-rice": "A12", "A12_WHEAT": "A12", "A12-rapeseed": "A12", "A12-maize": "A12",
                     "A12_sweet_potato": "A12", "A12_R": None, "A12-W": None, "A12rice": None, "A12(rice)": None,
                     "TC-01(早稻": None, "TC-01-none": None, "稻": None, "TC-01": None}
+
+
+def test_a_winter_wheat_row_on_acid_yangtze_land_gets_the_wheat_measures():
+    # winter wheat (no maize switch: wheat_seasons.csv) on acid safe-utilisation land of the Yangtze basin:
+    # dry land (Anhui, Henan/Xinyang) and the wheat row of a rice–wheat paddy (Jiangsu, Hubei); the season
+    # keeps wheat with a wheat measure that lifts the grain's compliance, not unchanged practice
+    plots = make_plots(4, plot_id=["AH", "XY", "JS", "HB"], land_use=["upland", "upland", "paddy", "paddy"],
+                       crop="wheat", ph=[5.2, 5.5, 5.6, 5.8], cd_mg_kg=[0.8, 0.9, 0.6, 0.5],
+                       cropping_system=["", "", "稻麦轮作", "稻-麦"],
+                       region=["Anhui/Lu'an", "Henan/Xinyang", "Jiangsu/Yangzhou", "Hubei/Jingzhou"])
+    p = _plan(plots)
+    t = p.table.set_index(["plot_id", "option_id"])
+    s = p.summary.set_index("plot_id")
+    for pid in ("AH", "XY", "JS", "HB"):
+        assert s.loc[pid, "soil_class"] == "safe_utilisation"
+        assert not t.loc[(pid, "maize_grain"), "applicable"]
+        assert t.loc[(pid, "maize_grain"), "reason"].startswith(("winter wheat row", "the paddy row grows Wheat"))
+        base = t.loc[(pid, "do_nothing"), "crop_compliance_prob"]
+        for oid in ("foliar_zn_wheat", "low_cd_wheat", "lime_upland_wheat"):
+            assert t.loc[(pid, oid), "applicable"], (pid, oid)
+            assert t.loc[(pid, oid), "crop_compliance_prob"] > base + 0.05, (pid, oid)
+        assert s.loc[pid, "recommended_option"] == "foliar_zn_wheat", pid
+    assert t.loc[("AH", "do_nothing"), "crop_compliance_prob"] == pytest.approx(0.238, abs=0.001)
+    assert t.loc[("AH", "foliar_zn_wheat"), "crop_compliance_prob"] == pytest.approx(0.470, abs=0.001)

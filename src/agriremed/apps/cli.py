@@ -462,7 +462,8 @@ def _years_column(p, lang: str = "en") -> list[str]:
     rec = p.table.loc[p.table["recommended"]].set_index("plot_id").reindex(p.summary["plot_id"])
     y = rec["years_p50"].fillna(rec["years_to_target"]).to_numpy(float)
     msgs = years_messages(y, rec["option_kind"].fillna("").to_numpy(object),
-                          rec["target_metals"].fillna("").to_numpy(object))
+                          rec["target_metals"].fillna("").to_numpy(object),
+                          rec["duration_kind"].fillna("").to_numpy(object) if "duration_kind" in rec else None)
     return [t if t else "-" for t in messages.render_column(msgs, lang)]
 
 

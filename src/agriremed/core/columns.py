@@ -922,15 +922,22 @@ _out("target_mg_kg", "mg/kg", "Target concentration", "目标浓度",
      "Soil concentration the clean-up aims for (default: GB 15618 screening value).")
 _out("removal_g_ha_yr", "g/ha/yr", "Metal removal in harvest", "收获移除量",
      "Metal exported in harvested biomass in the first year.")
+_out("duration_kind", "", "What the years to target mean", "达标年限含义",
+     "clean_up: a clean-up method, the years are its years to target; stabilises: not a clean-up method "
+     "(it holds the metals in place; also a non-food crop whose removal would take more than 200 years); "
+     "protects: a safe crop, which lowers what the crop takes up; baseline: doing nothing; '' where the "
+     "option is not applicable. Rows other than clean_up give no number of years (years_* blank), only 0 "
+     "(already at the target) or inf (never).", dtype="str")
 _out("years_to_target", "yr", "Years to target", "达标年限",
      "Years of cropping until the soil reaches the target (deterministic, typical parameters; "
-     "0 = already below target, inf = never).")
+     "0 = already below target, inf = never; blank where duration_kind is not clean_up and a number of "
+     "years would have been computed: such an option stabilises, it gives no years).")
 _out("years_p10", "yr", "Years to target (P10)", "达标年限P10",
-     "10th percentile of years to target over the Monte Carlo draws.")
+     "10th percentile of years to target over the Monte Carlo draws (blank as years_to_target).")
 _out("years_p50", "yr", "Years to target (P50)", "达标年限P50",
-     "Median years to target over the Monte Carlo draws.")
+     "Median years to target over the Monte Carlo draws (blank as years_to_target).")
 _out("years_p90", "yr", "Years to target (P90)", "达标年限P90",
-     "90th percentile of years to target over the Monte Carlo draws.")
+     "90th percentile of years to target over the Monte Carlo draws (blank as years_to_target).")
 _out("p_target_10yr", "1", "Probability of target within 10 years", "10年内达标概率",
      "Fraction of Monte Carlo draws that reach the target within 10 years.", fraction=True)
 _out("p_target_20yr", "1", "Probability of target within 20 years", "20年内达标概率",

@@ -39,7 +39,8 @@ PLAN_COLUMNS = [
     "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status",
     "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
-    "class_kept_metals", "target_mg_kg", "removal_g_ha_yr", "years_to_target", "years_p10", "years_p50", "years_p90",
+    "class_kept_metals", "target_mg_kg", "removal_g_ha_yr", "duration_kind", "years_to_target", "years_p10", "years_p50",
+    "years_p90",
     "p_target_10yr", "p_target_20yr", "food_crop", "rice_seasons_grown_per_yr", "crop_compliance_prob",
     "compliance_metals", "biomass_t_dm_ha_yr",
     "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
@@ -170,6 +171,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                                     min_compliance_gain=scenario.min_compliance_gain,
                                     min_gain_share=scenario.min_gain_share)
     add_columns(cols, rank, index)
+    _years_of_clean_up_only(cols, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
@@ -186,6 +188,21 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         plan_table = name_written_crops(plan_table, _frames.take(written, _frames.plot_index(P, plan_table), None),
                                         tables)
     return plan_table, summary, rank, scores
+
+
+def _years_of_clean_up_only(cols: dict, index: pd.RangeIndex) -> None:
+    """Add ``duration_kind`` (:func:`agriremed.stages.duration.duration_kinds`; '' on a row not
+    applicable) and blank the years to target of the rows that are not a clean-up method
+    (:func:`agriremed.stages.duration.blank_stabilising_years`), after the ranking has read them: an
+    energy crop that stabilises the soil gives no pseudo-precise 3 800 years in the plan table."""
+    p50, ytt = cols["years_p50"].to_numpy(float), cols["years_to_target"].to_numpy(float)
+    kinds = _frames.obj(cols["option_kind"])
+    targets = _frames.obj(cols["target_metals"].fillna(""))
+    dk = duration_mod.duration_kinds(np.where(np.isnan(p50), ytt, p50), np.where(pd.isna(kinds), "", kinds), targets)
+    dk = np.where(cols["applicable"].to_numpy(bool), dk, "").astype(object)
+    cols["duration_kind"] = _frames.text_series(dk, index)
+    for c in duration_mod.YEARS_COLUMNS:
+        cols[c] = pd.Series(duration_mod.blank_stabilising_years(cols[c].to_numpy(float), dk), index=index)
 
 
 def name_written_crops(table: pd.DataFrame, written: np.ndarray, tables: Tables) -> pd.DataFrame:
@@ -706,7 +723,8 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         p50, ytt = b["years_p50"][sel], b["years_to_target"][sel]
         kinds = b["option_kind"][sel] if "option_kind" in b else np.full(len(p50), "", dtype=object)
         text = duration_mod.cleanup_years_text(np.where(np.isnan(p50), ytt, p50), kinds,
-                                               [t or "" for t in b["target_metals"][sel]])
+                                               [t or "" for t in b["target_metals"][sel]],
+                                               b["duration_kind"][sel] if "duration_kind" in b else None)
         names = (*cleanup_cols, "years_text")
         return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(names, v)))),
                                     *cols, text)
@@ -1067,8 +1085,8 @@ def _less_safe_for_unseen(body: np.ndarray, b: dict, base_p) -> np.ndarray:
 _SENTENCE_COLUMNS = ("option_id", "option_name", "option_kind", "npv_vs_baseline_cny_ha",
                      "net_co2e_vs_baseline_t_ha_yr", "untreated_metals", "class_kept_metals", "crop_compliance_prob",
                      "compliance_metals", "soil_class",
-                     "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "years_p50",
-                     "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr",
+                     "food_crop", "compliant_season_fraction", "target_metals", "target_basis", "duration_kind",
+                     "years_p50", "years_to_target", "years_p10", "years_p90", "useful_energy_gj_ha_yr", "biomass_t_dm_ha_yr",
                      "policy_rule")
 
 

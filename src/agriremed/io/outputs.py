@@ -367,7 +367,7 @@ VALUE_COLUMNS = {
     "rice_season": "rice_season",
     "land_use": "land_use", "policy_status": "policy_status",
     "residue_disposal": "residue_disposal", "evidence": "evidence", "energy_pathway": "energy_pathway",
-    "option_kind": "option_kind", "rule_set": "rule_set", "basic_farmland": "basic_farmland",
+    "option_kind": "option_kind", "duration_kind": "duration_kind", "rule_set": "rule_set", "basic_farmland": "basic_farmland",
     "target_basis": "target_basis", "term": "term", "term_category": "term_category", "light": "light",
     "criterion": "criterion", "severity": "severity", "crop": "crop", "crops_not_planned": "crops",
     "controlling_metal": "metal",

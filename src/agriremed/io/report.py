@@ -970,7 +970,8 @@ def _with_years_text(t: pd.DataFrame) -> pd.DataFrame:
     option that is not a clean-up method, "> 200" beyond 200 years (never "5 991")."""
     y = t["years_p50"].fillna(t["years_to_target"]).to_numpy(float)
     text = cleanup_years_text(
-        y, t["option_kind"].fillna("").to_numpy(object), t["target_metals"].fillna("").to_numpy(object)
+        y, t["option_kind"].fillna("").to_numpy(object), t["target_metals"].fillna("").to_numpy(object),
+        t["duration_kind"].fillna("").to_numpy(object) if "duration_kind" in t else None,
     )
     return t.assign(years_text=np.where(t["applicable"].to_numpy(bool), text, ""))
 

@@ -90,6 +90,7 @@ OPTION_COLUMNS = (
     "soil_class",
     "metals_exceeding",
     "target_metals",
+    "duration_kind",
     "years_to_target",
     "years_p10",
     "years_p50",

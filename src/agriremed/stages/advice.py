@@ -1285,10 +1285,10 @@ def food_limit_gaps(crop, metals, standard, tables) -> np.ndarray:
     return maybe & ~food_limit_metals(c, m, std, tables)
 
 
-def years_text(years, kind, target_metals) -> np.ndarray:
-    """How long, as text: :func:`agriremed.stages.duration.cleanup_years_text`, and
-    :data:`BASELINE_TEXT` for doing nothing."""
-    out = cleanup_years_text(years, kind, target_metals)
+def years_text(years, kind, target_metals, duration_kind=None) -> np.ndarray:
+    """How long, as text: :func:`agriremed.stages.duration.cleanup_years_text` (``duration_kind``: the
+    plan table's column of that name, optional), and :data:`BASELINE_TEXT` for doing nothing."""
+    out = cleanup_years_text(years, kind, target_metals, duration_kind)
     k = np.atleast_1d(np.asarray(kind, dtype=object))
     return np.where(k == "baseline", BASELINE_TEXT, out).astype(object)
 
@@ -1299,7 +1299,7 @@ FARMER_COLUMNS = ("farmer", "owner", "farmer_name", "household", "contact", "户
                   "农户姓名", "承包户", "承包户姓名", "承包方", "承包方名称", "承包人", "经营者", "经营主体",
                   "联系人")
 
-def years_messages(years, kind, target_metals) -> np.ndarray:
+def years_messages(years, kind, target_metals, duration_kind=None) -> np.ndarray:
     """How long, as messages (:mod:`agriremed.core.messages`) with the years of :func:`years_text`
     and their unit: ``rec.stabilises`` / ``rec.protects`` for an option that is not a clean-up
     method, ``dur.stay`` for doing nothing, ``dur.years`` ("about 12 yr", 约12年),
@@ -1310,14 +1310,14 @@ def years_messages(years, kind, target_metals) -> np.ndarray:
 
     Parameters
     ----------
-    years, kind, target_metals : array_like
-        As for :func:`years_text` (years [yr]).
+    years, kind, target_metals, duration_kind : array_like
+        As for :func:`years_text` (years [yr]; ``duration_kind`` optional).
 
     Returns
     -------
     numpy.ndarray of Message
     """
-    text = years_text(years, kind, target_metals)
+    text = years_text(years, kind, target_metals, duration_kind)
     fixed = {**{t: messages.Message.of(c) for t, c in NOT_CLEAN_UP_CODES.items()},
              BASELINE_TEXT: messages.Message.of("dur.stay"), "": messages.Message(),
              f"> {YEARS_SHOWN_UP_TO:.0f}": messages.Message.of("dur.years_over", years=YEARS_SHOWN_UP_TO)}
@@ -1543,7 +1543,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     years = np.where(np.isnan(y50), ytt, y50)
     targets = col("target_metals", "")
     targets = np.where(pd.isna(targets), "", targets)
-    dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets)
+    dkind = col("duration_kind", "")
+    dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets, np.where(pd.isna(dkind), "", dkind))
     kept = col("class_kept_metals", "")
     dur_msg = class_kept_years(dur_msg, targets, np.where(pd.isna(kept), "", kept).astype(object),
                                col("target_basis", ""))

@@ -77,6 +77,10 @@ from agriremed.stages.uptake.predict import function_inputs
 __all__ = [
     "package_reduction",
     "cleanup_years_text",
+    "duration_kinds",
+    "DURATION_KINDS",
+    "blank_stabilising_years",
+    "YEARS_COLUMNS",
     "YEARS_SHOWN_UP_TO",
     "STABILISES_TEXT",
     "PROTECTS_TEXT",
@@ -116,15 +120,23 @@ PROTECTS_TEXT = "protects the crop, does not clean up"
 NOT_CLEAN_UP_CODES = {STABILISES_TEXT: "rec.stabilises", PROTECTS_TEXT: "rec.protects"}
 
 
-def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
-    """Years to target as text that never prints a meaningless number.
+#: Values of the plan-table column ``duration_kind``: what the years-to-target columns of a row mean.
+#: ``clean_up``: a clean-up method, its years are the years to target; ``stabilises``: not a clean-up
+#: method (it holds the metals in place; a phytomanagement crop whose removal would take more than
+#: :data:`YEARS_SHOWN_UP_TO` years); ``protects``: a safe crop, which lowers the crop's uptake and leaves
+#: the soil as it is; ``baseline``: doing nothing.
+DURATION_KINDS = ("clean_up", "stabilises", "protects", "baseline")
+#: The years-to-target columns of the plan table.
+YEARS_COLUMNS = ("years_to_target", "years_p10", "years_p50", "years_p90")
 
-    An option that is not a clean-up method (a kind of :data:`NOT_CLEAN_UP_KINDS`, an option
-    that treats none of the exceeding metals, or a phytomanagement crop whose removal would
-    take more than :data:`YEARS_SHOWN_UP_TO` years, i.e. it mainly holds the soil in place)
-    reads ``"stabilises, does not clean up"`` (a safe crop, which lowers the crop's uptake and
-    leaves the soil as it is: ``"protects the crop, does not clean up"``); other years above the
-    bound read ``"> 200"``.
+
+def duration_kinds(years, kind, target_metals) -> np.ndarray:
+    """What the years to target of each row mean (one of :data:`DURATION_KINDS`).
+
+    An option of a kind of :data:`NOT_CLEAN_UP_KINDS`, an option that treats none of the exceeding
+    metals and a phytomanagement crop whose removal would take more than :data:`YEARS_SHOWN_UP_TO`
+    years (it mainly holds the soil in place) is not a clean-up method: ``stabilises`` (a safe crop:
+    ``protects``; doing nothing: ``baseline``); every other option is ``clean_up``.
 
     Parameters
     ----------
@@ -134,6 +146,68 @@ def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
         Option kind per row.
     target_metals : array_like of str
         Treated metals above screening per row (``''``: none).
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Examples
+    --------
+    >>> duration_kinds([5991.0, 5991.0, 12.4, float("inf"), float("inf"), 0.0],
+    ...                ["phytomanagement", "phytoextraction", "phytoextraction", "immobilisation", "safe_crop",
+    ...                 "baseline"], ["cd"] * 6).tolist()
+    ['stabilises', 'clean_up', 'clean_up', 'stabilises', 'protects', 'baseline']
+    """
+    y = np.atleast_1d(np.asarray(years, float))
+    k = np.atleast_1d(np.asarray(kind, dtype=object))
+    t = np.atleast_1d(np.asarray(target_metals, dtype=object))
+    treats = np.array([isinstance(x, str) and x != "" for x in t], dtype=bool)
+    slow = (y > YEARS_SHOWN_UP_TO) & ~np.isnan(y)
+    stabilises = np.isin(k, NOT_CLEAN_UP_KINDS) | ~treats | ((k == "phytomanagement") & slow)
+    return np.where(k == "baseline", "baseline",
+                    np.where(stabilises, np.where(k == "safe_crop", "protects", "stabilises"),
+                             "clean_up")).astype(object)
+
+
+def blank_stabilising_years(years, dkind) -> np.ndarray:
+    """Years to target [yr] with the number of years of an option that is not a clean-up method
+    removed (NaN): a phytomanagement crop whose removal would take 3 800 years ``stabilises`` and
+    gives no years (``duration_kind`` says so), not a pseudo-precise 3 800. The exact statements
+    of such a row stay: 0 (the soil is at the target already) and inf (it never gets there).
+
+    Examples
+    --------
+    >>> blank_stabilising_years([3812.5, float("inf"), 0.0, 12.4],
+    ...                         ["stabilises", "stabilises", "protects", "clean_up"]).tolist()
+    [nan, inf, 0.0, 12.4]
+    """
+    y = np.atleast_1d(np.asarray(years, float))
+    not_clean_up = np.atleast_1d(np.asarray(dkind, dtype=object)) != "clean_up"
+    return np.where(not_clean_up & np.isfinite(y) & (y > 0), np.nan, y)
+
+
+def cleanup_years_text(years, kind, target_metals, duration_kind=None) -> np.ndarray:
+    """Years to target as text that never prints a meaningless number.
+
+    An option that is not a clean-up method (:func:`duration_kinds`: a kind of
+    :data:`NOT_CLEAN_UP_KINDS`, an option that treats none of the exceeding metals, or a
+    phytomanagement crop whose removal would take more than :data:`YEARS_SHOWN_UP_TO` years, i.e. it
+    mainly holds the soil in place) reads ``"stabilises, does not clean up"`` (a safe crop, which
+    lowers the crop's uptake and leaves the soil as it is: ``"protects the crop, does not clean
+    up"``); other years above the bound read ``"> 200"``.
+
+    Parameters
+    ----------
+    years : array_like
+        Years to target [yr] (NaN: not known; inf: never).
+    kind : array_like of str
+        Option kind per row.
+    target_metals : array_like of str
+        Treated metals above screening per row (``''``: none).
+    duration_kind : array_like of str, optional
+        The plan table's ``duration_kind`` (:func:`duration_kinds`) where the years of the rows
+        that are not a clean-up method are blank already (:func:`blank_stabilising_years`); blank
+        or missing values are derived from the years.
 
     Returns
     -------
@@ -147,17 +221,19 @@ def cleanup_years_text(years, kind, target_metals) -> np.ndarray:
     >>> y = [5991.0, 5991.0, 12.4, 0.0, float("inf"), float("nan"), float("inf")]
     >>> cleanup_years_text(y, kinds, ["cd"] * 7).tolist()
     ['stabilises, does not clean up', '> 200', '12', '0', 'stabilises, does not clean up', '', 'protects the crop, does not clean up']
+    >>> cleanup_years_text([float("nan")], ["phytomanagement"], ["cd"], ["stabilises"]).tolist()
+    ['stabilises, does not clean up']
     """
     y = np.atleast_1d(np.asarray(years, float))
     k = np.atleast_1d(np.asarray(kind, dtype=object))
-    t = np.atleast_1d(np.asarray(target_metals, dtype=object))
-    treats = np.array([isinstance(x, str) and x != "" for x in t], dtype=bool)
-    slow = ~(y <= YEARS_SHOWN_UP_TO)  # NaN-safe: NaN is not slow
-    slow &= ~np.isnan(y)
-    stabilises = np.isin(k, NOT_CLEAN_UP_KINDS) | ~treats | ((k == "phytomanagement") & slow)
+    dk = duration_kinds(y, k, target_metals)
+    if duration_kind is not None:
+        given = np.atleast_1d(np.asarray(duration_kind, dtype=object))
+        dk = np.where(np.isin(given, DURATION_KINDS), given, dk)
+    slow = (y > YEARS_SHOWN_UP_TO) & ~np.isnan(y)
     out = np.empty(len(y), dtype=object)
     for i in range(len(y)):
-        out[i] = ((PROTECTS_TEXT if k[i] == "safe_crop" else STABILISES_TEXT) if stabilises[i]
+        out[i] = (PROTECTS_TEXT if dk[i] == "protects" else STABILISES_TEXT if dk[i] in ("stabilises", "baseline")
                   else "" if np.isnan(y[i])
                   else f"> {YEARS_SHOWN_UP_TO:.0f}" if slow[i] else f"{y[i]:.0f}")
     return out

@@ -343,7 +343,8 @@ class OptionComparison(Dashboard):
         blank = np.full(len(t), "", object)
         kinds = t["option_kind"].fillna("").to_numpy(object) if "option_kind" in t else blank
         targets = t["target_metals"].fillna("").to_numpy(object) if "target_metals" in t else blank
-        texts = years_text(mids, kinds, targets)  # doing nothing: "metals stay in the soil"
+        dkinds = t["duration_kind"].fillna("").to_numpy(object) if "duration_kind" in t else None
+        texts = years_text(mids, kinds, targets, dkinds)  # doing nothing: "metals stay in the soil"
         stabilises = np.isin(texts, (*NOT_CLEAN_UP_CODES, BASELINE_TEXT))
         for p10, p50, p90, det, stab, text in zip(
             t["years_p10"], t["years_p50"], t["years_p90"], t["years_to_target"], stabilises, texts,
