@@ -65,3 +65,30 @@ def test_tea_garden_keeps_producing_tea(tea_and_fruit):
     t = tea_and_fruit.table
     rec = t.loc[(t["plot_id"] == "TEA") & t["recommended"], "option_id"].iloc[0]
     assert rec == "do_nothing"
+
+
+@pytest.mark.parametrize("name", ["脐橙", "蜜柚", "沙田柚", "柚子", "柚", "蜜橘", "橙", "柑", "柑橘", "pomelo",
+                                  "navel orange"])
+def test_navel_orange_and_pomelo_are_citrus(name):
+    # GB 2762 柑橘类 covers oranges (橙), mandarins (柑, 橘) and pomelos (柚): planned as citrus with its
+    # fresh-fruit limits (Cd 0.05, Pb 0.1), yield and income, not as a crop outside the library
+    from agriremed.io.validate import validate_plots
+
+    plots = make_plots(1, plot_id=["PH-03"], land_use=["果园"], crop=[name], ph=[4.5], cd_mg_kg=[0.2],
+                       region="福建省漳州市平和县")
+    v = validate_plots(plots)
+    assert v.plots["crop"].tolist() == ["citrus"] and len(v.rejected) == 0
+    assert not v.problems["problem"].str.contains("not in the library's crops", regex=False).any()
+
+
+def test_a_pomelo_orchard_gets_the_money_of_citrus_and_chili_stays_unlisted():
+    # PH-03 (平和县 蜜柚 orchard) and E04 (信丰县 脐橙): income known, so the comparison with doing nothing is
+    # computed; 辣椒 (no fruiting-vegetable crop with a sourced yield, price and cost) stays a crop not modelled
+    plots = make_plots(3, plot_id=["PH-03", "E04", "CN-04"], land_use=["果园", "果园", "旱地"],
+                       crop=["蜜柚", "脐橙", "辣椒"], ph=[4.5, 4.8, 5.8], cd_mg_kg=[0.2, 0.25, 0.9],
+                       region="Hunan/Chenzhou")
+    s = agriremed.plan(plots, agriremed.Scenario(mc_draws=0)).summary.set_index("plot_id")
+    assert s["crop"].tolist() == ["citrus", "citrus", "unlisted"]
+    assert s.loc[["PH-03", "E04"], "npv_vs_baseline_cny_ha"].notna().all()
+    assert np.isfinite(s.loc[["PH-03", "E04"], "cash_flow_typical_plot_cny_yr"].astype(float)).all()
+    assert np.isnan(float(s.loc["CN-04", "cash_flow_typical_plot_cny_yr"]))

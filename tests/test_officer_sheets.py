@@ -410,3 +410,36 @@ def test_decimal_comma_message_fits_the_separator(tmp_path, sep, advice):
         assert text_of(e["problem_msg"].iloc[0], "zh") == "使用了小数逗号：请用小数点书写（如5.6）"
     assert "line 3" in [m for m in v.messages() if "decimal comma" in m][0]
     assert len(v.plots) + len(v.rejected) == v.n_input == 2
+
+
+@pytest.mark.parametrize("footer", [["注：汞单位为μg/kg；面积单位为公顷。", "填表人：张三    审核人：李四"],
+                                    ["制表人：王五", "审核：赵六", "填表日期：2025年6月"]])
+@pytest.mark.parametrize("title", ["湖南省郴州市苏仙区受污染耕地安全利用台账（2025年）", "受污染耕地安全利用台账（2025年）"])
+def test_note_and_signature_lines_in_the_region_column_under_a_title_naming_a_place(tmp_path, title, footer):
+    """注：… and 填表人：… lines written in the 地区 column under an .xlsx whose title names a place
+    (湖南省郴州市苏仙区…) are each rejected once as a signature or note line, as without such a
+    title — not read as places below the title and rejected for five blank required values."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append(["地区", "地块编号", "土地利用类型", "作物", "面积(公顷)", "土壤pH", "镉(mg/kg)"])
+    ws.append(["湖南省郴州市苏仙区", "E01", "水田", "水稻", 0.3, 5.2, 0.7])
+    ws.append(["许家洞镇", "E02", "旱地", "玉米", 0.1, 5.8, 0.9])
+    for f in footer:
+        ws.append([f])
+    p = tmp_path / "sheet.xlsx"
+    wb.save(p)
+    v = agriremed.validate_plots(p)
+    assert v.plots["plot_id"].tolist() == ["E01", "E02"]
+    e = v.errors
+    assert e["input_row"].tolist() == list(range(3, 3 + len(footer)))
+    assert e["column"].tolist() == ["plot_id"] * len(footer)
+    assert e["problem"].str.startswith("a signature or note line under the sheet").all()
+    assert text_of(e["problem_msg"].iloc[0], "zh").startswith("表格下方的签名或备注行")
+    assert v.rejected["input_row"].tolist() == list(range(3, 3 + len(footer)))
+    assert len(v.plots) + len(v.rejected) == v.n_input == 2 + len(footer)
+    # the footer cells are no places: the note on town cells read below the title names 许家洞镇 only
+    below = [text_of(m, "en") for m in v.problems["problem_msg"] if "val.region_below_title" in str(m)]
+    assert len(below) == (1 if title.startswith("湖南") else 0)
+    assert all(b.startswith("region cells 许家洞镇 name no province") for b in below)

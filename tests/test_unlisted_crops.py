@@ -130,3 +130,24 @@ def test_a_blank_crop_says_how_to_write_idle_land_in_chinese():
     zh = [m for m in v.messages(group=False, lang="zh") if "XT-03" in m and "作物" in m]
     assert any("无作物（撂荒、闲置）的土地填“无”或“撂荒”" in m for m in zh), zh
     assert not any("'none'" in m for m in zh)
+
+
+def test_the_plot_sheet_prints_no_empty_typical_year_where_the_money_is_not_computed(plan):
+    # HJ1 (黄精, income unknown): no typical year — the line reads 典型年份净现金流：未计算, not
+    # 典型年份（第–年）…; R1 (rice) keeps its year
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    from agriremed.io.sheets import sheet_pdf
+
+    def text(pid, lang):
+        b = sheet_pdf(plan, pid, lang, date="2026-12-07")
+        return pypdf.PdfReader(io.BytesIO(b)).pages[0].extract_text().replace("\n", " ")
+
+    zh, en = text("HJ1", "zh"), text("HJ1", "en")
+    assert "典型年份净现金流：未计算" in zh and "第–年" not in zh
+    assert "Net cash flow in a typical year: not computed" in en and "(year –)" not in en
+    assert plot_advice(plan, "HJ1", "zh").typical_label == "典型年份净现金流"
+    r1 = plot_advice(plan, "R1", "zh")
+    assert r1.typical_label == "典型年份（第2年）净现金流" and "典型年份（第2年）净现金流：" in text("R1", "zh")
+    assert plot_advice(plan, "R1", "en").typical_label == "Net cash flow in a typical year (year 2)"

@@ -96,6 +96,31 @@ def test_text_decimal_comma_is_explained(plots_factory):
     assert "decimal comma" in v.errors["problem"].iloc[0]
 
 
+@pytest.mark.parametrize(("cell", "number"), [("O.45", "0.45"), ("o.45", "0.45"), ("1.O5", "1.05"), ("Ｏ.45", "0.45")])
+def test_letter_o_typed_for_zero_names_the_number_it_likely_means_without_reading_it(plots_factory, cell, number):
+    """'O.45' (the letter O for the digit zero) is not read as a number: the row stays rejected and
+    the message names the number it likely means (EN and 中文), not a unit or label typed in the cell."""
+    from agriremed.core.messages import text_of
+
+    df = plots_factory(2).astype(object)
+    df.loc[0, "cd_mg_kg"] = cell
+    v = validate_plots(df)
+    assert v.rejected["input_row"].tolist() == [1] and len(v.plots) == 1
+    e = v.errors
+    assert (e["column"].tolist(), e["value"].tolist(), e["severity"].tolist()) == (["cd_mg_kg"], [cell], ["error"])
+    assert e["problem"].tolist() == [f"the letter O typed for the digit zero? the cell likely means {number}: "
+                                     f"write {number} if so (the cell is not read as a number)"]
+    assert text_of(e["problem_msg"].iloc[0], "zh") == (f"单元格中似将字母O当作数字0输入：可能是{number}，"
+                                                      f"如是请填写{number}（该单元格未按数字读取）")
+
+
+@pytest.mark.parametrize(("cell", "problem"), [("O", "not a number"), ("0.45 mg", "a number with a unit or label")])
+def test_cells_that_are_no_number_with_letter_o_keep_their_messages(plots_factory, cell, problem):
+    df = plots_factory(1).astype(object)
+    df.loc[0, "cd_mg_kg"] = cell
+    assert validate_plots(df).errors["problem"].iloc[0].startswith(problem)
+
+
 def test_missing_required_column_rejects_every_row(plots_factory):
     v = validate_plots(plots_factory(3).drop(columns=["ph"]))
     assert len(v.plots) == 0 and len(v.rejected) == 3

@@ -114,7 +114,7 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
     if a.later_net:  # later years differ (a re-application year and the others): their range and mean
         out.append(p(a.later_label + c + a.later_net))
     else:
-        out.append(p(i18n.t("ui.sheet.typical_net", lang, year=a.typical_year) + c + a.typical_net))
+        out.append(p(a.typical_label + c + a.typical_net))
     out.append(p(a.money_note, "small"))
     out.append(head("ui.sheet.monitoring"))
     out.append(p(a.monitoring))

@@ -767,7 +767,7 @@ def _region_of_plots(raw: pd.DataFrame, mapping: dict[str, str], attrs: dict, re
         if col is None:
             return raw, []
         hint, _, words = _region_from_names(attrs, tables)
-        raw, notes = _join_below_title(raw, col, blank, hint, words, tables)
+        raw, notes = _join_below_title(raw, col, blank | ~plots, hint, words, tables)
         if (blank & plots).any():  # the blank region cells of a 合计 or 注 row are no plot's
             notes.append(("warning", Message.of("val.region_blank_cells_hint", region=hint), "") if hint
                          else ("warning", Message.of("val.region_blank_cells"), Message.of("exp.region_column")))
@@ -803,18 +803,20 @@ def _region_unplaced(region: str, tables) -> bool:
             and region_in_china(region, tables) is not False)
 
 
-def _join_below_title(raw: pd.DataFrame, col: str, blank: np.ndarray, place: str, words: str,
+def _join_below_title(raw: pd.DataFrame, col: str, skip: np.ndarray, place: str, words: str,
                       tables) -> tuple[pd.DataFrame, list]:
     """Region cells that place a plot nowhere (:func:`_region_unplaced`: 沙溪镇 alone) read below
     ``place``, the county the title, sheet or file name names (韶关市曲江区 → 广东省/韶关市/曲江区/沙溪镇),
-    with one note naming them; a cell that names a known place keeps it. Returns the table and
-    the file-level notes (none without ``place`` or such cells)."""
+    with one note naming them; a cell that names a known place keeps it. Cells masked by ``skip``
+    (blank cells, and the cells of a signature or note line under the sheet, 注：… 填表人：…, which
+    :func:`_non_plot_rows` finds and which must keep their words to be recognised) are left as
+    they are. Returns the table and the file-level notes (none without ``place`` or such cells)."""
     if not place:
         return raw, []
     text = as_text(raw[col]).str.strip()
-    codes, uniq = pd.factorize(text.where(~pd.Series(blank, index=text.index), ""))
+    codes, uniq = pd.factorize(text.where(~pd.Series(skip, index=text.index), ""))
     unplaced = np.array([_region_unplaced(u, tables) for u in uniq], bool)
-    rows = unplaced[codes] & ~blank if len(uniq) else np.zeros(len(raw), bool)
+    rows = unplaced[codes] & ~skip if len(uniq) else np.zeros(len(raw), bool)
     if not rows.any():
         return raw, []
     raw = raw.copy()
@@ -1864,6 +1866,19 @@ _NUMBER_WITH_TEXT = (r"^\s*(?P<pre>[^\d\s<>≤≥.+\-][^\d]*?)?\s*[-+]?\d+(?:\.\
                      r"(?P<suf>[^\d\s.,](?:[^\d]|(?<=[A-Za-z])\d)*?)?\s*$")
 
 
+#: A number with the letter O (or o) typed for the digit zero ('O.45', '1.O5', '2O'): digits, at most
+#: one point and at least one digit or point beside the letter.
+_LETTER_O_NUMBER = r"^[-+]?(?=[0-9Oo.]*[0-9.])(?=[0-9.]*[Oo])[0-9Oo]*(?:\.[0-9Oo]+)?$"
+
+
+def _letter_o_for_zero(text: pd.Series) -> pd.Series:
+    """The number each cell would be with the letter O typed for zero read as 0 ('O.45' → '0.45'),
+    blank where the cell is not such a number."""
+    t = text.map(_nfkc)
+    hit = t.str.fullmatch(_LETTER_O_NUMBER).fillna(False).astype(bool)
+    return t.where(hit, "").str.replace(r"[Oo]", "0", regex=True).where(hit, "")
+
+
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float,
                    min_field: float | None = None, comma_file: bool = False) -> np.ndarray:
     """Report the cells of a numeric column that are not numbers, out of the valid or typical
@@ -1900,6 +1915,13 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     rest = bad_text & ~decimal_comma & ~below_dl & ~th_amb
     if rest.any():  # '#DIV/0!', a date: what Excel made of the cell is named
         rest = rest & ~_excel_error_or_date(col, canon, text, rest, sev, tail, expected)
+    letter_o = np.full(len(rest), "", dtype=object)
+    if rest.any():  # 'O.45': the letter O typed for zero; the number it likely means is named, not read
+        letter_o[rest] = _letter_o_for_zero(text[rest]).to_numpy(object)
+    with_o = letter_o != ""
+    col.add(with_o, canon, text, sev,
+            lambda idx: [Message.of("val.letter_o_for_zero", number=letter_o[i], tail=tail) for i in idx], expected)
+    rest = rest & ~with_o
     with_text = np.zeros(len(rest), bool)
     extra = np.full(len(rest), "", dtype=object)
     if rest.any():  # '8.0亩', 'pH5.6': the unit or label is named in the message

@@ -1942,6 +1942,9 @@ class PlotAdvice:
     #: The measured soil pH and each measured metal [mg/kg] with its screening and intervention
     #: values for the plot's land use and pH, and which of them it exceeds (:func:`soil_values_text`).
     soil_values: str = ""
+    #: The label of the typical year's net cash flow: "Net cash flow in a typical year (year 2)", or
+    #: without the year where it is not known (the option's money not computed, a one-year plan).
+    typical_label: str = ""
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
@@ -2197,6 +2200,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         year1_net=amount(float(r["cash_flow_year1_plot_cny"]), _signed),
         typical_net=amount(float(r["cash_flow_typical_plot_cny_yr"]), _signed, "/年" if lang == "zh" else "/yr"),
         typical_year="–" if math.isnan(float(r["typical_year"])) else _year(float(r["typical_year"])),
+        typical_label=(i18n.t("ui.sheet.typical_net_no_year", lang) if math.isnan(float(r["typical_year"]))
+                       else i18n.t("ui.sheet.typical_net", lang, year=_year(float(r["typical_year"])))),
         money_note=i18n.t("ui.sheet.money_note_pv" if _is_pv_plant(result.table, plot_id)
                           else "ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),
