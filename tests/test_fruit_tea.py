@@ -81,14 +81,14 @@ def test_navel_orange_and_pomelo_are_citrus(name):
     assert not v.problems["problem"].str.contains("not in the library's crops", regex=False).any()
 
 
-def test_a_pomelo_orchard_gets_the_money_of_citrus_and_chili_stays_unlisted():
+def test_a_pomelo_orchard_gets_the_money_of_citrus_and_chili_has_none():
     # PH-03 (平和县 蜜柚 orchard) and E04 (信丰县 脐橙): income known, so the comparison with doing nothing is
-    # computed; 辣椒 (no fruiting-vegetable crop with a sourced yield, price and cost) stays a crop not modelled
+    # computed; 辣椒 (a fruiting vegetable without a sourced yield, price and cost) has unknown money
     plots = make_plots(3, plot_id=["PH-03", "E04", "CN-04"], land_use=["果园", "果园", "旱地"],
                        crop=["蜜柚", "脐橙", "辣椒"], ph=[4.5, 4.8, 5.8], cd_mg_kg=[0.2, 0.25, 0.9],
                        region="Hunan/Chenzhou")
     s = agriremed.plan(plots, agriremed.Scenario(mc_draws=0)).summary.set_index("plot_id")
-    assert s["crop"].tolist() == ["citrus", "citrus", "unlisted"]
+    assert s["crop"].tolist() == ["citrus", "citrus", "chili"]
     assert s.loc[["PH-03", "E04"], "npv_vs_baseline_cny_ha"].notna().all()
     assert np.isfinite(s.loc[["PH-03", "E04"], "cash_flow_typical_plot_cny_yr"].astype(float)).all()
     assert np.isnan(float(s.loc["CN-04", "cash_flow_typical_plot_cny_yr"]))

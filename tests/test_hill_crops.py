@@ -238,3 +238,19 @@ def test_management_gap_crops():
     got = management_gap_crops(["current", "maize", "none", "maize", "current", "konjac", None],
                                ["konjac", "konjac", "pomegranate", "rice", "rice", "rice", "camellia_oil"], t)
     assert got.tolist() == ["", "konjac", "pomegranate", "", "", "konjac", "camellia_oil"]
+
+
+def test_chili_is_a_fruiting_vegetable_judged_against_gb2762_without_income():
+    # 辣椒 (chili pepper, 茄果类蔬菜): GB 2762 fruiting vegetables (Cd 0.05, Pb 0.1, Hg 0.01); no yield,
+    # price or cost in the library, so its money is a data gap, and Cd in it is not assessed
+    t = load_tables()
+    limit, _ = limits_for_crops(["chili"] * 3, ["cd", "pb", "hg"], "GB2762", t)
+    np.testing.assert_array_equal(limit, [0.05, 0.1, 0.01])
+    assert crop_value_gaps(["chili"], t).tolist() == [True]
+    plots = make_plots(2, plot_id=["CN-04", "X"], land_use=["vegetable", "菜地"], crop=["辣椒", "朝天椒"],
+                       ph=5.6, cd_mg_kg=[1.2, 0.4], region="Hunan/Chenzhou")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert p.rejected.empty and s["crop"].tolist() == ["chili", "chili"]
+    assert s["metals_not_assessed"].tolist() == ["cd", "cd"]
+    assert "the yield, price or production cost of Chili pepper is not in the library" in s.loc["CN-04", "recommendation"]
