@@ -1238,6 +1238,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         _rice_type_from_crop(col, raw, crop_col, out)
     if crop_col is not None and "wheat_type" not in dups:
         _wheat_type_from_crop(raw, crop_col, out)
+        _spring_wheat_in_winter_province(col, out, tables)
     comma_used |= _read_crop_metals(col, raw, mapping, out, tables, comma_decimals, marks,
                                     comma_file=attrs.get("separator") == ",")
     if comma_used:
@@ -2236,6 +2237,32 @@ def _wheat_type_from_crop(raw: pd.DataFrame, crop_col: str, out: dict) -> None:
     unset = typed & pd.isna(given)
     given[unset] = named[unset]
     out["wheat_type"] = given
+
+
+def _spring_wheat_in_winter_province(col: Collector, out: dict, tables) -> None:
+    """A warning (the row is planned as it is) on each spring wheat row (``wheat_type`` spring: 春小麦 in the
+    crop cell, or the column) whose region is in a province ``wheat_seasons.csv`` gives as growing winter wheat
+    only (湖南: 长江中下游冬麦区), naming the province and the table's note."""
+    if "wheat_type" not in out:
+        return
+    n = col.error_rows.size
+    wheat = pd.Series(out.get("crop", np.full(n, None)), dtype=object).eq("wheat").to_numpy(bool)
+    spring = wheat & pd.Series(out["wheat_type"], dtype=object).eq("spring").to_numpy(bool)
+    if not spring.any() or "region" not in out:
+        return
+    w = tables.wheat_seasons
+    w = w.loc[(w["scope"] == "province") & (w["season"] == "winter")]
+    winter = {str(k).lower(): (str(k), str(note) if isinstance(note, str) else "")
+              for k, note in zip(w["key"], w["note"], strict=True)}
+    region = np.asarray(out["region"], dtype=object)
+    province = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(spring):
+        r = region[i]
+        province[i] = winter.get(i18n.region_province(str(r), tables)) if isinstance(r, str) and r else None
+    hit = spring & ~pd.isna(province)
+    col.add(hit, "wheat_type", out["wheat_type"], "warning",
+            lambda idx: [Message.of("val.spring_wheat_winter_province", province=province[i][0],
+                                    zone=province[i][1]) for i in idx], "")
 
 
 def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
