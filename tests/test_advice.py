@@ -776,9 +776,12 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     assert zh["CD"].startswith("全生育期淹水（VIP：I）：作物镉含量每季符合GB2762的概率为85 %；")
     # the plot sheet lists the unassessed class metal first under what the crop will contain
     a = advice.plot_advice(pl, "AS", "en")
-    assert a.crop_lines[0] == "As (above the screening value): not assessed — test the harvest"
+    # naming the standard and food group to test the harvest against (harvest_standards.csv)
+    assert a.crop_lines[0] == ("As (above the screening value): not assessed — test the harvest against the "
+                               "GB 2762—2025 (China) limits for cereals: paddy rice (as brown rice)")
     assert a.crop_lines[1].startswith("Cd: median")
-    assert advice.plot_advice(pl, "AS", "zh").crop_lines[0] == "砷（超过筛选值）：未评估——请检测收获物"
+    assert advice.plot_advice(pl, "AS", "zh").crop_lines[0] == \
+        "砷（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“谷物：稻谷（以糙米计）”的限量"
     assert advice.plot_advice(pl, "CD", "en").crop_lines[0].startswith("Cd: median")
 
 

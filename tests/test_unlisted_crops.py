@@ -120,11 +120,11 @@ def test_an_unlisted_crop_on_a_paddy_keeps_the_paddy_values():
 
 
 def test_a_blank_crop_says_how_to_write_idle_land_in_chinese():
-    # the officer's idle paddy with an empty crop cell: the message says what to write in Chinese (无 / 撂荒),
-    # not the code 'none'
+    # a paddy with an empty crop cell: the message says what to write in Chinese (无 / 撂荒), not the code 'none'
+    # (beside an idle land use, 撂荒水田, the blank crop is read as none: test_idle_crop_from_land_use.py)
     import pandas as pd
     from agriremed.io.validate import validate_plots
-    df = pd.DataFrame({"地块编号": ["XT-03"], "土地利用类型": ["撂荒水田"], "作物": [""], "面积（亩）": [2.0],
+    df = pd.DataFrame({"地块编号": ["XT-03"], "土地利用类型": ["水田"], "作物": [""], "面积（亩）": [2.0],
                        "pH": [5.5], "镉（mg/kg）": [0.5], "区县": ["湖南省湘潭市"]})
     v = validate_plots(df)
     zh = [m for m in v.messages(group=False, lang="zh") if "XT-03" in m and "作物" in m]

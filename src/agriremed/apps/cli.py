@@ -566,7 +566,8 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     if args.sheet is not None or geo_input:
         plots = validate_plots(args.plots, tables, sheet=args.sheet, region=getattr(args, "region", None))
         plots.notes[:0] = getattr(args, "geo_notes", [])
-    p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False, region=getattr(args, "region", None))
+    p = plan(plots, scenario, tables=tables, progress=None if not args.quiet else False, region=getattr(args, "region", None),
+             lang=args.lang)
     if not args.quiet:  # how the table was read (a GIS layer's notes are printed when it is read)
         shown = {str(n) for n in getattr(args, "geo_notes", [])}
         for note in p.input_notes:

@@ -102,7 +102,8 @@ def _spellings_markdown() -> list[str]:
               + ". Not modelled (rejected with the classes above): " + ", ".join(names.LAND_USE_NOT_MODELLED)
               + ". Abandoned or idle cultivated land without its class (rejected asking for 水田 or 旱地, "
               "e.g. 撂荒水田): " + ", ".join(names.LAND_USE_IDLE_CULTIVATED)
-              + ". Crop values: the codes and aliases of `data/crops.csv` (水稻/稻谷 → rice, 小白菜/青菜 → "
+              + ". A blank crop beside a land use that says the land is idle (" + ", ".join(names.LAND_USE_IDLE)
+              + ") is read as crop `none` (no crop), with a warning. Crop values: the codes and aliases of `data/crops.csv` (水稻/稻谷 → rice, 小白菜/青菜 → "
               "pak_choi …); a crop group (" + ", ".join(names.CROP_GROUP_WORDS) + ") is refused: name the crop. "
               "Any other crop (黄精, 莲藕, 茭白 …) is planned as a crop not modelled (code `" + names.UNLISTED_CROP
               + "`, the cell kept in `crop_as_written`), with a warning: its soil class from the soil, every metal "

@@ -36,6 +36,7 @@ __all__ = [
     "LAND_USE_ALIASES",
     "LAND_USE_NOT_MODELLED",
     "LAND_USE_IDLE_CULTIVATED",
+    "LAND_USE_IDLE",
     "AREA_UNIT_HEADERS",
     "header_key",
     "BASIC_FARMLAND_ALIASES",
@@ -81,11 +82,12 @@ __all__ = [
 LAND_USE_ALIASES: dict[str, str] = {
     "paddy": "paddy", "paddy field": "paddy", "rice paddy": "paddy", "paddy_field": "paddy",
     "水田": "paddy", "稻田": "paddy", "水稻田": "paddy",
-    "撂荒水田": "paddy", "闲置水田": "paddy", "抛荒水田": "paddy", "abandoned paddy": "paddy", "idle paddy": "paddy",
+    "撂荒水田": "paddy", "闲置水田": "paddy", "抛荒水田": "paddy", "休耕水田": "paddy", "abandoned paddy": "paddy",
+    "idle paddy": "paddy", "fallow paddy": "paddy",
     "upland": "upland", "dryland": "upland", "dry land": "upland", "upland field": "upland",
     "旱地": "upland", "旱田": "upland", "水浇地": "upland", "旱作地": "upland",
-    "撂荒旱地": "upland", "闲置旱地": "upland", "抛荒旱地": "upland", "abandoned upland": "upland",
-    "idle upland": "upland",
+    "撂荒旱地": "upland", "闲置旱地": "upland", "抛荒旱地": "upland", "休耕旱地": "upland", "abandoned upland": "upland",
+    "idle upland": "upland", "fallow upland": "upland",
     "orchard": "orchard", "果园": "orchard", "园地": "orchard", "茶园": "orchard",
     "vegetable": "vegetable", "vegetables": "vegetable", "vegetable field": "vegetable",
     "菜地": "vegetable", "蔬菜地": "vegetable", "菜园": "vegetable", "菜园地": "vegetable",
@@ -95,6 +97,13 @@ LAND_USE_ALIASES: dict[str, str] = {
     "brownfield": "marginal", "mine": "marginal", "mine land": "marginal", "mining land": "marginal",
     "矿区": "marginal", "矿山": "marginal", "工矿废弃地": "marginal", "废弃地": "marginal", "采矿用地": "marginal",
 }
+
+#: Spellings of :data:`LAND_USE_ALIASES` that say the land is idle, abandoned or fallow (撂荒水田, 闲置旱地,
+#: 休耕水田 …): a row with one of them and a blank crop cell grows no crop, so it is planned with crop
+#: ``none`` (the crops.csv code of 无/撂荒), reported as read from the land-use cell.
+LAND_USE_IDLE: tuple[str, ...] = tuple(k for k in LAND_USE_ALIASES
+                                       if k[:2] in ("撂荒", "闲置", "抛荒", "休耕")
+                                       or k.split()[0] in ("abandoned", "idle", "fallow"))
 
 @dataclass(frozen=True)
 class LandClass:
@@ -191,7 +200,7 @@ LAND_USE_NOT_MODELLED: tuple[str, ...] = ("grassland", "grass", "pasture", "mead
 #: different GB 15618 screening values, so the plot is rejected asking for its recorded class
 #: (水田 / 旱地, e.g. "撂荒水田") with crop "none".
 LAND_USE_IDLE_CULTIVATED: tuple[str, ...] = ("撂荒地", "闲置地", "撂荒耕地", "闲置耕地", "抛荒地", "抛荒耕地",
-                                             "弃耕地", "撂荒", "abandoned land", "abandoned farmland",
+                                             "弃耕地", "撂荒", "休耕地", "休耕耕地", "休耕", "abandoned land", "abandoned farmland",
                                              "abandoned cropland", "idle land", "idle farmland")
 
 #: Crop words that name a group of crops, not one crop: the food limits and transfer

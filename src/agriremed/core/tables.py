@@ -83,6 +83,7 @@ TABLE_FILES: dict[str, str] = {
     "monitoring_rules": "monitoring_rules.csv",
     "rice_seasons": "rice_seasons.csv",
     "wheat_seasons": "wheat_seasons.csv",
+    "harvest_standards": "harvest_standards.csv",
     "soil_method_precision": "soil_method_precision.csv",
     "covariate_defaults": "covariate_defaults.csv",
 }
@@ -149,6 +150,7 @@ class Tables:
     monitoring_rules: pd.DataFrame
     rice_seasons: pd.DataFrame
     wheat_seasons: pd.DataFrame
+    harvest_standards: pd.DataFrame
     soil_method_precision: pd.DataFrame
     covariate_defaults: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).

@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 
 from agriremed.core.version import __version__, code_state
 from agriremed.core import frames as _frames
+from agriremed.core import i18n
 from agriremed.core.messages import Message, Note
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import TABLE_FILES, Tables, load_tables, packaged_data_digest, tables_digest
@@ -506,14 +507,14 @@ class Plan:
         return paths
 
 
-def _progress(total, enabled):
-    return tqdm(total=total, desc="agriremed plan", unit="stage",
+def _progress(total, enabled, lang: str = "en"):
+    return tqdm(total=total, desc=i18n.t("ui.progress.plan", lang), unit="stage",
                 disable=(not enabled) if enabled is not None else None, leave=False)
 
 
 def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
          tables: Tables | None = None, progress: bool | None = None, detail: bool = True,
-         text_rows: str = "all", region: str | None = None) -> Plan:
+         text_rows: str = "all", region: str | None = None, lang: str = "en") -> Plan:
     """Plan remediation for a table of plots.
 
     Parameters
@@ -544,6 +545,9 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     region : str, optional
         Region of the plots without one (``'湖南/株洲/渌口'``; ``region`` of
         :func:`agriremed.io.validate.validate_plots`); not used when ``plots`` is a Validation.
+    lang : {"en", "zh"}
+        Language of the progress bar's description (``ui.progress.plan``); the plan itself is the
+        same in every language.
 
     Returns
     -------
@@ -563,7 +567,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         scenario = scenario.replace(seed=int(seed))
     tables, biochar_notes = run_tables(scenario, tables)
     money, money_note = _money(scenario, tables)
-    bar = _progress(len(STAGES), progress)
+    bar = _progress(len(STAGES), progress, lang)
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables, region=region)
     bar.update()
     base_notes = list(v.notes) + biochar_notes + rules_note(scenario)

@@ -61,6 +61,7 @@ from agriremed.io.readers import (HEADER_SEARCH_LINES, InputFileError, header_ro
                                   row_width_problem, encoding_note, separator_note, header_line_note,
                                   apply_unit_row, header_lines, title_lines,
                                   unbalanced_quote_error)
+from agriremed.core import i18n
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
@@ -1411,7 +1412,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                      extra_outputs=extra_outputs, plan_rows=plan_rows)
     # sentences only for the plan rows that leave the run (written, or kept as recommended rows)
     text_rows = "all" if out is not None and plan_rows == "all" else "recommended"
-    bar = tqdm(total=total, desc="agriremed plan", unit="plot", disable=(not progress) if progress is not None
+    bar = tqdm(total=total, desc=i18n.t("ui.progress.plan", lang), unit="plot", disable=(not progress) if progress is not None
                else None)
     ctx = _PartContext(scenario, tables, duplicates, text_rows, all_rows=all_rows, soft=out is not None,
                        region=region)

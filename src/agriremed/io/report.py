@@ -444,6 +444,8 @@ class PlanDigest:
     """
 
     n_planned: int = 0
+    #: plots whose income is unknown (:func:`income_unknown_plots`): the money totals leave their income out
+    income_unknown: int = 0
     area_ha: float = 0.0
     area_mu_plots: int = 0
     #: season rows (a ``field_id``) and their fields: a field's area is counted once in every area total
@@ -471,6 +473,8 @@ class PlanDigest:
         field = s["field_id"].to_numpy(object) if "field_id" in s else np.full(len(s), None, dtype=object)
         cls, opt = s["soil_class"].astype(str).to_numpy(object), s["recommended_option"].fillna("").astype(str)
         self.n_planned += len(s)
+        unknown = income_unknown_plots(s)
+        self.income_unknown += int(unknown.sum())
         self.season_rows += int((~pd.isna(field)).sum())
         self.area_ha += float(np.nansum(np.where(self._first(field), area, 0.0)))
         sc = getattr(plan, "scenario", None)
@@ -496,6 +500,7 @@ class PlanDigest:
                 if "programme_cost_cny_ha" in s
                 else np.nan,
                 "co2": s["net_co2e_t"].to_numpy(float),
+                "unknown": unknown,
             }
         )
         for o, g in work.groupby("option", sort=False):
@@ -508,9 +513,11 @@ class PlanDigest:
                     "npv_plots": 0,
                     "programme_cny": 0.0,
                     "co2e_t": 0.0,
+                    "income_unknown": 0,
                 },
             )
             acc["plots"] += len(g)
+            acc["income_unknown"] += int(g["unknown"].sum())
             acc["area_ha"] += float(g["area_once"].sum())
             acc["npv_cny"] += float(g["npv"].sum())
             acc["npv_plots"] += int(g["npv"].notna().sum())
@@ -572,7 +579,8 @@ class PlanDigest:
         return float(np.nansum([v["co2e_t"] for v in self.by_option.values()]))
 
     def option_table(self, lang: str = "en", tables=None) -> pd.DataFrame:
-        """Plots, area, NPV and carbon by recommended option, largest area first."""
+        """Plots, area, NPV and carbon by recommended option, largest area first, with the plots whose
+        income is unknown (``income_unknown``: the NPV total leaves their income out)."""
         rows = [
             {
                 "option": i18n.option_name(o, lang, tables) if o else i18n.t("ui.portfolio.no_option", lang),
@@ -580,10 +588,11 @@ class PlanDigest:
                 "area_ha": v["area_ha"],
                 "npv_total": v["npv_cny"] if v["npv_plots"] else np.nan,
                 "net_co2e_t": v["co2e_t"],
+                "income_unknown": v["income_unknown"],
             }
             for o, v in self.by_option.items()
         ]
-        df = pd.DataFrame(rows, columns=["option", "plots", "area_ha", "npv_total", "net_co2e_t"])
+        df = pd.DataFrame(rows, columns=["option", "plots", "area_ha", "npv_total", "net_co2e_t", "income_unknown"])
         return df.sort_values(["area_ha", "option"], ascending=[False, True], kind="stable").reset_index(
             drop=True
         )
@@ -605,6 +614,26 @@ class PlanDigest:
             columns=["term", "term_category", "co2e_t_yr"],
         )
         return translate_frame(df, lang)
+
+
+def income_unknown_plots(summary: pd.DataFrame) -> np.ndarray:
+    """Per plot of a plan summary, whether the income of its recommended option is unknown: its NPV against
+    doing nothing is blank (left out of the money totals), or its net cash flow is (a crop whose yield, price
+    or production cost the library does not hold, kept as it is: its NPV against doing nothing is 0, the
+    unknown income cancelling). A plot with no recommended option is not counted.
+
+    >>> income_unknown_plots(pd.DataFrame({"recommended_option": ["do_nothing", "fallow", None, "a"],
+    ...     "npv_vs_baseline_cny_ha": [0.0, float("nan"), float("nan"), 5.0],
+    ...     "cash_flow_typical_plot_cny_yr": [float("nan"), 1.0, float("nan"), 2.0]})).tolist()
+    [True, True, False, False]
+    """
+    if "recommended_option" not in summary:
+        return np.zeros(len(summary), bool)
+    out = np.zeros(len(summary), bool)
+    for c in ("npv_vs_baseline_cny_ha", "cash_flow_typical_plot_cny_yr"):
+        if c in summary:
+            out |= np.isnan(summary[c].to_numpy(float))
+    return out & summary["recommended_option"].notna().to_numpy(bool)
 
 
 #: Soil classes in the order of GB 15618-2018.
@@ -704,6 +733,8 @@ def plain_summary(
         prog = digest.programme_cny()
         if prog > 0:
             out.append(i18n.t("ui.report.sum_programme", lang, cost=format_number(prog, lang, "CNY")))
+    if digest.income_unknown and horizon_yr is not None:  # the money totals leave their income out
+        out.append(i18n.t("ui.report.sum_income_unknown", lang, n=f"{digest.income_unknown:,}"))
     out.append(
         i18n.t("ui.report.sum_carbon", lang, co2=format_number(digest.co2e_t(), lang, "t CO2e", signed=True))
     )
@@ -960,6 +991,7 @@ def _by_option_section(digest: PlanDigest, lang: str, tables) -> Section:
         "option": i18n.t("ui.report.col_option", lang),
         "plots": i18n.t("ui.report.col_plots", lang),
         "npv_total": f"{i18n.t('ui.report.col_npv_total', lang)} [{i18n.unit('CNY', lang)}]",
+        "income_unknown": i18n.t("ui.report.col_income_unknown", lang),
     }
     return Section("by_option", i18n.t("ui.report.head_by_option", lang), _table(df, lang, heads))
 

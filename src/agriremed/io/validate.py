@@ -33,7 +33,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   PADDY_UPLAND_ROTATION_WORDS,
                                   SINGLE_RICE_WORDS, RICE_SEASON_SUFFIXES, RICE_SEASON_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
-                                  CROP_GROUP_WORDS, UNLISTED_CROP, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
+                                  CROP_GROUP_WORDS, UNLISTED_CROP, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
                                   read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, WHEAT_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor,
@@ -579,6 +579,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
+    raw, idle_crop = _crop_from_idle_land_use(raw, mapping)
     more_ids = _first_plot_id(mapping, header_notes)
     more_ids += [v for c, v in mapping.items() if read_header(c).derived]  # reported as derived values
     canon_cols = list(mapping.values())
@@ -592,6 +593,9 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
+    if idle_crop is not None:
+        col.add(idle_crop[0], "crop", None, "warning",
+                lambda idx: [Message.of("val.crop_from_idle_land_use", land_use=idle_crop[1][i]) for i in idx], "")
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[c] for c in (area_units, header_units) if c] + more_ids,
                                  assumed=assumed_covariates(tables))
@@ -872,6 +876,26 @@ def _land_use_from_crop(raw: pd.DataFrame, mapping: dict[str, str], header_notes
     mapping["land_use"] = "land_use"
     header_notes.append(("land_use", "land_use", Message.of("val.land_use_from_crop", header=repr(crop_col))))
     return raw
+
+
+def _crop_from_idle_land_use(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame, tuple | None]:
+    """A blank crop cell beside a land use that says the land is idle (撂荒水田, 闲置旱地, 休耕水田:
+    :data:`LAND_USE_IDLE`) is read as crop ``none`` (no crop), so the row is planned as idle land. Returns the
+    table (its crop cells filled) and, where some are, (the rows, their land-use cells) for the warning
+    that tells it; None where none is (and with no single crop or land-use column)."""
+    values = list(mapping.values())
+    if values.count("crop") != 1 or values.count("land_use") != 1:
+        return raw, None
+    crop_col = next(c for c, v in mapping.items() if v == "crop")
+    land_col = next(c for c, v in mapping.items() if v == "land_use")
+    _, blank = _cell_text(raw[crop_col], "crop")
+    land = as_text(raw[land_col])
+    rows = blank & land.str.lower().str.strip().isin(LAND_USE_IDLE).to_numpy(bool)
+    if not rows.any():
+        return raw, None
+    raw = raw.copy()
+    raw[crop_col] = raw[crop_col].astype(object).where(~rows, "none")
+    return raw, (rows, land.to_numpy(object))
 
 
 def _area_units_candidate(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
@@ -1216,6 +1240,7 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         _rice_type_from_crop(col, raw, crop_col, out)
     if crop_col is not None and "wheat_type" not in dups:
         _wheat_type_from_crop(raw, crop_col, out)
+        _spring_wheat_in_winter_province(col, out, tables)
     comma_used |= _read_crop_metals(col, raw, mapping, out, tables, comma_decimals, marks,
                                     comma_file=attrs.get("separator") == ",")
     if comma_used:
@@ -2237,6 +2262,32 @@ def _wheat_type_from_crop(raw: pd.DataFrame, crop_col: str, out: dict) -> None:
     unset = typed & pd.isna(given)
     given[unset] = named[unset]
     out["wheat_type"] = given
+
+
+def _spring_wheat_in_winter_province(col: Collector, out: dict, tables) -> None:
+    """A warning (the row is planned as it is) on each spring wheat row (``wheat_type`` spring: 春小麦 in the
+    crop cell, or the column) whose region is in a province ``wheat_seasons.csv`` gives as growing winter wheat
+    only (湖南: 长江中下游冬麦区), naming the province and the table's note."""
+    if "wheat_type" not in out:
+        return
+    n = col.error_rows.size
+    wheat = pd.Series(out.get("crop", np.full(n, None)), dtype=object).eq("wheat").to_numpy(bool)
+    spring = wheat & pd.Series(out["wheat_type"], dtype=object).eq("spring").to_numpy(bool)
+    if not spring.any() or "region" not in out:
+        return
+    w = tables.wheat_seasons
+    w = w.loc[(w["scope"] == "province") & (w["season"] == "winter")]
+    winter = {str(k).lower(): (str(k), str(note) if isinstance(note, str) else "")
+              for k, note in zip(w["key"], w["note"], strict=True)}
+    region = np.asarray(out["region"], dtype=object)
+    province = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(spring):
+        r = region[i]
+        province[i] = winter.get(i18n.region_province(str(r), tables)) if isinstance(r, str) and r else None
+    hit = spring & ~pd.isna(province)
+    col.add(hit, "wheat_type", out["wheat_type"], "warning",
+            lambda idx: [Message.of("val.spring_wheat_winter_province", province=province[i][0],
+                                    zone=province[i][1]) for i in idx], "")
 
 
 def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):

@@ -76,7 +76,7 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "grain_samples_per_season",
            "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of",
            "idle_rows", "idle_of", "harvest_test_rows", "metal_title",
-           "harvest_test_of", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
+           "harvest_test_of", "harvest_standard", "harvest_standard_text", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
            "summary_columns", "plot_clause",
            "plot_advice",
            "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
@@ -1233,6 +1233,55 @@ def _incomplete_standards() -> frozenset:
     return frozenset(t.loc[t["rows_complete"].str.strip().str.lower() != "true", "standard"].str.strip())
 
 
+def harvest_standard(crop: str | None, written: str | None, standard: str | None, tables) -> dict | None:
+    """The row of ``harvest_standards.csv`` that names what a plot's harvest is tested against where a metal in
+    it is not assessed: the rows of the plot's food ``standard`` (GB2762) for the crop's ``crop_group``
+    (crops.csv); for a crop not in the library (:data:`~agriremed.core.names.UNLISTED_CROP`), the first row whose
+    ``crop_words`` has a word inside the crop cell as written (``written``: 黄精, 中药材 → the Pharmacopoeia, ChP),
+    else its row without words. None where no row applies (a standard or crop group the table does not list).
+
+    >>> from agriremed.core.tables import load_tables
+    >>> t = load_tables()
+    >>> [harvest_standard(c, w, "GB2762", t)["standard"] for c, w in (("unlisted", "黄精"), ("unlisted", "莲藕"),
+    ...                                                               ("rice", None))]
+    ['ChP', 'GB2762', 'GB2762']
+    >>> harvest_standard("rice", None, "EU2023_915", t) is None
+    True
+    """
+    hs = getattr(tables, "harvest_standards", None)
+    if hs is None or not len(hs) or not isinstance(standard, str):
+        return None
+    if crop == UNLISTED_CROP:
+        group = UNLISTED_CROP
+    else:
+        crops = tables.indexed("crops", "crop")
+        group = crops["crop_group"].get(crop) if isinstance(crop, str) else None
+    rows = hs.loc[(hs["food_standard"] == standard) & (hs["crop_group"] == group)]
+    text = str(written).strip().lower() if isinstance(written, str) else ""
+    fallback = None
+    for r in rows.to_dict("records"):
+        words = [w.strip().lower() for w in str(r["crop_words"]).split("|")
+                 if w.strip()] if isinstance(r["crop_words"], str) else []
+        if not words:
+            fallback = fallback or r
+        elif text and any(w in text for w in words):
+            return r
+    return fallback
+
+
+def harvest_standard_text(r, lang: str) -> str:
+    """What the harvest is tested against, in ``lang``, from a row of ``harvest_standards.csv``
+    (:func:`harvest_standard`): ``'the GB 2762—2025 (China) limits for cereals: paddy rice (as brown rice)'``,
+    in the standard's own wording where ``ui.sheet.harvest_against_<standard>`` has one (the Pharmacopoeia:
+    GB 2762 does not apply); '' for None."""
+    if r is None:
+        return ""
+    group = r.get(f"food_group_{lang}") or r.get("food_group_en") or ""
+    key = f"ui.sheet.harvest_against_{r['standard']}"  # a standard's own wording (ChP: not GB 2762), if any
+    return i18n.t(key if i18n.keys(key) else "ui.sheet.harvest_against", lang,
+                  standard=i18n.value("standard", r["standard"], lang), group=group)
+
+
 def food_limit_gaps(crop, metals, standard, tables) -> np.ndarray:
     """Whether the library may lack the food standard's limit for each crop × metal pair.
 
@@ -1977,7 +2026,12 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
     # metals above their screening value not assessed in the crop come first, as in the sentence
     na = r.get("metals_not_assessed")
     if isinstance(na, str) and na:
-        crop_lines.append(i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
+        # what to test the harvest against: the standard's food group, or the Pharmacopoeia for a herb
+        against = harvest_standard_text(harvest_standard(r.get("crop"), r.get("crop_as_written"),
+                                                         r.get("food_standard"), result.tables), lang)
+        crop_lines.append(i18n.t("ui.sheet.crop_not_assessed_against", lang, metals=i18n.metals(na, lang),
+                                 against=against) if against
+                          else i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
     u = result.uptake
     if u is not None and len(u):
         uu = u.loc[(u["plot_id"] == plot_id)]
