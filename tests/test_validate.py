@@ -723,10 +723,11 @@ def test_construction_land_refusal_says_how_to_plan_a_disused_site_as_brownfield
     assert ("construction land, land-use classification GB/T 21010 / 三调) is not planned by agriremed: it plans "
             in err["problem"].iloc[0])
     assert err["problem"].iloc[0].endswith(
-        "; a disused industrial or mining site (brownfield) is planned as marginal land: write 工矿废弃地 (or "
-        "brownfield) in its land-use cell to get the soft re-uses (solar PV, permanent cover, green space) with "
-        "its soil screened against GB 36600-2018")
-    zh = render(err["problem_msg"].iloc[0], "zh") if "problem_msg" in err else ""
-    assert "；已停用的工业或采矿场地（棕地）按边际土地规划：在其用地类型单元格中填写“工矿废弃地”" in zh
+        "荒地); a disused industrial or mining site (brownfield) is planned as marginal land: write 工矿废弃地 "
+        "(or brownfield) in its land-use cell to get the soft re-uses (solar PV, permanent cover, green space) "
+        "with its soil screened against GB 36600-2018")
+    zh = render(err["problem_msg"].iloc[0], "zh")
+    assert "荒地）；已停用的工业或采矿场地（棕地）按边际土地规划：在其用地类型单元格中填写“工矿废弃地”" in zh
+    assert "; ;" not in err["problem"].iloc[0] and "；；" not in zh
     forest = validate_plots(plots_factory(1, land_use=["0301"])).errors
     assert "brownfield" not in forest.loc[forest["column"] == "land_use", "problem"].iloc[0]

@@ -594,8 +594,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
     if idle_crop is not None:
-        col.add(idle_crop[0], "crop", None, "warning",
-                lambda idx: [Message.of("val.crop_from_idle_land_use", land_use=idle_crop[1][i]) for i in idx], "")
+        col.add(idle_crop[0], "crop", None, "warning", lambda idx: [idle_crop[1][i] for i in idx], "")
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[c] for c in (area_units, header_units) if c] + more_ids,
                                  assumed=assumed_covariates(tables))
@@ -879,23 +878,51 @@ def _land_use_from_crop(raw: pd.DataFrame, mapping: dict[str, str], header_notes
 
 
 def _crop_from_idle_land_use(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame, tuple | None]:
-    """A blank crop cell beside a land use that says the land is idle (撂荒水田, 闲置旱地, 休耕水田:
-    :data:`LAND_USE_IDLE`) is read as crop ``none`` (no crop), so the row is planned as idle land. Returns the
-    table (its crop cells filled) and, where some are, (the rows, their land-use cells) for the warning
-    that tells it; None where none is (and with no single crop or land-use column)."""
+    """A blank crop cell read as crop ``none`` (no crop) where the row itself says no crop is grown, so the row
+    is planned as idle or marginal land instead of rejected:
+
+    * its land use says the land is idle (撂荒水田, 闲置旱地, 休耕水田: :data:`LAND_USE_IDLE`);
+    * its land use is marginal land (采矿用地, 工矿废弃地, 荒地, 0602 …), which grows no crop in the plan;
+    * its cropping-system cell is, as a whole, an idle word (撂荒, 闲置, 休耕地: :data:`LAND_USE_IDLE_CULTIVATED`,
+      :data:`LAND_USE_IDLE`; 冬闲 or 稻-休耕 name a season, not idle land, and are not read).
+
+    Returns the table (its crop cells filled) and, where some are, (the rows, the warning of each row) for the
+    warnings that tell it; None where none is (and with no single crop column)."""
     values = list(mapping.values())
-    if values.count("crop") != 1 or values.count("land_use") != 1:
+    if values.count("crop") != 1:
         return raw, None
     crop_col = next(c for c, v in mapping.items() if v == "crop")
-    land_col = next(c for c, v in mapping.items() if v == "land_use")
     _, blank = _cell_text(raw[crop_col], "crop")
-    land = as_text(raw[land_col])
-    rows = blank & land.str.lower().str.strip().isin(LAND_USE_IDLE).to_numpy(bool)
+    if not blank.any():
+        return raw, None
+    msgs = np.full(len(raw), None, dtype=object)
+    if values.count("land_use") == 1:
+        land_col = next(c for c, v in mapping.items() if v == "land_use")
+        land = as_text(raw[land_col])
+        low = land.str.lower().str.strip()
+        idle = blank & low.isin(LAND_USE_IDLE).to_numpy(bool)
+        lands = land.to_numpy(object)
+        for k in np.flatnonzero(idle):
+            msgs[k] = Message.of("val.crop_from_idle_land_use", land_use=lands[k])
+        for k in np.flatnonzero(blank & ~idle):
+            lc = read_land_class(lands[k])
+            if LAND_USE_ALIASES.get(low.iloc[k]) == "marginal" or (lc is not None and lc.land_use == "marginal"):
+                msgs[k] = Message.of("val.crop_from_marginal_land_use", land_use=lands[k])
+    if values.count("cropping_system") == 1:
+        sys_col = next(c for c, v in mapping.items() if v == "cropping_system")
+        system = as_text(raw[sys_col])
+        words = set(LAND_USE_IDLE) | set(LAND_USE_IDLE_CULTIVATED) | {"闲置", "抛荒", "弃耕"}
+        idle_sys = blank & system.str.lower().str.strip().isin(words).to_numpy(bool)
+        header = str(sys_col)
+        cells = system.to_numpy(object)
+        for k in np.flatnonzero(idle_sys & pd.isna(msgs)):
+            msgs[k] = Message.of("val.crop_from_idle_cropping_system", header=header, value=cells[k])
+    rows = ~pd.isna(msgs)
     if not rows.any():
         return raw, None
     raw = raw.copy()
     raw[crop_col] = raw[crop_col].astype(object).where(~rows, "none")
-    return raw, (rows, land.to_numpy(object))
+    return raw, (rows, msgs)
 
 
 def _area_units_candidate(raw: pd.DataFrame, mapping: dict[str, str]) -> str | None:
