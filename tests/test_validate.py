@@ -697,7 +697,7 @@ def test_a_value_below_a_named_detection_limit_says_which_number_to_write():
     assert "值'<0.05'——低于检出限0.05：请改填数值（以检出限0.05作为上限" in zh
 
 
-@pytest.mark.parametrize("header", ["土地利用现状", "利用现状", "现状地类", "土地利用现状类型", "现状用途"])
+@pytest.mark.parametrize("header", ["土地利用现状", "利用现状", "现状地类", "土地利用现状类型"])
 def test_present_use_headers_of_county_sheets_are_the_land_use(plots_factory, header):
     # 土地利用现状 is the present-use column of sheets built on the 三调 land classes: a paddy (水田)
     # and a mine site (采矿用地) are read from it, not guessed from the crop
@@ -731,3 +731,30 @@ def test_construction_land_refusal_says_how_to_plan_a_disused_site_as_brownfield
     assert "; ;" not in err["problem"].iloc[0] and "；；" not in zh
     forest = validate_plots(plots_factory(1, land_use=["0301"])).errors
     assert "brownfield" not in forest.loc[forest["column"] == "land_use", "problem"].iloc[0]
+
+
+def test_two_land_use_or_crop_columns_read_the_first_and_warn_where_they_differ(plots_factory):
+    # a county sheet with the registered class (地类名称) and the present use (土地利用现状), or two crop
+    # columns: the first is read, the other passed through; a row where they differ is warned about
+    from agriremed.core.messages import render
+    df = plots_factory(3, crop=["水稻", "玉米", "水稻"]).drop(columns=["land_use"]).rename(columns={"crop": "作物"})
+    df.insert(1, "地类名称", ["水田", "旱地", "水田"])
+    df.insert(2, "土地利用现状", ["水田", "旱地", "撂荒水田"])
+    df["主要作物"] = ["水稻", "玉米", "玉米"]
+    v = validate_plots(df)
+    assert v.ok and len(v.plots) == 3 and v.rejected.empty
+    assert v.plots["land_use"].tolist() == ["paddy", "upland", "paddy"]
+    assert v.plots["crop"].tolist() == ["rice", "maize", "rice"]
+    assert v.plots["土地利用现状"].tolist() == ["水田", "旱地", "撂荒水田"]        # passed through as written
+    pr = v.problems
+    differ = pr.loc[pr["problem_msg"].fillna("").str.contains("val.second_column_differs", regex=False)]
+    differ = differ.sort_values("column", ascending=False)
+    assert differ[["input_row", "column"]].values.tolist() == [[3, "land_use"], [3, "crop"]]
+    assert differ["problem"].iloc[0] == ("column '土地利用现状' says 撂荒水田 here, not what '地类名称' says: "
+                                         "'地类名称' is read — check which is right")
+    assert render(differ["problem_msg"].iloc[1], "zh") == (
+        "本行'主要作物'列为“玉米”，与'作物'列不同：按'作物'读取——请核对哪一列正确")
+    note = pr.loc[pr["problem_msg"].fillna("").str.contains('"val.second_column"', regex=False)]
+    assert sorted(note["problem"], reverse=True) == [
+        "another column of the same kind besides '地类名称': '土地利用现状' is passed through as it is; '地类名称' is read",
+        "another column of the same kind besides '作物': '主要作物' is passed through as it is; '作物' is read"]

@@ -375,7 +375,7 @@ _HEADER_ALIASES = {
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
     # the present-use column of county sheets built on the 三调 land classes (GB/T 21010)
     "土地利用现状": "land_use", "利用现状": "land_use", "现状地类": "land_use", "土地利用现状类型": "land_use",
-    "现状用途": "land_use", "土地现状": "land_use", "地类现状": "land_use", "现状利用类型": "land_use",
+    "土地现状": "land_use", "地类现状": "land_use", "现状利用类型": "land_use",
     "采样点编号": "plot_id", "采样点号": "plot_id", "样点号": "plot_id", "点号": "plot_id",
     # the county's own class (农用地土壤环境质量类别划分)
     "类别": "soil_class_county", "土壤环境质量类别": "soil_class_county", "划分类别": "soil_class_county",

@@ -573,6 +573,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     raw, attrs, notes = _read_raw(data, sheet)
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
+    second_cols = _first_of_several(mapping, header_notes, ("land_use", "crop"))
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
     cells = raw
@@ -581,6 +582,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
     raw, idle_crop = _crop_from_idle_land_use(raw, mapping)
     more_ids = _first_plot_id(mapping, header_notes)
+    more_ids += [mapping[c] for _, _, c in second_cols]
     more_ids += [v for c, v in mapping.items() if read_header(c).derived]  # reported as derived values
     canon_cols = list(mapping.values())
     # several columns of one metal measured in the harvest (糙米镉, 小麦籽粒镉) are combined row by row
@@ -593,6 +595,13 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
+    for canon, first, other in second_cols:
+        a, b = as_text(cells[first]).str.strip(), as_text(cells[other]).str.strip()
+        differ = ((a != b) & (a != "") & (b != "")).to_numpy(bool)
+        values = b.to_numpy(object)
+        col.add(differ, canon, None, "warning",
+                lambda idx, o=other, f=first, v=values: [Message.of("val.second_column_differs", header=repr(o),
+                                                                     first=repr(f), value=v[i]) for i in idx], "")
     if idle_crop is not None:
         col.add(idle_crop[0], "crop", None, "warning", lambda idx: [idle_crop[1][i] for i in idx], "")
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
@@ -688,6 +697,22 @@ def _map_headers(raw: pd.DataFrame):
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
     return mapping, factors, header_notes, header_errors
+
+
+def _first_of_several(mapping: dict[str, str], header_notes: list, canons) -> list[tuple[str, str, str]]:
+    """Several columns of one land use or crop (地类名称 and 土地利用现状; 作物 and 主要作物): the first is read,
+    the others are passed through as they are, reported (a row where one says otherwise is warned about
+    later). Returns (canonical name, first header, passed-through header) per column passed through."""
+    out = []
+    for canon in canons:
+        cols = [c for c, v in mapping.items() if v == canon]
+        for c in cols[1:]:
+            mapping[c] = str(c).strip().lower()
+            header_notes[:] = [t for t in header_notes if t[1] != c]
+            header_notes.append((canon, c, Message.of("val.second_column", header=repr(c),
+                                                      first=repr(cols[0]))))
+            out.append((canon, cols[0], c))
+    return out
 
 
 def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
