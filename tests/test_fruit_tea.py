@@ -92,3 +92,13 @@ def test_a_pomelo_orchard_gets_the_money_of_citrus_and_chili_has_none():
     assert s.loc[["PH-03", "E04"], "npv_vs_baseline_cny_ha"].notna().all()
     assert np.isfinite(s.loc[["PH-03", "E04"], "cash_flow_typical_plot_cny_yr"].astype(float)).all()
     assert np.isnan(float(s.loc["CN-04", "cash_flow_typical_plot_cny_yr"]))
+
+
+@pytest.mark.parametrize("cell, crop", [("橙子", "citrus"), ("冰糖橙", "citrus"), ("香柚", "citrus"), ("金柑", "citrus"),
+                                        ("砂糖橘", "citrus"), ("青椒", "chili"), ("甜椒", "chili"),
+                                        ("花椒", "unlisted"), ("胡椒", "unlisted")])
+def test_everyday_names_of_oranges_and_peppers(cell, crop):
+    from agriremed.io.validate import validate_plots
+    land = "菜地" if crop == "chili" else "果园"
+    v = validate_plots(make_plots(1, crop=[cell], land_use=[land], ph=5.5, cd_mg_kg=0.2, region="Hunan/Chenzhou"))
+    assert v.plots["crop"].tolist() == [crop]

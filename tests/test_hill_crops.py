@@ -253,4 +253,4 @@ def test_chili_is_a_fruiting_vegetable_judged_against_gb2762_without_income():
     s = p.summary.set_index("plot_id")
     assert p.rejected.empty and s["crop"].tolist() == ["chili", "chili"]
     assert s["metals_not_assessed"].tolist() == ["cd", "cd"]
-    assert "the yield, price or production cost of Chili pepper is not in the library" in s.loc["CN-04", "recommendation"]
+    assert "the yield, price or production cost of Pepper (chili or sweet) is not in the library" in s.loc["CN-04", "recommendation"]

@@ -38,3 +38,14 @@ def test_totals_name_the_plots_with_unknown_income(tmp_path):
     d2 = PlanDigest.from_plan(agriremed.plan(str(g), agriremed.Scenario(mc_draws=0), progress=False))
     assert d2.income_unknown == 0
     assert not any("unknown income" in x for x in plain_summary(d2, "en", horizon_yr=20))
+
+
+def test_one_plot_is_said_in_the_singular(tmp_path):
+    g = tmp_path / "one.csv"
+    g.write_text("\n".join(line for line in SHEET.splitlines() if "金银花" not in line) + "\n", encoding="utf-8")
+    d = PlanDigest.from_plan(agriremed.plan(str(g), agriremed.Scenario(mc_draws=0), progress=False))
+    en = " ".join(plain_summary(d, "en", horizon_yr=20))
+    assert d.income_unknown == 1
+    assert ("1 plot with unknown income (the yield, price or production cost of its crop is not in the library) is "
+            "not in these money totals: its income is left out, not taken as 0.") in en
+    assert " on 1 plots" not in en and "1 plots" not in en

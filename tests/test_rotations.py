@@ -130,7 +130,7 @@ def test_a_rotation_is_not_switched_to_its_own_other_crop_and_strict_land_is_not
 
 
 def test_the_crop_names_the_outputs_print_read_back():
-    v = validate_plots(make_plots(4, crop=["Chinese cabbage (napa)", "Rapeseed (oilseed rape)", "无作物/撂荒",
+    v = validate_plots(make_plots(4, crop=["Chinese cabbage (napa)", "Rapeseed (oilseed rape)", "无作物（闲置或自然植被）",
                                            "Head cabbage"], land_use="upland"))
     assert v.rejected.empty
     assert v.plots["crop"].tolist() == ["chinese_cabbage", "rapeseed", "none", "cabbage"]

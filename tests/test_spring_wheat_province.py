@@ -26,7 +26,7 @@ def test_spring_wheat_in_a_winter_wheat_province_is_warned(tmp_path):
         "spring wheat in Hunan: wheat_seasons.csv lists Hunan as growing winter wheat only (长江中下游冬麦区; the west "
         "in 西南冬麦区); planned as spring wheat as written — check the crop (冬小麦 or 小麦 for winter wheat)")
     assert messages.render(m, "zh") == (
-        "湖南省的春小麦：wheat_seasons.csv中湖南省只种冬小麦（长江中下游冬麦区; the west in 西南冬麦区）；仍按所填春小麦规划"
+        "湖南省的春小麦：wheat_seasons.csv中湖南省只种冬小麦（长江中下游冬麦区；西部属西南冬麦区）；仍按所填春小麦规划"
         "——请核对作物（冬小麦请填“冬小麦”或“小麦”）")
     # a wheat_type column saying spring is warned alike
     g = tmp_path / "q.csv"

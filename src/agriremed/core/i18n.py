@@ -327,6 +327,25 @@ _LEADING_PLACE_WORD = re.compile(r"^(?:city|shi|prefecture|county|xian|district|
 _PROVINCE_ZH_END = ("省", "市", "自治区", "特别行政区")
 
 
+def wheat_zone(province: str, lang: str = "en", tables=None) -> str:
+    """The wheat zone note of a province in ``wheat_seasons.csv`` (column ``note``; ``note_zh`` in Chinese,
+    the English note where a user table has no Chinese one); ``''`` for a province the table does not list.
+
+    Examples
+    --------
+    >>> wheat_zone("Hunan", "zh")
+    '长江中下游冬麦区；西部属西南冬麦区'
+    """
+    w = (tables if tables is not None else _default_tables()).wheat_seasons
+    row = w.loc[(w["scope"] == "province") & (w["key"].astype(str).str.lower() == str(province).lower())]
+    if row.empty:
+        return ""
+    note = row["note"].iloc[0]
+    if lang == "zh" and "note_zh" in row and isinstance(row["note_zh"].iloc[0], str) and row["note_zh"].iloc[0]:
+        note = row["note_zh"].iloc[0]
+    return note if isinstance(note, str) else ""
+
+
 def _province_map(tables=None) -> dict[str, str]:
     """Every spelling of a province (English, Chinese, aliases; lower case) → its full Chinese name."""
     tables = tables or _default_tables()

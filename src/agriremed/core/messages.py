@@ -742,6 +742,7 @@ DOMAINS = {
     "sources": _sources,
     "region": _region,
     "regions": _regions,
+    "wheat_zone": lambda v, lang, tables: i18n.wheat_zone(v, lang, tables),
     "reg_unit": _unit,
     "description": _description,
     "label": _label,

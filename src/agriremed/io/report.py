@@ -640,6 +640,11 @@ def income_unknown_plots(summary: pd.DataFrame) -> np.ndarray:
 _CLASSES = ("priority_protection", "safe_utilisation", "strict_control")
 
 
+def _one(key: str, n: int) -> str:
+    """The text key for a count: its singular form (``key_one``) when the count is 1."""
+    return f"{key}_one" if n == 1 else key
+
+
 def plain_summary(
     digest: PlanDigest,
     lang: str = "en",
@@ -676,7 +681,7 @@ def plain_summary(
     if digest.n_planned == 0:
         out = [i18n.t("ui.report.sum_none_planned", lang)]
         if n_rejected:
-            out.append(i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}"))
+            out.append(i18n.t(_one("ui.report.sum_rejected", n_rejected), lang, n=f"{n_rejected:,}"))
         return out
     ha = lambda a: format_number(a, lang, "ha")  # noqa: E731
 
@@ -687,19 +692,19 @@ def plain_summary(
                 if digest.area_mu_plots else ha(a))
 
     both = area(digest.area_ha)
-    out = [i18n.t("ui.report.sum_plots", lang, n=f"{digest.n_planned:,}", area=both)]
+    out = [i18n.t(_one("ui.report.sum_plots", digest.n_planned), lang, n=f"{digest.n_planned:,}", area=both)]
     if digest.season_rows:  # the rice and the wheat row of one field: its area once
         out.append(i18n.t("ui.report.sum_season_rows", lang, n=f"{digest.season_rows:,}",
                           fields=f"{digest.n_fields:,}"))
     out.append(
-        i18n.t("ui.report.sum_rejected", lang, n=f"{n_rejected:,}")
+        i18n.t(_one("ui.report.sum_rejected", n_rejected), lang, n=f"{n_rejected:,}")
         if n_rejected
         else i18n.t("ui.report.sum_all_read", lang)
     )
     order = [c for c in _CLASSES if c in digest.by_class] + sorted(set(digest.by_class) - set(_CLASSES))
     classes = sep.join(
         i18n.t(
-            "ui.report.sum_class_item",
+            _one("ui.report.sum_class_item", digest.by_class[c][0]),
             lang,
             cls=i18n.value("soil_class", c, lang),
             n=f"{digest.by_class[c][0]:,}",
@@ -711,7 +716,7 @@ def plain_summary(
     opts = sorted(digest.by_option.items(), key=lambda kv: (-kv[1]["area_ha"], kv[0]))
     items = [
         i18n.t(
-            "ui.report.sum_option_item",
+            _one("ui.report.sum_option_item", v["plots"]),
             lang,
             option=i18n.option_name(o, lang, tables) if o else i18n.t("ui.portfolio.no_option", lang),
             n=f"{v['plots']:,}",
@@ -722,7 +727,8 @@ def plain_summary(
     if len(opts) > max_options:
         rest = sum(v["area_ha"] for _, v in opts[max_options:])
         items.append(
-            i18n.t("ui.report.sum_more_options", lang, n=f"{len(opts) - max_options:,}", area=area(rest))
+            i18n.t(_one("ui.report.sum_more_options", len(opts) - max_options), lang,
+                   n=f"{len(opts) - max_options:,}", area=area(rest))
         )
     out.append(i18n.t("ui.report.sum_recommended", lang, options=sep.join(items)))
     npv = digest.npv_cny()
@@ -734,7 +740,8 @@ def plain_summary(
         if prog > 0:
             out.append(i18n.t("ui.report.sum_programme", lang, cost=format_number(prog, lang, "CNY")))
     if digest.income_unknown and horizon_yr is not None:  # the money totals leave their income out
-        out.append(i18n.t("ui.report.sum_income_unknown", lang, n=f"{digest.income_unknown:,}"))
+        out.append(i18n.t(_one("ui.report.sum_income_unknown", digest.income_unknown), lang,
+                          n=f"{digest.income_unknown:,}"))
     out.append(
         i18n.t("ui.report.sum_carbon", lang, co2=format_number(digest.co2e_t(), lang, "t CO2e", signed=True))
     )

@@ -2329,8 +2329,7 @@ def _spring_wheat_in_winter_province(col: Collector, out: dict, tables) -> None:
         return
     w = tables.wheat_seasons
     w = w.loc[(w["scope"] == "province") & (w["season"] == "winter")]
-    winter = {str(k).lower(): (str(k), str(note) if isinstance(note, str) else "")
-              for k, note in zip(w["key"], w["note"], strict=True)}
+    winter = {str(k).lower(): str(k) for k in w["key"]}
     region = np.asarray(out["region"], dtype=object)
     province = np.full(n, None, dtype=object)
     for i in np.flatnonzero(spring):
@@ -2338,8 +2337,7 @@ def _spring_wheat_in_winter_province(col: Collector, out: dict, tables) -> None:
         province[i] = winter.get(i18n.region_province(str(r), tables)) if isinstance(r, str) and r else None
     hit = spring & ~pd.isna(province)
     col.add(hit, "wheat_type", out["wheat_type"], "warning",
-            lambda idx: [Message.of("val.spring_wheat_winter_province", province=province[i][0],
-                                    zone=province[i][1]) for i in idx], "")
+            lambda idx: [Message.of("val.spring_wheat_winter_province", province=province[i]) for i in idx], "")
 
 
 def _check_county_class(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
