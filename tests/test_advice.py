@@ -778,10 +778,10 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     a = advice.plot_advice(pl, "AS", "en")
     # naming the standard and food group to test the harvest against (harvest_standards.csv)
     assert a.crop_lines[0] == ("As (above the screening value): not assessed — test the harvest against the "
-                               "GB 2762—2025 (China) limits for cereals: paddy rice (as brown rice)")
+                               "GB 2762—2025 (China) limits for cereals: paddy rice (as brown rice) (inorganic As 0.35 mg/kg)")
     assert a.crop_lines[1].startswith("Cd: median")
     assert advice.plot_advice(pl, "AS", "zh").crop_lines[0] == \
-        "砷（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“谷物：稻谷（以糙米计）”的限量"
+        "砷（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“谷物：稻谷（以糙米计）”的限量（无机砷0.35 mg/kg）"
     assert advice.plot_advice(pl, "CD", "en").crop_lines[0].startswith("Cd: median")
 
 

@@ -34,8 +34,8 @@ def test_the_sheet_names_the_standard_to_test_the_harvest_against(tmp_path):
                          "(China) limits for its food category (Annex A of the standard)",
                          "镉（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“其所属食品类别（见标准附录A）”的限量")
     assert line["T"] == ("Pb (above the screening value): not assessed — test the harvest against the GB 2762—2025 "
-                         "(China) limits for tea",
-                         "铅（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“茶叶”的限量")
+                         "(China) limits for tea (Pb 5 mg/kg)",
+                         "铅（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“茶叶”的限量（铅5 mg/kg）")
 
 
 def test_the_herb_words_are_data_and_no_pharmacopoeia_limit_is_stated():
@@ -53,3 +53,17 @@ def test_the_herb_words_are_data_and_no_pharmacopoeia_limit_is_stated():
     # every crop group with GB 2762 limits names its food group
     gb = set(t.food_limits.loc[t.food_limits["standard"] == "GB2762", "crop_group"])
     assert gb <= set(hs.loc[hs["food_standard"] == "GB2762", "crop_group"])
+
+
+def test_a_library_crop_without_uptake_function_gets_its_group_and_limit_values(tmp_path):
+    # chili (辣椒): a fruiting vegetable, GB 2762's general fresh-vegetable limits (Cd 0.05, Pb 0.1 mg/kg)
+    f = tmp_path / "c.csv"
+    f.write_text("地块编号,行政区,土地利用类型,种植作物,面积（亩）,pH,镉（mg/kg）,铅（mg/kg）\n"
+                 "C,湖南/衡阳/常宁,菜地,辣椒,1.5,5.6,1.2,120\n", encoding="utf-8")
+    p = agriremed.plan(str(f), agriremed.Scenario(mc_draws=0), progress=False)
+    assert plot_advice(p, "C", "en").crop_lines[0] == (
+        "Cd/Pb (above the screening value): not assessed — test the harvest against the GB 2762—2025 (China) limits "
+        "for fresh vegetables (fruiting vegetables: the general limits of fresh vegetables) (Cd 0.05 mg/kg, Pb 0.1 mg/kg)")
+    assert plot_advice(p, "C", "zh").crop_lines[0] == (
+        "镉、铅（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“新鲜蔬菜（茄果类：按新鲜蔬菜的一般限量）”的限量"
+        "（镉0.05 mg/kg、铅0.1 mg/kg）")

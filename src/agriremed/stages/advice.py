@@ -66,7 +66,7 @@ import pandas as pd
 from agriremed.core import frames as _frames, i18n, messages
 from agriremed.core.columns import METALS, metal_codes
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
-from agriremed.stages.uptake.predict import row_standards
+from agriremed.stages.uptake.predict import limits_for_crops, row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
 from agriremed.core.names import UNLISTED_CROP, unit_factor, unit_table
 
@@ -2015,6 +2015,22 @@ def _is_pv_plant(table: pd.DataFrame, plot_id: str) -> bool:
     return bool(len(rec)) and bool(np.isfinite(pd.to_numeric(rec, errors="coerce").to_numpy(float)).any())
 
 
+def _limit_values(crop, metals: str, standard: str, tables, lang: str) -> str:
+    """The food limits of ``crop`` for the metals ``metals`` (``'cd+pb'``) in ``standard``, as the bracket the
+    plot sheet prints after the food group (``' (Cd 0.05 mg/kg, Pb 0.1 mg/kg)'``); '' where the library holds
+    none (a crop not in the library, a metal without a limit)."""
+    ms = [m for m in str(metals).split("+") if m]
+    if not ms or not isinstance(crop, str):
+        return ""
+    limit, species = limits_for_crops([crop] * len(ms), ms, standard, tables)
+    items = [i18n.t("ui.sheet.limit_item_inorganic" if sp == "inorganic" else "ui.sheet.limit_item", lang,
+                    metal=i18n.metal_name(m, lang), limit=f"{v:g}")
+             for m, v, sp in zip(ms, limit, species, strict=True) if np.isfinite(v)]
+    if not items:
+        return ""
+    return i18n.t("ui.sheet.limit_values", lang, items=("、" if lang == "zh" else ", ").join(items))
+
+
 def _crop_lines(result, r, plot_id: str, lang: str) -> list:
     """What the crop will contain under current practice, one line per metal, in ``lang``: the
     metals above their screening value not assessed in the crop first (as in the sentence), then
@@ -2027,8 +2043,10 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
     na = r.get("metals_not_assessed")
     if isinstance(na, str) and na:
         # what to test the harvest against: the standard's food group, or the Pharmacopoeia for a herb
-        against = harvest_standard_text(harvest_standard(r.get("crop"), r.get("crop_as_written"),
-                                                         r.get("food_standard"), result.tables), lang)
+        hs = harvest_standard(r.get("crop"), r.get("crop_as_written"), r.get("food_standard"), result.tables)
+        against = harvest_standard_text(hs, lang)
+        if against and hs is not None and hs["standard"] == r.get("food_standard"):
+            against += _limit_values(r.get("crop"), na, hs["standard"], result.tables, lang)
         crop_lines.append(i18n.t("ui.sheet.crop_not_assessed_against", lang, metals=i18n.metals(na, lang),
                                  against=against) if against
                           else i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
