@@ -32,7 +32,9 @@ habitat, soil carbon and green space. For every plot × re-use :func:`evaluate_r
   workers: second-class land): :func:`gb36600_screening` compares the soil with the GB 36600
   screening and intervention values [3]_ — allowed (none above screening), needs a site
   assessment (above screening, none above intervention) or needs a cover layer or remediation
-  (above intervention).
+  (above intervention). Where a marginal plot's recommended option is such a re-use (``pv_grass``),
+  :func:`recommended_exposure` gives its check to the plan's summary (``gb36600_check``): the
+  recommendation sentence closes with it and the plot sheet prints it.
 
 :func:`opportunity_matrix` scores every allowed re-use of a marginal plot against eight
 services (energy, carbon, biodiversity, water regulation, amenity, risk reduction, income,
