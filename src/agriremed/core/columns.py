@@ -1432,6 +1432,19 @@ _out("exposure_verdict", "", "Exposure check", "暴露核查结论",
      "GB 36600 outcome: allowed, site_assessment, cover_layer, not_assessed, not_applicable.", dtype="str")
 _out("exposure_reason", "", "Exposure check: why", "暴露核查理由", "Metals and values behind the GB 36600 outcome.",
      dtype="str")
+_out("gb36600_verdict", "", "GB 36600 check of the recommended re-use", "推荐再利用方式的GB 36600核查结论",
+     "Summary: on marginal, mine and brownfield land (land_use marginal) whose recommended option is a soft re-use "
+     "people work on or use (pv_grass: the PV plant's workers, second-class land), the GB 36600 outcome of that "
+     "re-use's row of reuse_options.csv (exposure_verdict: allowed, site_assessment, cover_layer, not_assessed); "
+     "blank elsewhere.", dtype="str")
+_out("gb36600_check", "", "GB 36600 check of the recommended re-use: why", "推荐再利用方式的GB 36600核查理由",
+     "Summary: the metals and values behind gb36600_verdict and what they mean (exposure_reason of the re-use's "
+     "row of reuse_options.csv); the recommendation closes with it (rec.gb36600) and the plot sheet prints it on "
+     "its own line. Blank where gb36600_verdict is.", dtype="str")
+_out("gb36600_check_msg", "", "GB 36600 check of the recommended re-use (message code)",
+     "推荐再利用方式的GB 36600核查理由（消息代码）",
+     "gb36600_check as message codes with their parameters (JSON, agriremed.core.messages); the gb36600_check "
+     "column is this message rendered in the run's language (English, or Chinese with --lang zh).", dtype="str")
 _out("pv_note", "", "PV note", "光伏说明",
      "Why the PV yield is missing, that it was computed at the coordinates of the plot's prefecture or "
      "province (no lat/lon), or that the solar class is unconfirmed.",

@@ -26,6 +26,7 @@ from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
 from agriremed.stages import ranking as ranking_mod
 from agriremed.stages import soil as soil_mod
+from agriremed.stages import softreuse as softreuse_mod
 from agriremed.stages import solar as solar_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.stages.uptake import predict as predict_mod
@@ -90,6 +91,9 @@ SUMMARY_COLUMNS += list(advice_mod.SUMMARY_ADDED)
 SUMMARY_COLUMNS += ["recommendation_msg"]
 #: How long as message codes (appended).
 SUMMARY_COLUMNS += ["duration_text_msg", "monitoring_msg"]
+#: The GB 36600 check of the recommended soft re-use on marginal, mine and brownfield land
+#: (:func:`agriremed.stages.softreuse.recommended_exposure`; appended; blank elsewhere).
+SUMMARY_COLUMNS += ["gb36600_verdict", "gb36600_check", "gb36600_check_msg"]
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
 #: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
@@ -1648,6 +1652,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # first, right after the sentence that recommends it
     cautions = (_frames.obj(b["option_cautions_msg"]) if "option_cautions_msg" in b
                 else np.full(n, "", dtype=object))
+    dev = softreuse_mod.recommended_exposure(P, s["recommended_option"], tables or load_tables())
+    dev_msg = dev["exposure_reason_msg"].to_numpy(object)
+    dev_ok = _given(dev_msg) & ok
     notes = (
         (_given(cautions) & ok, lambda i: Message.of("rec.option_caution", option=b["option_id"][i],
                                                       cautions=Message.decode(cautions[i]))),
@@ -1674,6 +1681,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
+        # the recommended soft re-use of marginal, mine or brownfield land against GB 36600 for the people on
+        # it (a PV plant's workers: second-class land), as reuse_options.csv gives it
+        (dev_ok, lambda i: Message.of("rec.gb36600", check=Message.decode(dev_msg[i]))),
         # a soil metal 'ND' without a limit (not measured) and a soil metal value to check (450 mg/kg Cd, a column
         # in µg/kg): last, the class depends on them
         (_given(nd), lambda i: Message.of("rec.not_detected_soil", metals=nd[i])),
@@ -1683,6 +1693,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         rec[mask] = [Message.of("rec.with_note", sentence=rec[i], note=note(i)) for i in np.flatnonzero(mask)]
     s["crops_not_planned"] = np.where(has_rot, rotation, None)
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
+    s["gb36600_verdict"] = np.where(dev_ok, dev["exposure_verdict"].to_numpy(object), None)
+    s["gb36600_check"] = np.where(dev_ok, dev["exposure_reason"].to_numpy(object), None)
+    s["gb36600_check_msg"] = np.where(dev_ok, dev_msg, "").astype(object)
     at = SUMMARY_COLUMNS.index("region") + 1
     order = [*SUMMARY_COLUMNS[:at], *located, *SUMMARY_COLUMNS[at:]]
     if measured is not None:  # the measured harvest beside the metals not assessed, its clauses at the end

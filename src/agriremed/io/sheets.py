@@ -2,7 +2,8 @@
 
 An extension officer hands the farmer one page: the plot and farmer, the soil class in
 plain words with the measured soil pH and metals against their screening and intervention
-values, what the crop will contain against the food limit, the measures this season
+values (on marginal, mine and brownfield land under a soft re-use people work on, such as a PV
+plant, the soil against GB 36600 for that use), what the crop will contain against the food limit, the measures this season
 and next with amounts per mu and for the plot, first-year cost, the net cash flow of year 1
 and of a typical year, grain monitoring, how long, the runner-up option and whom to contact. The content comes from
 :func:`agriremed.stages.advice.plot_advice`; this module only lays it out.
@@ -95,6 +96,8 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
     cells.append([p(i18n.t("ui.sheet.soil_class", lang), "cellb"), p(a.soil_class_text, "cell")])
     if a.soil_values:  # the measured values and the thresholds the class was found with
         cells.append([p(i18n.t("ui.sheet.soil_values", lang), "cellb"), p(a.soil_values, "cell")])
+    if a.gb36600:  # marginal land under a soft re-use people work on: the soil against GB 36600 for that use
+        cells.append([p(i18n.t("ui.sheet.gb36600", lang), "cellb"), p(a.gb36600, "cell")])
     t = Table(cells, colWidths=[0.22 * width, 0.78 * width])
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.93, 0.95, 0.93))]))

@@ -1994,6 +1994,10 @@ class PlotAdvice:
     #: The label of the typical year's net cash flow: "Net cash flow in a typical year (year 2)", or
     #: without the year where it is not known (the option's money not computed, a one-year plan).
     typical_label: str = ""
+    #: On marginal, mine and brownfield land whose recommended option is a soft re-use people work on or
+    #: use (a PV plant: its workers): the soil against GB 36600 for that use, the metals above its
+    #: screening and intervention values and what they mean (``gb36600_check`` of the summary); "" elsewhere.
+    gb36600: str = ""
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
@@ -2281,7 +2285,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         recommended=i18n.option_name(opt, lang, tables) if isinstance(opt, str) else messages.render(
             messages.Message.of("rec.none", unassessed=messages.Message()), lang),
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
-        sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0])
+        sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0],
+        gb36600=(messages.column_texts(r.to_frame().T, "gb36600_check", lang, tables)[0] or ""
+                 if "gb36600_check" in s else ""))
 
 
 def _plan_money(result) -> tuple[str, float]:

@@ -32,7 +32,9 @@ habitat, soil carbon and green space. For every plot × re-use :func:`evaluate_r
   workers: second-class land): :func:`gb36600_screening` compares the soil with the GB 36600
   screening and intervention values [3]_ — allowed (none above screening), needs a site
   assessment (above screening, none above intervention) or needs a cover layer or remediation
-  (above intervention).
+  (above intervention). Where a marginal plot's recommended option is such a re-use (``pv_grass``),
+  :func:`recommended_exposure` gives its check to the plan's summary (``gb36600_check``): the
+  recommendation sentence closes with it and the plot sheet prints it.
 
 :func:`opportunity_matrix` scores every allowed re-use of a marginal plot against eight
 services (energy, carbon, biodiversity, water regulation, amenity, risk reduction, income,
@@ -67,8 +69,9 @@ from agriremed.stages.options import parameter_for_rows, policy_status
 from agriremed.stages.advice import plan_rule_sets, row_rule_sets
 from agriremed.core.tables import Tables, load_tables, split_keys
 
-__all__ = ["SERVICES", "EXPOSURE_VERDICTS", "gb36600_screening", "evaluate_reuse", "opportunity_matrix",
-           "score_service", "reuse_for_plan", "REUSE_COLUMNS", "MATRIX_COLUMNS"]
+__all__ = ["SERVICES", "EXPOSURE_VERDICTS", "MARGINAL_LAND_USES", "gb36600_screening", "option_exposure_classes",
+           "recommended_exposure", "evaluate_reuse", "opportunity_matrix", "score_service", "reuse_for_plan",
+           "REUSE_COLUMNS", "MATRIX_COLUMNS"]
 
 #: Services of the opportunity matrix, in column order.
 SERVICES = ("energy", "carbon", "biodiversity", "water_regulation", "amenity", "risk_reduction", "income",
@@ -76,6 +79,11 @@ SERVICES = ("energy", "carbon", "biodiversity", "water_regulation", "amenity", "
 
 #: Outcomes of the GB 36600 check for an intended use.
 EXPOSURE_VERDICTS = ("allowed", "site_assessment", "cover_layer", "not_assessed", "not_applicable")
+
+#: Land uses of marginal, mine and brownfield land (采矿用地, 工矿废弃地, 盐碱地 … are read as ``marginal``):
+#: the plots whose soft re-uses enter the opportunity matrix and whose recommended re-use is checked
+#: against GB 36600 (:func:`recommended_exposure`).
+MARGINAL_LAND_USES = ("marginal",)
 
 
 REUSE_COLUMNS = [
@@ -143,6 +151,74 @@ def gb36600_screening(plots: pd.DataFrame, land_class, tables: Tables | None = N
     return pd.DataFrame({"exposure_class": cls.astype(object), "exposure_verdict": verdict,
                          "above_screening": scr, "above_intervention": itv,
                          "exposure_reason": render_column(enc, "en", tables), "exposure_reason_msg": enc})
+
+
+def option_exposure_classes(option_ids, tables: Tables | None = None) -> np.ndarray:
+    """The GB 36600 land class (``exposure_class`` of ``reuse_options.csv``) of the soft re-use each plan
+    option is: the re-use row of the same id (``pv_grass``: the plan's PV option with a grass cover and
+    the re-use of that name agree, :mod:`agriremed.stages.solar`), else the re-use that is the plan's
+    biomass option alone (``biomass_option`` on the whole plot, no PV and no cover: ``miscanthus``,
+    ``poplar_src``); ``''`` for an option that is no soft re-use or whose re-use nobody uses.
+
+    >>> option_exposure_classes(["pv_grass", "miscanthus", "lime_rice", None]).tolist()
+    ['second', '', '', '']
+    """
+    tables = tables or load_tables()
+    ro = tables.reuse_options
+    cls = [c if isinstance(c, str) else "" for c in ro["exposure_class"]]
+    of = dict(zip(ro["reuse_id"], cls, strict=True))
+    whole = ((pd.to_numeric(ro["biomass_area_share"], errors="coerce").to_numpy(float) >= 1.0)
+             & (pd.to_numeric(ro["pv_area_share"], errors="coerce").to_numpy(float) == 0)
+             & (pd.to_numeric(ro["cover_area_share"], errors="coerce").to_numpy(float) == 0))
+    for b, c in zip(ro["biomass_option"][whole], np.asarray(cls, dtype=object)[whole], strict=True):
+        if isinstance(b, str) and b and b not in of:
+            of[b] = c
+    ids = np.asarray(option_ids, dtype=object).ravel()
+    return np.array([of.get(o, "") if isinstance(o, str) else "" for o in ids], dtype=object)
+
+
+def recommended_exposure(plots: pd.DataFrame, option_ids, tables: Tables | None = None) -> pd.DataFrame:
+    """The GB 36600 check of each plot's recommended option where the plot is marginal, mine or
+    brownfield land (:data:`MARGINAL_LAND_USES`) and the option is a soft re-use people work on or
+    use (:func:`option_exposure_classes`: the PV plant's workers, second-class land): the verdict
+    and reason :func:`gb36600_screening` gives the re-use's row of ``reuse_options.csv`` output.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Plots (``land_use``, metal columns [mg kg⁻¹]), one row per plot.
+    option_ids : array_like of str
+        Each plot's recommended option (None: none).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Row-aligned with ``plots``: ``exposure_class``, ``exposure_verdict`` (as
+        :func:`gb36600_screening`; ``''`` where no check applies: farmland, an option nobody works on),
+        ``exposure_reason`` and ``exposure_reason_msg`` (``''`` where no check applies).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"land_use": ["marginal", "paddy"], "pb_mg_kg": [1800.0, 1800.0]})
+    >>> recommended_exposure(p, ["pv_grass", "pv_grass"])["exposure_verdict"].tolist()
+    ['site_assessment', '']
+    """
+    tables = tables or load_tables()
+    n = len(plots)
+    cls = option_exposure_classes(option_ids, tables)
+    lu = plots["land_use"].to_numpy(object) if "land_use" in plots else np.full(n, None, dtype=object)
+    cls = np.where(np.isin(lu, MARGINAL_LAND_USES), cls, "").astype(object)
+    out = pd.DataFrame({"exposure_class": cls, "exposure_verdict": np.full(n, "", dtype=object),
+                        "exposure_reason": np.full(n, "", dtype=object),
+                        "exposure_reason_msg": np.full(n, "", dtype=object)})
+    at = np.flatnonzero(cls != "")
+    if len(at):
+        ex = gb36600_screening(plots.iloc[at], cls[at], tables)
+        for c in ("exposure_verdict", "exposure_reason", "exposure_reason_msg"):
+            out.loc[at, c] = ex[c].to_numpy(object)
+    return out
 
 
 def _screen_class(c: str, rows: list, metal: dict, at: np.ndarray, verdict: np.ndarray, scr: np.ndarray,
@@ -652,7 +728,7 @@ def score_service(row, service: str, tables: Tables | None = None, lang: str = "
 
 
 def opportunity_matrix(reuse: pd.DataFrame, tables: Tables | None = None, lang: str = "en",
-                       land_uses=("marginal",)) -> pd.DataFrame:
+                       land_uses=MARGINAL_LAND_USES) -> pd.DataFrame:
     """The opportunity matrix: allowed soft re-uses of marginal plots × services, scored 0–3.
 
     A pure function of the re-use rows and ``opportunity_rules.csv``: each service's score is
