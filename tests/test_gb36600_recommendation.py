@@ -38,11 +38,11 @@ SX_EN = ("GB 36600 second-class land (industry, utilities, other green space): A
          "Pb 1800 > screening 800 mg/kg: a clean cover layer or remediation is needed before people use the "
          "land; not compared: Zn (Zn is not among the basic items of GB 36600)")
 SX_ZH = ("GB 36600第二类用地（工业、公用设施、其他绿地）：砷 260 > 管制值 140；铅 1800 > 筛选值 800 mg/kg："
-         "人员使用前须覆盖清洁土层或开展修复；未比较：Zn（Zn不属于GB 36600基本项目）")
+         "人员使用前须覆盖清洁土层或开展修复；未比较：锌（锌不属于GB 36600基本项目）")
 MG_EN = ("GB 36600 second-class land (industry, utilities, other green space): no measured metal above its "
          "screening value; not compared: Zn (Zn is not among the basic items of GB 36600)")
 MG_ZH = ("GB 36600第二类用地（工业、公用设施、其他绿地）：实测重金属均未超过筛选值；"
-         "未比较：Zn（Zn不属于GB 36600基本项目）")
+         "未比较：锌（锌不属于GB 36600基本项目）")
 
 
 @pytest.fixture(scope="module")
