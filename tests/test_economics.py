@@ -672,12 +672,14 @@ def test_produce_over_the_limit_has_the_feed_or_industry_outlet_only_where_its_c
     assert t.loc["destroyed", "crop_groups"] == ""
     assert {"rice", "wheat", "maize"} <= set(t.loc["discount_sale", "crop_groups"].split("|"))
     crops = ["rice", "wheat", "maize", "pak_choi", "lettuce", "cabbage", "carrot", "potato", "apple", "tea",
-             "soybean", "vegetable_unspecified", "unlisted"]
+             "soybean", "vegetable_unspecified", "unlisted", "mulberry", "cotton"]
     for rule in ("discount_sale", "state_purchase"):
         got = dict(zip(crops, economics.noncompliant_outlets(crops, rule, tables).tolist()))
         assert got == {"rice": True, "wheat": True, "maize": True, "pak_choi": False, "lettuce": False,
                        "cabbage": False, "carrot": False, "potato": False, "apple": False, "tea": False,
-                       "soybean": True, "vegetable_unspecified": False, "unlisted": False}
+                       "soybean": True, "vegetable_unspecified": False, "unlisted": False,
+                       # non-food crops (no food limit) keep the rule's value, as before
+                       "mulberry": True, "cotton": True}
     assert economics.noncompliant_outlets(crops, "destroyed", tables).all()
     assert economics.noncompliant_outlets(crops, price_fraction=0.3, tables=tables).all()  # the user's share
 

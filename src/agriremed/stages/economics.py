@@ -220,13 +220,14 @@ def noncompliant_outlets(crops, rule: str = "discount_sale", tables: Tables | No
     (``crop_group``) whose produce over the limit the rule's outlet takes (a blank cell: every
     crop): grain sold for feed or industry, or bought by the state reserve. A crop of another
     group (vegetables, fruit, tea, a crop not in the library) has no such outlet: its produce over
-    the limit is valued with the :data:`NO_OUTLET_RULE` row (not sold). A share set by the user
-    (``price_fraction``) replaces the rule for every crop.
+    the limit is valued with the :data:`NO_OUTLET_RULE` row (not sold). A non-food crop of
+    ``crops.csv`` (``food`` false: cotton, tobacco, mulberry) keeps the rule's value as before. A share
+    set by the user (``price_fraction``) replaces the rule for every crop.
 
     Examples
     --------
-    >>> noncompliant_outlets(["rice", "maize", "pak_choi", "apple", "soybean"]).tolist()
-    [True, True, False, False, True]
+    >>> noncompliant_outlets(["rice", "maize", "pak_choi", "apple", "soybean", "mulberry"]).tolist()
+    [True, True, False, False, True, True]
     >>> noncompliant_outlets(["pak_choi"], "destroyed").tolist()
     [True]
     >>> noncompliant_outlets(["pak_choi"], price_fraction=0.3).tolist()
@@ -243,8 +244,11 @@ def noncompliant_outlets(crops, rule: str = "discount_sale", tables: Tables | No
     groups = {g.strip() for g in cell.split("|") if g.strip()}
     if not groups:
         return np.ones(len(crops), bool)
-    group_of = t.indexed("crops", "crop")["crop_group"]
-    return pd.Series(crops, dtype=object).map(group_of).isin(groups).to_numpy(bool)
+    c = t.indexed("crops", "crop")
+    s = pd.Series(crops, dtype=object)
+    # a non-food crop (cotton, tobacco, mulberry) keeps the rule's value, as before: its harvest is no food
+    non_food = s.map(c["food"].astype(str).str.lower()).eq("false").to_numpy(bool)
+    return s.map(c["crop_group"]).isin(groups).to_numpy(bool) | non_food
 
 
 def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd.DataFrame | None = None,
