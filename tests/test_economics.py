@@ -630,7 +630,10 @@ def test_the_forbidden_crop_does_not_return_after_a_target_on_land_that_stays_st
     for pid in ("county", "pb"):
         sedum = t.loc[(pid, "sedum_plumbizincicola")]
         assert sedum["revenue_mean_cny_ha_yr"] < 10.0, (pid, sedum["revenue_mean_cny_ha_yr"])
-        assert sedum["npv_vs_baseline_cny_ha"] < 0
+        # doing nothing's forbidden pak choi is not sold (no feed outlet for vegetables): it pays its
+        # production cost, 30 000 CNY/ha/yr; Sedum gains at most that, never the pak choi's income
+        assert t.loc[(pid, "do_nothing"), "npv_cny_ha"] == pytest.approx(-30000 * ANNUITY, rel=1e-9)
+        assert sedum["npv_vs_baseline_cny_ha"] <= 30000 * ANNUITY + 1e-6
     # with the strict class lifted by clean-up (Cd the only metal above screening, no county class) the
     # crop still returns after the target (the land is no longer strict control)
     one = pd.DataFrame([{**plots.iloc[1].to_dict(), "plot_id": "cd_only", "pb_mg_kg": 30.0, "cd_mg_kg": 2.0,
@@ -660,3 +663,74 @@ def test_the_sentence_names_the_farmers_npv_and_the_programmes_payments_where_su
     q = agriremed.plan(make_plots(1, ph=5.0, cd_mg_kg=0.6, region="Jiangxi/Ganzhou"),
                        agriremed.Scenario(mc_draws=0, options=("flooded_rice",)))
     assert "for the farmer" not in q.summary["recommendation"].iloc[0]
+
+
+def test_produce_over_the_limit_has_the_feed_or_industry_outlet_only_where_its_crop_group_does(tables):
+    # noncompliant_grain.csv lists, per rule, the crop groups whose produce over the limit the outlet takes:
+    # grain (and storable seed, tuber and cane) for feed or industry; vegetables, fruit and tea have none
+    t = tables.noncompliant_grain.set_index("rule")
+    assert t.loc["destroyed", "crop_groups"] == ""
+    assert {"rice", "wheat", "maize"} <= set(t.loc["discount_sale", "crop_groups"].split("|"))
+    crops = ["rice", "wheat", "maize", "pak_choi", "lettuce", "cabbage", "carrot", "potato", "apple", "tea",
+             "soybean", "vegetable_unspecified", "unlisted", "mulberry", "cotton"]
+    for rule in ("discount_sale", "state_purchase"):
+        got = dict(zip(crops, economics.noncompliant_outlets(crops, rule, tables).tolist()))
+        assert got == {"rice": True, "wheat": True, "maize": True, "pak_choi": False, "lettuce": False,
+                       "cabbage": False, "carrot": False, "potato": False, "apple": False, "tea": False,
+                       "soybean": True, "vegetable_unspecified": False, "unlisted": False,
+                       # non-food crops (no food limit) keep the rule's value, as before
+                       "mulberry": True, "cotton": True}
+    assert economics.noncompliant_outlets(crops, "destroyed", tables).all()
+    assert economics.noncompliant_outlets(crops, price_fraction=0.3, tables=tables).all()  # the user's share
+
+
+#: GX-06 of a county sheet (Guixi, Jiangxi, near the smelter): pak choi on acid dry land with Cd 1.8 mg/kg,
+#: strict control; doing nothing keeps growing the pak choi
+GUIXI_VEG = {"plot_id": "GX-06", "region": "Jiangxi/Yingtan/Guixi", "land_use": "upland", "crop": "pak_choi",
+             "area_ha": 0.08, "ph": 5.0, "som_pct": 2.5, "cd_mg_kg": 1.8, "as_mg_kg": 18.0, "pb_mg_kg": 160.0,
+             "cu_mg_kg": 420.0, "zn_mg_kg": 280.0}
+
+
+def test_vegetables_over_the_limit_are_not_sold_for_feed_on_strict_control_land():
+    # the forbidden pak choi doing nothing keeps growing is over the limit (P = 0); it has no feed or
+    # industrial outlet, so it earns nothing while its production cost is paid: 30 t/ha × 3000 CNY/t × 0
+    # − 30 000 CNY/ha, every year (20 yr at 6 %): −344 098 CNY/ha. It was sold at 60 % of the price
+    # (+275 278 CNY/ha), which made fallow −290 091 CNY/ha (−19 339 CNY/mu) against doing nothing
+    p = agriremed.plan(pd.DataFrame([GUIXI_VEG]), agriremed.Scenario(mc_draws=0), progress=False)
+    assert p.summary["soil_class"].iloc[0] == "strict_control"
+    t = p.table.set_index("option_id")
+    base = t.loc["do_nothing"]
+    assert base["revenue_crop_cny_ha"] == 0.0
+    assert base["npv_cny_ha"] == pytest.approx(-30000 * ANNUITY, rel=1e-9)
+    fallow = t.loc["fallow"]
+    assert fallow["npv_vs_baseline_cny_ha"] == pytest.approx(fallow["npv_cny_ha"] + 30000 * ANNUITY, rel=1e-9)
+    assert fallow["npv_vs_baseline_cny_ha"] == pytest.approx(329_285, abs=1)
+    # the sentence says the comparison is with a crop that may not be sold (EN and ZH)
+    from agriremed.core import messages
+    s = p.summary
+    assert "(doing nothing keeps growing an edible crop that may not be sold on this strict-control land)" \
+        in s["recommendation"].iloc[0]
+    assert "as produce over the food limit" not in s["recommendation"].iloc[0]
+    assert "不治理即继续种植在该严格管控类土地上不得销售的食用农产品" in \
+        messages.column_texts(s, "recommendation", "zh")[0]
+    # a share of the price set by the user still applies to every crop
+    q = agriremed.plan(pd.DataFrame([GUIXI_VEG]), agriremed.Scenario(mc_draws=0, noncompliant_price_fraction=0.5),
+                       progress=False).table.set_index("option_id")
+    assert q.loc["do_nothing", "npv_cny_ha"] == pytest.approx((30 * 3000 * 0.5 - 30000) * ANNUITY, rel=1e-9)
+
+
+def test_safe_utilisation_vegetables_over_the_limit_earn_nothing(sample_plots_path):
+    # JS-SZ-07 (pak choi, safe utilisation): 30 t/ha × 3000 CNY/t × P(comply) − 30 000 CNY/ha, 20 yr at 6 %;
+    # the share that fails the limit is not sold (it was sold at 60 % of the price: 617 513 CNY/ha)
+    p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0))
+    r = p.table.set_index(["plot_id", "option_id"]).loc[("JS-SZ-07", "do_nothing")]
+    P = r["crop_compliance_prob"]
+    assert 0.5 < P < 1.0
+    assert r["npv_cny_ha"] == pytest.approx((30 * 3000 * P - 30000) * ANNUITY, rel=1e-9)
+    assert r["grain_support_cny_ha"] == 0.0
+    # under 收储 the reserve does not buy vegetables: no price support either
+    q = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, carbon_price_cny_t=0,
+                                                             noncompliant_grain="state_purchase"))
+    rq = q.table.set_index(["plot_id", "option_id"]).loc[("JS-SZ-07", "do_nothing")]
+    assert rq["npv_farmer_cny_ha"] == pytest.approx(r["npv_cny_ha"], rel=1e-9)
+    assert rq["grain_support_cny_ha"] == 0.0

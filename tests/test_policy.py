@@ -30,10 +30,11 @@ def _plan(plots: pd.DataFrame, rule_set: str = "china", tables=None):
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set=rule_set), tables=tables)
 
 
-#: the upland safe-utilisation measures (liming, foliar Zn, low-Cd wheat): tests of other mechanisms
-#: (biochar off-class, a crop switch off-class, the min-gain tier) leave them out so that the option
-#: they are about stays the one compared
-UPLAND_MEASURES = ("lime_upland_wheat", "lime_upland_maize", "foliar_zn_wheat", "foliar_zn_maize", "low_cd_wheat")
+#: the upland and vegetable safe-utilisation measures (liming, foliar Zn, low-Cd wheat, the limestone–sepiolite
+#: conditioner of leafy vegetables): tests of other mechanisms (biochar off-class, a crop switch off-class,
+#: the min-gain tier) leave them out so that the option they are about stays the one compared
+UPLAND_MEASURES = ("lime_upland_wheat", "lime_upland_maize", "foliar_zn_wheat", "foliar_zn_maize", "low_cd_wheat",
+                   "lime_vegetable")
 
 
 def _plan_without_upland_measures(plots: pd.DataFrame, tables=None):
@@ -772,8 +773,8 @@ def test_a_rotation_buying_less_than_half_the_best_gain_ranks_after_the_measures
 def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
     # lettuce at pH 8.5 on Cd 0.62 (Shandong calcareous vegetable soil, safe utilisation just above the 0.6
     # screening value) meets the limit in 98.9 % of seasons (lettuce spread 0.590 with the between-study SD);
-    # biochar, the only expected measure, raises it to 99.2 % at -36 671
-    # CNY/ha: no measure for the crop, it ranks after unchanged practice (target_tier 6: no option of the
+    # biochar, the only expected measure, raises it to 99.2 % at -34 927
+    # CNY/ha (-36 671 while lettuce over the limit was sold for feed at 60 % of the price): no measure for the crop, it ranks after unchanged practice (target_tier 6: no option of the
     # plot reaches min_compliance_gain) and unchanged practice with monitoring is recommended, with a sentence
     # that says the crop already complies. A maize field in Guangxi (pH 6.0, Cd 0.7) whose crop meets the
     # limit in 73 % of seasons no longer keeps biochar (+4.5 points, below the 0.05 gain of a measure, at a
@@ -789,7 +790,7 @@ def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
     tt = p.ranking.set_index(["plot_id", "option_id"])["target_tier"]
     assert round(t.loc[("lettuce", "do_nothing"), "crop_compliance_prob"], 3) == 0.989
     assert round(t.loc[("lettuce", "biochar_amendment"), "crop_compliance_prob"], 3) == 0.992
-    assert round(t.loc[("lettuce", "biochar_amendment"), "npv_vs_baseline_cny_ha"]) == -36671
+    assert round(t.loc[("lettuce", "biochar_amendment"), "npv_vs_baseline_cny_ha"]) == -34927
     assert tt[("lettuce", "biochar_amendment")] == 6 and tt[("maize", "biochar_amendment")] == 6
     rec = _recommended(p)
     assert rec.loc["lettuce", "option_id"] == "do_nothing" and rec.loc["maize", "option_id"] == "do_nothing"
@@ -893,21 +894,21 @@ def test_upland_measure_effects_are_the_sourced_values():
 def test_a_costly_measure_with_a_small_gain_ranks_after_unchanged_practice_and_says_so():
     # Zhejiang pak choi (pH 5.6, Cd 0.5): biochar is the only expected measure (no upland or vegetable
     # measure of the library covers the crop) and raises compliance by 3.6 points (< min_compliance_gain
-    # 0.05; from 68 % to 72 % with the leafy spread 0.627) at −22 805 CNY/ha: no option of the plot makes the
-    # crop safer by 0.05, so biochar is no measure for it and ranks after unchanged practice (target_tier 6)
-    # although it scores 0.638 against 0.637 (before: biochar, "only slightly safer … for its cost"); the
-    # sentence says why
+    # 0.05; from 68 % to 72 % with the leafy spread 0.627) at −261 CNY/ha (pak choi over the limit is not sold:
+    # the gain is worth the full price): no option of the plot makes the crop safer by 0.05, so biochar is no
+    # measure for it and ranks after unchanged practice (target_tier 6) although it scores 0.667 against
+    # 0.637 (before: biochar, "only slightly safer … for its cost"); the sentence says why
     from agriremed.core import messages
 
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "zj", "land_use": "vegetable", "crop": "pak_choi", "ph": 5.6,
                            "cd_mg_kg": 0.5, "basic_farmland": "no", "region": "Zhejiang/Wenzhou/Ouhai"}])
-    p = _plan(plots)
+    p = _plan_without_upland_measures(plots)  # (with lime_vegetable, that conditioner is the plan)
     s = p.summary.set_index("plot_id")
     r = p.ranking.set_index("option_id")
     assert s.loc["zj", "recommended_option"] == "do_nothing"
     assert r.loc["biochar_amendment", "target_tier"] == 6
     assert r.loc["biochar_amendment", "score"] > r.loc["do_nothing", "score"]
-    assert ("ranked before Biochar amendment (score 0.637 vs its 0.638), which would raise the crop's chance of "
+    assert ("ranked before Biochar amendment (score 0.64 vs its 0.67), which would raise the crop's chance of "
             "meeting the food limit by only 3.6 percentage points over unchanged practice, below the 5-point gain "
             "that makes a measure for the crop, at a lower NPV") in s.loc["zj", "recommendation"]
     assert "only slightly safer" not in s.loc["zj", "recommendation"]
@@ -919,7 +920,9 @@ def test_a_paid_amendment_is_not_recommended_over_unchanged_practice_for_a_gain_
     # B03: Jiyuan pak choi (pH 7.8, Cd 3.0, Pb 400, Zn 600: safe utilisation) and N004: Baiyin lettuce (pH 4.4,
     # Cd 0.137, Hg 0.48: priority protection, below every screening value). Biochar is the only food option
     # with a predicted gain and makes the crop 3.3 and 3.5 points safer (73 % → 77 %, 74 % → 77 %: below
-    # min_compliance_gain, 0.05) at −1 614 and −1 563 CNY/mu over 20 yr against unchanged practice; no option
+    # min_compliance_gain, 0.05) at −252 and −125 CNY/mu over 20 yr against unchanged practice (vegetables over
+    # the limit are not sold, so the gain is worth the full price; −1 614 and −1 563 when they were sold for
+    # feed at 60 %); no option
     # of either plot reaches the gain, so biochar is no measure for the crop and ranks after unchanged
     # practice (target_tier 6), which is recommended with its own sentence (before: biochar recommended on
     # B03 as the expected measure, and unchanged practice first on N004 only by the NPV tie-break at 0.765)
@@ -936,13 +939,14 @@ def test_a_paid_amendment_is_not_recommended_over_unchanged_practice_for_a_gain_
     t = p.table.set_index(["plot_id", "option_id"])
     assert s["soil_class"].to_dict() == {"B03": "safe_utilisation", "N004": "priority_protection"}
     assert s["recommended_option"].to_dict() == {"B03": "do_nothing", "N004": "do_nothing"}
-    for pid, points, per_mu, status in (("B03", 3.3, -1614, "expected"), ("N004", 3.5, -1563, "allowed")):
+    for pid, points, per_mu, status, scores in (("B03", 3.3, -252, "expected", "0.65 vs its 0.67"),
+                                             ("N004", 3.5, -125, "allowed", "0.76 vs its 0.80")):
         bio, now = r.loc[(pid, "biochar_amendment")], r.loc[(pid, "do_nothing")]
         assert round(100 * (bio["food_compliance"] - now["food_compliance"]), 1) == points
         assert round(t.loc[(pid, "biochar_amendment"), "npv_vs_baseline_cny_ha"] / 15) == per_mu
         assert t.loc[(pid, "biochar_amendment"), "policy_status"] == status
         assert bio["target_tier"] == 6 and bio["rank"] == 2
-        assert (f"ranked before Biochar amendment (score {now['score']:.3f} vs its {bio['score']:.3f}), which would "
+        assert (f"ranked before Biochar amendment (score {scores}), which would "
                 f"raise the crop's chance of meeting the food limit by only {points} percentage points over unchanged "
                 "practice, below the 5-point gain that makes a measure for the crop, at a lower NPV") \
             in s.loc[pid, "recommendation"]
@@ -1100,14 +1104,17 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     # pak choi has a function; without SOM the typical SOM of vegetable land is assumed (covariate_defaults.csv),
     # so biochar's benefit is predicted; with the assumption turned off it is as unknown as for potato
     veg = {**plots.iloc[0].to_dict(), "land_use": "vegetable", "crop": "pak_choi"}
-    with_som = _plan(pd.DataFrame([veg]))
+    # (biochar the only vegetable measure: the limestone–sepiolite conditioner left out)
+    with_som = _plan_without_upland_measures(pd.DataFrame([veg]))
     no_som_plots = pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}])
-    no_som = _plan(no_som_plots)
-    # (predicted, biochar makes the pak choi only 3.8 points safer at a cost: no measure for it, ranked after
-    # unchanged practice, target_tier 6, not 4)
+    no_som = _plan_without_upland_measures(no_som_plots)
+    # (predicted, biochar makes the pak choi 3.8 points safer and pays for itself, +1 251 and +1 829 CNY/ha over
+    # 20 yr, the pak choi over the limit being unsold: no cost to weigh the small gain against, so it is
+    # recommended with its expected rank, target_tier 0, not 4)
     for q in (with_som, no_som):
-        assert q.summary["recommended_option"].iat[0] == "do_nothing"
-        assert q.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 6
+        assert q.summary["recommended_option"].iat[0] == "biochar_amendment"
+        assert q.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 0
+        assert q.table.set_index("option_id").loc["biochar_amendment", "npv_vs_baseline_cny_ha"] > 0
     assert no_som.summary["uptake_assumed_inputs"].iat[0] == "cd: som_pct = 2.5 %"
     off = agriremed.plan(no_som_plots, agriremed.Scenario(mc_draws=0, rule_set="china",
                                                           assume_missing_covariates=False))

@@ -103,10 +103,12 @@ class Scenario:
         ``noncompliant_grain.csv``): ``discount_sale`` (default: sold for feed or industry
         at a discount; the farmer gets what it is worth), ``state_purchase`` (收储: the
         farmer is paid the normal price, the programme bears the loss) or ``destroyed``
-        (worth nothing).
+        (worth nothing). The outlet of a rule is for the crop groups of its ``crop_groups``
+        cell (grain, storable seed, tuber and cane); vegetables, fruit and tea over the limit
+        have none and are valued as ``destroyed`` (not sold).
     noncompliant_price_fraction : float, optional
         Share of the normal price paid for a food crop that fails the food limit [–];
-        when set it replaces the ``noncompliant_grain`` rule (farmer paid = value).
+        when set it replaces the ``noncompliant_grain`` rule (farmer paid = value) for every crop.
     strict_baseline_crop : {"not_sold", "noncompliant_grain"}
         How doing nothing's edible crop is valued on strict-control land where the rule set
         forbids it (China: ``cn_strict_no_food``, edible crops prohibited on 严格管控类 land):

@@ -383,7 +383,7 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
-    "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note",
+    "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note", "crop_groups",
 })
 
 #: Values of the ``known_bias`` column of ``transfer_functions.csv`` (blank: no documented bias).

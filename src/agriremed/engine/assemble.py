@@ -1109,17 +1109,27 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     return out
 
 
-def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str) -> np.ndarray:
+def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str, scenario=None,
+                     tables: Tables | None = None) -> np.ndarray:
     """Per plot, on strict-control land where the rule set forbids the edible crop that doing nothing
     (row ``base`` of ``table``, −1: none) keeps growing, how the economics stage valued it (the
-    scenario's ``strict_baseline_crop``, ``how``); None elsewhere."""
+    scenario's ``strict_baseline_crop``, ``how``); None elsewhere. Valued as produce over the food
+    limit (``noncompliant_grain``), a crop without the outlet of the scenario's ``noncompliant_grain``
+    rule (vegetables, fruit: :func:`agriremed.stages.economics.noncompliant_outlets`) is not sold:
+    ``not_sold``."""
     n = len(base)
     base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
         else np.full(n, None, dtype=object)
     banned = ((_frames.obj(soil_class) == "strict_control")
               & (_frames.take(_frames.obj(table["policy_status"]), base, None) == "forbidden")
               & ~pd.isna(base_food) & (base_food != "none"))
-    return np.where(banned, how, None).astype(object)
+    out = np.where(banned, how, None).astype(object)
+    at = np.flatnonzero(banned)
+    if how == "noncompliant_grain" and scenario is not None and len(at):
+        outlet = economics_mod.noncompliant_outlets(base_food[at], scenario.noncompliant_grain,
+                                                    tables or load_tables(), scenario.noncompliant_price_fraction)
+        out[at[~outlet]] = "not_sold"
+    return out
 
 
 def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
@@ -1503,7 +1513,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # the plot is governed by a Chinese rule set: its sentence may speak of safe-utilisation plans
     b["china_rules"] = np.isin(_frames.obj(s["rule_set"]), tuple(advice_mod.CHINA_RULE_SETS))
     if "policy_status" in table:
-        b["baseline_banned"] = _baseline_banned(table, base, s["soil_class"], scenario.strict_baseline_crop)
+        b["baseline_banned"] = _baseline_banned(table, base, s["soil_class"], scenario.strict_baseline_crop,
+                                                scenario, tables)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):

@@ -122,6 +122,24 @@ def _per_row(v, sel):
     return np.asarray(v, float)[sel][:, None] if np.ndim(v) else v
 
 
+def over_limit_fractions(inp: dict, sel, code) -> tuple:
+    """Shares of the price the farmer is paid and the produce is worth, for the crop over the food limit.
+
+    Rows × years (``code``: the schedule's crop codes of the entries ``sel`` of the assessed rows):
+    the row's shares (``inp["farmer_frac"]``, ``inp["value_frac"]``: the scenario's rule, or not sold
+    where the rule set forbids the crop) where the crop has the rule's outlet (``inp["outlet"]``, one
+    per crop code), else the shares of produce that is not sold (``inp["no_outlet_frac"]``).
+    Without ``inp["outlet"]`` every crop has the outlet.
+    """
+    farmer, value = _per_row(inp["farmer_frac"], sel), _per_row(inp["value_frac"], sel)
+    outlet = inp.get("outlet")
+    if outlet is None:
+        return farmer, value
+    has = np.asarray(outlet, bool)[code]
+    nf, nv = inp["no_outlet_frac"]
+    return np.where(has, farmer, nf), np.where(has, value, nv)
+
+
 def block_items(inp: dict, sel) -> dict:
     """Yearly cash-flow items [CNY ha⁻¹] of the entries ``sel`` of the assessed rows, each rows × years.
 
@@ -137,7 +155,7 @@ def block_items(inp: dict, sel) -> dict:
     srow = inp["srow"][sel]
     code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
     comply = np.nan_to_num(p_comply, nan=1.0)
-    sold = comply + (1.0 - comply) * _per_row(inp["value_frac"], sel)
+    sold = comply + (1.0 - comply) * over_limit_fractions(inp, sel, code)[1]
     grows = inp["grows_vocab"][code]
     items = {
         "crop_revenue": np.where(grows, inp["crop_value"][code] * sold, 0.0),
@@ -218,8 +236,8 @@ def block_transfers(inp: dict, sel, items: dict, developer: np.ndarray | None = 
     code, active, p_comply = inp["code"][srow], inp["active"][srow], inp["p_comply"][srow]
     fails = 1.0 - np.nan_to_num(p_comply, nan=1.0)
     grows = inp["grows_vocab"][code]
-    support = np.where(grows, inp["crop_value"][code] * fails
-                       * (_per_row(inp["farmer_frac"], sel) - _per_row(inp["value_frac"], sel)), 0.0)
+    farmer, value = over_limit_fractions(inp, sel, code)
+    support = np.where(grows, inp["crop_value"][code] * fails * (farmer - value), 0.0)
     costs = -(items["establishment"] + items["management"] + items["amendment"])
     subsidy = inp["cost_share"][sel][:, None] * costs + np.where(active, inp["per_area"][sel][:, None], 0.0)
     lease = np.zeros_like(subsidy)

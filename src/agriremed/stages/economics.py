@@ -6,7 +6,9 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
 * ``crop_revenue`` / ``crop_cost`` — in every year the schedule grows a food crop
   (:func:`agriremed.stages.duration.compliance_by_year`): yield × price × [P(crop meets the
   food limit) + (1 − P) × v] and the production cost, where v is what grain over the
-  food limit is worth under the scenario's ``noncompliant_grain`` rule (on strict-control
+  food limit is worth under the scenario's ``noncompliant_grain`` rule, for a crop of the groups
+  of its ``crop_groups`` cell (a crop of any other group — vegetables, fruit, tea — has no feed or
+  industrial outlet: v = 0, the ``destroyed`` row, :func:`noncompliant_outlets`) (on strict-control
   land, a specific-product prohibition zone, the crop that doing nothing keeps growing is
   valued with P = 0, and where the rule set forbids it, China's ``cn_strict_no_food``, as not
   sellable at all where the scenario's ``strict_baseline_crop`` is ``not_sold``: the
@@ -109,8 +111,8 @@ from agriremed.core.i18n import region_in
 from agriremed.stages.biomass import establishment_fractions
 from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
-from agriremed.models.economics import (block_items, block_transfers, pv_developer_npv, versus_best,
-                                        payback_year, typical_year, later_years)
+from agriremed.models.economics import (block_items, block_transfers, over_limit_fractions, pv_developer_npv,
+                                        versus_best, payback_year, typical_year, later_years)
 from agriremed.stages.options import library_parameter
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
@@ -122,8 +124,8 @@ from agriremed.stages.duration import YearlySchedule, compliance_by_year
 __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_cash_flows", "evaluate_economics",
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
-           "subsidy_inputs", "STRICT_BASELINE_CROP", "crop_value_gaps", "kept_crop_income",
-           "COMPARISON_COLUMNS"]
+           "subsidy_inputs", "STRICT_BASELINE_CROP", "noncompliant_outlets", "NO_OUTLET_RULE", "crop_value_gaps",
+           "kept_crop_income", "COMPARISON_COLUMNS"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -203,6 +205,50 @@ def noncompliant_fractions(rule: str = "discount_sale", tables: Tables | None = 
     value = float(row["value_typical"].iloc[0])
     farmer = float(row["farmer_price_frac"].iloc[0])
     return (value if np.isnan(farmer) else farmer), value
+
+
+#: The row of ``noncompliant_grain.csv`` that values produce over the food limit of a crop whose group the
+#: scenario's rule does not list (``crop_groups``): not sold.
+NO_OUTLET_RULE = "destroyed"
+
+
+def noncompliant_outlets(crops, rule: str = "discount_sale", tables: Tables | None = None,
+                         price_fraction: float | None = None) -> np.ndarray:
+    """Whether the produce over the food limit of each crop of ``crops`` has the outlet of ``rule``.
+
+    The ``crop_groups`` column of ``noncompliant_grain.csv`` lists the ``crops.csv`` groups
+    (``crop_group``) whose produce over the limit the rule's outlet takes (a blank cell: every
+    crop): grain sold for feed or industry, or bought by the state reserve. A crop of another
+    group (vegetables, fruit, tea, a crop not in the library) has no such outlet: its produce over
+    the limit is valued with the :data:`NO_OUTLET_RULE` row (not sold). A non-food crop of
+    ``crops.csv`` (``food`` false: cotton, tobacco, mulberry) keeps the rule's value as before. A share
+    set by the user (``price_fraction``) replaces the rule for every crop.
+
+    Examples
+    --------
+    >>> noncompliant_outlets(["rice", "maize", "pak_choi", "apple", "soybean", "mulberry"]).tolist()
+    [True, True, False, False, True, True]
+    >>> noncompliant_outlets(["pak_choi"], "destroyed").tolist()
+    [True]
+    >>> noncompliant_outlets(["pak_choi"], price_fraction=0.3).tolist()
+    [True]
+    """
+    crops = np.asarray(crops, dtype=object)
+    if price_fraction is not None:
+        return np.ones(len(crops), bool)
+    t = (tables or load_tables())
+    row = t.noncompliant_grain.loc[t.noncompliant_grain["rule"] == rule]
+    if row.empty:
+        noncompliant_fractions(rule, t)  # raises the table's error
+    cell = str(row["crop_groups"].iloc[0]) if "crop_groups" in row else ""
+    groups = {g.strip() for g in cell.split("|") if g.strip()}
+    if not groups:
+        return np.ones(len(crops), bool)
+    c = t.indexed("crops", "crop")
+    s = pd.Series(crops, dtype=object)
+    # a non-food crop (cotton, tobacco, mulberry) keeps the rule's value, as before: its harvest is no food
+    non_food = s.map(c["food"].astype(str).str.lower()).eq("false").to_numpy(bool)
+    return s.map(c["crop_group"]).isin(groups).to_numpy(bool) | non_food
 
 
 def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd.DataFrame | None = None,
@@ -506,8 +552,10 @@ def kept_crop_income(inp: dict, base) -> np.ndarray:
     same_crop = (code == inp["code"][sb]).all(axis=1)
     same_sold = (np.where(grows, comply, 0.0) == np.where(grows, comply_b, 0.0)).all(axis=1)
     sold_all = (np.where(grows, comply, 1.0) == 1.0).all(axis=1)  # nothing over the limit: no price share used
-    same_frac = ((inp["value_frac"][at] == inp["value_frac"][base[at]])
-                 & (inp["farmer_frac"][at] == inp["farmer_frac"][base[at]]))
+    # the shares of the price of the produce over the limit, each year (they depend on the crop's outlet)
+    f, v = over_limit_fractions(inp, at, code)
+    fb, vb = over_limit_fractions(inp, base[at], inp["code"][sb])
+    same_frac = (np.where(grows, (f == fb) & (v == vb), True)).all(axis=1)
     out[at] = same_crop & same_sold & (same_frac | sold_all)
     return out
 
@@ -570,6 +618,7 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         forbidden = banned[_frames.obj(option_rows["policy_status"])[banned] == "forbidden"]
         at = np.searchsorted(rows, forbidden)
         farmer_frac[at], value_frac[at] = noncompliant_fractions("destroyed", tables)
+    no_farmer, no_value = noncompliant_fractions(NO_OUTLET_RULE, tables)
     share, per_area = subsidy_inputs(option_rows, plots, soil_plot, tables, g)
     crops = tables.indexed("crops", "crop")
     v = pd.Series(vocab, dtype=object)
@@ -605,6 +654,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
         "grows_vocab": vocab != "none", "crop_value": value, "crop_cost": pcost,
         "farmer_frac": farmer_frac, "value_frac": value_frac,
+        # produce over the limit of a crop without the rule's outlet (vegetables, fruit …) is not sold
+        "outlet": noncompliant_outlets(vocab, noncompliant_grain, tables, noncompliant_price_fraction),
+        "no_outlet_frac": (no_farmer, no_value),
         "establishment": p("establishment_cost_cny_ha"),
         # the extra cost of an option that grows rice (seed premium, water management, sprays) is
         # spent each rice season (rice_seasons.csv); the yearly running cost once a year
