@@ -5,8 +5,12 @@ plan on request; the parent asks them in turn (old, new, then new, old …), so 
 load from moment to moment, and reports the minimum and the median of the wall and CPU time
 (``time.process_time``) of each tree, with the old/new ratios. The minimum is the steadier figure
 under load. Cases as in :mod:`bench_throughput35`: ``one_det`` and ``one_mc`` (the first sample
-plot, deterministic and with the default draws) and ``n_rec`` (5 000 synthetic plots, seed 1,
-deterministic, sentences of the recommended rows).
+plot, deterministic and with the default draws), ``one_bare_mc`` (the wheat sample plot HB-SJZ-09
+without soil organic matter and clay, as a county sheet gives it, default draws: its Cd functions
+plan with the typical covariates and their Monte Carlo), ``n_rec`` (5 000 synthetic plots, seed 1,
+deterministic, sentences of the recommended rows), ``n2k_mc`` (2 000 synthetic plots, seed 1,
+default draws, sentences of the recommended rows) and ``n2k_bare_mc`` (the same without soil
+organic matter and clay).
 
 Usage::
 
@@ -36,10 +40,16 @@ from agriremed.core.tables import load_tables
 from agriremed.io.synthetic import synthetic_plots
 tables, det = load_tables(), Scenario(mc_draws=0)
 one = pd.read_csv(sys.argv[1]).head(1)
+many = synthetic_plots(2000, seed=1)
+bare = lambda d: d.drop(columns=["som_pct", "clay_pct"])  # a county sheet: no SOM, no clay
+wheat = pd.read_csv(sys.argv[1]).iloc[[8]]  # HB-SJZ-09, wheat: its Cd functions read SOM and clay
 cases = {"one_det": (one, det, {}), "one_mc": (one, Scenario(), {}),
-         "n_rec": (synthetic_plots(5000, seed=1), det, {"text_rows": "recommended"})}
+         "one_bare_mc": (bare(wheat), Scenario(), {}),
+         "n_rec": (synthetic_plots(5000, seed=1), det, {"text_rows": "recommended"}),
+         "n2k_mc": (many, Scenario(), {"text_rows": "recommended"}),
+         "n2k_bare_mc": (bare(many), Scenario(), {"text_rows": "recommended"})}
 for c, (p, s, kw) in cases.items():  # warm-up
-    agriremed.plan(p if c != "n_rec" else synthetic_plots(5, seed=2), s, tables=tables, progress=False, **kw)
+    agriremed.plan(p if not c.startswith("n") else p.head(5), s, tables=tables, progress=False, **kw)
 print("ready", flush=True)
 for line in sys.stdin:
     p, s, kw = cases[line.strip()]
@@ -67,7 +77,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--old", required=True, help="source tree (the src folder) of the old code")
     ap.add_argument("--new", default=str(HERE.parent / "src"), help="source tree of the new code")
-    ap.add_argument("runs", nargs="+", help="case:calls (one_det, one_mc, n_rec)")
+    ap.add_argument("runs", nargs="+", help="case:calls (one_det, one_mc, one_bare_mc, n_rec, n2k_mc, n2k_bare_mc)")
     a = ap.parse_args(argv)
     procs = {"old": _worker(a.old), "new": _worker(a.new)}
     loads = []

@@ -230,3 +230,19 @@ def test_bench_kernels_times_the_kernels_and_puts_them_back(tmp_path):
     assert total["calls"] == sum(r["calls"] for r in rows[:-1])
     assert total["ratio"] == pytest.approx(total["plan_s"] / total["kernel_s"])
     assert (tmp_path / "results_kernels.csv").read_text(encoding="utf-8").count("\n") == len(rows) + 1
+
+
+def test_county_sheet_bench_writes_a_valid_chinese_sheet_and_times_validation(tmp_path):
+    """bench_county_sheet: every row of its sheet (title line, Chinese headers, unit row, μg/kg Hg,
+    未检出) is a valid plot read as the template says, and one validation is timed in a child process."""
+    cs = _bench_module("bench_county_sheet")
+    sheet = cs.write_sheet(tmp_path / "county.csv", 60)
+    v = agriremed.validate_plots(sheet)
+    assert len(v.plots) == 60 and v.rejected.empty and v.errors.empty
+    assert set(v.plots["land_use"]) <= {"paddy", "upland", "vegetable"}
+    assert {"rice", "wheat", "maize"} <= set(v.plots["crop"])
+    assert "som_pct" not in v.plots or v.plots["som_pct"].isna().all()
+    assert v.plots["hg_mg_kg"].dropna().lt(1.0).all()  # μg/kg converted to mg/kg
+    assert cs.main(["--rows", "30", "--skip-plan", "--out", str(tmp_path / "o")]) == 0
+    (row,) = json.loads((tmp_path / "o" / "county_sheet.json").read_text(encoding="utf-8"))
+    assert row["rows"] == 30 and row["validate"]["exit"] == 0 and row["validate"]["peak_mb"] > 50
