@@ -630,10 +630,10 @@ def test_the_forbidden_crop_does_not_return_after_a_target_on_land_that_stays_st
     for pid in ("county", "pb"):
         sedum = t.loc[(pid, "sedum_plumbizincicola")]
         assert sedum["revenue_mean_cny_ha_yr"] < 10.0, (pid, sedum["revenue_mean_cny_ha_yr"])
-        # doing nothing's forbidden pak choi is not sold (no feed outlet for vegetables): it pays its
-        # production cost, 30 000 CNY/ha/yr; Sedum gains at most that, never the pak choi's income
-        assert t.loc[(pid, "do_nothing"), "npv_cny_ha"] == pytest.approx(-30000 * ANNUITY, rel=1e-9)
-        assert sedum["npv_vs_baseline_cny_ha"] <= 30000 * ANNUITY + 1e-6
+        # doing nothing's forbidden pak choi may not be sold (no feed outlet for vegetables): the farmer is
+        # taken to stop growing it (no income, no cost); Sedum never gains the pak choi's income
+        assert t.loc[(pid, "do_nothing"), "npv_cny_ha"] == 0.0
+        assert sedum["npv_vs_baseline_cny_ha"] == pytest.approx(sedum["npv_cny_ha"], rel=1e-9)
     # with the strict class lifted by clean-up (Cd the only metal above screening, no county class) the
     # crop still returns after the target (the land is no longer strict control)
     one = pd.DataFrame([{**plots.iloc[1].to_dict(), "plot_id": "cd_only", "pb_mg_kg": 30.0, "cd_mg_kg": 2.0,
@@ -692,26 +692,29 @@ GUIXI_VEG = {"plot_id": "GX-06", "region": "Jiangxi/Yingtan/Guixi", "land_use": 
 
 
 def test_vegetables_over_the_limit_are_not_sold_for_feed_on_strict_control_land():
-    # the forbidden pak choi doing nothing keeps growing is over the limit (P = 0); it has no feed or
-    # industrial outlet, so it earns nothing while its production cost is paid: 30 t/ha × 3000 CNY/t × 0
-    # − 30 000 CNY/ha, every year (20 yr at 6 %): −344 098 CNY/ha. It was sold at 60 % of the price
-    # (+275 278 CNY/ha), which made fallow −290 091 CNY/ha (−19 339 CNY/mu) against doing nothing
+    # the forbidden pak choi doing nothing keeps growing is over the limit (P = 0) and has no feed or
+    # industrial outlet: none of it may be sold, so the farmer is taken to stop growing it (no income and no
+    # production cost): doing nothing's NPV is 0 and fallow is compared with idle land (its own NPV, and the
+    # programme pays what keeps the farmer no worse off). It was sold at 60 % of the price (+275 278 CNY/ha),
+    # which made fallow −290 091 CNY/ha (−19 339 CNY/mu) against doing nothing; paying 30 000 CNY/ha/yr of
+    # production cost for a harvest that may not be sold would have made it +329 285 CNY/ha
     p = agriremed.plan(pd.DataFrame([GUIXI_VEG]), agriremed.Scenario(mc_draws=0), progress=False)
     assert p.summary["soil_class"].iloc[0] == "strict_control"
     t = p.table.set_index("option_id")
     base = t.loc["do_nothing"]
     assert base["revenue_crop_cny_ha"] == 0.0
-    assert base["npv_cny_ha"] == pytest.approx(-30000 * ANNUITY, rel=1e-9)
+    assert base["npv_cny_ha"] == 0.0
     fallow = t.loc["fallow"]
-    assert fallow["npv_vs_baseline_cny_ha"] == pytest.approx(fallow["npv_cny_ha"] + 30000 * ANNUITY, rel=1e-9)
-    assert fallow["npv_vs_baseline_cny_ha"] == pytest.approx(329_285, abs=1)
-    # the sentence says the comparison is with a crop that may not be sold (EN and ZH)
+    assert fallow["npv_vs_baseline_cny_ha"] == pytest.approx(fallow["npv_cny_ha"], rel=1e-9)
+    assert fallow["npv_vs_baseline_cny_ha"] == pytest.approx(-14_813, abs=1)
+    assert fallow["programme_cost_cny_ha"] == pytest.approx(14_813, abs=1)
+    # the sentence says the comparison is with idle land (EN and ZH)
     from agriremed.core import messages
     s = p.summary
-    assert "(doing nothing keeps growing an edible crop that may not be sold on this strict-control land)" \
-        in s["recommendation"].iloc[0]
+    assert ("(doing nothing: the edible crop may not be sold on this strict-control land, so the farmer is taken to "
+            "stop growing it — no income and no production cost)") in s["recommendation"].iloc[0]
     assert "as produce over the food limit" not in s["recommendation"].iloc[0]
-    assert "不治理即继续种植在该严格管控类土地上不得销售的食用农产品" in \
+    assert "不治理：该严格管控类土地上的食用农产品不得销售，按农户停止种植计——无收入，也无生产成本" in \
         messages.column_texts(s, "recommendation", "zh")[0]
     # a share of the price set by the user still applies to every crop
     q = agriremed.plan(pd.DataFrame([GUIXI_VEG]), agriremed.Scenario(mc_draws=0, noncompliant_price_fraction=0.5),

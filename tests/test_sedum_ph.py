@@ -41,14 +41,15 @@ def test_acid_soil_within_the_evidence_keeps_its_removal(plan):
     assert r["removal_g_ha_yr"] == pytest.approx(657.27, abs=0.01)
     assert r["years_to_target"] == pytest.approx(17.75, abs=0.01)
     assert t.loc[("Q017", "sedum_alfredii"), "removal_g_ha_yr"] == pytest.approx(148.0)
-    # Sedum is no longer the plan on this strict-control lettuce field: doing nothing keeps paying for a
-    # lettuce that may not be sold (no feed outlet for vegetables), so fallow, +329 285 CNY/ha against it, is
-    # recommended over Sedum (−31 501), which stays the runner-up with its removal (it was recommended, at
-    # −650 877, while the lettuce was valued as sold for feed at 60 % of the price)
+    # Sedum is no longer the plan on this strict-control lettuce field: the lettuce may not be sold (no feed
+    # outlet for vegetables), so doing nothing is idle land (no income, no cost) and fallow, −14 813 CNY/ha
+    # against it, is recommended over Sedum (−375 599), which stays the runner-up with its removal (it was
+    # recommended, at −650 877, while the lettuce was valued as sold for feed at 60 % of the price)
     s = plan.summary.set_index("plot_id").loc["Q017"]
     assert s["recommended_option"] == "fallow"
     assert t.loc[("Q017", "sedum_plumbizincicola"), "rank"] == 2
-    assert t.loc[("Q017", "fallow"), "npv_vs_baseline_cny_ha"] == pytest.approx(329_285, abs=1)
+    assert t.loc[("Q017", "fallow"), "npv_vs_baseline_cny_ha"] == pytest.approx(-14_813, abs=1)
+    assert t.loc[("Q017", "do_nothing"), "npv_cny_ha"] == 0.0
 
 
 @pytest.mark.parametrize("pid, ph_text", [("Q114", "7.45"), ("Q188", "5.73")])
@@ -69,7 +70,7 @@ def test_the_calcareous_vegetable_plot_is_no_longer_told_a_sedum_clean_up(plan):
     s = plan.summary.set_index("plot_id")
     assert s.loc["Q114", "recommended_option"] == "fallow"
     text = s.loc["Q114", "recommendation"]
-    assert text.startswith("Fallow / set-aside with cover: no food crop, so no dietary exposure; +214,071 CNY/ha")
+    assert text.startswith("Fallow / set-aside with cover: no food crop, so no dietary exposure; -15,328 CNY/ha")
     assert "Sedum" not in text and "brings Cd to the screening value" not in text
     # pH 5.73: sorghum was and stays recommended (its own pH-scaled removal), Sedum is not its runner-up
     assert s.loc["Q188", "recommended_option"] == "sorghum"

@@ -654,7 +654,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
     at = np.flatnonzero(pd.notna(banned))
     if len(at):
         npv = npv.copy()
-        npv[at] = [M("rec.npv_not_sold" if banned[i] == "not_sold" else "rec.npv_banned_sold", npv=npv[i])
+        npv[at] = [M({"not_sold": "rec.npv_not_sold", "not_grown": "rec.npv_not_grown"}.get(banned[i],
+                                                                                        "rec.npv_banned_sold"),
+                     npv=npv[i])
                    for i in at]
     # the combined view: where subsidies or compensation make the farmer's account differ from the
     # plot's, the farmer's NPV (with them) and what the programme pays beyond doing nothing are named
@@ -1115,8 +1117,8 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     (row ``base`` of ``table``, −1: none) keeps growing, how the economics stage valued it (the
     scenario's ``strict_baseline_crop``, ``how``); None elsewhere. Valued as produce over the food
     limit (``noncompliant_grain``), a crop without the outlet of the scenario's ``noncompliant_grain``
-    rule (vegetables, fruit: :func:`agriremed.stages.economics.noncompliant_outlets`) is not sold:
-    ``not_sold``."""
+    rule (vegetables, fruit: :func:`agriremed.stages.economics.noncompliant_outlets`) is not sold, and the
+    farmer is taken to stop growing it (no income, no production cost): ``not_grown``."""
     n = len(base)
     base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
         else np.full(n, None, dtype=object)
@@ -1128,7 +1130,7 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     if how == "noncompliant_grain" and scenario is not None and len(at):
         outlet = economics_mod.noncompliant_outlets(base_food[at], scenario.noncompliant_grain,
                                                     tables or load_tables(), scenario.noncompliant_price_fraction)
-        out[at[~outlet]] = "not_sold"
+        out[at[~outlet]] = "not_grown"   # nothing of it may be sold: the farmer stops growing it
     return out
 
 

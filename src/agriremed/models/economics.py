@@ -157,9 +157,15 @@ def block_items(inp: dict, sel) -> dict:
     comply = np.nan_to_num(p_comply, nan=1.0)
     sold = comply + (1.0 - comply) * over_limit_fractions(inp, sel, code)[1]
     grows = inp["grows_vocab"][code]
+    # a crop none of whose harvest may be sold and whose produce over the limit has no outlet under the rule
+    # (vegetables, fruit, tea on strict-control land: noncompliant_grain.csv crop_groups): the farmer is taken
+    # to stop growing it, so its production cost is not paid either (grain keeps the rule's valuation)
+    outlet = inp.get("outlet")
+    no_outlet = ~np.asarray(outlet, bool)[code] if outlet is not None else np.zeros(np.shape(code), bool)
+    unsellable = no_outlet & (comply <= 0.0)
     items = {
         "crop_revenue": np.where(grows, inp["crop_value"][code] * sold, 0.0),
-        "crop_cost": -np.where(grows, inp["crop_cost"][code], 0.0),
+        "crop_cost": -np.where(grows & ~unsellable, inp["crop_cost"][code], 0.0),
     }
     est = np.zeros((len(srow), H))
     est[:, 0] = inp["establishment"][sel]
