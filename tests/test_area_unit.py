@@ -151,9 +151,9 @@ def test_workbook_blanks_per_mu_cells_of_hectare_plots_in_a_mixed_plan():
 
 def test_report_states_the_area_in_hectares_outside_china(dk, cn):
     text = report.plain_summary(report.PlanDigest.from_plan(dk), "en", horizon_yr=20)[0]
-    assert text == "1 plots covering 1 ha were planned."
+    assert text == "1 plot covering 1 ha was planned."
     assert report.plain_summary(report.PlanDigest.from_plan(cn), "en", horizon_yr=20)[0] == \
-        "1 plots covering 1 ha (15 mu) were planned."
+        "1 plot covering 1 ha (15 mu) was planned."
 
 
 def test_cli_sets_the_area_unit_and_currency():
