@@ -676,7 +676,7 @@ def test_produce_over_the_limit_has_the_feed_or_industry_outlet_only_where_its_c
     for rule in ("discount_sale", "state_purchase"):
         got = dict(zip(crops, economics.noncompliant_outlets(crops, rule, tables).tolist()))
         assert got == {"rice": True, "wheat": True, "maize": True, "pak_choi": False, "lettuce": False,
-                       "cabbage": False, "carrot": False, "potato": False, "apple": False, "tea": False,
+                       "cabbage": False, "carrot": False, "potato": True, "apple": False, "tea": False,
                        "soybean": True, "vegetable_unspecified": False, "unlisted": False,
                        # non-food crops (no food limit) keep the rule's value, as before
                        "mulberry": True, "cotton": True}
