@@ -699,18 +699,19 @@ def _map_headers(raw: pd.DataFrame):
     return mapping, factors, header_notes, header_errors
 
 
-def _first_of_several(mapping: dict[str, str], header_notes: list, canons) -> list[tuple[str, str, str]]:
-    """Several columns of one land use or crop (地类名称 and 土地利用现状; 作物 and 主要作物): the first is read,
-    the others are passed through as they are, reported (a row where one says otherwise is warned about
-    later). Returns (canonical name, first header, passed-through header) per column passed through."""
+def _first_of_several(mapping: dict[str, str], header_notes: list, canons,
+                      code: str = "val.second_column") -> list[tuple[str, str, str]]:
+    """Several columns of one land use or crop (地类名称 and 土地利用现状; 作物 and 主要作物) or plot id: the first
+    is read, the others are passed through as they are, reported with the message ``code`` (a row where one
+    says otherwise is warned about later). Returns (canonical name, first header, passed-through header) per
+    column passed through."""
     out = []
     for canon in canons:
         cols = [c for c, v in mapping.items() if v == canon]
         for c in cols[1:]:
             mapping[c] = str(c).strip().lower()
             header_notes[:] = [t for t in header_notes if t[1] != c]
-            header_notes.append((canon, c, Message.of("val.second_column", header=repr(c),
-                                                      first=repr(cols[0]))))
+            header_notes.append((canon, c, Message.of(code, header=repr(c), first=repr(cols[0]))))
             out.append((canon, cols[0], c))
     return out
 
@@ -718,14 +719,7 @@ def _first_of_several(mapping: dict[str, str], header_notes: list, canons) -> li
 def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
     """Several identifier columns (点位编号 and 样品编号): the first is the plot id, the others are
     passed through as they are, reported. Returns the names they are passed through as."""
-    ids = [c for c, v in mapping.items() if v == "plot_id"]
-    kept = []
-    for c in ids[1:]:
-        mapping[c] = str(c).strip().lower()
-        header_notes[:] = [t for t in header_notes if t[1] != c]
-        header_notes.append(("plot_id", c, Message.of("val.second_id", header=repr(c), first=repr(ids[0]))))
-        kept.append(mapping[c])
-    return kept
+    return [mapping[c] for _, _, c in _first_of_several(mapping, header_notes, ("plot_id",), "val.second_id")]
 
 
 def region_level(header: str) -> int | None:

@@ -132,12 +132,18 @@ def over_limit_fractions(inp: dict, sel, code) -> tuple:
     Without ``inp["outlet"]`` every crop has the outlet.
     """
     farmer, value = _per_row(inp["farmer_frac"], sel), _per_row(inp["value_frac"], sel)
-    outlet = inp.get("outlet")
-    if outlet is None:
+    has = _has_outlet(inp, code)
+    if has is None:
         return farmer, value
-    has = np.asarray(outlet, bool)[code]
     nf, nv = inp["no_outlet_frac"]
     return np.where(has, farmer, nf), np.where(has, value, nv)
+
+
+def _has_outlet(inp: dict, code) -> np.ndarray | None:
+    """Whether each crop code of ``code`` has the rule's outlet for produce over the food limit
+    (``inp["outlet"]``, one per crop code); None without ``inp["outlet"]`` (every crop has it)."""
+    outlet = inp.get("outlet")
+    return None if outlet is None else np.asarray(outlet, bool)[code]
 
 
 def block_items(inp: dict, sel) -> dict:
@@ -160,9 +166,8 @@ def block_items(inp: dict, sel) -> dict:
     # a crop none of whose harvest may be sold and whose produce over the limit has no outlet under the rule
     # (vegetables, fruit, tea on strict-control land: noncompliant_grain.csv crop_groups): the farmer is taken
     # to stop growing it, so its production cost is not paid either (grain keeps the rule's valuation)
-    outlet = inp.get("outlet")
-    no_outlet = ~np.asarray(outlet, bool)[code] if outlet is not None else np.zeros(np.shape(code), bool)
-    unsellable = no_outlet & (comply <= 0.0)
+    has = _has_outlet(inp, code)
+    unsellable = (comply <= 0.0) & (False if has is None else ~has)
     items = {
         "crop_revenue": np.where(grows, inp["crop_value"][code] * sold, 0.0),
         "crop_cost": -np.where(grows & ~unsellable, inp["crop_cost"][code], 0.0),

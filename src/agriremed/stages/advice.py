@@ -2023,7 +2023,7 @@ def _limit_values(crop, metals: str, standard: str, tables, lang: str) -> str:
     """The food limits of ``crop`` for the metals ``metals`` (``'cd+pb'``) in ``standard``, as the bracket the
     plot sheet prints after the food group (``' (Cd 0.05 mg/kg, Pb 0.1 mg/kg)'``); '' where the library holds
     none (a crop not in the library, a metal without a limit)."""
-    ms = [m for m in str(metals).split("+") if m]
+    ms = metal_codes(metals)
     if not ms or not isinstance(crop, str):
         return ""
     limit, species = limits_for_crops([crop] * len(ms), ms, standard, tables)
