@@ -31,13 +31,14 @@ from pathlib import Path
 PHASES = ("validate", "planning", "soft_reuse", "csv", "workbook", "report")
 
 
-def _wrap(owner, name: str, phase: str, times: Counter, inner: dict) -> None:
-    """Time ``owner.name`` into ``times[phase]`` (a call made inside another timed call is
-    taken off the outer one, so the phases do not overlap)."""
+def _wrap(owner, name: str, phase: str, times: Counter, inner: dict, calls: Counter) -> None:
+    """Time ``owner.name`` into ``times[phase]`` and count its calls in ``calls[phase]`` (a call
+    made inside another timed call is taken off the outer one, so the phases do not overlap)."""
     f = getattr(owner, name)
 
     @functools.wraps(f)
     def timed(*args, **kwargs):
+        calls[phase] += 1
         t = time.perf_counter()
         inner["depth"] = inner.get("depth", 0) + 1
         start_inner = inner.get("spent", 0.0)
@@ -59,7 +60,8 @@ def measure(n_plots: int, seed: int = 1, chunk_size: int | None = None, workdir:
     Returns
     -------
     dict
-        ``plots``, the time of each of :data:`PHASES`, ``other`` and ``total`` [s], ``plots_per_s``.
+        ``plots``, the time of each of :data:`PHASES`, ``other`` and ``total`` [s], ``plots_per_s``
+        and ``calls`` (how many times each phase's functions were called).
     """
     import agriremed.engine.stream as stream
     from agriremed.apps import cli
@@ -67,6 +69,7 @@ def measure(n_plots: int, seed: int = 1, chunk_size: int | None = None, workdir:
     from agriremed.io.synthetic import synthetic_plots
 
     times: Counter = Counter()
+    calls: Counter = Counter()
     inner: dict = {}
     saved = {(o, a): getattr(o, a) for o, a in (
         (stream, "validate_plots"), (stream, "plan"), (stream, "reuse_for_plan"), (stream, "csv_text"),
@@ -74,7 +77,7 @@ def measure(n_plots: int, seed: int = 1, chunk_size: int | None = None, workdir:
         (report.StreamReport, "add"), (report.StreamReport, "write"))}
     for (owner, name), phase in zip(saved, ("validate", "planning", "soft_reuse", "csv", "csv", "workbook",
                                             "workbook", "report", "report"), strict=True):
-        _wrap(owner, name, phase, times, inner)
+        _wrap(owner, name, phase, times, inner, calls)
     try:
         with tempfile.TemporaryDirectory(dir=workdir) as tmp:
             src = Path(tmp) / "plots.csv"
@@ -94,6 +97,7 @@ def measure(n_plots: int, seed: int = 1, chunk_size: int | None = None, workdir:
     out["other"] = total - sum(times[p] for p in PHASES)
     out["total"] = total
     out["plots_per_s"] = n_plots / total
+    out["calls"] = {p: calls[p] for p in PHASES}
     return out
 
 

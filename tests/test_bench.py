@@ -185,7 +185,8 @@ def test_bench_outputs_splits_the_command_time(tmp_path):
     assert r["plots"] == 40
     assert all(r[p] > 0 for p in B.PHASES)  # every part ran (2 chunks: validated, planned, written)
     assert r["other"] >= 0 and r["total"] == pytest.approx(sum(r[p] for p in (*B.PHASES, "other")))
-    assert r["planning"] > r["validate"]
+    # each chunk is validated and planned once (a count: the times of 40 plots are too short to compare)
+    assert r["calls"]["validate"] == 2 and r["calls"]["planning"] == 2
     # the wrapped functions are put back
     import agriremed.engine.stream as stream
     from agriremed.io.validate import validate_plots
