@@ -125,7 +125,10 @@ def test_farmer_programme_and_developer_add_up_to_the_combined_npv(sample_plots_
         np.testing.assert_allclose(a["npv_farmer_cny_ha"] + a["npv_programme_cny_ha"] + a["npv_developer_cny_ha"],
                                    a["npv_cny_ha"], atol=1e-6)
         # a PV plant no developer finances (its NPV −682 930 < 0): no lease, developer's account 0, the
-        # landholder carries the plant (farmer = combined = −614 110 CNY/ha against doing nothing)
+        # landholder carries the plant (farmer = combined = −614 110 CNY/ha against doing nothing) and, As 208
+        # being above the GB 36600 second-class intervention value 140, the clean-soil cover in year 1
+        # (275.6 CNY/m² × 10 000 m²/ha = 2 756 000 CNY/ha, discounted one year at 6 %)
+        cover = 2_756_000 / 1.06
         off = (a["plot_id"] == "PV-FJ") & (a["option_id"] == "pv_grass")
         assert off.sum() == 1
         o = a.loc[off].iloc[0]
@@ -133,8 +136,9 @@ def test_farmer_programme_and_developer_add_up_to_the_combined_npv(sample_plots_
         assert np.isnan(o["pv_lease_cny_ha_yr"])
         assert o["npv_developer_cny_ha"] == 0.0 and o["npv_developer_vs_baseline_cny_ha"] == 0.0
         assert o["npv_farmer_cny_ha"] == pytest.approx(o["npv_cny_ha"], rel=1e-12)
-        assert o["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(-614_110, abs=1)
-        assert o["programme_cost_cny_ha"] == pytest.approx(614_110, abs=1)
+        assert o["risk_control_cost_cny_ha"] == pytest.approx(2_756_000, abs=1)
+        assert o["npv_farmer_vs_baseline_cny_ha"] == pytest.approx(-614_110 - cover, abs=1)
+        assert o["programme_cost_cny_ha"] == pytest.approx(614_110 + cover, abs=1)
         # a PV plant a developer finances: the farmer keeps the land lease (400 CNY/mu/yr = 6000 CNY/ha/yr
         # for 20 years at 6 %), the developer the rest; the programme pays nothing
         pv = (a["option_id"] == "pv_grass") & ~off

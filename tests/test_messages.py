@@ -125,8 +125,8 @@ def test_render_hand_written_cases():
     assert messages.render(m, "en") == "soil pH 6.84 is above 6.5: the option works on more acid soils"
     assert messages.render(m.encode(), "zh") == "土壤pH 6.84高于6.5：该方案适用于酸性更强的土壤"
     lime = Message.of("opt.lime", lime_t_ha=2.25, ph=5.04, ph_limed=6.0)
-    assert messages.render(lime, "en") == "2.25 t/ha CaCO3 raises pH 5.0 → 6.0"
-    assert messages.render(lime, "zh") == "施用CaCO3 2.25吨/公顷，pH由5.0升至6.0"
+    assert messages.render(lime, "en") == "2.25 t/ha CaCO3 raises pH 5.04 → 6.00"
+    assert messages.render(lime, "zh") == "施用CaCO3 2.25吨/公顷，pH由5.04升至6.00"
     money = Message.of("money.cur_ha", value=-1000.4, currency="GBP", cny=-9185.9)
     npv = Message.of("why.npv", money=money, years=20)
     assert messages.render(npv, "en") == "NPV -1,000 GBP/ha (-9,186 CNY/ha) against doing nothing over 20 yr"

@@ -232,7 +232,7 @@ def test_lime_dose_response_in_the_reason(tables, plots_factory):
     rows = _rows(tables, plots_factory(1, ph=5.1, cd_mg_kg=0.8))
     r = _row(rows, "P1", "lime_rice")
     assert r["applicable"] and r["reason"].endswith(
-        "7.5 t/ha CaCO3 raises pH 5.1 → 6.1; policy china, rule cn_safe_keep_food: expected")
+        "7.5 t/ha CaCO3 raises pH 5.10 → 6.10; policy china, rule cn_safe_keep_food: expected")
     assert options.lime_ph_change(7.5, 0.133) == pytest.approx(0.9975)
     assert options.lime_ph_change(15, 0.133, ph=7.0) == pytest.approx(0.5)      # capped at pH 7.5
     assert options.lime_ph_change(0, 0.133) == 0.0

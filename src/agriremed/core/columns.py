@@ -1475,6 +1475,11 @@ for _svc, _en, _zh in [("energy", "energy", "能源"), ("carbon", "carbon", "碳
         _out(f"why_{_svc}", "", f"Why: {_en}", f"理由：{_zh}", f"Rule and numbers behind the {_en} score.", dtype="str")
 _out("score_total", "1", "Opportunity score", "机会总分", "Sum of the eight service scores (0–24).", dtype="int",
      valid=(0, 24))
+_out("risk_control_cost_cny_ha", "CNY/ha", "Risk control cost (GB 36600)", "风险管控成本（GB 36600）",
+     "First-year cost of covering the land with clean soil before people use it, where a marginal, mine or "
+     "brownfield plot's soil exceeds a GB 36600 risk intervention value for the option's users (a PV plant's "
+     "workers: second-class land): factors.csv clean_cover_cost_cny_m2 × 10 000 m²/ha, on the landholder's "
+     "account (in cost_year1_cny_ha and the establishment costs); 0 elsewhere.")
 _out("pv_lease_cny_ha_yr", "CNY/ha/yr", "PV land lease", "光伏土地租金",
      "Land lease the developer of a PV plant pays the landholder per hectare of plot and year while the "
      "plant runs (pv_parameters.csv land_lease_cny_mu_yr × 15 mu/ha × the fenced share); blank on other options "

@@ -77,7 +77,7 @@ PLAN_COLUMNS += [
 ]
 
 SUMMARY_COLUMNS = [
-    "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
+    "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "ph", "basic_farmland",
     "soil_class", "screening_basis",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
@@ -107,6 +107,9 @@ PLAN_COLUMNS += ["pv_developer_npv_cny_ha"]
 #: The first-year cost beyond doing nothing (appended; given where the first-year cost is not: an option
 #: keeping a crop whose income the library cannot value).
 PLAN_COLUMNS += ["cost_year1_vs_baseline_cny_ha"]
+#: The first-year cost of the risk control GB 36600 requires before people use the land (a clean-soil
+#: cover; appended; 0 where none is required).
+PLAN_COLUMNS += ["risk_control_cost_cny_ha"]
 #: Road haulage of sold biomass (economics item ``transport``, appended).
 PLAN_COLUMNS += ["cost_transport_cny_ha"]
 #: PV options (:func:`agriremed.stages.solar.plan_pv_energy`; blank on other rows; appended).
@@ -1482,8 +1485,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     g = grid if grid is not None and grid.n_rows == len(table) else \
         _frames.Grid(_frames.plot_index(P, table), np.zeros(len(table), np.intp))
     s = {"plot_id": pid, "input_row": P["input_row"].to_numpy()}
-    for c in ("region", "land_use", "crop", "area_ha", "basic_farmland"):
-        s[c] = (P[c].to_numpy(float) if c == "area_ha" else _frames.obj(P[c])) if c in P else None
+    for c in ("region", "land_use", "crop", "area_ha", "ph", "basic_farmland"):
+        s[c] = (P[c].to_numpy(float) if c in ("area_ha", "ph") else _frames.obj(P[c])) if c in P else None
     county = "soil_class_county" in located and "soil_class_county" in P
     censored = {c for c in ("censored_metals", "not_detected_metals") if c in located}
     located = [c for c in C.LOCATION_COLUMNS if c in located]
@@ -1592,12 +1595,17 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     _add_clauses(ahead_msg, ok, table, g, P, n, tables or load_tables())
-    keys = ("plot_id", "area_ha", "land_use", "crop", "metals_exceeding", "controlling_metal", "soil_class",
+    keys = ("plot_id", "area_ha", "ph", "land_use", "crop", "metals_exceeding", "controlling_metal", "soil_class",
             "metals_unmeasured", "basic_farmland", "current_crop_compliance_prob")
-    adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c == "area_ha" else None)
+    adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c in ("area_ha", "ph") else None)
                            for c in keys})
     if "rice_seasons_per_yr" in P:  # double-cropped rice is sampled each season
         adv_in["rice_seasons_per_yr"] = P["rice_seasons_per_yr"].to_numpy(float)
+    # the GB 36600 check of the recommended soft re-use (its clean-soil cover is a step of the measures)
+    dev = softreuse_mod.recommended_exposure(P, s["recommended_option"], tables or load_tables())
+    dev_msg = dev["exposure_reason_msg"].to_numpy(object)
+    dev_ok = _given(dev_msg) & ok
+    adv_in["gb36600_verdict"] = np.where(dev_ok, dev["exposure_verdict"].to_numpy(object), None)
     adv = advice_mod.summary_columns(
         adv_in, table, tables or load_tables(), std_all, H,
         rule_set=advice_mod.plot_rule_sets(pid, region, scenario.rule_set, tables), units=units)
@@ -1665,9 +1673,6 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # first, right after the sentence that recommends it
     cautions = (_frames.obj(b["option_cautions_msg"]) if "option_cautions_msg" in b
                 else np.full(n, "", dtype=object))
-    dev = softreuse_mod.recommended_exposure(P, s["recommended_option"], tables or load_tables())
-    dev_msg = dev["exposure_reason_msg"].to_numpy(object)
-    dev_ok = _given(dev_msg) & ok
     notes = (
         (_given(cautions) & ok, lambda i: Message.of("rec.option_caution", option=b["option_id"][i],
                                                       cautions=Message.decode(cautions[i]))),

@@ -494,7 +494,8 @@ def texts_in(df: pd.DataFrame, lang: str = "en", tables=None, scenario=None) -> 
         region = df["region"].to_numpy(object) if "region" in df else np.full(len(df), None, dtype=object)
         units = advice.area_units(region, scenario.area_unit, scenario.rule_set, tables)
         df = df.assign(measures=advice.measures_in(df["recommended_option"].to_numpy(object), units, tables, lang,
-                                                   **advice.step_flags_of(df, tables)))
+                                                   **advice.step_flags_of(df, tables),
+                                                   soil_ph=advice.soil_ph_of(df)))
     cols = [c for c in df.columns if isinstance(c, str) and not c.endswith("_msg") and f"{c}_msg" in df.columns]
     names = [c for c, src in NAME_COLUMNS.items() if c in df.columns and src in df.columns]
     if not cols and not names:

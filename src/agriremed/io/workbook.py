@@ -732,7 +732,8 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
         s["region"] = region_names(s["region"], lang, plan.tables)
     if lang != "en" and "measures" in s.columns and "recommended_option" in plan.summary and len(s):
         s["measures"] = advice.measures_in(plan.summary["recommended_option"].to_numpy(object), units,
-                                           plan.tables, lang, **advice.step_flags_of(plan.summary, plan.tables))
+                                           plan.tables, lang, **advice.step_flags_of(plan.summary, plan.tables),
+                                           soil_ph=advice.soil_ph_of(plan.summary))
     if lang != "en" and "monitoring" in s.columns and "monitoring_msg" not in plan.summary and len(s):
         sc = plan.scenario  # a summary without the monitoring message: computed again from its columns
         cols = advice.summary_columns(plan.summary, plan.table, plan.tables, sc.food_standard, sc.horizon_yr,

@@ -183,6 +183,11 @@ def block_items(inp: dict, sel) -> dict:
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
     items["amendment"] = -np.where(active & app_year, inp["app_cost"][sel][:, None], 0.0)
+    # risk control GB 36600 requires before people use the land (a clean-soil cover): year 1
+    rc = np.zeros((len(srow), H))
+    if H and "risk_control" in inp:
+        rc[:, 0] = inp["risk_control"][sel]
+    items["risk_control"] = -np.where(active, rc, 0.0)
     bio = np.where(active, inp["bio"][sel][:, None] * ramp, 0.0)
     sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
     items["energy_sale"] = np.zeros_like(bio)
@@ -207,6 +212,14 @@ def block_items(inp: dict, sel) -> dict:
     return items
 
 
+def _plant_items(items: dict, at) -> np.ndarray:
+    """The yearly cash flow of rows ``at`` that a PV developer takes over: every item but the risk
+    control of the land (``risk_control``), which stays with the landholder (Soil Pollution Law Art. 45:
+    the polluter, or where none can be identified the holder of the land-use right, carries out risk
+    control)."""
+    return sum(v[at] for k, v in items.items() if k != "risk_control")
+
+
 def pv_developer_npv(inp: dict, sel, items: dict) -> np.ndarray:
     """NPV a developer would make on the PV plant of each row [CNY ha⁻¹] (NaN on rows without one).
 
@@ -224,7 +237,7 @@ def pv_developer_npv(inp: dict, sel, items: dict) -> np.ndarray:
         return out
     at = np.flatnonzero(pv["capex"][sel] > 0)
     if len(at):
-        cf = sum(v[at] for v in items.values()) - pv["lease"][sel][at][:, None] * pv["running"][None, :]
+        cf = _plant_items(items, at) - pv["lease"][sel][at][:, None] * pv["running"][None, :]
         out[at] = (cf * pv["df"][None, :]).sum(axis=1)
     return out
 
@@ -258,7 +271,7 @@ def block_transfers(inp: dict, sel, items: dict, developer: np.ndarray | None = 
             developer = pv_developer_npv(inp, sel, items)
         at = np.flatnonzero(developer >= 0)  # financed by a developer (NaN: no plant)
         if len(at):
-            lease[at] = pv["lease"][sel][at][:, None] * pv["running"][None, :] - sum(v[at] for v in items.values())
+            lease[at] = pv["lease"][sel][at][:, None] * pv["running"][None, :] - _plant_items(items, at)
     return {"grain_support": support, "subsidy": subsidy, "pv_lease": lease}
 
 

@@ -24,7 +24,9 @@ option tables, money from the economics stage, years from the duration stage.
   included. Where years 2…horizon differ (lime every 2 years), the lowest, highest and mean of
   them × area (``cash_flow_later_*_plot_cny_yr``, :func:`agriremed.models.economics.later_years`)
   replace the typical year in the sentence and on the sheet, with the re-application years
-  (:func:`reapply_message`). On a PV plant these are the landholder's: no cost, the land lease
+  (:func:`reapply_message`). On a PV plant these are the landholder's: no cost but the risk control of
+  land above a GB 36600 intervention value (a clean-soil cover, ``risk_control_cost_cny_ha`` × area, year 1;
+  code ``rec.plot_pv_cover``), the land lease
   (``pv_lease_cny_ha_yr`` × area, ``pv_lease_plot_cny_yr``) in year 1 and every year; the
   developer's investment (``pv_capex_cny_ha`` × area, ``developer_investment_plot_cny``) and
   typical-year net cash flow after the lease (``developer_cash_flow_typical_plot_cny_yr``) are
@@ -68,13 +70,14 @@ from agriremed.core.columns import METALS, metal_codes
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import limits_for_crops, row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
+from agriremed.stages.options import lime_dose_t_ha
 from agriremed.core.names import UNLISTED_CROP, unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
            "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
-           "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of",
+           "plot_steps", "measures_text", "soil_ph_of", "clean_cover_of", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of",
            "idle_rows", "idle_of", "harvest_test_rows", "metal_title",
            "harvest_test_of", "harvest_standard", "harvest_standard_text", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
            "summary_columns", "plot_clause",
@@ -595,7 +598,7 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
 
 def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu",
                no_flood: bool = False, test_harvest: int = 0, forest_balance: bool = False,
-               idle: bool = False) -> pd.DataFrame:
+               idle: bool = False, soil_ph: float | None = None, clean_cover: bool = False) -> pd.DataFrame:
     """Steps of ``option_id`` for one plot, this season and next, with amounts per mu (or per
     ha) and per plot.
 
@@ -633,6 +636,14 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         season on it keeps growing it (``grow_rice``, the step of a plot growing rice); a switch of crop
         prepares the idle field (``prepare_idle``) instead of finishing the crop in the field
         (``finish_crop``).
+    soil_ph : float, optional
+        The plot's soil pH: a lime step (amount parameter ``lime_t_ha``) gives the plot's own dose to
+        the option's target pH (:func:`agriremed.stages.options.lime_dose_t_ha`); without it, the
+        full ``lime_t_ha``.
+    clean_cover : bool
+        The plot's soil exceeds a GB 36600 intervention value for the people the option puts on it
+        (:func:`clean_cover_of`): the steps start, this season, with covering the land with clean soil
+        (``clean_cover``, risk control).
 
     Returns
     -------
@@ -647,8 +658,18 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     >>> s = plot_steps("lime_low_cd_rice", 0.42, load_tables())
     >>> s.loc[s["measure"] == "lime", ["season", "amount_per_mu", "amount_plot"]].values.tolist()
     [['this', 0.5, 3.15]]
+    >>> s = plot_steps("lime_low_cd_rice", 0.42, load_tables(), soil_ph=6.0)
+    >>> s.loc[s["measure"] == "lime", ["amount_per_mu", "amount_plot"]].round(3).values.tolist()
+    [[0.251, 1.579]]
     """
     st = option_steps(option_id, tables)
+    if soil_ph is not None:  # the lime of the plot's own pH (lime_dose_t_ha)
+        dose = float(lime_dose_t_ha(tables, [option_id], [float(soil_ph)])[0])
+        tab = step_table(tables)
+        lime_steps = tab.loc[(tab["option_id"] == option_id) & (tab["amount_parameter"] == "lime_t_ha"), "step"]
+        if np.isfinite(dose) and len(lime_steps):
+            st = st.assign(amount_per_ha=np.where(st["step"].isin(lime_steps.astype(int)), dose,
+                                                  st["amount_per_ha"].to_numpy(float)))
     def after(steps):  # the number of a step added after the ones so far
         return int(steps["step"].max()) + 1 if len(steps) else 1
 
@@ -660,6 +681,9 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         st = pd.concat([st, _test_steps(option_id, after(st), int(test_harvest))], ignore_index=True)
     if forest_balance:
         st = pd.concat([_forest_balance_step(option_id), st], ignore_index=True)
+    if clean_cover:  # GB 36600 risk control before anyone works on the land: first of all
+        st = pd.concat([_added_steps(option_id, -1, ["clean_cover"], ["this_season"], "mee2018_gb36600"), st],
+                       ignore_index=True)
     parts = []
     seasons = (("this", ("this_season", "every_season")), ("next", ("next_season", "every_season")))
     for season, timings in seasons:
@@ -708,7 +732,7 @@ def _grows_rice(option_id: str, tables) -> bool:
 
 
 def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_harvest=None,
-                forest_balance=None, idle=None) -> np.ndarray:
+                forest_balance=None, idle=None, soil_ph=None, clean_cover=None) -> np.ndarray:
     """:func:`measures_text` of each plot's recommended option in its area unit (one text per
     distinct option and unit; ``''`` where a plot has no option).
 
@@ -734,6 +758,12 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_ha
     idle : array_like of bool, optional
         Plots idle now (crop ``none``, :func:`idle_of`): a rice option returns the idle paddy to rice;
         default none.
+    soil_ph : array_like of float, optional
+        Soil pH of each plot (:func:`soil_ph_of`): a lime step gives the plot's own dose
+        (:func:`agriremed.stages.options.lime_dose_t_ha`); default the full ``lime_t_ha``.
+    clean_cover : array_like of bool, optional
+        Plots whose option needs a clean-soil cover first (GB 36600 risk control, :func:`clean_cover_of`);
+        default none.
 
     Returns
     -------
@@ -746,18 +776,45 @@ def measures_in(options, units, tables, lang: str = "en", no_flood=None, test_ha
     test = np.zeros(len(opts), np.int64) if test_harvest is None else np.asarray(test_harvest, np.int64)
     wood = np.zeros(len(opts), bool) if forest_balance is None else np.asarray(forest_balance, bool)
     none = np.zeros(len(opts), bool) if idle is None else np.asarray(idle, bool)
+    cover = np.zeros(len(opts), bool) if clean_cover is None else np.asarray(clean_cover, bool)
+    # the lime dose of each plot (lime_dose_t_ha; None: no lime step or pH not given), to 4 decimals
+    ph = np.full(len(opts), np.nan) if soil_ph is None else np.asarray(soil_ph, float)
+    named = np.array([isinstance(o, str) and bool(o) for o in opts.tolist()], bool)
+    dose = np.full(len(opts), np.nan)
+    if named.any() and soil_ph is not None:
+        dose[named] = lime_dose_t_ha(tables, opts[named], ph[named])
+    dose = np.where(np.isnan(ph), np.nan, np.round(dose, 4))
+    doses = [None if math.isnan(x) else float(x) for x in dose.tolist()]
     keys = list(zip(opts.tolist(), units.tolist(), dry.tolist(), test.tolist(), wood.tolist(), none.tolist(),
-                    strict=True))
-    # an option's steps depend only on the tables: built once per tables object (chunks share it)
-    by = {(o, u, d, h, f, i): tables.memo(("advice.measures_text", o, lang, u, d, h, f, i),
-                                          lambda o=o, u=u, d=d, h=h, f=f, i=i:
-                                          measures_text(o, tables, lang, u, d, h, f, i))
-          for o, u, d, h, f, i in set(keys) if isinstance(o, str) and o}
+                    doses, cover.tolist(), strict=True))
+    ph_of = {k: p for k, p in zip(keys, ph.tolist(), strict=True)}  # a pH of each dose (the same text)
+    # an option's steps depend only on the tables, the lime dose and the flags: built once per tables object
+    # (chunks share it)
+    by = {k: tables.memo(("advice.measures_text", lang, *k),
+                         lambda k=k: measures_text(k[0], tables, lang, *k[1:6],
+                                                   soil_ph=None if k[6] is None else ph_of[k], clean_cover=k[7]))
+          for k in set(keys) if isinstance(k[0], str) and k[0]}
     return np.array([by.get(k, "") for k in keys], dtype=object)
 
 
+def clean_cover_of(frame: pd.DataFrame) -> np.ndarray:
+    """Rows of a summary-like frame whose recommended re-use needs a clean-soil cover first: the GB 36600
+    check of the plot (``gb36600_verdict``, :func:`agriremed.stages.softreuse.recommended_exposure`) is
+    ``cover_layer`` (a metal above the intervention value); all False without the column."""
+    if "gb36600_verdict" not in frame:
+        return np.zeros(len(frame), bool)
+    return (_frames.obj(frame["gb36600_verdict"]) == "cover_layer").astype(bool)
+
+
+def soil_ph_of(frame: pd.DataFrame):
+    """Soil pH of each row of a summary-like frame (its ``ph`` column; None without one), for the lime
+    doses of :func:`measures_in`."""
+    return frame["ph"].to_numpy(float) if "ph" in frame else None
+
+
 def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no_flood: bool = False,
-                  test_harvest: int = 0, forest_balance: bool = False, idle: bool = False) -> str:
+                  test_harvest: int = 0, forest_balance: bool = False, idle: bool = False,
+                  soil_ph: float | None = None, clean_cover: bool = False) -> str:
     """The steps of an option this season and next as one text, with amounts per mu (or per ha).
 
     Parameters
@@ -778,6 +835,10 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
         Start with the condition of turning cultivated land into forest or grassland (see :func:`plot_steps`).
     idle : bool
         The plot is idle now: a rice option returns it to rice (see :func:`plot_steps`).
+    soil_ph : float, optional
+        The plot's soil pH: a lime step gives its own dose (see :func:`plot_steps`).
+    clean_cover : bool
+        Start with covering the land with clean soil (GB 36600 risk control, see :func:`plot_steps`).
 
     Returns
     -------
@@ -793,7 +854,7 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
     True
     """
     s = plot_steps(option_id, 1.0, tables, lang, no_flood=no_flood, test_harvest=test_harvest,
-                   forest_balance=forest_balance, idle=idle)
+                   forest_balance=forest_balance, idle=idle, soil_ph=soil_ph, clean_cover=clean_cover)
     sep, c = ("；", i18n.colon(lang)) if lang == "zh" else ("; ", i18n.colon(lang))
     parts = []
     for season in ("this", "next"):
@@ -1079,12 +1140,12 @@ def idle_of(frame: pd.DataFrame) -> np.ndarray:
 def step_flags_of(frame: pd.DataFrame, tables, option_column: str = "recommended_option") -> dict:
     """The plot-dependent steps of each plot's option in a summary-like frame, as the keyword arguments of
     :func:`measures_in` and :func:`plot_steps`: ``no_flood`` (:func:`no_flood_of`), ``test_harvest``
-    (:func:`harvest_test_of`), ``forest_balance`` (:func:`forest_balance_of`) and ``idle``
-    (:func:`idle_of`)."""
+    (:func:`harvest_test_of`), ``forest_balance`` (:func:`forest_balance_of`), ``idle``
+    (:func:`idle_of`) and ``clean_cover`` (:func:`clean_cover_of`)."""
     return {"no_flood": no_flood_of(frame, tables, option_column),
             "test_harvest": harvest_test_of(frame, tables, option_column),
             "forest_balance": forest_balance_of(frame, tables, option_column),
-            "idle": idle_of(frame)}
+            "idle": idle_of(frame), "clean_cover": clean_cover_of(frame)}
 
 
 def _test_steps(option_id: str, step: int, code: int) -> pd.DataFrame:
@@ -1724,29 +1785,32 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     bf = _frames.obj(summary["basic_farmland"]) if "basic_farmland" in summary else np.full(n, "unknown", dtype=object)
     wood = forest_balance_rows(land, bf, opts, tables)
     measures = measures_in(opts, units, tables, lang, no_flood_rows(land, exceeding, opts, crops, tables), test,
-                           wood, idle_rows(crops))
-    # a PV plant: the landholder pays nothing and receives the land lease every year; the developer
-    # invests the capital cost and keeps the plant's cash flows minus the lease
+                           wood, idle_rows(crops), soil_ph=soil_ph_of(summary), clean_cover=clean_cover_of(summary))
+    # a PV plant: the landholder receives the land lease every year and pays only the risk control of land
+    # above a GB 36600 intervention value (a clean-soil cover, year 1; 0 elsewhere); the developer invests
+    # the capital cost and keeps the plant's cash flows minus the lease
     lease = col("pv_lease_cny_ha_yr")
     pv = np.isfinite(lease)
+    risk = np.nan_to_num(col("risk_control_cost_cny_ha"))
     cost_y1, net_y1, net_typ = col("cost_year1_cny_ha"), col("cash_flow_year1_cny_ha"), col("cash_flow_typical_cny_ha_yr")
+    owner_y1 = np.where(pv, risk, cost_y1)  # the landholder's first-year cost
     base_cost = _baseline_cost_year1(table, pid)
     # an option keeping a crop of unknown income: its first-year cost beyond doing nothing, both costs unknown
-    extra_y1 = np.where(pv, 0.0, cost_y1) - base_cost
+    extra_y1 = owner_y1 - base_cost
     extra_y1 = np.where(np.isnan(extra_y1), col("cost_year1_vs_baseline_cny_ha"), extra_y1)
     dev_typ = np.where(pv, net_typ - lease, np.nan)
     later = {f"cash_flow_later_{k}_plot_cny_yr": np.where(pv, lease, col(f"cash_flow_later_{k}_cny_ha_yr")) * area
              for k in ("low", "high", "mean")}
     return {"area_mu": mu, "measures": measures,
-            "first_year_cost_plot_cny": np.where(pv, 0.0, cost_y1) * area,
-            "cash_flow_year1_plot_cny": np.where(pv, lease, net_y1) * area,
+            "first_year_cost_plot_cny": owner_y1 * area,
+            "cash_flow_year1_plot_cny": np.where(pv, lease - risk, net_y1) * area,
             "cash_flow_typical_plot_cny_yr": np.where(pv, lease, net_typ) * area,
             "typical_year": col("typical_year"), **later,
             "pv_lease_plot_cny_yr": lease * area, "developer_investment_plot_cny": col("pv_capex_cny_ha") * area,
             "developer_cash_flow_typical_plot_cny_yr": dev_typ * area,
             "grain_samples_per_season": samples, "grain_samples_per_yr": samples * seasons, "monitoring": texts, "duration_text": dur,
             "duration_text_msg": messages.encode_column(dur_msg), "monitoring_msg": mon_msg,
-            "first_year_cost_cny_mu": np.where(pv, 0.0, cost_y1) * ha_per_mu(),
+            "first_year_cost_cny_mu": owner_y1 * ha_per_mu(),
             "first_year_extra_cost_plot_cny": extra_y1 * area,
             "npv_vs_baseline_cny_mu": col("npv_vs_baseline_cny_ha") * ha_per_mu()}
 
@@ -1938,6 +2002,11 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
         if math.isnan(c):
             return messages.Message.of("rec.plot_no_money_ha" if u == "ha" else "rec.plot_no_money", **area(a, u),
                                        why=_money_why(gp), monitoring=m)
+        if not math.isnan(lease) and c > 0:  # … on land above a GB 36600 intervention value: the cover first
+            return messages.Message.of("rec.plot_pv_cover_ha" if u == "ha" else "rec.plot_pv_cover", **area(a, u),
+                                       cost=amount(c), lease=amount(lease, yearly=True, signed=True),
+                                       capex=amount(capex), year=_year(y),
+                                       typical=amount(dev, yearly=True, signed=True), monitoring=m)
         if not math.isnan(lease):  # a PV plant: the landholder's lease, the developer's investment
             return messages.Message.of("rec.plot_pv_ha" if u == "ha" else "rec.plot_pv", **area(a, u),
                                        lease=amount(lease, yearly=True, signed=True), capex=amount(capex),
@@ -2232,7 +2301,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_plain = i18n.t("ui.sheet.class_not_detected", lang, text=cls_plain, metals=i18n.metals("+".join(nd), lang))
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
-    steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()}) \
+    ph = pd.to_numeric(pd.Series([r.get("ph")]), errors="coerce").iloc[0]
+    steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()},
+                       soil_ph=None if pd.isna(ph) else float(ph)) \
         if isinstance(opt, str) else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):
@@ -2278,7 +2349,8 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         typical_year="–" if math.isnan(float(r["typical_year"])) else _year(float(r["typical_year"])),
         typical_label=(i18n.t("ui.sheet.typical_net_no_year", lang) if math.isnan(float(r["typical_year"]))
                        else i18n.t("ui.sheet.typical_net", lang, year=_year(float(r["typical_year"])))),
-        money_note=i18n.t("ui.sheet.money_note_pv" if _is_pv_plant(result.table, plot_id)
+        money_note=i18n.t(("ui.sheet.money_note_pv_cover" if float(r["first_year_cost_plot_cny"]) > 0
+                           else "ui.sheet.money_note_pv") if _is_pv_plant(result.table, plot_id)
                           else "ui.sheet.money_note", lang),
         monitoring=str(cols["monitoring"][0]),
         how_long=how,

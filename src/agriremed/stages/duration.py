@@ -68,7 +68,8 @@ from agriremed.models.duration import (concentration_by_model, concentration_fro
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, removal_state  # noqa: F401  (``agriremed.stages.duration`` names)
 from agriremed.models.duration import package_reduction
 from agriremed.stages.seasons import row_rice_seasons
-from agriremed.stages.options import biochar_efficacy, biochar_reduction, library_parameter, treats_metals
+from agriremed.stages.options import (biochar_efficacy, biochar_reduction, library_parameter, lime_share,
+                                      parameter_for_rows, treats_metals)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
 from agriremed.stages.uptake import food_safety, predict_crop_concentration, row_standards
@@ -1069,6 +1070,60 @@ def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_
             if m in treats or _has_own_reduction_row(tables, option_id, m)}
 
 
+def _limes(tables, option_id: str) -> bool:
+    """True when the option applies lime (a ``lime_t_ha`` row in ``option_parameters.csv``)."""
+    return bool(np.isfinite(parameter_for_rows(tables, [option_id], "lime_t_ha")[0]))
+
+
+def _lime_scaled_reductions(tables, option_id: str, metals, n_draws: int, seed: int, share: np.ndarray,
+                            rate_t_ha=None) -> dict:
+    """{metal: reductions [plots × draws]} of an option that limes less than its evidence's full rate.
+
+    The Cd cut of a lime measure (``crop_reduction_frac`` of the lime option or of a package's lime
+    component) is credited for the pH rise the plot's own dose reaches: with ``share`` f = dose ÷ full
+    rate (:func:`agriremed.stages.options.lime_share`, the share of the evidence's pH rise), the
+    remaining concentration is (1 − R)^f, i.e. log10 C falls in proportion to the pH rise, as in the
+    log-linear pH term of the uptake functions (f = 1: the evidence's cut; f = 0: none). A package
+    takes its strongest component with the lime component so scaled, then its further cut g
+    (:func:`agriremed.models.duration.package_reduction`). Metals the lime does not act on keep the
+    option's own reduction (one column for every plot). One row per entry of ``share``; one column
+    without draws.
+    """
+    share = np.asarray(share, float)[:, None]
+    nd = max(int(n_draws), 1)
+
+    def as_draws(typ, d):
+        return np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, 1), typ)
+
+    def scaled(oid, m):
+        typ, d = _reduction_typical_and_draws(tables, oid, m, n_draws, seed, rate_t_ha)
+        r = as_draws(typ, d)
+        return 1.0 - (1.0 - r) ** share if _limes(tables, oid) else np.broadcast_to(r, (len(share), r.shape[1]))
+
+    base = _option_reductions(tables, option_id, _treats(tables.indexed("options", "option_id").at[option_id, "treats"]),
+                              metals, n_draws, seed, rate_t_ha)
+    out = {}
+    for m, (typ, d) in base.items():
+        comps = _package_components(tables, option_id)
+        if _has_own_reduction_row(tables, option_id, m) or not comps:
+            # a single lime measure's own cut is scaled; a package's own row (flooding's rise of grain
+            # As) is not a lime effect and stays as it is
+            out[m] = scaled(option_id, m) if not comps else np.broadcast_to(as_draws(typ, d),
+                                                                             (len(share), as_draws(typ, d).shape[1]))
+            continue
+        p = tables.option_parameters
+        gr = p.loc[(p["option_id"] == option_id) & (p["parameter"] == "package_increment_frac")
+                   & (p["metal"].fillna("") == m)].reset_index(drop=True)
+        if n_draws:
+            gd = (parameter_draws(gr, n_draws, seed, id_columns=("parameter", "metal"))[0]
+                  if len(gr) else np.zeros(n_draws))
+        else:
+            gd = float(gr["typical"].iloc[0]) if len(gr) else 0.0
+        parts = np.stack([np.broadcast_to(scaled(c, m), (len(share), nd if n_draws else 1)) for c in comps])
+        out[m] = package_reduction(parts, gd)
+    return out
+
+
 def _limit_columns(checked: pd.DataFrame) -> tuple[np.ndarray, ...]:
     """Food limit, as-sold median, its log10 standard error and the metal of every row of
     :func:`food_safety`'s table, as arrays."""
@@ -1131,14 +1186,16 @@ def covariate_shifts(checked: pd.DataFrame, n_draws: int, seed: int) -> tuple[np
 
 
 def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reductions: dict,
-                         n_draws: int, shifts: tuple | None = None) -> np.ndarray:
+                         n_draws: int, shifts: tuple | None = None, per_plot: dict | None = None) -> np.ndarray:
     """P(crop meets every food limit) per plot, averaged over reduction draws.
 
     Metals are independent; within a draw the probability is the product over metals. The
     prediction rows are given as :func:`_limit_columns` arrays and the plot of each row as
     codes 0 … ``n_plots`` − 1 (in order of first appearance); one value per code (NaN for a
     plot without any limit). ``shifts`` (:func:`covariate_shifts`): the draws of assumed soil
-    covariates, which shift each row's log10 median, and the rows' own spread.
+    covariates, which shift each row's log10 median, and the rows' own spread. ``per_plot``
+    (:func:`_lime_scaled_reductions`): {metal: reductions [plots × draws]} replacing ``reductions``
+    for that metal, row k of the array being the plot of code k.
     """
     lim, fw50, se, metal = limits
     if shifts is not None:
@@ -1150,6 +1207,8 @@ def _compliance_of_codes(limits: tuple, codes: np.ndarray, n_plots: int, reducti
         typ, d = reductions.get(m, (0.0, None))
         # a reduction without draws is the same in every draw: one column, spread to all draws
         r = np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, 1), typ)
+        if per_plot is not None and m in per_plot:  # one reduction per plot (a lime dose of its own)
+            r = per_plot[m][codes[sel]]
         fw = fw50[sel, None] * (1.0 - r)
         if shifts is not None:
             fw = fw * 10.0 ** shifts[0][sel]
@@ -1252,7 +1311,17 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         limits, codes, pids, metals_of, shifts = checked[id(pred)]
         red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pd.unique(limits[3]), n_draws,
                                  seed, rate_t_ha)
-        p_plot = _compliance_of_codes(limits, codes, len(pids), red, n_draws, shifts)  # one value per plot of ``pids``
+        # a lime option dosed to its target pH (lime_dose_t_ha) below its full rate: its lime cut per plot
+        per_plot = None
+        if _limes(tables, oid) and "ph" in plots:
+            at_ph = _frames.positions(plot_ids, pids)
+            ph_p = np.where(at_ph >= 0, _frames.take(plots["ph"].to_numpy(float), at_ph, np.nan), np.nan)
+            share = lime_share(tables, np.full(len(pids), oid, dtype=object), ph_p)
+            if (share < 1.0).any():
+                per_plot = _lime_scaled_reductions(tables, oid, pd.unique(limits[3]), n_draws, seed, share,
+                                                   rate_t_ha)
+        p_plot = _compliance_of_codes(limits, codes, len(pids), red, n_draws, shifts,
+                                      per_plot)  # one value per plot of ``pids``
         if known:
             per_plot = np.full(len(plot_ids), np.nan)
             at = _frames.positions(plot_ids, pids)

@@ -113,10 +113,11 @@ from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, over_limit_fractions, pv_developer_npv,
                                         versus_best, payback_year, typical_year, later_years)
-from agriremed.stages.options import library_parameter
+from agriremed.stages.options import library_parameter, lime_dose_t_ha
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
+from agriremed.stages.softreuse import risk_control_cost_cny_ha
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core import columns as C
 from agriremed.stages.duration import YearlySchedule, compliance_by_year
@@ -131,7 +132,7 @@ __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_ca
 CASH_FLOW_ITEMS = {
     "crop_revenue": "revenue_crop", "crop_cost": "cost_crop", "establishment": "cost_establishment",
     "management": "cost_management", "harvest": "cost_harvest", "transport": "cost_transport",
-    "amendment": "cost_amendment",
+    "amendment": "cost_amendment", "risk_control": "cost_establishment",
     "biomass_disposal": "cost_disposal", "biomass_sale": "revenue_biomass", "product_sale": "revenue_biomass",
     "energy_sale": "revenue_biomass", "carbon_credit": "revenue_carbon",
 }
@@ -650,6 +651,8 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
                                biochar_reapply_interval_yr)
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
+    lime_t = np.nan_to_num(lime_dose_t_ha(tables, _frames.obj(option_rows["option_id"])[rows],
+                                          _frames.plot_column(plots, "ph", g)[rows]))
     inp = {
         "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
         "grows_vocab": vocab != "none", "crop_value": value, "crop_cost": pcost,
@@ -668,11 +671,16 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
         "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),
         "eff": eff,
-        "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
+        # lime: the plot's own dose to the option's target pH (lime_dose_t_ha), not the evidence's full rate
+        "app_cost": rate * p("biochar_price_cny_t") + lime_t * p("lime_price_cny_t")
         + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
         "bio": np.nan_to_num(B) * bval,
         "mwh": None,
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),
+        # GB 36600 risk control (a clean-soil cover) where people use land above an intervention value: year 1,
+        # on the landholder's account
+        "risk_control": risk_control_cost_cny_ha(plots, _frames.obj(option_rows["option_id"])[rows], g.plot[rows],
+                                                 tables),
         "ramp": ramp,
         "crop_gap": crop_gap,
     }
@@ -1037,6 +1045,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "npv_developer_cny_ha": developer, "npv_developer_vs_baseline_cny_ha": developer_vs,
         "pv_lease_cny_ha_yr": lease_yr, "pv_developer_npv_cny_ha": plant_npv,
         "programme_cost_cny_ha": programme_cost,
+        "risk_control_cost_cny_ha": inp["risk_control"],
         "cost_year1_cny_ha": cost_y1, "cost_year1_vs_baseline_cny_ha": cost_y1_vs, "revenue_mean_cny_ha_yr": rev_mean,
         "cash_flow_year1_cny_ha": net_y1, "cash_flow_typical_cny_ha_yr": net_typ, "typical_year": typ_year,
         "cash_flow_later_low_cny_ha_yr": net_low, "cash_flow_later_high_cny_ha_yr": net_high,

@@ -177,7 +177,8 @@ __all__ = ["evaluate_options", "policy_status", "climate_for_full_yield", "rule_
            "POLICY_STATUSES",
            "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
-           "biochar_reduction", "biochar_efficacy", "lime_ph_change"]
+           "biochar_reduction", "biochar_efficacy", "lime_ph_change", "lime_requirement", "lime_dose_t_ha",
+           "lime_share"]
 
 def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
     """The option library, optionally restricted to some ids (``do_nothing`` is kept)."""
@@ -482,7 +483,8 @@ def lime_ph_change(lime_t_ha, ph_rise_per_t_ha, ph=None, ph_cap: float = 7.5):
     ph : array_like, optional
         Soil pH before liming [–].
     ph_cap : float
-        Highest pH the liming aims for [–].
+        Highest pH the liming aims for [–] (the callers pass the option's target pH,
+        :func:`lime_dose_t_ha`; 7.5 without one).
 
     Returns
     -------
@@ -505,6 +507,91 @@ def lime_ph_change(lime_t_ha, ph_rise_per_t_ha, ph=None, ph_cap: float = 7.5):
     if ph is not None:
         rise = np.minimum(rise, np.maximum(ph_cap - np.asarray(ph, float), 0.0))
     return rise
+
+
+def lime_requirement(ph, target_ph, ph_rise_per_t_ha, max_t_ha):
+    """CaCO3 needed to raise a soil to a target pH, capped at the largest single application.
+
+    L = min(L_max, max(pH_target − pH, 0) / s): the rise per t ha⁻¹ ``s`` is the soil's field
+    buffer (its inverse, t CaCO3 ha⁻¹ per pH unit, is the pH buffer capacity of the lime-requirement
+    method). A soil at or above the target needs none.
+
+    Parameters
+    ----------
+    ph : array_like
+        Soil pH before liming [–].
+    target_ph : array_like
+        pH the liming aims for [–].
+    ph_rise_per_t_ha : array_like
+        pH rise per t ha⁻¹ CaCO3, s [t⁻¹ ha].
+    max_t_ha : array_like
+        Largest single application L_max [t ha⁻¹].
+
+    Returns
+    -------
+    numpy.ndarray
+        CaCO3 to apply [t ha⁻¹], ≥ 0.
+
+    Examples
+    --------
+    >>> round(float(lime_requirement(6.0, 6.5, 0.133, 7.5)), 2)
+    3.76
+    >>> float(lime_requirement(5.0, 6.5, 0.133, 7.5)), float(lime_requirement(6.8, 6.5, 0.133, 7.5))
+    (7.5, 0.0)
+    """
+    need = np.maximum(np.asarray(target_ph, float) - np.asarray(ph, float), 0.0) / np.asarray(ph_rise_per_t_ha, float)
+    return np.minimum(need, np.asarray(max_t_ha, float))
+
+
+def _lime_target_ph(tables: Tables, option_ids) -> np.ndarray:
+    """Target pH of each row's liming: the option's ``target_ph`` row of ``option_parameters.csv`` where it
+    has one, else its ``ph_max`` in ``options.csv`` (the top of the pH range its field evidence limes to:
+    pH 6.5 for the rice and dry-land lime options); NaN for an option with neither."""
+    ids = _frames.obj(option_ids)
+    target = parameter_for_rows(tables, ids, "target_ph")
+    lib = tables.indexed("options", "option_id")
+    ph_max = pd.to_numeric(lib["ph_max"], errors="coerce") if "ph_max" in lib else pd.Series(dtype=float)
+    top = pd.Series(ids, dtype=object).map(ph_max).to_numpy(float)
+    return np.where(np.isnan(target), top, target)
+
+
+def lime_dose_t_ha(tables: Tables, option_ids, ph) -> np.ndarray:
+    """CaCO3 of one application of each row [t ha⁻¹]: the lime needed to bring the plot's pH to the
+    option's target (:func:`lime_requirement` with ``ph_rise_per_t_ha``, at most the full ``lime_t_ha`` of
+    ``option_parameters.csv``).
+
+    The single place that doses the lime options (the reason text, the amendment cost, the lime CO2
+    of the carbon ledger, the amounts of the steps and the Cd cut credited, :func:`lime_share`): a
+    soil already near the target needs little lime and is credited with a small pH rise, never
+    with the evidence's full rate and a pH above the target. The target is the option's
+    ``target_ph`` row or its ``ph_max`` (:func:`_lime_target_ph`). NaN for the rows of an option
+    without ``lime_t_ha``; the full ``lime_t_ha`` where the plot's pH or the target is not known.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> d = lime_dose_t_ha(load_tables(), ["lime_rice", "lime_rice", "lime_rice", "do_nothing"], [5.0, 6.0, 6.46, 5.0])
+    >>> [round(float(x), 2) for x in d]
+    [7.5, 3.76, 0.3, nan]
+    """
+    ids = _frames.obj(option_ids)
+    ph = np.broadcast_to(np.asarray(ph, float), ids.shape)
+    full = parameter_for_rows(tables, ids, "lime_t_ha")
+    s = parameter_for_rows(tables, ids, "ph_rise_per_t_ha")
+    target = _lime_target_ph(tables, ids)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        need = lime_requirement(ph, target, s, full)
+    return np.where(np.isnan(need), full, need)
+
+
+def lime_share(tables: Tables, option_ids, ph) -> np.ndarray:
+    """Share of the full ``lime_t_ha`` each row applies (:func:`lime_dose_t_ha` ÷ ``lime_t_ha``; 1 for an
+    option that does not lime), which is the share of the evidence's pH rise it reaches (ΔpH = s · L)."""
+    ids = _frames.obj(option_ids)
+    full = parameter_for_rows(tables, ids, "lime_t_ha")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = lime_dose_t_ha(tables, ids, ph) / full
+    return np.where(np.isfinite(f), np.clip(f, 0.0, 1.0), 1.0)
 
 
 def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: pd.Series, render):
@@ -1162,6 +1249,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     rid_plot = pol_rid[:, land_code] if n else np.zeros((len(opts), 0), object)
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
+    lime_to = _lime_target_ph(tables, opts["option_id"])  # the pH each lime option limes to (lime_dose_t_ha)
     # distinct values of the plot columns that appear in texts (formatted once per option)
     lu_codes, lu_uniq = pd.factorize(lu, use_na_sentinel=False)
     cls_codes, cls_uniq = pd.factorize(cls, use_na_sentinel=False)
@@ -1294,14 +1382,15 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
                                            unchecked[applicable], mask_text, extra, warn, warns,
-                                           sfx_codes[applicable], suffixes, rain_mm=rain_full[i])
+                                           sfx_codes[applicable], suffixes, rain_mm=rain_full[i],
+                                           lime_to_ph=lime_to[i])
             grain = applicable & back_to_grain & (target == 0)
             if grain.any():  # no metal to treat: the text says which crop the idle land is given
                 reason[grain] = _ok_texts(o, target[grain], untreated[grain], ph_codes[grain], ph_uniq,
                                           lime_t[i], lime_s[i], unchecked[grain], mask_text, extra,
                                           warn_all[grain], warns, sfx_codes[grain],
                                           suffixes, base=Message.of("opt.back_to_grain", crop=o.food_crop),
-                                          rain_mm=rain_full[i])
+                                          rain_mm=rain_full[i], lime_to_ph=lime_to[i])
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -1547,13 +1636,15 @@ def _caution_codes(warn, warn_texts) -> np.ndarray:
 
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
               extra: Message | None = None, warn=None, warn_text=None, suffix_codes=None,
-              suffixes=(None,), base: Message | None = None, rain_mm: float = np.nan):
+              suffixes=(None,), base: Message | None = None, rain_mm: float = np.nan,
+              lime_to_ph: float = np.nan):
     """What an applicable option does, per row, built once per distinct combination
     (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land; ``base`` opens
     the text of a row that treats no metal instead of the reference / out-of-food words;
     ``unchecked``: 1 the temperature, 2 the rain of the water-limited yield, ``rain_mm`` its rain
     of full yield, not checked for want of the plot's value; ``warn``: bit k adds caution
-    ``warn_text[k]``, a single Message being bit 0)."""
+    ``warn_text[k]``, a single Message being bit 0; ``lime_to_ph``: the pH a lime option limes to,
+    whose text gives the plot's own dose and pH reached, :func:`lime_dose_t_ha`)."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
     n_ph = len(ph_uniq) + 1
     warn_texts = (warn_text,) if warn_text is None or isinstance(warn_text, Message) else tuple(warn_text)
@@ -1578,8 +1669,12 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
             text += Message.of("opt.untreated", metals=ut)
         if lime:
             a = ph_uniq[phc]
-            b = float(np.asarray(a + lime_ph_change(lime_t, lime_s, a)))
-            text += Message.of("opt.lime", lime_t_ha=float(lime_t), ph=printed(a, 1), ph_limed=printed(b, 1))
+            # the plot's own dose to the target pH (the full rate where the pH or target is not known)
+            dose = float(lime_requirement(a, lime_to_ph, lime_s, lime_t))
+            dose = float(lime_t) if np.isnan(dose) else dose
+            cap = float(lime_to_ph) if np.isfinite(lime_to_ph) else 7.5
+            b = float(np.asarray(a + lime_ph_change(dose, lime_s, a, ph_cap=cap)))
+            text += Message.of("opt.lime", lime_t_ha=printed(dose, 2), ph=printed(a, 2), ph_limed=printed(b, 2))
         text += extra
         if unc & 1:
             text += Message.of("opt.climate_unchecked")

@@ -70,7 +70,7 @@ from agriremed.stages.advice import plan_rule_sets, row_rule_sets
 from agriremed.core.tables import Tables, load_tables, split_keys
 
 __all__ = ["SERVICES", "EXPOSURE_VERDICTS", "MARGINAL_LAND_USES", "gb36600_screening", "option_exposure_classes",
-           "recommended_exposure", "evaluate_reuse", "opportunity_matrix", "score_service", "reuse_for_plan",
+           "recommended_exposure", "risk_control_cost_cny_ha", "evaluate_reuse", "opportunity_matrix", "score_service", "reuse_for_plan",
            "REUSE_COLUMNS", "MATRIX_COLUMNS"]
 
 #: Services of the opportunity matrix, in column order.
@@ -218,6 +218,59 @@ def recommended_exposure(plots: pd.DataFrame, option_ids, tables: Tables | None 
         ex = gb36600_screening(plots.iloc[at], cls[at], tables)
         for c in ("exposure_verdict", "exposure_reason", "exposure_reason_msg"):
             out.loc[at, c] = ex[c].to_numpy(object)
+    return out
+
+
+#: m² per hectare: a cover cost per m² of land is charged on the whole hectare.
+M2_PER_HA = 10_000.0
+
+
+def risk_control_cost_cny_ha(plots: pd.DataFrame, option_ids, plot_rows=None, tables: Tables | None = None) -> np.ndarray:
+    """First-year cost of the risk control GB 36600 requires before people use the land, per row [CNY ha⁻¹].
+
+    Under GB 36600-2018 a soil above the risk screening value of the land's intended use needs a site
+    investigation and risk assessment; above the risk intervention value the risk is generally
+    unacceptable and risk control or remediation is required before the use. On marginal, mine and
+    brownfield land (:data:`MARGINAL_LAND_USES`) an option that is a soft re-use people work on or use
+    (:func:`option_exposure_classes`: a PV plant's workers, second-class land) and whose soil exceeds an
+    intervention value of that class (:func:`gb36600_screening` verdict ``cover_layer``) is charged a
+    clean-soil cover over the whole plot in year 1: ``clean_cover_cost_cny_m2`` (``factors.csv``) ×
+    10 000 m² ha⁻¹. Above screening only (``site_assessment``) nothing is charged: the assessment
+    decides whether any control is needed, and its cost is not in the tables. 0 elsewhere.
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Plots (``land_use``, metal columns [mg kg⁻¹]).
+    option_ids : array_like of str
+        Option of each row.
+    plot_rows : array_like of int, optional
+        Position in ``plots`` of each row's plot (default: row i is plot i).
+    tables : Tables, optional
+        Literature tables.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"land_use": ["marginal", "marginal", "paddy"], "as_mg_kg": [150.0, 70.0, 150.0]})
+    >>> risk_control_cost_cny_ha(p, ["pv_grass", "pv_grass", "pv_grass"]).round(0).tolist()
+    [2756000.0, 0.0, 0.0]
+    """
+    tables = tables or load_tables()
+    ids = np.asarray(option_ids, dtype=object).ravel()
+    at = np.arange(len(ids)) if plot_rows is None else np.asarray(plot_rows, np.intp)
+    out = np.zeros(len(ids))
+    cls = option_exposure_classes(ids, tables)
+    lu = plots["land_use"].to_numpy(object) if "land_use" in plots else np.full(len(plots), None, dtype=object)
+    ok = (cls != "") & (at >= 0)
+    ok[ok] &= np.isin(lu[at[ok]], MARGINAL_LAND_USES)
+    if not ok.any():
+        return out
+    cost = tables.factor("clean_cover_cost_cny_m2") * M2_PER_HA
+    for c in dict.fromkeys(cls[ok].tolist()):
+        rows = np.flatnonzero(ok & (cls == c))
+        need, inv = np.unique(at[rows], return_inverse=True)  # each plot screened once per class
+        verdict = gb36600_screening(plots.iloc[need], c, tables)["exposure_verdict"].to_numpy(object)
+        out[rows] = np.where(verdict[np.asarray(inv).ravel()] == "cover_layer", cost, 0.0)
     return out
 
 
@@ -493,6 +546,13 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
         "net_co2e_t_ha_yr": net, "npv_vs_baseline_cny_ha": npv_vs, "note": tiled("note"),
         "reason_msg": encode_column(rmsg), **_exposure_columns(P, allowed, exp_cls, g, tables),
     }
+    # a soil above a GB 36600 intervention value for the re-use's users: the clean-soil cover in year 1
+    # (risk_control_cost_cny_ha, as the plan's economics charge it)
+    cover = (out["exposure_verdict"] == "cover_layer") & np.isin(lu[g.i], MARGINAL_LAND_USES)
+    if cover.any():
+        cost = tables.factor("clean_cover_cost_cny_m2") * M2_PER_HA
+        out["npv_vs_baseline_cny_ha"] = np.where(cover, npv_vs - npv(np.r_[cost, np.zeros(max(horizon_yr - 1, 0))],
+                                                                      discount_rate), npv_vs)
     return pd.DataFrame(out, columns=REUSE_COLUMNS)
 
 
