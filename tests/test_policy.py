@@ -221,7 +221,7 @@ def test_an_idle_safe_paddy_returned_to_rice_judges_liming_as_for_rice():
     t = p.table.set_index(["plot_id", "option_id"])
     lime = t.loc[("acid", "lime_rice")]
     assert lime["applicable"] and lime["policy_rule"] == "cn_safe_keep_food"
-    assert lime["reason"].startswith("treats cd; 7.5 t/ha CaCO3 raises pH 5.2 → 6.2")
+    assert lime["reason"].startswith("treats cd; 7.5 t/ha CaCO3 raises pH 5.20 → 6.20")
     assert t.loc[("acid_as", "lime_rice"), "applicable"] and t.loc[("acid_as", "vip_n_no_flood"), "applicable"]
     for oid in ("lime_rice", "lime_low_cd_rice", "vip_n_no_flood"):
         assert t.loc[("neutral", oid), "reason"].startswith("soil pH 7.0 is above 6.5"), oid

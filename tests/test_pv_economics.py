@@ -159,9 +159,14 @@ def test_plot_money_of_a_pv_plant_is_the_landholders(changsha_views):
 
 #: Fujian wasteland planned with tables whose pv_tariffs.csv has no Fujian row (a province whose coal benchmark
 #: price the library does not hold: the fallback 0.35 CNY/kWh): the plant's NPV is −118 328 CNY/ha, the
-#: developer's after the lease −187 147 CNY/ha.
+#: developer's after the lease −187 147 CNY/ha. Its As 208 exceeds the GB 36600 intervention value 140: the
+#: clean-soil cover of the landholder is set to 0 here (NO_COVER), these tests are about the developer's plant
+#: (tests/test_risk_control_cost.py tests the cover).
 FUJIAN = {**D, "plot_id": "FJ", "land_use": "marginal", "crop": "none", "ph": 5.2, "region": "Fujian/Quanzhou",
           "cd_mg_kg": 0.2, "as_mg_kg": 208.0, "basic_farmland": "no", "lat": 25.0, "lon": 110.0}
+
+
+NO_COVER = {"factor.clean_cover_cost_cny_m2": 0.0}
 
 
 def _no_fujian_price():
@@ -175,7 +180,7 @@ def _no_fujian_price():
 def fujian_views():
     plots = pd.DataFrame([FUJIAN])
     t = _no_fujian_price()
-    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v), tables=t)
+    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v, overrides=NO_COVER), tables=t)
             for v in ("combined", "farmer", "programme")}
 
 
@@ -196,7 +201,7 @@ def test_no_view_recommends_a_pv_plant_no_developer_would_build(fujian_views):
 def fujian_pv_only():
     plots = pd.DataFrame([FUJIAN])
     t = _no_fujian_price()
-    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v,
+    return {v: agriremed.plan(plots, agriremed.Scenario(mc_draws=0, economics_view=v, overrides=NO_COVER,
                                                         options=("do_nothing", "pv_grass")), tables=t)
             for v in ("farmer", "programme")}
 
@@ -216,7 +221,8 @@ def test_sentence_of_a_pv_plant_no_developer_would_build(fujian_pv_only):
             "（-187,147元/公顷））；只有补贴或更高电价时开发商才会建设") in zh
     # the same price given by the scenario is no assumption
     given = agriremed.plan(pd.DataFrame([FUJIAN]), agriremed.Scenario(
-        mc_draws=0, economics_view="farmer", options=("do_nothing", "pv_grass"), pv_tariff_cny_kwh=0.35),
+        mc_draws=0, economics_view="farmer", options=("do_nothing", "pv_grass"), pv_tariff_cny_kwh=0.35,
+        overrides=NO_COVER),
         tables=_no_fujian_price())
     assert ("(not viable for a developer at 0.35 CNY/kWh (developer's NPV -187,147 CNY/ha (-12,476 CNY/mu)): a "
             "developer would build it only with a subsidy or a higher price)") in _texts(given)[0]

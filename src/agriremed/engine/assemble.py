@@ -77,8 +77,8 @@ PLAN_COLUMNS += [
 ]
 
 SUMMARY_COLUMNS = [
-    "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "ph", "basic_farmland",
-    "soil_class", "screening_basis",
+    "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
+    "ph", "soil_class", "screening_basis",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
     "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
