@@ -397,3 +397,16 @@ def test_rule_ids_scenario_and_codes_in_chinese_outputs():
     en = translate_frame(df, "en", t)
     assert en["policy_rule"].tolist()[0] == rules.at["cn_safe_keep_food", "reason_en"]
     assert en["yield_land"].tolist()[0] == "contaminated"
+
+
+def test_list_separator_in_english_and_chinese():
+    # one separator between the items of a list: ", " in English, "、" in Chinese
+    assert i18n.list_sep("en") == ", "
+    assert i18n.list_sep("zh") == "、"
+    assert i18n.join_list(["Cd", "Pb", "As"], "en") == "Cd, Pb, As"
+    assert i18n.join_list(["镉", "铅", "砷"], "zh") == "镉、铅、砷"
+    assert i18n.join_list(["镉"], "zh") == "镉"
+    assert i18n.join_list([], "en") == ""
+    # the lists of crops the texts write use it
+    assert i18n.value("crops", "rice|wheat", "en") == "Rice, Wheat"
+    assert i18n.value("crops", "rice|wheat", "zh") == "水稻、小麦"

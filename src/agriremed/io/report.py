@@ -255,7 +255,7 @@ class _Regions:
             common = self.first[: _region_parts(self.first)[self.common - 1][1]].rstrip("/,;|，；、·- ")
             return i18n.region_name(common, lang)
         names = [i18n.region_name(r, lang) for r in sorted(self.distinct)]
-        sep = "、" if lang == "zh" else ", "
+        sep = i18n.list_sep(lang)
         if len(names) <= 3 and not self.n_distinct_over:
             return sep.join(names)
         total = f"{len(names):,}" + ("+" if self.n_distinct_over else "")

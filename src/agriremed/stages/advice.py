@@ -2032,7 +2032,7 @@ def _limit_values(crop, metals: str, standard: str, tables, lang: str) -> str:
              for m, v, sp in zip(ms, limit, species, strict=True) if np.isfinite(v)]
     if not items:
         return ""
-    return i18n.t("ui.sheet.limit_values", lang, items=("、" if lang == "zh" else ", ").join(items))
+    return i18n.t("ui.sheet.limit_values", lang, items=i18n.join_list(items, lang))
 
 
 def _crop_lines(result, r, plot_id: str, lang: str) -> list:
