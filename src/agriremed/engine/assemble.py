@@ -183,7 +183,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
-                                           located, crop_in_input))
+                                           located, crop_in_input, cols.get("over_limit_outlet")))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     if "crop_as_written" in P:  # a crop not in the library named as written (黄精), not by its code
@@ -1111,14 +1111,15 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     return out
 
 
-def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str, scenario=None,
-                     tables: Tables | None = None) -> np.ndarray:
+def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str, outlet=None) -> np.ndarray:
     """Per plot, on strict-control land where the rule set forbids the edible crop that doing nothing
     (row ``base`` of ``table``, −1: none) keeps growing, how the economics stage valued it (the
     scenario's ``strict_baseline_crop``, ``how``); None elsewhere. Valued as produce over the food
     limit (``noncompliant_grain``), a crop without the outlet of the scenario's ``noncompliant_grain``
-    rule (vegetables, fruit: :func:`agriremed.stages.economics.noncompliant_outlets`) is not sold, and the
-    farmer is taken to stop growing it (no income, no production cost): ``not_grown``."""
+    rule (vegetables, fruit) is not sold, and the farmer is taken to stop growing it (no income, no
+    production cost): ``not_grown``. ``outlet`` is the economics stage's answer, per row of ``table``
+    (``over_limit_outlet`` of :func:`agriremed.stages.economics.evaluate_economics`); without it every
+    crop has the outlet (as the economics kernel takes it without one)."""
     n = len(base)
     base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
         else np.full(n, None, dtype=object)
@@ -1127,10 +1128,9 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
               & ~pd.isna(base_food) & (base_food != "none"))
     out = np.where(banned, how, None).astype(object)
     at = np.flatnonzero(banned)
-    if how == "noncompliant_grain" and scenario is not None and len(at):
-        outlet = economics_mod.noncompliant_outlets(base_food[at], scenario.noncompliant_grain,
-                                                    tables or load_tables(), scenario.noncompliant_price_fraction)
-        out[at[~outlet]] = "not_grown"   # nothing of it may be sold: the farmer stops growing it
+    if how == "noncompliant_grain" and outlet is not None and len(at):
+        none = np.array([pd.notna(h) and not h for h in _frames.obj(outlet)[base[at]]], dtype=bool)
+        out[at[none]] = "not_grown"   # nothing of it may be sold: the farmer stops growing it
     return out
 
 
@@ -1469,14 +1469,15 @@ def _with_written_crop(s: dict, P, order: list) -> None:
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None, located=(), crop_in_input: bool = False) -> pd.DataFrame:
+             tables=None, located=(), crop_in_input: bool = False, outlet=None) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
     (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
     ``soil_class_computed`` and ``soil_class_basis`` (the plan uses the county's class where it is
     stricter: :func:`agriremed.stages.soil.plot_classes`). The measured-harvest columns
     (``crop_measured_exceeds``, ``crop_measured_msg``) where a plot carries a value measured in the harvest,
-    or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`)."""
+    or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`). ``outlet``: the
+    economics stage's ``over_limit_outlet``, per row of ``table`` (:func:`_baseline_banned`)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -1516,7 +1517,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b["china_rules"] = np.isin(_frames.obj(s["rule_set"]), tuple(advice_mod.CHINA_RULE_SETS))
     if "policy_status" in table:
         b["baseline_banned"] = _baseline_banned(table, base, s["soil_class"], scenario.strict_baseline_crop,
-                                                scenario, tables)
+                                                outlet)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):

@@ -920,6 +920,9 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         account), the lowest, highest and mean net cash flow of years 2…H
         ``cash_flow_later_low_cny_ha_yr``, ``cash_flow_later_high_cny_ha_yr``,
         ``cash_flow_later_mean_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹] (:func:`later_years`); NaN for options that do not apply or cannot be assessed.
+        ``over_limit_outlet``: on the row of doing nothing, whether the produce over the food limit of the
+        crop it keeps growing has the outlet of the ``noncompliant_grain`` rule (:func:`noncompliant_outlets`)
+        in its cash flows (the plan's sentence says how that crop is valued from it); None on other rows.
         On a plot whose crop's income the library cannot value (:func:`crop_value_gaps`) every row
         growing that crop is NaN, and so are the comparisons with doing nothing, except the
         :data:`COMPARISON_COLUMNS` of the rows that keep the crop as it is (:func:`kept_crop_income`:
@@ -1051,7 +1054,19 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         o[rows] = np.where(compared if k in COMPARISON_COLUMNS else act, v, np.nan)
         out[k] = o
     out["best_alternative"] = np.where(active, best_alt, None)
+    out["over_limit_outlet"] = _baseline_outlets(inp, rows, is_base, n)
     return _frames.frame(out, n)
+
+
+def _baseline_outlets(inp: dict, rows: np.ndarray, is_base: np.ndarray, n: int) -> np.ndarray:
+    """On each row of doing nothing, whether the produce over the food limit of the crop it keeps growing
+    (the crop of its first year) has the outlet of the scenario's rule, as its cash flows value it
+    (``inp["outlet"]``, :func:`noncompliant_outlets`); None on the other rows (of ``n``)."""
+    out = np.full(n, None, dtype=object)
+    at = np.flatnonzero(is_base[rows])
+    if len(at) and inp["H"]:
+        out[rows[at]] = np.asarray(inp["outlet"], bool)[inp["code"][inp["srow"][at], 0]]
+    return out
 
 
 def budget_curve(summary: pd.DataFrame) -> pd.DataFrame:
