@@ -142,3 +142,35 @@ def test_recommended_exposure_only_for_marginal_land_and_a_reuse_people_use(tabl
     assert softreuse.option_exposure_classes(["pv_grass", "poplar_src", "fallow", "lime_rice"], tables).tolist() == [
         "second", "", "", ""]
     assert np.all(ex["exposure_reason_msg"].iloc[1:] == "")
+
+
+def test_reuse_rows_take_the_summarys_check_instead_of_screening_again(monkeypatch):
+    # the summary has checked SX-01 and MG-02 against GB 36600 for second-class land (their recommended
+    # pv_grass); the re-use rows of the same plots and class take that check: each plot is screened once per
+    # land class in a plan and its re-use tables (SX-01 for second-class land was screened twice)
+    import dataclasses
+
+    screened = []
+    real = softreuse.gb36600_screening
+
+    def counting(plots, land_class, tables=None):
+        cls = np.broadcast_to(np.asarray(land_class, dtype=object), (len(plots),))
+        screened.extend(zip(plots["plot_id"], cls, strict=True))
+        return real(plots, land_class, tables)
+
+    monkeypatch.setattr(softreuse, "gb36600_screening", counting)
+    p = agriremed.plan(PLOTS, agriremed.Scenario(mc_draws=0), progress=False)
+    reuse, _ = softreuse.reuse_for_plan(p)
+    checked = p.summary.loc[p.summary["gb36600_verdict"].notna(), "plot_id"].tolist()
+    assert checked == ["SX-01", "MG-02"]
+    assert screened.count(("SX-01", "second")) == 1 and screened.count(("MG-02", "second")) == 1
+    assert len(screened) == len(set(screened))
+    pv = reuse.loc[reuse["reuse_id"] == "pv_grass"].set_index("plot_id")
+    assert pv.loc["SX-01", "exposure_verdict"] == "cover_layer"
+    assert pv.loc["SX-01", "exposure_reason"] == SX_EN
+    assert pv.loc["MG-02", "exposure_reason"] == MG_EN
+    # the same rows as when every plot is screened anew (a summary without the check)
+    blank = p.summary.drop(columns=["gb36600_verdict", "gb36600_check", "gb36600_check_msg"])
+    again, _ = softreuse.reuse_for_plan(dataclasses.replace(p, summary=blank))
+    pd.testing.assert_frame_equal(reuse, again)
+    assert screened.count(("SX-01", "second")) == 2
