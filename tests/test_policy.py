@@ -323,7 +323,7 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     s = p.summary.set_index("plot_id")
     assert ("metals stay in the soil; not expected to make the crop meet GB2762 (48 % < 50 %): test the harvest; "
             "re-check the class with crop data; if it fails, strict-control measures apply; ahead of Continue current "
-            "practice (score 0.49 vs 0.36), which the rule set only allows on this land.") \
+            "practice (score 0.49 vs 0.36), which the rule set permits on this land but does not expect.") \
         in s.loc["north", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "预计不能使作物达到GB2762（48 % < 50 %）：请检测收获的农产品" in zh["north"], zh["north"]

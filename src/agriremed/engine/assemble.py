@@ -701,7 +701,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         npv[off_at] = [M("rec.npv_pv_not_viable_assumed" if assumed[i] else "rec.npv_pv_not_viable", npv=npv[i],
                          tariff=float(tariff[i]), money=_fmt_money(plant[i], money, units[i])) for i in off_at]
     # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
+    # a net emission (a negative benefit) is said as emissions added, with the magnitude
     co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
+                               else M("rec.co2_more", co2e_t_ha_yr=-printed(x, 1)) if printed(x, 1) < 0
                                else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
     untreated = _frames.per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
                               b["untreated_metals"])

@@ -2070,7 +2070,7 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
             key = ("ui.sheet.crop_line_over" if getattr(row, "function_id", None) in over
                    else "ui.sheet.crop_line")
             crop_lines.append(i18n.t(key, lang, metal=i18n.metal_name(row.metal, lang),
-                                     median=f"{med:.3g}", limit=f"{lim:g}",
+                                     median=f"{med:.2g}" if med < 100 else f"{med:.0f}", limit=f"{lim:g}",
                                      p="" if pd.isna(pex) else pct_text(float(pex), lang)))
     measured = r.get("crop_measured_msg")  # the metals measured in the harvest against their food limit
     if isinstance(measured, str) and measured:
@@ -2097,7 +2097,17 @@ def _soil_metal_text(metal: str, conc: float, screening: float, intervention: fl
         if cls in _EXCEEDED:
             parts.append(i18n.t(_EXCEEDED[cls], lang))
     return i18n.t("ui.sheet.soil_metal", lang, metal=i18n.metal_name(metal, lang),
-                  value=f"<{conc:g}" if below_dl else f"{conc:g}", thresholds=("，" if lang == "zh" else ", ").join(parts))
+                  value=f"<{measured_text(conc)}" if below_dl else measured_text(conc), thresholds=("，" if lang == "zh" else ", ").join(parts))
+
+
+def measured_text(x: float) -> str:
+    """A measured value as a lab report prints it: ``:g``, with one decimal kept on a whole
+    number below 10 (pH 5.0, Cd 2.0 mg/kg; not "pH 5", "镉 2"), whose decimals a float has lost.
+
+    >>> measured_text(5.0), measured_text(0.45), measured_text(900.0), measured_text(6.25)
+    ('5.0', '0.45', '900', '6.25')
+    """
+    return f"{x:.1f}" if float(x).is_integer() and abs(x) < 10 else f"{x:g}"
 
 
 def _plot_metals(plots, plot_id: str, column: str) -> list[str]:
@@ -2144,7 +2154,7 @@ def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
     if plots is not None and "ph" in plots and "plot_id" in plots:
         ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
         if len(ph):
-            parts.append(i18n.t("ui.sheet.soil_ph", lang, ph=f"{float(ph.iloc[0]):g}"))
+            parts.append(i18n.t("ui.sheet.soil_ph", lang, ph=measured_text(float(ph.iloc[0]))))
     order = {m: k for k, m in enumerate(METALS)}
     below = set(_plot_metals(plots, plot_id, "censored_metals"))
     metals = [(order.get(m, len(order)), i18n.t("ui.sheet.soil_not_detected", lang, metal=i18n.metal_name(m, lang)))
