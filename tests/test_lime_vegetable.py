@@ -12,7 +12,7 @@ import agriremed
 from agriremed.core.messages import render
 from agriremed.core.tables import load_tables
 from agriremed.models.uptake import ph_kcl_from_ph_water
-from agriremed.stages.advice import plot_steps
+from agriremed.stages.advice import plot_advice, plot_steps
 from agriremed.stages.options import lime_applications_t_ha, lime_by_requirement, lime_requirement
 from agriremed.stages.uptake import food_safety, predict_crop_concentration
 
@@ -74,12 +74,16 @@ def test_daye_pak_choi_is_limed_with_its_requirement_and_gains_what_the_function
     assert plan.summary.set_index("plot_id").at["daye", "recommended_option"] == "lime_vegetable"
 
 
-def test_caution_in_both_languages(plan):
+def test_caution_in_both_languages_and_the_sheet_gives_the_plots_dose(plan):
     r = _row(plan, "daye")
     assert "rests on one field trial and pot trials" in r["reason"]
     assert "test each harvest" in r["reason"] and "never lime above pH 7" in r["reason"]
     zh = render(r["option_cautions_msg"], "zh")
     assert "一项田间试验和盆栽试验" in zh and "切勿使pH超过7" in zh
+    sheet = plot_advice(plan, "daye", "en")
+    assert sheet.this_season[0].endswith("never lime above pH 7: 300 kg per mu, 900 kg for the plot")
+    assert sheet.first_year_cost.endswith("(+430 CNY vs unchanged practice)")  # 0.2 ha × (4.5 t × 300 + 800)
+    assert "note: the Cd cut rests on one field trial" in sheet.sentence
 
 
 def test_not_offered_above_the_target_ph_below_screening_or_on_strict_control_land(plan):
@@ -110,7 +114,7 @@ def test_steps_give_the_plots_dose_per_mu_and_plot_and_the_yearly_re_test():
     re = s.loc[s["measure"] == "retest_ph_relime"].iloc[0]
     assert re["season"] == "next" and re["amount_per_ha"] == pytest.approx(0.5 / 0.329)
     assert "lime again only if it has fallen below pH 6.0 (back to pH 6.5): 101 kg per mu" in re["text"]
-    assert "(every year)" in re["text"]
+    assert np.isnan(re["repeat_yr"]) and "(every year)" not in re["text"]  # the re-liming is not yearly
     zh = plot_steps("lime_vegetable", 0.2, load_tables(), lang="zh", soil_ph=6.2)
     assert "调至pH 6.5的需石灰量" in zh.loc[zh["measure"] == "lime_to_target", "text"].iloc[0]
     assert zh.loc[zh["measure"] == "lime_to_target", "amount_per_ha"].iloc[0] == pytest.approx(0.3 / 0.329)

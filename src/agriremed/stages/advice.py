@@ -2140,6 +2140,15 @@ def not_detected_metals(result, plot_id: str) -> list[str]:
     return _plot_metals(getattr(result, "plots", None), plot_id, "not_detected_metals")
 
 
+def _plot_ph(result, plot_id) -> float | None:
+    """The plot's soil pH from the plan's validated plots (None where not given)."""
+    plots = getattr(result, "plots", None)
+    if plots is None or "ph" not in plots or "plot_id" not in plots:
+        return None
+    ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
+    return float(ph.iloc[0]) if len(ph) else None
+
+
 def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
     """The measured soil values of a plot against the thresholds its class was found with.
 
@@ -2257,9 +2266,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_plain = i18n.t("ui.sheet.class_not_detected", lang, text=cls_plain, metals=i18n.metals("+".join(nd), lang))
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
-    ph = pd.to_numeric(pd.Series([r.get("ph")]), errors="coerce").iloc[0]
+    ph = _plot_ph(result, plot_id)
     steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()},
-                       soil_ph=None if pd.isna(ph) else float(ph)) \
+                       soil_ph=ph) \
         if isinstance(opt, str) else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):
