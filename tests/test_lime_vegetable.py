@@ -84,6 +84,7 @@ def test_caution_in_both_languages_and_the_sheet_gives_the_plots_dose(plan):
     assert sheet.this_season[0].endswith("never lime above pH 7: 300 kg per mu, 900 kg for the plot")
     assert sheet.first_year_cost.endswith("(+430 CNY vs unchanged practice)")  # 0.2 ha × (4.5 t × 300 + 800)
     assert "note: the Cd cut rests on one field trial" in sheet.sentence
+    assert r["data_gaps"].endswith("the yearly soil pH test is not costed (no sourced price)")
 
 
 def test_not_offered_above_the_target_ph_below_screening_or_on_strict_control_land(plan):
