@@ -57,7 +57,7 @@ OPTION_COLOURS = {
     "vip_n_no_flood": "#990099", "as_fe_si_amendment": "#511cfb", "as_fe_si_low_cd_rice": "#3a5fcd",
     "pv_grass": "#fb00d1",
     "lime_upland_wheat": "#620042", "lime_upland_maize": "#fc0080", "foliar_zn_wheat": "#fb0d0d",
-    "foliar_zn_maize": "#1616a7", "low_cd_wheat": "#af0038",
+    "foliar_zn_maize": "#1616a7", "low_cd_wheat": "#af0038", "lime_vegetable": "#2ca25f",
 }
 #: Colour of the plots no option applies to (a light grey, apart from do-nothing's grey).
 NO_OPTION_COLOUR = "#d9d9d9"

@@ -182,7 +182,11 @@ def block_items(inp: dict, sel) -> dict:
     eff = inp["eff"][sel]
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
-    items["amendment"] = -np.where(active & app_year, inp["app_cost"][sel][:, None], 0.0)
+    # the first application (year 1) may differ from the later ones (a lime requirement from the plot's pH)
+    cost = np.broadcast_to(inp["app_cost"][sel][:, None], (len(srow), H)).copy()
+    if "app_cost_first" in inp:
+        cost[:, 0] = inp["app_cost_first"][sel]
+    items["amendment"] = -np.where(active & app_year, cost, 0.0)
     bio = np.where(active, inp["bio"][sel][:, None] * ramp, 0.0)
     sale, disposal = np.maximum(bio, 0.0), np.minimum(bio, 0.0)
     items["energy_sale"] = np.zeros_like(bio)

@@ -68,6 +68,7 @@ from agriremed.core.columns import METALS, metal_codes
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import limits_for_crops, row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
+from agriremed.stages.options import lime_by_requirement
 from agriremed.core.names import UNLISTED_CROP, unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
@@ -593,9 +594,18 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
     return i18n.t("ui.step.repeat", lang, n=f"{repeat_yr:.0f}") if repeat_yr > 1 else ""
 
 
+def _lime_step_fields(option_id: str, tables) -> dict:
+    """The pH fields of the step texts of an option dosed by lime requirement (``target_ph``,
+    ``relime_ph``: its target and re-liming pH, one decimal); empty for any other option."""
+    lime = lime_by_requirement(tables, [option_id], [np.nan])
+    if not lime["by_requirement"][0]:
+        return {}
+    return {"target_ph": f"{lime['target_ph'][0]:.1f}", "relime_ph": f"{lime['relime_below_ph'][0]:.1f}"}
+
+
 def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu",
                no_flood: bool = False, test_harvest: int = 0, forest_balance: bool = False,
-               idle: bool = False) -> pd.DataFrame:
+               idle: bool = False, soil_ph: float | None = None) -> pd.DataFrame:
     """Steps of ``option_id`` for one plot, this season and next, with amounts per mu (or per
     ha) and per plot.
 
@@ -633,6 +643,12 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         season on it keeps growing it (``grow_rice``, the step of a plot growing rice); a switch of crop
         prepares the idle field (``prepare_idle``) instead of finishing the crop in the field
         (``finish_crop``).
+    soil_ph : float, optional
+        The plot's soil pH. An option dosed by lime requirement (a ``target_ph`` row,
+        :func:`agriremed.stages.options.lime_by_requirement`) limes it with its own requirement
+        (``lime_to_target``: from this pH to the target, at most the largest single application);
+        without it that step gives no amount. Its yearly re-test step (``retest_ph_relime``) gives
+        the amount of a re-liming from the re-liming pH back to the target.
 
     Returns
     -------
@@ -649,6 +665,14 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     [['this', 0.5, 3.15]]
     """
     st = option_steps(option_id, tables)
+    lime = lime_by_requirement(tables, [option_id], [np.nan if soil_ph is None else float(soil_ph)])
+    ph_fields = _lime_step_fields(option_id, tables)
+    if lime["by_requirement"][0]:
+        m = st["measure"].to_numpy(object)
+        st = st.assign(amount_per_ha=np.where(m == "lime_to_target", lime["dose_t_ha"][0],
+                                              np.where(m == "retest_ph_relime", lime["relime_t_ha"][0],
+                                                       st["amount_per_ha"].to_numpy(float))))
+
     def after(steps):  # the number of a step added after the ones so far
         return int(steps["step"].max()) + 1 if len(steps) else 1
 
@@ -686,7 +710,7 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     name = i18n.option_name(option_id, lang, tables)
     texts = []
     for r in out.itertuples(index=False):
-        t = i18n.t(f"ui.step.{r.measure}", lang, option=name)
+        t = i18n.t(f"ui.step.{r.measure}", lang, option=name, **ph_fields)
         if not math.isnan(r.amount_per_ha) and unit == "ha":
             t += i18n.t("ui.step.amount_ha", lang, per_ha=_amount_text(r.amount_per_ha, r.unit, lang),
                         plot=_amount_text(r.amount_plot, r.unit, lang))
@@ -799,7 +823,8 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
     for season in ("this", "next"):
         texts = []
         for r in s.loc[s["season"] == season].itertuples(index=False):
-            t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables))
+            t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables),
+                       **_lime_step_fields(option_id, tables))
             if not math.isnan(r.amount_per_ha) and unit == "ha":
                 t += i18n.t("ui.step.amount_ha_only", lang, per_ha=_amount_text(r.amount_per_ha, r.unit, lang))
             elif not math.isnan(r.amount_per_ha):
@@ -2125,6 +2150,15 @@ def not_detected_metals(result, plot_id: str) -> list[str]:
     return _plot_metals(getattr(result, "plots", None), plot_id, "not_detected_metals")
 
 
+def _plot_ph(result, plot_id) -> float | None:
+    """The plot's soil pH from the plan's validated plots (None where not given)."""
+    plots = getattr(result, "plots", None)
+    if plots is None or "ph" not in plots or "plot_id" not in plots:
+        return None
+    ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
+    return float(ph.iloc[0]) if len(ph) else None
+
+
 def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
     """The measured soil values of a plot against the thresholds its class was found with.
 
@@ -2242,7 +2276,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_plain = i18n.t("ui.sheet.class_not_detected", lang, text=cls_plain, metals=i18n.metals("+".join(nd), lang))
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
-    steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()}) \
+    ph = _plot_ph(result, plot_id)
+    steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()},
+                       soil_ph=ph) \
         if isinstance(opt, str) else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):

@@ -113,7 +113,7 @@ from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, over_limit_fractions, pv_developer_npv,
                                         versus_best, payback_year, typical_year, later_years)
-from agriremed.stages.options import library_parameter
+from agriremed.stages.options import library_parameter, lime_applications_t_ha
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
@@ -650,6 +650,10 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
                                biochar_reapply_interval_yr)
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
+    # lime of the first application and of each re-application (an option dosed by lime requirement:
+    # the plot's own requirement first, then from the re-liming pH back to its target)
+    lime_first, lime_later = lime_applications_t_ha(tables, _frames.obj(option_rows["option_id"])[rows],
+                                                    _frames.plot_column(plots, "ph", g)[rows], p("lime_t_ha"))
     inp = {
         "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
         "grows_vocab": vocab != "none", "crop_value": value, "crop_cost": pcost,
@@ -668,7 +672,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
         "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),
         "eff": eff,
-        "app_cost": rate * p("biochar_price_cny_t") + p("lime_t_ha") * p("lime_price_cny_t")
+        "app_cost": rate * p("biochar_price_cny_t") + lime_later * p("lime_price_cny_t")
+        + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
+        "app_cost_first": rate * p("biochar_price_cny_t") + lime_first * p("lime_price_cny_t")
         + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
         "bio": np.nan_to_num(B) * bval,
         "mwh": None,
