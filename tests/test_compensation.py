@@ -218,3 +218,26 @@ def test_streamed_report_gives_the_sums_and_summary_the_columns(sample_plots_pat
                                whole["lost_income_plot_cny_yr"], rtol=1e-9)
     # written in Chinese, the basis is rendered in Chinese from its message
     assert s.loc["HN-CS-04", "compensation_basis"].startswith("农户合法收入损失每亩每年")
+
+
+def test_basis_rendered_once_per_group_equals_each_message_rendered():
+    # plots differing only in their amounts share one rendering with the numbers written in
+    # (messages.render_encode_filled); each text equals its own message rendered, in both languages
+    n = 4
+    c = economics.compensation_columns(["rice", "rice", "pak_choi", "konjac"], ["fallow"] * n, ["strict_control"] * n,
+                                       ["Hunan/Changsha/Liuyang"] * 2 + ["Jiangxi/Yingtan/Guixi", ""], [1.0] * n,
+                                       [0.42, 1.0, 0.08, 0.1], [-17_000.0 + 223_664.0, -30_000.0 + 223_664.0,
+                                                                -17_205.0, -17_205.0],
+                                       [223_664.0, 223_664.0, 0.0, 0.0], 0.06, 20)
+    for i in range(n):
+        assert c["compensation_basis"][i] == messages.render(c["compensation_basis_msg"][i], "en")
+    assert c["compensation_basis"][0] != c["compensation_basis"][1]  # same group, different amounts
+    assert c["compensation_basis"][0].startswith(f"Farmer's lost legal income {c['lost_income_cny_mu_yr'][0]:,.0f} ")
+    assert c["compensation_basis"][1].startswith(f"Farmer's lost legal income {c['lost_income_cny_mu_yr'][1]:,.0f} ")
+    # konjac: no yield, price or production cost in the library: no lost income, no gap, the basis says why
+    assert np.isnan(c["lost_income_cny_mu_yr"][3]) and np.isnan(c["compensation_gap_cny_mu_yr"][3])
+    assert c["compensation_paid_cny_mu_yr"][3] == 0.0
+    assert messages.render(c["compensation_basis_msg"][3], "zh").startswith(
+        "农户合法收入损失未计算：数据库中没有严格管控类划定前种植的")
+    assert c["compensation_basis"][3].endswith("no row of subsidies.csv covers Fallow / set-aside with cover on "
+                                               "strict-control land")

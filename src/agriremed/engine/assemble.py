@@ -1165,10 +1165,8 @@ def _compensation(P: pd.DataFrame, table: pd.DataFrame, base: np.ndarray, best: 
         _frames.take(_frames.obj(table["option_id"]), best[on], None), _frames.obj(soil_class)[on], region,
         plot_rice_seasons(P)[on], P["area_ha"].to_numpy(float)[on], rec("npv_farmer_cny_ha"), rec("subsidy_cny_ha"),
         scenario.discount_rate, scenario.horizon_yr, tables)
-    for c in economics_mod.COMPENSATION_COLUMNS[:6]:
+    for c in economics_mod.COMPENSATION_COLUMNS:
         out[c][on] = cols[c]
-    out["compensation_basis"][on], out["compensation_basis_msg"][on] = render_encode(
-        cols["compensation_basis_msg"], "en", tables)
     return out
 
 

@@ -113,7 +113,7 @@ from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, over_limit_fractions, pv_developer_npv,
                                         versus_best, payback_year, typical_year, later_years, lost_legal_income)
-from agriremed.core.messages import Message
+from agriremed.core.messages import Message, render_encode, render_encode_filled
 from agriremed.stages.options import library_parameter
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
@@ -437,9 +437,10 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
     Returns
     -------
     dict
-        :data:`COMPENSATION_COLUMNS` but ``compensation_basis`` [CNY mu⁻¹ yr⁻¹ and CNY yr⁻¹]; ``compensation_basis_msg``
-        holds :class:`agriremed.core.messages.Message` objects (codes ``comp.*``). A crop without a yield, price
-        or production cost in the library, or an option whose money is not computed, has no lost income (NaN).
+        :data:`COMPENSATION_COLUMNS`: the amounts [CNY mu⁻¹ yr⁻¹ and CNY yr⁻¹], ``compensation_basis`` (English) and
+        ``compensation_basis_msg`` (the same as encoded messages, codes ``comp.*``). A crop without a yield,
+        price or production cost in the library, or an option whose money is not computed, has no lost income
+        (NaN) and no gap; the basis says why.
 
     Examples
     --------
@@ -462,36 +463,57 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
     mu = ha_per_mu()
     area = np.asarray(area_ha, float)
     ids = subsidy_ids(opt, soil_classes, regions, tables)
-    region = _frames.obj(np.asarray(regions, dtype=object))
-    basis = np.empty(n, dtype=object)
-    for i in range(n):
-        if unknown_crop[i]:
+    region = np.array([r if isinstance(r, str) and r.strip() else "" for r in _frames.obj(np.asarray(regions,
+                                                                                                    dtype=object))],
+                      dtype=object)
+    lost_mu, option_mu, paid_mu, gap_mu = lost * mu, option_yr * mu, paid * mu, gap * mu
+    # 0: computed, 1: the crop's income unknown, 2: the option's money unknown
+    kind = np.where(unknown_crop, 1, np.where(np.isnan(lost), 2, 0))
+    over = np.isfinite(gap_mu) & (gap_mu <= -0.5)  # paid more than lost (a number that prints below 0)
+
+    def build(i, lost_v, option_v, gap_v):  # the basis of row i with its three amounts per mu
+        if kind[i] == 1:
             m = Message.of("comp.lost_crop_unknown", crop=crop[i])
-        elif np.isnan(lost[i]):
+        elif kind[i] == 2:
             m = Message.of("comp.lost_option_unknown", option=opt[i])
         else:
-            seas = legal["seasons"][i]
-            m = Message.of("comp.lost", lost_mu=float(lost[i] * mu), crop=crop[i],
-                           yield_t_ha=float(legal["yield_t_ha"][i]), price=float(legal["price_cny_t"][i]),
-                           cost=float(legal["cost_cny_ha_yr"][i]),
-                           seasons=Message.of("comp.seasons", n=float(seas)) if seas > 1 else Message(),
-                           legal_mu=float(legal["net_cny_ha_yr"][i] * mu), sources=legal["sources"][i],
-                           option=opt[i], option_mu=float(option_yr[i] * mu), years=int(horizon_yr),
-                           rate=float(discount_rate * 100.0))
-        if ids[i]:
-            m = m + Message.of("comp.paid", paid_mu=float(paid[i] * mu), subsidies=ids[i])
+            seas = float(legal["seasons"][i])
+            income = Message.of("comp.crop_income", crop=crop[i], yield_t_ha=float(legal["yield_t_ha"][i]),
+                                price=float(legal["price_cny_t"][i]), cost=float(legal["cost_cny_ha_yr"][i]),
+                                seasons=Message.of("comp.seasons", n=seas) if seas > 1 else Message(),
+                                legal_mu=float(legal["net_cny_ha_yr"][i] * mu), sources=legal["sources"][i])
+            m = Message.of("comp.lost", lost_mu=lost_v, crop_income=income,
+                           option_income=Message.of("comp.option_income", option=opt[i]), option_mu=option_v,
+                           years=int(horizon_yr), rate=float(discount_rate * 100.0))
+        if not ids[i]:
+            m = m + Message.of("comp.none", option=opt[i], where=Message.of("comp.in_region", region=region[i])
+                               if region[i] else Message())
+        elif np.isfinite(paid_mu[i]):
+            m = m + Message.of("comp.paid", paid_mu=float(paid_mu[i]), subsidies=ids[i])
+        if kind[i] == 0:
+            m = m + Message.of("comp.gap", gap_mu=gap_v, over=Message.of("comp.gap_over") if over[i] else Message())
+        return m
+
+    # rendered once per group of plots that differ only in their three amounts (crop, option, region,
+    # subsidies, seasons, amount paid): the amounts are written into the group's text
+    text, enc = np.empty(n, dtype=object), np.empty(n, dtype=object)
+    first, inv = _frames.distinct(kind, crop, opt, region, ids, np.array([repr(float(x)) for x in legal["seasons"]],
+                                                                           dtype=object),
+                                  np.array([repr(float(x)) for x in paid_mu], dtype=object), over)
+    order = np.argsort(inv, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(inv, minlength=len(first)))] if n else np.zeros(1, np.intp)
+    for g, i in enumerate(first):
+        rows = order[bounds[g]:bounds[g + 1]]
+        if kind[i] == 0:
+            text[rows], enc[rows] = render_encode_filled(lambda a, b, c, i=i: build(i, a, b, c),
+                                                         [lost_mu[rows], option_mu[rows], gap_mu[rows]], "en", tables)
         else:
-            where = (Message.of("comp.in_region", region=region[i])
-                     if isinstance(region[i], str) and region[i].strip() else Message())
-            m = m + Message.of("comp.none", option=opt[i], where=where)
-        if np.isfinite(gap[i]):
-            m = m + Message.of("comp.gap", gap_mu=float(gap[i] * mu),
-                               over=Message.of("comp.gap_over") if gap[i] * mu <= -0.5 else Message())
-        basis[i] = m
-    return {"lost_income_cny_mu_yr": lost * mu, "lost_income_plot_cny_yr": lost * area,
-            "compensation_paid_cny_mu_yr": paid * mu, "compensation_paid_plot_cny_yr": paid * area,
-            "compensation_gap_cny_mu_yr": gap * mu, "compensation_gap_plot_cny_yr": gap * area,
-            "compensation_basis_msg": basis}
+            t, e = render_encode([build(i, np.nan, np.nan, np.nan)], "en", tables)
+            text[rows], enc[rows] = t[0], e[0]
+    return {"lost_income_cny_mu_yr": lost_mu, "lost_income_plot_cny_yr": lost * area,
+            "compensation_paid_cny_mu_yr": paid_mu, "compensation_paid_plot_cny_yr": paid * area,
+            "compensation_gap_cny_mu_yr": gap_mu, "compensation_gap_plot_cny_yr": gap * area,
+            "compensation_basis": text, "compensation_basis_msg": enc}
 
 
 def exchange_rate(currency: str = "CNY", tables: Tables | None = None, rate_cny: float | None = None
