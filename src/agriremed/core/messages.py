@@ -535,6 +535,19 @@ def _source_short(tables, key: str) -> str:
     return f"《{m.group(0)}》（{key}）" if m and not key.startswith("agriremed_") else key
 
 
+def _subsidies(v, lang, tables):
+    """Rows of ``subsidies.csv`` ('+'-joined ``subsidy_id``) by their names in ``lang``, each followed by its id,
+    separated as the language separates a list."""
+    t = tables or load_tables()
+    sub = getattr(t, "subsidies", None)
+    names = {} if sub is None else dict(zip(sub["subsidy_id"], sub["name_zh" if lang == "zh" else "name_en"],
+                                            strict=True))
+    keys = [k.strip() for k in str(v).split("+") if k.strip()]
+    if lang == "zh":
+        return "；".join(f"{names.get(k, k)}（{k}）" for k in keys)
+    return "; ".join(f"{names.get(k, k)} ({k})" for k in keys)
+
+
 def _region(v, lang, tables):
     return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
 
@@ -736,6 +749,7 @@ DOMAINS = {
     "other_metals": lambda v, lang, tables: _other_metals(v, lang),
     "category_values": lambda v, lang, tables: _category_values(v, lang, tables),
     "sources": _sources,
+    "subsidies": _subsidies,
     "region": _region,
     "regions": _regions,
     "wheat_zone": lambda v, lang, tables: i18n.wheat_zone(v, lang, tables),

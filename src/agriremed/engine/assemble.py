@@ -30,6 +30,7 @@ from agriremed.stages import softreuse as softreuse_mod
 from agriremed.stages import solar as solar_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.stages.uptake import predict as predict_mod
+from agriremed.stages.seasons import plot_rice_seasons
 
 __all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
            "text_as_object", "pass_through_columns", "with_pass_through", "location_columns", "side_by_side_columns",
@@ -94,6 +95,10 @@ SUMMARY_COLUMNS += ["duration_text_msg", "monitoring_msg"]
 #: The GB 36600 check of the recommended soft re-use on marginal, mine and brownfield land
 #: (:func:`agriremed.stages.softreuse.recommended_exposure`; appended; blank elsewhere).
 SUMMARY_COLUMNS += ["gb36600_verdict", "gb36600_check", "gb36600_check_msg"]
+#: The farmer's legal income lost on strict-control land where the rule set forbids the crop grown before, the
+#: compensation paid for the recommended option and the gap (:func:`agriremed.stages.economics.compensation_columns`;
+#: appended; blank on every other plot).
+SUMMARY_COLUMNS += list(economics_mod.COMPENSATION_COLUMNS)
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
 #: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
@@ -1136,6 +1141,37 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     return out
 
 
+def _compensation(P: pd.DataFrame, table: pd.DataFrame, base: np.ndarray, best: np.ndarray, banned, soil_class,
+                  scenario, tables: Tables) -> dict:
+    """The summary's :data:`agriremed.stages.economics.COMPENSATION_COLUMNS` of the plots ``P``: on the plots
+    whose crop doing nothing (row ``base`` of ``table``) keeps growing the rule set forbids on strict-control
+    land (``banned``, :func:`_baseline_banned`: not None) and that have a recommended option (row ``best``),
+    the farmer's lost legal income, the compensation paid and the gap
+    (:func:`agriremed.stages.economics.compensation_columns`); blank on every other plot."""
+    n = len(best)
+    out = {c: np.full(n, np.nan) for c in economics_mod.COMPENSATION_COLUMNS[:6]}
+    out["compensation_basis"] = np.full(n, None, dtype=object)
+    out["compensation_basis_msg"] = np.full(n, "", dtype=object)
+    if banned is None or not n:
+        return out
+    on = np.flatnonzero(pd.notna(np.asarray(banned, dtype=object)) & (np.asarray(best) >= 0))
+    if not len(on):
+        return out
+
+    def rec(c):  # the recommended option's value of a money column of the plan table
+        return (_frames.take(table[c].to_numpy(float), best[on]) if c in table else np.full(len(on), np.nan))
+
+    region = _frames.obj(P["region"])[on] if "region" in P else np.full(len(on), None, dtype=object)
+    cols = economics_mod.compensation_columns(
+        _frames.take(_frames.obj(table["food_crop"]), base[on], None),
+        _frames.take(_frames.obj(table["option_id"]), best[on], None), _frames.obj(soil_class)[on], region,
+        plot_rice_seasons(P)[on], P["area_ha"].to_numpy(float)[on], rec("npv_farmer_cny_ha"), rec("subsidy_cny_ha"),
+        scenario.discount_rate, scenario.horizon_yr, tables)
+    for c in economics_mod.COMPENSATION_COLUMNS:
+        out[c][on] = cols[c]
+    return out
+
+
 def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
     """What the plot's missing climate left unchecked for its recommended option: the rain of full
     yield [mm] of a water-limited crop on a plot without ``annual_rain_mm`` (it got the unlimited
@@ -1527,6 +1563,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha"):
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
+    s.update(_compensation(P, table, base, best, b.get("baseline_banned"), s["soil_class"], scenario,
+                           tables or load_tables()))
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     b["soil_mass_missing"] = _soil_mass_missing(P, n)
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)

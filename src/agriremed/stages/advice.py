@@ -78,7 +78,7 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "plot_steps", "measures_text", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of",
            "idle_rows", "idle_of", "harvest_test_rows", "metal_title",
            "harvest_test_of", "harvest_standard", "harvest_standard_text", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
-           "summary_columns", "plot_clause",
+           "summary_columns", "plot_clause", "compensation_lines",
            "plot_advice",
            "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
 
@@ -2023,6 +2023,33 @@ class PlotAdvice:
     #: use (a PV plant: its workers): the soil against GB 36600 for that use, the metals above its
     #: screening and intervention values and what they mean (``gb36600_check`` of the summary); "" elsewhere.
     gb36600: str = ""
+    #: On strict-control land where the rule set forbids selling the crop grown before: the heading and the
+    #: lines of the farmer's lost legal income, the compensation paid and the gap, per mu and year and for the
+    #: plot, and their basis (:func:`compensation_lines`); empty elsewhere.
+    compensation_head: str = ""
+    compensation: list = dataclasses.field(default_factory=list)
+    compensation_note: str = ""
+
+
+def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str]:
+    """The plot sheet's compensation heading, lines and note of one summary row ``r`` in ``lang``.
+
+    From the summary's compensation columns (:data:`agriremed.stages.economics.COMPENSATION_COLUMNS`):
+    the farmer's lost legal income, the compensation paid and the gap, each per mu and year and for the
+    plot (``comp.sheet_lost``, ``comp.sheet_paid``, ``comp.sheet_gap``; an amount not computed is left
+    out), and the basis (``compensation_basis_msg``). ``("", [], "")`` on a plot without them.
+    """
+    basis = r.get("compensation_basis_msg")
+    if not isinstance(basis, str) or not basis:
+        return "", [], ""
+    lines = []
+    for code, key in (("comp.sheet_lost", "lost_income"), ("comp.sheet_paid", "compensation_paid"),
+                      ("comp.sheet_gap", "compensation_gap")):
+        per_mu, plot = (float(r.get(f"{key}_{unit}", np.nan)) for unit in ("cny_mu_yr", "plot_cny_yr"))
+        if math.isfinite(per_mu) and math.isfinite(plot):
+            lines.append(messages.render(messages.Message.of(code, per_mu=per_mu, plot=plot), lang, tables))
+    return (messages.render(messages.Message.of("comp.sheet_head"), lang, tables), lines,
+            messages.render(basis, lang, tables))
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
@@ -2333,7 +2360,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0],
         gb36600=(messages.column_texts(r.to_frame().T, "gb36600_check", lang, tables)[0] or ""
-                 if "gb36600_check" in s else ""))
+                 if "gb36600_check" in s else ""),
+        **dict(zip(("compensation_head", "compensation", "compensation_note"), compensation_lines(r, lang, tables),
+                   strict=True)))
 
 
 def _plan_money(result) -> tuple[str, float]:
