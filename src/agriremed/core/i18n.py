@@ -621,6 +621,11 @@ def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
         part = todo.pop(0)
         names = spellings.get((province, tuple(out[1:])), {})
         name = names.get(_places.PLACE_SUFFIX.sub("", part))
+        if name is None and not part.isascii():  # a county named whole under its province (湖南/湘潭县, 湖南/株洲县)
+            below = _one_level_down(spellings, province, tuple(out[1:]), part)
+            if below is not None:
+                out.extend(below)
+                continue
         if name is None:  # 湘潭市雨湖区, zhuzhou lukou: the longest known name it starts with
             start = next((s for s in sorted(names, key=len, reverse=True) if part.startswith(s)
                           and (not s.isascii() or part[len(s):len(s) + 1] in _WORD_SEP)), None)
