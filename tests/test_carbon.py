@@ -62,9 +62,12 @@ def test_ledger_totals_equal_sum_of_terms(sample_plots_path):
 def test_lime_emission_hand_computed(sample_plots_path):
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0))
     led = p.carbon_ledger
-    lime = led.loc[(led["option_id"] == "lime_low_cd_rice") & (led["term"] == "lime"), "co2e_t_ha_yr"]
-    # 7.5 t CaCO3 every 2 years × 0.44 t CO2/t → −1.65 t CO2/ha/yr
-    assert np.allclose(lime, -1.65)
+    lime = led.loc[(led["option_id"] == "lime_low_cd_rice") & (led["term"] == "lime")].set_index("plot_id")
+    # the plot's dose to pH 6.5, min(7.5, (6.5 − pH)/0.133) t CaCO3, every 2 years × 0.44 t CO2/t:
+    # pH 5.1 → 7.5 t, −1.65; pH 5.8 → 5.263 t, −1.158; pH 5.9 → 4.511 t, −0.992 t CO2/ha/yr
+    expected = {"HN-ZZ-01": -7.5 * 0.44 / 2, "HN-YX-03": -(0.7 / 0.133) * 0.44 / 2, "GX-NN-06": -(0.6 / 0.133) * 0.44 / 2}
+    assert lime["co2e_t_ha_yr"].to_dict() == pytest.approx(expected)
+    assert lime.at["HN-YX-03", "co2e_t_ha_yr"] == pytest.approx(-1.157895, abs=1e-6)
 
 
 def test_user_climate_zone_wins_row_by_row(plots_factory):
@@ -431,9 +434,10 @@ def test_biochar_applied_once_unless_the_scenario_repeats_it(sample_plots_path):
     c7 = rep.table.set_index(["plot_id", "option_id"]).loc[key]
     df = 1.06 ** -np.arange(1, 21)
     assert c7 / c1 == pytest.approx(df[::3].sum() / df[0])
-    # lime keeps its two-year re-application: 7.5 t CaCO3 × 0.44 every 2 years
+    # lime keeps its two-year re-application: the plot's dose × 0.44 every 2 years (7.5 t at pH 5.1,
+    # 5.263 t at pH 5.8, 4.511 t at pH 5.9: the dose to pH 6.5)
     lime = once.carbon_ledger.query("option_id == 'lime_low_cd_rice' and term == 'lime'")["co2e_t_ha_yr"]
-    assert np.allclose(lime, -1.65)
+    assert np.allclose(lime, [-1.65, -(0.7 / 0.133) * 0.22, -(0.6 / 0.133) * 0.22])
     with pytest.raises(ScenarioError):
         agriremed.Scenario(biochar_reapply_interval_yr=0)
 

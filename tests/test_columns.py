@@ -22,7 +22,7 @@ SUFFIX_UNITS = {
     "_co2e_t": "t CO2e", "_cny": "CNY", "_mm": "mm/yr", "_c": "degC", "_m": "m", "_ha": "ha",
     "_cmol_kg": "cmol/kg", "_yr": "yr", "_co2e_vs_baseline_t_ha_yr": "t CO2e/ha/yr",
     "_co2e_vs_baseline_t_ha": "t CO2e/ha", "_t_dm_ha": "t/ha", "_m3_ha_yr": "m3/ha/yr", "_l_ha_yr": "L/ha/yr",
-    "_g_ha": "g/ha", "_cny_ha_yr": "CNY/ha/yr", "_cny_yr": "CNY/yr",
+    "_g_ha": "g/ha", "_cny_ha_yr": "CNY/ha/yr", "_cny_yr": "CNY/yr", "_cny_mu_yr": "CNY/mu/yr",
     "_kwh_m2_yr": "kWh/m2/yr", "_kwh_kwp_yr": "kWh/kWp/yr", "_mwp_ha": "MWp/ha", "_per_yr": "1/yr",
 }
 # the same money columns in the other reporting currencies

@@ -170,7 +170,7 @@ def test_comparison_shows_the_planners_recommendation(compare, sample_plan, tabl
     assert compare.recommendation_text() == s["recommendation"]
     assert f"data-option='{s['recommended_option']}'" in compare.recommendation.value
     t = sample_plan.table.query("plot_id == 'HN-ZZ-01'")
-    assert len(t) == len(tables.options) == 35  # every option of the library, in one table or the other (35 with as_fe_si_low_cd_rice)
+    assert len(t) == len(tables.options) == 36  # every option of the library, in one table or the other (36 with lime_vegetable)
     ok, out = t.loc[t["applicable"]].sort_values("rank"), t.loc[~t["applicable"]]
     assert len(ok) > 8 and len(out) > 0  # the sample plot has many options and some that do not apply
     html_ = compare.table_html.value

@@ -726,6 +726,32 @@ def test_vegetables_over_the_limit_are_not_sold_for_feed_on_strict_control_land(
     assert q.loc["do_nothing", "npv_cny_ha"] == pytest.approx((30 * 3000 * 0.5 - 30000) * ANNUITY, rel=1e-9)
 
 
+def test_the_sentence_takes_the_outlet_the_economics_stage_valued_the_crop_with(monkeypatch):
+    # whether the pak choi doing nothing keeps growing on strict-control land has a feed or industrial outlet
+    # is looked up once per plan, by the economics stage (it was looked up again for the sentence): the stage
+    # gives its answer on the do-nothing row (over_limit_outlet) and the summary and a re-ranking read it
+    from agriremed.engine.plan import rerank
+
+    calls = []
+    real = economics.noncompliant_outlets
+
+    def counting(crops, *args, **kwargs):
+        calls.append(list(crops))
+        return real(crops, *args, **kwargs)
+
+    monkeypatch.setattr(economics, "noncompliant_outlets", counting)
+    p = agriremed.plan(pd.DataFrame([GUIXI_VEG]), agriremed.Scenario(mc_draws=0), progress=False)
+    assert len(calls) == 1 and "pak_choi" in calls[0]
+    e = p.economics.set_index("option_id")["over_limit_outlet"]
+    assert e["do_nothing"] == False  # noqa: E712 (pak choi: no feed or industrial outlet)
+    assert e.drop("do_nothing").isna().all()
+    stop = "so the farmer is taken to stop growing it — no income and no production cost"
+    assert stop in p.summary["recommendation"].iloc[0]
+    q = rerank(p, {**p.scenario.weights, "economics": 0.5})
+    assert len(calls) == 1  # the re-ranking asks nothing again
+    assert stop in q.summary["recommendation"].iloc[0]
+
+
 def test_safe_utilisation_vegetables_over_the_limit_earn_nothing(sample_plots_path):
     # JS-SZ-07 (pak choi, safe utilisation): 30 t/ha × 3000 CNY/t × P(comply) − 30 000 CNY/ha, 20 yr at 6 %;
     # the share that fails the limit is not sold (it was sold at 60 % of the price: 617 513 CNY/ha)

@@ -145,3 +145,42 @@ def test_recommended_exposure_only_for_marginal_land_and_a_reuse_people_use(tabl
     assert softreuse.option_exposure_classes(["pv_grass", "poplar_src", "fallow", "lime_rice"], tables).tolist() == [
         "second", "", "", ""]
     assert np.all(ex["exposure_reason_msg"].iloc[1:] == "")
+
+
+def test_reuse_rows_take_the_summarys_check_instead_of_screening_again(monkeypatch):
+    # the summary has checked SX-01 and MG-02 against GB 36600 for second-class land (their recommended
+    # pv_grass); the re-use rows of the same plots and class take that check instead of screening again. The
+    # plan screens each of them twice for second-class land: the economics stage for the clean-cover cost of
+    # every PV row on marginal land (risk_control_cost_cny_ha, before a recommendation exists) and the
+    # summary for the check of the recommended PV; the re-use tables add no screening for that class
+    import dataclasses
+
+    screened = []
+    real = softreuse.gb36600_screening
+
+    def counting(plots, land_class, tables=None):
+        cls = np.broadcast_to(np.asarray(land_class, dtype=object), (len(plots),))
+        screened.extend(zip(plots["plot_id"], cls, strict=True))
+        return real(plots, land_class, tables)
+
+    monkeypatch.setattr(softreuse, "gb36600_screening", counting)
+    # the local cover rate of the module's plan (with the tables' UK rate PV on SX-01 loses to miscanthus)
+    p = agriremed.plan(PLOTS, agriremed.Scenario(mc_draws=0, overrides={"factor.clean_cover_cost_cny_m2": 20.0}),
+                       progress=False)
+    in_plan = list(screened)
+    reuse, _ = softreuse.reuse_for_plan(p)
+    checked = p.summary.loc[p.summary["gb36600_verdict"].notna(), "plot_id"].tolist()
+    assert checked == ["SX-01", "MG-02"]
+    assert in_plan == [("SX-01", "second"), ("MG-02", "second")] * 2
+    by_reuse = screened[len(in_plan):]
+    assert ("SX-01", "second") not in by_reuse and ("MG-02", "second") not in by_reuse
+    assert len(by_reuse) == len(set(by_reuse))
+    pv = reuse.loc[reuse["reuse_id"] == "pv_grass"].set_index("plot_id")
+    assert pv.loc["SX-01", "exposure_verdict"] == "cover_layer"
+    assert pv.loc["SX-01", "exposure_reason"] == SX_EN
+    assert pv.loc["MG-02", "exposure_reason"] == MG_EN
+    # the same rows as when every plot is screened anew (a summary without the check)
+    blank = p.summary.drop(columns=["gb36600_verdict", "gb36600_check", "gb36600_check_msg"])
+    again, _ = softreuse.reuse_for_plan(dataclasses.replace(p, summary=blank))
+    pd.testing.assert_frame_equal(reuse, again)
+    assert screened.count(("SX-01", "second")) == 3

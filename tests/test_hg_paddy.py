@@ -60,7 +60,7 @@ def test_the_sentence_names_hg_and_says_it_is_not_assessed(plan):
         "metals stay in the soil; its crop is predicted within the limit for Cd less often than the crop grown "
         "now (71 % against 91 %): it is chosen for the Hg it treats; "
         "ranked before Continue current practice (score 0.65 vs its 0.69), which the "
-        "rule set only allows on this land, because safe-utilisation land needs a safe-utilisation measure (Soil "
+        "rule set permits on this land but does not expect, because safe-utilisation land needs a safe-utilisation measure (Soil "
         "Pollution Law Art. 53).")
     zh = messages.render(s.loc["W1", "recommendation_msg"], "zh")
     assert zh.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。改种玉米（种植结构调整）："

@@ -193,18 +193,18 @@ def test_translation_keeps_every_number_of_a_reason(sample_plan, varied_plan):
 def test_recommendation_clauses():
     M = messages.Message.of
     body = M("rec.no_food_body", npv=M("rec.npv", money=M("money.cny_ha", cny=1200.0), years=20),
-             co2=M("rec.co2", co2e_t_ha_yr=-3.4))
+             co2=M("rec.co2_more", co2e_t_ha_yr=3.4))
     rec = M("rec.sentence", option="fallow", body=body,
             ahead=M("rec.then", clause=M("rec.ahead", option="sorghum", score=0.55, runner_score=0.54,
                                          criterion="food_safety")),
             plot=messages.Message(), unassessed=messages.Message())
     assert messages.render(rec, "en") == (
         "Fallow / set-aside with cover: no food crop, so no dietary exposure; +1,200 CNY/ha vs doing nothing "
-        "over 20 yr, -3.4 t CO2e/ha/yr; metals stay in the soil; ahead of Sweet/biomass sorghum energy crop "
+        "over 20 yr, 3.4 t CO2e/ha/yr more emitted; metals stay in the soil; ahead of Sweet/biomass sorghum energy crop "
         "(score 0.55 vs 0.54), mostly on food-safety.")
     assert messages.render(rec.encode(), "zh") == (
         "休耕（覆盖作物）：不种植食用作物，无膳食暴露；20年净现值相对不治理+1,200元/公顷，"
-        "年净碳效益-3.4吨CO₂当量/公顷（相对不治理）；重金属仍留在土壤中；"
+        "年净增加排放3.4吨CO₂当量/公顷（相对不治理）；重金属仍留在土壤中；"
         "优于甜高粱/能源高粱（得分0.55对0.54），主要优势在于食品安全。"
     )
     assert messages.render(M("rec.ahead", option="biochar_amendment", score=0.5, runner_score=0.4,
@@ -397,3 +397,16 @@ def test_rule_ids_scenario_and_codes_in_chinese_outputs():
     en = translate_frame(df, "en", t)
     assert en["policy_rule"].tolist()[0] == rules.at["cn_safe_keep_food", "reason_en"]
     assert en["yield_land"].tolist()[0] == "contaminated"
+
+
+def test_list_separator_in_english_and_chinese():
+    # one separator between the items of a list: ", " in English, "、" in Chinese
+    assert i18n.list_sep("en") == ", "
+    assert i18n.list_sep("zh") == "、"
+    assert i18n.join_list(["Cd", "Pb", "As"], "en") == "Cd, Pb, As"
+    assert i18n.join_list(["镉", "铅", "砷"], "zh") == "镉、铅、砷"
+    assert i18n.join_list(["镉"], "zh") == "镉"
+    assert i18n.join_list([], "en") == ""
+    # the lists of crops the texts write use it
+    assert i18n.value("crops", "rice|wheat", "en") == "Rice, Wheat"
+    assert i18n.value("crops", "rice|wheat", "zh") == "水稻、小麦"

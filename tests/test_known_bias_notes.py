@@ -59,10 +59,10 @@ def test_recommendation_says_a_maize_cd_prediction_is_conservative(maize_plan):
 
 def test_plot_sheet_says_the_maize_cd_prediction_is_conservative(maize_plan):
     zh = advice.plot_advice(maize_plan, "CQ-02", "zh").crop_lines
-    assert zh == ["镉：中位数0.0471 mg/kg，限量0.1 mg/kg，超标概率24 %（预测偏保守：该预测函数的结果高于独立调查实测值，"
+    assert zh == ["镉：中位数0.047 mg/kg，限量0.1 mg/kg，超标概率24 %（预测偏保守：该预测函数的结果高于独立调查实测值，"
                   "见验证页）"]
     en = advice.plot_advice(maize_plan, "CQ-02", "en").crop_lines
-    assert en == ["Cd: median 0.0471 mg/kg vs limit 0.1 mg/kg, chance of exceeding 24 % (conservative: the function "
+    assert en == ["Cd: median 0.047 mg/kg vs limit 0.1 mg/kg, chance of exceeding 24 % (conservative: the function "
                   "over-predicts independent surveys, see the validation page)"]
     rice = advice.plot_advice(maize_plan, "HU-01", "zh").crop_lines
     assert len(rice) == 1 and rice[0].startswith("镉：中位数") and "偏保守" not in rice[0]

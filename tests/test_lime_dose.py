@@ -102,3 +102,23 @@ def test_upland_lime_is_dosed_to_its_target_too(plan):
     # 1.0/0.307 = 3.26 t/ha; pH 4.0 needs 8.1 t/ha: the full 7.5; 0.04/0.133; no lime
     np.testing.assert_allclose(d[:3], [1.0 / 0.307, 7.5, 0.04 / SLOPE])
     assert np.isnan(d[3])
+
+
+def test_lime_vegetable_dose_is_its_requirement_and_the_summary_measures_give_it():
+    # lime_vegetable (a target_ph row) is dosed by the same function as the other lime options: its
+    # requirement to pH 6.5 through 0.329 pH per t/ha, at most 4.5 t/ha; the summary's measures give the
+    # plot's dose as the plot sheet does (pH 6.2: 0.3 / 0.329 = 0.912 t/ha = 60.8 kg per mu)
+    from agriremed.core.tables import load_tables
+    from agriremed.stages import advice
+    from agriremed.stages.options import lime_by_requirement, lime_dose_t_ha, lime_share
+
+    t = load_tables()
+    ph = [4.8, 6.2, 6.6]
+    dose = lime_dose_t_ha(t, ["lime_vegetable"] * 3, ph)
+    assert dose.tolist() == pytest.approx([4.5, 0.3 / 0.329, 0.0])
+    assert dose.tolist() == pytest.approx(lime_by_requirement(t, ["lime_vegetable"] * 3, ph)["dose_t_ha"].tolist())
+    assert lime_share(t, ["lime_vegetable"], [6.2])[0] == pytest.approx(0.3 / 0.329 / 4.5)
+    text = advice.measures_in(np.array(["lime_vegetable"], dtype=object), np.array(["mu"], dtype=object), t,
+                              soil_ph=np.array([6.2]))[0]
+    assert "never lime above pH 7: 61 kg per mu" in text
+    assert "back to pH 6.5): 101 kg per mu" in text

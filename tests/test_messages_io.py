@@ -34,11 +34,18 @@ def test_header_unit_note(no_patterns):
     assert h.note_msg.codes == ("val.header_unit",)
     assert h.note == "header '面积（亩）' states 亩: values converted to ha (× 0.0666667) as area_ha"
     assert _both(h.note_msg) == (h.note, "表头'面积（亩）'注明单位为亩：数值已换算为ha（×0.0666667），列名area_ha（面积）")
-    bare = read_header("面积")
+    bare = read_header("area")  # an English area header without a unit: hectares, said so
     assert _both(bare.note_msg) == (
-        "header '面积' has no unit: read as area_ha (ha assumed; write the unit in the header, e.g. 面积（亩）, "
+        "header 'area' has no unit: read as area_ha (ha assumed; write the unit in the header, e.g. 面积（亩）, "
         "if not ha)",
-        "表头'面积'未注明单位：识别为area_ha（面积，按ha处理；如单位不是ha，请在表头注明单位，如面积（亩））")
+        "表头'area'未注明单位：识别为area_ha（面积，按ha处理；如单位不是ha，请在表头注明单位，如面积（亩））")
+    bare_zh = read_header("面积")  # a Chinese one: 亩, the unit of Chinese county sheets, said so
+    assert (bare_zh.factor, bare_zh.unit, bare_zh.assumed) == (1 / 15, None, "亩")
+    assert _both(bare_zh.note_msg) == (
+        "header '面积' has no unit: read as area_ha in 亩 (a bare 面积 on a Chinese county sheet is almost always 亩), "
+        "converted to ha (× 0.0666667); write the unit in the header: 面积（亩）, or 面积（公顷） for hectares",
+        "表头'面积'未注明单位：识别为area_ha（面积），按亩读取（中文台账中不带单位的“面积”几乎都是亩），已换算为公顷（×0.0666667）；"
+        "请在表头注明单位：面积（亩），如为公顷请写面积（公顷）")
     same = read_header("镉（mg kg-1）")
     assert _both(same.note_msg) == ("header '镉（mg kg-1）' read as cd_mg_kg (mg kg-1 = mg/kg, × 1)",
                                     "表头'镉（mg kg-1）'识别为cd_mg_kg（mg kg-1 = mg/kg，×1）")

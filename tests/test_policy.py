@@ -30,10 +30,11 @@ def _plan(plots: pd.DataFrame, rule_set: str = "china", tables=None):
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set=rule_set), tables=tables)
 
 
-#: the upland safe-utilisation measures (liming, foliar Zn, low-Cd wheat): tests of other mechanisms
-#: (biochar off-class, a crop switch off-class, the min-gain tier) leave them out so that the option
-#: they are about stays the one compared
-UPLAND_MEASURES = ("lime_upland_wheat", "lime_upland_maize", "foliar_zn_wheat", "foliar_zn_maize", "low_cd_wheat")
+#: the upland and vegetable safe-utilisation measures (liming, foliar Zn, low-Cd wheat, liming acid leafy-vegetable
+#: land by lime requirement): tests of other mechanisms (biochar off-class, a crop switch off-class, the min-gain
+#: tier) leave them out so that the option they are about stays the one compared
+UPLAND_MEASURES = ("lime_upland_wheat", "lime_upland_maize", "foliar_zn_wheat", "foliar_zn_maize", "low_cd_wheat",
+                   "lime_vegetable")
 
 
 def _plan_without_upland_measures(plots: pd.DataFrame, tables=None):
@@ -323,7 +324,7 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     s = p.summary.set_index("plot_id")
     assert ("metals stay in the soil; not expected to make the crop meet GB2762 (48 % < 50 %): test the harvest; "
             "re-check the class with crop data; if it fails, strict-control measures apply; ahead of Continue current "
-            "practice (score 0.49 vs 0.36), which the rule set only allows on this land.") \
+            "practice (score 0.49 vs 0.36), which the rule set permits on this land but does not expect.") \
         in s.loc["north", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "预计不能使作物达到GB2762（48 % < 50 %）：请检测收获的农产品" in zh["north"], zh["north"]
@@ -901,7 +902,7 @@ def test_a_costly_measure_with_a_small_gain_ranks_after_unchanged_practice_and_s
 
     plots = pd.DataFrame([{**DEFAULTS, "plot_id": "zj", "land_use": "vegetable", "crop": "pak_choi", "ph": 5.6,
                            "cd_mg_kg": 0.5, "basic_farmland": "no", "region": "Zhejiang/Wenzhou/Ouhai"}])
-    p = _plan(plots)
+    p = _plan_without_upland_measures(plots)  # (with lime_vegetable, that liming is the plan)
     s = p.summary.set_index("plot_id")
     r = p.ranking.set_index("option_id")
     assert s.loc["zj", "recommended_option"] == "do_nothing"
@@ -1103,9 +1104,10 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     # pak choi has a function; without SOM the typical SOM of vegetable land is assumed (covariate_defaults.csv),
     # so biochar's benefit is predicted; with the assumption turned off it is as unknown as for potato
     veg = {**plots.iloc[0].to_dict(), "land_use": "vegetable", "crop": "pak_choi"}
-    with_som = _plan(pd.DataFrame([veg]))
+    # (biochar the only vegetable measure: the liming of acid leafy-vegetable land left out)
+    with_som = _plan_without_upland_measures(pd.DataFrame([veg]))
     no_som_plots = pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}])
-    no_som = _plan(no_som_plots)
+    no_som = _plan_without_upland_measures(no_som_plots)
     # (predicted, biochar makes the pak choi 3.8 points safer and pays for itself, +1 251 and +1 829 CNY/ha over
     # 20 yr, the pak choi over the limit being unsold: no cost to weigh the small gain against, so it is
     # recommended with its expected rank, target_tier 0, not 4)

@@ -173,7 +173,7 @@ def test_expected_options_rank_before_allowed_ones_and_the_sentence_says_why():
     r2 = ranking.rank_options(t2, w)
     clause2 = ranking.runner_up_clause(r2, pd.Series({"sorghum": "Sorghum"}), w)
     assert clause2["A"] == \
-        ("ranked before Sorghum (score 0.75 vs its 1.00), which the rule set only allows on this land, "
+        ("ranked before Sorghum (score 0.75 vs its 1.00), which the rule set permits on this land but does not expect, "
         "because the rule set expects the recommended option here")
 
 
@@ -189,7 +189,7 @@ def test_a_lower_scoring_winner_is_ranked_before_never_ahead_of_the_runner_up():
     en, zh = messages.render(msg, "en"), messages.render(msg, "zh")
     assert "ahead of" not in en and "优于" not in zh
     assert en.startswith("ranked before ") and en.endswith(
-        "(score 0.75 vs its 1.00), which the rule set only allows on this land, because the rule set expects "
+        "(score 0.75 vs its 1.00), which the rule set permits on this land but does not expect, because the rule set expects "
         "the recommended option here")
     assert zh.startswith("排在") and "之前（得分0.75，后者1.00）" in zh and zh.endswith("而管控规则要求在此采用推荐方案")
     # an order no other message names (same policy tier, runner-up scoring higher): still "ranked before"
@@ -232,7 +232,7 @@ def test_restrained_options_rank_after_allowed_ones_whatever_the_weights():
     assert again.loc[("A", "do_nothing"), "rank"] == 1 and again.loc[("A", "sorghum"), "rank"] == 2
     t2 = t.assign(policy_status=["restrained", "restrained", "expected"] * 2)
     clause2 = ranking.runner_up_clause(ranking.rank_options(t2, w), pd.Series({"sorghum": "Sorghum"}), w)
-    assert clause2["A"] == ("ranked before Sorghum (score 0.75 vs its 1.00), which the rule set only allows on this land, "
+    assert clause2["A"] == ("ranked before Sorghum (score 0.75 vs its 1.00), which the rule set permits on this land but does not expect, "
         "because the rule set expects the recommended option here")
 
 
@@ -389,7 +389,7 @@ def test_expected_options_missing_the_food_target_rank_after_those_meeting_it():
 
 def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     # the policy tier decides, but the expected winner also scores higher than the only-allowed runner-up:
-    # "ahead of X (score a vs b), which the rule set only allows", never "ranked before" (EN and 中文)
+    # "ahead of X (score a vs b), which the rule set permits … but does not expect", never "ranked before" (EN and 中文)
     import agriremed
     from agriremed.core import messages
     from plotdata import make_plots
@@ -403,10 +403,10 @@ def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     s = p.summary["recommendation"].iloc[0]
     r = p.table.set_index("option_id")
     assert r.loc[p.summary["recommended_option"].iloc[0], "score"] > r.loc["do_nothing", "score"]
-    assert "ahead of Continue current practice (score 0.52 vs 0.36), which the rule set only allows on this land" in s
+    assert "ahead of Continue current practice (score 0.52 vs 0.36), which the rule set permits on this land but does not expect" in s
     assert "ranked before" not in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "优于维持现状（得分0.52对0.36），后者在该类土地上仅为管控规则所允许" in zh and "排在" not in zh
+    assert "优于维持现状（得分0.52对0.36），后者在该类土地上为管控规则允许、但非其推荐" in zh and "排在" not in zh
 
 
 def _four_tied(**cols):

@@ -43,8 +43,10 @@ def plan():
     # practice ranks first (tests/test_policy.py); a 2-point threshold lets biochar be recommended, whose
     # cautions are under test; the vegetables over the limit are valued at 60 % of the price (a share set by
     # the user), which puts biochar's score below unchanged practice on SF-04 (unsold, biochar scores higher)
+    # (liming acid leafy-vegetable land by lime requirement is left out: biochar is under test)
+    ids = tuple(o for o in agriremed.load_tables().options["option_id"] if o != "lime_vegetable")
     return agriremed.plan(PLOTS, agriremed.Scenario(mc_draws=100, min_compliance_gain=0.02,
-                                                    noncompliant_price_fraction=0.6), seed=20261123,
+                                                    noncompliant_price_fraction=0.6, options=ids), seed=20261123,
                           progress=False)
 
 
@@ -69,10 +71,10 @@ def test_alkaline_biochar_caution_closes_the_recommendation(plan, pid):
 
 def test_sf04_names_the_rule_that_put_a_lower_score_first(plan):
     en, zh = _rec(plan, "SF-04", "en"), _rec(plan, "SF-04", "zh")
-    assert ("ranked before Continue current practice (score 0.66 vs its 0.67), which the rule set only allows on "
-            "this land, because safe-utilisation land needs a safe-utilisation measure (Soil Pollution Law "
+    assert ("ranked before Continue current practice (score 0.66 vs its 0.67), which the rule set permits on "
+            "this land but does not expect, because safe-utilisation land needs a safe-utilisation measure (Soil Pollution Law "
             "Art. 53).") in en
-    assert ("排在维持现状之前（得分0.66，后者0.67），后者在该类土地上仅为管控规则所允许，"
+    assert ("排在维持现状之前（得分0.66，后者0.67），后者在该类土地上为管控规则允许、但非其推荐，"
             "因为安全利用类耕地须采取安全利用措施（土壤污染防治法第53条）。") in zh
     assert "rule set expects the recommended option" not in en and "管控规则要求在此采用推荐方案" not in zh
     t = plan.table

@@ -37,26 +37,26 @@ def plan(tmp_path_factory):
 
 
 def test_below_the_limit_on_the_sheet(plan):
-    zh = "土壤pH 6；镉 <0.05 mg/kg（低于检出限，筛选值0.4，管制值2）；汞 0.1 mg/kg（筛选值0.5，管制值2.5）；铅 30 mg/kg（筛选值100，管制值500）"
+    zh = "土壤pH 6.0；镉 <0.05 mg/kg（低于检出限，筛选值0.4，管制值2）；汞 0.1 mg/kg（筛选值0.5，管制值2.5）；铅 30 mg/kg（筛选值100，管制值500）"
     assert plot_advice(plan, "L1", "zh").soil_values == zh
     assert plot_advice(plan, "L2", "zh").soil_values == zh
     assert plot_advice(plan, "L1", "en").soil_values == (
-        "soil pH 6; Cd <0.05 mg/kg (below the detection limit, screening 0.4, intervention 2); "
+        "soil pH 6.0; Cd <0.05 mg/kg (below the detection limit, screening 0.4, intervention 2); "
         "Hg 0.1 mg/kg (screening 0.5, intervention 2.5); Pb 30 mg/kg (screening 100, intervention 500)")
     # a measured value keeps its plain number
-    assert plot_advice(plan, "M1", "zh").soil_values.startswith("土壤pH 6；镉 0.2 mg/kg（筛选值0.4，管制值2）；")
+    assert plot_advice(plan, "M1", "zh").soil_values.startswith("土壤pH 6.0；镉 0.2 mg/kg（筛选值0.4，管制值2）；")
 
 
 def test_not_detected_on_the_sheet(plan):
     a = plot_advice(plan, "N1", "zh")
-    assert a.soil_values == ("土壤pH 6；镉 未检出（未注明检出限）；汞 0.1 mg/kg（筛选值0.5，管制值2.5）；"
+    assert a.soil_values == ("土壤pH 6.0；镉 未检出（未注明检出限）；汞 0.1 mg/kg（筛选值0.5，管制值2.5）；"
                              "铅 30 mg/kg（筛选值100，管制值500）")
     assert a.soil_class_text == ("优先保护类 — 土壤不超过筛选值：照常耕种并加以保护（分类未考虑镉：未检出，未注明检出限）")
-    assert plot_advice(plan, "N2", "zh").soil_values == ("土壤pH 6；镉 未检出（未注明检出限）；汞 0.1 mg/kg（筛选值0.5，"
+    assert plot_advice(plan, "N2", "zh").soil_values == ("土壤pH 6.0；镉 未检出（未注明检出限）；汞 0.1 mg/kg（筛选值0.5，"
                                                          "管制值2.5）；铅 未检出（未注明检出限）")
     assert plot_advice(plan, "N2", "zh").soil_class_text.endswith("（分类未考虑镉、铅：未检出，未注明检出限）")
     en = plot_advice(plan, "N1", "en")
-    assert en.soil_values.startswith("soil pH 6; Cd not detected (no detection limit given); Hg 0.1 mg/kg")
+    assert en.soil_values.startswith("soil pH 6.0; Cd not detected (no detection limit given); Hg 0.1 mg/kg")
     assert en.soil_class_text.endswith("(the class does not consider Cd: not detected, no detection limit given)")
     # an empty cell: not shown, and the class says nothing of it
     b = plot_advice(plan, "B1", "zh")

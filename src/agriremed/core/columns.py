@@ -164,9 +164,11 @@ for _cur in CURRENCIES[1:]:
 # money per plot and year, and per mu (the advice of :mod:`agriremed.stages.advice`)
 _UNIT_DISPLAY["CNY/yr"] = "CNY yr⁻¹"
 _UNIT_DISPLAY["CNY/mu"] = "CNY mu⁻¹"
+_UNIT_DISPLAY["CNY/mu/yr"] = "CNY mu⁻¹ yr⁻¹"
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/yr"] = f"{_cur} yr⁻¹"
     _UNIT_DISPLAY[f"{_cur}/mu"] = f"{_cur} mu⁻¹"
+    _UNIT_DISPLAY[f"{_cur}/mu/yr"] = f"{_cur} mu⁻¹ yr⁻¹"
 # electricity prices (the PV tariff of agriremed.stages.solar)
 for _cur in CURRENCIES[1:]:
     _UNIT_DISPLAY[f"{_cur}/kWh"] = f"{_cur} kWh⁻¹"
@@ -1578,6 +1580,44 @@ _out("first_year_cost_cny_mu", "CNY/mu", "First-year cost per mu", "每亩首年
      "the unit subsidies are set in.")
 _out("npv_vs_baseline_cny_mu", "CNY/mu", "NPV vs doing nothing per mu", "每亩相对不治理的净现值",
      "NPV against doing nothing of the recommended option per mu (npv_vs_baseline_cny_ha × 1/15 ha per mu).")
+
+# the farmer's legal income lost on strict-control land and the compensation paid for it (the summary, from
+# agriremed.engine.assemble; blank on plots whose crop the rule set does not forbid)
+_COMP_WHERE = (" Given only on strict-control land where the rule set forbids selling the food crop grown before "
+               "the classification (the plots whose doing nothing the recommendation values as a crop that may "
+               "not be sold); blank elsewhere.")
+_COMP_YEARLY = ("the equal yearly amount over the horizon with the same present value at the scenario's discount "
+                "rate (year-1 costs spread over the years)")
+_out("lost_income_cny_mu_yr", "CNY/mu/yr", "Farmer's lost legal income per mu", "农户每亩合法收入损失",
+     "The farmer's legal net income lost per mu and year: the net income of the crop as grown before the "
+     "strict-control classification, sold whole as a compliant harvest at its market price minus its production "
+     "cost (crops.csv yield_t_ha × prices.csv crop_price_cny_t − production_cost_cny_ha_yr, typical values; each "
+     "rice season counted), minus the farmer's net income under the recommended option without subsidies and "
+     "compensation (its NPV as " + _COMP_YEARLY + "). Blank where the library holds no yield, price or "
+     "production cost of the crop, or the option's money is not computed." + _COMP_WHERE)
+_out("lost_income_plot_cny_yr", "CNY/yr", "Farmer's lost legal income of the plot", "地块农户合法收入损失",
+     "lost_income_cny_mu_yr × the plot's area in mu." + _COMP_WHERE)
+_out("compensation_paid_cny_mu_yr", "CNY/mu/yr", "Compensation paid per mu", "每亩实际补偿",
+     "Subsidies and compensation the programme pays the farmer per mu and year for the recommended option "
+     "(subsidies.csv rows matched by option, soil class and region, typical values; their present value as "
+     + _COMP_YEARLY + "); 0 where no row reaches the option on the plot (compensation_basis says why)."
+     + _COMP_WHERE)
+_out("compensation_paid_plot_cny_yr", "CNY/yr", "Compensation paid for the plot", "地块实际补偿",
+     "compensation_paid_cny_mu_yr × the plot's area in mu." + _COMP_WHERE)
+_out("compensation_gap_cny_mu_yr", "CNY/mu/yr", "Compensation gap per mu (lost income − compensation)",
+     "每亩补偿缺口（收入损失−补偿）",
+     "lost_income_cny_mu_yr − compensation_paid_cny_mu_yr: positive, the part of the lost legal income the "
+     "farmer bears; negative, paid more than the income lost." + _COMP_WHERE)
+_out("compensation_gap_plot_cny_yr", "CNY/yr", "Compensation gap of the plot", "地块补偿缺口",
+     "compensation_gap_cny_mu_yr × the plot's area in mu." + _COMP_WHERE)
+_out("compensation_basis", "", "Lost income and compensation: basis", "收入损失与补偿：依据",
+     "How the lost legal income and the compensation were computed: the crop's yield, price and production cost "
+     "with their table rows and sources, the recommended option's yearly net income, the subsidies.csv rows paid "
+     "or why none is." + _COMP_WHERE, dtype="str")
+_out("compensation_basis_msg", "", "Lost income and compensation: basis (message code)",
+     "收入损失与补偿：依据（消息代码）",
+     "compensation_basis as message codes with their parameters (JSON, agriremed.core.messages); the "
+     "compensation_basis column is this message rendered in the run's language.", dtype="str")
 
 # money columns in the other reporting currencies (same amount ÷ CNY per unit of the currency)
 for _col in [c for c in COLUMNS.values() if c.unit.split("/")[0] == "CNY" and c.role == "output"]:

@@ -60,6 +60,8 @@ __all__ = [
     "translations",
     "t",
     "colon",
+    "list_sep",
+    "join_list",
     "unit",
     "label",
     "value",
@@ -151,6 +153,24 @@ def t(key: str, lang: str = "en", **fields) -> str:
 def colon(lang: str = "en") -> str:
     """The colon that ends a caption: ``': '`` in English, ``'：'`` in Chinese."""
     return "：" if _check_lang(lang) == "zh" else ": "
+
+
+def list_sep(lang: str = "en") -> str:
+    """The separator between the items of a list: ``', '`` in English, ``'、'`` in Chinese.
+
+    >>> list_sep("en"), list_sep("zh")
+    (', ', '、')
+    """
+    return "、" if lang == "zh" else ", "
+
+
+def join_list(items, lang: str = "en") -> str:
+    """Items as a list is written in ``lang`` (:func:`list_sep`): ``rice, wheat`` / ``水稻、小麦``.
+
+    >>> join_list(["Cd", "Pb"], "en"), join_list(["镉", "铅"], "zh")
+    ('Cd, Pb', '镉、铅')
+    """
+    return list_sep(lang).join(items)
 
 
 def unit(unit_: str, lang: str = "en") -> str:
@@ -601,6 +621,11 @@ def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
         part = todo.pop(0)
         names = spellings.get((province, tuple(out[1:])), {})
         name = names.get(_places.PLACE_SUFFIX.sub("", part))
+        if name is None and not part.isascii():  # a county named whole under its province (湖南/湘潭县, 湖南/株洲县)
+            below = _one_level_down(spellings, province, tuple(out[1:]), part)
+            if below is not None:
+                out.extend(below)
+                continue
         if name is None:  # 湘潭市雨湖区, zhuzhou lukou: the longest known name it starts with
             start = next((s for s in sorted(names, key=len, reverse=True) if part.startswith(s)
                           and (not s.isascii() or part[len(s):len(s) + 1] in _WORD_SEP)), None)
@@ -848,7 +873,7 @@ def description(name, lang: str = "en") -> str:
         parts.append(t("ui.gloss.range", lang, range="，".join(bounds)))
     names = [value(col.name, c, lang) for c in (col.categories or ())]
     if names and not any(n.isascii() for n in names):  # only where every category has a Chinese name
-        parts.append(t("ui.gloss.values", lang, values="、".join(names)))
+        parts.append(t("ui.gloss.values", lang, values=join_list(names, "zh")))
     return "；".join(parts)
 
 
@@ -882,7 +907,7 @@ def value(domain: str, code, lang: str = "en", tables=None) -> str:
     if domain == "crop":
         return crop_name(code, lang, tables)
     if domain == "crops":  # crop codes joined by | (crops_not_planned)
-        return ("、" if lang == "zh" else ", ").join(crop_name(c, lang, tables) for c in code.split("|") if c)
+        return join_list((crop_name(c, lang, tables) for c in code.split("|") if c), lang)
     if domain == "option":
         return option_name(code, lang, tables)
     if domain == "metal":
@@ -940,7 +965,7 @@ def _fill(template: str, m: re.Match, tables=None) -> str:
         if not dom:
             return text
         if dom == "list":  # comma-separated codes of any kind (e.g. land uses)
-            return "、".join(value("land_use", x.strip(), "zh", tables) for x in text.split(","))
+            return join_list((value("land_use", x.strip(), "zh", tables) for x in text.split(",")), "zh")
         if dom in ("crop", "option", "metal", "metals", "unit", "column"):
             return value(dom, text, "zh", tables)
         # words of a sentence as a code of the table:

@@ -410,9 +410,7 @@ def _joined(items: list[str], lang: str) -> str:
     """Items joined as a list is read: ``a, b and c`` / ``a、b和c``."""
     if len(items) < 2:
         return "".join(items)
-    if lang == "zh":
-        return "、".join(items[:-1]) + "和" + items[-1]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return i18n.join_list(items[:-1], lang) + ("和" if lang == "zh" else " and ") + items[-1]
 
 
 def _covariate_names(v, lang, tables):
@@ -537,6 +535,19 @@ def _source_short(tables, key: str) -> str:
     return f"《{m.group(0)}》（{key}）" if m and not key.startswith("agriremed_") else key
 
 
+def _subsidies(v, lang, tables):
+    """Rows of ``subsidies.csv`` ('+'-joined ``subsidy_id``) by their names in ``lang``, each followed by its id,
+    separated as the language separates a list."""
+    t = tables or load_tables()
+    sub = getattr(t, "subsidies", None)
+    names = {} if sub is None else dict(zip(sub["subsidy_id"], sub["name_zh" if lang == "zh" else "name_en"],
+                                            strict=True))
+    keys = [k.strip() for k in str(v).split("+") if k.strip()]
+    if lang == "zh":
+        return "；".join(f"{names.get(k, k)}（{k}）" for k in keys)
+    return "; ".join(f"{names.get(k, k)} ({k})" for k in keys)
+
+
 def _region(v, lang, tables):
     return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
 
@@ -575,7 +586,7 @@ def _columns(v, lang, tables):
     (``当前作物``), the others as written, separated by ``、``."""
     if lang != "zh":
         return str(v)
-    return "、".join(_zh_input(c.strip()) for c in str(v).split(",") if c.strip())
+    return i18n.join_list((_zh_input(c.strip()) for c in str(v).split(",") if c.strip()), "zh")
 
 
 def _crop_codes(v, lang, tables):
@@ -583,15 +594,14 @@ def _crop_codes(v, lang, tables):
     ``水稻（rice）、小麦（wheat）`` in Chinese, so a reader of either language can type one."""
     codes = [c for c in str(v).split("|") if c]
     zh = [i18n.crop_name(c, "zh", tables) for c in codes]
-    if lang == "zh":
-        return "、".join(f"{z}（{c}）" for c, z in zip(codes, zh, strict=True))
-    return ", ".join(f"{c} ({z})" for c, z in zip(codes, zh, strict=True))
+    return i18n.join_list((f"{z}（{c}）" if lang == "zh" else f"{c} ({z})" for c, z in zip(codes, zh, strict=True)),
+                          lang)
 
 
 def _crop_names(v, lang, tables):
     """Crop codes (``'rice|wheat'``) as names in the language: ``rice, wheat`` / ``水稻、小麦``."""
     names = [i18n.crop_name(c, lang, tables) for c in str(v).split("|") if c]
-    return ("、" if lang == "zh" else ", ").join(names)
+    return i18n.join_list(names, lang)
 
 
 def _crop_groups(v, lang, tables):
@@ -599,9 +609,7 @@ def _crop_groups(v, lang, tables):
     (``value.crop_group.<group>`` of the translation table): ``root vegetables and potatoes and tubers`` /
     ``块根类蔬菜和薯类``."""
     names = [i18n.value("crop_group", g, lang, tables) for g in str(v).split("|") if g]
-    if lang == "zh":
-        return "和".join(names) if len(names) <= 2 else "、".join(names[:-1]) + "和" + names[-1]
-    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+    return _joined(names, lang)
 
 
 #: The reasons :func:`agriremed.stages.uptake.predict` gives for a transfer function it could not
@@ -609,7 +617,7 @@ def _crop_groups(v, lang, tables):
 #: its Chinese label.
 _SKIP_FORMS = (
     (re.compile(r"^needs ([a-z0-9_, ]+?)(?=(, [a-z0-9_]+ = )|$)"),
-     lambda m: "缺少" + "、".join(_zh_input(x.strip()) for x in m[1].split(","))),
+     lambda m: "缺少" + i18n.join_list((_zh_input(x.strip()) for x in m[1].split(",")), "zh")),
     (re.compile(r"([a-z0-9_]+) = ([^:;]+): outside the function's domain, which needs a value > 0"),
      lambda m: f"{_zh_input(m[1])} = {m[2]}：超出函数定义域（须大于0）"),
     (re.compile(r"([a-z0-9_]+) = ([-\d.eE+]+) outside its fitted range ([-\d.eE+]+)–([-\d.eE+]+)"),
@@ -618,7 +626,7 @@ _SKIP_FORMS = (
      lambda m: f"{_zh_input(m[1])}超出{m[2]}–{m[3]}"),
     (re.compile(r"^prediction not positive$"), lambda m: "预测值不为正"),
     (re.compile(r"^for (.+) only$"),
-     lambda m: "仅适用于" + "、".join(i18n.region_name(x.strip(), "zh") for x in m[1].split(","))),
+     lambda m: "仅适用于" + i18n.join_list((i18n.region_name(x.strip(), "zh") for x in m[1].split(",")), "zh")),
 )
 
 
@@ -685,13 +693,14 @@ def _category_values(v, lang, tables):
     code beside it (水田（paddy）、旱地（upland）), the code alone where no name is known."""
     codes = [c.strip() for c in str(v).split(",") if c.strip()]
     if lang != "zh":
-        return ", ".join(codes)
+        return i18n.join_list(codes, lang)
     known = i18n.translations().index
     names = [next((i18n.value(d, c, lang, tables) for d in _CATEGORY_DOMAINS if f"value.{d}.{c}" in known), None)
              for c in codes]
     if not any(names):  # codes without Chinese names (IPCC climate zones, tillage) stay as listed
         return ", ".join(codes)
-    return "、".join(f"{n}（{c}）" if n and c not in n else (n or c) for n, c in zip(names, codes, strict=True))
+    return i18n.join_list((f"{n}（{c}）" if n and c not in n else (n or c) for n, c in zip(names, codes, strict=True)),
+                          lang)
 
 
 def _other_metals(v, lang):
@@ -740,6 +749,7 @@ DOMAINS = {
     "other_metals": lambda v, lang, tables: _other_metals(v, lang),
     "category_values": lambda v, lang, tables: _category_values(v, lang, tables),
     "sources": _sources,
+    "subsidies": _subsidies,
     "region": _region,
     "regions": _regions,
     "wheat_zone": lambda v, lang, tables: i18n.wheat_zone(v, lang, tables),

@@ -6,7 +6,10 @@ any bracket style or after a comma or space (``镉（mg/kg）``, ``Cd [mg/kg]``,
 ``Pb (mg kg-1)``, ``Pb (mg·kg⁻¹)``, ``Zn, mg/kg``, ``Cd mg/kg DW``, ``面积（亩）``,
 ``有机质（g/kg）``, ``cd_ug_kg``), is converted to the registry unit of the column with
 a unit registry (pint; 亩 and the other local spellings come from ``data/units.csv``,
-each with its source). Every mapping that is not an exact match is reported by
+each with its source). A Chinese metal name may carry its element symbol (``镉(Cd) mg/kg``,
+``镉（Cd）（mg/kg）``, ``镉 Cd``), and a bracket may repeat the column's name (``酸碱度(pH)``). An area
+header in Chinese without a unit (``面积``) is read in 亩, the unit of Chinese county sheets, an English
+one (``area``) in ha, each with a warning. Every mapping that is not an exact match is reported by
 validation, so nothing is renamed or converted silently; a header that looks like a
 metal (it holds a metal symbol or a Chinese metal name) but cannot be read, or whose
 unit does not fit its column, is an error that stops the file.
@@ -82,6 +85,10 @@ __all__ = [
 LAND_USE_ALIASES: dict[str, str] = {
     "paddy": "paddy", "paddy field": "paddy", "rice paddy": "paddy", "paddy_field": "paddy",
     "水田": "paddy", "稻田": "paddy", "水稻田": "paddy",
+    # 灌溉水田 (irrigated) and 望天田 (rain-fed paddy), classes 111 and 112 of the land classification used
+    # before GB/T 21010 (全国土地分类（试行）, 2001): both are 水田 0101 of GB/T 21010-2017 (land for rice and other
+    # aquatic crops, irrigated or not), as older county sheets still write them
+    "灌溉水田": "paddy", "望天田": "paddy",
     "撂荒水田": "paddy", "闲置水田": "paddy", "抛荒水田": "paddy", "休耕水田": "paddy", "abandoned paddy": "paddy",
     "idle paddy": "paddy", "fallow paddy": "paddy",
     "upland": "upland", "dryland": "upland", "dry land": "upland", "upland field": "upland",
@@ -456,6 +463,11 @@ _UNIT_ROW_LABELS = ("单位", "unit", "units", "计量单位", "单位:")
 #: says so, because field sheets often use another unit (亩 for area, g/kg for SOM).
 _AMBIGUOUS_BARE = {"area_ha": ("ha", "面积（亩）"), "som_pct": ("%", "有机质（g/kg）")}
 
+#: The unit of an area header in Chinese stating none (面积, 地块面积, 种植面积): Chinese county sheets
+#: (台账, 成果表) give plot areas in 亩, so a bare 面积 is read in 亩 and converted to ha, with a warning
+#: naming the assumption and the rows (``val.header_area_mu_assumed``); an English header (area) stays in ha.
+_AREA_BARE_ZH_UNIT = "亩"
+
 _METAL_ZH = {zh: m for m, (_sym, zh) in C.METAL_NAMES.items()}
 _EXTRACTION_WORDS = {"cacl2": "cacl2", "dtpa": "dtpa", "hno3": "hno3"}
 _AVAILABLE_WORDS = ("有效态", "有效", "可提取态", "可提取", "available", "avail", "extractable",
@@ -493,6 +505,33 @@ _BRACKET_GROUP = re.compile(r"[\(\[\{【〔<《〈「]([^\)\]\}】〕>》〉」]
 _METAL_SYMBOL = re.compile(r"(?<![A-Za-z])(Cd|Hg|As|Pb|Cr|Cu|Ni|Zn|CD|HG|AS|PB|CR|CU|NI|ZN"
                            r"|cd|hg|pb|cr|cu|ni|zn)(?![A-Za-z])")
 _METAL_ZH_ANY = re.compile("[" + "".join(_METAL_ZH) + "]")
+#: A Chinese metal name with its own element symbol beside it, in brackets or after a space (镉(Cd), 镉（Cd）,
+#: 镉 Cd, 镉Cd; symbol first: Cd(镉)), as Chinese lab reports head their columns: the symbol restates the name
+#: and is read off (镉(Cd)(mg/kg) → 镉(mg/kg)). A symbol of another metal (镉(Pb)) is kept, so the header is
+#: refused; the words around the name (有效态, 总, a CaCl2 extraction) are kept and read as before.
+_METAL_WITH_SYMBOL = re.compile(
+    r"(?P<zh>[" + "".join(_METAL_ZH) + r"])\s*(?:[(\[【]\s*(?P<s1>[A-Za-z]{1,2})\s*[)\]】]"
+    r"|(?P<s2>[A-Za-z]{1,2})(?![A-Za-z]))"
+    r"|(?<![A-Za-z])(?P<s3>[A-Za-z]{1,2})\s*[(\[【]\s*(?P<zh3>[" + "".join(_METAL_ZH) + r"])\s*[)\]】]")
+
+
+def _without_metal_symbol(s: str) -> str:
+    """A cleaned header with the element symbol restating its Chinese metal name read off
+    (:data:`_METAL_WITH_SYMBOL`): ``镉(Cd) mg/kg`` → ``镉 mg/kg``, ``Cd(镉)`` → ``Cd``; other text unchanged.
+
+    >>> [_without_metal_symbol(h) for h in ("镉(Cd)(mg/kg)", "镉 Cd", "有效态镉(Cd)", "Cd(镉)", "镉(Pb)", "镉(CaCl2)")]
+    ['镉(mg/kg)', '镉', '有效态镉', 'Cd', '镉(Pb)', '镉(CaCl2)']
+    """
+    def repl(m: re.Match) -> str:
+        zh = m["zh"] or m["zh3"]
+        sym = m["s1"] or m["s2"] or m["s3"]
+        if _METAL_ZH[zh] != sym.lower():
+            return m.group(0)
+        return zh if m["zh"] else sym + " "
+
+    return re.sub(r"\s+", " ", _METAL_WITH_SYMBOL.sub(repl, s)).strip()
+
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Words naming the harvested crop or its edible part in a header of a measured crop metal (糙米镉, 籽粒镉,
@@ -595,6 +634,10 @@ class HeaderRead:
         index): not read, passed through under ``canonical``.
     dry : bool
         The header names a metal measured in the harvest on a dry-weight basis (糙米镉（mg/kg，干重）).
+    assumed : str or None
+        The unit assumed for a header stating none where it is not the registry unit (``亩`` for a
+        Chinese area header such as 面积, :data:`_AREA_BARE_ZH_UNIT`); ``factor`` converts from it and
+        ``unit`` stays None (a unit row, a title line or a unit column may still state the unit).
     """
 
     header: str
@@ -609,6 +652,7 @@ class HeaderRead:
     expected_msg: object = None
     derived: bool = False
     dry: bool = False
+    assumed: str | None = None
 
 
 def _read(raw: str, canonical: str, note=None, error=None, expected=None, **kw) -> HeaderRead:
@@ -1019,6 +1063,8 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
         kq = _key(bare)
         if not bare:
             continue
+        if _names_column(kq, canon):  # the column's name again (酸碱度(pH), 有机质(OM)(g/kg)): no unit
+            continue
         if canon in ("ph", "ph_kcl") and ph_extraction(bare) == "cacl2":
             pass  # pH in CaCl2: reported below
         elif kq in _EXTRACTION_WORDS or re.fullmatch(r"0?\.?\d*m?_?(cacl2|hno3|dtpa)(提取)?", kq):
@@ -1041,6 +1087,13 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
             continue
         unit = bare
     return unit, ex, problem
+
+
+def _names_column(key: str, canon: str) -> bool:
+    """True when a header part (``key``: :func:`_key` of the bracket text) names the column ``canon`` itself, by
+    its name, an alias or its own label (``pH`` in 酸碱度(pH), ``OM`` in 有机质(OM)(g/kg), ``CEC`` in
+    阳离子交换量(CEC)): it restates the column's name and states no unit."""
+    return bool(key) and (key == canon or _HEADER_ALIASES.get(key) == canon or _label_headers().get(key) == canon)
 
 
 #: The charge mark of a CEC unit (cmol(+)/kg, cmol（+）/kg, cmol+/kg): dropped before the brackets of
@@ -1075,7 +1128,7 @@ def read_header(name: str) -> HeaderRead:
     0.1
     """
     raw = str(name)
-    s = _CHARGE_MARK.sub("cmol", _clean(raw))
+    s = _without_metal_symbol(_CHARGE_MARK.sub("cmol", _clean(raw)))
     k = _key(s)
     if k in C.COLUMNS and C.COLUMNS[k].role == "input":
         return _read(raw, k, note=None if k == raw else _header_read(raw, k))
@@ -1210,14 +1263,7 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
     if spec.group == "crop_metal":  # what a measured crop value is used for
         avail_note = _message("val.header_crop", command="agriremed fit-uptake")
     if unit is None:
-        if spec.group in ("metal", "crop_metal"):
-            return _read(raw, canon, note=_message("val.header_no_unit", header=header, column=canon,
-                                                   unit="mg/kg", tail=avail_note))
-        if canon in _AMBIGUOUS_BARE and _key(raw) != canon:
-            bare_unit, example = _AMBIGUOUS_BARE[canon]
-            return _read(raw, canon, note=_message("val.header_no_unit_hint", header=header, column=canon,
-                                                   unit=bare_unit, example=example))
-        return _read(raw, canon, note=None if canon == raw else _header_read(raw, canon, avail_note))
+        return _without_unit(raw, canon, avail_note)
     if is_no_unit_word(unit):  # pH（无量纲）: agrees with a column without unit
         if target in ("", "1"):
             return _read(raw, canon, note=_header_read(raw, canon, _message("val.header_no_unit_word",
@@ -1251,6 +1297,25 @@ def _with_unit(raw: str, base: str, canon: str, parts: list[str], unit_only: boo
     return _read(raw, canon, factor=factor, unit=unit,
                  note=_message("val.header_unit", header=header, unit=unit, target=target, factor=factor,
                                column=canon, tail=avail_note))
+
+
+def _without_unit(raw: str, canon: str, avail_note) -> HeaderRead:
+    """Header ``raw`` of column ``canon`` stating no unit: read in the registry unit (a metal in mg/kg, an English
+    area in ha, SOM in %), said so; an area header in Chinese (面积) in 亩 (:data:`_AREA_BARE_ZH_UNIT`)."""
+    spec, header = C.COLUMNS[canon], repr(raw)
+    if spec.group in ("metal", "crop_metal"):
+        return _read(raw, canon, note=_message("val.header_no_unit", header=header, column=canon,
+                                               unit="mg/kg", tail=avail_note))
+    if canon == "area_ha" and _CJK.search(_clean(raw)):
+        factor = unit_factor(_AREA_BARE_ZH_UNIT, spec.unit)
+        return _read(raw, canon, factor=factor, assumed=_AREA_BARE_ZH_UNIT,
+                     note=_message("val.header_area_mu_assumed", header=header, column=canon,
+                                   unit=_AREA_BARE_ZH_UNIT, factor=factor))
+    if canon in _AMBIGUOUS_BARE and _key(raw) != canon:
+        bare_unit, example = _AMBIGUOUS_BARE[canon]
+        return _read(raw, canon, note=_message("val.header_no_unit_hint", header=header, column=canon,
+                                               unit=bare_unit, example=example))
+    return _read(raw, canon, note=None if canon == raw else _header_read(raw, canon, avail_note))
 
 
 def _header_read(raw: str, canon: str, tail=None):

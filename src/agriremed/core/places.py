@@ -87,13 +87,16 @@ def _squash(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def place_aliases() -> dict[tuple[str, tuple[str, ...], str], str]:
     """Established English names of cities that differ from their pinyin in ``data/place_names.csv``
-    (Harbin for Ha'erbin, Urumqi for Wulumuqi), from ``data/place_aliases.csv``.
+    (Harbin for Ha'erbin, Urumqi for Wulumuqi), and former official Chinese names of counties renamed
+    since (株洲县 for 渌口区, 武鸣县 for 武鸣区: county sheets made before the change still write them), from
+    ``data/place_aliases.csv``.
 
     Returns
     -------
     dict
-        (province, parents below the province, alias), English and lower case → the English name of
-        ``place_names.csv`` in lower case: ``("heilongjiang", (), "harbin") → "ha'erbin"``.
+        (province, parents below the province, alias), in lower case → the English name of
+        ``place_names.csv`` in lower case: ``("heilongjiang", (), "harbin") → "ha'erbin"``,
+        ``("hunan", ("zhuzhou",), "株洲县") → "lukou"``.
     """
     text = resources.files("agriremed.data").joinpath("place_aliases.csv").read_text(encoding="utf-8")
     out = {}
@@ -187,10 +190,10 @@ def place_paths() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tup
     Returns
     -------
     tuple of two dict
-        Official Chinese name → paths, and other spelling (English name, with or without its
-        apostrophes, an established English name of :func:`place_aliases`, Chinese name without
-        its ending; lower case) → paths. A path is the division's English names in lower case
-        from the province down (``("hunan", "zhuzhou", "lukou")``); a spelling shared by several
+        Official Chinese name (or a former one of :func:`place_aliases`: 株洲县) → paths, and other
+        spelling (English name, with or without its apostrophes, an established English name of
+        :func:`place_aliases`, Chinese name without its ending; lower case) → paths. A path is the
+        division's English names in lower case from the province down (``("hunan", "zhuzhou", "lukou")``); a spelling shared by several
         divisions has several paths (``"suzhou"``: 苏州市 in Jiangsu and 宿州市 in Anhui).
     """
     full: dict[str, list] = {}
@@ -201,6 +204,9 @@ def place_paths() -> tuple[dict[str, tuple[tuple[str, ...], ...]], dict[str, tup
         for spelling in dict.fromkeys(s for s in (name, _squash(name), _short(zh), *_common_names(zh)) if s):
             other.setdefault(spelling, []).append(path)
     for (province, parents, alias), name in place_aliases().items():
+        if not alias.isascii():  # a former official name (株洲县): read like an official one (株洲县渌口镇)
+            full.setdefault(alias, []).append((province, *parents, name))
+            continue
         for spelling in dict.fromkeys((alias, _squash(alias))):
             other.setdefault(spelling, []).append((province, *parents, name))
     return ({k: tuple(v) for k, v in full.items()}, {k: tuple(v) for k, v in other.items()})

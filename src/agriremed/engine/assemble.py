@@ -30,6 +30,7 @@ from agriremed.stages import softreuse as softreuse_mod
 from agriremed.stages import solar as solar_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.stages.uptake import predict as predict_mod
+from agriremed.stages.seasons import plot_rice_seasons
 
 __all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
            "text_as_object", "pass_through_columns", "with_pass_through", "location_columns", "side_by_side_columns",
@@ -94,6 +95,10 @@ SUMMARY_COLUMNS += ["duration_text_msg", "monitoring_msg"]
 #: The GB 36600 check of the recommended soft re-use on marginal, mine and brownfield land
 #: (:func:`agriremed.stages.softreuse.recommended_exposure`; appended; blank elsewhere).
 SUMMARY_COLUMNS += ["gb36600_verdict", "gb36600_check", "gb36600_check_msg"]
+#: The farmer's legal income lost on strict-control land where the rule set forbids the crop grown before, the
+#: compensation paid for the recommended option and the gap (:func:`agriremed.stages.economics.compensation_columns`;
+#: appended; blank on every other plot).
+SUMMARY_COLUMNS += list(economics_mod.COMPENSATION_COLUMNS)
 #: Undiscounted first-year cost and mean yearly revenue of the economics stage (appended), and the
 #: net cash flows of year 1 and of a typical year (appended).
 PLAN_COLUMNS += ["cost_year1_cny_ha", "revenue_mean_cny_ha_yr"]
@@ -186,7 +191,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
-                                           located, crop_in_input))
+                                           located, crop_in_input, cols.get("over_limit_outlet")))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     if "crop_as_written" in P:  # a crop not in the library named as written (黄精), not by its code
@@ -704,7 +709,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         npv[off_at] = [M("rec.npv_pv_not_viable_assumed" if assumed[i] else "rec.npv_pv_not_viable", npv=npv[i],
                          tariff=float(tariff[i]), money=_fmt_money(plant[i], money, units[i])) for i in off_at]
     # a value that prints as zero is written "0.0", never "-0.0" or "+0.0"
+    # a net emission (a negative benefit) is said as emissions added, with the magnitude
     co2 = _frames.per_distinct(lambda x: Message() if np.isnan(x) else M("rec.co2_zero") if printed(x, 1) == 0
+                               else M("rec.co2_more", co2e_t_ha_yr=-printed(x, 1)) if printed(x, 1) < 0
                                else M("rec.co2", co2e_t_ha_yr=printed(x, 1)), b["net_co2e_vs_baseline_t_ha_yr"])
     untreated = _frames.per_distinct(lambda u: M("rec.untreated", metals=_title(u)) if u else Message(),
                               b["untreated_metals"])
@@ -1114,14 +1121,15 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     return out
 
 
-def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str, scenario=None,
-                     tables: Tables | None = None) -> np.ndarray:
+def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str, outlet=None) -> np.ndarray:
     """Per plot, on strict-control land where the rule set forbids the edible crop that doing nothing
     (row ``base`` of ``table``, −1: none) keeps growing, how the economics stage valued it (the
     scenario's ``strict_baseline_crop``, ``how``); None elsewhere. Valued as produce over the food
     limit (``noncompliant_grain``), a crop without the outlet of the scenario's ``noncompliant_grain``
-    rule (vegetables, fruit: :func:`agriremed.stages.economics.noncompliant_outlets`) is not sold, and the
-    farmer is taken to stop growing it (no income, no production cost): ``not_grown``."""
+    rule (vegetables, fruit) is not sold, and the farmer is taken to stop growing it (no income, no
+    production cost): ``not_grown``. ``outlet`` is the economics stage's answer, per row of ``table``
+    (``over_limit_outlet`` of :func:`agriremed.stages.economics.evaluate_economics`); without it every
+    crop has the outlet (as the economics kernel takes it without one)."""
     n = len(base)
     base_food = _frames.take(_frames.obj(table["food_crop"]), base, None) if "food_crop" in table \
         else np.full(n, None, dtype=object)
@@ -1130,10 +1138,40 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
               & ~pd.isna(base_food) & (base_food != "none"))
     out = np.where(banned, how, None).astype(object)
     at = np.flatnonzero(banned)
-    if how == "noncompliant_grain" and scenario is not None and len(at):
-        outlet = economics_mod.noncompliant_outlets(base_food[at], scenario.noncompliant_grain,
-                                                    tables or load_tables(), scenario.noncompliant_price_fraction)
-        out[at[~outlet]] = "not_grown"   # nothing of it may be sold: the farmer stops growing it
+    if how == "noncompliant_grain" and outlet is not None and len(at):
+        none = np.array([pd.notna(h) and not h for h in _frames.obj(outlet)[base[at]]], dtype=bool)
+        out[at[none]] = "not_grown"   # nothing of it may be sold: the farmer stops growing it
+    return out
+
+
+def _compensation(P: pd.DataFrame, table: pd.DataFrame, base: np.ndarray, best: np.ndarray, banned, soil_class,
+                  scenario, tables: Tables) -> dict:
+    """The summary's :data:`agriremed.stages.economics.COMPENSATION_COLUMNS` of the plots ``P``: on the plots
+    whose crop doing nothing (row ``base`` of ``table``) keeps growing the rule set forbids on strict-control
+    land (``banned``, :func:`_baseline_banned`: not None) and that have a recommended option (row ``best``),
+    the farmer's lost legal income, the compensation paid and the gap
+    (:func:`agriremed.stages.economics.compensation_columns`); blank on every other plot."""
+    n = len(best)
+    out = {c: np.full(n, np.nan) for c in economics_mod.COMPENSATION_COLUMNS[:6]}
+    out["compensation_basis"] = np.full(n, None, dtype=object)
+    out["compensation_basis_msg"] = np.full(n, "", dtype=object)
+    if banned is None or not n:
+        return out
+    on = np.flatnonzero(pd.notna(np.asarray(banned, dtype=object)) & (np.asarray(best) >= 0))
+    if not len(on):
+        return out
+
+    def rec(c):  # the recommended option's value of a money column of the plan table
+        return (_frames.take(table[c].to_numpy(float), best[on]) if c in table else np.full(len(on), np.nan))
+
+    region = _frames.obj(P["region"])[on] if "region" in P else np.full(len(on), None, dtype=object)
+    cols = economics_mod.compensation_columns(
+        _frames.take(_frames.obj(table["food_crop"]), base[on], None),
+        _frames.take(_frames.obj(table["option_id"]), best[on], None), _frames.obj(soil_class)[on], region,
+        plot_rice_seasons(P)[on], P["area_ha"].to_numpy(float)[on], rec("npv_farmer_cny_ha"), rec("subsidy_cny_ha"),
+        scenario.discount_rate, scenario.horizon_yr, tables)
+    for c in economics_mod.COMPENSATION_COLUMNS:
+        out[c][on] = cols[c]
     return out
 
 
@@ -1472,14 +1510,15 @@ def _with_written_crop(s: dict, P, order: list) -> None:
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None, located=(), crop_in_input: bool = False) -> pd.DataFrame:
+             tables=None, located=(), crop_in_input: bool = False, outlet=None) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
     (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
     ``soil_class_computed`` and ``soil_class_basis`` (the plan uses the county's class where it is
     stricter: :func:`agriremed.stages.soil.plot_classes`). The measured-harvest columns
     (``crop_measured_exceeds``, ``crop_measured_msg``) where a plot carries a value measured in the harvest,
-    or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`)."""
+    or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`). ``outlet``: the
+    economics stage's ``over_limit_outlet``, per row of ``table`` (:func:`_baseline_banned`)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -1519,7 +1558,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b["china_rules"] = np.isin(_frames.obj(s["rule_set"]), tuple(advice_mod.CHINA_RULE_SETS))
     if "policy_status" in table:
         b["baseline_banned"] = _baseline_banned(table, base, s["soil_class"], scenario.strict_baseline_crop,
-                                                scenario, tables)
+                                                outlet)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
@@ -1527,6 +1566,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha"):
         s[c] = b[c] if c in b else np.full(n, np.nan)
     s["economics_view"] = np.full(n, scenario.economics_view, dtype=object)
+    s.update(_compensation(P, table, base, best, b.get("baseline_banned"), s["soil_class"], scenario,
+                           tables or load_tables()))
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     b["soil_mass_missing"] = _soil_mass_missing(P, n)
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)

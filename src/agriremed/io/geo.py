@@ -664,7 +664,7 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
             if fill_note is not None:
                 notes.append(fill_note)
             if len(off):
-                unit = h.unit or "ha"
+                unit = h.unit or h.assumed or "ha"  # 面积 without a unit: 亩
                 text = table[col].to_numpy(object)
                 table.attrs["row_warnings"] = [dict(
                     row=int(i), column=col, value=str(text[i]),

@@ -391,7 +391,7 @@ MESSAGE_COLUMNS = ("reason", "reasons", "recommendation", "residue_note", "data_
 
 #: Columns rendered from their message column ``<column>_msg`` where the frame has one, and
 #: otherwise kept as they are (the carbon ledger's method and note, the summary's monitoring).
-MESSAGE_ONLY_COLUMNS = ("term_method", "note", "monitoring")
+MESSAGE_ONLY_COLUMNS = ("term_method", "note", "monitoring", "compensation_basis")
 
 #: Columns of option names, and the column of option ids they are named from.
 NAME_COLUMNS = {"option_name": "option_id", "recommended_name": "recommended_option"}

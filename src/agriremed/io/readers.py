@@ -236,9 +236,10 @@ def apply_unit_row(file_name: str, header: list[str], below: list[str] | None,
 
 _BRACKETED = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]")
 _UNIT_LABEL = re.compile(r"(?:单位|计量单位|unit|units)\s*[:：]\s*([^,，;；\s]+)", re.IGNORECASE)
-#: A group heading that names no kind of value (its sub-headings name the column alone).
+#: A group heading that names no kind of value (its sub-headings name the column alone). 全量/总量 (total) name the
+#: kind a sub-heading 镉 is read as anyway (重金属全量, 土壤重金属总量含量 over 镉 汞 → 镉, 汞).
 _GENERIC_GROUP = re.compile(r"(?:土壤)?(?:重金属元素|重金属|金属元素|金属|元素|污染物|理化性质|理化性状|基本信息|样品信息|"
-                            r"点位信息|地块信息|位置信息|基本情况|检测项目|检测指标|分析项目)?"
+                            r"点位信息|地块信息|位置信息|基本情况|检测项目|检测指标|分析项目)?(?:全量|总量)?"
                             r"(?:含量|浓度|检测结果|检测值|测定结果|测定值|分析结果|结果)?")
 #: Words of a group heading that change what the columns under it measure (有效态, 稻米 …): a
 #: sub-heading under it is never read as the plain soil column.

@@ -66,6 +66,7 @@ SECTION_ORDER = (
     "input_notes",
     "skipped",
     "recommendations",
+    "compensation",
     "by_option",
     "figures",
     "soft_reuse",
@@ -255,7 +256,7 @@ class _Regions:
             common = self.first[: _region_parts(self.first)[self.common - 1][1]].rstrip("/,;|，；、·- ")
             return i18n.region_name(common, lang)
         names = [i18n.region_name(r, lang) for r in sorted(self.distinct)]
-        sep = "、" if lang == "zh" else ", "
+        sep = i18n.list_sep(lang)
         if len(names) <= 3 and not self.n_distinct_over:
             return sep.join(names)
         total = f"{len(names):,}" + ("+" if self.n_distinct_over else "")
@@ -456,6 +457,9 @@ class PlanDigest:
     by_class_option: dict = dataclasses.field(default_factory=lambda: defaultdict(float))
     ledger_t_yr: dict = dataclasses.field(default_factory=lambda: defaultdict(float))
     regions: _Regions = dataclasses.field(default_factory=_Regions)
+    #: plots on strict-control land whose former crop may not be sold with the farmer's lost legal income, the
+    #: compensation paid and the gap all known, and the sums of the three over them [CNY yr⁻¹]
+    compensation: list = dataclasses.field(default_factory=lambda: [0, 0.0, 0.0, 0.0])
 
     @classmethod
     def from_plan(cls, plan) -> PlanDigest:
@@ -525,6 +529,8 @@ class PlanDigest:
             acc["co2e_t"] += float(g["co2"].sum())
         for (c, o), a in work.groupby(["cls", "option"], sort=False)["area_cls_once"].sum().items():
             self.by_class_option[(c, o)] += float(a)
+        for k, v in enumerate(compensation_totals(s)):
+            self.compensation[k] += v
         # the ledger terms of the recommended options, from the plan table's term columns (a
         # streamed chunk has no ledger table)
 
@@ -1051,6 +1057,71 @@ def _recommendation_table(s: pd.DataFrame, lang: str, tables) -> pd.DataFrame:
     return df
 
 
+#: Numbers of the report's compensation section (:func:`compensation_section`), as the summary names them.
+COMPENSATION_NUMBERS = ("lost_income_cny_mu_yr", "lost_income_plot_cny_yr", "compensation_paid_cny_mu_yr",
+                        "compensation_paid_plot_cny_yr", "compensation_gap_cny_mu_yr", "compensation_gap_plot_cny_yr")
+
+
+def compensation_section(s: pd.DataFrame, lang: str, tables) -> Section | None:
+    """The plots of the summary ``s`` on strict-control land whose former crop may not be sold: the farmer's
+    lost legal income, the compensation paid and the gap per mu and year and for the plot, with their basis
+    (``compensation_basis`` in ``lang``), and the sums over the plots where all three are known; None where no
+    plot has them."""
+    if "compensation_basis_msg" not in s:
+        return None
+    on = s["compensation_basis_msg"].fillna("").astype(str).ne("").to_numpy(bool)
+    if not on.any():
+        return None
+    c = s.loc[on]
+    tr = translate_frame(c[["crop", "recommended_option", "recommended_name"]], lang, tables)
+    df = pd.DataFrame({"plot_id": c["plot_id"].to_numpy(object), "crop": tr["crop"].to_numpy(object),
+                       "recommended_name": tr["recommended_name"].to_numpy(object)})
+    for col in COMPENSATION_NUMBERS:
+        df[col] = c[col].to_numpy(float)
+    df["compensation_basis"] = messages.column_texts(c, "compensation_basis", lang, tables)
+    intro = messages.render(messages.Message.of("comp.report_intro"), lang, tables)
+    body = _table(df, lang, long_cols=("compensation_basis",)) + _compensation_total(compensation_totals(s), lang,
+                                                                                     tables)
+    return Section("compensation", messages.render(messages.Message.of("comp.report_head"), lang, tables), body,
+                   intro)
+
+
+def compensation_totals(summary: pd.DataFrame) -> list:
+    """Plots of a summary with the farmer's lost legal income, the compensation paid and the gap all known, and
+    the sums of the three over them (``*_plot_cny_yr``) [CNY yr⁻¹]; ``[0, 0.0, 0.0, 0.0]`` without them.
+
+    >>> compensation_totals(pd.DataFrame({"lost_income_plot_cny_yr": [4920.0, float("nan")],
+    ...     "compensation_paid_plot_cny_yr": [0.0, float("nan")], "compensation_gap_plot_cny_yr": [4920.0, float("nan")]}))
+    [1, 4920.0, 0.0, 4920.0]
+    """
+    cols = [c for c in COMPENSATION_NUMBERS if c.endswith("_plot_cny_yr")]
+    if not all(c in summary for c in cols):
+        return [0, 0.0, 0.0, 0.0]
+    v = summary[cols].to_numpy(float)
+    ok = np.isfinite(v).all(axis=1)
+    return [int(ok.sum()), *(float(v[ok, k].sum()) for k in range(len(cols)))]
+
+
+def _compensation_total(totals, lang: str, tables) -> str:
+    """The sums of the compensation section (``totals``: :attr:`PlanDigest.compensation`) as a paragraph; ''
+    where no plot has all three amounts."""
+    n, lost, paid, gap = totals
+    if not n:
+        return ""
+    total = messages.Message.of("comp.report_total", n=int(n), lost=float(lost), paid=float(paid), gap=float(gap))
+    return f"<p>{html.escape(messages.render(total, lang, tables))}</p>"
+
+
+def _compensation_digest_section(digest: PlanDigest, lang: str, tables) -> Section | None:
+    """The compensation section of a streamed plan's report: its sums over the plots (the per-plot amounts are
+    in the summary file); None where no plot has them."""
+    if not digest.compensation[0]:
+        return None
+    return Section("compensation", messages.render(messages.Message.of("comp.report_head"), lang, tables),
+                   _compensation_total(digest.compensation, lang, tables),
+                   messages.render(messages.Message.of("comp.report_intro"), lang, tables))
+
+
 def _recommended_scores(plan, lang: str) -> pd.DataFrame:
     if plan.scores is None or plan.scores.empty:
         return pd.DataFrame()
@@ -1081,6 +1152,9 @@ def _plan_sections(plan, lang: str) -> list[Section]:
             i18n.t("ui.report.intro_recommendations", lang),
         )
     ]
+    comp = compensation_section(s, lang, tables)
+    if comp is not None:
+        out.append(comp)
     figs = [_overview_figure(s, lang, tables, PlanDigest.from_plan(plan).area_mu_plots)]
     if per_plot:
         if len(plan.soil):
@@ -1477,6 +1551,9 @@ def digest_report_html(
         )
     )
     sections.append(_by_option_section(digest, lang, tables))
+    comp = _compensation_digest_section(digest, lang, tables)
+    if comp is not None:
+        sections.append(comp)
     if digest.n_planned:
         sections.append(
             Section(

@@ -5,7 +5,8 @@ plain words with the measured soil pH and metals against their screening and int
 values (on marginal, mine and brownfield land under a soft re-use people work on, such as a PV
 plant, the soil against GB 36600 for that use), what the crop will contain against the food limit, the measures this season
 and next with amounts per mu and for the plot, first-year cost, the net cash flow of year 1
-and of a typical year, grain monitoring, how long, the runner-up option and whom to contact. The content comes from
+and of a typical year (on strict-control land whose former crop may not be sold: the farmer's lost
+legal income, the compensation paid and the gap), grain monitoring, how long, the runner-up option and whom to contact. The content comes from
 :func:`agriremed.stages.advice.plot_advice`; this module only lays it out.
 
 The PDF uses reportlab with its built-in CJK font (``STSong-Light``, an Adobe CID font
@@ -119,6 +120,11 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
     else:
         out.append(p(a.typical_label + c + a.typical_net))
     out.append(p(a.money_note, "small"))
+    if a.compensation_head:  # strict-control land: the farmer's lost legal income and the compensation paid
+        out.append(Paragraph(_markup(a.compensation_head, lang), st["head"]))
+        for line in a.compensation:
+            out.append(p(line))
+        out.append(p(a.compensation_note, "small"))
     out.append(head("ui.sheet.monitoring"))
     out.append(p(a.monitoring))
     out.append(p(i18n.t("ui.sheet.how_long", lang) + c + a.how_long))

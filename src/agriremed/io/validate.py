@@ -576,6 +576,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     second_cols = _first_of_several(mapping, header_notes, ("land_use", "crop"))
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
+    area_assumed = _area_unit_assumed(mapping, header_notes) if area_units is None else None
     cells = raw
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
@@ -609,6 +610,8 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
                                  assumed=assumed_covariates(tables))
     for severity, problem, expected in region_notes:
         col.add_file("region", severity, problem, expected)
+    if area_assumed is not None and "area_ha" not in dups:  # every row read in the unit assumed, named
+        col.add(~na_cells(as_text(raw[area_assumed[0]])), "area_ha", None, "warning", area_assumed[1])
     if area_units and "area_ha" not in dups:
         factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
     if header_units and "area_ha" not in dups:
@@ -1010,6 +1013,19 @@ def _area_unit_column(raw: pd.DataFrame, mapping: dict[str, str], header_notes: 
     if not any(c == "area_ha" for c, _, _ in header_notes):
         header_notes.append(("area_ha", area[0], note))
     return units[0]
+
+
+def _area_unit_assumed(mapping: dict[str, str], header_notes: list) -> tuple[str, object] | None:
+    """The area header read in a unit it does not state (面积 in 亩: ``HeaderRead.assumed``) and the note saying
+    so, taken out of the header notes: it is reported on every row with an area instead, so that the warning
+    names the rows read so and their number (a file read whole or in chunks alike); None for any other area
+    header."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or read_header(area[0]).assumed is None:
+        return None
+    note = next((m for c, o, m in header_notes if c == "area_ha" and o == area[0]), None)
+    header_notes[:] = [t for t in header_notes if not (t[0] == "area_ha" and t[1] == area[0])]
+    return area[0], note
 
 
 def _check_unit_columns(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], area_units: str | None) -> None:

@@ -57,7 +57,7 @@ OPTION_COLOURS = {
     "vip_n_no_flood": "#990099", "as_fe_si_amendment": "#511cfb", "as_fe_si_low_cd_rice": "#3a5fcd",
     "pv_grass": "#fb00d1",
     "lime_upland_wheat": "#620042", "lime_upland_maize": "#fc0080", "foliar_zn_wheat": "#fb0d0d",
-    "foliar_zn_maize": "#1616a7", "low_cd_wheat": "#af0038",
+    "foliar_zn_maize": "#1616a7", "low_cd_wheat": "#af0038", "lime_vegetable": "#2ca25f",
 }
 #: Colour of the plots no option applies to (a light grey, apart from do-nothing's grey).
 NO_OPTION_COLOUR = "#d9d9d9"
@@ -533,11 +533,12 @@ def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: s
         increasing=dict(marker_color="#2ca02c"), decreasing=dict(marker_color="#d62728"),
         totals=dict(marker_color="#1f77b4")))
     fig.update_yaxes(title=i18n.label("co2e_t_ha_yr", lang))
+    unquantified = led.loc[led["co2e_t_ha_yr"].isna(), "term"]
     if lang == "en":
-        missing = ", ".join(led.loc[led["co2e_t_ha_yr"].isna(), "term"])
+        missing = i18n.join_list(unquantified, lang)
         title = f"Carbon ledger, {plot_id} · {option_id}"
     else:
-        missing = "、".join(i18n.value("term", x, lang) for x in led.loc[led["co2e_t_ha_yr"].isna(), "term"])
+        missing = i18n.join_list((i18n.value("term", x, lang) for x in unquantified), lang)
         title = f"碳核算，{plot_id} · {_option_label(option_id, lang)}"
     if missing:
         title += f" (not quantified: {missing})" if lang == "en" else f"（未量化：{missing}）"

@@ -28,7 +28,7 @@ import pandas as pd
 from agriremed.core import frames as _frames
 from agriremed.models.finance import discount_factors
 
-__all__ = ["payback_year", "typical_year", "later_years"]
+__all__ = ["payback_year", "typical_year", "later_years", "yearly_equivalent", "lost_legal_income"]
 
 
 def payback_year(incremental_cash_flows, rate: float) -> np.ndarray:
@@ -117,6 +117,57 @@ def later_years(cash_flows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return later.min(axis=1) + 0.0, later.max(axis=1) + 0.0, later.mean(axis=1) + 0.0
 
 
+def yearly_equivalent(present_value, rate: float, horizon_yr: int) -> np.ndarray:
+    """The equal yearly amount over years 1…H whose present value is ``present_value``.
+
+    ``present_value`` [CNY ha⁻¹] ÷ the sum of the end-of-year discount factors of years 1…H
+    (the annuity factor; ``H`` at a rate of 0): the yearly amount an NPV stands for, with year-1
+    costs spread over the horizon [CNY ha⁻¹ yr⁻¹].
+
+    >>> round(float(yearly_equivalent(-14_813.0, 0.06, 20)), 1)
+    -1291.5
+    >>> float(yearly_equivalent(300.0, 0.0, 3))
+    100.0
+    """
+    a = float(discount_factors(rate, int(horizon_yr)).sum())
+    return np.asarray(present_value, float) / a if a > 0 else np.full(np.shape(present_value), np.nan)
+
+
+def lost_legal_income(legal_net, option_npv, paid_pv, rate: float, horizon_yr: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The farmer's legal net income lost, the compensation paid and the gap between them, per year.
+
+    Parameters
+    ----------
+    legal_net : array_like
+        Net income of the crop grown before the land was classed strict control, sold whole as a
+        compliant harvest at its market price minus its production cost [CNY ha⁻¹ yr⁻¹].
+    option_npv : array_like
+        The farmer's NPV of the recommended option without subsidies and compensation [CNY ha⁻¹].
+    paid_pv : array_like
+        Present value of the subsidies and compensation the programme pays for it [CNY ha⁻¹].
+    rate, horizon_yr : float, int
+        Discount rate [yr⁻¹] and horizon [yr] of the NPVs.
+
+    Returns
+    -------
+    lost, paid, gap : numpy.ndarray
+        ``legal_net`` minus the option's yearly equivalent (:func:`yearly_equivalent`), the yearly
+        equivalent of ``paid_pv``, and ``lost − paid`` (positive: a shortfall the farmer bears;
+        negative: paid more than lost) [CNY ha⁻¹ yr⁻¹].
+
+    Examples
+    --------
+    >>> lost, paid, gap = lost_legal_income([60_000.0], [-1_500.0 * 11.469921], [0.0], 0.06, 20)
+    >>> round(float(lost[0])), float(paid[0]), round(float(gap[0]))
+    (61500, 0.0, 61500)
+    """
+    option = yearly_equivalent(option_npv, rate, horizon_yr)
+    paid = yearly_equivalent(paid_pv, rate, horizon_yr)
+    lost = np.asarray(legal_net, float) - option
+    return lost + 0.0, paid + 0.0, lost - paid + 0.0
+
+
 def _per_row(v, sel):
     """A value of the assessed rows (a scalar, or one per row) for the entries ``sel``, as a column."""
     return np.asarray(v, float)[sel][:, None] if np.ndim(v) else v
@@ -182,7 +233,11 @@ def block_items(inp: dict, sel) -> dict:
     eff = inp["eff"][sel]
     app_year = np.where(np.isnan(eff)[:, None], False,
                         ((years[None, :] - 1) % np.where(np.isnan(eff), 1, eff)[:, None]) == 0)
-    items["amendment"] = -np.where(active & app_year, inp["app_cost"][sel][:, None], 0.0)
+    # the first application (year 1) may differ from the later ones (a lime requirement from the plot's pH)
+    cost = np.broadcast_to(inp["app_cost"][sel][:, None], (len(srow), H)).copy()
+    if "app_cost_first" in inp:
+        cost[:, 0] = inp["app_cost_first"][sel]
+    items["amendment"] = -np.where(active & app_year, cost, 0.0)
     # risk control GB 36600 requires before people use the land (a clean-soil cover): year 1
     rc = np.zeros((len(srow), H))
     if H and "risk_control" in inp:

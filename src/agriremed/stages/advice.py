@@ -70,7 +70,7 @@ from agriremed.core.columns import METALS, metal_codes
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import limits_for_crops, row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
-from agriremed.stages.options import lime_dose_t_ha
+from agriremed.stages.options import lime_by_requirement, lime_dose_t_ha
 from agriremed.core.names import UNLISTED_CROP, unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
@@ -80,7 +80,7 @@ __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standard
            "plot_steps", "measures_text", "soil_ph_of", "clean_cover_of", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of",
            "idle_rows", "idle_of", "harvest_test_rows", "metal_title",
            "harvest_test_of", "harvest_standard", "harvest_standard_text", "forest_balance_rows", "forest_balance_of", "food_limit_metals", "food_limit_gaps",
-           "summary_columns", "plot_clause",
+           "summary_columns", "plot_clause", "compensation_lines",
            "plot_advice",
            "PlotAdvice", "years_text", "years_messages", "location_text", "place_text"]
 
@@ -596,6 +596,15 @@ def _repeat_text(repeat_yr: float, lang: str) -> str:
     return i18n.t("ui.step.repeat", lang, n=f"{repeat_yr:.0f}") if repeat_yr > 1 else ""
 
 
+def _lime_step_fields(option_id: str, tables) -> dict:
+    """The pH fields of the step texts of an option dosed by lime requirement (``target_ph``,
+    ``relime_ph``: its target and re-liming pH, one decimal); empty for any other option."""
+    lime = lime_by_requirement(tables, [option_id], [np.nan])
+    if not lime["by_requirement"][0]:
+        return {}
+    return {"target_ph": f"{lime['target_ph'][0]:.1f}", "relime_ph": f"{lime['relime_below_ph'][0]:.1f}"}
+
+
 def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: str = "mu",
                no_flood: bool = False, test_harvest: int = 0, forest_balance: bool = False,
                idle: bool = False, soil_ph: float | None = None, clean_cover: bool = False) -> pd.DataFrame:
@@ -637,9 +646,13 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         prepares the idle field (``prepare_idle``) instead of finishing the crop in the field
         (``finish_crop``).
     soil_ph : float, optional
-        The plot's soil pH: a lime step (amount parameter ``lime_t_ha``) gives the plot's own dose to
-        the option's target pH (:func:`agriremed.stages.options.lime_dose_t_ha`); without it, the
-        full ``lime_t_ha``.
+        The plot's soil pH. An option dosed by lime requirement (a ``target_ph`` row,
+        :func:`agriremed.stages.options.lime_by_requirement`) limes it with its own requirement
+        (``lime_to_target``: from this pH to the target, at most the largest single application);
+        without it that step gives no amount. Its yearly re-test step (``retest_ph_relime``) gives
+        the amount of a re-liming from the re-liming pH back to the target. Any other lime step
+        (amount parameter ``lime_t_ha``) gives the plot's own dose to the option's target pH
+        (:func:`agriremed.stages.options.lime_dose_t_ha`); without it, the full ``lime_t_ha``.
     clean_cover : bool
         The plot's soil exceeds a GB 36600 intervention value for the people the option puts on it
         (:func:`clean_cover_of`): the steps start, this season, with covering the land with clean soil
@@ -663,13 +676,21 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     [[0.251, 1.579]]
     """
     st = option_steps(option_id, tables)
-    if soil_ph is not None:  # the lime of the plot's own pH (lime_dose_t_ha)
+    lime = lime_by_requirement(tables, [option_id], [np.nan if soil_ph is None else float(soil_ph)])
+    ph_fields = _lime_step_fields(option_id, tables)
+    if lime["by_requirement"][0]:
+        m = st["measure"].to_numpy(object)
+        st = st.assign(amount_per_ha=np.where(m == "lime_to_target", lime["dose_t_ha"][0],
+                                              np.where(m == "retest_ph_relime", lime["relime_t_ha"][0],
+                                                       st["amount_per_ha"].to_numpy(float))))
+    elif soil_ph is not None:  # any other lime step: the plot's own dose to the target pH (lime_dose_t_ha)
         dose = float(lime_dose_t_ha(tables, [option_id], [float(soil_ph)])[0])
         tab = step_table(tables)
         lime_steps = tab.loc[(tab["option_id"] == option_id) & (tab["amount_parameter"] == "lime_t_ha"), "step"]
         if np.isfinite(dose) and len(lime_steps):
             st = st.assign(amount_per_ha=np.where(st["step"].isin(lime_steps.astype(int)), dose,
                                                   st["amount_per_ha"].to_numpy(float)))
+
     def after(steps):  # the number of a step added after the ones so far
         return int(steps["step"].max()) + 1 if len(steps) else 1
 
@@ -710,7 +731,7 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     name = i18n.option_name(option_id, lang, tables)
     texts = []
     for r in out.itertuples(index=False):
-        t = i18n.t(f"ui.step.{r.measure}", lang, option=name)
+        t = i18n.t(f"ui.step.{r.measure}", lang, option=name, **ph_fields)
         if not math.isnan(r.amount_per_ha) and unit == "ha":
             t += i18n.t("ui.step.amount_ha", lang, per_ha=_amount_text(r.amount_per_ha, r.unit, lang),
                         plot=_amount_text(r.amount_plot, r.unit, lang))
@@ -860,7 +881,8 @@ def measures_text(option_id: str, tables, lang: str = "en", unit: str = "mu", no
     for season in ("this", "next"):
         texts = []
         for r in s.loc[s["season"] == season].itertuples(index=False):
-            t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables))
+            t = i18n.t(f"ui.step.{r.measure}", lang, option=i18n.option_name(option_id, lang, tables),
+                       **_lime_step_fields(option_id, tables))
             if not math.isnan(r.amount_per_ha) and unit == "ha":
                 t += i18n.t("ui.step.amount_ha_only", lang, per_ha=_amount_text(r.amount_per_ha, r.unit, lang))
             elif not math.isnan(r.amount_per_ha):
@@ -2067,6 +2089,33 @@ class PlotAdvice:
     #: use (a PV plant: its workers): the soil against GB 36600 for that use, the metals above its
     #: screening and intervention values and what they mean (``gb36600_check`` of the summary); "" elsewhere.
     gb36600: str = ""
+    #: On strict-control land where the rule set forbids selling the crop grown before: the heading and the
+    #: lines of the farmer's lost legal income, the compensation paid and the gap, per mu and year and for the
+    #: plot, and their basis (:func:`compensation_lines`); empty elsewhere.
+    compensation_head: str = ""
+    compensation: list = dataclasses.field(default_factory=list)
+    compensation_note: str = ""
+
+
+def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str]:
+    """The plot sheet's compensation heading, lines and note of one summary row ``r`` in ``lang``.
+
+    From the summary's compensation columns (:data:`agriremed.stages.economics.COMPENSATION_COLUMNS`):
+    the farmer's lost legal income, the compensation paid and the gap, each per mu and year and for the
+    plot (``comp.sheet_lost``, ``comp.sheet_paid``, ``comp.sheet_gap``; an amount not computed is left
+    out), and the basis (``compensation_basis_msg``). ``("", [], "")`` on a plot without them.
+    """
+    basis = r.get("compensation_basis_msg")
+    if not isinstance(basis, str) or not basis:
+        return "", [], ""
+    lines = []
+    for code, key in (("comp.sheet_lost", "lost_income"), ("comp.sheet_paid", "compensation_paid"),
+                      ("comp.sheet_gap", "compensation_gap")):
+        per_mu, plot = (float(r.get(f"{key}_{unit}", np.nan)) for unit in ("cny_mu_yr", "plot_cny_yr"))
+        if math.isfinite(per_mu) and math.isfinite(plot):
+            lines.append(messages.render(messages.Message.of(code, per_mu=per_mu, plot=plot), lang, tables))
+    return (messages.render(messages.Message.of("comp.sheet_head"), lang, tables), lines,
+            messages.render(basis, lang, tables))
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
@@ -2101,7 +2150,7 @@ def _limit_values(crop, metals: str, standard: str, tables, lang: str) -> str:
              for m, v, sp in zip(ms, limit, species, strict=True) if np.isfinite(v)]
     if not items:
         return ""
-    return i18n.t("ui.sheet.limit_values", lang, items=("、" if lang == "zh" else ", ").join(items))
+    return i18n.t("ui.sheet.limit_values", lang, items=i18n.join_list(items, lang))
 
 
 def _crop_lines(result, r, plot_id: str, lang: str) -> list:
@@ -2139,7 +2188,7 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
             key = ("ui.sheet.crop_line_over" if getattr(row, "function_id", None) in over
                    else "ui.sheet.crop_line")
             crop_lines.append(i18n.t(key, lang, metal=i18n.metal_name(row.metal, lang),
-                                     median=f"{med:.3g}", limit=f"{lim:g}",
+                                     median=f"{med:.2g}" if med < 100 else f"{med:.0f}", limit=f"{lim:g}",
                                      p="" if pd.isna(pex) else pct_text(float(pex), lang)))
     measured = r.get("crop_measured_msg")  # the metals measured in the harvest against their food limit
     if isinstance(measured, str) and measured:
@@ -2166,7 +2215,17 @@ def _soil_metal_text(metal: str, conc: float, screening: float, intervention: fl
         if cls in _EXCEEDED:
             parts.append(i18n.t(_EXCEEDED[cls], lang))
     return i18n.t("ui.sheet.soil_metal", lang, metal=i18n.metal_name(metal, lang),
-                  value=f"<{conc:g}" if below_dl else f"{conc:g}", thresholds=("，" if lang == "zh" else ", ").join(parts))
+                  value=f"<{measured_text(conc)}" if below_dl else measured_text(conc), thresholds=("，" if lang == "zh" else ", ").join(parts))
+
+
+def measured_text(x: float) -> str:
+    """A measured value as a lab report prints it: ``:g``, with one decimal kept on a whole
+    number below 10 (pH 5.0, Cd 2.0 mg/kg; not "pH 5", "镉 2"), whose decimals a float has lost.
+
+    >>> measured_text(5.0), measured_text(0.45), measured_text(900.0), measured_text(6.25)
+    ('5.0', '0.45', '900', '6.25')
+    """
+    return f"{x:.1f}" if float(x).is_integer() and abs(x) < 10 else f"{x:g}"
 
 
 def _plot_metals(plots, plot_id: str, column: str) -> list[str]:
@@ -2182,6 +2241,15 @@ def not_detected_metals(result, plot_id: str) -> list[str]:
     """The soil metals of a plot given as "not detected" without a detection limit ('ND', '未检出', '低于检出限',
     '<DL'; ``not_detected_metals`` of the validated plots): not measured for the soil class."""
     return _plot_metals(getattr(result, "plots", None), plot_id, "not_detected_metals")
+
+
+def _plot_ph(result, plot_id) -> float | None:
+    """The plot's soil pH from the plan's validated plots (None where not given)."""
+    plots = getattr(result, "plots", None)
+    if plots is None or "ph" not in plots or "plot_id" not in plots:
+        return None
+    ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
+    return float(ph.iloc[0]) if len(ph) else None
 
 
 def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
@@ -2213,7 +2281,7 @@ def soil_values_text(result, plot_id: str, lang: str = "en") -> str:
     if plots is not None and "ph" in plots and "plot_id" in plots:
         ph = pd.to_numeric(plots.loc[plots["plot_id"] == plot_id, "ph"], errors="coerce").dropna()
         if len(ph):
-            parts.append(i18n.t("ui.sheet.soil_ph", lang, ph=f"{float(ph.iloc[0]):g}"))
+            parts.append(i18n.t("ui.sheet.soil_ph", lang, ph=measured_text(float(ph.iloc[0]))))
     order = {m: k for k, m in enumerate(METALS)}
     below = set(_plot_metals(plots, plot_id, "censored_metals"))
     metals = [(order.get(m, len(order)), i18n.t("ui.sheet.soil_not_detected", lang, metal=i18n.metal_name(m, lang)))
@@ -2301,9 +2369,11 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         cls_plain = i18n.t("ui.sheet.class_not_detected", lang, text=cls_plain, metals=i18n.metals("+".join(nd), lang))
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
-    ph = pd.to_numeric(pd.Series([r.get("ph")]), errors="coerce").iloc[0]
+    ph = _plot_ph(result, plot_id)  # the plan's plots, else the summary's ph column
+    if ph is None and pd.notna(pd.to_numeric(pd.Series([r.get("ph")]), errors="coerce").iloc[0]):
+        ph = float(r.get("ph"))
     steps = plot_steps(opt, area, tables, lang, unit, **{k: v[0] for k, v in step_flags_of(s, tables).items()},
-                       soil_ph=None if pd.isna(ph) else float(ph)) \
+                       soil_ph=ph) \
         if isinstance(opt, str) else pd.DataFrame({"season": [], "text": []})
     ru = _runner_up(result.table, plot_id)
     if all(c in s for c in _ADVICE_MESSAGES):
@@ -2359,7 +2429,9 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0],
         gb36600=(messages.column_texts(r.to_frame().T, "gb36600_check", lang, tables)[0] or ""
-                 if "gb36600_check" in s else ""))
+                 if "gb36600_check" in s else ""),
+        **dict(zip(("compensation_head", "compensation", "compensation_note"), compensation_lines(r, lang, tables),
+                   strict=True)))
 
 
 def _plan_money(result) -> tuple[str, float]:

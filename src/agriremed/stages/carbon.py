@@ -110,7 +110,8 @@ from agriremed.models.carbon import (C_TO_CO2, N2O_N_TO_N2O, RICE_EF_REGION, app
                                      biochar_carbon_sink, biochar_persistence, conversion_process_t_co2e,
                                      gwp_value, n2o_direct_t_co2e, paddy_ch4_t_co2e, soc_change_with_return,
                                      soc_factor, soc_stock_change, rice_factor)
-from agriremed.stages.options import library_parameter, lime_dose_t_ha, option_parameter_draws
+from agriremed.stages.options import (library_parameter, lime_applications_t_ha, lime_dose_t_ha,
+                                     option_parameter_draws)
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.biomass import harvest_series
@@ -681,8 +682,15 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     cur_n, food_n = seasonal("n_fert_kg_ha_yr", *by_crop(crop_n))
     grows_food = food != "none"
     app_diesel = np.nan_to_num(opt_param("diesel_l_ha_app"))   # per application
-    # per application: the plot's own dose to the option's target pH (lime_dose_t_ha)
-    lime_t = np.nan_to_num(lime_dose_t_ha(tables, _frames.obj(rows["option_id"]), _frames.plot_column(plots, "ph", g)))
+    # per application: the mean over the horizon's applications; each is the plot's own dose to the option's
+    # target pH (lime_dose_t_ha), and an option dosed by lime requirement limes the plot's own requirement
+    # first and re-limes less, from its re-liming pH back to the target (lime_applications_t_ha)
+    lime_ids, lime_ph = _frames.obj(rows["option_id"]), _frames.plot_column(plots, "ph", g)
+    lime_first, lime_later = lime_applications_t_ha(tables, lime_ids, lime_ph,
+                                                    lime_dose_t_ha(tables, lime_ids, lime_ph))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lime_t = np.where(n_app > 0, (lime_first + np.maximum(n_app - 1.0, 0.0) * lime_later)
+                          / np.where(n_app > 0, n_app, 1.0), 0.0)
 
     hv = np.flatnonzero(harvests)  # only rows with a harvest have harvest years
     cuts_hv = harvest_series(biomass.iloc[hv], int(H), years_new[hv], tables)

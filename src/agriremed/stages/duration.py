@@ -68,8 +68,9 @@ from agriremed.models.duration import (concentration_by_model, concentration_fro
 from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, removal_state  # noqa: F401  (``agriremed.stages.duration`` names)
 from agriremed.models.duration import package_reduction
 from agriremed.stages.seasons import row_rice_seasons
-from agriremed.stages.options import (biochar_efficacy, biochar_reduction, library_parameter, lime_share,
-                                      parameter_for_rows, treats_metals)
+from agriremed.stages.options import (biochar_efficacy, biochar_reduction, library_parameter, lime_by_requirement,
+                                      lime_share, parameter_for_rows, treats_metals)
+from agriremed.models.uptake import ph_kcl_from_ph_water
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
 from agriremed.stages.uptake import food_safety, predict_crop_concentration, row_standards
@@ -1075,6 +1076,13 @@ def _limes(tables, option_id: str) -> bool:
     return bool(np.isfinite(parameter_for_rows(tables, [option_id], "lime_t_ha")[0]))
 
 
+def _by_requirement(tables, option_id: str) -> bool:
+    """True when the option is dosed by lime requirement (a ``target_ph`` row in ``option_parameters.csv``,
+    :func:`agriremed.stages.options.lime_by_requirement`): its Cd cut is the uptake function's at the
+    limed pH, not a reduction scaled by the share of the full rate."""
+    return bool(lime_by_requirement(tables, [option_id], [np.nan])["by_requirement"][0])
+
+
 def _lime_scaled_reductions(tables, option_id: str, metals, n_draws: int, seed: int, share: np.ndarray,
                             rate_t_ha=None) -> dict:
     """{metal: reductions [plots × draws]} of an option that limes less than its evidence's full rate.
@@ -1228,6 +1236,27 @@ def _treats(treats) -> set:
     return treats_metals(treats)
 
 
+def _limed_plots(plots: pd.DataFrame, tables: Tables, option_id: str) -> pd.DataFrame | None:
+    """The plots at the pH an option dosed by lime requirement brings them to
+    (:func:`agriremed.stages.options.lime_by_requirement`: min(target, pH + s·dose)); None for
+    any other option. The crop grown under that option is predicted on these plots, so the Cd cut
+    credited is the transfer function's own response to the pH rise (never beyond the target). A
+    measured ``ph_kcl`` is moved by the rise the pH-water → pH-KCl relation gives."""
+    if "ph" not in plots:
+        return None
+    ph = plots["ph"].to_numpy(float)
+    d = lime_by_requirement(tables, np.full(len(plots), option_id, dtype=object), ph)
+    if not d["by_requirement"].any():
+        return None
+    limed = np.where(np.isnan(d["ph_limed"]), ph, d["ph_limed"])
+    out = plots.assign(ph=limed)
+    if "ph_kcl" in plots:
+        with np.errstate(invalid="ignore"):
+            shift = ph_kcl_from_ph_water(limed) - ph_kcl_from_ph_water(ph)
+        out["ph_kcl"] = plots["ph_kcl"].to_numpy(float) + np.nan_to_num(shift)
+    return out
+
+
 def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],
                             plots: pd.DataFrame, food_standard="GB2762",
                             tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
@@ -1296,9 +1325,13 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         if food_crop_o == "none":
             continue
         key = "current" if food_crop_o == "current" else food_crop_o
+        limed = _limed_plots(plots, tables, oid)
+        if limed is not None:  # liming by lime requirement: the crop predicted at the limed pH
+            key = ("limed", oid, key)
         if key not in predictions_by_crop:
             predictions_by_crop[key] = predict_crop_concentration(
-                plots, crop=None if key == "current" else key, tables=tables)
+                plots if limed is None else limed, crop=None if food_crop_o == "current" else food_crop_o,
+                tables=tables)
         pred = predictions_by_crop[key]
         if pred.empty:
             continue
@@ -1312,8 +1345,9 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         red = _option_reductions(tables, oid, _treats(opts.at[oid, "treats"]), pd.unique(limits[3]), n_draws,
                                  seed, rate_t_ha)
         # a lime option dosed to its target pH (lime_dose_t_ha) below its full rate: its lime cut per plot
+        # (not for an option dosed by lime requirement, whose cut is the uptake function's at the limed pH)
         per_plot = None
-        if _limes(tables, oid) and "ph" in plots:
+        if _limes(tables, oid) and not _by_requirement(tables, oid) and "ph" in plots:
             at_ph = _frames.positions(plot_ids, pids)
             ph_p = np.where(at_ph >= 0, _frames.take(plots["ph"].to_numpy(float), at_ph, np.nan), np.nan)
             share = lime_share(tables, np.full(len(pids), oid, dtype=object), ph_p)

@@ -112,8 +112,9 @@ from agriremed.stages.biomass import establishment_fractions
 from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, over_limit_fractions, pv_developer_npv,
-                                        versus_best, payback_year, typical_year, later_years)
-from agriremed.stages.options import library_parameter, lime_dose_t_ha
+                                        versus_best, payback_year, typical_year, later_years, lost_legal_income)
+from agriremed.core.messages import Message, render_encode, render_encode_filled
+from agriremed.stages.options import library_parameter, lime_applications_t_ha, lime_dose_t_ha
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
@@ -126,7 +127,8 @@ __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_ca
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
            "subsidy_inputs", "STRICT_BASELINE_CROP", "noncompliant_outlets", "NO_OUTLET_RULE", "crop_value_gaps",
-           "kept_crop_income", "COMPARISON_COLUMNS"]
+           "kept_crop_income", "COMPARISON_COLUMNS", "legal_net_income", "subsidy_ids",
+           "COMPENSATION_COLUMNS", "compensation_columns"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -300,11 +302,8 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
     cls = _frames.take(_frames.obj(soil_plot["soil_class"]), _frames.plot_index(soil_plot, option_rows), None)
     oid = _frames.obj(option_rows["option_id"])
     mu = tables.factor("mu_per_ha")
-    for r in tables.rows("subsidies"):
-        on = np.isin(oid, str(r.option_ids).split("|")) & np.isin(cls, str(r.soil_classes).split("|"))
-        places = [p for p in str(r.regions).split("|") if p]
-        if places:
-            on &= g.per_plot(region_in(region, places, tables), False).astype(bool)  # read once per plot
+    # the region of each row is read once per plot
+    for r, on in _subsidy_rows(oid, cls, lambda places: g.per_plot(region_in(region, places, tables), False), tables):
         amount = float(r.typical)
         if r.item == "cost_share":
             share = np.where(on, np.minimum(share + amount, 1.0), share)
@@ -314,6 +313,208 @@ def subsidy_inputs(option_rows: pd.DataFrame, plots: pd.DataFrame, soil_plot: pd
         else:
             raise ValueError(f"subsidies.csv row {r.subsidy_id}: item {r.item!r} is not cost_share or per_area")
     return share, per_area
+
+
+def _subsidy_rows(oid, cls, in_region, tables: Tables):
+    """Each row of ``subsidies.csv`` with the rows it reaches: the option ``oid`` is one of its ``option_ids``,
+    the soil class ``cls`` one of its ``soil_classes`` and, where it names ``regions``, ``in_region(places)``
+    (one bool per row) holds."""
+    for r in tables.rows("subsidies"):
+        on = np.isin(oid, str(r.option_ids).split("|")) & np.isin(cls, str(r.soil_classes).split("|"))
+        places = [p for p in str(r.regions).split("|") if p]
+        if places and on.any():
+            on &= np.asarray(in_region(places), bool)
+        yield r, on
+
+
+def subsidy_ids(option_ids, soil_classes, regions, tables: Tables | None = None) -> np.ndarray:
+    """The rows of ``subsidies.csv`` that reach each option on its plot ('+'-joined ``subsidy_id``; '' none).
+
+    Matched as :func:`subsidy_inputs` matches them (option, soil class, region by the English names of
+    its parts), one entry per element of the three arrays.
+
+    Examples
+    --------
+    >>> subsidy_ids(["fallow", "fallow", "sorghum"], ["strict_control"] * 3,
+    ...             ["Hunan/Changsha/Liuyang", "Jiangxi/Yingtan/Guixi", "Hunan/Changsha"]).tolist()
+    ['czt_fallow_2016', '', '']
+    """
+    tables = tables or load_tables()
+    oid, cls = _frames.obj(np.asarray(option_ids, dtype=object)), _frames.obj(np.asarray(soil_classes, dtype=object))
+    region = _frames.obj(np.asarray(regions, dtype=object))
+    out = [[] for _ in range(len(oid))]
+    for r, on in _subsidy_rows(oid, cls, lambda places: region_in(region, places, tables), tables):
+        for i in np.flatnonzero(on):
+            out[i].append(str(r.subsidy_id))
+    return np.array(["+".join(x) for x in out], dtype=object)
+
+
+def legal_net_income(crops, rice_seasons, tables: Tables | None = None) -> dict[str, np.ndarray]:
+    """Net income of each crop sold whole as a compliant harvest at its market price.
+
+    The legal income a crop earned before its land was classed strict control: yield
+    (``yield_t_ha`` of ``crops.csv``) × price (``crop_price_cny_t`` of ``prices.csv``) minus the
+    production cost (``production_cost_cny_ha_yr``), typical values — the tables and the valuation
+    of the economics stage, with every harvest meeting the food limit; rice of ``rice_seasons`` > 1
+    seasons a year counts each season where ``rice_seasons.csv`` says so
+    (:func:`agriremed.stages.seasons.season_factor`).
+
+    Parameters
+    ----------
+    crops : array_like of str
+        Crop codes.
+    rice_seasons : array_like of float
+        Rice seasons a year of each entry (used for rice only).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    dict
+        ``yield_t_ha`` [t ha⁻¹], ``price_cny_t`` [CNY t⁻¹], ``cost_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹], ``seasons``
+        (1 but for rice), ``net_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹] (NaN where the library lacks a value) and
+        ``sources`` (the ``source`` cells of the three rows, ';'-joined, each key once).
+
+    Examples
+    --------
+    >>> r = legal_net_income(["pak_choi", "rice"], [1.0, 2.0])
+    >>> r["net_cny_ha_yr"].round(1).tolist(), r["sources"].tolist()
+    ([60000.0, 6842.4], ['agriremed_assumption', 'nbs2023_yield;ndrc2024_grain_price;agriremed_assumption'])
+    """
+    tables = tables or load_tables()
+    c = pd.Series(np.asarray(crops, dtype=object), dtype=object)
+    y = c.map(tables.indexed("crops", "crop")["yield_t_ha"]).to_numpy(float)
+    price = c.map(tables.crop_price_table("crop_price_cny_t")).to_numpy(float)
+    cost = c.map(tables.crop_price_table("production_cost_cny_ha_yr")).to_numpy(float)
+    seas = np.where(c.to_numpy(object) == "rice", np.asarray(rice_seasons, float), 1.0)
+    net = (y * price * season_factor(tables, "crop_revenue", seas)
+           - cost * season_factor(tables, "production_cost_cny_ha_yr", seas))
+    pr = tables.prices
+    src = {item: dict(zip(pr.loc[pr["item"] == item, "crop"], pr.loc[pr["item"] == item, "source"], strict=True))
+           for item in ("crop_price_cny_t", "production_cost_cny_ha_yr")}
+    ysrc = tables.indexed("crops", "crop")["yield_source"]
+    sources = []
+    for k in c.to_numpy(object):
+        keys = [str(ysrc.get(k, "")), str(src["crop_price_cny_t"].get(k, "")),
+                str(src["production_cost_cny_ha_yr"].get(k, ""))]
+        sources.append(";".join(dict.fromkeys(x.strip() for x in ";".join(keys).split(";") if x.strip())))
+    return {"yield_t_ha": y, "price_cny_t": price, "cost_cny_ha_yr": cost, "seasons": seas,
+            "net_cny_ha_yr": net, "sources": np.array(sources, dtype=object)}
+
+
+#: Per-plot columns of :func:`compensation_columns` (the summary's, with ``compensation_basis`` rendered from
+#: ``compensation_basis_msg``).
+COMPENSATION_COLUMNS = ("lost_income_cny_mu_yr", "lost_income_plot_cny_yr", "compensation_paid_cny_mu_yr",
+                        "compensation_paid_plot_cny_yr", "compensation_gap_cny_mu_yr", "compensation_gap_plot_cny_yr",
+                        "compensation_basis", "compensation_basis_msg")
+
+
+def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons, area_ha, npv_farmer_cny_ha,
+                         subsidy_cny_ha, discount_rate: float, horizon_yr: int,
+                         tables: Tables | None = None) -> dict[str, np.ndarray]:
+    """The farmer's legal income lost on strict-control land, the compensation paid and the gap, per plot.
+
+    For plots whose food crop grown before the strict-control classification may no longer be sold (the
+    caller passes only those): the crop's legal net income (:func:`legal_net_income`: sold whole as a
+    compliant harvest at its market price, minus its production cost) minus the farmer's net income under
+    the recommended option without subsidies and compensation (its ``npv_farmer_cny_ha`` minus
+    ``subsidy_cny_ha`` as an equal yearly amount over the horizon), the subsidies and compensation of
+    ``subsidies.csv`` paid for it (``subsidy_cny_ha`` likewise; the rows that reach it, :func:`subsidy_ids`)
+    and the gap (:func:`agriremed.models.economics.lost_legal_income`), per mu and year and × the plot's area.
+
+    Parameters
+    ----------
+    crops, option_ids, soil_classes, regions : array_like of str
+        Per plot: the crop grown before the classification, the recommended option, the soil class and the region.
+    rice_seasons, area_ha : array_like of float
+        Per plot: rice seasons a year and area [ha].
+    npv_farmer_cny_ha, subsidy_cny_ha : array_like of float
+        The recommended option's farmer NPV (with subsidies) and present value of its subsidies [CNY ha⁻¹].
+    discount_rate, horizon_yr : float, int
+        The plan's discount rate [yr⁻¹] and horizon [yr].
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    dict
+        :data:`COMPENSATION_COLUMNS`: the amounts [CNY mu⁻¹ yr⁻¹ and CNY yr⁻¹], ``compensation_basis`` (English) and
+        ``compensation_basis_msg`` (the same as encoded messages, codes ``comp.*``). A crop without a yield,
+        price or production cost in the library, or an option whose money is not computed, has no lost income
+        (NaN) and no gap; the basis says why.
+
+    Examples
+    --------
+    >>> c = compensation_columns(["rice"], ["fallow"], ["strict_control"], ["Hunan/Changsha/Liuyang"], [1.0],
+    ...                          [0.42], [-1500.0 * 11.469921 + 19500.0 * 11.469921], [19500.0 * 11.469921], 0.06, 20)
+    >>> [round(float(c[k][0]), 2) for k in ("lost_income_cny_mu_yr", "compensation_paid_cny_mu_yr",
+    ...                                      "compensation_gap_cny_mu_yr")]
+    [328.08, 1300.0, -971.92]
+    """
+    tables = tables or load_tables()
+    crop = _frames.obj(np.asarray(crops, dtype=object))
+    opt = _frames.obj(np.asarray(option_ids, dtype=object))
+    n = len(crop)
+    legal = legal_net_income(crop, rice_seasons, tables)
+    unknown_crop = crop_value_gaps(crop, tables) | np.isnan(legal["net_cny_ha_yr"])  # also a crop not in the library
+    farmer, paid_pv = np.asarray(npv_farmer_cny_ha, float), np.asarray(subsidy_cny_ha, float)
+    lost, paid, gap = lost_legal_income(np.where(unknown_crop, np.nan, legal["net_cny_ha_yr"]), farmer - paid_pv,
+                                        paid_pv, discount_rate, horizon_yr)
+    option_yr = legal["net_cny_ha_yr"] - lost  # the option's yearly equivalent [CNY ha⁻¹ yr⁻¹]
+    mu = ha_per_mu()
+    area = np.asarray(area_ha, float)
+    ids = subsidy_ids(opt, soil_classes, regions, tables)
+    region = np.array([r if isinstance(r, str) and r.strip() else "" for r in _frames.obj(np.asarray(regions,
+                                                                                                    dtype=object))],
+                      dtype=object)
+    lost_mu, option_mu, paid_mu, gap_mu = lost * mu, option_yr * mu, paid * mu, gap * mu
+    # 0: computed, 1: the crop's income unknown, 2: the option's money unknown
+    kind = np.where(unknown_crop, 1, np.where(np.isnan(lost), 2, 0))
+    over = np.isfinite(gap_mu) & (gap_mu <= -0.5)  # paid more than lost (a number that prints below 0)
+
+    def build(i, lost_v, option_v, gap_v):  # the basis of row i with its three amounts per mu
+        if kind[i] == 1:
+            m = Message.of("comp.lost_crop_unknown", crop=crop[i])
+        elif kind[i] == 2:
+            m = Message.of("comp.lost_option_unknown", option=opt[i])
+        else:
+            seas = float(legal["seasons"][i])
+            income = Message.of("comp.crop_income", crop=crop[i], yield_t_ha=float(legal["yield_t_ha"][i]),
+                                price=float(legal["price_cny_t"][i]), cost=float(legal["cost_cny_ha_yr"][i]),
+                                seasons=Message.of("comp.seasons", n=seas) if seas > 1 else Message(),
+                                legal_mu=float(legal["net_cny_ha_yr"][i] * mu), sources=legal["sources"][i])
+            m = Message.of("comp.lost", lost_mu=lost_v, crop_income=income,
+                           option_income=Message.of("comp.option_income", option=opt[i]), option_mu=option_v,
+                           years=int(horizon_yr), rate=float(discount_rate * 100.0))
+        if not ids[i]:
+            m = m + Message.of("comp.none", option=opt[i], where=Message.of("comp.in_region", region=region[i])
+                               if region[i] else Message())
+        elif np.isfinite(paid_mu[i]):
+            m = m + Message.of("comp.paid", paid_mu=float(paid_mu[i]), subsidies=ids[i])
+        if kind[i] == 0:
+            m = m + Message.of("comp.gap", gap_mu=gap_v, over=Message.of("comp.gap_over") if over[i] else Message())
+        return m
+
+    # rendered once per group of plots that differ only in their three amounts (crop, option, region,
+    # subsidies, seasons, amount paid): the amounts are written into the group's text
+    text, enc = np.empty(n, dtype=object), np.empty(n, dtype=object)
+    first, inv = _frames.distinct(kind, crop, opt, region, ids, np.array([repr(float(x)) for x in legal["seasons"]],
+                                                                           dtype=object),
+                                  np.array([repr(float(x)) for x in paid_mu], dtype=object), over)
+    order = np.argsort(inv, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(inv, minlength=len(first)))] if n else np.zeros(1, np.intp)
+    for g, i in enumerate(first):
+        rows = order[bounds[g]:bounds[g + 1]]
+        if kind[i] == 0:
+            text[rows], enc[rows] = render_encode_filled(lambda a, b, c, i=i: build(i, a, b, c),
+                                                         [lost_mu[rows], option_mu[rows], gap_mu[rows]], "en", tables)
+        else:
+            t, e = render_encode([build(i, np.nan, np.nan, np.nan)], "en", tables)
+            text[rows], enc[rows] = t[0], e[0]
+    return {"lost_income_cny_mu_yr": lost_mu, "lost_income_plot_cny_yr": lost * area,
+            "compensation_paid_cny_mu_yr": paid_mu, "compensation_paid_plot_cny_yr": paid * area,
+            "compensation_gap_cny_mu_yr": gap_mu, "compensation_gap_plot_cny_yr": gap * area,
+            "compensation_basis": text, "compensation_basis_msg": enc}
 
 
 def exchange_rate(currency: str = "CNY", tables: Tables | None = None, rate_cny: float | None = None
@@ -651,8 +852,12 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
                                biochar_reapply_interval_yr)
     if biochar_rate_t_ha is not None:
         rate = np.where(rate > 0, biochar_rate_t_ha, rate)
-    lime_t = np.nan_to_num(lime_dose_t_ha(tables, _frames.obj(option_rows["option_id"])[rows],
-                                          _frames.plot_column(plots, "ph", g)[rows]))
+    # lime of the first application and of each re-application: the plot's own dose to the option's target
+    # pH (lime_dose_t_ha), not the evidence's full rate; an option dosed by lime requirement limes the plot's
+    # own requirement first, then from the re-liming pH back to its target (lime_applications_t_ha)
+    lime_ids = _frames.obj(option_rows["option_id"])[rows]
+    lime_ph = _frames.plot_column(plots, "ph", g)[rows]
+    lime_first, lime_later = lime_applications_t_ha(tables, lime_ids, lime_ph, lime_dose_t_ha(tables, lime_ids, lime_ph))
     inp = {
         "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
         "grows_vocab": vocab != "none", "crop_value": value, "crop_cost": pcost,
@@ -671,8 +876,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "harvest": np.nan_to_num(B) * p("harvest_cost_cny_t"),
         "transport": np.where(bval > 0, np.nan_to_num(B) * km * tables.factor("freight_cost_cny_tkm"), 0.0),
         "eff": eff,
-        # lime: the plot's own dose to the option's target pH (lime_dose_t_ha), not the evidence's full rate
-        "app_cost": rate * p("biochar_price_cny_t") + lime_t * p("lime_price_cny_t")
+        "app_cost": rate * p("biochar_price_cny_t") + lime_later * p("lime_price_cny_t")
+        + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
+        "app_cost_first": rate * p("biochar_price_cny_t") + lime_first * p("lime_price_cny_t")
         + p("amendment_t_ha") * p("amendment_price_cny_t") + p("application_cost_cny_ha"),
         "bio": np.nan_to_num(B) * bval,
         "mwh": None,
@@ -928,6 +1134,9 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         account), the lowest, highest and mean net cash flow of years 2…H
         ``cash_flow_later_low_cny_ha_yr``, ``cash_flow_later_high_cny_ha_yr``,
         ``cash_flow_later_mean_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹] (:func:`later_years`); NaN for options that do not apply or cannot be assessed.
+        ``over_limit_outlet``: on the row of doing nothing, whether the produce over the food limit of the
+        crop it keeps growing has the outlet of the ``noncompliant_grain`` rule (:func:`noncompliant_outlets`)
+        in its cash flows (the plan's sentence says how that crop is valued from it); None on other rows.
         On a plot whose crop's income the library cannot value (:func:`crop_value_gaps`) every row
         growing that crop is NaN, and so are the comparisons with doing nothing, except the
         :data:`COMPARISON_COLUMNS` of the rows that keep the crop as it is (:func:`kept_crop_income`:
@@ -1060,7 +1269,19 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         o[rows] = np.where(compared if k in COMPARISON_COLUMNS else act, v, np.nan)
         out[k] = o
     out["best_alternative"] = np.where(active, best_alt, None)
+    out["over_limit_outlet"] = _baseline_outlets(inp, rows, is_base, n)
     return _frames.frame(out, n)
+
+
+def _baseline_outlets(inp: dict, rows: np.ndarray, is_base: np.ndarray, n: int) -> np.ndarray:
+    """On each row of doing nothing, whether the produce over the food limit of the crop it keeps growing
+    (the crop of its first year) has the outlet of the scenario's rule, as its cash flows value it
+    (``inp["outlet"]``, :func:`noncompliant_outlets`); None on the other rows (of ``n``)."""
+    out = np.full(n, None, dtype=object)
+    at = np.flatnonzero(is_base[rows])
+    if len(at) and inp["H"]:
+        out[rows[at]] = np.asarray(inp["outlet"], bool)[inp["code"][inp["srow"][at], 0]]
+    return out
 
 
 def budget_curve(summary: pd.DataFrame) -> pd.DataFrame:

@@ -178,7 +178,7 @@ __all__ = ["evaluate_options", "policy_status", "climate_for_full_yield", "rule_
            "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change", "lime_requirement", "lime_dose_t_ha",
-           "lime_share"]
+           "lime_share", "lime_by_requirement", "lime_applications_t_ha"]
 
 def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
     """The option library, optionally restricted to some ids (``do_nothing`` is kept)."""
@@ -538,6 +538,8 @@ def lime_requirement(ph, target_ph, ph_rise_per_t_ha, max_t_ha):
     3.76
     >>> float(lime_requirement(5.0, 6.5, 0.133, 7.5)), float(lime_requirement(6.8, 6.5, 0.133, 7.5))
     (7.5, 0.0)
+    >>> round(float(lime_requirement(6.2, 6.5, 0.329, 4.5)), 3)
+    0.912
     """
     need = np.maximum(np.asarray(target_ph, float) - np.asarray(ph, float), 0.0) / np.asarray(ph_rise_per_t_ha, float)
     return np.minimum(need, np.asarray(max_t_ha, float))
@@ -592,6 +594,74 @@ def lime_share(tables: Tables, option_ids, ph) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         f = lime_dose_t_ha(tables, ids, ph) / full
     return np.where(np.isfinite(f), np.clip(f, 0.0, 1.0), 1.0)
+
+
+def lime_by_requirement(tables: Tables, option_ids, ph) -> dict:
+    """Per row, the liming of an option dosed by lime requirement (a ``target_ph`` row in
+    ``option_parameters.csv``: :func:`lime_requirement` from the plot's pH up to ``target_ph``, at
+    most ``lime_t_ha``, with ``ph_rise_per_t_ha``); NaN for the rows of any other option.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    option_ids : array_like of str
+        Option of each row.
+    ph : array_like
+        Soil pH of each row [–].
+
+    Returns
+    -------
+    dict
+        ``dose_t_ha`` (the first application) [t ha⁻¹], ``ph_limed`` (min(target, pH + s·dose); the
+        plot's pH where it is already at or above the target) [–], ``relime_t_ha`` (each later
+        application, made when the yearly re-test finds pH below ``relime_below_ph``: the requirement
+        from that pH back to the target) [t ha⁻¹], ``target_ph`` and ``relime_below_ph`` [–], and
+        ``by_requirement`` (bool).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> d = lime_by_requirement(load_tables(), ["lime_vegetable", "lime_rice"], [4.8, 5.0])
+    >>> [round(float(x), 2) for x in d["dose_t_ha"]], [round(float(x), 2) for x in d["ph_limed"]]
+    ([4.5, nan], [6.28, nan])
+    """
+    ids = np.asarray(option_ids, dtype=object)
+    ph = np.broadcast_to(np.asarray(ph, float), ids.shape)
+    target = parameter_for_rows(tables, ids, "target_ph")
+    s = parameter_for_rows(tables, ids, "ph_rise_per_t_ha")
+    cap = parameter_for_rows(tables, ids, "lime_t_ha")
+    below = parameter_for_rows(tables, ids, "relime_below_ph")
+    by = ~np.isnan(target)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dose = np.where(by, lime_requirement(ph, target, s, cap), np.nan)
+        limed = np.where(by, np.maximum(ph, np.minimum(target, ph + dose * s)), np.nan)
+        relime = np.where(by & ~np.isnan(below), lime_requirement(below, target, s, cap), np.nan)
+    return {"dose_t_ha": dose, "ph_limed": limed, "relime_t_ha": relime, "target_ph": target,
+            "relime_below_ph": below, "by_requirement": by}
+
+
+def lime_applications_t_ha(tables: Tables, option_ids, ph, lime_t_ha) -> tuple[np.ndarray, np.ndarray]:
+    """CaCO3 of the first application and of each later one, per row [t ha⁻¹].
+
+    An option dosed by lime requirement (:func:`lime_by_requirement`) limes the plot's own requirement
+    first and re-limes from its re-liming pH back to the target afterwards; any other option applies its
+    ``lime_t_ha`` (``lime_t_ha``, the rows' values, NaN → 0) every time.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> first, later = lime_applications_t_ha(load_tables(), ["lime_vegetable", "lime_rice"], [5.0, 5.0],
+    ...                                       [4.5, 7.5])
+    >>> [round(float(x), 2) for x in first], [round(float(x), 2) for x in later]
+    ([4.5, 7.5], [1.52, 7.5])
+    """
+    lime = np.nan_to_num(np.asarray(lime_t_ha, float))
+    d = lime_by_requirement(tables, option_ids, ph)
+    by = d["by_requirement"]
+    first = np.where(by, np.nan_to_num(d["dose_t_ha"]), lime)
+    later = np.where(by, np.nan_to_num(d["relime_t_ha"]), lime)
+    return first, later
 
 
 def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: pd.Series, render):
@@ -1250,6 +1320,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     lime_t = parameter_for_rows(tables, opts["option_id"], "lime_t_ha")
     lime_s = parameter_for_rows(tables, opts["option_id"], "ph_rise_per_t_ha")
     lime_to = _lime_target_ph(tables, opts["option_id"])  # the pH each lime option limes to (lime_dose_t_ha)
+    lime_tgt = parameter_for_rows(tables, opts["option_id"], "target_ph")  # dosed by lime requirement
     # distinct values of the plot columns that appear in texts (formatted once per option)
     lu_codes, lu_uniq = pd.factorize(lu, use_na_sentinel=False)
     cls_codes, cls_uniq = pd.factorize(cls, use_na_sentinel=False)
@@ -1374,23 +1445,26 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix + mr_suffix
         if applicable.any():
             extra = _biochar_text(o, tables) if biochar else None
-            # caution bits: 1 As measured below its screening value, 2 soil above the biochar pH limit
-            warn_all = (as_measured & bool(as_warn)) + 2 * ((ph > alk_from) & bool(alk_warn))
-            warns = (as_warn, alk_warn)
+            # caution bits: 1 As measured below its screening value, 2 soil above the biochar pH limit,
+            # 4 liming by lime requirement (the evidence it rests on; test the harvest; not above pH 7)
+            lime_warn = _lime_requirement_caution(o) if not np.isnan(lime_tgt[i]) else None
+            warn_all = ((as_measured & bool(as_warn)) + 2 * ((ph > alk_from) & bool(alk_warn))
+                        + 4 * np.full(n, bool(lime_warn)))
+            warns = (as_warn, alk_warn, lime_warn)
             warn = warn_all[applicable]
             cautions[i][applicable] = _caution_codes(warn, warns)
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
                                            ph_codes[applicable], ph_uniq, lime_t[i], lime_s[i],
                                            unchecked[applicable], mask_text, extra, warn, warns,
                                            sfx_codes[applicable], suffixes, rain_mm=rain_full[i],
-                                           lime_to_ph=lime_to[i])
+                                           lime_to_ph=lime_to[i], lime_target=lime_tgt[i])
             grain = applicable & back_to_grain & (target == 0)
             if grain.any():  # no metal to treat: the text says which crop the idle land is given
                 reason[grain] = _ok_texts(o, target[grain], untreated[grain], ph_codes[grain], ph_uniq,
                                           lime_t[i], lime_s[i], unchecked[grain], mask_text, extra,
                                           warn_all[grain], warns, sfx_codes[grain],
                                           suffixes, base=Message.of("opt.back_to_grain", crop=o.food_crop),
-                                          rain_mm=rain_full[i], lime_to_ph=lime_to[i])
+                                          rain_mm=rain_full[i], lime_to_ph=lime_to[i], lime_target=lime_tgt[i])
         applicable_all[i] = applicable
         target_all[i] = target
         untreated_all[i] = untreated
@@ -1620,6 +1694,13 @@ def _biochar_text(o, tables: Tables) -> Message | None:
     return Message.of("opt.biochar_feedstock", feedstock=fs, factor=printed(e[0], 2))
 
 
+def _lime_requirement_caution(o) -> Message:
+    """Caution of an option dosed by lime requirement (``opt.lime_requirement_caution``): the trials
+    its Cd cut rests on (its ``source``), a harvest that may still exceed the food limit, and no liming
+    above pH 7."""
+    return Message.of("opt.lime_requirement_caution", sources="; ".join(str(o.source).split(";")))
+
+
 def _caution_codes(warn, warn_texts) -> np.ndarray:
     """The cautions of each row as one encoded message (``""`` without any): bit k of ``warn`` adds
     ``warn_texts[k]``, as :func:`_ok_texts` adds them to the reason."""
@@ -1637,14 +1718,16 @@ def _caution_codes(warn, warn_texts) -> np.ndarray:
 def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked, mask_text,
               extra: Message | None = None, warn=None, warn_text=None, suffix_codes=None,
               suffixes=(None,), base: Message | None = None, rain_mm: float = np.nan,
-              lime_to_ph: float = np.nan):
+              lime_to_ph: float = np.nan, lime_target: float = np.nan):
     """What an applicable option does, per row, built once per distinct combination
     (``suffixes[suffix_codes]`` ends each text: the policy rule of the row's land; ``base`` opens
     the text of a row that treats no metal instead of the reference / out-of-food words;
     ``unchecked``: 1 the temperature, 2 the rain of the water-limited yield, ``rain_mm`` its rain
     of full yield, not checked for want of the plot's value; ``warn``: bit k adds caution
     ``warn_text[k]``, a single Message being bit 0; ``lime_to_ph``: the pH a lime option limes to,
-    whose text gives the plot's own dose and pH reached, :func:`lime_dose_t_ha`)."""
+    whose text gives the plot's own dose and pH reached, :func:`lime_dose_t_ha`; ``lime_target``: the
+    target pH of an option dosed by lime requirement (a ``target_ph`` row), whose text gives the plot's
+    own dose, the target and the largest single application, :func:`lime_requirement`)."""
     lime = not np.isnan(lime_t) and not np.isnan(lime_s)
     n_ph = len(ph_uniq) + 1
     warn_texts = (warn_text,) if warn_text is None or isinstance(warn_text, Message) else tuple(warn_text)
@@ -1669,12 +1752,18 @@ def _ok_texts(o, target, untreated, ph_codes, ph_uniq, lime_t, lime_s, unchecked
             text += Message.of("opt.untreated", metals=ut)
         if lime:
             a = ph_uniq[phc]
-            # the plot's own dose to the target pH (the full rate where the pH or target is not known)
-            dose = float(lime_requirement(a, lime_to_ph, lime_s, lime_t))
-            dose = float(lime_t) if np.isnan(dose) else dose
-            cap = float(lime_to_ph) if np.isfinite(lime_to_ph) else 7.5
-            b = float(np.asarray(a + lime_ph_change(dose, lime_s, a, ph_cap=cap)))
-            text += Message.of("opt.lime", lime_t_ha=printed(dose, 2), ph=printed(a, 2), ph_limed=printed(b, 2))
+            if np.isnan(lime_target):
+                # the plot's own dose to the target pH (the full rate where the pH or target is not known)
+                dose = float(lime_requirement(a, lime_to_ph, lime_s, lime_t))
+                dose = float(lime_t) if np.isnan(dose) else dose
+                cap = float(lime_to_ph) if np.isfinite(lime_to_ph) else 7.5
+                b = float(np.asarray(a + lime_ph_change(dose, lime_s, a, ph_cap=cap)))
+                text += Message.of("opt.lime", lime_t_ha=printed(dose, 2), ph=printed(a, 2), ph_limed=printed(b, 2))
+            else:  # the plot's lime requirement to the target, at most the largest single application
+                dose = float(lime_requirement(a, lime_target, lime_s, lime_t))
+                b = max(a, min(float(lime_target), a + dose * float(lime_s)))
+                text += Message.of("opt.lime_requirement", lime_t_ha=printed(dose, 2), ph=printed(a, 1),
+                                   ph_limed=printed(b, 2), target_ph=float(lime_target), max_t_ha=float(lime_t))
         text += extra
         if unc & 1:
             text += Message.of("opt.climate_unchecked")

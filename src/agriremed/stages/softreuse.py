@@ -34,7 +34,8 @@ habitat, soil carbon and green space. For every plot × re-use :func:`evaluate_r
   assessment (above screening, none above intervention) or needs a cover layer or remediation
   (above intervention). Where a marginal plot's recommended option is such a re-use (``pv_grass``),
   :func:`recommended_exposure` gives its check to the plan's summary (``gb36600_check``): the
-  recommendation sentence closes with it and the plot sheet prints it.
+  recommendation sentence closes with it and the plot sheet prints it, and :func:`reuse_for_plan`
+  takes that check for the plot's re-use rows of the same land class instead of screening it again.
 
 :func:`opportunity_matrix` scores every allowed re-use of a marginal plot against eight
 services (energy, carbon, biodiversity, water regulation, amenity, risk reduction, income,
@@ -408,7 +409,8 @@ def _policy_by_rule_set(ro, cls, lu, bf, tables, rule_set, plot_ids):
 def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | None = None, *,
                    horizon_yr: int = 20, discount_rate: float = 0.06, carbon_price_cny_t: float = 0.0,
                    rule_set: str = "china", tables: Tables | None = None, yields: pd.DataFrame | None = None,
-                   weather_file=None, tariff_cny_kwh: float | None = None) -> pd.DataFrame:
+                   weather_file=None, tariff_cny_kwh: float | None = None,
+                   screened: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every soft re-use of ``reuse_options.csv`` on every plot: allowed?, land shares, energy,
     carbon, money and exposure.
 
@@ -437,6 +439,11 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
         Electricity price for PV on every plot [CNY kWh⁻¹]; when None each plot's province price
         (:func:`agriremed.stages.solar.pv_tariff`, as in the plan: ``pv_tariffs.csv``, else the
         ``tariff_cny_kwh`` row of ``pv_parameters.csv``).
+    screened : pandas.DataFrame, optional
+        GB 36600 checks already made (``plot_id``, ``exposure_class``, ``exposure_verdict``,
+        ``exposure_reason``, ``exposure_reason_msg``; :func:`reuse_for_plan` passes the plan summary's
+        check of the recommended re-use, :func:`recommended_exposure`): a plot with a check of a land
+        class is not screened again for that class.
 
     Returns
     -------
@@ -544,7 +551,7 @@ def evaluate_reuse(plots: pd.DataFrame, soil_class, plan_table: pd.DataFrame | N
         "public_access": tiled("public_access"), "labour": tiled("labour"), **pvc,
         "electricity_mwh_ha_yr": electricity, "avoided_co2_t_ha_yr": avoided, "soc_co2e_t_ha_yr": soc,
         "net_co2e_t_ha_yr": net, "npv_vs_baseline_cny_ha": npv_vs, "note": tiled("note"),
-        "reason_msg": encode_column(rmsg), **_exposure_columns(P, allowed, exp_cls, g, tables),
+        "reason_msg": encode_column(rmsg), **_exposure_columns(P, allowed, exp_cls, g, tables, screened),
     }
     # a soil above a GB 36600 intervention value for the re-use's users: the clean-soil cover in year 1
     # (risk_control_cost_cny_ha, as the plan's economics charge it)
@@ -714,8 +721,14 @@ def _rule_reasons(ok: np.ndarray, st, rid, txt, rule_msg: dict, reason: np.ndarr
     reason[ok & ~ruled], rmsg[ok & ~ruled] = "", None
 
 
-def _exposure_columns(P: pd.DataFrame, allowed: np.ndarray, exp_cls: np.ndarray, g: _Grid, tables: Tables) -> dict:
-    """The GB 36600 check of the allowed rows for their re-use's intended use (others: the class only)."""
+#: The columns of a GB 36600 check that a re-use row carries (:func:`gb36600_screening`).
+_CHECK_COLUMNS = ("exposure_class", "exposure_verdict", "exposure_reason", "exposure_reason_msg")
+
+
+def _exposure_columns(P: pd.DataFrame, allowed: np.ndarray, exp_cls: np.ndarray, g: _Grid, tables: Tables,
+                      screened: pd.DataFrame | None = None) -> dict:
+    """The GB 36600 check of the allowed rows for their re-use's intended use (others: the class only);
+    the checks of ``screened`` (:func:`evaluate_reuse`) as they are, the other plots screened once per class."""
     out = {"exposure_class": exp_cls[g.k].copy(), "exposure_verdict": np.full(g.size, "", dtype=object),
            "exposure_reason": np.full(g.size, "", dtype=object),
            "exposure_reason_msg": np.full(g.size, "", dtype=object)}
@@ -723,9 +736,29 @@ def _exposure_columns(P: pd.DataFrame, allowed: np.ndarray, exp_cls: np.ndarray,
         rows = np.flatnonzero(allowed & (exp_cls[g.k] == c))
         if len(rows):
             need, at = np.unique(g.i[rows], return_inverse=True)  # only the plots with such a row
-            ex = gb36600_screening(P.iloc[need], c, tables)
+            ex = _checks_of(P, need, c, screened, tables)
             for col, v in out.items():
-                v[rows] = ex[col].to_numpy(object)[np.asarray(at).ravel()]
+                v[rows] = ex[col][np.asarray(at).ravel()]
+    return out
+
+
+def _checks_of(P: pd.DataFrame, need: np.ndarray, c: str, screened: pd.DataFrame | None, tables: Tables) -> dict:
+    """The GB 36600 check for land class ``c`` of the plots at positions ``need`` of ``P``
+    (:data:`_CHECK_COLUMNS`, arrays aligned with ``need``): a check of ``screened`` for that class and
+    plot as it is, :func:`gb36600_screening` for the others."""
+    out = {col: np.full(len(need), "", dtype=object) for col in _CHECK_COLUMNS}
+    got = np.full(len(need), -1, dtype=np.intp)
+    if screened is not None and len(screened):
+        mine = screened.loc[(screened["exposure_class"] == c).to_numpy(bool)]
+        mine = mine.loc[~mine["plot_id"].duplicated(keep=False)]
+        got = pd.Index(mine["plot_id"]).get_indexer(P["plot_id"].to_numpy(object)[need])
+        for col in _CHECK_COLUMNS:
+            out[col][got >= 0] = mine[col].to_numpy(object)[got[got >= 0]]
+    new = np.flatnonzero(got < 0)
+    if len(new):
+        ex = gb36600_screening(P.iloc[need[new]], c, tables)
+        for col in _CHECK_COLUMNS:
+            out[col][new] = ex[col].to_numpy(object)
     return out
 
 
@@ -920,8 +953,32 @@ def reuse_for_plan(result, weather_file=None, tariff_cny_kwh: float | None = Non
     reuse = evaluate_reuse(P, cls, result.table, horizon_yr=s.horizon_yr, discount_rate=s.discount_rate,
                            carbon_price_cny_t=s.carbon_price_cny_t,
                            rule_set=plan_rule_sets(P, s, result.tables), tables=result.tables,
-                           weather_file=wf, tariff_cny_kwh=tariff)
+                           weather_file=wf, tariff_cny_kwh=tariff,
+                           screened=_summary_checks(result.summary, result.tables))
     return reuse, opportunity_matrix(reuse, result.tables)
+
+
+def _summary_checks(summary: pd.DataFrame | None, tables: Tables | None = None) -> pd.DataFrame | None:
+    """The GB 36600 checks a plan's summary holds (:func:`recommended_exposure`: the recommended re-use of
+    a marginal plot; ``gb36600_verdict``, ``gb36600_check``, ``gb36600_check_msg``) as the ``screened``
+    rows of :func:`evaluate_reuse`; None where the summary has no such columns.
+
+    >>> s = pd.DataFrame({"plot_id": ["a", "b"], "recommended_option": ["pv_grass", "fallow"],
+    ...                   "gb36600_verdict": ["allowed", None], "gb36600_check": ["ok", None],
+    ...                   "gb36600_check_msg": ["[]", ""]})
+    >>> _summary_checks(s)[["plot_id", "exposure_class", "exposure_verdict"]].values.tolist()
+    [['a', 'second', 'allowed']]
+    """
+    cols = ("plot_id", "recommended_option", "gb36600_verdict", "gb36600_check", "gb36600_check_msg")
+    if summary is None or not set(cols) <= set(summary.columns):
+        return None
+    verdict = summary["gb36600_verdict"]
+    s = summary.loc[(verdict.notna() & (verdict.astype(str) != "")).to_numpy(bool)]
+    return pd.DataFrame({"plot_id": s["plot_id"].to_numpy(object),
+                         "exposure_class": option_exposure_classes(s["recommended_option"], tables),
+                         "exposure_verdict": s["gb36600_verdict"].to_numpy(object),
+                         "exposure_reason": s["gb36600_check"].to_numpy(object),
+                         "exposure_reason_msg": s["gb36600_check_msg"].to_numpy(object)})
 
 
 def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for the docs

@@ -432,9 +432,8 @@ class PlotAssessment(Dashboard):
         m = self.unassessed
         if m is None or m.empty:
             return ""
-        sep, sep2 = ("、", "；") if lang == "zh" else (", ", "; ")
-        names = sep.join(i18n.metal_name(x, lang) for x in dict.fromkeys(m["metal"]))
-        why = sep2.join(dict.fromkeys(messages.column_texts(m, "reason", lang, self.tables)))
+        names = i18n.join_list((i18n.metal_name(x, lang) for x in dict.fromkeys(m["metal"])), lang)
+        why = ("；" if lang == "zh" else "; ").join(dict.fromkeys(messages.column_texts(m, "reason", lang, self.tables)))
         text = i18n.t("ui.assess.not_assessed", lang, metals=names)
         return (f"<p class='ar-not-assessed'><b>{html.escape(text)}</b> "
                 f"<span class='ar-muted'>{html.escape(why)}</span></p>")

@@ -622,9 +622,11 @@ class Portfolio(Dashboard):
                 },
                 "net_co2e_t": r["net_co2e_t"].map(lambda x: fmt_number(x, 4, signed=True)),
                 "recommended": [
-                    "、".join(f"{self._option(o, lang)}（{k}）" for o, k in d.items())
-                    if lang == "zh"
-                    else ", ".join(f"{self._option(o, lang)} ({k})" for o, k in d.items())
+                    i18n.join_list(
+                        (f"{self._option(o, lang)}（{k}）" if lang == "zh" else f"{self._option(o, lang)} ({k})"
+                         for o, k in d.items()),
+                        lang,
+                    )
                     for d in r["recommended"]
                 ],
             }
