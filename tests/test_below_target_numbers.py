@@ -28,6 +28,13 @@ def test_below_target_clause_prints_both_shares_and_the_target():
         "ranked before Switch to maize grain (crop-structure adjustment) (score 0.30 vs its 0.58), whose crop is predicted to meet the "
         "food limit in 47 % of its food seasons, below the target of 50 % (this option: 52 % of its food seasons)")
     assert messages.render(msg, "zh").endswith("后者作物预计达标的季数占47 %，低于目标50 %（本方案作物达标的季数占52 %）")
+    # the winner below the target too (no option reaches it; it is the closest): the clause says so
+    both = ranking.runner_up_message(_ranked(0.520304, 0.467545, target=0.9), w)["P"]
+    assert messages.render(both, "en").endswith(
+        "whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 90 % "
+        "(this option, also below the target but closer to it: 52 % of its food seasons)")
+    assert messages.render(both, "zh").endswith(
+        "后者作物预计达标的季数占47 %，低于目标90 %（本方案同样低于目标，但更接近：作物达标的季数占52 %）")
     # a share that prints as the target is given with one decimal; a winner without food says so
     near = messages.render(ranking.runner_up_message(_ranked(np.nan, 0.497), w)["P"], "en")
     assert near.endswith("meet the food limit in 49.7 % of its food seasons, below the target of 50 % "
@@ -50,6 +57,9 @@ def test_huangdi_idle_upland_names_the_shares():
     # the clause prints the shares the ranking compared (food_compliance) and the scenario's target
     assert win["compliant_season_fraction"] == pytest.approx(0.537, abs=0.001)
     assert runner["compliant_season_fraction"] == pytest.approx(0.468, abs=0.001)
-    assert agriremed.Scenario().target_compliance_prob == 0.5
-    assert ("whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 50 % "
-            "(this option: 54 % of its food seasons)") in s["recommendation"]
+    # neither reaches the 0.9 target: the intercrop is the closer, maize more than min_compliance_gain further off
+    assert agriremed.Scenario().target_compliance_prob == 0.9
+    assert ("whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 90 % "
+            "(this option, also below the target but closer to it: 54 % of its food seasons)") in s["recommendation"]
+    assert ("not expected to make the crop meet GB2762 (54 % < 90 %): about 5 in 10 harvests predicted above the "
+            "limit, test the harvest before sale") in s["recommendation"]

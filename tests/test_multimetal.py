@@ -78,6 +78,8 @@ def test_the_sentence_says_when_the_runner_up_leaves_a_metal_untreated(plan):
     rk = plan.ranking.loc[plan.ranking["plot_id"] == "WS3"].copy()
     maize, rice = rk["option_id"] == "maize_grain", rk["option_id"] == "low_cd_rice"
     rk.loc[maize, "untreated_limited"] = ""
+    others = ~(maize | rice) & (rk["rank"] >= 1)
+    rk.loc[others, "rank"] = rk.loc[others, "rank"] + 2  # low-Cd rice is the only runner-up
     rk.loc[maize, "rank"], rk.loc[rice, "rank"] = 1, 2
     rk["recommended"] = maize.to_numpy()
     msg = ranking.runner_up_message(rk, dict(agriremed.Scenario().weights), load_tables()).loc["WS3"]
@@ -92,8 +94,10 @@ def test_the_sentence_says_when_the_runner_up_leaves_a_metal_untreated(plan):
 def test_a_cd_only_paddy_is_unchanged(plan):
     s = plan.summary.set_index("plot_id")
     assert s.loc["CD", "recommended_option"] == "flooded_rice"
-    assert "ahead of Low-Cd rice variety (VIP: V) (score 0.821 vs 0.820), mostly on food-safety." in \
-        s.loc["CD", "recommendation"]
+    # (low-Cd rice, 86 % of compliant seasons, and lime dosed to pH 6.5 (3.76 t/ha, 82 %) miss the 0.9
+    # compliance target: the VIP+n package, 96 %, is the runner-up)
+    assert ("ahead of VIP+n package: low-Cd rice + flooding + lime + foliar spray (score 0.82 vs 0.79), "
+            "mostly on economics.") in s.loc["CD", "recommendation"]
     flood = "Keep the field flooded from tillering to maturity (drain only shortly before harvest)"
     rice = "Keep growing rice"
     assert s.loc["CD", "measures"] == f"This season: {flood}; {rice} | Next season: {flood}; {rice}"

@@ -68,10 +68,10 @@ def test_option_names_follow_the_language(written):
     p, out, _ = written
     zh = _read(out["zh"], "summary")
     en = _read(out["en"], "summary")
-    row = zh["recommended_option"] == "flooded_rice"
+    row = zh["recommended_option"] == "lime_low_cd_rice"  # the acid Cd paddies (flooding alone misses the target)
     assert row.any()
-    assert set(en.loc[row, "recommended_name"]) == {"Continuous flooding of rice (VIP: I)"}
-    assert set(zh.loc[row, "recommended_name"]) == {"全生育期淹水（VIP：I）"}
+    assert set(en.loc[row, "recommended_name"]) == {"VIP+n package: low-Cd rice + flooding + lime + foliar spray"}
+    assert set(zh.loc[row, "recommended_name"]) == {"VIP+n综合降镉（低镉品种+淹水+石灰+叶面阻控）"}
 
 
 def test_run_json_records_the_language(written):

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import agriremed
 from agriremed.core.tables import load_tables
+from agriremed.models.ranking import NO_MEASURE_TIER
 from plotdata import make_plots
 from maize_fit import stricter_maize_tables
 
@@ -303,8 +304,9 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
     # switch near the target
     # safe utilisation counts only with compliant produce: an expected food option whose crop is predicted
-    # to meet GB 2762 with less than the scenario's target (0.5) ranks after the expected ones that meet it,
-    # and where it is the plan the sentence says it is not expected to make the crop compliant
+    # to meet GB 2762 with less than the scenario's target (0.9) ranks after the expected ones that meet it
+    # (where none does, after those within min_compliance_gain of the closest), and where it is the plan the
+    # sentence says it is not expected to make the crop compliant, with how many harvests in 10 fail
     from agriremed.core import messages
 
     base = {**DEFAULTS, "land_use": "upland", "crop": "none"}
@@ -320,26 +322,39 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     # mg/kg, Φ((−1 − log10 0.1082)/0.722) = 0.479) is still the plan (safe land stays in food), with the warning
     assert rec.loc["north", "option_id"] == "maize_grain"
     assert round(t.loc[("north", "maize_grain"), "crop_compliance_prob"], 3) == 0.479
-    assert rk.loc[("north", "maize_grain"), "target_tier"] == 1
+    # (no expected food option reaches the target: maize, the only one of known compliance, is the closest)
+    assert rk.loc[("north", "maize_grain"), "target_tier"] == 0
     s = p.summary.set_index("plot_id")
-    assert ("metals stay in the soil; not expected to make the crop meet GB2762 (48 % < 50 %): test the harvest; "
-            "re-check the class with crop data; if it fails, strict-control measures apply; ahead of Continue current "
-            "practice (score 0.49 vs 0.36), which the rule set permits on this land but does not expect.") \
-        in s.loc["north", "recommendation"]
+    assert ("metals stay in the soil; not expected to make the crop meet GB2762 (48 % < 90 %): about 5 in 10 "
+            "harvests predicted above the limit, test the harvest before sale; re-check the class with crop data; if "
+            "it fails, strict-control measures apply; ahead of Continue current practice (score 0.49 vs 0.36), which "
+            "the rule set permits on this land but does not expect.") in s.loc["north", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
-    assert "预计不能使作物达到GB2762（48 % < 50 %）：请检测收获的农产品" in zh["north"], zh["north"]
+    assert "预计不能使作物达到GB2762（48 % < 90 %）：预计约每10季收获中有5季超过限量，出售前请检测收获的农产品" in zh["north"], \
+        zh["north"]
     # pH 5.0, Cd 1.0: maize grain (47 %) scores higher than Sedum-wheat intercropping (wheat compliant in 56 %
-    # of seasons) but misses the target, so the intercrop is the plan, and the sentence says why
+    # of seasons); neither reaches the target, but maize is more than 5 points (min_compliance_gain) further from
+    # it, so the intercrop is the plan, and the sentence says why
     assert round(t.loc[("acid", "maize_grain"), "crop_compliance_prob"], 2) == 0.47
     assert t.loc[("acid", "maize_grain"), "score"] > t.loc[("acid", "sedum_wheat_intercrop"), "score"]
     assert rec.loc["acid", "option_id"] == "sedum_wheat_intercrop"
     assert rk.loc[("acid", "sedum_wheat_intercrop"), "target_tier"] == 0
+    assert rk.loc[("acid", "maize_grain"), "target_tier"] == 1
     # the clause names the numbers compared: the runner-up's share of compliant food seasons, the target and
-    # the intercrop's share
+    # the intercrop's share, itself below the target
+    assert ("whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 90 % "
+            "(this option, also below the target but closer to it: 56 % of its food seasons)") \
+        in s.loc["acid", "recommendation"]
+    assert ("not expected to make the crop meet GB2762 (56 % < 90 %): about 4 in 10 harvests predicted above the "
+            "limit, test the harvest before sale") in s.loc["acid", "recommendation"]
+    assert "后者作物预计达标的季数占47 %，低于目标90 %（本方案同样低于目标，但更接近：作物达标的季数占56 %）" in zh["acid"]
+    # with the former default target of 0.5 the intercrop (56 %) met it and maize (47 %) did not
+    half = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, rule_set="china", target_compliance_prob=0.5),
+                          tables=stricter_maize_tables())
+    s5 = half.summary.set_index("plot_id")
     assert ("whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 50 % "
-            "(this option: 56 % of its food seasons)") in s.loc["acid", "recommendation"]
-    assert "not expected to make" not in s.loc["acid", "recommendation"]
-    assert "后者作物预计达标的季数占47 %，低于目标50 %（本方案作物达标的季数占56 %）" in zh["acid"]
+            "(this option: 56 % of its food seasons)") in s5.loc["acid", "recommendation"]
+    assert "not expected to make" not in s5.loc["acid", "recommendation"]
 
 
 def test_an_expected_switch_less_compliant_and_costlier_than_unchanged_practice_is_not_forced_above_it():
@@ -716,7 +731,8 @@ def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_
     rows = [{**DEFAULTS, "plot_id": "light", "land_use": "水田", "crop": "水稻", "ph": 5.4, "cd_mg_kg": 0.35,
              "basic_farmland": "是", "region": "江西/宜春"}]
     # the GB 15618 band edge at pH 5.5 (screening 0.3 → 0.4, class unchanged) no longer flips the
-    # recommendation to the rotation (its rice compliance 0.52 against flooding's 0.87)
+    # recommendation to the rotation (its rice compliance 0.55–0.59 against the VIP+n package's 0.95; flooding,
+    # 0.87, and lime, 0.896, miss the 0.9 compliance target)
     rows += [{**DEFAULTS, "plot_id": f"edge_{ph}", "land_use": "paddy", "crop": "rice", "ph": ph, "cd_mg_kg": 0.5,
               "basic_farmland": "yes", "region": "Hunan/Zhuzhou"} for ph in (5.50, 5.51)]
     p = _plan(pd.DataFrame(rows))
@@ -730,7 +746,7 @@ def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_
     rec = _recommended(p)
     assert rec.loc["light", "option_id"] == "low_cd_rice"
     assert round(rec.loc["light", "crop_compliance_prob"], 3) == 0.924
-    assert rec.loc["edge_5.5", "option_id"] == rec.loc["edge_5.51", "option_id"] == "flooded_rice"
+    assert rec.loc["edge_5.5", "option_id"] == rec.loc["edge_5.51", "option_id"] == "lime_low_cd_rice"
     assert (rec["policy_family"] == "agronomic_control").all()
     # the sentence says why the higher-scoring rotation ranks second
     two = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(
@@ -740,10 +756,15 @@ def test_a_measure_that_leaves_the_crop_no_safer_ranks_after_those_that_make_it_
            "over unchanged practice is too small to rank with the measures before it" in s["recommendation"]
     assert "后者相对维持现状提高作物安全性的幅度过小，排在更有效的措施之后" in \
         messages.column_texts(two.summary, "recommendation", "zh")[0]
-    # with no minimum gain the rotation (+0.019) counts as a measure and wins on its score again
+    # with no minimum gain the rotation (+0.019) counts as a measure, but its rice (0.755) misses the 0.9
+    # compliance target; with the former target of 0.5 as well, it wins on its score again
     zero = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(mc_draws=0, min_compliance_gain=0.0,
                                                                      min_gain_share=0.0))
-    assert _recommended(zero).loc["light", "option_id"] == "sedum_rice_rotation"
+    assert zero.ranking.set_index("option_id").loc["sedum_rice_rotation", "target_tier"] == 1
+    assert _recommended(zero).loc["light", "option_id"] == "low_cd_rice"
+    zero5 = agriremed.plan(pd.DataFrame(rows[:1]), agriremed.Scenario(mc_draws=0, min_compliance_gain=0.0,
+                                                                      min_gain_share=0.0, target_compliance_prob=0.5))
+    assert _recommended(zero5).loc["light", "option_id"] == "sedum_rice_rotation"
 
 
 def test_a_rotation_buying_less_than_half_the_best_gain_ranks_after_the_measures_that_buy_it():
@@ -764,10 +785,17 @@ def test_a_rotation_buying_less_than_half_the_best_gain_ranks_after_the_measures
     assert r.loc["sedum_rice_rotation", "target_tier"] == 3
     assert t.loc["sedum_rice_rotation", "rank"] > t.loc[["lime_rice", "flooded_rice"], "rank"].max()
     rec = _recommended(p).loc["y"]
-    assert rec["option_id"] == "low_cd_rice" and round(rec["crop_compliance_prob"], 2) == 0.88  # gain 0.23 ≥ 0.17
-    # with the share at 0 (absolute gain only) the rotation wins on its score, as before
-    old = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, min_gain_share=0.0))
+    # low-Cd rice (0.88, the best score of the measures that buy half the gain) misses the 0.9 target: flooding
+    # (0.93) is the plan
+    assert r.loc["low_cd_rice", "target_tier"] == 1
+    assert rec["option_id"] == "flooded_rice" and round(rec["crop_compliance_prob"], 2) == 0.93
+    # with the share at 0 (absolute gain only) and the former target of 0.5, the rotation wins on its score, as
+    # before; at the 0.9 target its rice (0.72) misses the target and flooding stays the plan
+    old = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, min_gain_share=0.0,
+                                                                  target_compliance_prob=0.5))
     assert _recommended(old).loc["y", "option_id"] == "sedum_rice_rotation"
+    share0 = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0, min_gain_share=0.0))
+    assert _recommended(share0).loc["y", "option_id"] == "flooded_rice"
 
 
 def test_a_costly_measure_is_not_forced_on_a_crop_that_already_complies():
@@ -1109,12 +1137,14 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     no_som_plots = pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}])
     no_som = _plan_without_upland_measures(no_som_plots)
     # (predicted, biochar makes the pak choi 3.8 points safer and pays for itself, +1 251 and +1 829 CNY/ha over
-    # 20 yr, the pak choi over the limit being unsold: no cost to weigh the small gain against, so it is
-    # recommended with its expected rank, target_tier 0, not 4)
+    # 20 yr, the pak choi over the limit being unsold; but an agronomic measure is there for the crop's metal
+    # alone, and 3.8 points is below min_compliance_gain: no measure for the crop whatever it earns, target_tier
+    # 6, not 4, and unchanged practice with substitute planting is the plan)
     for q in (with_som, no_som):
-        assert q.summary["recommended_option"].iat[0] == "biochar_amendment"
-        assert q.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == 0
+        assert q.summary["recommended_option"].iat[0] == "do_nothing"
+        assert q.ranking.set_index("option_id").loc["biochar_amendment", "target_tier"] == NO_MEASURE_TIER
         assert q.table.set_index("option_id").loc["biochar_amendment", "npv_vs_baseline_cny_ha"] > 0
+        assert "choose substitute planting or another measure locally" in q.summary["recommendation"].iat[0]
     assert no_som.summary["uptake_assumed_inputs"].iat[0] == "cd: som_pct = 2.5 %"
     off = agriremed.plan(no_som_plots, agriremed.Scenario(mc_draws=0, rule_set="china",
                                                           assume_missing_covariates=False))

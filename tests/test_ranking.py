@@ -64,8 +64,9 @@ def test_unassessed_criterion_is_left_out_and_said_so():
 
 
 def test_weights_decide_and_the_sentence_explains(sample_plots_path):
-    # no jurisdiction rules: the weights alone decide
-    money = agriremed.Scenario(mc_draws=0, rule_set="none",
+    # no jurisdiction rules and no minimum gain of a measure (an agronomic measure below it is no measure
+    # whatever it earns: the limed pak choi of JS-SZ-07, +3.9 points): the weights alone decide
+    money = agriremed.Scenario(mc_draws=0, rule_set="none", min_compliance_gain=0.0,
                                weights={"economics": 1.0, "food_safety": 0.0, "livelihood": 0.0,
                                         "clean_up": 0.0, "carbon": 0.0})
     p = agriremed.plan(sample_plots_path, money)

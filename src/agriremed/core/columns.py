@@ -1321,7 +1321,9 @@ _out("policy_tier", "", "Policy tier", "政策排序层级",
      dtype="int")
 _out("target_tier", "", "Food-target tier", "达标排序层级",
      "0, or for an option the rule set expects: 1 when its food crop is predicted to meet the food limit with "
-     "less than the scenario's target_compliance_prob (ranked after the expected options that meet it), 2 when "
+     "less than the scenario's target_compliance_prob (ranked after the expected options that meet it; where none "
+     "does, when it is more than min_compliance_gain below the best compliance of the plot's expected food options, "
+     "ranked after those within it), 2 when "
      "it is less compliant than unchanged practice (with the scenario's min_compliance_gain; without it: also "
      "missing the target at a lower economics value) (ranked with the allowed options, whatever the target), 3 when its food crop is predicted to be no safer than under "
      "unchanged practice (compliance gain below the scenario's min_compliance_gain, or below its "
@@ -1332,8 +1334,8 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "practice included; 6 for an expected or allowed food option that is no measure for the crop on a plot where "
      "none is: its compliance gain over unchanged practice is below the scenario's min_compliance_gain, as is that "
      "of every fully assessed expected or allowed food option of the plot, at a lower economics value than "
-     "unchanged practice (ranked with the allowed options and after them, unchanged practice included, whatever "
-     "its score).",
+     "unchanged practice or, for an agronomic measure (policy_family agronomic_control), whatever its economics "
+     "value (ranked with the allowed options and after them, unchanged practice included, whatever its score).",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",
      "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "

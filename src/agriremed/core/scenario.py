@@ -147,17 +147,31 @@ class Scenario:
         the soil concentration at which the current crop meets the food limit
         (inverted from the uptake functions), or the lower of the two.
     target_compliance_prob : float
-        For the food-limit target: probability that the crop meets the limit at the
-        target soil concentration [–] (0.5: the median prediction equals the limit).
-        In the ranking: an option the rule set expects whose food crop is predicted to meet
-        the food limit with less than this ranks after the expected options that meet it.
+        Share of harvests (food seasons; else the probability in a season) in which the crop
+        should meet the food limit [–]. Default 0.9: safe utilisation counts light and moderate
+        land only with compliant produce (``cn_safe_use_rate``), and the national target for the
+        safe-utilisation rate is about 90 % by 2020 (``moa2017_safe_use_target``; reached, as
+        reported, ``mee2022_safe_use``) and at least 95 % by 2030: a plot whose crop fails the limit
+        in one season in four (a 0.5 or 0.75 target) is not safely used. Reading the national area
+        rate as a per-plot share of compliant harvests is this project's (no rule read sets a
+        per-plot share). In the ranking: an option the rule set expects whose food crop is
+        predicted to meet the food limit with less than this ranks after the expected options
+        that meet it; where none does, after those within ``min_compliance_gain`` of the best
+        (the options that come closest to the target rank first); the sentence and the plot
+        sheet of a recommended food option below it say how many harvests in 10 are predicted
+        above the limit. For the food-limit clean-up target: probability that the crop meets
+        the limit at the target soil concentration (0.5 would put the median prediction at the
+        limit). Was 0.5.
     min_compliance_gain : float
         Smallest rise of the crop's predicted compliance over unchanged practice [–] that
         counts as making the crop safer (default 0.05: above the Monte Carlo noise of the
         default draws, about ±0.02, and well below the gain of the VIP measures, 0.2–0.4 on
         light paddies). On a plot where no fully assessed expected or allowed food option reaches
         it, a food option below it that costs more than unchanged practice (a lower economics
-        value) ranks after unchanged practice, whatever its score: it is no measure for the crop.
+        value) ranks after unchanged practice, whatever its score: it is no measure for the crop;
+        so does an agronomic measure below it (``policy_family`` ``agronomic_control``: an
+        amendment, a spray, water management) whatever its economics value, since it is there
+        for the crop's metal alone (biochar on a Daye pak choi field, +4.5 points).
     min_gain_share : float
         Share of the largest compliance gain that a fully assessed expected food option buys
         on the plot [–] that another expected food option must also reach to count as making
@@ -290,7 +304,7 @@ class Scenario:
     threshold_set: str = "gb15618_2018"
     rotation_screening: str = "stricter"
     target: str = "screening"
-    target_compliance_prob: float = 0.5
+    target_compliance_prob: float = 0.9
     min_compliance_gain: float = 0.05
     min_gain_share: float = 0.5
     other_loss_frac_per_yr: float = 0.0
@@ -443,7 +457,7 @@ def _check(s: Scenario) -> None:
     c.choice("rotation_screening", s.rotation_screening, ROTATION_SCREENINGS)
     c.choice("target", s.target, TARGETS)
     c.number("target_compliance_prob", s.target_compliance_prob, 0.0, 1.0,
-             "a probability between 0 and 1 (e.g. 0.5)", open_=(True, True))
+             "a probability between 0 and 1 (e.g. 0.9)", open_=(True, True))
     c.number("min_compliance_gain", s.min_compliance_gain, 0.0, 1.0,
              "a share of compliance from 0 to below 1 (e.g. 0.05)", open_=(False, True))
     c.number("min_gain_share", s.min_gain_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.5)")

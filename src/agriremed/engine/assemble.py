@@ -1035,7 +1035,8 @@ def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
     """The sentence bodies, with the warning ``rec.below_target`` after each whose option keeps a
     food crop on safe-utilisation land that is predicted to meet ``std`` with a probability
     (share of food seasons where the option has them) below ``target`` [0–1]: such a plot only
-    counts as safely used with compliant produce."""
+    counts as safely used with compliant produce. The warning says plainly how many harvests are
+    predicted above the limit (:func:`agriremed.stages.advice.harvests_over`: about 4 in 10)."""
     if not len(body):
         return body
     p = np.asarray(b["crop_compliance_prob"], float)
@@ -1050,7 +1051,10 @@ def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
     # the class re-check and strict-control measures are Chinese rules: elsewhere only the harvest test
     china = np.asarray(b["china_rules"], bool) if "china_rules" in b else np.ones(len(body), bool)
     code = np.where(china, "rec.below_target", "rec.below_target_local")
-    out[sel] = [Message.of(c, body=bd, standard=sd, share=_pct(x), target=_pct(float(target)))
+    # a share that would print as the target although below it gets one decimal ('89.7 %' < '90 %')
+    out[sel] = [Message.of(c, body=bd, standard=sd, share=f"{100 * x:.1f} %" if _pct(x) == _pct(float(target)) else _pct(x),
+                           target=_pct(float(target)),
+                           over=advice_mod.harvests_over(x))
                 for c, bd, x, sd in zip(code[sel], body[sel], p[sel], stds[sel], strict=True)]
     return out
 

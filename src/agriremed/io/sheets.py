@@ -108,6 +108,8 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
         out.append(p(line, "bullet"))
     out.append(head("ui.sheet.recommended"))
     out.append(p(a.recommended, "cellb"))
+    if a.harvest_risk:  # a food crop predicted over the limit in more harvests than the target allows
+        out.append(p(a.harvest_risk, "cellb"))
     for key, steps in (("ui.sheet.this_season", a.this_season), ("ui.sheet.next_season", a.next_season)):
         out.append(p(i18n.t(key, lang) + c, "cellb"))
         for s in steps:

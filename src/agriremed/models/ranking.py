@@ -118,7 +118,8 @@ NO_MEASURE_TIER = 6
 """``target_tier`` of an expected or allowed food option that is no measure for the crop on a plot where
 none is: its compliance gain over unchanged practice is below the scenario's ``min_compliance_gain``,
 as is that of every fully assessed expected or allowed food option of the plot, and its economics
-value is below unchanged practice's. It ranks with the allowed options (an expected one is moved
+value is below unchanged practice's, or it is an agronomic measure for the crop alone (``policy_family``
+``agronomic_control``: biochar earning a carbon credit is no measure for 4 points of compliance). It ranks with the allowed options (an expected one is moved
 there) and, like :data:`BEHIND_TIER`, after the other options of that tier, unchanged practice
 included: a paid amendment is not recommended over unchanged practice for a gain in crop safety
 too small to be a measure, whatever it scores on carbon or clean-up."""
@@ -171,8 +172,8 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     risk of a metal below its screening value, predicted by a function documented to over-predict,
     ranks with unchanged practice, not ahead of it). So do rows with ``target_tier``
     :data:`NO_MEASURE_TIER` (6), an expected one moved to the allowed options first (a food option
-    that makes the crop safer by less than ``min_compliance_gain`` at a lower economics value, on a
-    plot where no expected or allowed food option reaches that gain).
+    that makes the crop safer by less than ``min_compliance_gain`` at a lower economics value, or an
+    agronomic measure that does, on a plot where no expected or allowed food option reaches that gain).
     Expected rows marked ``first`` (liming where the soil is too acid for every transfer
     function of the crop) rank before the other expected ones. Among the expected options (after
     the moves above), those that leave fewer metals untreated (``untreated``: the number of metals

@@ -2054,6 +2054,25 @@ def plot_clause(cols: dict, rows=None, money=("CNY", 1.0), gaps=None, units=None
                                     f["first_year_extra_cost_plot_cny"], strict=True)]
 
 
+def harvests_over(p: float) -> messages.Message:
+    """``rec.harvests_over`` for a crop predicted to meet the food limit with probability (share of food
+    seasons) ``p`` [0–1]: the share of harvests predicted above the limit, 1 − ``p``, as about n in 10
+    (n = that share × 10, rounded), or about 1 in per where that rounds to 0.
+
+    >>> messages.render(harvests_over(0.584), "en")
+    'about 4 in 10 harvests predicted above the limit'
+    >>> messages.render(harvests_over(0.98), "en")
+    'about 1 in 50 harvests predicted above the limit'
+    >>> messages.render(harvests_over(0.584), "zh")
+    '预计约每10季收获中有4季超过限量'
+    """
+    over = 1.0 - float(p)
+    n = int(round(10.0 * over))
+    if n >= 1 or over <= 0:
+        return messages.Message.of("rec.harvests_over", n=n, per=10)
+    return messages.Message.of("rec.harvests_over", n=1, per=int(round(1.0 / over)))
+
+
 @dataclasses.dataclass
 class PlotAdvice:
     """Everything the one-page sheet of a plot shows (texts in one language)."""
@@ -2085,6 +2104,10 @@ class PlotAdvice:
     #: The label of the typical year's net cash flow: "Net cash flow in a typical year (year 2)", or
     #: without the year where it is not known (the option's money not computed, a one-year plan).
     typical_label: str = ""
+    #: On safe-utilisation land whose recommended option keeps a food crop predicted to meet the food limit
+    #: in less than the scenario's ``target_compliance_prob`` of its harvests: how many harvests are predicted
+    #: above the limit and that the harvest is tested before sale (:func:`harvest_risk_text`); "" elsewhere.
+    harvest_risk: str = ""
     #: On marginal, mine and brownfield land whose recommended option is a soft re-use people work on or
     #: use (a PV plant: its workers): the soil against GB 36600 for that use, the metals above its
     #: screening and intervention values and what they mean (``gb36600_check`` of the summary); "" elsewhere.
@@ -2121,6 +2144,33 @@ def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
 #: that :func:`plot_advice` prints as they are.
 _ADVICE_MESSAGES = ("duration_text_msg", "monitoring_msg")
+
+
+def harvest_risk_text(result, plot_id: str, lang: str = "en") -> str:
+    """The plot sheet's harvest warning (``ui.sheet.harvest_risk``): on safe-utilisation land, where the
+    recommended option keeps a food crop predicted to meet the food limit in less than the scenario's
+    ``target_compliance_prob`` of its harvests (share of food seasons, else the probability in a season),
+    about how many harvests in 10 are predicted above the limit, and to test the harvest before sale, as the
+    sentence's ``rec.below_target`` says; ``""`` otherwise."""
+    t, sc = result.table, result.scenario
+    s = result.summary.loc[result.summary["plot_id"] == plot_id]
+    target = getattr(sc, "target_compliance_prob", None)
+    if s.empty or target is None or s["soil_class"].iloc[0] != "safe_utilisation":
+        return ""
+    rec = t.loc[(t["plot_id"] == plot_id) & t["recommended"].astype(bool)]
+    if rec.empty:
+        return ""
+    r = rec.iloc[0]
+    food = r.get("food_crop")
+    if not isinstance(food, str) or food in ("", "none"):
+        return ""
+    p = float(r.get("compliant_season_fraction", np.nan))
+    if math.isnan(p):
+        p = float(r.get("crop_compliance_prob", np.nan))
+    if math.isnan(p) or p >= float(target):
+        return ""
+    return i18n.t("ui.sheet.harvest_risk", lang, over=messages.render(harvests_over(p), lang, result.tables),
+                  share=f"{100 * p:.0f} %", target=f"{100 * float(target):.0f} %")
 
 
 def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
@@ -2427,6 +2477,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         recommended=i18n.option_name(opt, lang, tables) if isinstance(opt, str) else messages.render(
             messages.Message.of("rec.none", unassessed=messages.Message()), lang),
         runner_up=i18n.option_name(ru, lang, tables) if ru else "—",
+        harvest_risk=harvest_risk_text(result, plot_id, lang),
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0],
         gb36600=(messages.column_texts(r.to_frame().T, "gb36600_check", lang, tables)[0] or ""
                  if "gb36600_check" in s else ""),

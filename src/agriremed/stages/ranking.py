@@ -726,7 +726,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         Probability [0–1] with which a food option should make the crop meet the food limit
         (the scenario's ``target_compliance_prob``). Given, an expected option predicted to miss
         it ranks after the expected options that meet it (or whose crop safety is not
-        predicted), and one that also leaves the crop less compliant than unchanged practice
+        predicted); where none meets it, with ``min_compliance_gain``, one more than that below the
+        best expected food option of the plot ranks after those within it (:func:`_reachable_target`); and one that also leaves the crop less compliant than unchanged practice
         at a lower NPV ranks with the allowed options (``target_tier``). None: no such ordering.
     lime_first : array-like of bool, optional
         Rows (one per row of ``table``) of liming options on plots whose soil pH is below the
@@ -742,7 +743,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         and its money: a crop switch or measure that leaves the crop less safe is no safe-use
         measure, however much it earns. Where no fully assessed expected or allowed food option
         reaches it, an expected or allowed food option below it at a lower economics value than
-        unchanged practice ranks after unchanged practice whatever its score (``target_tier`` 6).
+        unchanged practice, or an agronomic measure (``policy_family`` ``agronomic_control``) below it
+        whatever its economics value, ranks after unchanged practice whatever its score (``target_tier`` 6).
     min_gain_share : float
         With ``min_compliance_gain``: share [0–1] of the largest compliance gain of the plot's
         fully assessed expected food options that an expected food option must reach to count
@@ -897,7 +899,9 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     fp = _food_parts(table, horizon_yr, tables)
     p = fp["p"]
     cand = ok & (tier == 0) & fp["food"] & ~np.isnan(p)
-    below = cand & (p < float(target)) if target is not None else np.zeros(n, bool)
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    below = cand & (p < _reachable_target(p, cand, pc, target, min_gain)) if target is not None \
+        else np.zeros(n, bool)
     base = fp["base"]
     at = np.maximum(base, 0)
     econ = vals["economics"].to_numpy(float)
@@ -929,7 +933,6 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
         return out
     gain = p - p_base
     assessed = known if partial is None else known & ~np.asarray(partial, bool)
-    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
     # the largest gain a fully assessed expected food option buys on each plot
     best = np.full(int(pc.max()) + 1 if n else 0, -np.inf)
     np.maximum.at(best, pc[assessed], gain[assessed])
@@ -937,7 +940,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     plot_has = best_here >= float(min_gain)
     need = np.maximum(float(min_gain), float(min_gain_share) * np.where(plot_has, best_here, 0.0))
     safer = known & (gain >= need)
-    out[known & ~safer & plot_has & (out == 0)] = 3
+    # (in place of 1: where it also misses the target, its small gain is the more telling reason)
+    out[known & ~safer & plot_has & (out <= 1)] = 3
     # where the crop already complies (unchanged practice green on food safety), an option that makes
     # it no safer at a lower economics value is no measure for it, whether or not another option is
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
@@ -953,9 +957,39 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     every = covers_every_metal(over, cover_base)
     complies = every & (p_base >= green - 1e-12)
     out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
+    # an agronomic measure (an amendment, a spray, water management, a low-accumulating variety: policy family
+    # agronomic_control) is there for the crop's metal alone, so below min_gain it is no measure whatever its
+    # money (biochar's carbon credit); a crop switch or a clean-up with food keeps the money condition
+    for_crop = _agronomic(table, tables)
     out[_no_measure(ok & (tier <= 1) & fp["food"] & ~np.isnan(p) & (base >= 0) & fp["base_food"] & ~np.isnan(p_base),
-                    gain, econ < e_base, ~unseen, partial, pc, float(min_gain))] = NO_MEASURE_TIER
+                    gain, (econ < e_base) | for_crop, ~unseen, partial, pc, float(min_gain))] = NO_MEASURE_TIER
     return out
+
+
+def _reachable_target(p: np.ndarray, cand: np.ndarray, pc: np.ndarray, target: float,
+                      min_gain: float | None) -> np.ndarray:
+    """Per row, the compliance an expected food option must reach not to rank after the others (tier 1):
+    ``target``, or on a plot where no expected food option of known compliance (``cand``) reaches it,
+    the best compliance such an option reaches less ``min_gain`` (the smallest difference in compliance
+    the plan counts, :class:`~agriremed.core.scenario.Scenario`): where no option makes the crop meet the
+    target, those that come closest to it rank first, not one that leaves the crop far more often over
+    the limit for its money (flooding at 73 % of compliant seasons where the VIP+n package reaches 87 %).
+    Without ``min_gain``: ``target``.
+
+    Examples
+    --------
+    >>> p = np.array([0.73, 0.87, 0.93, 0.896, 0.5])
+    >>> cand = np.array([True, True, True, True, False])
+    >>> _reachable_target(p, cand, np.array([0, 0, 1, 1, 2]), 0.9, 0.05).round(3).tolist()
+    [0.82, 0.82, 0.9, 0.9, 0.9]
+    """
+    out = np.full(len(p), float(target))
+    if min_gain is None or not len(p):
+        return out
+    best = np.full(int(pc.max()) + 1, -np.inf)
+    np.maximum.at(best, pc[cand], p[cand])
+    b = best[pc]
+    return np.where(np.isfinite(b) & (b < out), np.minimum(out, b - float(min_gain)), out)
 
 
 def _no_measure(known: np.ndarray, gain: np.ndarray, costlier: np.ndarray, seen: np.ndarray, partial, pc: np.ndarray,
@@ -963,7 +997,7 @@ def _no_measure(known: np.ndarray, gain: np.ndarray, costlier: np.ndarray, seen:
     """Rows of :data:`~agriremed.models.ranking.NO_MEASURE_TIER`: on a plot where no fully assessed
     (``partial`` False) expected or allowed food option with a known gain over unchanged practice
     (``known``) raises the crop's compliance by ``min_gain``, those whose gain is below it at a lower
-    economics value (``costlier``), unless they treat a metal their compliance does not cover (``seen``
+    economics value or that are agronomic measures for the crop alone (``costlier``), unless they treat a metal their compliance does not cover (``seen``
     False: the gain cannot see what the option is for).
 
     Examples
@@ -977,6 +1011,23 @@ def _no_measure(known: np.ndarray, gain: np.ndarray, costlier: np.ndarray, seen:
     measure = np.zeros(int(pc.max()) + 1 if len(pc) else 0, bool)
     np.logical_or.at(measure, pc[assessed & (gain >= min_gain)], True)
     return known & seen & costlier & (gain < min_gain) & ~measure[pc]
+
+
+def _agronomic(table: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per row, whether the option is an agronomic measure for the crop (``policy_family``
+    ``agronomic_control`` of ``options.csv``: an amendment, a foliar spray, water management, a
+    low-accumulating variety), whose only purpose is to lower the metal in the crop.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"option_id": ["biochar_amendment", "maize_grain", "do_nothing", "flooded_rice"]})
+    >>> _agronomic(t, load_tables()).tolist()
+    [True, False, False, True]
+    """
+    lib = tables.options
+    agro = set(lib.loc[lib["policy_family"].astype(str) == "agronomic_control", "option_id"])
+    return np.isin(_frames.obj(table["option_id"]), list(agro))
 
 
 def _own_crop(table: pd.DataFrame, tables: Tables) -> np.ndarray:
@@ -1291,9 +1342,24 @@ def _pct_against(x: float, target: float) -> str:
     return _pct(x)
 
 
-def _own_share(share: str) -> Message:
-    """The winner's part of ``rec.ahead_below_target``: its compliance, or that it grows no food crop."""
-    return Message.of("rec.target_own", share=share) if share else Message.of("rec.target_own_nofood")
+def _own_share(share: str, below: bool = False) -> Message:
+    """The winner's part of ``rec.ahead_below_target``: its compliance (``rec.target_own_below`` where it
+    too is below the target), or that it grows no food crop."""
+    if not share:
+        return Message.of("rec.target_own_nofood")
+    return Message.of("rec.target_own_below" if below else "rec.target_own", share=share)
+
+
+def _no_lower_npv(ranked: pd.DataFrame, sr: np.ndarray) -> np.ndarray:
+    """Per runner-up row ``sr``, whether its economics value is not below that of its plot's unchanged
+    practice (``do_nothing``): the no-measure clause then does not say "at a lower NPV"."""
+    if not len(sr) or "crit_economics" not in ranked:
+        return np.zeros(len(sr), bool)
+    econ = ranked["crit_economics"].to_numpy(float)
+    pid = _frames.obj(ranked["plot_id"])
+    base = np.flatnonzero(_frames.obj(ranked["option_id"]) == "do_nothing")
+    e_base = _frames.take(econ[base], _frames.positions(pid[base], pid[sr]))
+    return econ[sr] >= np.asarray(e_base, float)
 
 
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
@@ -1503,7 +1569,14 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     rule_sr[pd.isna(rule_sr)] = ""
     # no measure (18): the runner-up's gain over unchanged practice and the threshold, in percentage points
     gains = _gain_points(ranked, sr, by_policy == 18)
-    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains)
+    # … an agronomic measure whose NPV is not below unchanged practice's: no measure whatever it earns
+    earns = (by_policy == 18) & _no_lower_npv(ranked, sr)
+    # below the target (5), the winner too: no expected option reaches it, the winner comes closest
+    comp = ranked["food_compliance"].to_numpy(float) if "food_compliance" in ranked else np.full(len(ranked), np.nan)
+    goal = ranked["food_target"].to_numpy(float) if "food_target" in ranked else np.full(len(ranked), np.nan)
+    own_below = (by_policy == 5) & (comp[fr] < goal[fr])
+    first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains, earns,
+                                  own_below)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -1512,14 +1585,14 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             17: "rec.ahead_below_screening", 18: "rec.ahead_no_measure"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
-            Message.of(code[18], option=oid[sr][i], score=a[i], runner_score=b[i], points=gains[0][i],
-                       threshold=gains[1][i])
+            Message.of("rec.ahead_no_measure_npv" if earns[i] else code[18], option=oid[sr][i], score=a[i],
+                       runner_score=b[i], points=gains[0][i], threshold=gains[1][i])
             if by_policy[i] == 18 and gains[0][i] > 0 else
             Message.of("rec.ahead_no_measure_less", option=oid[sr][i], score=a[i], runner_score=b[i],
                        points=abs(gains[0][i]))
             if by_policy[i] == 18 else
             Message.of(code[5], option=oid[sr][i], score=a[i], runner_score=b[i], runner_share=shares[1][i],
-                       target=shares[2][i], own=_own_share(shares[0][i]))
+                       target=shares[2][i], own=_own_share(shares[0][i], own_below[i]))
             if by_policy[i] == 5 else
             Message.of(code[1], option=oid[sr][i], score=a[i], runner_score=b[i],
                        because=policy_reason(rule_sr[i]))

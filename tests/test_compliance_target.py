@@ -1,0 +1,125 @@
+"""The default compliance target (0.9 of harvests: safe utilisation counts only with compliant produce) and the
+minimum compliance gain of a measure hold in the ranking, and a recommended food option below the target says how
+many harvests in 10 are predicted over the limit, in the sentence and on the plot sheet (EN/ZH)."""
+
+import pandas as pd
+import pytest
+
+import agriremed
+from agriremed.core import messages
+from agriremed.models.ranking import NO_MEASURE_TIER
+from agriremed.stages.advice import plot_advice
+
+BASE = {"area_mu": 2, "som_pct": 3.0, "clay_pct": 30, "bulk_density_g_cm3": 1.15, "depth_m": 0.2, "hg_mg_kg": 0.15,
+        "as_mg_kg": 12, "pb_mg_kg": 50, "cr_mg_kg": 60, "cu_mg_kg": 28, "zn_mg_kg": 110, "ni_mg_kg": 25,
+        "basic_farmland": "no", "annual_rain_mm": 1400, "mean_temp_c": 17.5}
+#: a moderately polluted acid Hunan paddy (Xiangtan, pH 5.0, Cd 1.0 mg/kg)
+C02 = {**BASE, "plot_id": "C02", "region": "Hunan/Xiangtan/Xiangtan County", "land_use": "paddy", "crop": "rice",
+       "ph": 5.0, "cd_mg_kg": 1.0}
+#: a Daye pak choi field (Hubei, pH 6.0, Cd 1.2, Pb 180, Cu 250, Zn 300 mg/kg)
+C09 = {**BASE, "plot_id": "C09", "region": "Hubei/Huangshi/Daye", "land_use": "vegetable", "crop": "pak_choi",
+       "area_mu": 1, "ph": 6.0, "cd_mg_kg": 1.2, "som_pct": 2.5, "clay_pct": 25, "bulk_density_g_cm3": 1.2, "hg_mg_kg": 0.3,
+       "as_mg_kg": 30, "pb_mg_kg": 180, "cr_mg_kg": 80, "cu_mg_kg": 250, "zn_mg_kg": 300, "ni_mg_kg": 40,
+       "mean_temp_c": 17.0}
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return agriremed.plan(pd.DataFrame([C02, C09]), agriremed.Scenario(mc_draws=0), progress=False)
+
+
+@pytest.fixture(scope="module")
+def plan_no_lime():
+    """C09 without the liming of acid leafy-vegetable land (lime_vegetable, a 10-point gain here): biochar is
+    then its only measure."""
+    from agriremed.core.tables import load_tables
+
+    ids = tuple(o for o in load_tables().options["option_id"] if o != "lime_vegetable")
+    return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(mc_draws=0, options=ids), progress=False)
+
+
+def _ranked(plan, pid):
+    t = plan.table.merge(plan.ranking[["plot_id", "option_id", "target_tier", "food_compliance"]],
+                         on=["plot_id", "option_id"])
+    return t.loc[t["plot_id"] == pid].set_index("option_id")
+
+
+def test_default_target_is_the_safe_utilisation_rate():
+    assert agriremed.Scenario().target_compliance_prob == 0.9
+
+
+def test_moderate_paddy_gets_the_vip_package_not_flooding_alone(plan):
+    # no option reaches 0.9; the VIP+n package comes closest (0.86), flooding alone (0.72) scores a little higher
+    # and earns more but leaves the rice over the limit in about 3 seasons in 10: it ranks after the package
+    t = _ranked(plan, "C02")
+    assert t.loc["lime_low_cd_rice", "food_compliance"] == pytest.approx(0.8598, abs=1e-3)
+    assert t.loc["flooded_rice", "food_compliance"] == pytest.approx(0.7224, abs=1e-3)
+    assert t.loc["flooded_rice", "score"] > t.loc["lime_low_cd_rice", "score"]
+    assert t.loc["flooded_rice", "target_tier"] == 1 and t.loc["lime_low_cd_rice", "target_tier"] == 0
+    s = plan.summary.set_index("plot_id").loc["C02"]
+    assert s["recommended_option"] == "lime_low_cd_rice"
+    assert ("ranked before Continuous flooding of rice (VIP: I) (score 0.659 vs its 0.662), whose crop is predicted "
+            "to meet the food limit in 72 % of its food seasons, below the target of 90 % (this option, also below the "
+            "target but closer to it: 86 % of its food seasons)") in s["recommendation"]
+    assert ("not expected to make the crop meet GB2762 (86 % < 90 %): about 1 in 10 harvests predicted above the "
+            "limit, test the harvest before sale; re-check the class with crop data") in s["recommendation"]
+    zh = messages.render(s["recommendation_msg"], "zh")
+    assert "预计不能使作物达到GB2762（86 % < 90 %）：预计约每10季收获中有1季超过限量，出售前请检测收获的农产品" in zh
+    assert "本方案同样低于目标，但更接近：作物达标的季数占86 %" in zh
+
+
+def test_safe_utilisation_paddy_keeps_food_and_strict_land_sells_none(plan):
+    rec = plan.table.loc[plan.table["recommended"]].set_index("plot_id")
+    assert rec.loc["C02", "food_crop"] == "rice"
+    strict = agriremed.plan(pd.DataFrame([{**C02, "plot_id": "S", "cd_mg_kg": 2.0}]), agriremed.Scenario(mc_draws=0),
+                            progress=False)
+    r = strict.table.loc[strict.table["recommended"]].iloc[0]
+    assert strict.summary["soil_class"].iat[0] == "strict_control" and r["food_crop"] in ("none", "")
+
+
+def test_a_measure_below_the_minimum_gain_is_no_measure_whatever_it_earns(plan_no_lime):
+    plan = plan_no_lime
+    # biochar raises the pak choi's compliance by 4.1 points (< 5) and earns more than unchanged practice (carbon
+    # credit, more compliant harvests): no measure for the crop; unchanged practice with substitute planting is
+    t = _ranked(plan, "C09")
+    gain = t.loc["biochar_amendment", "food_compliance"] - t.loc["do_nothing", "food_compliance"]
+    assert gain == pytest.approx(0.0415, abs=1e-3) and gain < 0.05
+    assert t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"] > 0
+    assert t.loc["biochar_amendment", "target_tier"] == NO_MEASURE_TIER
+    s = plan.summary.set_index("plot_id").loc["C09"]
+    assert s["recommended_option"] == "do_nothing"
+    assert "choose substitute planting or another measure locally and monitor the crop" in s["recommendation"]
+    assert ("ranked before Biochar amendment (score 0.60 vs its 0.64), which would raise the crop's chance of meeting "
+            "the food limit by only 4.1 percentage points over unchanged practice, below the 5-point gain that makes a "
+            "measure for the crop, whatever it earns") in s["recommendation"]
+    assert "about 5 in 10 harvests predicted above the limit, test the harvest before sale" in s["recommendation"]
+    zh = messages.render(s["recommendation_msg"], "zh")
+    assert "未达到作为措施所需的5个百分点，无论其收益如何" in zh and "请因地制宜确定替代种植或其他措施" in zh
+
+
+def test_plot_sheet_says_how_many_harvests_fail(plan):
+    from agriremed.io import sheets
+
+    en, zh = plot_advice(plan, "C09", "en"), plot_advice(plan, "C09", "zh")
+    # C09 is limed (lime_vegetable, 64 % of harvests compliant)
+    assert plan.summary.set_index("plot_id").loc["C09", "recommended_option"] == "lime_vegetable"
+    assert en.harvest_risk == ("Harvest: about 4 in 10 harvests predicted above the limit — test the harvest before "
+                               "sale (predicted to meet the food limit in 64 % of harvests, below the target of 90 %)")
+    assert zh.harvest_risk == "收获物：预计约每10季收获中有4季超过限量——出售前请检测收获的农产品（预计达标的季数占64 %，低于目标90 %）"
+    assert plot_advice(plan, "C02", "en").harvest_risk.startswith("Harvest: about 1 in 10 harvests predicted above")
+    pytest.importorskip("reportlab")
+    sheets._reportlab()  # registers the CJK font the sheet's styles use
+    texts = [getattr(f, "text", "") for f in sheets._flowables(en, "en", None, "2026-01-01", 500.0)]
+    assert any("about 4 in 10 harvests predicted above the limit" in x for x in texts)
+    # a crop at or above the target: no warning
+    ok = agriremed.plan(pd.DataFrame([{**C02, "plot_id": "L", "cd_mg_kg": 0.45, "ph": 5.2}]),
+                        agriremed.Scenario(mc_draws=0), progress=False)
+    assert plot_advice(ok, "L", "en").harvest_risk == ""
+
+
+def test_harvests_over_counts_in_ten():
+    from agriremed.stages.advice import harvests_over
+
+    assert [messages.render(harvests_over(p), "en") for p in (0.584, 0.86, 0.27, 0.97)] == [
+        "about 4 in 10 harvests predicted above the limit", "about 1 in 10 harvests predicted above the limit",
+        "about 7 in 10 harvests predicted above the limit", "about 1 in 33 harvests predicted above the limit"]
