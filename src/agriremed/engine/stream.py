@@ -64,6 +64,7 @@ from agriremed.io.readers import (HEADER_SEARCH_LINES, InputFileError, header_ro
 from agriremed.core import i18n
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
+from agriremed.core.frames import no_rows
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
@@ -1034,7 +1035,9 @@ def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Par
     table = p.table
     if not ctx.all_rows and len(table):
         table = table.loc[table["recommended"].to_numpy(bool)]
-    emptied = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+    # emptied in arrays of their own: an iloc[:0] view would keep the whole chunk's stage tables
+    # in memory while the part waits and, for the first chunk, for the whole run (its skeleton)
+    emptied = {f.name: no_rows(getattr(p, f.name)) for f in dataclasses.fields(p)
                if isinstance(getattr(p, f.name), pd.DataFrame) and f.name not in _PART_TABLES}
     slim = dataclasses.replace(p, table=table, **emptied, reuse={})
     return _Part(plan=slim, digest=p.input_digest(), soft=soft)
@@ -1197,7 +1200,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
             if have < keep_plots:
                 kept.append(v.plots.head(keep_plots - have))
             elif not kept:
-                kept.append(v.plots.iloc[:0])
+                kept.append(no_rows(v.plots))
         n_input += v.n_input
         n_valid += len(v.plots)
         n_chunks += 1
@@ -1515,7 +1518,7 @@ class _Collected:
             if self.soft_ok:
                 for name, df in zip(SOFT_REUSE_OUTPUTS, soft, strict=True):
                     soft_sinks[name].write(df)
-                    self.soft_first.setdefault(name, df.iloc[:0])
+                    self.soft_first.setdefault(name, no_rows(df))
 
 
 def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_sinks: dict, acc: _Collected,
@@ -1614,7 +1617,7 @@ def _written_columns(sink: TableSink, first_plan, name: str) -> pd.DataFrame:
 def _skeleton(p):
     """The plan ``p`` with every table emptied (columns and dtypes kept) and nothing kept for
     replanning: what a streamed run reads from its first chunk at the end."""
-    empty = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+    empty = {f.name: no_rows(getattr(p, f.name)) for f in dataclasses.fields(p)
              if isinstance(getattr(p, f.name), pd.DataFrame)}
     return dataclasses.replace(p, **empty, reuse={})
 
