@@ -692,9 +692,9 @@ _out("max_exceedance_ratio", "1", "Controlling metal's exceedance ratio", "主�
 _out("metals_exceeding", "", "Metals above screening value", "超筛选值重金属",
      "Metals whose concentration exceeds the screening value, separated by '+'.", dtype="str")
 _out("near_class_boundary", "", "Values near a class boundary", "接近类别界限的数值",
-     "Metals whose soil value lies within the largest difference of duplicate analyses "
-     "(soil_method_precision.csv: 2 × the largest within-laboratory relative deviation × the boundary) of "
-     "their screening or intervention value, where the class on the other side would change the plot's "
+     "Metals whose duplicate analysis can fall on the other side of their screening or intervention value b "
+     "(soil_method_precision.csv, r = the largest within-laboratory relative deviation |a−b|/(a+b) of "
+     "duplicates: value within b(1−r)/(1+r) … b(1+r)/(1−r)), where the class on the other side would change the plot's "
      "class ('cd:screening+as:intervention'; '' none; Hg has no sourced figure and no entry). A re-sample "
      "or re-analysis can change the class: the recommendation closes with a note (rec.near_class_boundary); "
      "the class itself is the one the values give.", dtype="str")

@@ -44,7 +44,8 @@ __all__ = [
     "threshold_values",
     "screen",
     "plot_classes",
-    "boundary_margin_mg_kg",
+    "duplicate_range_mg_kg",
+    "boundary_band_mg_kg",
     "near_class_boundary",
     "CLASS_BASES",
     "SCREENING_BASES",
@@ -388,25 +389,53 @@ def _rotation_columns(s: pd.DataFrame, have: np.ndarray, code: np.ndarray, k: in
                                                     None).astype(object)}
 
 
-#: Relative difference of two analyses of one sample from their relative deviation: RD = |a − b| / (a + b),
-#: so |a − b| / mean(a, b) = 2 RD (the definition of the relative deviation of duplicates).
-RD_TO_RELATIVE_DIFFERENCE = 2.0
+def duplicate_range_mg_kg(metal, value_mg_kg, tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The range a duplicate analysis of a soil value can fall in: ``x (1 − r) / (1 + r)`` … ``x (1 + r) / (1 − r)``.
 
-
-def boundary_margin_mg_kg(metal, boundary_mg_kg, tables: Tables | None = None) -> np.ndarray:
-    """Margin around a class boundary within which a re-analysis of the soil can fall on its other side.
-
-    The margin is the largest difference of two analyses of one soil sample at the boundary:
-    ``RD_TO_RELATIVE_DIFFERENCE`` × ``within_lab_rd_max`` × boundary, where ``within_lab_rd_max`` is
-    the largest within-laboratory relative deviation of duplicate analyses of the metal in real soil
-    samples (``soil_method_precision.csv``, sourced). It is the observed counterpart of the 95 %
-    repeatability limit r = 2.8 σ_r of ISO 5725-6 (the largest difference of two results of one
-    laboratory): a re-analysis in another laboratory can differ more (reproducibility limit R > r).
+    Two analyses a and b of one sample differ by at most RD = |a − b| / (a + b) ≤ r, where r is the largest
+    within-laboratory relative deviation of duplicate analyses of the metal in real soil samples
+    (``within_lab_rd_max`` of ``soil_method_precision.csv``, sourced). Solved for the duplicate y of a value
+    x: y − x ≤ r (x + y) gives y ≤ x (1 + r) / (1 − r), and x − y ≤ r (x + y) gives y ≥ x (1 − r) / (1 + r).
+    It is the observed counterpart of the 95 % repeatability limit r = 2.8 σ_r of ISO 5725-6 (the largest
+    difference of two results of one laboratory): a re-analysis in another laboratory can differ more.
 
     Parameters
     ----------
     metal : str or array-like of str
         Metal code(s) (``cd``, ``as`` …).
+    value_mg_kg : float or array-like of float
+        The measured value(s) [mg kg⁻¹].
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple of numpy.ndarray of float
+        ``(low, high)`` [mg kg⁻¹]; NaN for a metal without a row (Hg: its duplicates' spread is of the order
+        of the value itself) or a blank value.
+
+    Examples
+    --------
+    >>> [a.round(4).tolist() for a in duplicate_range_mg_kg(["cd", "as", "hg"], [1.5, 120.0, 0.5])]
+    [[1.0, 90.7112, nan], [2.25, 158.7456, nan]]
+    """
+    r = _duplicate_rd(metal, tables)
+    x = np.broadcast_to(np.asarray(value_mg_kg, float), r.shape)
+    return x * (1 - r) / (1 + r), x * (1 + r) / (1 - r)
+
+
+def boundary_band_mg_kg(metal, boundary_mg_kg, tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The values whose duplicate analysis can fall on the other side of a class boundary b.
+
+    A value x is near b when b lies within the range of a duplicate of x (:func:`duplicate_range_mg_kg`):
+    x (1 − r) / (1 + r) ≤ b ≤ x (1 + r) / (1 − r), i.e. ``b (1 − r) / (1 + r) ≤ x ≤ b (1 + r) / (1 − r)``.
+    The band is not symmetric: for Cd (r = 0.20) against the intervention value 1.5 it is 1.0 … 2.25 mg/kg
+    (a value 0.92 cannot cross, 2.2 can).
+
+    Parameters
+    ----------
+    metal : str or array-like of str
+        Metal code(s).
     boundary_mg_kg : float or array-like of float
         The class boundary [mg kg⁻¹] (a screening or intervention value).
     tables : Tables, optional
@@ -414,35 +443,39 @@ def boundary_margin_mg_kg(metal, boundary_mg_kg, tables: Tables | None = None) -
 
     Returns
     -------
-    numpy.ndarray of float
-        The margin [mg kg⁻¹]; NaN for a metal without a row (Hg: its duplicates' spread is of the
-        order of the value itself) or a blank boundary.
+    tuple of numpy.ndarray of float
+        ``(low, high)`` of the band [mg kg⁻¹]; NaN for a metal without a row or a blank boundary.
 
     Examples
     --------
-    >>> boundary_margin_mg_kg(["as", "cd", "hg"], [120.0, 0.3, 0.5]).round(4).tolist()
-    [33.36, 0.12, nan]
+    >>> [a.round(4).tolist() for a in boundary_band_mg_kg(["as", "cd", "hg"], [120.0, 0.3, 0.5])]
+    [[90.7112, 0.2, nan], [158.7456, 0.45, nan]]
     """
+    return duplicate_range_mg_kg(metal, boundary_mg_kg, tables)
+
+
+def _duplicate_rd(metal, tables: Tables | None) -> np.ndarray:
+    """``within_lab_rd_max`` of each metal (``soil_method_precision.csv``; NaN for a metal without a row)."""
     tables = tables or load_tables()
     prec = tables.soil_method_precision
     metal = np.atleast_1d(np.asarray(metal, dtype=object))
-    rd = _frames.take(prec["within_lab_rd_max"].to_numpy(float),
-                      _frames.index_of(_frames.obj(prec["metal"]), metal), np.nan)
-    return RD_TO_RELATIVE_DIFFERENCE * rd * np.broadcast_to(np.asarray(boundary_mg_kg, float), metal.shape)
+    return _frames.take(prec["within_lab_rd_max"].to_numpy(float),
+                        _frames.index_of(_frames.obj(prec["metal"]), metal), np.nan)
 
 
 def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None = None) -> pd.DataFrame:
     """The plot × metal values near a class boundary, where a re-sample or re-analysis can change the class.
 
-    A metal's value is near a boundary (its screening or intervention value) when it lies within
-    :func:`boundary_margin_mg_kg` of it, on either side, and the metal's class on the other side
+    A metal's value is near a boundary (its screening or intervention value) when a duplicate analysis of it
+    can fall on the boundary's other side (:func:`boundary_band_mg_kg`: the boundary lies within the range of
+    a duplicate, :func:`duplicate_range_mg_kg`), and the metal's class on the other side
     changes the plot's class (the worst of its metals): a Cd at 0.31 mg/kg against a screening
     value of 0.3 on a plot whose As is above its intervention value changes nothing. The class
     itself is not changed. Both boundaries are listed (``near_class_boundary``); the note for the
     recommendation (``near_class_boundary_msg``) is given near an intervention value only, where the
     other side decides whether the land may grow food at all (strict control): near a screening value
     the produce monitoring of safe utilisation answers the same doubt, and with the spread of
-    duplicate analyses at low Cd (a margin of 40 % of the value) the note would close most
+    duplicate analyses at low Cd (a duplicate of 0.3 ranges over 0.2 … 0.45 mg/kg) the note would close most
     recommendations.
 
     Parameters
@@ -485,15 +518,16 @@ def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None 
     hits: list[tuple[int, str, Message]] = []
     for kind, lower, upper in (("screening", 0, 1), ("intervention", 1, 2)):
         limit = s[f"{kind}_mg_kg"].to_numpy(float)
-        margin = boundary_margin_mg_kg(metal, limit, tables)
+        low, high = boundary_band_mg_kg(metal, limit, tables)
+        dup_low, dup_high = duplicate_range_mg_kg(metal, conc, tables)
         flipped = np.where(conc <= limit, upper, lower)
         new = np.maximum(others, flipped)
         with np.errstate(invalid="ignore"):
-            near = (np.abs(conc - limit) <= margin) & (new != worst)
+            near = (conc >= low) & (conc <= high) & (new != worst)
         for r in np.flatnonzero(near):
             hits.append((int(r), f"{metal[r]}:{kind}", Message.of(
                 "rec.near_class_boundary", metal=metal[r], value=float(conc[r]), kind=kind,
-                limit=float(limit[r]), margin=float(margin[r]), other=CLASSES[new[r]])
+                limit=float(limit[r]), low=float(dup_low[r]), high=float(dup_high[r]), other=CLASSES[new[r]])
                 if kind == "intervention" else None))
     for r, code, msg in sorted(hits, key=lambda h: h[0]):
         i = row_plot[r]
