@@ -671,13 +671,16 @@ _out("screening_basis", "", "Screening values used", "风险筛选值依据",
      "vegetable, marginal) or rotation_stricter (paddy–upland rotation land, paddy_upland_rotation yes: each "
      "metal's lower of the paddy and the dry-land value, the GB 15618-2018 Table 1 note as quoted in county "
      "practice, applied as the precautionary reading; scenario rotation_screening paddy uses the plot's own "
-     "land-use values instead). Blank for a plot without a screened metal.",
-     dtype="category", categories=("paddy", "other", "rotation_stricter"))
+     "land-use values instead) or rice_stricter (a row whose crop is rice on land recorded as other than "
+     "paddy: GB 15618-2018 gives paddy values for land growing rice, the record other land; the lower of both, "
+     "under either rotation_screening, with a validation warning). Blank for a plot without a screened metal.",
+     dtype="category", categories=("paddy", "other", "rotation_stricter", "rice_stricter"))
 _out("soil_class_without_rotation", "", "Soil class with the land use's own screening values",
      "按本地类筛选值的土壤类别",
      "The class with the plot's own land-use screening values (a paddy's paddy values), as without the rule "
-     "for paddy–upland rotation land; differs from the computed class only on rotation land whose stricter "
-     "values (screening_basis rotation_stricter) change it (soil_screening and soil-class tables).",
+     "for paddy–upland rotation land; differs from the computed class only on rotation land or rice on land "
+     "recorded as other than paddy whose stricter values (screening_basis rotation_stricter, rice_stricter) "
+     "change it (soil_screening and soil-class tables).",
      dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("controlling_metal", "", "Controlling metal", "主控重金属",
      "The metal that sets the plot's class: on strict-control plots the metal with the highest "

@@ -1421,22 +1421,25 @@ def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.
     (``screening_basis`` rotation_stricter) give a stricter class than the plot's own land-use values,
     followed by the basis: "Paddy–upland rotation land: classed with the stricter of the paddy and dry-land
     screening values …; with the paddy values alone it would be …" (``rec.class_rotation``, or
-    ``rec.class_rotation_dry`` on land other than paddy)."""
+    ``rec.class_rotation_dry`` on land other than paddy; ``rec.class_rice_dry`` for rice on land recorded as
+    other than paddy, ``screening_basis`` rice_stricter)."""
     if "screening_basis" not in soil_plot or "soil_class_without_rotation" not in soil_plot or not len(sp):
         return plot
     cls_col = "soil_class_computed" if "soil_class_computed" in soil_plot else "soil_class"
     computed = _frames.take(_frames.obj(soil_plot[cls_col]), sp, None)
     own = _frames.take(_frames.obj(soil_plot["soil_class_without_rotation"]), sp, None)
-    changed = ((_frames.take(_frames.obj(soil_plot["screening_basis"]), sp, None) == "rotation_stricter")
+    basis = _frames.take(_frames.obj(soil_plot["screening_basis"]), sp, None)
+    changed = (np.isin(basis, ["rotation_stricter", "rice_stricter"])
                & np.array([isinstance(c, str) for c in computed], bool)
                & np.array([isinstance(c, str) for c in own], bool) & (computed != own))
     if not changed.any():
         return plot
     plot = np.asarray(plot, dtype=object).copy()
-    plot[changed] = [Message.of("rec.class_rotation" if lu == "paddy" else "rec.class_rotation_dry", plot=pl,
-                                soil_class=c, own=k)
-                     for pl, c, k, lu in zip(plot[changed], computed[changed], own[changed], land_use[changed],
-                                             strict=True)]
+    plot[changed] = [Message.of("rec.class_rice_dry" if b == "rice_stricter" else "rec.class_rotation"
+                                if lu == "paddy" else "rec.class_rotation_dry", plot=pl, soil_class=c, own=k,
+                                **({"land_use": lu} if b == "rice_stricter" else {}))
+                     for pl, c, k, lu, b in zip(plot[changed], computed[changed], own[changed], land_use[changed],
+                                                basis[changed], strict=True)]
     return plot
 
 

@@ -40,7 +40,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   crop_metal_header_crop)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
-from agriremed.stages.soil import ROTATION_LAND_USES
+from agriremed.stages.soil import ROTATION_LAND_USES, rice_on_dry_land
 from agriremed.stages.uptake.predict import strictest_vegetable_limits
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
@@ -619,6 +619,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     censored: dict = {}  # soil metals below the detection limit, decided once rotation land is known
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings, censored)
     _check_marginal_cultivated(col, out, tables)
+    _check_rice_on_dry_land(col, out)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
     _paddy_upland_rotation(out, mapping, dups, siblings, tables, attrs.get("rotation_fields_in_input") or ())
@@ -3703,6 +3704,21 @@ def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables
             if written is not None else crop
         col.add(grows_food, "land_use, crop", ("marginal, " + shown.fillna("").astype(str)).to_numpy(object),
                 "error", Message.of("val.marginal_food_crop"), Message.of("exp.cultivated_land_use", column="crop"))
+
+
+def _check_rice_on_dry_land(col: Collector, out: pd.DataFrame) -> None:
+    """Warn on a row whose crop is rice and whose land use is recorded as other than paddy (upland, orchard,
+    vegetable; marginal land growing food is an error already): the two columns contradict each other, and
+    the plan assumes the land use as recorded with rice grown without flooding (upland rice), screened with
+    the stricter of the paddy and dry-land values (:func:`agriremed.stages.soil.rice_on_dry_land`)."""
+    rice = rice_on_dry_land(out)
+    if "land_use" in out.columns:
+        rice &= (pd.Series(out["land_use"], dtype=object) != "marginal").to_numpy(bool)
+    if not rice.any():
+        return
+    lu = pd.Series(out["land_use"], dtype=object).to_numpy(object)
+    col.add(rice, "land_use, crop", np.array([f"{u}, rice" for u in lu.tolist()], dtype=object), "warning",
+            lambda idx: [Message.of("val.rice_on_dry_land", land_use=lu[i]) for i in idx])
 
 
 def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: list[str], n: int) -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "CLASS_BASES",
     "SCREENING_BASES",
     "ROTATION_LAND_USES",
+    "rice_on_dry_land",
     "ROTATION_SOURCE",
     "exceedance_table",
     "soil_mass_t_ha",
@@ -76,8 +77,9 @@ CLASS_BASES = ("computed", "county")
 #: Which screening values classed a plot × metal (``screening_basis``): the paddy values, those of other
 #: land (upland, orchard, vegetable, marginal), or on paddy–upland rotation land (``paddy_upland_rotation``
 #: yes) under the scenario's ``rotation_screening`` ``stricter`` the lower of the values of
-#: :data:`ROTATION_LAND_USES`.
-SCREENING_BASES = ("paddy", "other", "rotation_stricter")
+#: :data:`ROTATION_LAND_USES`, or on land recorded as other than paddy whose crop is rice (``rice_stricter``:
+#: GB 15618-2018 gives paddy values for land growing rice, the record gives other land; the lower of both).
+SCREENING_BASES = ("paddy", "other", "rotation_stricter", "rice_stricter")
 
 #: The land uses whose screening values rotation land takes the lower of, metal by metal: the paddy and
 #: the dry land (GB 15618-2018 Table 1's other land, ``upland`` in ``soil_thresholds.csv``).
@@ -198,7 +200,8 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
         :data:`ROTATION_LAND_USES` (paddy and upland; the GB 15618-2018 Table 1 note on rotation land as
         quoted in county practice, unconfirmed: :data:`ROTATION_SOURCE`); ``paddy`` keeps the plot's own
         land-use values. Intervention values stay those of the plot's land use (GB 15618-2018 has one
-        set for every land use).
+        set for every land use). A row whose crop is rice on land recorded as other than paddy
+        (:func:`rice_on_dry_land`) takes the lower values under either setting (``rice_stricter``).
 
     Returns
     -------
@@ -279,14 +282,33 @@ def _class_codes(conc: np.ndarray, scr: np.ndarray, itv: np.ndarray) -> np.ndarr
 
 
 def _rotation_rows(plots: pd.DataFrame, land_use: np.ndarray, rotation_screening: str):
-    """Rows screened as rotation land (``paddy_upland_rotation`` yes under ``rotation_screening``
-    ``stricter``) and the ``screening_basis`` of every row (:data:`SCREENING_BASES`)."""
+    """Rows screened with the lower of the paddy and dry-land values and the ``screening_basis`` of every row
+    (:data:`SCREENING_BASES`): rotation land (``paddy_upland_rotation`` yes under ``rotation_screening``
+    ``stricter``: ``rotation_stricter``) and rice on land recorded as other than paddy (``rice_stricter``, under
+    either setting: the paddy values are those of land growing rice, the land-use record gives the dry-land
+    values, and the lower of both is the precautionary reading of the contradiction)."""
     if rotation_screening not in ("stricter", "paddy"):
         raise ValueError(f"rotation_screening {rotation_screening!r}: expected stricter or paddy")
     flag = _frames.obj(plots["paddy_upland_rotation"]) if "paddy_upland_rotation" in plots else None
     rot = (flag == "yes") if flag is not None and rotation_screening == "stricter" else np.zeros(len(land_use), bool)
-    basis = np.where(rot, "rotation_stricter", np.where(land_use == "paddy", "paddy", "other")).astype(object)
-    return rot, basis
+    rice = rice_on_dry_land(plots)
+    basis = np.where(rot, "rotation_stricter", np.where(rice, "rice_stricter", np.where(
+        land_use == "paddy", "paddy", "other"))).astype(object)
+    return rot | rice, basis
+
+
+def rice_on_dry_land(plots: pd.DataFrame) -> np.ndarray:
+    """Rows whose crop is rice on land recorded as other than paddy (upland, orchard, vegetable: not blank).
+
+    Examples
+    --------
+    >>> rice_on_dry_land(pd.DataFrame({"crop": ["rice", "rice", "wheat"], "land_use": ["upland", "paddy", "upland"]}))
+    array([ True, False, False])
+    """
+    if "crop" not in plots or "land_use" not in plots:
+        return np.zeros(len(plots), bool)
+    lu, crop = _frames.obj(plots["land_use"]), _frames.obj(plots["crop"])
+    return (crop == "rice") & np.array([isinstance(u, str) and u not in ("", "paddy") for u in lu.tolist()], bool)
 
 
 def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataFrame:
