@@ -656,16 +656,19 @@ _out("exceedance_ratio", "1", "Exceedance ratio", "超标倍数",
 _out("soil_class", "", "Soil class", "土壤类别",
      "GB 15618 management class: priority_protection (≤ screening), safe_utilisation "
      "(between screening and intervention), strict_control (> intervention); the county's class "
-     "(soil_class_county) where it is stricter.", dtype="category",
+     "(soil_class_county) where it is stricter; on the season rows of one field (field_id) the strictest "
+     "class of the field's rows.", dtype="category",
      categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("soil_class_computed", "", "Soil class from GB 15618 values", "按GB 15618计算的土壤类别",
      "The class computed from the plot's values alone (as soil_class without the county's class); "
      "present where the input has a soil_class_county column.", dtype="category",
      categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("soil_class_basis", "", "Basis of the soil class", "土壤类别依据",
-     "Where soil_class comes from: computed (the plot's values under GB 15618-2018) or county (the "
-     "county's 农用地土壤环境质量类别划分, stricter than the computed class); present where the input has a "
-     "soil_class_county column.", dtype="category", categories=("computed", "county"))
+     "Where soil_class comes from: computed (the plot's values under GB 15618-2018), county (the "
+     "county's 农用地土壤环境质量类别划分, stricter than the computed class) or field (another season row of the "
+     "plot's field, field_id, whose values give a stricter class: a field is one soil and every row of it takes "
+     "the strictest class of its rows); present where the input has a soil_class_county column.",
+     dtype="category", categories=("computed", "county", "field"))
 _out("screening_basis", "", "Screening values used", "风险筛选值依据",
      "Which GB 15618 screening values classed the plot: paddy (水田), other (other land: upland, orchard, "
      "vegetable, marginal) or rotation_stricter (paddy–upland rotation land, paddy_upland_rotation yes: each "

@@ -44,6 +44,7 @@ __all__ = [
     "threshold_values",
     "screen",
     "plot_classes",
+    "field_classes",
     "duplicate_range_mg_kg",
     "boundary_band_mg_kg",
     "near_class_boundary",
@@ -70,8 +71,9 @@ CLASS_NAMES: dict[str, tuple[str, str]] = {
 
 
 #: Where the class a plot is planned with comes from: the plot's values under the threshold set
-#: (``computed``) or the county's 农用地土壤环境质量类别划分 where it is stricter (``county``).
-CLASS_BASES = ("computed", "county")
+#: (``computed``), the county's 农用地土壤环境质量类别划分 where it is stricter (``county``) or another season
+#: row of the plot's field whose values give a stricter class (``field``, :func:`field_classes`).
+CLASS_BASES = ("computed", "county", "field")
 
 
 #: Which screening values classed a plot × metal (``screening_basis``): the paddy values, those of other
@@ -311,7 +313,7 @@ def rice_on_dry_land(plots: pd.DataFrame) -> np.ndarray:
     return (crop == "rice") & np.array([isinstance(u, str) and u not in ("", "paddy") for u in lu.tolist()], bool)
 
 
-def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataFrame:
+def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None, field=None) -> pd.DataFrame:
     """Overall class of each plot from its per-metal classes, or the county's class where it is stricter.
 
     Parameters
@@ -327,6 +329,10 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
         plot is planned with the county's class: the county's classification is the legal
         designation and may tighten a class by crop monitoring, which the soil values cannot
         show. Where it is looser, the computed class is kept.
+    field : array_like of str, optional
+        The field each plot of ``plot_ids`` is a crop season of (``field_id``; blank where none). A field is
+        one soil: every row of a field takes the strictest class of its rows (after ``county``), as
+        rotation land classes its rows alike (:func:`field_classes`).
 
     Returns
     -------
@@ -391,6 +397,84 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
             for c in out.columns if c != "plot_id"}}, len(pos))
     if county is not None:
         out = _county_governs(out, county)
+    if field is not None:
+        out = field_classes(out, field)
+    return out
+
+
+#: Basis of a soil class taken from another season row of the plot's field (:func:`field_classes`).
+FIELD_BASIS = "field"
+
+
+def field_classes(classes: pd.DataFrame, field) -> pd.DataFrame:
+    """Every row of a field (its crop seasons, ``field_id``) planned with the strictest class of the field's rows.
+
+    A field has one soil: its rows are samples of it, and the standard's gate (GB 15618-2018, Soil Pollution
+    Law Art. 54: no food crop on land above the intervention value) applies to the field, so a row whose own
+    values give a looser class than another row of its field takes the field's class (the idea of rotation
+    land, whose rows are all screened alike). Each row keeps its own measured values for everything else
+    (its metals, the uptake of its crop and its clean-up): only the class, which gates the options, is the
+    field's.
+
+    Parameters
+    ----------
+    classes : pandas.DataFrame
+        One row per plot (:func:`plot_classes`: ``plot_id``, ``soil_class``, ``controlling_metal`` …).
+    field : array_like of str
+        The field of each row (blank or None: a row of its own).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``classes`` with ``soil_class`` the field's strictest class, ``soil_class_computed`` (the row's own
+        class) and ``soil_class_basis`` (:data:`FIELD_BASIS` where the field's class governs), and
+        ``field_class_row`` (the plot id of the field's first row with that class, where it governs; else
+        None) and ``field_class_metal`` (that row's controlling metal), where some row has a field.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"plot_id": ["D4~早稻", "D4~晚稻", "X"], "controlling_metal": ["cd", "cd", "cd"],
+    ...                   "soil_class": ["priority_protection", "strict_control", "safe_utilisation"]})
+    >>> out = field_classes(c, ["D4", "D4", None])
+    >>> out[["soil_class", "soil_class_computed", "soil_class_basis"]].values.tolist()
+    [['strict_control', 'priority_protection', 'field'], ['strict_control', 'strict_control', 'computed'], ['safe_utilisation', 'safe_utilisation', 'computed']]
+    >>> out["field_class_row"].iloc[0]
+    'D4~晚稻'
+    """
+    f = np.asarray(list(field), dtype=object)
+    n = len(classes)
+    if len(f) != n:
+        raise ValueError(f"field ids: {len(f)} values for {n} plots")
+    known = np.array([isinstance(x, str) and x != "" for x in f.tolist()], bool)
+    if not known.any():
+        return classes
+    cls = _frames.obj(classes["soil_class"])
+    rank = np.array([_CLASS_RANK.get(c, -1) if isinstance(c, str) else -1 for c in cls.tolist()], dtype=np.intp)
+    codes, _ = pd.factorize(f[known])
+    worst = np.full(int(codes.max()) + 1, -1, dtype=np.intp)
+    np.maximum.at(worst, codes, rank[known])
+    fw = np.full(n, -1, dtype=np.intp)
+    fw[known] = worst[codes]
+    raised = known & (fw >= 0) & (fw > rank)
+    out = classes.copy()
+    if "soil_class_computed" not in out:
+        at = list(out.columns).index("soil_class") + 1
+        out.insert(at, "soil_class_computed", cls)
+        out.insert(at + 1, "soil_class_basis", np.where(rank >= 0, "computed", None).astype(object))
+    ids, metal = _frames.obj(out["plot_id"]), _frames.obj(out["controlling_metal"]) \
+        if "controlling_metal" in out else np.full(n, None, dtype=object)
+    pos = np.flatnonzero(known)
+    setter = {}  # each field's first row at the field's class
+    for i in pos[rank[pos] == fw[pos]].tolist():
+        setter.setdefault(f[i], i)
+    row = np.full(n, None, dtype=object)
+    row_metal = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(raised).tolist():
+        row[i], row_metal[i] = ids[setter[f[i]]], metal[setter[f[i]]]
+    out["soil_class"] = np.where(raised, np.array(CLASSES, dtype=object)[np.maximum(fw, 0)], cls).astype(object)
+    out["soil_class_basis"] = np.where(raised, FIELD_BASIS, _frames.obj(out["soil_class_basis"])).astype(object)
+    out["field_class_row"] = row
+    out["field_class_metal"] = row_metal
     return out
 
 
