@@ -92,6 +92,14 @@ def test_a_field_split_across_chunks_is_classed_as_in_a_whole_plan(chunk_size):
     chunked = plan_stream(_p2(), sc, chunk_size=chunk_size, progress=False).summary
     cols = ["plot_id", "soil_class", "recommended_option", "recommendation"]
     pd.testing.assert_frame_equal(chunked[cols].reset_index(drop=True), whole[cols].reset_index(drop=True))
+    # the field warnings too: once per field, on its first row, naming the rows of the whole input
+    res = plan_stream(_p2(), sc, chunk_size=chunk_size, progress=False)
+    pb = res.problems
+    got = pb[pb["problem"].astype(str).str.startswith("the season rows of field")]
+    assert got["input_row"].astype(int).tolist() == [1, 3]
+    assert got["problem"].str.contains("input rows 1, 2").tolist() == [True, False]
+    assert got["problem"].str.contains(r"input rows 3, 4\).*first row \(input row 3, 0.1333 ha\)").tolist() == [False,
+                                                                                                              True]
 
 
 def test_a_field_split_across_dask_partitions_is_classed_as_in_a_whole_plan():

@@ -118,8 +118,26 @@ def _rotation_fields(plots, lengths: np.ndarray, id_col, duplicates: dict, table
                            else np.full(len(p), "", dtype=object)) for p in parts], duplicates)
     if not split:
         return frozenset(), None
-    rows = plots.map_partitions(field_rows, split, duplicates, meta=plots._meta).compute()
-    return rotation_fields(rows, tables, duplicates), field_soil_rows(rows, tables, duplicates)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    numbered = plots.map_partitions(_numbered_field_rows, split, duplicates, offsets,
+                                    meta=plots._meta.assign(**{_ROW: pd.Series(dtype="int64")})).compute()
+    rows = numbered.drop(columns=_ROW)
+    return (rotation_fields(rows, tables, duplicates),
+            field_soil_rows(rows, tables, duplicates, numbered[_ROW].to_numpy(np.int64)))
+
+
+#: Column carrying a row's number in the whole table beside the rows of :func:`_numbered_field_rows`.
+_ROW = "__agriremed_input_row__"
+
+
+def _numbered_field_rows(part: pd.DataFrame, split: set, duplicates: dict, offsets: np.ndarray,
+                         partition_info=None) -> pd.DataFrame:
+    """The rows of ``part`` of the fields ``split`` (:func:`agriremed.engine.stream.field_rows`) with their
+    number in the whole table (``offsets``: the rows before each partition)."""
+    part = part.reset_index(drop=True)
+    r = field_rows(part, split, duplicates)
+    start = int(offsets[partition_info["number"]]) if partition_info else 0
+    return r.assign(**{_ROW: start + 1 + part.index.get_indexer(r.index)})
 
 
 def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None = None) -> DaskPlan:

@@ -834,9 +834,16 @@ class _Input:
                            crop_values=crop_values, rice_seasons=seasons, unlisted_crops=unlisted)
         split = split_fields(fields, dups)
         if split:  # a second pass over the input: the rows of the fields read in several chunks, checked together
-            rows = [r for r in (field_rows(c, split, dups) for c in self._chunks()) if len(r)]
+            rows, numbers, at = [], [], 0
+            for c in self._chunks():
+                r = field_rows(c, split, dups)
+                if len(r):
+                    rows.append(r)
+                    numbers.append(at + 1 + c.index.get_indexer(r.index))  # the rows' numbers in the input
+                at += len(c)
             found = rotation_fields(pd.concat(rows, ignore_index=True), tables, dups) if rows else frozenset()
-            soil_rows = field_soil_rows(pd.concat(rows, ignore_index=True), tables, dups) if rows else None
+            soil_rows = field_soil_rows(pd.concat(rows, ignore_index=True), tables, dups,
+                                        np.concatenate(numbers)) if rows else None
             self._scan = dataclasses.replace(self._scan, rotation_fields=found, field_rows=soil_rows)
         return self._scan
 

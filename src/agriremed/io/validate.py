@@ -628,7 +628,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
     _paddy_upland_rotation(out, mapping, dups, siblings, tables, attrs.get("rotation_fields_in_input") or ())
-    _check_field_soil(col, out)
+    _check_field_soil(col, out, attrs.get("field_rows_in_input"))
     _check_censored(col, out, censored["cells"], tables, censored["in_input"])
     _check_metal_measured(col, out, metals_present, n)
     return col, raw, out, attrs, notes
@@ -662,18 +662,24 @@ def rotation_fields(rows: pd.DataFrame, tables: Tables | None = None,
 FIELD_ROW_COLUMNS = ("plot_id", "field_id", "ph", "land_use", "crop", "paddy_upland_rotation", "soil_class_county")
 
 
-def field_soil_rows(rows: pd.DataFrame, tables: Tables | None = None, duplicates: dict | None = None) -> pd.DataFrame:
+def field_soil_rows(rows: pd.DataFrame, tables: Tables | None = None, duplicates: dict | None = None,
+                    input_rows=None) -> pd.DataFrame:
     """The valid rows among ``rows`` (raw rows of some fields of a larger input, read in different chunks) as
-    validated, with the columns their soil class needs (:data:`FIELD_ROW_COLUMNS`, the total metals), so that
-    every chunk holding a row of such a field classes it by all the field's rows (``field_rows_in_input``)."""
+    validated, with the columns their soil class needs (:data:`FIELD_ROW_COLUMNS`, the total metals) and
+    ``area_ha``, so that every chunk holding a row of such a field classes it by all the field's rows
+    (``field_rows_in_input``) and warns on them as a whole-file validation does (:func:`_check_field_soil`);
+    ``input_row``: the rows' numbers in the whole input (``input_rows``; default 1, 2 …)."""
     rows = rows.reset_index(drop=True)
     rows.attrs = {}
     col, _, out, _, _ = _validated_rows(rows, tables or load_tables(), duplicates, None, (), None)
     if "field_id" not in out.columns:
         return pd.DataFrame()
-    keep = [c for c in (*FIELD_ROW_COLUMNS, *(C.metal_column(m) for m in C.METALS)) if c in out.columns]
+    keep = [c for c in (*FIELD_ROW_COLUMNS, "area_ha", *(C.metal_column(m) for m in C.METALS)) if c in out.columns]
     ok = ~col.error_rows & ~pd.isna(pd.Series(out["field_id"], dtype=object)).to_numpy(bool)
-    return pd.DataFrame({c: np.asarray(out[c])[ok] for c in keep})
+    got = pd.DataFrame({c: np.asarray(out[c])[ok] for c in keep})
+    number = np.arange(1, len(rows) + 1) if input_rows is None else np.asarray(input_rows, dtype=np.int64)
+    got.insert(0, "input_row", number[ok])
+    return got
 
 
 def _read_raw(data, sheet) -> tuple[pd.DataFrame, dict, list[str]]:
@@ -3734,44 +3740,62 @@ def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables
 FIELD_SOIL_COLUMNS = ("ph",)
 
 
-def _check_field_soil(col: Collector, out: pd.DataFrame) -> None:
+def _check_field_soil(col: Collector, out: pd.DataFrame, others: pd.DataFrame | None = None) -> None:
     """Warn once per field (``field_id``, on its first row) whose rows give different soil values (pH, total
     metals: ``val.field_soil_differs``) or areas (``val.field_area_differs``): a field is one soil, planned with
     the strictest class of its rows (:func:`agriremed.stages.soil.field_classes`), and its area is counted once,
-    with its first row's area. Blank cells are not compared."""
+    with its first row's area. Blank cells are not compared. ``others``: in a chunk of a larger input, every row
+    of the fields read in several chunks (:func:`field_soil_rows`, with their input rows): such a field is
+    judged on all its rows, by the chunk holding its first row."""
     if "field_id" not in out.columns:
         return
     field = pd.Series(out["field_id"], dtype=object).to_numpy(object)
     known = np.array([isinstance(f, str) and f != "" for f in field.tolist()], bool)
-    if known.sum() < 2:
+    if not known.any():
         return
-    soil_cols = [c for c in (*FIELD_SOIL_COLUMNS, *(C.metal_column(m) for m in C.METALS)) if c in out.columns]
-    groups: dict = {}
-    for i in np.flatnonzero(known).tolist():
-        groups.setdefault(field[i], []).append(i)
     n = len(out)
-    for f, rows in groups.items():
-        if len(rows) < 2:
+    groups: dict = {}  # field -> (its rows as a table, their input rows, the local row of its first row or -1)
+    split = set()
+    if others is not None and len(others) and "field_id" in others:
+        pid = pd.Series(out["plot_id"], dtype=object).to_numpy(object) if "plot_id" in out else None
+        for f, g in others.groupby("field_id", sort=False):
+            if not (field == f).any():
+                continue
+            split.add(f)
+            g = g.sort_values("input_row")
+            first = np.flatnonzero(pid == g["plot_id"].iloc[0]) if pid is not None else []
+            groups[f] = (g.reset_index(drop=True), g["input_row"].to_numpy(np.int64), int(first[0]) if len(first) else -1)
+    local: dict = {}
+    for i in np.flatnonzero(known).tolist():
+        if field[i] not in split:
+            local.setdefault(field[i], []).append(i)
+    for f, rows in local.items():
+        groups[f] = (pd.DataFrame(out).iloc[rows].reset_index(drop=True), np.asarray(rows) + 1, rows[0])
+    soil_cols = [c for c in (*FIELD_SOIL_COLUMNS, *(C.metal_column(m) for m in C.METALS)) if c in out.columns]
+    for f, (g, numbers, at) in groups.items():
+        if len(g) < 2 or at < 0:
             continue
-        where = ", ".join(str(i + 1) for i in rows)
+        where = ", ".join(str(int(i)) for i in numbers)
         first = np.zeros(n, bool)
-        first[rows[0]] = True
+        first[at] = True
         diff, cols = [], []
         for c in soil_cols:
-            v = pd.to_numeric(pd.Series(out[c]).iloc[rows], errors="coerce").to_numpy(float)
+            if c not in g:
+                continue
+            v = pd.to_numeric(g[c], errors="coerce").to_numpy(float)
             if len(np.unique(v[~np.isnan(v)])) > 1:
                 diff.append(f"{c} " + " / ".join("" if np.isnan(x) else f"{x:g}" for x in v))
                 cols.append(c)
         if diff:
             col.add(first, ", ".join(cols), np.full(n, "; ".join(diff), dtype=object), "warning",
                     Message.of("val.field_soil_differs", field=f, rows=where, values="; ".join(diff)))
-        if "area_ha" in out.columns:
-            a = pd.to_numeric(pd.Series(out["area_ha"]).iloc[rows], errors="coerce").to_numpy(float)
+        if "area_ha" in g:
+            a = pd.to_numeric(g["area_ha"], errors="coerce").to_numpy(float)
             if len(np.unique(np.round(a[~np.isnan(a)], 9))) > 1:
                 shown = " / ".join("" if np.isnan(x) else f"{x:.4g}" for x in a)
                 col.add(first, "area_ha", np.full(n, shown, dtype=object), "warning",
                         Message.of("val.field_area_differs", field=f, rows=where, values=shown,
-                                   first=str(rows[0] + 1), area=float(f"{a[0]:.4g}")))
+                                   first=str(int(numbers[0])), area=float(f"{a[0]:.4g}")))
 
 
 def _check_rice_on_dry_land(col: Collector, out: pd.DataFrame) -> None:
