@@ -68,9 +68,9 @@ from agriremed.core.frames import no_rows
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, has_crop_values,
-                                   has_detection_limits, has_not_detected, has_rice_seasons, has_unlisted_crops, metal_column_medians,
-                                   metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
+from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, field_soil_rows,
+                                   has_crop_values, has_detection_limits, has_not_detected, has_rice_seasons,
+                                   has_unlisted_crops, metal_column_medians, metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
                                    row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
@@ -551,6 +551,7 @@ class _Scan:
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
     rice_seasons: bool = False        # a rice row names its season (早稻, 晚稻, 中稻, LY-01-早) somewhere
     rotation_fields: frozenset = frozenset()  # fields with rows in several chunks that are rotation land (水旱轮作)
+    field_rows: pd.DataFrame | None = None  # the rows of the fields read in several chunks, validated (soil class)
     unlisted_crops: bool = False      # a row grows a crop not in the library (黄精) somewhere
 
 
@@ -755,6 +756,7 @@ class _Input:
             chunk.attrs["crop_values_in_input"] = scan.crop_values
             chunk.attrs["rice_seasons_in_input"] = scan.rice_seasons
             chunk.attrs["rotation_fields_in_input"] = scan.rotation_fields
+            chunk.attrs["field_rows_in_input"] = scan.field_rows
             chunk.attrs["unlisted_crops_in_input"] = scan.unlisted_crops
             yield chunk
 
@@ -833,9 +835,17 @@ class _Input:
                            crop_values=crop_values, rice_seasons=seasons, unlisted_crops=unlisted)
         split = split_fields(fields, dups)
         if split:  # a second pass over the input: the rows of the fields read in several chunks, checked together
-            rows = [r for r in (field_rows(c, split, dups) for c in self._chunks()) if len(r)]
+            rows, numbers, at = [], [], 0
+            for c in self._chunks():
+                r = field_rows(c, split, dups)
+                if len(r):
+                    rows.append(r)
+                    numbers.append(at + 1 + c.index.get_indexer(r.index))  # the rows' numbers in the input
+                at += len(c)
             found = rotation_fields(pd.concat(rows, ignore_index=True), tables, dups) if rows else frozenset()
-            self._scan = dataclasses.replace(self._scan, rotation_fields=found)
+            soil_rows = field_soil_rows(pd.concat(rows, ignore_index=True), tables, dups,
+                                        np.concatenate(numbers)) if rows else None
+            self._scan = dataclasses.replace(self._scan, rotation_fields=found, field_rows=soil_rows)
         return self._scan
 
 
