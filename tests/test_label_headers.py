@@ -41,7 +41,7 @@ def test_land_the_county_classed_safe_utilisation_gets_its_soil_re_tested():
     p = agriremed.plan(df, agriremed.Scenario(mc_draws=0))
     m = p.summary.set_index("plot_id")["monitoring"]
     assert m["P1"].endswith("soil monitoring: re-test the soil at the interval of the county's joint soil and crop "
-                            "monitoring plan (Soil Pollution Law Arts. 53–54; the class is the county's)")
+                            "monitoring plan (Soil Pollution Law Arts. 53–54; the class is the county's, or that of the plot's field)")
     assert "soil monitoring" not in m["P2"]
 
 

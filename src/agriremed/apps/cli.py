@@ -336,7 +336,9 @@ def _cmd_screen(args) -> int:
         return 1
     tables, v = valid
     screened = soil.screen(v.plots, tables, set_id=args.set)
-    classes = soil.plot_classes(screened, v.plots["plot_id"], _county_classes(v.plots))
+    # the season rows of one field (field_id) take the field's strictest class
+    classes = soil.plot_classes(screened, v.plots["plot_id"], _county_classes(v.plots),
+                                v.plots["field_id"].to_numpy(object) if "field_id" in v.plots else None)
     _say(_screen_text(screened, classes, args.set, tables, lang))
     _print_screen_problems(v, lang)
     if args.out:

@@ -658,28 +658,34 @@ _out("exceedance_ratio", "1", "Exceedance ratio", "超标倍数",
 _out("soil_class", "", "Soil class", "土壤类别",
      "GB 15618 management class: priority_protection (≤ screening), safe_utilisation "
      "(between screening and intervention), strict_control (> intervention); the county's class "
-     "(soil_class_county) where it is stricter.", dtype="category",
+     "(soil_class_county) where it is stricter; on the season rows of one field (field_id) the strictest "
+     "class of the field's rows.", dtype="category",
      categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("soil_class_computed", "", "Soil class from GB 15618 values", "按GB 15618计算的土壤类别",
      "The class computed from the plot's values alone (as soil_class without the county's class); "
      "present where the input has a soil_class_county column.", dtype="category",
      categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("soil_class_basis", "", "Basis of the soil class", "土壤类别依据",
-     "Where soil_class comes from: computed (the plot's values under GB 15618-2018) or county (the "
-     "county's 农用地土壤环境质量类别划分, stricter than the computed class); present where the input has a "
-     "soil_class_county column.", dtype="category", categories=("computed", "county"))
+     "Where soil_class comes from: computed (the plot's values under GB 15618-2018), county (the "
+     "county's 农用地土壤环境质量类别划分, stricter than the computed class) or field (another season row of the "
+     "plot's field, field_id, whose values give a stricter class: a field is one soil and every row of it takes "
+     "the strictest class of its rows); present where the input has a soil_class_county column.",
+     dtype="category", categories=("computed", "county", "field"))
 _out("screening_basis", "", "Screening values used", "风险筛选值依据",
      "Which GB 15618 screening values classed the plot: paddy (水田), other (other land: upland, orchard, "
      "vegetable, marginal) or rotation_stricter (paddy–upland rotation land, paddy_upland_rotation yes: each "
      "metal's lower of the paddy and the dry-land value, the GB 15618-2018 Table 1 note as quoted in county "
      "practice, applied as the precautionary reading; scenario rotation_screening paddy uses the plot's own "
-     "land-use values instead). Blank for a plot without a screened metal.",
-     dtype="category", categories=("paddy", "other", "rotation_stricter"))
+     "land-use values instead) or rice_stricter (a row whose crop is rice on land recorded as other than "
+     "paddy: GB 15618-2018 gives paddy values for land growing rice, the record other land; the lower of both, "
+     "under either rotation_screening, with a validation warning). Blank for a plot without a screened metal.",
+     dtype="category", categories=("paddy", "other", "rotation_stricter", "rice_stricter"))
 _out("soil_class_without_rotation", "", "Soil class with the land use's own screening values",
      "按本地类筛选值的土壤类别",
      "The class with the plot's own land-use screening values (a paddy's paddy values), as without the rule "
-     "for paddy–upland rotation land; differs from the computed class only on rotation land whose stricter "
-     "values (screening_basis rotation_stricter) change it (soil_screening and soil-class tables).",
+     "for paddy–upland rotation land; differs from the computed class only on rotation land or rice on land "
+     "recorded as other than paddy whose stricter values (screening_basis rotation_stricter, rice_stricter) "
+     "change it (soil_screening and soil-class tables).",
      dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 _out("controlling_metal", "", "Controlling metal", "主控重金属",
      "The metal that sets the plot's class: on strict-control plots the metal with the highest "
@@ -694,9 +700,9 @@ _out("max_exceedance_ratio", "1", "Controlling metal's exceedance ratio", "主�
 _out("metals_exceeding", "", "Metals above screening value", "超筛选值重金属",
      "Metals whose concentration exceeds the screening value, separated by '+'.", dtype="str")
 _out("near_class_boundary", "", "Values near a class boundary", "接近类别界限的数值",
-     "Metals whose soil value lies within the largest difference of duplicate analyses "
-     "(soil_method_precision.csv: 2 × the largest within-laboratory relative deviation × the boundary) of "
-     "their screening or intervention value, where the class on the other side would change the plot's "
+     "Metals whose duplicate analysis can fall on the other side of their screening or intervention value b "
+     "(soil_method_precision.csv, r = the largest within-laboratory relative deviation |a−b|/(a+b) of "
+     "duplicates: value within b(1−r)/(1+r) … b(1+r)/(1−r)), where the class on the other side would change the plot's "
      "class ('cd:screening+as:intervention'; '' none; Hg has no sourced figure and no entry). A re-sample "
      "or re-analysis can change the class: the recommendation closes with a note (rec.near_class_boundary); "
      "the class itself is the one the values give.", dtype="str")

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - another pandas layout: the public cons
 __all__ = ["obj", "frame", "text_series", "set_text", "same_ids", "factorize", "index_of", "positions", "take",
            "consolidated", "plot_index", "row_index", "pair_positions", "Grid", "grid", "plot_column", "codes", "distinct",
            "per_distinct", "format_unique", "texts_by_code", "joined_by", "category_of_codes", "row_percentiles",
-           "sorted_row_percentiles", "row_blocks"]
+           "sorted_row_percentiles", "row_blocks", "no_rows"]
 
 
 def obj(values) -> np.ndarray:
@@ -134,6 +134,33 @@ def _plain_arrays(columns: dict, n: int) -> list | None:
             return None
         arrays.append(v)
     return arrays
+
+
+def no_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without its rows (columns, dtypes, index type and ``attrs`` kept) in arrays of its own.
+
+    ``df.iloc[:0]`` is a view: its empty arrays keep every row of ``df`` in memory as long as it
+    lives, and so does its ``copy()`` for Arrow-backed columns (an Arrow array is never copied).
+    An empty frame kept beside a run of chunks (a chunk's emptied stage tables, the first
+    chunk's columns for the end) must not hold its chunk's data.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1.5, 2.5], "b": pd.array(["x", "y"], dtype="str")})
+    >>> e = no_rows(df)
+    >>> len(e), list(e.columns), list(e.dtypes) == list(df.dtypes)
+    (0, ['a', 'b'], True)
+    """
+    out = df.iloc[:0].copy()  # numpy blocks copied (empty); extension arrays rebuilt below
+    for i, dtype in enumerate(out.dtypes):
+        if not isinstance(dtype, np.dtype):
+            out.isetitem(i, pd.array([], dtype=dtype))
+    idx = out.index
+    if isinstance(idx, pd.RangeIndex | pd.MultiIndex) or isinstance(idx.dtype, np.dtype):
+        out.index = idx.copy(deep=True)
+    else:
+        out.index = pd.Index(pd.array([], dtype=idx.dtype), name=idx.name)
+    return out
 
 
 def text_series(values, index: pd.Index) -> pd.Series:

@@ -1447,6 +1447,27 @@ def _county_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.
     return plot
 
 
+def _field_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, soil_class: np.ndarray, field: np.ndarray | None):
+    """The plot clauses ``plot`` of the recommended plots (their rows ``sp`` of ``soil_plot``, their class
+    ``soil_class`` and field ``field``), where a row is planned with the stricter class of another season row
+    of its field (``soil_class_basis`` field, :func:`agriremed.stages.soil.field_classes`), followed by the
+    basis: "Classed with its field …: the field is one soil, and its row … puts it in …" (``rec.class_field``)."""
+    if field is None or "field_class_row" not in soil_plot or not len(sp):
+        return plot
+    row = _frames.take(_frames.obj(soil_plot["field_class_row"]), sp, None)
+    by_field = np.array([isinstance(r, str) and r != "" for r in row.tolist()], bool)
+    if not by_field.any():
+        return plot
+    plot = np.asarray(plot, dtype=object).copy()
+    own = _frames.take(_frames.obj(soil_plot["soil_class_computed"]), sp, None)
+    metal = _frames.take(_frames.obj(soil_plot["field_class_metal"]), sp, None)
+    plot[by_field] = [Message.of("rec.class_field", plot=pl, field=f, row=r, metal=m if isinstance(m, str) else "",
+                                 soil_class=c, own=k)
+                      for pl, f, r, m, c, k in zip(plot[by_field], field[by_field], row[by_field], metal[by_field],
+                                                   soil_class[by_field], own[by_field], strict=True)]
+    return plot
+
+
 def _with_censored(s: dict, P: pd.DataFrame, order: list, read: set) -> None:
     """The soil metals each plot gives below the detection limit, planned at the limit (``censored_metals``),
     and those given as "not detected" without a limit, not measured for the class (``not_detected_metals``),
@@ -1466,22 +1487,25 @@ def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.
     (``screening_basis`` rotation_stricter) give a stricter class than the plot's own land-use values,
     followed by the basis: "Paddy–upland rotation land: classed with the stricter of the paddy and dry-land
     screening values …; with the paddy values alone it would be …" (``rec.class_rotation``, or
-    ``rec.class_rotation_dry`` on land other than paddy)."""
+    ``rec.class_rotation_dry`` on land other than paddy; ``rec.class_rice_dry`` for rice on land recorded as
+    other than paddy, ``screening_basis`` rice_stricter)."""
     if "screening_basis" not in soil_plot or "soil_class_without_rotation" not in soil_plot or not len(sp):
         return plot
     cls_col = "soil_class_computed" if "soil_class_computed" in soil_plot else "soil_class"
     computed = _frames.take(_frames.obj(soil_plot[cls_col]), sp, None)
     own = _frames.take(_frames.obj(soil_plot["soil_class_without_rotation"]), sp, None)
-    changed = ((_frames.take(_frames.obj(soil_plot["screening_basis"]), sp, None) == "rotation_stricter")
+    basis = _frames.take(_frames.obj(soil_plot["screening_basis"]), sp, None)
+    changed = (np.isin(basis, ["rotation_stricter", "rice_stricter"])
                & np.array([isinstance(c, str) for c in computed], bool)
                & np.array([isinstance(c, str) for c in own], bool) & (computed != own))
     if not changed.any():
         return plot
     plot = np.asarray(plot, dtype=object).copy()
-    plot[changed] = [Message.of("rec.class_rotation" if lu == "paddy" else "rec.class_rotation_dry", plot=pl,
-                                soil_class=c, own=k)
-                     for pl, c, k, lu in zip(plot[changed], computed[changed], own[changed], land_use[changed],
-                                             strict=True)]
+    plot[changed] = [Message.of("rec.class_rice_dry" if b == "rice_stricter" else "rec.class_rotation"
+                                if lu == "paddy" else "rec.class_rotation_dry", plot=pl, soil_class=c, own=k,
+                                **({"land_use": lu} if b == "rice_stricter" else {}))
+                     for pl, c, k, lu, b in zip(plot[changed], computed[changed], own[changed], land_use[changed],
+                                                basis[changed], strict=True)]
     return plot
 
 
@@ -1670,6 +1694,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                            else np.full(int(ok.sum()), None, dtype=object))
     plot = _county_basis(plot, soil_plot, sp[ok], _frames.obj(s["soil_class"])[ok],
                          _frames.obj(P["soil_class_county"])[ok] if "soil_class_county" in P else None)
+    plot = _field_basis(plot, soil_plot, sp[ok], _frames.obj(s["soil_class"])[ok],
+                        _frames.obj(P["field_id"])[ok] if "field_id" in P else None)
     # "As/Pb in the crop not assessed (no usable transfer function): measure them in the harvest."
     unassessed = np.full(n, Message(), dtype=object)
     why = (_frames.take(_frames.obj(soil_plot["not_assessed_msg"]), sp, "")

@@ -34,10 +34,10 @@ from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
 from agriremed.engine.stream import field_rows, plan_chunk, repeated_ids, split_fields
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (as_text, field_id_texts, has_crop_values, has_detection_limits, has_not_detected,
-                                   has_rice_seasons, has_unlisted_crops, is_crop_metal_header, metal_column_medians,
-                                   metal_column_numbers, rotation_fields, row_crop_cells, row_crops, row_keys,
-                                   soil_total_texts)
+from agriremed.io.validate import (as_text, field_id_texts, field_soil_rows, has_crop_values, has_detection_limits,
+                                   has_not_detected, has_rice_seasons, has_unlisted_crops, is_crop_metal_header,
+                                   metal_column_medians, metal_column_numbers, rotation_fields, row_crop_cells,
+                                   row_crops, row_keys, soil_total_texts)
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -68,7 +68,7 @@ class DaskPlan:
 def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables, offsets: np.ndarray,
                duplicates: dict, medians: dict | None = None, censored: bool = False, crop_values: bool = False,
                not_detected: bool = False, rice_seasons: bool = False, rotation: frozenset = frozenset(),
-               unlisted_crops: bool = False,
+               unlisted_crops: bool = False, soil_rows: pd.DataFrame | None = None,
                partition_info=None) -> pd.DataFrame:
     """Plan one partition and return one of its outputs (dask passes ``partition_info``); ``medians``:
     the median [mg/kg] of each soil-metal column of the whole table (a column in µg/kg?); ``censored``: a
@@ -88,6 +88,7 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     part.attrs["crop_values_in_input"] = crop_values
     part.attrs["rice_seasons_in_input"] = rice_seasons
     part.attrs["rotation_fields_in_input"] = rotation
+    part.attrs["field_rows_in_input"] = soil_rows
     part.attrs["unlisted_crops_in_input"] = unlisted_crops
     p = plan_chunk(part, scenario, tables, int(offsets[number]), duplicates)
     if what == "table":
@@ -102,22 +103,41 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     return problems
 
 
-def _rotation_fields(plots, lengths: np.ndarray, id_col, duplicates: dict, tables: Tables) -> frozenset:
+def _rotation_fields(plots, lengths: np.ndarray, id_col, duplicates: dict, tables: Tables) -> tuple:
     """The fields (``field_id``, or a plot id read as season rows) with rows in several partitions that are
-    paddy–upland rotation land, their rows checked together (:func:`agriremed.io.validate.rotation_fields`), so
-    that every partition classes them as a whole-table plan does."""
+    paddy–upland rotation land, their rows checked together (:func:`agriremed.io.validate.rotation_fields`), and
+    those rows validated (:func:`agriremed.io.validate.field_soil_rows`, or None), so that every partition
+    classes them as a whole-table plan does."""
     field_cols = [c for c in plots.columns if normalise_header(str(c))[0] == "field_id"][:1]
     if not field_cols and not any(isinstance(v, dict) for v in duplicates.values()):
-        return frozenset()
+        return frozenset(), None
     cells = plots[[c for c in (id_col, *field_cols) if c is not None]].compute().reset_index(drop=True)
     ends = np.cumsum(lengths)
     parts = [cells.iloc[a:b] for a, b in zip(ends - lengths, ends, strict=True)]
     split = split_fields([(field_id_texts(p), as_text(p[id_col]).to_numpy(object) if id_col is not None
                            else np.full(len(p), "", dtype=object)) for p in parts], duplicates)
     if not split:
-        return frozenset()
-    rows = plots.map_partitions(field_rows, split, duplicates, meta=plots._meta).compute()
-    return rotation_fields(rows, tables, duplicates)
+        return frozenset(), None
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    numbered = plots.map_partitions(_numbered_field_rows, split, duplicates, offsets,
+                                    meta=plots._meta.assign(**{_ROW: pd.Series(dtype="int64")})).compute()
+    rows = numbered.drop(columns=_ROW)
+    return (rotation_fields(rows, tables, duplicates),
+            field_soil_rows(rows, tables, duplicates, numbered[_ROW].to_numpy(np.int64)))
+
+
+#: Column carrying a row's number in the whole table beside the rows of :func:`_numbered_field_rows`.
+_ROW = "__agriremed_input_row__"
+
+
+def _numbered_field_rows(part: pd.DataFrame, split: set, duplicates: dict, offsets: np.ndarray,
+                         partition_info=None) -> pd.DataFrame:
+    """The rows of ``part`` of the fields ``split`` (:func:`agriremed.engine.stream.field_rows`) with their
+    number in the whole table (``offsets``: the rows before each partition)."""
+    part = part.reset_index(drop=True)
+    r = field_rows(part, split, duplicates)
+    start = int(offsets[partition_info["number"]]) if partition_info else 0
+    return r.assign(**{_ROW: start + 1 + part.index.get_indexer(r.index)})
 
 
 def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None = None) -> DaskPlan:
@@ -177,7 +197,7 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
         keys = row_keys(plots[key_cols].compute().reset_index(drop=True) if key_cols
                         else pd.DataFrame(index=range(len(ids))))
         duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1], keys[rows - 1], tables, labels[rows - 1])
-    rotation = _rotation_fields(plots, lengths, id_col, duplicates, tables)
+    rotation, soil_rows = _rotation_fields(plots, lengths, id_col, duplicates, tables)
     metal_cols = [c for c in plots.columns
                   if getattr(C.COLUMNS.get(normalise_header(str(c))[0]), "group", None) == "metal"]
     metal_df = plots[metal_cols].compute() if metal_cols else None
@@ -202,7 +222,8 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     metas = {"table": example.table.iloc[:0], "summary": example.summary.iloc[:0],
              "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0]}
     out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates, medians, censored,
-                                      crop_values, not_detected, seasons, rotation, unlisted, meta=metas[what],
+                                      crop_values, not_detected, seasons, rotation, unlisted, soil_rows,
+                                      meta=metas[what],
                                       align_dataframes=False)
            for what in metas}
     return DaskPlan(table=out["table"], summary=out["summary"], rejected=out["rejected"],

@@ -315,6 +315,38 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
                           pid)
 
 
+def _field_plot_classes(P: pd.DataFrame, screened: pd.DataFrame, county, others, ctx: RunContext) -> pd.DataFrame:
+    """Each plot's class (:func:`agriremed.stages.soil.plot_classes`), the season rows of one field (``field_id``)
+    with the strictest class of the field's rows: those of ``P`` and, in a chunk of a larger input, the field's
+    rows read in other chunks (``others``: :attr:`agriremed.io.validate.Validation.field_rows_in_input`)."""
+    pid = P["plot_id"].to_numpy(object)
+    field = _frames.obj(P["field_id"]) if "field_id" in P else None
+    if field is None or others is None or not len(others) or "field_id" not in others:
+        return soil_mod.plot_classes(screened, pid, county, field)
+    others = others.loc[~np.isin(_frames.obj(others["plot_id"]), pid)].reset_index(drop=True)
+    if not len(others):
+        return soil_mod.plot_classes(screened, pid, county, field)
+    scr = soil_mod.screen(others, ctx.tables, ctx.scenario.threshold_set, ctx.scenario.rotation_screening)
+    cty = _frames.obj(others["soil_class_county"]) if county is not None and "soil_class_county" in others else (
+        np.full(len(others), None, dtype=object) if county is not None else None)
+    both = pd.concat([soil_mod.plot_classes(screened, pid, county),
+                      soil_mod.plot_classes(scr, _frames.obj(others["plot_id"]), cty)], ignore_index=True)
+    out = soil_mod.field_classes(both, np.concatenate([field, _frames.obj(others["field_id"])]))
+    return out.iloc[:len(pid)].reset_index(drop=True)
+
+
+def _with_field_class(P: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.DataFrame:
+    """``P`` with ``soil_class_field``, the class a plot takes from another season row of its field
+    (:func:`agriremed.stages.soil.field_classes`; None elsewhere), where some plot does: clean-up of this row's
+    soil does not lift it, so the edible crop does not return after the option's target
+    (:func:`agriremed.stages.duration.compliance_by_year`). ``P`` itself where none does."""
+    if "field_class_row" not in soil_plot:
+        return P
+    by_field = _frames.obj(soil_plot["soil_class_basis"]) == soil_mod.FIELD_BASIS
+    cls = np.where(by_field, _frames.obj(soil_plot["soil_class"]), None).astype(object)
+    return P.assign(soil_class_field=_frames.take(cls, _frames.positions(soil_plot["plot_id"], P["plot_id"]), None))
+
+
 def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     """Soil, uptake, options, biomass, crop compliance and clean-up removal."""
     scenario, tables = ctx.scenario, ctx.tables
@@ -322,7 +354,9 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     screened = soil_mod.screen(P, tables, scenario.threshold_set, scenario.rotation_screening)
     # the county's class, where the input has it, governs the plan where it is stricter
     county = _frames.obj(P["soil_class_county"]) if "soil_class_county" in r.v.plots else None
-    soil_plot = soil_mod.plot_classes(screened, P["plot_id"].to_numpy(object), county)
+    # the season rows of one field (field_id) are one soil: each takes the field's strictest class, its rows in
+    # other chunks of a larger input included
+    soil_plot = _field_plot_classes(P, screened, county, getattr(r.v, "field_rows_in_input", None), ctx)
     bar.update()
     pred, unassessed = uptake_mod.predict_and_unassessed(P, tables=tables)
     std = advice_mod.plan_food_standards(P, scenario, tables)
@@ -518,7 +552,7 @@ def _years(ctx: RunContext, r: StageResults, bar) -> dict:
     else:
         traj = pd.DataFrame()
     schedule, seasons = duration_mod.compliance_by_year(
-        r.opts, r.P, r.compliance, dur, by_metal, duration_mod.typical_trajectories(r.removal, H, loss),
+        r.opts, _with_field_class(r.P, r.soil_plot), r.compliance, dur, by_metal, duration_mod.typical_trajectories(r.removal, H, loss),
         r.food_standard, tables, H, n_draws, seed_, removal=r.removal, grid=r.grid, matrices=True)
     bar.update()
     return {"by_metal": by_metal, "duration": dur, "trajectories": traj, "schedule": schedule, "seasons": seasons}

@@ -64,12 +64,13 @@ from agriremed.io.readers import (HEADER_SEARCH_LINES, InputFileError, header_ro
 from agriremed.core import i18n
 from agriremed.core.messages import Note
 from agriremed.core.names import normalise_header
+from agriremed.core.frames import no_rows
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, has_crop_values,
-                                   has_detection_limits, has_not_detected, has_rice_seasons, has_unlisted_crops, metal_column_medians,
-                                   metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
+from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, field_soil_rows,
+                                   has_crop_values, has_detection_limits, has_not_detected, has_rice_seasons,
+                                   has_unlisted_crops, metal_column_medians, metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
                                    row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
@@ -550,6 +551,7 @@ class _Scan:
     crop_values: bool = False         # a cell of a metal measured in the harvest is filled somewhere
     rice_seasons: bool = False        # a rice row names its season (早稻, 晚稻, 中稻, LY-01-早) somewhere
     rotation_fields: frozenset = frozenset()  # fields with rows in several chunks that are rotation land (水旱轮作)
+    field_rows: pd.DataFrame | None = None  # the rows of the fields read in several chunks, validated (soil class)
     unlisted_crops: bool = False      # a row grows a crop not in the library (黄精) somewhere
 
 
@@ -754,6 +756,7 @@ class _Input:
             chunk.attrs["crop_values_in_input"] = scan.crop_values
             chunk.attrs["rice_seasons_in_input"] = scan.rice_seasons
             chunk.attrs["rotation_fields_in_input"] = scan.rotation_fields
+            chunk.attrs["field_rows_in_input"] = scan.field_rows
             chunk.attrs["unlisted_crops_in_input"] = scan.unlisted_crops
             yield chunk
 
@@ -832,9 +835,17 @@ class _Input:
                            crop_values=crop_values, rice_seasons=seasons, unlisted_crops=unlisted)
         split = split_fields(fields, dups)
         if split:  # a second pass over the input: the rows of the fields read in several chunks, checked together
-            rows = [r for r in (field_rows(c, split, dups) for c in self._chunks()) if len(r)]
+            rows, numbers, at = [], [], 0
+            for c in self._chunks():
+                r = field_rows(c, split, dups)
+                if len(r):
+                    rows.append(r)
+                    numbers.append(at + 1 + c.index.get_indexer(r.index))  # the rows' numbers in the input
+                at += len(c)
             found = rotation_fields(pd.concat(rows, ignore_index=True), tables, dups) if rows else frozenset()
-            self._scan = dataclasses.replace(self._scan, rotation_fields=found)
+            soil_rows = field_soil_rows(pd.concat(rows, ignore_index=True), tables, dups,
+                                        np.concatenate(numbers)) if rows else None
+            self._scan = dataclasses.replace(self._scan, rotation_fields=found, field_rows=soil_rows)
         return self._scan
 
 
@@ -1034,7 +1045,9 @@ def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Par
     table = p.table
     if not ctx.all_rows and len(table):
         table = table.loc[table["recommended"].to_numpy(bool)]
-    emptied = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+    # emptied in arrays of their own: an iloc[:0] view would keep the whole chunk's stage tables
+    # in memory while the part waits and, for the first chunk, for the whole run (its skeleton)
+    emptied = {f.name: no_rows(getattr(p, f.name)) for f in dataclasses.fields(p)
                if isinstance(getattr(p, f.name), pd.DataFrame) and f.name not in _PART_TABLES}
     slim = dataclasses.replace(p, table=table, **emptied, reuse={})
     return _Part(plan=slim, digest=p.input_digest(), soft=soft)
@@ -1197,7 +1210,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
             if have < keep_plots:
                 kept.append(v.plots.head(keep_plots - have))
             elif not kept:
-                kept.append(v.plots.iloc[:0])
+                kept.append(no_rows(v.plots))
         n_input += v.n_input
         n_valid += len(v.plots)
         n_chunks += 1
@@ -1515,7 +1528,7 @@ class _Collected:
             if self.soft_ok:
                 for name, df in zip(SOFT_REUSE_OUTPUTS, soft, strict=True):
                     soft_sinks[name].write(df)
-                    self.soft_first.setdefault(name, df.iloc[:0])
+                    self.soft_first.setdefault(name, no_rows(df))
 
 
 def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_sinks: dict, acc: _Collected,
@@ -1614,7 +1627,7 @@ def _written_columns(sink: TableSink, first_plan, name: str) -> pd.DataFrame:
 def _skeleton(p):
     """The plan ``p`` with every table emptied (columns and dtypes kept) and nothing kept for
     replanning: what a streamed run reads from its first chunk at the end."""
-    empty = {f.name: getattr(p, f.name).iloc[:0] for f in dataclasses.fields(p)
+    empty = {f.name: no_rows(getattr(p, f.name)) for f in dataclasses.fields(p)
              if isinstance(getattr(p, f.name), pd.DataFrame)}
     return dataclasses.replace(p, **empty, reuse={})
 

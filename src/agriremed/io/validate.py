@@ -40,7 +40,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   crop_metal_header_crop)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
-from agriremed.stages.soil import ROTATION_LAND_USES
+from agriremed.stages.soil import ROTATION_LAND_USES, rice_on_dry_land
 from agriremed.stages.uptake.predict import strictest_vegetable_limits
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
@@ -143,6 +143,10 @@ class Validation:
         The rows are a chunk of a larger input some row of which gives a value measured in the harvest
         (:func:`has_crop_values` on the first pass of a streamed or dask run): the summary of every chunk
         carries ``crop_measured_exceeds`` and ``crop_measured_msg``, blank where the chunk has no such value.
+    field_rows_in_input : pandas.DataFrame, optional
+        The rows are a chunk of a larger input: the valid rows, in every chunk, of the fields with rows in
+        several chunks (:func:`field_soil_rows`), so that each chunk classes a field by all its rows
+        (:func:`agriremed.stages.soil.field_classes`) as a whole-table plan does.
     """
 
     plots: pd.DataFrame
@@ -152,6 +156,7 @@ class Validation:
     notes: list[str] = field(default_factory=list)
     n_valid: int | None = None
     crop_in_input: bool = False
+    field_rows_in_input: pd.DataFrame | None = None
 
     def __post_init__(self):
         if self.n_valid is None:
@@ -622,9 +627,11 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     censored: dict = {}  # soil metals below the detection limit, decided once rotation land is known
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings, censored)
     _check_marginal_cultivated(col, out, tables)
+    _check_rice_on_dry_land(col, out)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
     _paddy_upland_rotation(out, mapping, dups, siblings, tables, attrs.get("rotation_fields_in_input") or ())
+    _check_field_soil(col, out, attrs.get("field_rows_in_input"))
     _check_censored(col, out, censored["cells"], tables, censored["in_input"])
     _check_metal_measured(col, out, metals_present, n)
     return col, raw, out, attrs, notes
@@ -652,6 +659,30 @@ def rotation_fields(rows: pd.DataFrame, tables: Tables | None = None,
     yes = pd.Series(out["paddy_upland_rotation"], dtype=object).eq("yes").to_numpy(bool)
     field = as_text(pd.Series(out["field_id"], dtype=object)).to_numpy(object)
     return frozenset(f for f in field[yes] if f != "")
+
+
+#: Columns of :func:`field_soil_rows`: what a row's soil class needs (besides the total metals).
+FIELD_ROW_COLUMNS = ("plot_id", "field_id", "ph", "land_use", "crop", "paddy_upland_rotation", "soil_class_county")
+
+
+def field_soil_rows(rows: pd.DataFrame, tables: Tables | None = None, duplicates: dict | None = None,
+                    input_rows=None) -> pd.DataFrame:
+    """The valid rows among ``rows`` (raw rows of some fields of a larger input, read in different chunks) as
+    validated, with the columns their soil class needs (:data:`FIELD_ROW_COLUMNS`, the total metals) and
+    ``area_ha``, so that every chunk holding a row of such a field classes it by all the field's rows
+    (``field_rows_in_input``) and warns on them as a whole-file validation does (:func:`_check_field_soil`);
+    ``input_row``: the rows' numbers in the whole input (``input_rows``; default 1, 2 …)."""
+    rows = rows.reset_index(drop=True)
+    rows.attrs = {}
+    col, _, out, _, _ = _validated_rows(rows, tables or load_tables(), duplicates, None, (), None)
+    if "field_id" not in out.columns:
+        return pd.DataFrame()
+    keep = [c for c in (*FIELD_ROW_COLUMNS, "area_ha", *(C.metal_column(m) for m in C.METALS)) if c in out.columns]
+    ok = ~col.error_rows & ~pd.isna(pd.Series(out["field_id"], dtype=object)).to_numpy(bool)
+    got = pd.DataFrame({c: np.asarray(out[c])[ok] for c in keep})
+    number = np.arange(1, len(rows) + 1) if input_rows is None else np.asarray(input_rows, dtype=np.int64)
+    got.insert(0, "input_row", number[ok])
+    return got
 
 
 def _read_raw(data, sheet) -> tuple[pd.DataFrame, dict, list[str]]:
@@ -3721,6 +3752,83 @@ def _check_marginal_cultivated(col: Collector, out: pd.DataFrame, tables: Tables
                 "error", Message.of("val.marginal_food_crop"), Message.of("exp.cultivated_land_use", column="crop"))
 
 
+#: Soil columns the season rows of one field should agree on (besides the total metals): a field is one soil.
+FIELD_SOIL_COLUMNS = ("ph",)
+
+
+def _check_field_soil(col: Collector, out: pd.DataFrame, others: pd.DataFrame | None = None) -> None:
+    """Warn once per field (``field_id``, on its first row) whose rows give different soil values (pH, total
+    metals: ``val.field_soil_differs``) or areas (``val.field_area_differs``): a field is one soil, planned with
+    the strictest class of its rows (:func:`agriremed.stages.soil.field_classes`), and its area is counted once,
+    with its first row's area. Blank cells are not compared. ``others``: in a chunk of a larger input, every row
+    of the fields read in several chunks (:func:`field_soil_rows`, with their input rows): such a field is
+    judged on all its rows, by the chunk holding its first row."""
+    if "field_id" not in out.columns:
+        return
+    field = pd.Series(out["field_id"], dtype=object).to_numpy(object)
+    known = np.array([isinstance(f, str) and f != "" for f in field.tolist()], bool)
+    if not known.any():
+        return
+    n = len(out)
+    groups: dict = {}  # field -> (its rows as a table, their input rows, the local row of its first row or -1)
+    split = set()
+    if others is not None and len(others) and "field_id" in others:
+        pid = pd.Series(out["plot_id"], dtype=object).to_numpy(object) if "plot_id" in out else None
+        for f, g in others.groupby("field_id", sort=False):
+            if not (field == f).any():
+                continue
+            split.add(f)
+            g = g.sort_values("input_row")
+            first = np.flatnonzero(pid == g["plot_id"].iloc[0]) if pid is not None else []
+            groups[f] = (g.reset_index(drop=True), g["input_row"].to_numpy(np.int64), int(first[0]) if len(first) else -1)
+    local: dict = {}
+    for i in np.flatnonzero(known).tolist():
+        if field[i] not in split:
+            local.setdefault(field[i], []).append(i)
+    for f, rows in local.items():
+        groups[f] = (pd.DataFrame(out).iloc[rows].reset_index(drop=True), np.asarray(rows) + 1, rows[0])
+    soil_cols = [c for c in (*FIELD_SOIL_COLUMNS, *(C.metal_column(m) for m in C.METALS)) if c in out.columns]
+    for f, (g, numbers, at) in groups.items():
+        if len(g) < 2 or at < 0:
+            continue
+        where = ", ".join(str(int(i)) for i in numbers)
+        first = np.zeros(n, bool)
+        first[at] = True
+        diff, cols = [], []
+        for c in soil_cols:
+            if c not in g:
+                continue
+            v = pd.to_numeric(g[c], errors="coerce").to_numpy(float)
+            if len(np.unique(v[~np.isnan(v)])) > 1:
+                diff.append(f"{c} " + " / ".join("" if np.isnan(x) else f"{x:g}" for x in v))
+                cols.append(c)
+        if diff:
+            col.add(first, ", ".join(cols), np.full(n, "; ".join(diff), dtype=object), "warning",
+                    Message.of("val.field_soil_differs", field=f, rows=where, values="; ".join(diff)))
+        if "area_ha" in g:
+            a = pd.to_numeric(g["area_ha"], errors="coerce").to_numpy(float)
+            if len(np.unique(np.round(a[~np.isnan(a)], 9))) > 1:
+                shown = " / ".join("" if np.isnan(x) else f"{x:.4g}" for x in a)
+                col.add(first, "area_ha", np.full(n, shown, dtype=object), "warning",
+                        Message.of("val.field_area_differs", field=f, rows=where, values=shown,
+                                   first=str(int(numbers[0])), area=float(f"{a[0]:.4g}")))
+
+
+def _check_rice_on_dry_land(col: Collector, out: pd.DataFrame) -> None:
+    """Warn on a row whose crop is rice and whose land use is recorded as other than paddy (upland, orchard,
+    vegetable; marginal land growing food is an error already): the two columns contradict each other, and
+    the plan assumes the land use as recorded with rice grown without flooding (upland rice), screened with
+    the stricter of the paddy and dry-land values (:func:`agriremed.stages.soil.rice_on_dry_land`)."""
+    rice = rice_on_dry_land(out)
+    if "land_use" in out.columns:
+        rice &= (pd.Series(out["land_use"], dtype=object) != "marginal").to_numpy(bool)
+    if not rice.any():
+        return
+    lu = pd.Series(out["land_use"], dtype=object).to_numpy(object)
+    col.add(rice, "land_use, crop", np.array([f"{u}, rice" for u in lu.tolist()], dtype=object), "warning",
+            lambda idx: [Message.of("val.rice_on_dry_land", land_use=lu[i]) for i in idx])
+
+
 def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: list[str], n: int) -> None:
     """Reject the rows (not rejected already) without any metal concentration."""
     if not metals_present:
@@ -3765,7 +3873,8 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
                            zip(rejected["reasons_msg"], _reasons(problems, rejected), strict=True)]
     rejected = rejected[[c for c in rejected.columns if c != "reasons_msg"] + ["reasons_msg"]]
     return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
-                      n_input=n, notes=notes, crop_in_input=bool(attrs.get("crop_values_in_input")))
+                      n_input=n, notes=notes, crop_in_input=bool(attrs.get("crop_values_in_input")),
+                      field_rows_in_input=attrs.get("field_rows_in_input"))
 
 
 def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):

@@ -1596,7 +1596,8 @@ def _stays_strict(rows: pd.DataFrame, plots: pd.DataFrame, g, oid: np.ndarray) -
     that the edible crop the rule set forbids there (unchanged practice ``forbidden``) does not
     return: the option leaves a metal above its screening value untreated (``untreated_metals``),
     or the plot's class is the county's strict control (``soil_class_county``), which clean-up of
-    the soil alone does not lift."""
+    the soil alone does not lift, or the class its field's other season rows give (``soil_class_field``,
+    :func:`agriremed.stages.soil.field_classes`), which clean-up of this row's soil does not lift either."""
     n = len(rows)
     if "policy_status" not in rows or not n:
         return np.zeros(n, bool)
@@ -1607,8 +1608,10 @@ def _stays_strict(rows: pd.DataFrame, plots: pd.DataFrame, g, oid: np.ndarray) -
     on_plot = np.where(g.plot >= 0, forbidden[np.maximum(g.plot, 0)], False)
     untreated = _frames.obj(rows["untreated_metals"]) if "untreated_metals" in rows else np.full(n, "", object)
     untreated = ~pd.isna(untreated) & (untreated != "")
-    county = (_frames.plot_column(plots, "soil_class_county", g, "text") == "strict_control") \
-        if "soil_class_county" in plots else np.zeros(n, bool)
+    county = np.zeros(n, bool)
+    for c in ("soil_class_county", "soil_class_field"):
+        if c in plots:
+            county |= _frames.plot_column(plots, c, g, "text") == "strict_control"
     return on_plot & (untreated | county)
 
 

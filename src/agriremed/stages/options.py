@@ -1236,6 +1236,19 @@ def _crop_failures(o, switches: bool, has_food: np.ndarray, crop: np.ndarray, cr
     return out
 
 
+def _land_use_failures(uses: list, lu: np.ndarray, rice_dry: np.ndarray, lu_uniq: list) -> list:
+    """(mask, texts per distinct land use) of the plots an option's land uses ``uses`` exclude: a paddy option
+    on rice recorded on other land (``rice_dry``) with the reason of that contradiction (``opt.land_use_rice_dry``),
+    then every other plot outside ``uses`` (``opt.land_use``); none for an option of every land use."""
+    if uses == ["*"]:
+        return []
+    out = []
+    if rice_dry.any() and "paddy" in uses:
+        out.append((rice_dry & ~np.isin(lu, uses), [Message.of("opt.land_use_rice_dry", land_use=u) for u in lu_uniq]))
+    out.append((~np.isin(lu, uses), [Message.of("opt.land_use", land_use=u) for u in lu_uniq]))
+    return out
+
+
 def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
     """:func:`evaluate_options` of plots governed by one rule set."""
     opts = options_table(tables, only)
@@ -1344,6 +1357,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     # idle): a crop switch may return it to its grain
     idle_clean_dry = (crop == "none") & (cls == "priority_protection") & np.isin(lu, BACK_TO_GRAIN_LAND_USES)
 
+    # rice on land recorded as other than paddy (upland rice assumed, with a validation warning)
+    rice_dry = (crop == "rice") & np.array([isinstance(u, str) and u not in ("", "paddy") for u in lu.tolist()],
+                                           bool)
     k = len(opts)
     reasons = np.empty((k, n), dtype=object)
     cautions = np.full((k, n), "", dtype=object)  # encoded cautions of each applicable row ("" none)
@@ -1370,9 +1386,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         if _text(o.status) == "data_gap":
             fail(np.ones(n, bool), Message.of("opt.data_gap", note=gap) if gap else
                  Message.of("opt.data_gap_default"))
-        uses = _split(o.land_uses)
-        if uses != ["*"]:
-            fail(~np.isin(lu, uses), [Message.of("opt.land_use", land_use=u) for u in lu_uniq], lu_codes)
+        for mask, text in _land_use_failures(_split(o.land_uses), lu, rice_dry, lu_uniq):
+            fail(mask, text, lu_codes)
         forbidden = pol_st[i] == "forbidden"
         if forbidden.any():
             fail(forbidden[land_code], list(pol_txt[i]), land_code)

@@ -44,11 +44,14 @@ __all__ = [
     "threshold_values",
     "screen",
     "plot_classes",
-    "boundary_margin_mg_kg",
+    "field_classes",
+    "duplicate_range_mg_kg",
+    "boundary_band_mg_kg",
     "near_class_boundary",
     "CLASS_BASES",
     "SCREENING_BASES",
     "ROTATION_LAND_USES",
+    "rice_on_dry_land",
     "ROTATION_SOURCE",
     "exceedance_table",
     "soil_mass_t_ha",
@@ -68,15 +71,17 @@ CLASS_NAMES: dict[str, tuple[str, str]] = {
 
 
 #: Where the class a plot is planned with comes from: the plot's values under the threshold set
-#: (``computed``) or the county's 农用地土壤环境质量类别划分 where it is stricter (``county``).
-CLASS_BASES = ("computed", "county")
+#: (``computed``), the county's 农用地土壤环境质量类别划分 where it is stricter (``county``) or another season
+#: row of the plot's field whose values give a stricter class (``field``, :func:`field_classes`).
+CLASS_BASES = ("computed", "county", "field")
 
 
 #: Which screening values classed a plot × metal (``screening_basis``): the paddy values, those of other
 #: land (upland, orchard, vegetable, marginal), or on paddy–upland rotation land (``paddy_upland_rotation``
 #: yes) under the scenario's ``rotation_screening`` ``stricter`` the lower of the values of
-#: :data:`ROTATION_LAND_USES`.
-SCREENING_BASES = ("paddy", "other", "rotation_stricter")
+#: :data:`ROTATION_LAND_USES`, or on land recorded as other than paddy whose crop is rice (``rice_stricter``:
+#: GB 15618-2018 gives paddy values for land growing rice, the record gives other land; the lower of both).
+SCREENING_BASES = ("paddy", "other", "rotation_stricter", "rice_stricter")
 
 #: The land uses whose screening values rotation land takes the lower of, metal by metal: the paddy and
 #: the dry land (GB 15618-2018 Table 1's other land, ``upland`` in ``soil_thresholds.csv``).
@@ -197,7 +202,8 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
         :data:`ROTATION_LAND_USES` (paddy and upland; the GB 15618-2018 Table 1 note on rotation land as
         quoted in county practice, unconfirmed: :data:`ROTATION_SOURCE`); ``paddy`` keeps the plot's own
         land-use values. Intervention values stay those of the plot's land use (GB 15618-2018 has one
-        set for every land use).
+        set for every land use). A row whose crop is rice on land recorded as other than paddy
+        (:func:`rice_on_dry_land`) takes the lower values under either setting (``rice_stricter``).
 
     Returns
     -------
@@ -278,17 +284,36 @@ def _class_codes(conc: np.ndarray, scr: np.ndarray, itv: np.ndarray) -> np.ndarr
 
 
 def _rotation_rows(plots: pd.DataFrame, land_use: np.ndarray, rotation_screening: str):
-    """Rows screened as rotation land (``paddy_upland_rotation`` yes under ``rotation_screening``
-    ``stricter``) and the ``screening_basis`` of every row (:data:`SCREENING_BASES`)."""
+    """Rows screened with the lower of the paddy and dry-land values and the ``screening_basis`` of every row
+    (:data:`SCREENING_BASES`): rotation land (``paddy_upland_rotation`` yes under ``rotation_screening``
+    ``stricter``: ``rotation_stricter``) and rice on land recorded as other than paddy (``rice_stricter``, under
+    either setting: the paddy values are those of land growing rice, the land-use record gives the dry-land
+    values, and the lower of both is the precautionary reading of the contradiction)."""
     if rotation_screening not in ("stricter", "paddy"):
         raise ValueError(f"rotation_screening {rotation_screening!r}: expected stricter or paddy")
     flag = _frames.obj(plots["paddy_upland_rotation"]) if "paddy_upland_rotation" in plots else None
     rot = (flag == "yes") if flag is not None and rotation_screening == "stricter" else np.zeros(len(land_use), bool)
-    basis = np.where(rot, "rotation_stricter", np.where(land_use == "paddy", "paddy", "other")).astype(object)
-    return rot, basis
+    rice = rice_on_dry_land(plots)
+    basis = np.where(rot, "rotation_stricter", np.where(rice, "rice_stricter", np.where(
+        land_use == "paddy", "paddy", "other"))).astype(object)
+    return rot | rice, basis
 
 
-def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataFrame:
+def rice_on_dry_land(plots: pd.DataFrame) -> np.ndarray:
+    """Rows whose crop is rice on land recorded as other than paddy (upland, orchard, vegetable: not blank).
+
+    Examples
+    --------
+    >>> rice_on_dry_land(pd.DataFrame({"crop": ["rice", "rice", "wheat"], "land_use": ["upland", "paddy", "upland"]}))
+    array([ True, False, False])
+    """
+    if "crop" not in plots or "land_use" not in plots:
+        return np.zeros(len(plots), bool)
+    lu, crop = _frames.obj(plots["land_use"]), _frames.obj(plots["crop"])
+    return (crop == "rice") & np.array([isinstance(u, str) and u not in ("", "paddy") for u in lu.tolist()], bool)
+
+
+def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None, field=None) -> pd.DataFrame:
     """Overall class of each plot from its per-metal classes, or the county's class where it is stricter.
 
     Parameters
@@ -304,6 +329,10 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
         plot is planned with the county's class: the county's classification is the legal
         designation and may tighten a class by crop monitoring, which the soil values cannot
         show. Where it is looser, the computed class is kept.
+    field : array_like of str, optional
+        The field each plot of ``plot_ids`` is a crop season of (``field_id``; blank where none). A field is
+        one soil: every row of a field takes the strictest class of its rows (after ``county``), as
+        rotation land classes its rows alike (:func:`field_classes`).
 
     Returns
     -------
@@ -368,6 +397,84 @@ def plot_classes(screened: pd.DataFrame, plot_ids=None, county=None) -> pd.DataF
             for c in out.columns if c != "plot_id"}}, len(pos))
     if county is not None:
         out = _county_governs(out, county)
+    if field is not None:
+        out = field_classes(out, field)
+    return out
+
+
+#: Basis of a soil class taken from another season row of the plot's field (:func:`field_classes`).
+FIELD_BASIS = "field"
+
+
+def field_classes(classes: pd.DataFrame, field) -> pd.DataFrame:
+    """Every row of a field (its crop seasons, ``field_id``) planned with the strictest class of the field's rows.
+
+    A field has one soil: its rows are samples of it, and the standard's gate (GB 15618-2018, Soil Pollution
+    Law Art. 54: no food crop on land above the intervention value) applies to the field, so a row whose own
+    values give a looser class than another row of its field takes the field's class (the idea of rotation
+    land, whose rows are all screened alike). Each row keeps its own measured values for everything else
+    (its metals, the uptake of its crop and its clean-up): only the class, which gates the options, is the
+    field's.
+
+    Parameters
+    ----------
+    classes : pandas.DataFrame
+        One row per plot (:func:`plot_classes`: ``plot_id``, ``soil_class``, ``controlling_metal`` …).
+    field : array_like of str
+        The field of each row (blank or None: a row of its own).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``classes`` with ``soil_class`` the field's strictest class, ``soil_class_computed`` (the row's own
+        class) and ``soil_class_basis`` (:data:`FIELD_BASIS` where the field's class governs), and
+        ``field_class_row`` (the plot id of the field's first row with that class, where it governs; else
+        None) and ``field_class_metal`` (that row's controlling metal), where some row has a field.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"plot_id": ["D4~早稻", "D4~晚稻", "X"], "controlling_metal": ["cd", "cd", "cd"],
+    ...                   "soil_class": ["priority_protection", "strict_control", "safe_utilisation"]})
+    >>> out = field_classes(c, ["D4", "D4", None])
+    >>> out[["soil_class", "soil_class_computed", "soil_class_basis"]].values.tolist()
+    [['strict_control', 'priority_protection', 'field'], ['strict_control', 'strict_control', 'computed'], ['safe_utilisation', 'safe_utilisation', 'computed']]
+    >>> out["field_class_row"].iloc[0]
+    'D4~晚稻'
+    """
+    f = np.asarray(list(field), dtype=object)
+    n = len(classes)
+    if len(f) != n:
+        raise ValueError(f"field ids: {len(f)} values for {n} plots")
+    known = np.array([isinstance(x, str) and x != "" for x in f.tolist()], bool)
+    if not known.any():
+        return classes
+    cls = _frames.obj(classes["soil_class"])
+    rank = np.array([_CLASS_RANK.get(c, -1) if isinstance(c, str) else -1 for c in cls.tolist()], dtype=np.intp)
+    codes, _ = pd.factorize(f[known])
+    worst = np.full(int(codes.max()) + 1, -1, dtype=np.intp)
+    np.maximum.at(worst, codes, rank[known])
+    fw = np.full(n, -1, dtype=np.intp)
+    fw[known] = worst[codes]
+    raised = known & (fw >= 0) & (fw > rank)
+    out = classes.copy()
+    if "soil_class_computed" not in out:
+        at = list(out.columns).index("soil_class") + 1
+        out.insert(at, "soil_class_computed", cls)
+        out.insert(at + 1, "soil_class_basis", np.where(rank >= 0, "computed", None).astype(object))
+    ids, metal = _frames.obj(out["plot_id"]), _frames.obj(out["controlling_metal"]) \
+        if "controlling_metal" in out else np.full(n, None, dtype=object)
+    pos = np.flatnonzero(known)
+    setter = {}  # each field's first row at the field's class
+    for i in pos[rank[pos] == fw[pos]].tolist():
+        setter.setdefault(f[i], i)
+    row = np.full(n, None, dtype=object)
+    row_metal = np.full(n, None, dtype=object)
+    for i in np.flatnonzero(raised).tolist():
+        row[i], row_metal[i] = ids[setter[f[i]]], metal[setter[f[i]]]
+    out["soil_class"] = np.where(raised, np.array(CLASSES, dtype=object)[np.maximum(fw, 0)], cls).astype(object)
+    out["soil_class_basis"] = np.where(raised, FIELD_BASIS, _frames.obj(out["soil_class_basis"])).astype(object)
+    out["field_class_row"] = row
+    out["field_class_metal"] = row_metal
     return out
 
 
@@ -388,25 +495,53 @@ def _rotation_columns(s: pd.DataFrame, have: np.ndarray, code: np.ndarray, k: in
                                                     None).astype(object)}
 
 
-#: Relative difference of two analyses of one sample from their relative deviation: RD = |a − b| / (a + b),
-#: so |a − b| / mean(a, b) = 2 RD (the definition of the relative deviation of duplicates).
-RD_TO_RELATIVE_DIFFERENCE = 2.0
+def duplicate_range_mg_kg(metal, value_mg_kg, tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The range a duplicate analysis of a soil value can fall in: ``x (1 − r) / (1 + r)`` … ``x (1 + r) / (1 − r)``.
 
-
-def boundary_margin_mg_kg(metal, boundary_mg_kg, tables: Tables | None = None) -> np.ndarray:
-    """Margin around a class boundary within which a re-analysis of the soil can fall on its other side.
-
-    The margin is the largest difference of two analyses of one soil sample at the boundary:
-    ``RD_TO_RELATIVE_DIFFERENCE`` × ``within_lab_rd_max`` × boundary, where ``within_lab_rd_max`` is
-    the largest within-laboratory relative deviation of duplicate analyses of the metal in real soil
-    samples (``soil_method_precision.csv``, sourced). It is the observed counterpart of the 95 %
-    repeatability limit r = 2.8 σ_r of ISO 5725-6 (the largest difference of two results of one
-    laboratory): a re-analysis in another laboratory can differ more (reproducibility limit R > r).
+    Two analyses a and b of one sample differ by at most RD = |a − b| / (a + b) ≤ r, where r is the largest
+    within-laboratory relative deviation of duplicate analyses of the metal in real soil samples
+    (``within_lab_rd_max`` of ``soil_method_precision.csv``, sourced). Solved for the duplicate y of a value
+    x: y − x ≤ r (x + y) gives y ≤ x (1 + r) / (1 − r), and x − y ≤ r (x + y) gives y ≥ x (1 − r) / (1 + r).
+    It is the observed counterpart of the 95 % repeatability limit r = 2.8 σ_r of ISO 5725-6 (the largest
+    difference of two results of one laboratory): a re-analysis in another laboratory can differ more.
 
     Parameters
     ----------
     metal : str or array-like of str
         Metal code(s) (``cd``, ``as`` …).
+    value_mg_kg : float or array-like of float
+        The measured value(s) [mg kg⁻¹].
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    tuple of numpy.ndarray of float
+        ``(low, high)`` [mg kg⁻¹]; NaN for a metal without a row (Hg: its duplicates' spread is of the order
+        of the value itself) or a blank value.
+
+    Examples
+    --------
+    >>> [a.round(4).tolist() for a in duplicate_range_mg_kg(["cd", "as", "hg"], [1.5, 120.0, 0.5])]
+    [[1.0, 90.7112, nan], [2.25, 158.7456, nan]]
+    """
+    r = _duplicate_rd(metal, tables)
+    x = np.broadcast_to(np.asarray(value_mg_kg, float), r.shape)
+    return x * (1 - r) / (1 + r), x * (1 + r) / (1 - r)
+
+
+def boundary_band_mg_kg(metal, boundary_mg_kg, tables: Tables | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The values whose duplicate analysis can fall on the other side of a class boundary b.
+
+    A value x is near b when b lies within the range of a duplicate of x (:func:`duplicate_range_mg_kg`):
+    x (1 − r) / (1 + r) ≤ b ≤ x (1 + r) / (1 − r), i.e. ``b (1 − r) / (1 + r) ≤ x ≤ b (1 + r) / (1 − r)``.
+    The band is not symmetric: for Cd (r = 0.20) against the intervention value 1.5 it is 1.0 … 2.25 mg/kg
+    (a value 0.92 cannot cross, 2.2 can).
+
+    Parameters
+    ----------
+    metal : str or array-like of str
+        Metal code(s).
     boundary_mg_kg : float or array-like of float
         The class boundary [mg kg⁻¹] (a screening or intervention value).
     tables : Tables, optional
@@ -414,35 +549,39 @@ def boundary_margin_mg_kg(metal, boundary_mg_kg, tables: Tables | None = None) -
 
     Returns
     -------
-    numpy.ndarray of float
-        The margin [mg kg⁻¹]; NaN for a metal without a row (Hg: its duplicates' spread is of the
-        order of the value itself) or a blank boundary.
+    tuple of numpy.ndarray of float
+        ``(low, high)`` of the band [mg kg⁻¹]; NaN for a metal without a row or a blank boundary.
 
     Examples
     --------
-    >>> boundary_margin_mg_kg(["as", "cd", "hg"], [120.0, 0.3, 0.5]).round(4).tolist()
-    [33.36, 0.12, nan]
+    >>> [a.round(4).tolist() for a in boundary_band_mg_kg(["as", "cd", "hg"], [120.0, 0.3, 0.5])]
+    [[90.7112, 0.2, nan], [158.7456, 0.45, nan]]
     """
+    return duplicate_range_mg_kg(metal, boundary_mg_kg, tables)
+
+
+def _duplicate_rd(metal, tables: Tables | None) -> np.ndarray:
+    """``within_lab_rd_max`` of each metal (``soil_method_precision.csv``; NaN for a metal without a row)."""
     tables = tables or load_tables()
     prec = tables.soil_method_precision
     metal = np.atleast_1d(np.asarray(metal, dtype=object))
-    rd = _frames.take(prec["within_lab_rd_max"].to_numpy(float),
-                      _frames.index_of(_frames.obj(prec["metal"]), metal), np.nan)
-    return RD_TO_RELATIVE_DIFFERENCE * rd * np.broadcast_to(np.asarray(boundary_mg_kg, float), metal.shape)
+    return _frames.take(prec["within_lab_rd_max"].to_numpy(float),
+                        _frames.index_of(_frames.obj(prec["metal"]), metal), np.nan)
 
 
 def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None = None) -> pd.DataFrame:
     """The plot × metal values near a class boundary, where a re-sample or re-analysis can change the class.
 
-    A metal's value is near a boundary (its screening or intervention value) when it lies within
-    :func:`boundary_margin_mg_kg` of it, on either side, and the metal's class on the other side
+    A metal's value is near a boundary (its screening or intervention value) when a duplicate analysis of it
+    can fall on the boundary's other side (:func:`boundary_band_mg_kg`: the boundary lies within the range of
+    a duplicate, :func:`duplicate_range_mg_kg`), and the metal's class on the other side
     changes the plot's class (the worst of its metals): a Cd at 0.31 mg/kg against a screening
     value of 0.3 on a plot whose As is above its intervention value changes nothing. The class
     itself is not changed. Both boundaries are listed (``near_class_boundary``); the note for the
     recommendation (``near_class_boundary_msg``) is given near an intervention value only, where the
     other side decides whether the land may grow food at all (strict control): near a screening value
     the produce monitoring of safe utilisation answers the same doubt, and with the spread of
-    duplicate analyses at low Cd (a margin of 40 % of the value) the note would close most
+    duplicate analyses at low Cd (a duplicate of 0.3 ranges over 0.2 … 0.45 mg/kg) the note would close most
     recommendations.
 
     Parameters
@@ -485,15 +624,16 @@ def near_class_boundary(screened: pd.DataFrame, plot_ids, tables: Tables | None 
     hits: list[tuple[int, str, Message]] = []
     for kind, lower, upper in (("screening", 0, 1), ("intervention", 1, 2)):
         limit = s[f"{kind}_mg_kg"].to_numpy(float)
-        margin = boundary_margin_mg_kg(metal, limit, tables)
+        low, high = boundary_band_mg_kg(metal, limit, tables)
+        dup_low, dup_high = duplicate_range_mg_kg(metal, conc, tables)
         flipped = np.where(conc <= limit, upper, lower)
         new = np.maximum(others, flipped)
         with np.errstate(invalid="ignore"):
-            near = (np.abs(conc - limit) <= margin) & (new != worst)
+            near = (conc >= low) & (conc <= high) & (new != worst)
         for r in np.flatnonzero(near):
             hits.append((int(r), f"{metal[r]}:{kind}", Message.of(
                 "rec.near_class_boundary", metal=metal[r], value=float(conc[r]), kind=kind,
-                limit=float(limit[r]), margin=float(margin[r]), other=CLASSES[new[r]])
+                limit=float(limit[r]), low=float(dup_low[r]), high=float(dup_high[r]), other=CLASSES[new[r]])
                 if kind == "intervention" else None))
     for r, code, msg in sorted(hits, key=lambda h: h[0]):
         i = row_plot[r]

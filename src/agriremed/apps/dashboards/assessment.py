@@ -317,7 +317,9 @@ class PlotAssessment(Dashboard):
             screened = soil_mod.screen(v.plots, self.tables, self.scenario.threshold_set,
                                            self.scenario.rotation_screening)
             self.soil = screened
-            self.soil_plot = soil_mod.plot_classes(screened, v.plots["plot_id"].to_numpy(object))
+            self.soil_plot = soil_mod.plot_classes(screened, v.plots["plot_id"].to_numpy(object), None,
+                                                   v.plots["field_id"].to_numpy(object) if "field_id" in v.plots
+                                                   else None)
             pred, miss = uptake_mod.predict_and_unassessed(v.plots, tables=self.tables)
             region = v.plots["region"] if "region" in v.plots else [None] * len(v.plots)
             std = plot_food_standards(v.plots["plot_id"], region, self.standard.value, self.scenario.rule_set,
