@@ -61,5 +61,5 @@ def test_huangdi_idle_upland_names_the_shares():
     assert agriremed.Scenario().target_compliance_prob == 0.9
     assert ("whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 90 % "
             "(this option, also below the target but closer to it: 54 % of its food seasons)") in s["recommendation"]
-    assert ("not expected to make the crop meet GB2762 (54 % < 90 %): about 5 in 10 harvests predicted above the "
+    assert ("below the plan's compliance target (54 % < 90 %): about 5 in 10 harvests predicted above the "
             "limit, test the harvest before sale") in s["recommendation"]

@@ -345,7 +345,7 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     assert ("whose crop is predicted to meet the food limit in 47 % of its food seasons, below the target of 90 % "
             "(this option, also below the target but closer to it: 56 % of its food seasons)") \
         in s.loc["acid", "recommendation"]
-    assert ("not expected to make the crop meet GB2762 (56 % < 90 %): about 4 in 10 harvests predicted above the "
+    assert ("below the plan's compliance target (56 % < 90 %): about 4 in 10 harvests predicted above the "
             "limit, test the harvest before sale") in s.loc["acid", "recommendation"]
     assert "后者作物预计达标的季数占47 %，低于目标90 %（本方案同样低于目标，但更接近：作物达标的季数占56 %）" in zh["acid"]
     # with the former default target of 0.5 the intercrop (56 %) met it and maize (47 %) did not

@@ -136,10 +136,15 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     page.locator(".ar-fig-money").screenshot(path=str(artifacts / "02_comparison_money_en.png"))
     page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_en.png"))
 
+    # the strict-control paddy HN-XT-02, where the economics weight decides (on HN-ZZ-01 the VIP+n package is
+    # the only option near the compliance target, whatever the weights)
+    page.locator(".ar-picker select").first.select_option(label="HN-XT-02 — Hunan/Xiangtan/Zhubu")
+    best = sample_plan.summary.set_index("plot_id").loc["HN-XT-02"]
+    expect(name).to_have_text(best["recommended_name"], timeout=LOAD)
     # weight on economics to 0: the planner then recommends another option
     w = {**agriremed.core.scenario.DEFAULT_WEIGHTS, "economics": 0.0}
     other = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w), progress=False)
-    expected = other.summary.set_index("plot_id").loc["HN-ZZ-01"]
+    expected = other.summary.set_index("plot_id").loc["HN-XT-02"]
     assert expected["recommended_option"] != best["recommended_option"]
     handle = page.locator(".ar-weight-economics .noUi-handle")
     handle.focus()

@@ -9,6 +9,7 @@ plot's recommendation as a message (:mod:`agriremed.core.messages`) and its Engl
 
 from __future__ import annotations
 
+import math
 import types
 
 import numpy as np
@@ -1051,8 +1052,12 @@ def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
     # the class re-check and strict-control measures are Chinese rules: elsewhere only the harvest test
     china = np.asarray(b["china_rules"], bool) if "china_rules" in b else np.ones(len(body), bool)
     code = np.where(china, "rec.below_target", "rec.below_target_local")
-    # a share that would print as the target although below it gets one decimal ('89.7 %' < '90 %')
-    out[sel] = [Message.of(c, body=bd, standard=sd, share=f"{100 * x:.1f} %" if _pct(x) == _pct(float(target)) else _pct(x),
+    # a crop whose median harvest meets the limit (p ≥ 0.5) is only below the plan's target: test the harvest,
+    # no class re-check or strict-control wording, which are for a crop predicted over the limit
+    code = np.where(p >= 0.5, "rec.below_target_near", code)
+    # a share that would print as the target although below it gets one decimal, rounded down ('89.9 %' < '90 %')
+    out[sel] = [Message.of(c, body=bd, standard=sd,
+                           share=f"{math.floor(1000 * x) / 10:.1f} %" if _pct(x) == _pct(float(target)) else _pct(x),
                            target=_pct(float(target)),
                            over=advice_mod.harvests_over(x))
                 for c, bd, x, sd in zip(code[sel], body[sel], p[sel], stds[sel], strict=True)]

@@ -640,8 +640,9 @@ def _ledger_total_label(lang: str) -> dict:
 
 
 def _per_mu(name: str) -> bool:
-    """Whether a summary column is per mu or in mu (``area_mu``, ``first_year_cost_cny_mu``)."""
-    return str(name).endswith("_mu")
+    """Whether a summary column is per mu or in mu (``area_mu``, ``first_year_cost_cny_mu``,
+    ``lost_income_cny_mu_yr``)."""
+    return str(name).endswith("_mu") or "_mu_" in str(name)
 
 
 def region_of(s: pd.DataFrame) -> np.ndarray:
