@@ -122,3 +122,25 @@ def test_lime_vegetable_dose_is_its_requirement_and_the_summary_measures_give_it
                               soil_ph=np.array([6.2]))[0]
     assert "never lime above pH 7: 61 kg per mu" in text
     assert "back to pH 6.5): 101 kg per mu" in text
+
+
+def test_no_liming_option_at_its_target_ph():
+    # at pH 6.50 the lime requirement to 6.5 is nil: the option is not applicable (was applicable with
+    # "0 t/ha CaCO3 raises pH 6.50 → 6.50" and 800 CNY/ha of spreading); just below it a small dose remains
+    import agriremed
+    import pandas as pd
+
+    from agriremed.core import messages
+
+    base = {"region": "Hunan/Xiangtan/Xiangtan County", "land_use": "paddy", "crop": "rice", "area_mu": 2,
+            "cd_mg_kg": 1.0, "som_pct": 3.0, "clay_pct": 30, "bulk_density_g_cm3": 1.15, "depth_m": 0.2}
+    p = agriremed.plan(pd.DataFrame([{**base, "plot_id": "A", "ph": 6.49}, {**base, "plot_id": "B", "ph": 6.5}]),
+                       agriremed.Scenario(mc_draws=0), progress=False)
+    t = p.table.set_index(["plot_id", "option_id"])
+    assert bool(t.loc[("A", "lime_rice"), "applicable"])
+    assert "0.08 t/ha CaCO3 raises pH 6.49 → 6.50" in messages.render(t.loc[("A", "lime_rice"), "reason_msg"], "en")
+    for o in ("lime_rice", "lime_low_cd_rice"):
+        assert not bool(t.loc[("B", o), "applicable"])
+        assert messages.render(t.loc[("B", o), "reason_msg"], "en") == (
+            "soil pH is already at the liming target, 6.5: the lime requirement is nil")
+        assert messages.render(t.loc[("B", o), "reason_msg"], "zh") == "土壤pH已达到调酸目标6.5：无需施石灰"

@@ -25,7 +25,16 @@ def test_a_net_emission_is_said_as_emissions_added(zz01):
 
 
 def test_measured_values_keep_one_decimal():
-    from agriremed.stages.advice import measured_text
+    from agriremed.stages.advice import measured_text  # the sheet uses the one of core.messages
 
     assert [measured_text(x) for x in (5.0, 6.5, 0.45, 2.0, 0.05, 12.0, 900.0)] == [
         "5.0", "6.5", "0.45", "2.0", "0.05", "12", "900"]
+
+
+def test_the_boundary_note_prints_the_measured_value_with_its_decimal():
+    from agriremed.core import messages
+
+    m = messages.Message.of("rec.near_class_boundary", metal="cd", value=2.0, kind="intervention", limit=1.5,
+                            low=1.33, high=3.0, other="safe_utilisation")
+    assert "Cd at 2.0 mg/kg" in messages.render(m, "en")
+    assert "镉含量2.0 mg/kg" in messages.render(m, "zh")

@@ -548,6 +548,20 @@ def _subsidies(v, lang, tables):
     return "; ".join(f"{names.get(k, k)} ({k})" for k in keys)
 
 
+def measured_text(x: float) -> str:
+    """A measured value as a lab report prints it: ``:g``, with one decimal kept on a whole
+    number below 10 (pH 5.0, Cd 2.0 mg/kg; not "pH 5", "镉 2"), whose decimals a float has lost.
+
+    >>> measured_text(5.0), measured_text(0.45), measured_text(900.0), measured_text(6.25)
+    ('5.0', '0.45', '900', '6.25')
+    """
+    return f"{x:.1f}" if float(x).is_integer() and abs(x) < 10 else f"{x:g}"
+
+
+def _measured(v, lang, tables):
+    return measured_text(float(v))
+
+
 def _region(v, lang, tables):
     return i18n.region_name(v, lang, tables) if lang in ("en", "zh") else str(v)
 
@@ -749,6 +763,7 @@ DOMAINS = {
     "other_metals": lambda v, lang, tables: _other_metals(v, lang),
     "category_values": lambda v, lang, tables: _category_values(v, lang, tables),
     "sources": _sources,
+    "measured": _measured,
     "subsidies": _subsidies,
     "region": _region,
     "regions": _regions,

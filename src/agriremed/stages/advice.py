@@ -67,6 +67,7 @@ import pandas as pd
 
 from agriremed.core import frames as _frames, i18n, messages
 from agriremed.core.columns import METALS, metal_codes
+from agriremed.core.messages import measured_text
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import limits_for_crops, row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
@@ -2266,16 +2267,6 @@ def _soil_metal_text(metal: str, conc: float, screening: float, intervention: fl
             parts.append(i18n.t(_EXCEEDED[cls], lang))
     return i18n.t("ui.sheet.soil_metal", lang, metal=i18n.metal_name(metal, lang),
                   value=f"<{measured_text(conc)}" if below_dl else measured_text(conc), thresholds=("，" if lang == "zh" else ", ").join(parts))
-
-
-def measured_text(x: float) -> str:
-    """A measured value as a lab report prints it: ``:g``, with one decimal kept on a whole
-    number below 10 (pH 5.0, Cd 2.0 mg/kg; not "pH 5", "镉 2"), whose decimals a float has lost.
-
-    >>> measured_text(5.0), measured_text(0.45), measured_text(900.0), measured_text(6.25)
-    ('5.0', '0.45', '900', '6.25')
-    """
-    return f"{x:.1f}" if float(x).is_integer() and abs(x) < 10 else f"{x:g}"
 
 
 def _plot_metals(plots, plot_id: str, column: str) -> list[str]:

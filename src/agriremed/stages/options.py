@@ -1249,6 +1249,17 @@ def _land_use_failures(uses: list, lu: np.ndarray, rice_dry: np.ndarray, lu_uniq
     return out
 
 
+def _lime_at_target(tables: Tables, option_id: str, ph) -> tuple[np.ndarray, Message]:
+    """The rows where a liming option doses no lime (:func:`lime_dose_t_ha` 0: the soil is already at
+    the option's target pH) and the reason; no row for an option that does not lime."""
+    ph = np.asarray(ph, float)
+    if np.isnan(option_parameter(tables, option_id, "lime_t_ha")):
+        return np.zeros(ph.shape, bool), Message()
+    dose = lime_dose_t_ha(tables, np.full(ph.shape, option_id, dtype=object), ph)
+    target_ph = _lime_target_ph(tables, np.array([option_id], dtype=object))[0]
+    return np.isfinite(dose) & (dose <= 0), Message.of("opt.lime_at_target", ph_max=float(target_ph))
+
+
 def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
     """:func:`evaluate_options` of plots governed by one rule set."""
     opts = options_table(tables, only)
@@ -1410,6 +1421,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                                             note=note)
                                  if note else Message.of("opt.ph_above", ph=ph_text(p, o.ph_max), ph_max=float(o.ph_max))
                                  for p in ph_uniq], ph_codes)
+        fail(*_lime_at_target(tables, o.option_id, ph))
         blockers = set(_split(o.blocked_by))
         biochar = o.kind == "immobilisation" and bool(_text(getattr(o, "biochar_feedstock", "")))
         as_block, as_warn = _biochar_as_texts(o, tables) if biochar else (None, None)
