@@ -100,3 +100,14 @@ def test_a_streamed_plan_marks_the_later_row_across_chunks(plan):
     assert s.loc["D4~晚稻", "same_plan_as"] == "D4~早稻"
     assert "Same plan as row D4~早稻 of field D4" in s.loc["D4~晚稻", "recommendation"]
     assert s["same_plan_as"].notna().sum() == 1
+
+
+def test_the_compensation_total_says_the_repeated_row_is_listed_not_added(plan):
+    from agriremed.io.report import _compensation_total
+
+    d = PlanDigest.from_plan(plan)
+    en = _compensation_total(d.compensation, "en", plan.tables, skipped=d.field_repeats)
+    assert "Over the 1 plot: lost legal income 513 CNY a year" in en
+    assert "repeat the whole-year option of an earlier row of their field (1) are listed but not added" in en
+    zh = _compensation_total(d.compensation, "zh", plan.tables, skipped=d.field_repeats)
+    assert "1个地块合计：合法收入损失每年513元" in zh and "列出但不计入合计" in zh

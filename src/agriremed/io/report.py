@@ -1096,8 +1096,8 @@ def compensation_section(s: pd.DataFrame, lang: str, tables) -> Section | None:
     again = (~pd.isna(field_repeat_rows(s["field_id"].to_numpy(object), s["recommended_option"].fillna("")
                                         .astype(str).to_numpy(object), s["plot_id"].to_numpy(object), tables))
              if "field_id" in s else None)
-    body = _table(df, lang, long_cols=("compensation_basis",)) + _compensation_total(compensation_totals(s, again),
-                                                                                     lang, tables)
+    body = _table(df, lang, long_cols=("compensation_basis",)) + _compensation_total(
+        compensation_totals(s, again), lang, tables, skipped=int(np.count_nonzero(again)) if again is not None else 0)
     return Section("compensation", messages.render(messages.Message.of("comp.report_head"), lang, tables), body,
                    intro)
 
@@ -1122,13 +1122,17 @@ def compensation_totals(summary: pd.DataFrame, skip: np.ndarray | None = None) -
     return [int(ok.sum()), *(float(v[ok, k].sum()) for k in range(len(cols)))]
 
 
-def _compensation_total(totals, lang: str, tables) -> str:
+def _compensation_total(totals, lang: str, tables, skipped: int = 0) -> str:
     """The sums of the compensation section (``totals``: :attr:`PlanDigest.compensation`) as a paragraph; ''
     where no plot has all three amounts."""
     n, lost, paid, gap = totals
     if not n:
         return ""
-    total = messages.Message.of("comp.report_total", n=int(n), lost=float(lost), paid=float(paid), gap=float(gap))
+    total = messages.Message.of("comp.report_total_one" if n == 1 else "comp.report_total", n=int(n),
+                                lost=float(lost), paid=float(paid), gap=float(gap))
+    if skipped:  # the 晚稻 row of a field whose sorghum the 早稻 row already counts: listed, not added
+        total = messages.Message.of("rec.with_note", sentence=total,
+                                    note=messages.Message.of("comp.report_field_once", n=int(skipped)))
     return f"<p>{html.escape(messages.render(total, lang, tables))}</p>"
 
 
@@ -1138,7 +1142,7 @@ def _compensation_digest_section(digest: PlanDigest, lang: str, tables) -> Secti
     if not digest.compensation[0]:
         return None
     return Section("compensation", messages.render(messages.Message.of("comp.report_head"), lang, tables),
-                   _compensation_total(digest.compensation, lang, tables),
+                   _compensation_total(digest.compensation, lang, tables, skipped=digest.field_repeats),
                    messages.render(messages.Message.of("comp.report_intro"), lang, tables))
 
 
