@@ -31,7 +31,7 @@ from agriremed.stages import softreuse as softreuse_mod
 from agriremed.stages import solar as solar_mod
 from agriremed.stages import uptake as uptake_mod
 from agriremed.stages.uptake import predict as predict_mod
-from agriremed.stages.seasons import plot_rice_seasons
+from agriremed.stages.seasons import field_repeat_rows, plot_rice_seasons
 
 __all__ = ["PLAN_COLUMNS", "SUMMARY_COLUMNS", "TEXT_ROWS", "rank_and_summarise", "summary_table",
            "text_as_object", "pass_through_columns", "with_pass_through", "location_columns", "side_by_side_columns",
@@ -1514,16 +1514,52 @@ def _rotation_basis(plot, soil_plot: pd.DataFrame, sp: np.ndarray, land_use: np.
     return plot
 
 
+def mark_field_repeats(summary: pd.DataFrame, tables, seen: dict | None = None) -> pd.DataFrame:
+    """``summary`` with ``same_plan_as`` filled and a closing note (``rec.field_same_plan``) on each season row
+    whose recommended whole-year option (sorghum, fallow, PV … on the 早稻 and the 晚稻 row of one field) an
+    earlier row of its field has (:func:`agriremed.stages.seasons.field_repeat_rows`): one plan for the field,
+    counted once in the report totals (:class:`agriremed.io.report.PlanDigest`). ``seen`` carries the fields'
+    first rows from earlier chunks of a streamed plan; a row already marked (by its own chunk) is kept. Without
+    a ``field_id`` column, ``summary`` unchanged."""
+    if "field_id" not in summary or "same_plan_as" not in summary or not len(summary):
+        return summary
+    same = field_repeat_rows(_frames.obj(summary["field_id"]), _frames.obj(summary["recommended_option"]),
+                             _frames.obj(summary["plot_id"]), tables or load_tables(), seen)
+    new = ~pd.isna(same) & pd.isna(summary["same_plan_as"]).to_numpy(bool)
+    if not new.any():
+        return summary
+    out = summary.copy()
+    rows = np.flatnonzero(new)
+    rec = np.empty(len(rows), dtype=object)
+    rec[:] = [Message.of("rec.with_note", sentence=Message.decode(str(out["recommendation_msg"].iat[i])),
+                         note=Message.of("rec.field_same_plan", row=same[i], field=str(out["field_id"].iat[i]),
+                                         option=str(out["recommended_option"].iat[i])))
+              for i in rows]
+    text, code = render_encode(rec, "en", tables)
+    # a row whose sentence is not rendered (text_rows) keeps its blank text, its message gets the note
+    shown = _given(_frames.obj(out["recommendation"])[rows])
+    col = {c: out.columns.get_loc(c) for c in ("same_plan_as", "recommendation", "recommendation_msg")}
+    out = out.astype({c: object for c in col})
+    out.iloc[rows, col["same_plan_as"]] = same[rows]
+    out.iloc[rows[shown], col["recommendation"]] = text[shown]
+    out.iloc[rows, col["recommendation_msg"]] = code
+    return out
+
+
 def _with_field(s: dict, P: pd.DataFrame, order: list) -> None:
     """The field a row is one crop season of (``field_id``, where the input has season rows: a plot id
-    repeated with different crops) and the rice season of a rice row (``rice_season``: early, late, single),
-    beside the row's plot id in the summary (``s`` and ``order``, changed in place)."""
+    repeated with different crops), the rice season of a rice row (``rice_season``: early, late, single) and
+    the field's first row with the same whole-year option (``same_plan_as``), beside the row's plot id in the
+    summary (``s`` and ``order``, changed in place)."""
     if "field_id" in P:
         s["field_id"] = _frames.obj(P["field_id"])
         order.insert(order.index("plot_id") + 1, "field_id")
     if "rice_season" in P:  # early, late or single rice (the early and the late rice of a field: two rows)
         s["rice_season"] = _frames.obj(P["rice_season"])
         order.insert(order.index("plot_id") + 1 + ("field_id" in P), "rice_season")
+    if "field_id" in P:  # filled by :func:`mark_field_repeats`
+        s["same_plan_as"] = np.full(len(P), None, dtype=object)
+        order.insert(order.index("field_id") + 1 + ("rice_season" in P), "same_plan_as")
 
 
 def _best_value(column: pd.Series, best: np.ndarray) -> np.ndarray:
@@ -1806,6 +1842,6 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s.update({c: _frames.take(_frames.obj(soil_plot[c]), sp, None) for c in extra[1:]})
         at = order.index("soil_class") + 1
         order[at:at] = extra
-    return _frames.frame({c: s[c] for c in order}, n)
+    return mark_field_repeats(_frames.frame({c: s[c] for c in order}, n), tables)
 
 

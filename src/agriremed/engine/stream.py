@@ -72,6 +72,7 @@ from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_
                                    has_crop_values, has_detection_limits, has_not_detected, has_rice_seasons,
                                    has_unlisted_crops, metal_column_medians, metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
                                    row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
+from agriremed.engine import assemble
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
 from agriremed.io.geo import feature_count
@@ -1488,6 +1489,8 @@ class _Collected:
     soft_ok: bool = True
     soft_first: dict = dataclasses.field(default_factory=dict)  # columns and dtypes, for datapackage.json
     rule_sets: collections.Counter = dataclasses.field(default_factory=collections.Counter)  # set → plots
+    #: (whole-year option, field) → the plot id of the field's first row with it, over the chunks so far
+    field_plans: dict = dataclasses.field(default_factory=dict)
 
     def add(self, part: _Part, sinks: dict, soft_sinks: dict) -> None:
         """Take the next chunk's part: keep what is kept, write its rows to the sinks."""
@@ -1510,6 +1513,10 @@ class _Collected:
         """The planned plots of a chunk: to the sinks, the kept tables and the further outputs
         (``soft``: the chunk's soft re-use tables, ``None`` without pvlib)."""
         rec = None
+        # a whole-year option on a season row whose field's first row with it was in an earlier chunk
+        marked = assemble.mark_field_repeats(p.summary, getattr(p, "tables", None), self.field_plans)
+        if marked is not p.summary:
+            p = dataclasses.replace(p, summary=marked)
         self.rule_sets.update(p.rule_sets())
         if self.keep_recommended or self.plan_rows == "recommended":
             rec = p.table.loc[p.table["recommended"].to_numpy(bool)]

@@ -43,6 +43,7 @@ from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
 from agriremed.stages.advice import area_units, ha_per_mu, location_text
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, cleanup_years_text
+from agriremed.stages.seasons import field_repeat_rows
 from agriremed.stages.softreuse import SERVICES, for_plan
 
 __all__ = [
@@ -452,6 +453,10 @@ class PlanDigest:
     #: season rows (a ``field_id``) and their fields: a field's area is counted once in every area total
     season_rows: int = 0
     seen_fields: set = dataclasses.field(default_factory=set)
+    whole_year_seen: dict = dataclasses.field(default_factory=dict)
+    #: season rows whose whole-year option (:func:`~agriremed.stages.seasons.whole_year_options`) repeats that of an earlier row of
+    #: their field: one plan for the field, its money, carbon and compensation counted once
+    field_repeats: int = 0
     by_class: dict = dataclasses.field(default_factory=lambda: defaultdict(lambda: [0, 0.0]))
     by_option: dict = dataclasses.field(default_factory=dict)
     by_class_option: dict = dataclasses.field(default_factory=lambda: defaultdict(float))
@@ -477,6 +482,12 @@ class PlanDigest:
         field = s["field_id"].to_numpy(object) if "field_id" in s else np.full(len(s), None, dtype=object)
         cls, opt = s["soil_class"].astype(str).to_numpy(object), s["recommended_option"].fillna("").astype(str)
         self.n_planned += len(s)
+        tables = getattr(plan, "tables", None)
+        # a whole-year option on several season rows of one field is one plan: its money, carbon and
+        # compensation count once, with the field's first such row
+        again = ~pd.isna(field_repeat_rows(field, opt.to_numpy(object), s["plot_id"].to_numpy(object), tables,
+                                           self.whole_year_seen))
+        self.field_repeats += int(again.sum())
         unknown = income_unknown_plots(s)
         self.income_unknown += int(unknown.sum())
         self.season_rows += int((~pd.isna(field)).sum())
@@ -499,11 +510,11 @@ class PlanDigest:
                 "area": area,
                 "area_once": np.where(self._first(field, opt.to_numpy(object)), area, 0.0),
                 "area_cls_once": np.where(self._first(field, cls, opt.to_numpy(object)), area, 0.0),
-                "npv": s["npv_vs_baseline_cny_ha"].to_numpy(float) * area,
-                "prog": (s["programme_cost_cny_ha"].to_numpy(float) * area)
+                "npv": np.where(again, 0.0, s["npv_vs_baseline_cny_ha"].to_numpy(float) * area),
+                "prog": np.where(again, 0.0, s["programme_cost_cny_ha"].to_numpy(float) * area)
                 if "programme_cost_cny_ha" in s
                 else np.nan,
-                "co2": s["net_co2e_t"].to_numpy(float),
+                "co2": np.where(again, 0.0, s["net_co2e_t"].to_numpy(float)),
                 "unknown": unknown,
             }
         )
@@ -529,7 +540,7 @@ class PlanDigest:
             acc["co2e_t"] += float(g["co2"].sum())
         for (c, o), a in work.groupby(["cls", "option"], sort=False)["area_cls_once"].sum().items():
             self.by_class_option[(c, o)] += float(a)
-        for k, v in enumerate(compensation_totals(s)):
+        for k, v in enumerate(compensation_totals(s, again)):
             self.compensation[k] += v
         # the ledger terms of the recommended options, from the plan table's term columns (a
         # streamed chunk has no ledger table)
@@ -539,7 +550,7 @@ class PlanDigest:
             rec = t.loc[t["recommended"].to_numpy(bool)]
             a = (
                 rec[["plot_id"]]
-                .merge(s[["plot_id", "area_ha"]], on="plot_id", how="left")["area_ha"]
+                .merge(s[["plot_id"]].assign(_a=np.where(again, 0.0, area)), on="plot_id", how="left")["_a"]
                 .to_numpy(float)
             )
             for term, cat in LEDGER_TERMS.items():
@@ -702,6 +713,8 @@ def plain_summary(
     if digest.season_rows:  # the rice and the wheat row of one field: its area once
         out.append(i18n.t("ui.report.sum_season_rows", lang, n=f"{digest.season_rows:,}",
                           fields=f"{digest.n_fields:,}"))
+        if digest.field_repeats:  # sorghum on the 早稻 and the 晚稻 row of one field: one plan, counted once
+            out.append(i18n.t(_one("ui.report.sum_field_once", digest.field_repeats), lang, n=f"{digest.field_repeats:,}"))
     out.append(
         i18n.t(_one("ui.report.sum_rejected", n_rejected), lang, n=f"{n_rejected:,}")
         if n_rejected
@@ -1080,15 +1093,20 @@ def compensation_section(s: pd.DataFrame, lang: str, tables) -> Section | None:
         df[col] = c[col].to_numpy(float)
     df["compensation_basis"] = messages.column_texts(c, "compensation_basis", lang, tables)
     intro = messages.render(messages.Message.of("comp.report_intro"), lang, tables)
-    body = _table(df, lang, long_cols=("compensation_basis",)) + _compensation_total(compensation_totals(s), lang,
-                                                                                     tables)
+    again = (~pd.isna(field_repeat_rows(s["field_id"].to_numpy(object), s["recommended_option"].fillna("")
+                                        .astype(str).to_numpy(object), s["plot_id"].to_numpy(object), tables))
+             if "field_id" in s else None)
+    body = _table(df, lang, long_cols=("compensation_basis",)) + _compensation_total(
+        compensation_totals(s, again), lang, tables, skipped=int(np.count_nonzero(again)) if again is not None else 0)
     return Section("compensation", messages.render(messages.Message.of("comp.report_head"), lang, tables), body,
                    intro)
 
 
-def compensation_totals(summary: pd.DataFrame) -> list:
+def compensation_totals(summary: pd.DataFrame, skip: np.ndarray | None = None) -> list:
     """Plots of a summary with the farmer's lost legal income, the compensation paid and the gap all known, and
-    the sums of the three over them (``*_plot_cny_yr``) [CNY yr⁻¹]; ``[0, 0.0, 0.0, 0.0]`` without them.
+    the sums of the three over them (``*_plot_cny_yr``) [CNY yr⁻¹]; ``[0, 0.0, 0.0, 0.0]`` without them. Rows
+    of ``skip`` (:func:`~agriremed.stages.seasons.field_repeat_rows`: a field's whole-year option again) are
+    left out.
 
     >>> compensation_totals(pd.DataFrame({"lost_income_plot_cny_yr": [4920.0, float("nan")],
     ...     "compensation_paid_plot_cny_yr": [0.0, float("nan")], "compensation_gap_plot_cny_yr": [4920.0, float("nan")]}))
@@ -1099,16 +1117,22 @@ def compensation_totals(summary: pd.DataFrame) -> list:
         return [0, 0.0, 0.0, 0.0]
     v = summary[cols].to_numpy(float)
     ok = np.isfinite(v).all(axis=1)
+    if skip is not None:
+        ok &= ~np.asarray(skip, bool)
     return [int(ok.sum()), *(float(v[ok, k].sum()) for k in range(len(cols)))]
 
 
-def _compensation_total(totals, lang: str, tables) -> str:
+def _compensation_total(totals, lang: str, tables, skipped: int = 0) -> str:
     """The sums of the compensation section (``totals``: :attr:`PlanDigest.compensation`) as a paragraph; ''
     where no plot has all three amounts."""
     n, lost, paid, gap = totals
     if not n:
         return ""
-    total = messages.Message.of("comp.report_total", n=int(n), lost=float(lost), paid=float(paid), gap=float(gap))
+    total = messages.Message.of("comp.report_total_one" if n == 1 else "comp.report_total", n=int(n),
+                                lost=float(lost), paid=float(paid), gap=float(gap))
+    if skipped:  # the 晚稻 row of a field whose sorghum the 早稻 row already counts: listed, not added
+        total = messages.Message.of("rec.with_note", sentence=total,
+                                    note=messages.Message.of("comp.report_field_once", n=int(skipped)))
     return f"<p>{html.escape(messages.render(total, lang, tables))}</p>"
 
 
@@ -1118,7 +1142,7 @@ def _compensation_digest_section(digest: PlanDigest, lang: str, tables) -> Secti
     if not digest.compensation[0]:
         return None
     return Section("compensation", messages.render(messages.Message.of("comp.report_head"), lang, tables),
-                   _compensation_total(digest.compensation, lang, tables),
+                   _compensation_total(digest.compensation, lang, tables, skipped=digest.field_repeats),
                    messages.render(messages.Message.of("comp.report_intro"), lang, tables))
 
 

@@ -23,7 +23,8 @@ import pandas as pd
 from agriremed.core import frames as _frames
 from agriremed.core.tables import Tables
 
-__all__ = ["plot_rice_seasons", "row_rice_seasons", "per_season", "season_factor", "option_rice_seasons_cap"]
+__all__ = ["plot_rice_seasons", "row_rice_seasons", "per_season", "season_factor", "option_rice_seasons_cap",
+           "whole_year_options", "field_repeat_rows"]
 
 
 def plot_rice_seasons(plots: pd.DataFrame) -> np.ndarray:
@@ -122,3 +123,42 @@ def row_rice_seasons(option_rows: pd.DataFrame, plots: pd.DataFrame, tables: Tab
         c = g.per_option(np.array([cap.get(o, np.nan) for o in tables.options["option_id"]], float))
         s = np.where(np.isnan(c), s, np.minimum(s, c))
     return np.where(np.isnan(s), 1.0, s)
+
+
+def whole_year_options(tables: Tables | None) -> frozenset:
+    """Options that occupy a field for the whole year (``options.csv`` ``new_land_use`` other than ``current``:
+    an energy or fibre crop, trees, grass, PV, fallow, phytoextraction, a crop switch): on the season rows of one
+    field (``field_id``: 早稻 and 晚稻, rice and 油菜) such an option is one plan for the field, not one a season.
+    Options that keep the current crop (``current``) are planned season by season."""
+    if tables is None:
+        from agriremed.core.tables import load_tables
+
+        tables = load_tables()
+    lib = tables.options
+    return frozenset(str(o) for o, u in zip(lib["option_id"], lib["new_land_use"], strict=True)
+                     if str(u) != "current")
+
+
+def field_repeat_rows(field: np.ndarray, option: np.ndarray, plot_id: np.ndarray, tables: Tables | None,
+                      seen: dict | None = None) -> np.ndarray:
+    """Per row, the plot id of the earlier row of its field (``field_id``) recommended the same whole-year
+    option (:func:`whole_year_options`), in this or an earlier call with the same ``seen`` dict ((option, field)
+    → first row's plot id), else None: the field's one plan, which totals count once, with its first row.
+
+    >>> field_repeat_rows(np.array(["D4", "D4", "D3", "D3", None], dtype=object),
+    ...     np.array(["sorghum", "sorghum", "lime_low_cd_rice", "lime_low_cd_rice", "sorghum"], dtype=object),
+    ...     np.array(["D4~早稻", "D4~晚稻", "D3~早稻", "D3~晚稻", "E1"], dtype=object), None).tolist()
+    [None, 'D4~早稻', None, None, None]
+    """
+    seen = {} if seen is None else seen
+    out = np.full(len(field), None, dtype=object)
+    rows = [i for i in np.flatnonzero(~pd.isna(field)) if isinstance(option[i], str) and option[i]]
+    if not rows:
+        return out
+    whole = whole_year_options(tables)
+    for i in rows:
+        if option[i] in whole:
+            k = (option[i], str(field[i]))
+            out[i] = seen.get(k)
+            seen.setdefault(k, plot_id[i])
+    return out
