@@ -375,7 +375,10 @@ def test_a_winter_wheat_row_on_acid_yangtze_land_gets_the_wheat_measures():
         base = t.loc[(pid, "do_nothing"), "crop_compliance_prob"]
         for oid in ("foliar_zn_wheat", "low_cd_wheat", "lime_upland_wheat"):
             assert t.loc[(pid, oid), "applicable"], (pid, oid)
-            assert t.loc[(pid, oid), "crop_compliance_prob"] > base + 0.05, (pid, oid)
+            # liming is dosed to pH 6.5 (4.2 t/ha at pH 5.2, about half the evidence's 7.5 t/ha to pH 6.8), so
+            # credited with about half its cut: a smaller gain than the spray or the cultivar
+            gain = 0.0 if oid == "lime_upland_wheat" else 0.05
+            assert t.loc[(pid, oid), "crop_compliance_prob"] > base + gain, (pid, oid)
         assert s.loc[pid, "recommended_option"] == "foliar_zn_wheat", pid
     assert t.loc[("AH", "do_nothing"), "crop_compliance_prob"] == pytest.approx(0.238, abs=0.001)
     assert t.loc[("AH", "foliar_zn_wheat"), "crop_compliance_prob"] == pytest.approx(0.470, abs=0.001)

@@ -138,7 +138,7 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
 
     # the strict-control paddy HN-XT-02, where the economics weight decides (on HN-ZZ-01 the VIP+n package is
     # the only option near the compliance target, whatever the weights)
-    page.locator(".ar-picker select").first.select_option(label="HN-XT-02 — Hunan/Xiangtan/Zhubu")
+    page.locator(".ar-picker select").first.select_option(label="HN-XT-02")
     best = sample_plan.summary.set_index("plot_id").loc["HN-XT-02"]
     expect(name).to_have_text(best["recommended_name"], timeout=LOAD)
     # weight on economics to 0: the planner then recommends another option
@@ -159,7 +159,7 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     )
     expect(page.locator(".ar-fig-duration .gtitle")).to_have_text("降至筛选值所需年限（P10–P50–P90）")
     expect(page.locator(".ar-fig-money .gtitle")).to_have_text("相对不治理（黑框为推荐方案）")
-    top = other.table.query("plot_id == 'HN-ZZ-01' and applicable").sort_values("rank").iloc[0]
+    top = other.table.query("plot_id == 'HN-XT-02' and applicable").sort_values("rank").iloc[0]
     zh = messages.render(top["why_clean_up_msg"], "zh")
     assert zh != top["why_clean_up"] and i18n.untranslated(zh) == []
     expect(first_light).to_have_attribute("title", zh)
