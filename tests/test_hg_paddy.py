@@ -86,9 +86,9 @@ def test_flooding_and_cd_only_measures_are_excluded_with_their_reason(plan):
 def test_the_no_flood_package_says_no_component_lowers_hg():
     # VIP+n without flooding is the Cd package for paddies where Hg rules flooding out: lime, the low-Cd
     # variety and the foliar spray are Cd measures and leaving flooding out only keeps Hg from rising; on
-    # an Hg paddy (pH 6.5, within the package's pH range) whose Cd is below its screening value it is
-    # excluded, and the reason says why (EN, ZH)
-    hg = dict(WANSHAN, plot_id="T1", region="Guizhou/Tongren", ph=6.5, cd_mg_kg=0.2)
+    # an Hg paddy (pH 6.4, within the package's pH range and below its liming target) whose Cd is below its
+    # screening value it is excluded, and the reason says why (EN, ZH)
+    hg = dict(WANSHAN, plot_id="T1", region="Guizhou/Tongren", ph=6.4, cd_mg_kg=0.2)
     p = agriremed.plan(pd.DataFrame([hg]), agriremed.Scenario(mc_draws=0))
     assert p.summary["recommended_option"].tolist() == ["maize_grain"]
     r = p.table.set_index("option_id").loc["vip_n_no_flood"]

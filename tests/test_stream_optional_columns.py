@@ -86,7 +86,7 @@ def test_rice_season_values_whole_and_chunked(tmp_path, first):
     whole, chunked = _summaries(tmp_path, _table("early_late_rice", first))
     expected = (["early", "late", "", "", ""] if first else ["", "", "", "early", "late"])
     assert whole["rice_season"].tolist() == chunked["rice_season"].tolist() == expected
-    assert whole.columns.tolist()[:4] == ["plot_id", "field_id", "rice_season", "input_row"]
+    assert whole.columns.tolist()[:5] == ["plot_id", "field_id", "rice_season", "same_plan_as", "input_row"]
     assert chunked["field_id"].tolist() == [("E1" if s else "") for s in expected]
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import frames as _frames
-from agriremed.core.tables import Tables
+from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["plot_rice_seasons", "row_rice_seasons", "per_season", "season_factor", "option_rice_seasons_cap",
            "whole_year_options", "field_repeat_rows"]
@@ -130,10 +130,7 @@ def whole_year_options(tables: Tables | None) -> frozenset:
     an energy or fibre crop, trees, grass, PV, fallow, phytoextraction, a crop switch): on the season rows of one
     field (``field_id``: 早稻 and 晚稻, rice and 油菜) such an option is one plan for the field, not one a season.
     Options that keep the current crop (``current``) are planned season by season."""
-    if tables is None:
-        from agriremed.core.tables import load_tables
-
-        tables = load_tables()
+    tables = tables if tables is not None else load_tables()
     lib = tables.options
     return frozenset(str(o) for o, u in zip(lib["option_id"], lib["new_land_use"], strict=True)
                      if str(u) != "current")
