@@ -1260,6 +1260,13 @@ _out("npv_farmer_cny_ha", "CNY/ha", "Farmer's NPV", "农户净现值",
      "support of non-compliant grain paid by the programme.")
 _out("npv_farmer_vs_baseline_cny_ha", "CNY/ha", "Farmer's NPV relative to doing nothing", "相对不治理的农户净现值",
      "Farmer's NPV of the option minus that of doing nothing, per hectare.")
+_out("npv_farmer_own_vs_baseline_cny_ha", "CNY/ha", "Farmer's NPV from the land itself relative to doing nothing",
+     "相对不治理的农户自身收益净现值（不含碳信用和补贴）",
+     "Farmer's NPV of the option minus that of doing nothing, per hectare, without the carbon-credit revenue and "
+     "without the subsidies and compensation (the harvest, the price support of non-compliant grain and the "
+     "option's costs). A food option that keeps the crop, produces no less food, makes it more often compliant "
+     "than unchanged practice and is above 0 here dominates unchanged practice: the ranking's min_compliance_gain "
+     "does not keep it from being a measure (dominates_baseline).")
 _out("npv_programme_cny_ha", "CNY/ha", "Programme's NPV", "项目（政府）净现值",
      "NPV per hectare of the programme's payments (subsidies, compensation, price support of "
      "non-compliant grain; zero or negative). Farmer's NPV + programme's NPV + developer's NPV = combined NPV.")
@@ -1349,7 +1356,9 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      "none is: its compliance gain over unchanged practice is below the scenario's min_compliance_gain, as is that "
      "of every fully assessed expected or allowed food option of the plot, at a lower economics value than "
      "unchanged practice or, for an agronomic measure (policy_family agronomic_control), whatever its economics "
-     "value (ranked with the allowed options and after them, unchanged practice included, whatever its score).",
+     "value (ranked with the allowed options and after them, unchanged practice included, whatever its score), "
+     "unless it dominates unchanged practice for the farmer (dominates_baseline: safer, no less food and more "
+     "money from the harvest itself, without carbon credits or subsidies).",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",
      "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "
@@ -1362,6 +1371,14 @@ _out("food_compliance", "1", "Food compliance compared with the target", "与目
      "probability in a season (crop_compliance_prob); blank without a food crop.")
 _out("food_target", "1", "Food compliance target", "达标比例目标",
      "The scenario's target_compliance_prob the ranking compared food_compliance with; blank when not given.")
+_out("dominates_baseline", "", "Dominates unchanged practice", "优于维持现状（更安全且更赚钱）",
+     "True for a food option that dominates unchanged practice for the farmer: it keeps the plot's crop, produces "
+     "no less food (food_production), makes the crop more often compliant (food_compliance higher, by at least the "
+     "0.05 percentage points the sentence prints as 0.1) and earns the farmer more without carbon credits or "
+     "subsidies (npv_farmer_own_vs_baseline_cny_ha above 0). Such an option is a measure for the crop however "
+     "small its gain: min_compliance_gain does not put it after unchanged practice (target_tier 6), and where it "
+     "is recommended with a gain below that, the sentence says it is safer and earns more from the harvest itself.",
+     dtype="bool")
 _out("food_min_gain", "1", "Least compliance gain of a measure", "措施的最小达标增幅",
      "The scenario's min_compliance_gain the ranking compared each food option's gain in food_compliance over "
      "unchanged practice with; blank when not given.")

@@ -171,7 +171,12 @@ class Scenario:
         value) ranks after unchanged practice, whatever its score: it is no measure for the crop;
         so does an agronomic measure below it (``policy_family`` ``agronomic_control``: an
         amendment, a spray, water management) whatever its economics value, since it is there
-        for the crop's metal alone (biochar on a Daye pak choi field, +4.5 points).
+        for the crop's metal alone (biochar whose advantage over unchanged practice is its carbon
+        credit). Exempt is a food option that dominates unchanged practice for the farmer: it keeps
+        the crop, produces no less food, makes it more often compliant and earns the farmer more
+        without carbon credits or subsidies (``npv_farmer_own_vs_baseline_cny_ha`` above 0): it is a
+        measure however small its gain (lime on a Suzhou pak choi field, +3.9 points and +32 527
+        CNY/ha from the harvest; :func:`agriremed.stages.ranking.dominates_baseline`).
     min_gain_share : float
         Share of the largest compliance gain that a fully assessed expected food option buys
         on the plot [–] that another expected food option must also reach to count as making

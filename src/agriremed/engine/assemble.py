@@ -51,8 +51,8 @@ PLAN_COLUMNS = [
     "net_co2e_t", "cost_cny_ha", "revenue_cny_ha", "carbon_revenue_cny_ha", "npv_cny_ha",
     "npv_vs_baseline_cny_ha", "npv_farmer_cny_ha", "npv_farmer_vs_baseline_cny_ha", "npv_programme_cny_ha",
     "npv_programme_vs_baseline_cny_ha", "npv_developer_cny_ha", "npv_developer_vs_baseline_cny_ha",
-    "programme_cost_cny_ha", "grain_support_cny_ha", "subsidy_cny_ha",
-    "npv_cny", "payback_yr",
+    "programme_cost_cny_ha", "grain_support_cny_ha", "subsidy_cny_ha", "npv_farmer_own_vs_baseline_cny_ha",
+    "dominates_baseline", "npv_cny", "payback_yr",
     "cost_per_g_removed_cny_g",
     "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
     "light_economics",
@@ -1087,6 +1087,43 @@ def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarr
     return out
 
 
+def _food_compliance(table: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The compliance the ranking compares (``food_compliance`` of :func:`agriremed.stages.ranking.rank_options`)
+    of the plan-table rows ``rows`` (−1: none, NaN): the share of the food seasons that meet the limit
+    (``compliant_season_fraction``), else the probability in a season (``crop_compliance_prob``)."""
+    p = table["crop_compliance_prob"].to_numpy(float)
+    if "compliant_season_fraction" in table:
+        f = table["compliant_season_fraction"].to_numpy(float)
+        p = np.where(np.isnan(f), p, f)
+    return _frames.take(p, rows)
+
+
+def _dominant_gain(body: np.ndarray, b: dict, base_p, min_gain: float, H: int, money=("CNY", 1.0),
+                   units=None) -> np.ndarray:
+    """The sentence bodies, with ``rec.dominant_gain`` after each whose option is recommended although it
+    raises the crop's compliance over unchanged practice (``base_p``, the compliance the ranking compares)
+    by less than ``min_gain`` [0–1]: it dominates unchanged practice for the farmer (``dominates_baseline``,
+    :func:`agriremed.stages.ranking.dominates_baseline`: it keeps the crop, produces no less food, makes it
+    more often compliant and earns more from the harvest itself, without carbon credits or subsidies), and
+    the sentence says so with the farmer's gain from the land itself (``npv_farmer_own_vs_baseline_cny_ha``)."""
+    if not len(body) or "dominates_baseline" not in b or "npv_farmer_own_vs_baseline_cny_ha" not in b:
+        return body
+    p = np.asarray(b["crop_compliance_prob"], float)
+    if "compliant_season_fraction" in b:
+        f = np.asarray(b["compliant_season_fraction"], float)
+        p = np.where(np.isnan(f), p, f)
+    gain = p - np.asarray(base_p, float)
+    dom = np.asarray(pd.array(b["dominates_baseline"], dtype="boolean").fillna(False), bool)
+    own = np.asarray(b["npv_farmer_own_vs_baseline_cny_ha"], float)
+    units = np.full(len(body), "mu", dtype=object) if units is None else units
+    sel = np.flatnonzero(dom & ~np.isnan(gain) & (gain < float(min_gain)) & ~np.isnan(own))
+    out = body.copy()
+    out[sel] = [Message.of("rec.dominant_gain", body=body[i], points=printed(100.0 * gain[i], 1),
+                           threshold=printed(100.0 * float(min_gain), 1), years=H,
+                           money=_fmt_money(own[i], money, units[i])) for i in sel]
+    return out
+
+
 def _less_safe_for_unseen(body: np.ndarray, b: dict, base_p) -> np.ndarray:
     """The sentence bodies, with ``rec.less_safe_for_unseen`` after each whose option treats a metal
     above its screening value that no transfer function predicts in the crop (``treats_unassessed``:
@@ -1618,7 +1655,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
          for c in _SENTENCE_COLUMNS + ("score", "p_target_20yr", "net_co2e_t", "npv_farmer_vs_baseline_cny_ha",
                                        "programme_cost_cny_ha", "npv_developer_vs_baseline_cny_ha",
                                        "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",
-                                       "data_gaps_msg", "option_cautions_msg") if c in table}
+                                       "data_gaps_msg", "option_cautions_msg", "dominates_baseline",
+                                       "npv_farmer_own_vs_baseline_cny_ha", "compliant_season_fraction") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
@@ -1698,6 +1736,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
     body = _slight_gain(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok],
                         scenario.min_compliance_gain)
+    # a measure below min_compliance_gain that dominates unchanged practice says why it is one all the same
+    body = _dominant_gain(body, {c: v[ok] for c, v in b.items()}, _food_compliance(table, base)[ok],
+                          scenario.min_compliance_gain, H, money, units[ok])
     body = _less_safe_for_unseen(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok])
     ahead_msg = np.full(int(ok.sum()), Message(), dtype=object)
     if ahead is not None and len(ahead):  # "…; ahead of <runner-up> (score a vs b), mostly on <criterion>."

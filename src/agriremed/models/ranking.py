@@ -22,7 +22,8 @@ import numpy as np
 
 from agriremed.core import frames as _frames
 
-__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS", "BEHIND_TIER", "NO_MEASURE_TIER"]
+__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS", "BEHIND_TIER", "NO_MEASURE_TIER",
+           "LEAST_SHOWN_GAIN"]
 
 #: Traffic-light names by code: 0 green, 1 amber, 2 red, 3 not assessed (None).
 LIGHTS = ("green", "amber", "red", None)
@@ -122,7 +123,18 @@ value is below unchanged practice's, or it is an agronomic measure for the crop 
 ``agronomic_control``: biochar earning a carbon credit is no measure for 4 points of compliance). It ranks with the allowed options (an expected one is moved
 there) and, like :data:`BEHIND_TIER`, after the other options of that tier, unchanged practice
 included: a paid amendment is not recommended over unchanged practice for a gain in crop safety
-too small to be a measure, whatever it scores on carbon or clean-up."""
+too small to be a measure, whatever it scores on carbon or clean-up. Not an option that dominates
+unchanged practice for the farmer (it keeps the crop, produces no less food, makes it more often
+compliant, by at least :data:`LEAST_SHOWN_GAIN`, and earns the farmer more without carbon credits or
+subsidies: :func:`agriremed.stages.ranking.dominates_baseline`): safer and more profitable from the
+harvest itself, it is a measure however small its gain."""
+
+LEAST_SHOWN_GAIN = 0.0005
+"""Smallest rise of the crop's compliance over unchanged practice [–] that the sentence prints above 0
+(0.05 percentage points: its gains are printed at one decimal of a percentage point). An option that
+dominates unchanged practice (:data:`NO_MEASURE_TIER`) must be safer by at least this much: a gain the
+sentence would print as 0.0 points is none. Not a Monte Carlo noise floor (the plan has none in code:
+the compliance probabilities are computed in closed form)."""
 
 
 def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_tier=None, first=None,

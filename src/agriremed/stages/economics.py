@@ -68,7 +68,9 @@ Monte Carlo draws enter the NPVs); a sensitivity run that changes the price or t
 rate takes it again for each of its plans. ``npv_farmer_cny_ha`` = combined + all transfers,
 ``npv_programme_cny_ha`` = − (grain support + subsidies) and ``npv_developer_cny_ha`` =
 − ``pv_lease``, so farmer + programme + developer = combined NPV on every row; each is also given
-against doing nothing. ``programme_cost_cny_ha`` is what the programme pays for an option beyond
+against doing nothing. ``npv_farmer_own_vs_baseline_cny_ha`` is the farmer's NPV against doing nothing
+without the carbon credits and the subsidies and compensation (the harvest, its price support and the
+option's costs: what the land itself earns the farmer). ``programme_cost_cny_ha`` is what the programme pays for an option beyond
 what it pays under doing nothing when it also keeps the farmer no worse off than doing nothing
 (− programme NPV against doing nothing + max(0, − farmer's NPV against doing nothing); the
 programme cost of :func:`budget_curve`); the developer's money is never part of it.
@@ -715,7 +717,8 @@ def crop_value_gaps(crops, tables: Tables) -> np.ndarray:
 #: Columns of :func:`evaluate_economics` that compare an option with doing nothing on the same plot:
 #: given for an option that keeps a crop whose income the library cannot value
 #: (:func:`kept_crop_income`) while its own NPV and cash flows are not.
-COMPARISON_COLUMNS = ("npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "npv_programme_vs_baseline_cny_ha",
+COMPARISON_COLUMNS = ("npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "npv_farmer_own_vs_baseline_cny_ha",
+                      "npv_programme_vs_baseline_cny_ha",
                       "npv_developer_vs_baseline_cny_ha", "programme_cost_cny_ha", "payback_yr",
                       "cost_year1_vs_baseline_cny_ha")
 
@@ -1117,7 +1120,11 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         NPV + transfers), ``npv_programme_cny_ha`` (− grain support − subsidies),
         ``npv_developer_cny_ha`` (the developer of a PV plant it finances: − ``pv_lease``; 0 on
         other rows), each against doing nothing (``npv_farmer_vs_baseline_cny_ha``,
-        ``npv_programme_vs_baseline_cny_ha``, ``npv_developer_vs_baseline_cny_ha``), the land
+        ``npv_programme_vs_baseline_cny_ha``, ``npv_developer_vs_baseline_cny_ha``), the farmer's NPV
+        against doing nothing without the carbon credits and without the subsidies and compensation
+        (``npv_farmer_own_vs_baseline_cny_ha``: what the land itself earns the farmer, harvest and price
+        support of non-compliant grain included; the ranking's test of a measure that dominates unchanged
+        practice, :func:`agriremed.stages.ranking.rank_options`), the land
         lease a PV row's developer pays the landholder ``pv_lease_cny_ha_yr`` [CNY ha⁻¹ yr⁻¹,
         undiscounted, every year the plant runs; NaN on other rows and on a plant no developer
         finances], the NPV a developer would make on a PV plant ``pv_developer_npv_cny_ha``
@@ -1215,6 +1222,10 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     developer = -pv_t["pv_lease"]
     farmer = value - programme - developer
     farmer_vs = np.where(has_base, farmer - farmer[bi_r], np.nan)
+    # the farmer's account from the land itself: without the carbon credits and the subsidies and
+    # compensation (what the ranking asks of a measure that dominates unchanged practice)
+    own = farmer - pv["carbon_credit"] - pv_t["subsidy"]
+    own_vs = np.where(has_base, own - own[bi_r], np.nan)
     programme_vs = np.where(has_base, programme - programme[bi_r], np.nan)
     developer_vs = np.where(has_base, developer - developer[bi_r], np.nan)
     # what the programme pays for the option beyond doing nothing, with the farmer kept whole
@@ -1226,9 +1237,9 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
     # unknown income cancels); a crop switch or a change of the crop's compliance is not
     kept = has_base & kept_crop_income(inp, bi_r)
     base_gap = has_base & inp["crop_gap"][bi_r] & ~kept
-    npv_vs, farmer_vs, programme_vs, developer_vs, programme_cost, payback, cost_y1_vs = (
+    npv_vs, farmer_vs, own_vs, programme_vs, developer_vs, programme_cost, payback, cost_y1_vs = (
         np.where(base_gap, np.nan, x)
-        for x in (npv_vs, farmer_vs, programme_vs, developer_vs, programme_cost, payback, cost_y1_vs))
+        for x in (npv_vs, farmer_vs, own_vs, programme_vs, developer_vs, programme_cost, payback, cost_y1_vs))
     removed = _frames.take(duration["removed_g_ha"].to_numpy(float), _frames.row_index(duration, option_rows))[rows]
     remediation = -(pv["establishment"] + pv["management"] + pv["harvest"] + pv["amendment"]
                     + pv["biomass_disposal"])
@@ -1251,6 +1262,7 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         "grain_support_cny_ha": pv_t["grain_support"], "subsidy_cny_ha": pv_t["subsidy"],
         "npv_farmer_cny_ha": farmer, "npv_programme_cny_ha": programme,
         "npv_farmer_vs_baseline_cny_ha": farmer_vs, "npv_programme_vs_baseline_cny_ha": programme_vs,
+        "npv_farmer_own_vs_baseline_cny_ha": own_vs,
         "npv_developer_cny_ha": developer, "npv_developer_vs_baseline_cny_ha": developer_vs,
         "pv_lease_cny_ha_yr": lease_yr, "pv_developer_npv_cny_ha": plant_npv,
         "programme_cost_cny_ha": programme_cost,

@@ -101,6 +101,7 @@ import pandas as pd
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
 from agriremed.models.ranking import BEHIND_TIER, NO_MEASURE_TIER, SCORE_DECIMALS, TIE_BREAKS, tie_break_used
+from agriremed.models.ranking import LEAST_SHOWN_GAIN
 from agriremed.core.messages import Message, catalogue, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
@@ -110,7 +111,7 @@ from agriremed.stages.uptake.predict import row_standards
 
 __all__ = ["CRITERIA", "GROUPS", "UNITS", "criteria_values", "utilities", "traffic_lights", "light_reasons",
            "rank_options", "reweight", "score_table", "runner_up_clause", "runner_up_message", "policy_reason",
-           "untreated_limited", "less_often_compliant", "class_kept_metals"]
+           "untreated_limited", "less_often_compliant", "class_kept_metals", "dominates_baseline"]
 
 CRITERIA = ("food_safety", "food_production", "livelihood", "clean_up", "carbon", "economics")
 GROUPS = {"food_safety": "social", "food_production": "social", "livelihood": "social",
@@ -744,7 +745,12 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         measure, however much it earns. Where no fully assessed expected or allowed food option
         reaches it, an expected or allowed food option below it at a lower economics value than
         unchanged practice, or an agronomic measure (``policy_family`` ``agronomic_control``) below it
-        whatever its economics value, ranks after unchanged practice whatever its score (``target_tier`` 6).
+        whatever its economics value, ranks after unchanged practice whatever its score (``target_tier`` 6),
+        unless it dominates unchanged practice for the farmer (``dominates_baseline``,
+        :func:`dominates_baseline`: it keeps the crop, produces no less food, makes it more often compliant
+        and earns the farmer more without carbon credits or subsidies, so its advantage comes from the
+        harvest itself); then it is a measure however small its gain and ranks by the other rules and its
+        score. One whose advantage needs the carbon credit or a subsidy stays after unchanged practice.
     min_gain_share : float
         With ``min_compliance_gain``: share [0–1] of the largest compliance gain of the plot's
         fully assessed expected food options that an expected food option must reach to count
@@ -773,7 +779,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         expected or allowed, a food option whose compliance gain is below ``min_compliance_gain`` at a
         lower economics value than unchanged practice, on a plot where no fully assessed expected or
         allowed food option reaches that gain, ranked with the allowed options and after them, unchanged
-        practice included), ``lime_first`` (bool: an expected liming option ranked first
+        practice included; not an option that dominates unchanged practice, ``dominates_baseline``), ``lime_first`` (bool: an expected liming option ranked first
         because the soil is too acid for every transfer function of the crop),
         ``untreated_limited`` (the metals above their screening value that a food standard limits
         and the option leaves untreated in its food, :func:`untreated_limited`; among the options
@@ -786,7 +792,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         food target is compared with: the share of the option's food seasons over the horizon that
         meet the limit, else the probability in a season [–]; NaN without a food crop),
         ``food_target`` (``target_compliance_prob`` [–], NaN when not given), ``food_min_gain``
-        (``min_compliance_gain`` [–], NaN when not given) and ``recommended`` (bool).
+        (``min_compliance_gain`` [–], NaN when not given), ``dominates_baseline`` (bool: the applicable food
+        option dominates unchanged practice for the farmer, :func:`dominates_baseline`; needs
+        ``npv_farmer_own_vs_baseline_cny_ha`` in ``table``, else False) and ``recommended`` (bool).
     """
     if reasons_for not in ("applicable", "recommended"):
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
@@ -820,8 +828,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     pc = _frames.codes(_frames.obj(table["plot_id"]))[0] if n else np.zeros(0, np.int64)
     acid_plot = np.zeros(int(pc.max()) + 1 if n else 0, bool)
     np.logical_or.at(acid_plot, pc, np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
+    # a food option that keeps the crop and dominates unchanged practice for the farmer (safer, no less food,
+    # more money from the land itself) is a measure whatever its gain (min_compliance_gain does not gate it)
+    dominant = ok & dominates_baseline(table, vals, horizon_yr, tables)
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
-                               min_compliance_gain, partial, min_gain_share, acid_plot[pc])
+                               min_compliance_gain, partial, min_gain_share, acid_plot[pc], dominant)
     # a measure allowed by the rule of the measures that answer only a crop risk of a metal below its
     # screening value ranks with unchanged practice, not ahead of it
     target_tier = np.where(ok & (tier > 0) & _below_screening_only(table, tables), BEHIND_TIER, target_tier)
@@ -858,6 +869,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["food_compliance"] = np.where(fp["food"], fp["p"], np.nan)
     out["food_target"] = np.full(n, np.nan if target_compliance_prob is None else float(target_compliance_prob))
     out["food_min_gain"] = np.full(n, np.nan if min_compliance_gain is None else float(min_compliance_gain))
+    out["dominates_baseline"] = dominant
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -868,7 +880,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
 def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: np.ndarray, horizon_yr,
                  tables: Tables, target: float | None, min_gain: float | None = None,
                  partial: np.ndarray | None = None, min_gain_share: float = 0.0,
-                 acid: np.ndarray | None = None) -> np.ndarray:
+                 acid: np.ndarray | None = None, dominant: np.ndarray | None = None) -> np.ndarray:
     """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
 
     Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
@@ -889,7 +901,11 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     a lower economics value ranks after unchanged practice whatever its score
     (:data:`~agriremed.models.ranking.NO_MEASURE_TIER`, 6, in place of 1–3; not one that treats a metal
     its compliance does not cover, :func:`_no_measure`): 20 t/ha of biochar is not the plan of a pak choi
-    field for 3 points of compliance. A metal no food standard limits (Cu, Zn, Ni) needs no compliance to
+    field for 3 points of compliance. Not one that dominates unchanged practice for the farmer
+    (``dominant``, :func:`dominates_baseline`: it keeps the crop, produces no less food, makes it more often
+    compliant and earns the farmer more without carbon credits or subsidies): it is a measure however small
+    its gain, and keeps the tier it has otherwise (lime on a Suzhou pak choi field, +3.9 points and +32 527
+    CNY/ha from the harvest). A metal no food standard limits (Cu, Zn, Ni) needs no compliance to
     count the crop as complying.
     """
     n = len(table)
@@ -961,9 +977,55 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # agronomic_control) is there for the crop's metal alone, so below min_gain it is no measure whatever its
     # money (biochar's carbon credit); a crop switch or a clean-up with food keeps the money condition
     for_crop = _agronomic(table, tables)
+    # … unless it dominates unchanged practice for the farmer: safer, no less food and more money from the
+    # land itself (not from a carbon credit or a subsidy)
+    exempt = np.zeros(n, bool) if dominant is None else np.asarray(dominant, bool)
     out[_no_measure(ok & (tier <= 1) & fp["food"] & ~np.isnan(p) & (base >= 0) & fp["base_food"] & ~np.isnan(p_base),
-                    gain, (econ < e_base) | for_crop, ~unseen, partial, pc, float(min_gain))] = NO_MEASURE_TIER
+                    gain, (econ < e_base) | for_crop, ~unseen, partial, pc, float(min_gain)) & ~exempt] = NO_MEASURE_TIER
     return out
+
+
+def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables) -> np.ndarray:
+    """Per row, whether the option dominates unchanged practice for the farmer (True only on applicable
+    food options other than ``do_nothing``; the caller masks the rows that do not apply).
+
+    It keeps the plot's current food crop; its crop is more often compliant than under unchanged
+    practice (``food_compliance`` higher by at least :data:`~agriremed.models.ranking.LEAST_SHOWN_GAIN`,
+    the smallest gain the sentence prints above 0 — no Monte Carlo noise floor is applied: the
+    compliance probabilities are analytic, the same with and without draws); it produces no less food
+    (``food_production`` criterion not below unchanged practice's); and the farmer's NPV against
+    unchanged practice without carbon-credit revenue and without subsidies and compensation
+    (``npv_farmer_own_vs_baseline_cny_ha`` of :func:`agriremed.stages.economics.evaluate_economics`: the
+    harvest, its price support and the option's costs) is above 0. Such an option is safer and earns
+    more from the harvest itself, so ``min_compliance_gain`` does not keep it from being a measure
+    (:func:`_target_tier`); one whose advantage needs the carbon credit or a subsidy does not dominate.
+    A table without ``npv_farmer_own_vs_baseline_cny_ha``: no row dominates.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"plot_id": ["a"] * 4, "option_id": ["do_nothing", "lime_vegetable", "biochar_amendment",
+    ...                   "fallow"], "food_crop": ["pak_choi"] * 3 + ["none"],
+    ...                   "crop_compliance_prob": [0.829, 0.867, 0.856, float("nan")],
+    ...                   "npv_farmer_own_vs_baseline_cny_ha": [0.0, 32527.0, -3000.0, -525100.0]})
+    >>> v = pd.DataFrame({"food_production": [1.0, 1.0, 1.0, 0.0]})
+    >>> dominates_baseline(t, v, 20, load_tables()).tolist()
+    [False, True, False, False]
+    """
+    n = len(table)
+    if not n or "npv_farmer_own_vs_baseline_cny_ha" not in table:
+        return np.zeros(n, bool)
+    fp = _food_parts(table, horizon_yr, tables)
+    p, base = fp["p"], fp["base"]
+    at = np.maximum(base, 0)
+    p_base = np.where(base >= 0, p[at], np.nan)
+    food = vals["food_production"].to_numpy(float)
+    food_base = np.where(base >= 0, food[at], np.nan)
+    own = table["npv_farmer_own_vs_baseline_cny_ha"].to_numpy(float)
+    not_base = _frames.obj(table["option_id"]) != "do_nothing"
+    with np.errstate(invalid="ignore"):
+        return (not_base & fp["current"] & fp["food"] & (p - p_base >= LEAST_SHOWN_GAIN)
+                & (food >= food_base - 1e-12) & (own > 0))
 
 
 def _reachable_target(p: np.ndarray, cand: np.ndarray, pc: np.ndarray, target: float,
