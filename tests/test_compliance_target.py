@@ -38,6 +38,17 @@ def plan_no_lime():
     return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(mc_draws=0, options=ids), progress=False)
 
 
+@pytest.fixture(scope="module")
+def plan_no_lime_dear():
+    """C09 without lime_vegetable and with biochar at 2 250 CNY/t (2 000 packaged): biochar's advantage over
+    unchanged practice then exists only with its carbon credit."""
+    from agriremed.core.tables import load_tables
+
+    ids = tuple(o for o in load_tables().options["option_id"] if o != "lime_vegetable")
+    return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(
+        mc_draws=0, options=ids, overrides={"biochar_amendment.biochar_price_cny_t": 2250.0}), progress=False)
+
+
 def _ranked(plan, pid):
     t = plan.table.merge(plan.ranking[["plot_id", "option_id", "target_tier", "food_compliance"]],
                          on=["plot_id", "option_id"])
@@ -80,24 +91,52 @@ def test_safe_utilisation_paddy_keeps_food_and_strict_land_sells_none(plan):
     assert strict.summary["soil_class"].iat[0] == "strict_control" and r["food_crop"] in ("none", "")
 
 
-def test_a_measure_below_the_minimum_gain_is_no_measure_whatever_it_earns(plan_no_lime):
-    plan = plan_no_lime
-    # biochar raises the pak choi's compliance by 4.1 points (< 5) and earns more than unchanged practice (carbon
-    # credit, more compliant harvests): no measure for the crop; unchanged practice with substitute planting is
+def test_a_measure_below_the_minimum_gain_is_no_measure_whatever_it_earns(plan_no_lime_dear):
+    plan = plan_no_lime_dear
+    # biochar (at 2 250 CNY/t) raises the pak choi's compliance by 4.1 points (< 5) and earns more than unchanged
+    # practice (+277 CNY/ha over 20 yr), but only with its carbon credit (1 317 CNY/ha): −1 040 CNY/ha without
+    # it, so it does not dominate unchanged practice and is no measure for the crop; unchanged practice with
+    # substitute planting is
     t = _ranked(plan, "C09")
     gain = t.loc["biochar_amendment", "food_compliance"] - t.loc["do_nothing", "food_compliance"]
     assert gain == pytest.approx(0.0415, abs=1e-3) and gain < 0.05
-    assert t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"] > 0
+    assert round(t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"]) == 277
+    assert round(t.loc["biochar_amendment", "carbon_revenue_cny_ha"]) == 1317
+    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == -1040
+    assert not plan.ranking.set_index("option_id").loc["biochar_amendment", "dominates_baseline"]
     assert t.loc["biochar_amendment", "target_tier"] == NO_MEASURE_TIER
     s = plan.summary.set_index("plot_id").loc["C09"]
     assert s["recommended_option"] == "do_nothing"
     assert "choose substitute planting or another measure locally and monitor the crop" in s["recommendation"]
-    assert ("ranked before Biochar amendment (score 0.60 vs its 0.64), which would raise the crop's chance of meeting "
+    assert ("ranked before Biochar amendment (score 0.60 vs its 0.63), which would raise the crop's chance of meeting "
             "the food limit by only 4.1 percentage points over unchanged practice, below the 5-point gain that makes a "
             "measure for the crop, whatever it earns") in s["recommendation"]
     assert "about 5 in 10 harvests predicted above the limit, test the harvest before sale" in s["recommendation"]
     zh = messages.render(s["recommendation_msg"], "zh")
     assert "未达到作为措施所需的5个百分点，无论其收益如何" in zh and "请因地制宜确定替代种植或其他措施" in zh
+
+
+def test_a_measure_below_the_minimum_gain_that_pays_from_the_harvest_is_a_measure(plan_no_lime):
+    # at the packaged biochar price (2 000 CNY/t) the more compliant pak choi pays for the biochar without its
+    # credit: +4 994 CNY/ha over 20 yr, of which 1 317 carbon credit, so +3 677 CNY/ha from the harvest itself;
+    # same crop and food, 4.1 points safer: it dominates unchanged practice and is a measure (before: target_tier 6,
+    # unchanged practice recommended)
+    t = _ranked(plan_no_lime, "C09")
+    assert round(t.loc["biochar_amendment", "food_compliance"], 3) == 0.581
+    assert round(t.loc["do_nothing", "food_compliance"], 3) == 0.539
+    assert round(t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"]) == 4994
+    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 3677
+    r = plan_no_lime.ranking.set_index("option_id")
+    assert r.loc["biochar_amendment", "dominates_baseline"] and r.loc["biochar_amendment", "target_tier"] == 0
+    s = plan_no_lime.summary.set_index("plot_id").loc["C09"]
+    assert s["recommended_option"] == "biochar_amendment"
+    assert ("it raises the crop's chance of meeting the food limit by only 4.1 percentage points over unchanged "
+            "practice, below the 5-point gain that makes a measure for the crop, but it is safer and earns the farmer "
+            "more from the harvest itself (+3,677 CNY/ha (+245 CNY/mu) vs doing nothing over 20 yr without carbon "
+            "credits or subsidies), so it is a measure") in s["recommendation"]
+    zh = messages.render(s["recommendation_msg"], "zh")
+    assert ("该措施仅使作物达标概率比维持现状提高4.1个百分点，未达到作为措施所需的5个百分点，但它更安全，且仅靠收获本身就使"
+            "农户比维持现状多收益（20年内相对不治理+245元/亩（+3,677元/公顷），不含碳信用和补贴），因此仍是一项措施") in zh
 
 
 def test_plot_sheet_says_how_many_harvests_fail(plan):
