@@ -133,8 +133,8 @@ LEAST_SHOWN_GAIN = 0.0005
 """Smallest rise of the crop's compliance over unchanged practice [–] that the sentence prints above 0
 (0.05 percentage points: its gains are printed at one decimal of a percentage point). An option that
 dominates unchanged practice (:data:`NO_MEASURE_TIER`) must be safer by at least this much: a gain the
-sentence would print as 0.0 points is none. Not a Monte Carlo noise floor (the plan has none in code:
-the compliance probabilities are computed in closed form)."""
+sentence would print as 0.0 points is none. Not a Monte Carlo noise floor (the code has none; the
+scenario's ``min_compliance_gain`` documents the noise of the default draws as about ±0.02)."""
 
 
 def _order_keys(n: int, ok, partial, plot_id, tier=None, unpriced=None, target_tier=None, first=None,

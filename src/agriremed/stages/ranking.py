@@ -991,8 +991,8 @@ def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tabl
 
     It keeps the plot's current food crop; its crop is more often compliant than under unchanged
     practice (``food_compliance`` higher by at least :data:`~agriremed.models.ranking.LEAST_SHOWN_GAIN`,
-    the smallest gain the sentence prints above 0 — no Monte Carlo noise floor is applied: the
-    compliance probabilities are analytic, the same with and without draws); it produces no less food
+    the smallest gain the sentence prints above 0; no Monte Carlo noise floor exists in the code to
+    apply); it produces no less food
     (``food_production`` criterion not below unchanged practice's); and the farmer's NPV against
     unchanged practice without carbon-credit revenue and without subsidies and compensation
     (``npv_farmer_own_vs_baseline_cny_ha`` of :func:`agriremed.stages.economics.evaluate_economics`: the
