@@ -116,11 +116,34 @@ def test_a_measure_below_the_minimum_gain_is_no_measure_whatever_it_earns(plan_n
     assert "未达到作为措施所需的5个百分点，无论其收益如何" in zh and "请因地制宜确定替代种植或其他措施" in zh
 
 
-def test_a_measure_below_the_minimum_gain_that_pays_from_the_harvest_is_a_measure(plan_no_lime):
+@pytest.fixture(scope="module")
+def plan_no_lime_any_margin():
+    """C09 without lime_vegetable, with any farmer's gain from the harvest enough to dominate (min_dominance_share 0)."""
+    from agriremed.core.tables import load_tables
+
+    ids = tuple(o for o in load_tables().options["option_id"] if o != "lime_vegetable")
+    return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(mc_draws=0, options=ids, min_dominance_share=0.0),
+                          progress=False)
+
+
+def test_a_thin_gain_from_the_harvest_does_not_dominate(plan_no_lime):
     # at the packaged biochar price (2 000 CNY/t) the more compliant pak choi pays for the biochar without its
-    # credit: +4 994 CNY/ha over 20 yr, of which 1 317 carbon credit, so +3 677 CNY/ha from the harvest itself;
-    # same crop and food, 4.1 points safer: it dominates unchanged practice and is a measure (before: target_tier 6,
-    # unchanged practice recommended)
+    # credit: +4 994 CNY/ha over 20 yr, of which 1 317 carbon credit, so +3 677 CNY/ha from the harvest itself,
+    # 1.7 % of the farmer's NPV of unchanged practice (212 408 CNY/ha): below min_dominance_share (2 %), so it
+    # does not dominate and, 4.1 points safer, stays no measure
+    t = _ranked(plan_no_lime, "C09")
+    assert round(t.loc["do_nothing", "npv_farmer_cny_ha"]) == 212408
+    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 3677
+    r = plan_no_lime.ranking.set_index("option_id")
+    assert not r.loc["biochar_amendment", "dominates_baseline"]
+    assert r.loc["biochar_amendment", "target_tier"] == NO_MEASURE_TIER
+    assert plan_no_lime.summary["recommended_option"].iat[0] == "do_nothing"
+
+
+def test_a_measure_below_the_minimum_gain_that_pays_from_the_harvest_is_a_measure(plan_no_lime_any_margin):
+    # with min_dominance_share 0, the +3 677 CNY/ha from the harvest itself makes biochar (same crop and food,
+    # 4.1 points safer) dominate unchanged practice: a measure
+    plan_no_lime = plan_no_lime_any_margin
     t = _ranked(plan_no_lime, "C09")
     assert round(t.loc["biochar_amendment", "food_compliance"], 3) == 0.581
     assert round(t.loc["do_nothing", "food_compliance"], 3) == 0.539

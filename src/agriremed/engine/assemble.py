@@ -182,7 +182,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                                     target_compliance_prob=scenario.target_compliance_prob,
                                     lime_first=lime_first,
                                     min_compliance_gain=scenario.min_compliance_gain,
-                                    min_gain_share=scenario.min_gain_share)
+                                    min_gain_share=scenario.min_gain_share,
+                                    min_dominance_share=scenario.min_dominance_share)
     add_columns(cols, rank, index)
     _years_of_clean_up_only(cols, index)
     if text_rows != "all":

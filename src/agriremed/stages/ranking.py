@@ -697,7 +697,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                  money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
                  reasons_for: str = "applicable", target_compliance_prob: float | None = None,
                  lime_first=None, min_compliance_gain: float | None = None,
-                 min_gain_share: float = 0.0) -> pd.DataFrame:
+                 min_gain_share: float = 0.0, min_dominance_share: float = 0.0) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -830,7 +830,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     np.logical_or.at(acid_plot, pc, np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
     # a food option that keeps the crop and dominates unchanged practice for the farmer (safer, no less food,
     # more money from the land itself) is a measure whatever its gain (min_compliance_gain does not gate it)
-    dominant = ok & dominates_baseline(table, vals, horizon_yr, tables)
+    dominant = ok & dominates_baseline(table, vals, horizon_yr, tables, min_dominance_share)
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
                                min_compliance_gain, partial, min_gain_share, acid_plot[pc], dominant)
     # a measure allowed by the rule of the measures that answer only a crop risk of a metal below its
@@ -985,7 +985,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     return out
 
 
-def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables) -> np.ndarray:
+def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables,
+                       min_share: float = 0.0) -> np.ndarray:
     """Per row, whether the option dominates unchanged practice for the farmer (True only on applicable
     food options other than ``do_nothing``; the caller masks the rows that do not apply).
 
@@ -996,7 +997,10 @@ def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tabl
     (``food_production`` criterion not below unchanged practice's); and the farmer's NPV against
     unchanged practice without carbon-credit revenue and without subsidies and compensation
     (``npv_farmer_own_vs_baseline_cny_ha`` of :func:`agriremed.stages.economics.evaluate_economics`: the
-    harvest, its price support and the option's costs) is above 0. Such an option is safer and earns
+    harvest, its price support and the option's costs) is above 0 and above ``min_share`` of the
+    farmer's NPV of unchanged practice (``npv_farmer_cny_ha`` of its ``do_nothing`` row, in absolute value;
+    the scenario's ``min_dominance_share``, 0.02: a gain smaller than that is within the spread of the
+    prices and yields it rests on, so it decides nothing). Such an option is safer and earns
     more from the harvest itself, so ``min_compliance_gain`` does not keep it from being a measure
     (:func:`_target_tier`); one whose advantage needs the carbon credit or a subsidy does not dominate.
     A table without ``npv_farmer_own_vs_baseline_cny_ha``: no row dominates.
@@ -1022,10 +1026,14 @@ def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tabl
     food = vals["food_production"].to_numpy(float)
     food_base = np.where(base >= 0, food[at], np.nan)
     own = table["npv_farmer_own_vs_baseline_cny_ha"].to_numpy(float)
+    farmer = (table["npv_farmer_cny_ha"].to_numpy(float) if "npv_farmer_cny_ha" in table
+              else np.full(n, np.nan))
+    margin = float(min_share) * np.abs(np.where(base >= 0, farmer[at], np.nan))
+    margin = np.where(np.isnan(margin), 0.0, margin)
     not_base = _frames.obj(table["option_id"]) != "do_nothing"
     with np.errstate(invalid="ignore"):
         return (not_base & fp["current"] & fp["food"] & (p - p_base >= LEAST_SHOWN_GAIN)
-                & (food >= food_base - 1e-12) & (own > 0))
+                & (food >= food_base - 1e-12) & (own > 0) & (own > margin))
 
 
 def _reachable_target(p: np.ndarray, cand: np.ndarray, pc: np.ndarray, target: float,
