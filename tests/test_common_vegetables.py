@@ -85,6 +85,12 @@ def test_new_leafy_vegetables_take_the_leafy_cd_function(named):
             r = u.loc[(f"N{i}", "cd")]
             assert r["function_id"] == "devries2007_lettuce_cd_leafy" and bool(r["assessed"]), crop
             assert r["food_limit_mg_kg"] == 0.2 and r["crop_fw_p50_mg_kg"] > 0
+    # water spinach, a known high Cd accumulator, has no sourced function of its own: the note says so
+    tf = load_tables().transfer_functions.set_index("function_id").loc["devries2007_lettuce_cd_leafy"]
+    assert "water spinach 空心菜" in tf["note"] and "UNCONFIRMED for water spinach" in tf["note"]
+    opt = load_tables().options.set_index("option_id")
+    assert {"water_spinach", "spinach", "amaranth"} <= set(opt.loc["lime_vegetable", "crops"].split("|"))
+    assert opt.loc["maize_grain", "land_uses"] == "paddy|upland|vegetable"
 
 
 F_UNLISTED = ("地块编号,县,土地利用类型,作物,面积（亩）,pH,镉(mg/kg),铅(mg/kg),砷(mg/kg),是否基本农田,容重(g/cm3),耕层厚度(cm)\n"
