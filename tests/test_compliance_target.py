@@ -30,11 +30,11 @@ def plan():
 
 @pytest.fixture(scope="module")
 def plan_no_lime():
-    """C09 without the liming of acid leafy-vegetable land (lime_vegetable, a 10-point gain here): biochar is
-    then its only measure."""
+    """C09 without the liming of acid leafy-vegetable land (lime_vegetable, a 10-point gain here) and without the
+    substitute planting of maize grain (which applies on vegetable land too): biochar is then its only measure."""
     from agriremed.core.tables import load_tables
 
-    ids = tuple(o for o in load_tables().options["option_id"] if o != "lime_vegetable")
+    ids = tuple(o for o in load_tables().options["option_id"] if o not in ("lime_vegetable", "maize_grain"))
     return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(mc_draws=0, options=ids), progress=False)
 
 
@@ -44,7 +44,7 @@ def plan_no_lime_dear():
     unchanged practice then exists only with its carbon credit."""
     from agriremed.core.tables import load_tables
 
-    ids = tuple(o for o in load_tables().options["option_id"] if o != "lime_vegetable")
+    ids = tuple(o for o in load_tables().options["option_id"] if o not in ("lime_vegetable", "maize_grain"))
     return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(
         mc_draws=0, options=ids, overrides={"biochar_amendment.biochar_price_cny_t": 2250.0}), progress=False)
 
@@ -121,7 +121,7 @@ def plan_no_lime_any_margin():
     """C09 without lime_vegetable, with any farmer's gain from the harvest enough to dominate (min_dominance_share 0)."""
     from agriremed.core.tables import load_tables
 
-    ids = tuple(o for o in load_tables().options["option_id"] if o != "lime_vegetable")
+    ids = tuple(o for o in load_tables().options["option_id"] if o not in ("lime_vegetable", "maize_grain"))
     return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(mc_draws=0, options=ids, min_dominance_share=0.0),
                           progress=False)
 

@@ -63,7 +63,8 @@ def test_a_library_crop_without_uptake_function_gets_its_group_and_limit_values(
     p = agriremed.plan(str(f), agriremed.Scenario(mc_draws=0), progress=False)
     assert plot_advice(p, "C", "en").crop_lines[0] == (
         "Cd/Pb (above the screening value): not assessed — test the harvest against the GB 2762—2025 (China) limits "
-        "for fresh vegetables (fruiting vegetables: the general limits of fresh vegetables) (Cd 0.05 mg/kg, Pb 0.1 mg/kg)")
+        "for fresh vegetables (fruiting vegetables, gourds, bulb vegetables: the general limits of fresh vegetables) "
+        "(Cd 0.05 mg/kg, Pb 0.1 mg/kg)")
     assert plot_advice(p, "C", "zh").crop_lines[0] == (
-        "镉、铅（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“新鲜蔬菜（茄果类：按新鲜蔬菜的一般限量）”的限量"
+        "镉、铅（超过筛选值）：未评估——请检测收获物，对照GB 2762—2025（中国）中“新鲜蔬菜（茄果类、瓜类、鳞茎类：按新鲜蔬菜的一般限量）”的限量"
         "（镉0.05 mg/kg、铅0.1 mg/kg）")

@@ -1132,10 +1132,12 @@ def test_a_measure_of_unknown_benefit_for_a_crop_no_function_predicts_ranks_with
     # pak choi has a function; without SOM the typical SOM of vegetable land is assumed (covariate_defaults.csv),
     # so biochar's benefit is predicted; with the assumption turned off it is as unknown as for potato
     veg = {**plots.iloc[0].to_dict(), "land_use": "vegetable", "crop": "pak_choi"}
-    # (biochar the only vegetable measure: the liming of acid leafy-vegetable land left out)
-    with_som = _plan_without_upland_measures(pd.DataFrame([veg]))
+    # (biochar the only vegetable measure: the liming of acid leafy-vegetable land and the substitute planting of
+    # maize grain, which applies on vegetable land too, left out)
+    ids = tuple(o for o in load_tables().options["option_id"] if o not in (*UPLAND_MEASURES, "maize_grain"))
+    with_som = agriremed.plan(pd.DataFrame([veg]), agriremed.Scenario(mc_draws=0, rule_set="china", options=ids))
     no_som_plots = pd.DataFrame([{k: v for k, v in veg.items() if k != "som_pct"}])
-    no_som = _plan_without_upland_measures(no_som_plots)
+    no_som = agriremed.plan(no_som_plots, agriremed.Scenario(mc_draws=0, rule_set="china", options=ids))
     # (predicted, biochar makes the pak choi 3.8 points safer and earns +1 251 and +1 829 CNY/ha over 20 yr, the
     # pak choi over the limit being unsold; an agronomic measure is there for the crop's metal alone, and 3.8
     # points is below min_compliance_gain: with SOM its money is its carbon credit (1 317 CNY/ha; −66 without

@@ -60,7 +60,8 @@ def test_leafy_proxy_spread_adds_species_and_variety_to_the_lettuce_spread(table
     assert proxy["se_log10"] == pytest.approx(0.627)
     # same median relation: only the spread differs
     assert proxy["terms"] == lettuce["terms"] and proxy["plant_basis"] == lettuce["plant_basis"]
-    assert lettuce["applies_to"] == "lettuce" and proxy["applies_to"] == "pak_choi|chinese_cabbage|leafy_vegetable"
+    assert lettuce["applies_to"] == "lettuce" and proxy["applies_to"] == \
+        "pak_choi|chinese_cabbage|leafy_vegetable|water_spinach|spinach|amaranth"
 
 
 def test_pak_choi_gets_the_wider_interval_and_lettuce_keeps_its_own(tables, plots_factory):
