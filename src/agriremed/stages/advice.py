@@ -2133,11 +2133,16 @@ def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str
     if not isinstance(basis, str) or not basis:
         return "", [], ""
     lines = []
-    for code, key in (("comp.sheet_lost", "lost_income"), ("comp.sheet_paid", "compensation_paid"),
+    # a rate assumed to continue over the horizon (comp.paid_assumed of the basis) is said so on its line, and
+    # one that includes treatment costs gets a line of its own
+    paid = "comp.sheet_paid_assumed" if '"comp.paid_assumed"' in basis else "comp.sheet_paid"
+    for code, key in (("comp.sheet_lost", "lost_income"), (paid, "compensation_paid"),
                       ("comp.sheet_gap", "compensation_gap")):
         per_mu, plot = (float(r.get(f"{key}_{unit}", np.nan)) for unit in ("cny_mu_yr", "plot_cny_yr"))
         if math.isfinite(per_mu) and math.isfinite(plot):
             lines.append(messages.render(messages.Message.of(code, per_mu=per_mu, plot=plot), lang, tables))
+            if key == "compensation_paid" and '"comp.paid_treatment"' in basis:
+                lines.append(messages.render(messages.Message.of("comp.sheet_paid_treatment"), lang, tables))
     return (messages.render(messages.Message.of("comp.sheet_head"), lang, tables), lines,
             messages.render(basis, lang, tables))
 
