@@ -147,12 +147,19 @@ def test_sheet_and_report_give_the_same_numbers_in_english_and_chinese(fallow_pl
     en, zh = (advice.plot_advice(fallow_plan, plot_id, lang) for lang in ("en", "zh"))
     assert en.compensation_head == "Farmer's lost legal income and compensation (strict-control land)"
     assert zh.compensation_head == "农户合法收入损失与补偿（严格管控类耕地）"
+    # the 长株潭 rate (czt_fallow_2016) is a 2016 rate assumed to continue, and it includes treatment costs
+    czt = paid != "0"
     assert en.compensation == [f"Farmer's lost legal income: {lost} CNY/mu a year ({lost_plot} CNY a year on the plot)",
-                               f"Compensation paid: {paid} CNY/mu a year ({paid_plot} CNY a year on the plot)",
+                               ("Compensation paid, assumed to continue every year of the plan: " if czt
+                                else "Compensation paid: ") + f"{paid} CNY/mu a year ({paid_plot} CNY a year on the plot)",
+                               *(["The compensation rate includes treatment costs: the farmer's own share is smaller "
+                                  "(not given by the source)"] if czt else []),
                                f"Gap (lost income − compensation): {gap} CNY/mu a year ({gap_plot} CNY a year on "
                                "the plot)"]
     assert zh.compensation == [f"农户合法收入损失：每亩每年{lost}元（地块每年{lost_plot}元）",
-                               f"实际补偿：每亩每年{paid}元（地块每年{paid_plot}元）",
+                               ("实际补偿（假定规划期内每年持续发放）：" if czt else "实际补偿：")
+                               + f"每亩每年{paid}元（地块每年{paid_plot}元）",
+                               *(["补偿标准含治理费用：农户实际所得更少（来源未给出）"] if czt else []),
                                f"补偿缺口（收入损失−补偿）：每亩每年{gap}元（地块每年{gap_plot}元）"]
     assert en.compensation_note.startswith("Farmer's lost legal income") and zh.compensation_note.startswith("农户合法收入损失")
     pypdf = pytest.importorskip("pypdf")
@@ -241,3 +248,30 @@ def test_basis_rendered_once_per_group_equals_each_message_rendered():
         "农户合法收入损失未计算：数据库中没有严格管控类划定前种植的")
     assert c["compensation_basis"][3].endswith("no row of subsidies.csv covers Fallow / set-aside with cover on "
                                                "strict-control land")
+
+
+def test_czt_rate_is_said_to_be_assumed_to_continue_and_to_include_treatment_costs():
+    # 株洲 石峰区 C07: strict-control pak choi land (Cd 4.5 mg/kg at pH 6.3), fallowed; czt_fallow_2016 is the 2016
+    # rate of the 长株潭 pilot, whose source gives no end of the programme and no farmer's share of the rate
+    sub = economics.subsidy_caveats()
+    assert sub["czt_fallow_2016"] == (2016, True, True)
+    veg = {"plot_id": "C07", "region": "湖南省/株洲市/石峰区", "land_use": "vegetable", "crop": "pak_choi",
+           "area_ha": 0.1, "ph": 6.3, "cd_mg_kg": 4.5, "pb_mg_kg": 300.0, "as_mg_kg": 20.0, "hg_mg_kg": 0.3,
+           "basic_farmland": "unknown", "som_pct": 2.5, "clay_pct": 25.0}
+    p = agriremed.plan(pd.DataFrame([veg]), agriremed.Scenario(mc_draws=0), progress=False)
+    s = p.summary.iloc[0]
+    assert s["recommended_option"] == "fallow" and s["compensation_paid_cny_mu_yr"] == pytest.approx(1300.0)
+    en = s["compensation_basis"]
+    assert ("(czt_fallow_2016) (subsidies.csv, typical values); the 2016 rate is assumed to continue every year of "
+            "the 20-yr plan (the source gives no end of the programme); the rate includes treatment costs, so the "
+            "farmer's own share is smaller (the source does not give it); gap") in en
+    zh = messages.render(s["compensation_basis_msg"], "zh")
+    assert ("；假定2016年的补助标准在20年规划期内每年持续发放（来源未给出项目结束时间）；该标准含治理费用，农户实际所得更少"
+            "（来源未给出农户所得部分）；补偿缺口") in zh
+    sheet = advice.plot_advice(p, "C07", "zh").compensation
+    assert sheet[1] == "实际补偿（假定规划期内每年持续发放）：每亩每年1,300元（地块每年1,950元）"
+    assert sheet[2] == "补偿标准含治理费用：农户实际所得更少（来源未给出）"
+    # a row without the caveat columns says nothing more (user tables keep working)
+    t = p.tables
+    plain = t.subsidies.drop(columns=["period", "includes_treatment"])
+    assert economics.subsidy_caveats(type("T", (), {"subsidies": plain})())["czt_fallow_2016"] == (2016, False, False)

@@ -1033,12 +1033,17 @@ def _lead_form(m: Message) -> Message:
     return Message(parts)
 
 
-def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
+def _below_target(body: np.ndarray, b: dict, std, target: float, base_p=None) -> np.ndarray:
     """The sentence bodies, with the warning ``rec.below_target`` after each whose option keeps a
-    food crop on safe-utilisation land that is predicted to meet ``std`` with a probability
-    (share of food seasons where the option has them) below ``target`` [0–1]: such a plot only
-    counts as safely used with compliant produce. The warning says plainly how many harvests are
-    predicted above the limit (:func:`agriremed.stages.advice.harvests_over`: about 4 in 10)."""
+    food crop predicted to meet ``std`` with a probability (share of food seasons where the option
+    has them) below ``target`` [0–1], whatever the soil class: a safe-utilisation plot only counts as
+    safely used with compliant produce, and a harvest over the limit is unsafe on any land. The warning
+    says plainly how many harvests are predicted above the limit
+    (:func:`agriremed.stages.advice.harvests_over`: about 4 in 10). On priority-protection land under a
+    Chinese rule set (soil at or below every screening value) it is ``rec.below_target_priority``: the
+    soil is clean but the crop prediction is high, so the class is re-checked with crop monitoring data;
+    ``rec.below_target_priority_now`` where the option is not unchanged practice and the crop as now
+    (``base_p``, one per row) is predicted over the limit in more harvests."""
     if not len(body):
         return body
     p = np.asarray(b["crop_compliance_prob"], float)
@@ -1047,7 +1052,7 @@ def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
         p = np.where(np.isnan(seasons), p, seasons)
     food = np.array([isinstance(f, str) and f not in ("", "none") for f in _frames.obj(b["food_crop"])], bool) \
         if "food_crop" in b else np.zeros(len(body), bool)
-    sel = (b["soil_class"] == "safe_utilisation") & food & ~np.isnan(p) & (p < float(target))
+    sel = food & ~np.isnan(p) & (p < float(target))
     out = body.copy()
     stds = np.full(len(body), std, dtype=object) if isinstance(std, str) else _frames.obj(np.asarray(std, dtype=object))
     # the class re-check and strict-control measures are Chinese rules: elsewhere only the harvest test
@@ -1056,12 +1061,21 @@ def _below_target(body: np.ndarray, b: dict, std, target: float) -> np.ndarray:
     # a crop whose median harvest meets the limit (p ≥ 0.5) is only below the plan's target: test the harvest,
     # no class re-check or strict-control wording, which are for a crop predicted over the limit
     code = np.where(p >= 0.5, "rec.below_target_near", code)
+    # soil at or below every screening value (priority protection) with a crop predicted over the limit:
+    # the harvest test, and the class re-checked with crop monitoring data (no strict-control wording)
+    base = np.full(len(body), np.nan) if base_p is None else np.asarray(base_p, float)
+    baseline = _frames.obj(b["option_kind"]) == "baseline" if "option_kind" in b else np.zeros(len(body), bool)
+    now = ~baseline & ~np.isnan(base) & (base < p)
+    prio = china & (_frames.obj(np.asarray(b["soil_class"], dtype=object)) == "priority_protection")
+    code = np.where(prio, np.where(now, "rec.below_target_priority_now", "rec.below_target_priority"), code)
     # a share that would print as the target although below it gets one decimal, rounded down ('89.9 %' < '90 %')
     out[sel] = [Message.of(c, body=bd, standard=sd,
                            share=f"{math.floor(1000 * x) / 10:.1f} %" if _pct(x) == _pct(float(target)) else _pct(x),
                            target=_pct(float(target)),
-                           over=advice_mod.harvests_over(x))
-                for c, bd, x, sd in zip(code[sel], body[sel], p[sel], stds[sel], strict=True)]
+                           over=advice_mod.harvests_over(x),
+                           **({"now_over": advice_mod.harvests_over(y)} if c == "rec.below_target_priority_now"
+                              else {}))
+                for c, bd, x, y, sd in zip(code[sel], body[sel], p[sel], base[sel], stds[sel], strict=True)]
     return out
 
 
@@ -1734,7 +1748,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     unseen = _frames.per_distinct(_shared_metals, treated, over, covered)
     b["treats_unassessed"] = np.where(ok & ~no_food, unseen, "").astype(object)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
-    body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob)
+    body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob,
+                         s["current_crop_compliance_prob"][ok])
     body = _slight_gain(body, {c: v[ok] for c, v in b.items()}, s["current_crop_compliance_prob"][ok],
                         scenario.min_compliance_gain)
     # a measure below min_compliance_gain that dominates unchanged practice says why it is one all the same

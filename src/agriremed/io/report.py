@@ -436,8 +436,10 @@ class PlanDigest:
         Soil class → ``[plots, area_ha]``.
     by_option : dict
         Recommended option id → ``{"plots", "area_ha", "npv_cny", "npv_plots", "programme_cny",
-        "co2e_t"}``: money as the total over the plots (per-hectare NPV × area) [CNY], carbon
-        over the horizon [t CO₂e].
+        "co2e_t", "co2e_vs_t", "co2e_vs_plots"}``: money as the total over the plots (per-hectare NPV ×
+        area) [CNY], carbon over the horizon [t CO₂e]: the options' own net balance (``co2e_t``, the sum of
+        ``net_co2e_t``) and, on the basis of the money, against doing nothing (``co2e_vs_t``:
+        ``net_co2e_vs_baseline_t_ha_yr`` × area × horizon, over the ``co2e_vs_plots`` plots with a value).
     by_class_option : dict
         ``(soil class, option id)`` → area [ha] (the overview figure).
     ledger_t_yr : dict
@@ -515,6 +517,10 @@ class PlanDigest:
                 if "programme_cost_cny_ha" in s
                 else np.nan,
                 "co2": np.where(again, 0.0, s["net_co2e_t"].to_numpy(float)),
+                # against doing nothing, as the money: t CO₂e ha⁻¹ yr⁻¹ × area × horizon
+                "co2_vs": np.where(again, 0.0, s["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float) * area
+                                   * float(getattr(sc, "horizon_yr", np.nan)))
+                if "net_co2e_vs_baseline_t_ha_yr" in s and sc is not None else np.nan,
                 "unknown": unknown,
             }
         )
@@ -528,6 +534,8 @@ class PlanDigest:
                     "npv_plots": 0,
                     "programme_cny": 0.0,
                     "co2e_t": 0.0,
+                    "co2e_vs_t": 0.0,
+                    "co2e_vs_plots": 0,
                     "income_unknown": 0,
                 },
             )
@@ -538,6 +546,8 @@ class PlanDigest:
             acc["npv_plots"] += int(g["npv"].notna().sum())
             acc["programme_cny"] += float(g["prog"].sum())
             acc["co2e_t"] += float(g["co2"].sum())
+            acc["co2e_vs_t"] += float(np.nansum(g["co2_vs"].to_numpy(float)))
+            acc["co2e_vs_plots"] += int(g["co2_vs"].notna().sum())
         for (c, o), a in work.groupby(["cls", "option"], sort=False)["area_cls_once"].sum().items():
             self.by_class_option[(c, o)] += float(a)
         for k, v in enumerate(compensation_totals(s, again)):
@@ -592,8 +602,15 @@ class PlanDigest:
         )
 
     def co2e_t(self) -> float:
-        """Net t CO₂e of the recommended options over the horizon."""
+        """Net t CO₂e of the recommended options over the horizon: their own balance, not compared
+        with doing nothing (the sum of ``net_co2e_t``)."""
         return float(np.nansum([v["co2e_t"] for v in self.by_option.values()]))
+
+    def co2e_vs_t(self) -> float:
+        """Net t CO₂e of the recommended options against doing nothing over the horizon, the basis of
+        :meth:`npv_cny` (``net_co2e_vs_baseline_t_ha_yr`` × area × horizon; NaN when none known)."""
+        known = sum(v.get("co2e_vs_plots", 0) for v in self.by_option.values())
+        return float(sum(v.get("co2e_vs_t", 0.0) for v in self.by_option.values())) if known else np.nan
 
     def option_table(self, lang: str = "en", tables=None) -> pd.DataFrame:
         """Plots, area, NPV and carbon by recommended option, largest area first, with the plots whose
@@ -604,12 +621,14 @@ class PlanDigest:
                 "plots": v["plots"],
                 "area_ha": v["area_ha"],
                 "npv_total": v["npv_cny"] if v["npv_plots"] else np.nan,
+                "net_co2e_vs_t": v.get("co2e_vs_t", 0.0) if v.get("co2e_vs_plots", 0) else np.nan,
                 "net_co2e_t": v["co2e_t"],
                 "income_unknown": v["income_unknown"],
             }
             for o, v in self.by_option.items()
         ]
-        df = pd.DataFrame(rows, columns=["option", "plots", "area_ha", "npv_total", "net_co2e_t", "income_unknown"])
+        df = pd.DataFrame(rows, columns=["option", "plots", "area_ha", "npv_total", "net_co2e_vs_t", "net_co2e_t",
+                                         "income_unknown"])
         return df.sort_values(["area_ha", "option"], ascending=[False, True], kind="stable").reset_index(
             drop=True
         )
@@ -761,9 +780,14 @@ def plain_summary(
     if digest.income_unknown and horizon_yr is not None:  # the money totals leave their income out
         out.append(i18n.t(_one("ui.report.sum_income_unknown", digest.income_unknown), lang,
                           n=f"{digest.income_unknown:,}"))
-    out.append(
-        i18n.t("ui.report.sum_carbon", lang, co2=format_number(digest.co2e_t(), lang, "t CO2e", signed=True))
-    )
+    # carbon on the basis of the money line (against doing nothing), the options' own balance labelled as such
+    own = format_number(digest.co2e_t(), lang, "t CO2e", signed=True)
+    vs = digest.co2e_vs_t()
+    if vs == vs and horizon_yr is not None:
+        out.append(i18n.t("ui.report.sum_carbon_vs", lang, co2=format_number(vs, lang, "t CO2e", signed=True),
+                          horizon=horizon_yr, own=own))
+    else:
+        out.append(i18n.t("ui.report.sum_carbon", lang, co2=own))
     out.append(i18n.t("ui.report.sum_caveat", lang))
     return out
 
@@ -854,6 +878,9 @@ def _summary_sections(digest: PlanDigest, lang: str, *, n_rejected: int, scenari
     for c in [c for c in _CLASSES if c in digest.by_class]:
         kpis.append((i18n.value("soil_class", c, lang), format_number(digest.by_class[c][1], lang, "ha")))
     kpis.append((i18n.t("ui.report.kpi_npv", lang), format_number(digest.npv_cny(), lang, "CNY")))
+    vs = digest.co2e_vs_t()
+    if vs == vs:
+        kpis.append((i18n.t("ui.report.kpi_co2_vs", lang), format_number(vs, lang, "t CO2e", signed=True)))
     kpis.append(
         (i18n.t("ui.report.kpi_co2", lang), format_number(digest.co2e_t(), lang, "t CO2e", signed=True))
     )
@@ -1017,6 +1044,8 @@ def _by_option_section(digest: PlanDigest, lang: str, tables) -> Section:
         "option": i18n.t("ui.report.col_option", lang),
         "plots": i18n.t("ui.report.col_plots", lang),
         "npv_total": f"{i18n.t('ui.report.col_npv_total', lang)} [{i18n.unit('CNY', lang)}]",
+        "net_co2e_vs_t": f"{i18n.t('ui.report.col_co2_vs', lang)} [{i18n.unit('t CO2e', lang)}]",
+        "net_co2e_t": f"{i18n.t('ui.report.col_co2_own', lang)} [{i18n.unit('t CO2e', lang)}]",
         "income_unknown": i18n.t("ui.report.col_income_unknown", lang),
     }
     return Section("by_option", i18n.t("ui.report.head_by_option", lang), _table(df, lang, heads))

@@ -2133,11 +2133,16 @@ def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str
     if not isinstance(basis, str) or not basis:
         return "", [], ""
     lines = []
-    for code, key in (("comp.sheet_lost", "lost_income"), ("comp.sheet_paid", "compensation_paid"),
+    # a rate assumed to continue over the horizon (comp.paid_assumed of the basis) is said so on its line, and
+    # one that includes treatment costs gets a line of its own
+    paid = "comp.sheet_paid_assumed" if '"comp.paid_assumed"' in basis else "comp.sheet_paid"
+    for code, key in (("comp.sheet_lost", "lost_income"), (paid, "compensation_paid"),
                       ("comp.sheet_gap", "compensation_gap")):
         per_mu, plot = (float(r.get(f"{key}_{unit}", np.nan)) for unit in ("cny_mu_yr", "plot_cny_yr"))
         if math.isfinite(per_mu) and math.isfinite(plot):
             lines.append(messages.render(messages.Message.of(code, per_mu=per_mu, plot=plot), lang, tables))
+            if key == "compensation_paid" and '"comp.paid_treatment"' in basis:
+                lines.append(messages.render(messages.Message.of("comp.sheet_paid_treatment"), lang, tables))
     return (messages.render(messages.Message.of("comp.sheet_head"), lang, tables), lines,
             messages.render(basis, lang, tables))
 
@@ -2148,16 +2153,21 @@ _ADVICE_MESSAGES = ("duration_text_msg", "monitoring_msg")
 
 
 def harvest_risk_text(result, plot_id: str, lang: str = "en") -> str:
-    """The plot sheet's harvest warning (``ui.sheet.harvest_risk``): on safe-utilisation land, where the
+    """The plot sheet's harvest warning (``ui.sheet.harvest_risk``): whatever the soil class, where the
     recommended option keeps a food crop predicted to meet the food limit in less than the scenario's
     ``target_compliance_prob`` of its harvests (share of food seasons, else the probability in a season),
     about how many harvests in 10 are predicted above the limit, and to test the harvest before sale, as the
-    sentence's ``rec.below_target`` says; ``""`` otherwise."""
+    sentence's ``rec.below_target`` says; on priority-protection land under a Chinese rule set
+    (``ui.sheet.harvest_risk_priority``) also that the soil is at or below every screening value but the crop
+    prediction is high, so the class is re-checked with crop monitoring data; ``""`` otherwise."""
     t, sc = result.table, result.scenario
     s = result.summary.loc[result.summary["plot_id"] == plot_id]
     target = getattr(sc, "target_compliance_prob", None)
-    if s.empty or target is None or s["soil_class"].iloc[0] != "safe_utilisation":
+    if s.empty or target is None:
         return ""
+    key = ("ui.sheet.harvest_risk_priority"
+           if s["soil_class"].iloc[0] == "priority_protection" and "rule_set" in s
+           and s["rule_set"].iloc[0] in CHINA_RULE_SETS else "ui.sheet.harvest_risk")
     rec = t.loc[(t["plot_id"] == plot_id) & t["recommended"].astype(bool)]
     if rec.empty:
         return ""
@@ -2170,7 +2180,7 @@ def harvest_risk_text(result, plot_id: str, lang: str = "en") -> str:
         p = float(r.get("crop_compliance_prob", np.nan))
     if math.isnan(p) or p >= float(target):
         return ""
-    return i18n.t("ui.sheet.harvest_risk", lang, over=messages.render(harvests_over(p), lang, result.tables),
+    return i18n.t(key, lang, over=messages.render(harvests_over(p), lang, result.tables),
                   share=f"{100 * p:.0f} %", target=f"{100 * float(target):.0f} %")
 
 

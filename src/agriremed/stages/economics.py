@@ -329,6 +329,28 @@ def _subsidy_rows(oid, cls, in_region, tables: Tables):
         yield r, on
 
 
+def subsidy_caveats(tables: Tables | None = None) -> dict:
+    """Per row of ``subsidies.csv``, ``(year, assumed to continue, includes treatment costs)``: ``period``
+    ``assumed_continue`` (the source gives the rate of ``year`` and no end of the programme, so the plan
+    assumes it is paid every year of its horizon) and ``includes_treatment`` true (the source's rate also
+    pays for the treatment: the farmer's own share is smaller and not given). Columns absent: no caveat.
+
+    Examples
+    --------
+    >>> subsidy_caveats()["czt_fallow_2016"]
+    (2016, True, True)
+    """
+    sub = (tables or load_tables()).subsidies
+    out = {}
+    for r in sub.itertuples(index=False):
+        year = pd.to_numeric(pd.Series([getattr(r, "year", None)]), errors="coerce").iloc[0]
+        year = None if pd.isna(year) else int(year)
+        cont = str(getattr(r, "period", "")).strip().lower() == "assumed_continue"
+        treat = str(getattr(r, "includes_treatment", "")).strip().lower() == "true"
+        out[str(r.subsidy_id)] = (year, cont and year is not None, treat)
+    return out
+
+
 def subsidy_ids(option_ids, soil_classes, regions, tables: Tables | None = None) -> np.ndarray:
     """The rows of ``subsidies.csv`` that reach each option on its plot ('+'-joined ``subsidy_id``; '' none).
 
@@ -466,6 +488,7 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
     mu = ha_per_mu()
     area = np.asarray(area_ha, float)
     ids = subsidy_ids(opt, soil_classes, regions, tables)
+    caveats = subsidy_caveats(tables)
     region = np.array([r if isinstance(r, str) and r.strip() else "" for r in _frames.obj(np.asarray(regions,
                                                                                                     dtype=object))],
                       dtype=object)
@@ -493,6 +516,14 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
                                if region[i] else Message())
         elif np.isfinite(paid_mu[i]):
             m = m + Message.of("comp.paid", paid_mu=float(paid_mu[i]), subsidies=ids[i])
+            # a rate the source gives for one year without an end of the programme is assumed to continue, and
+            # one that includes treatment costs is not all the farmer's: both said, no share invented
+            rows = [caveats[k] for k in ids[i].split("+") if k in caveats]
+            years = [y for y, cont, _ in rows if cont]
+            if years:
+                m = m + Message.of("comp.paid_assumed", year=min(years), years=int(horizon_yr))
+            if any(tr for _, _, tr in rows):
+                m = m + Message.of("comp.paid_treatment")
         if kind[i] == 0:
             m = m + Message.of("comp.gap", gap_mu=gap_v, over=Message.of("comp.gap_over") if over[i] else Message())
         return m

@@ -956,6 +956,13 @@ MINOR_RISK_FAMILY = "measure_for_minor_risk"
 #: with another food crop (e.g. rice after rapeseed): the rule it names (``allowed`` or stronger)
 #: replaces an ``expected`` status, so keeping the substitute planting in place comes first.
 SWITCH_BACK_FAMILY = "replaces_substitute_crop"
+#: Policy family of an option of :data:`OFF_CLASS_FAMILY` (or :data:`MINOR_RISK_FAMILY`) that switches the
+#: plot to another food crop (maize on a rice paddy where only Pb exceeds and the switch answers the rice's
+#: Cd risk below its screening value): the rule it names replaces the off-class one, so that keeping the
+#: current crop (unchanged practice, a measure for that crop) comes first; not where the answered crop risk
+#: is rated red or was measured above the food limit in the harvest (rule 4d); where the rule set has no rule
+#: of this family, the off-class rule applies.
+SWITCH_OFF_CLASS_FAMILY = "switch_not_for_class_metal"
 
 
 def _family_rule(family, soil_class, land_use, basic_farmland, tables, rule_set, kept_family):
@@ -1310,7 +1317,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     # a crop risk of a metal below its screening value (GB 15618: risk low, generally negligible) that
     # the plan leaves to monitoring: predicted only by a function documented to over-predict, not rated
     # red and not measured above the food limit in the harvest (rule 4d)
-    minor = risk & ~exceed & ~red_risk & ~calibrated & ~_measured_over_masks(plots, crop_risk, bits)
+    measured_over = _measured_over_masks(plots, crop_risk, bits)
+    minor = risk & ~exceed & ~red_risk & ~calibrated & ~measured_over
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
     no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
     species = opts["species"] if "species" in opts else [""] * len(opts)
@@ -1337,6 +1345,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     off_code, off_suffix, off_st, off_rid, off_tier = family_rule(OFF_CLASS_FAMILY)
     mr_code, mr_suffix, mr_st, mr_rid, mr_tier = family_rule(MINOR_RISK_FAMILY)
     sw_code, sw_suffix, sw_st, sw_rid, sw_tier = family_rule(SWITCH_BACK_FAMILY)
+    so_code, so_suffix, so_st, so_rid, so_tier = family_rule(SWITCH_OFF_CLASS_FAMILY)
     kept_substitute = kept_family == KEPT_SUBSTITUTE_FAMILY
     # per option × plot: status and rule (the land's, unless the off-class rule replaces them)
     st_plot = pol_st[:, land_code] if n else np.zeros((len(opts), 0), object)
@@ -1458,18 +1467,28 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                & (off_rid != "") & (st_plot[i] == "expected") & (off_tier > POLICY_TIER["expected"]))
         minor_off = (off & ((target & ~minor) == 0) & (mr_rid != "")
                      & (mr_tier > POLICY_TIER["expected"]))
-        st_plot[i] = np.where(minor_off, mr_st, np.where(off, off_st, st_plot[i]))
-        rid_plot[i] = np.where(minor_off, mr_rid, np.where(off, off_rid, rid_plot[i]))
+        # … and one that switches to another food crop for that risk ranks after keeping the current crop,
+        # unless the risk is rated red or the harvest was measured above the food limit
+        switch_off = (off & switches & (o.food_crop not in ("current", "none")) & (o.food_crop != crop)
+                      & ((target & (red_risk | measured_over)) == 0) & (so_rid != "")
+                      & (so_tier > POLICY_TIER["expected"]))
+        minor_off &= ~switch_off
+        off_only = off & ~switch_off
+        st_plot[i] = np.where(switch_off, so_st, np.where(minor_off, mr_st, np.where(off, off_st, st_plot[i])))
+        rid_plot[i] = np.where(switch_off, so_rid, np.where(minor_off, mr_rid, np.where(off, off_rid, rid_plot[i])))
         # an option growing another food crop where a substitute crop (rapeseed) is kept
         sw = (kept_substitute & (o.kind != "baseline") & (o.food_crop not in ("current", "none"))
               & (o.food_crop != crop) & (sw_rid != "") & (st_plot[i] == "expected") & ~off
               & (sw_tier > POLICY_TIER["expected"]))
         st_plot[i] = np.where(sw, sw_st, st_plot[i])
         rid_plot[i] = np.where(sw, sw_rid, rid_plot[i])
-        sfx_codes = np.where(minor_off, len(pol_suffix[i]) + len(off_suffix) + len(sw_suffix) + mr_code,
-                             np.where(off, len(pol_suffix[i]) + off_code,
-                                      np.where(sw, len(pol_suffix[i]) + len(off_suffix) + sw_code, land_code)))
-        suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix + mr_suffix
+        base_sfx = len(pol_suffix[i]) + len(off_suffix) + len(sw_suffix)
+        sfx_codes = np.where(switch_off, base_sfx + len(mr_suffix) + so_code,
+                             np.where(minor_off, base_sfx + mr_code,
+                                      np.where(off_only, len(pol_suffix[i]) + off_code,
+                                               np.where(sw, len(pol_suffix[i]) + len(off_suffix) + sw_code,
+                                                        land_code))))
+        suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix + mr_suffix + so_suffix
         if applicable.any():
             extra = _biochar_text(o, tables) if biochar else None
             # caution bits: 1 As measured below its screening value, 2 soil above the biochar pH limit,
