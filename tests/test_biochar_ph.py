@@ -54,9 +54,9 @@ def test_calcareous_vegetable_plot_carries_the_caution_in_both_languages(plan):
     r = _row(plan, "jiyuan")
     assert r["applicable"]
     assert CAUTION_EN in r["reason"]
-    assert "may be too high on this soil (huang2019_biochar_ph; mee2018_gb15618)" in r["reason"]
+    assert "may be too high on this soil (黄敏 et al. 2019; GB 15618—2018)" in r["reason"]
     zh = messages.render(r["reason_msg"], "zh")
-    assert CAUTION_ZH in zh and "计入值未作下调" in zh
+    assert CAUTION_ZH in zh and "计入值未作下调" in zh and "（黄敏等 2019；GB 15618—2018）" in zh
 
 
 def test_the_credit_itself_is_not_scaled_by_soil_ph(plan):

@@ -108,7 +108,7 @@ def test_changsha_paddy_fallow_is_paid_the_czt_compensation(fallow_plan):
     assert s["compensation_gap_plot_cny_yr"] == pytest.approx(-971.92 * mu)    # −6 123.10 CNY/yr
     en = s["compensation_basis"]
     assert "(7.14 t/ha × 2,580 CNY/t − 15,000 CNY/ha production cost) = +228 CNY/mu a year" in en
-    assert "sources: nbs2023_yield; ndrc2024_grain_price; agriremed_assumption" in en
+    assert "sources: National Bureau of Statistics of China 2024; NDRC 2024; project assumption" in en
     assert ("compensation paid 1,300 CNY/mu a year: Changsha–Zhuzhou–Xiangtan heavy-metal fallow compensation "
             "(czt_fallow_2016) (subsidies.csv, typical values)") in en
     assert en.endswith("gap (lost income − compensation paid) -972 CNY/mu a year: the compensation exceeds the "

@@ -94,15 +94,16 @@ def test_the_no_flood_package_says_no_component_lowers_hg():
     r = p.table.set_index("option_id").loc["vip_n_no_flood"]
     assert not r["applicable"] and r["target_metals"] == "cd" and r["untreated_metals"] == "hg"
     src = "hu2013_water; kawasaki2012_flooding; peng2012_hg_water; qiu2008_hg_rice; tang2020_hg_paddy"
+    cited = "Hu et al. 2013; Kawasaki et al. 2012; Peng et al. 2012; Qiu et al. 2008; Tang et al. 2020"
     assert r["reason"] == (
         "no component of this package lowers Hg in rice: it is the Cd package for paddies where Hg rules "
         "flooding out, and leaving flooding out only keeps flooding from raising Hg in the grain (flooding "
-        f"mobilises As and promotes Hg methylation, {src}); here it answers only a predicted crop risk of Cd "
+        f"mobilises As and promotes Hg methylation, {cited}); here it answers only a predicted crop risk of Cd "
         "(below its screening value) while Hg, above its screening value, is left untreated: an option for Hg "
         "applies")
     zh = messages.render(messages.Message.decode(r["reason_msg"]), "zh")
     assert zh.startswith("本方案没有任何一项措施能降低稻米中的汞：它是汞超标、不宜淹水的稻田所用的降镉方案，"
-                         "不淹水只是避免淹水使稻米汞升高（淹水会活化砷、促进汞甲基化，hu2013_water；")
+                         "不淹水只是避免淹水使稻米汞升高（淹水会活化砷、促进汞甲基化，Hu 等 2013；Kawasaki 等 2012；")
     assert zh.endswith("而超过筛选值的汞未得到处理：已有处理汞的措施可用")
     # the flooding rule's sources are those of the options that flood
     assert options._flood_sources(load_tables()) == src.replace("; ", ";")

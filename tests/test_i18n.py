@@ -9,7 +9,7 @@ import pytest
 
 import agriremed
 from agriremed.core import columns as C
-from agriremed.core import i18n, messages
+from agriremed.core import citations, i18n, messages
 from agriremed.core.messages import Message
 from agriremed.io.readers import InputFileError, empty_lines_note, read_table
 
@@ -164,7 +164,9 @@ def test_every_planner_message_of_the_sample_is_translated(sample_plan):
 
 def test_every_evidence_note_of_the_option_library_is_translated(varied_plan, tables):
     pairs = _planner_pairs(varied_plan)
-    notes = [n for c in ("gap_note", "ph_note", "climate_note") for n in tables.options[c].fillna("") if n]
+    # a note is shown with its sources by their short citations (li2019_awd_as → Li et al. 2019)
+    notes = [citations.cite_keys_in_text(n, "en", tables)
+             for c in ("gap_note", "ph_note", "climate_note") for n in tables.options[c].fillna("") if n]
     assert len(notes) > 20
     # the plots meet every note of every option (a note no plot meets would go unchecked)
     assert [n for n in notes if not any(n in t for t in pairs)] == []

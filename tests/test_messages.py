@@ -324,11 +324,13 @@ def test_a_rejected_rows_column_is_named_by_its_label_in_chinese():
     assert render(other, "zh").startswith("owner_note：")
 
 
-def test_chinese_texts_cite_a_law_by_its_title_beside_its_key():
+def test_texts_cite_sources_by_their_short_citations_not_their_keys():
+    """A law by its title in Chinese, a paper by author and year, a policy notice by its 文号, the tool's own
+    assumption as such: never the source keys."""
     from agriremed.core.messages import Message, render
 
     m = Message.of("opt.policy_rule", rule_set="china", rule="cn_strict_no_food",
-                   sources="cn_soil_law2018;liao2021_liming")
-    zh = render(m, "zh")
-    assert zh.endswith("（《土壤污染防治法》（cn_soil_law2018）；liao2021_liming）")  # a paper keeps its key
-    assert render(m, "en").endswith("(cn_soil_law2018; liao2021_liming)")
+                   sources="cn_soil_law2018;liao2021_liming;cn_nonfarm2020;agriremed_assumption")
+    assert render(m, "zh").endswith("（《土壤污染防治法》；Liao 等 2021；国办发明电〔2020〕24号；本工具假设）")
+    assert render(m, "en").endswith("(Soil Pollution Prevention and Control Law; Liao et al. 2021; "
+                                    "国办发明电〔2020〕24号; project assumption)")

@@ -84,7 +84,7 @@ def test_mercury_blocks_flooding_and_the_package_without_flooding_is_offered(tab
     for oid in ("flooded_rice", "lime_low_cd_rice"):
         r = _row(rows, "P1", oid)
         assert not r["applicable"] and r["reason"].startswith("hg exceeds its screening value"), r["reason"]
-        assert "peng2012_hg_water" in r["reason"]
+        assert "Peng et al. 2012" in r["reason"]
         # Hg below its screening value: flooding stays on offer
         assert _row(rows, "P2", oid)["applicable"]
         # both metals exceed: both are named
@@ -224,7 +224,7 @@ def test_crop_substitution_needs_another_crop_and_flooding_is_blocked_by_arsenic
     rows = _rows(tables, plots_factory(1, ph=5.0, cd_mg_kg=0.8, as_mg_kg=60.0))
     r = _row(rows, "P1", "flooded_rice")
     assert not r["applicable"] and r["reason"].startswith("as exceeds")
-    assert "kawasaki2012_flooding" in r["reason"]
+    assert "Kawasaki et al. 2012" in r["reason"]
     assert _row(rows, "P1", "low_cd_rice")["applicable"]                # a variety does not mobilise As
 
 
@@ -318,7 +318,7 @@ def test_arsenic_above_screening_excludes_biochar_with_the_temperature_named(tab
     r = _row(_rows(_with_biochar(tables, temperature="medium"), p), "P1", "biochar_amendment")
     assert not r["applicable"]
     assert r["reason"] == ("as exceeds its screening value and biochar can raise As mobility, most for chars "
-                           "made above 450 °C as this one (450–600 °C) (arabi2021_as)")
+                           "made above 450 °C as this one (450–600 °C) (Arabi et al. 2021)")
     r = _row(_rows(_with_biochar(tables, temperature="low"), p), "P1", "biochar_amendment")
     assert not r["applicable"] and "largest above 450 °C, this char 350–450 °C" in r["reason"]
 
@@ -367,7 +367,8 @@ def test_basic_farmland_never_gets_trees_and_the_reason_names_rule_and_sources(t
     assert not inside["applicable"] and inside["policy_status"] == "forbidden"
     assert inside["policy_rule"] == "cn_bf_no_trees"
     assert inside["reason"].startswith("policy china, rule cn_bf_no_trees: permanent basic farmland")
-    assert inside["reason"].endswith("(cn_nonfarm2020; mnr2021_166; cn_land_law; mara2019_safe_use)")
+    assert inside["reason"].endswith("(国办发明电〔2020〕24号; 自然资发〔2021〕166号; Land Administration Law; "
+                                     "MARA & MEE General Offices 2019)")
     assert not _row(rows, "P1", "miscanthus")["applicable"]              # no grassland either
     assert outside["applicable"] and outside["policy_status"] == "expected"    # 退耕还林 outside
     assert unknown["applicable"] and unknown["policy_status"] == "allowed"
@@ -387,7 +388,7 @@ def test_safe_utilisation_grain_land_keeps_food_expected_and_non_food_restrained
         r = _row(rows, "P1", oid)
         assert r["applicable"] and r["policy_status"] == "restrained", oid
         assert r["policy_rule"] == "cn_safe_nonfood_restrained", oid
-        assert "cn_safe_nonfood_restrained" in r["reason"] and "cn_nongrain2020" in r["reason"]
+        assert "cn_safe_nonfood_restrained" in r["reason"] and "(Soil Pollution Prevention and Control Law; 国办发〔2020〕44号)" in r["reason"]
     w = _row(rows, "P1", "willow_src")                # no forest on safe-utilisation farmland
     assert not w["applicable"] and w["policy_rule"] == "cn_safe_no_trees"
 
@@ -424,7 +425,8 @@ def test_a_user_rule_set_is_added_to_the_packaged_ones(tmp_path, plots_factory):
     r = _row(rows, "P1", "fallow")
     assert not r["applicable"]
     assert r["reason"] == ("policy partner, rule x_no_fallow: fallow is not paid here "
-                           "(cn_soil_law2018; cn_action_plan2016; mee2018_gb15618_qa)")
+                           "(Soil Pollution Prevention and Control Law; 国发〔2016〕31号 (Soil Pollution Action Plan); "
+                           "MEE 2018, Q&A on GB 15618—2018)")
 
 
 def test_strict_control_non_food_uses_apply_as_risk_control_even_without_treating(tables, plots_factory):

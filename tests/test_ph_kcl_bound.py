@@ -43,7 +43,7 @@ def test_a_plot_beyond_the_conversion_is_reported_not_predicted():
     u = unassessed_metals(plots)
     assert u["plot_id"].tolist() == ["p1"]
     assert u.loc[0, "reason"] == ("no function could be used: devries2007_lettuce_cd_leafy (ph_kcl not estimated "
-                                  "from ph = 9.5: above 9.12, the pH-water → pH-KCl conversion (kabala2016_ph) "
+                                  "from ph = 9.5: above 9.12, the pH-water → pH-KCl conversion (Kabała et al. 2016) "
                                   "gives pH-KCl above pH-water)")
 
 

@@ -1069,7 +1069,7 @@ def test_a_zinc_spray_is_not_offered_on_land_above_the_zinc_screening_value():
     hi, lo = t.loc[("high_zn", "foliar_zn_maize")], t.loc[("low_zn", "foliar_zn_maize")]
     assert not hi["applicable"] and lo["applicable"]
     assert hi["reason"] == ("zn exceeds its screening value and this option can raise its mobility or crop uptake "
-                            "(agriremed_assumption)")
+                            "(project assumption)")
 
 
 def test_crop_of_an_option_is_named_not_coded_in_a_chinese_reason():

@@ -88,7 +88,7 @@ def test_forbidding_and_restraining_rules_still_win():
     assert got["maize_grain"][3] == ("expected", "cn_clean_idle_grain")
     # the rule's text cites the Soil Pollution Law and GB 15618
     i = list(o["option_id"]).index("lime_rice")
-    assert "Art. 50" in txt[i][0] and "GB 15618" in txt[i][0] and "(cn_soil_law2018; mee2018_gb15618)" in txt[i][0]
+    assert "Art. 50" in txt[i][0] and "GB 15618" in txt[i][0] and "(Soil Pollution Prevention and Control Law; GB 15618—2018)" in txt[i][0]
 
 
 def test_rule_reasons_in_english_and_chinese():
@@ -107,7 +107,7 @@ def test_rule_reasons_in_english_and_chinese():
 def test_reason_of_the_recommended_option_ends_with_its_rule(plan):
     rec = plan.table.loc[plan.table["recommended"]].set_index("plot_id")
     en = rec.loc["JX_PADDY", "reason"]
-    assert en.endswith("(cn_soil_law2018; mee2018_gb15618)")
+    assert en.endswith("(Soil Pollution Prevention and Control Law; GB 15618—2018)")
     assert "policy china, rule cn_priority_keep_food: priority-protection cultivated land stays in food" in en
     zh = messages.render(rec.loc["JX_PADDY", "reason_msg"], "zh")
     assert "中国规则集规则“优先保护：继续生产食用农产品”：优先保护类耕地继续生产食用农产品" in zh

@@ -93,7 +93,8 @@ def test_pv_excluded_on_farmland_with_rule_and_source(sample_plan, plot_id, land
     r = t.loc[(t["plot_id"] == plot_id) & (t["option_id"] == "pv_grass")].iloc[0]
     assert not r["applicable"] and r["policy_status"] == "forbidden"
     assert r["policy_rule"] == "cn_pv_no_cultivated"
-    assert "自然资办发〔2023〕12号" in r["reason"] and "mnr2023_pv_land" in r["reason"]
+    # the rule cites the notice by its 文号, never by the source key
+    assert r["reason"].endswith("(自然资办发〔2023〕12号) (自然资办发〔2023〕12号)") and "mnr2023_pv_land" not in r["reason"]
     assert pd.isna(r["electricity_mwh_ha_yr"]) and pd.isna(r["npv_cny_ha"])
 
 
@@ -104,7 +105,7 @@ def test_pv_excluded_on_permanent_basic_farmland(tables):
     assert not r["applicable"] and r["policy_rule"] == "cn_pv_no_basic_farmland"
     rule = tables.land_rules.set_index("rule_id").loc["cn_pv_no_basic_farmland"]
     assert "永久基本农田" in rule["reason_zh"]
-    assert "mnr2023_pv_land" in r["reason"]
+    assert r["reason"].endswith("(自然资办发〔2023〕12号)") and "mnr2023_pv_land" not in r["reason"]
 
 
 def test_mine_plots_rank_pv_with_the_criteria(sample_plan):

@@ -31,10 +31,10 @@ PLOTS = pd.DataFrame({
 ALKALINE_EN = ("Before applying Biochar amendment, note: soil pH above 7.5: the Cd cut credited here comes from "
                "paddy trials; a meta-analysis found biochar lowered available soil Cd most on weakly acid soils and "
                "clearly less on alkaline ones; no crop-Cd figure by soil pH was found, so the credit is not reduced "
-               "and may be too high on this soil (huang2019_biochar_ph; mee2018_gb15618).")
+               "and may be too high on this soil (黄敏 et al. 2019; GB 15618—2018).")
 ALKALINE_ZH = ("采用生物炭钝化前请注意：土壤pH高于7.5：此处计入的降镉幅度来自稻田试验；整合分析表明，生物炭使弱酸性"
                "土壤有效态镉降幅最大，在碱性土壤上明显较小。因未查到按土壤pH分组的作物镉数据，计入值未作下调，"
-               "在本地块上可能偏高（huang2019_biochar_ph; mee2018_gb15618）。")
+               "在本地块上可能偏高（黄敏等 2019；GB 15618—2018）。")
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +100,10 @@ def test_as_caution_on_a_vegetable_plot_names_the_edible_part_not_grain(plan):
     assert s.loc["asveg", "recommended_option"] == "biochar_amendment"
     en, zh = _rec(plan, "asveg", "en"), _rec(plan, "asveg", "zh")
     assert ("Before applying Biochar amendment, note: chars made above 450 °C, as this one (450–600 °C), often "
-            "raised As mobility (arabi2021_as); As is below its screening value here and no As reduction is "
+            "raised As mobility (Arabi et al. 2021); As is below its screening value here and no As reduction is "
             "credited: monitor As in the edible part of the crop.") in en
     assert ("采用生物炭钝化前请注意：热解温度高于450 °C的生物炭（本生物炭为450–600 °C）常提高砷的活性"
-            "（arabi2021_as）；本地块砷低于筛选值，不计砷的降低：请监测农产品可食部分的砷。") in zh
+            "（Arabi 等 2021）；本地块砷低于筛选值，不计砷的降低：请监测农产品可食部分的砷。") in zh
     assert "grain As" not in en and "籽粒砷" not in zh
     t = plan.table
     r = t[(t["plot_id"] == "asveg") & (t["option_id"] == "biochar_amendment")].iloc[0]

@@ -151,7 +151,7 @@ def test_a_switch_to_summer_maize_is_not_an_option_on_a_winter_wheat_row():
     assert applicable == [False, False, True, True, True, True]
     assert t.loc[("P1", "maize_grain"), "reason"] == (
         "winter wheat row: Maize is a summer crop and cannot take the place of the winter wheat season; the summer "
-        "Maize of a wheat–Maize field is a season of its own (plan it in its own row) (jin1996_wheat_zones)")
+        "Maize of a wheat–Maize field is a season of its own (plan it in its own row) (金善宝 1996)")
     zh = messages.render(t.loc[("P2", "maize_grain"), "reason_msg"], "zh")
     assert zh.startswith("冬小麦茬口：玉米为夏播作物，不能替代冬小麦季；本田块的夏播玉米为另一季，请另起一行规划"), zh
     wt = validate_plots(df).plots["wheat_type"]

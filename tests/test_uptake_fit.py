@@ -193,7 +193,7 @@ def test_oc_is_converted_to_som_with_the_sourced_factor(tables):
     a = fit_transfer_function(d, crop="rice", terms=TERMS)
     b = fit_transfer_function(with_oc, crop="rice", terms=TERMS)
     np.testing.assert_allclose(b.coefficients["coef"], a.coefficients["coef"], rtol=1e-9)
-    assert any("1.724" in n and "pribyl2010_som" in n for n in b.notes)
+    assert any("1.724" in n and "source Pribyl 2010)" in n for n in b.notes)
     assert tables.factor("som_per_oc") == 1.724
     assert float(som_from_oc(20.0, 1.724)) == pytest.approx(3.448)
 

@@ -26,7 +26,7 @@ from agriremed.core.tables import TableError, load_tables
 from agriremed.io.pairs import fit_transfer_function, folder_warnings, write_fit
 from agriremed.stages.uptake.fit import FitError
 from agriremed.apps.dashboards.serve import main as serve
-from agriremed.core import columns as C, i18n, messages
+from agriremed.core import citations, columns as C, i18n, messages
 from agriremed.engine.global_sensitivity import global_sensitivity
 from agriremed.engine.plan import plan
 from agriremed.engine.sensitivity import tornado
@@ -447,7 +447,7 @@ def _screen_text(screened: pd.DataFrame, classes: pd.DataFrame, set_id: str, tab
             "" if pd.isna(r) else f"{r:.2f}" + ("*" if (pid, m) in strict_cells else "")
             for pid, r in zip(ratios.index, ratios[m].to_numpy(float), strict=True)]
     src = tables.soil_thresholds.loc[tables.soil_thresholds["set_id"] == set_id, "source"].iloc[0]
-    head = (i18n.t("ui.cli.screen.head", lang, set_id=set_id, source=src) + "\n" +
+    head = (i18n.t("ui.cli.screen.head", lang, set_id=set_id, source=citations.short_cites(src, lang, tables)) + "\n" +
             i18n.t("ui.cli.screen.ratio", lang) + "\n")
     tail = "\n" + _class_counts(classes["soil_class"].value_counts(), lang)
     with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_columns", 20,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from agriremed.core import citations
 from agriremed.core import columns as C
 from agriremed.core.tables import load_tables
 from agriremed.core import names
@@ -113,15 +114,16 @@ def _spellings_markdown() -> list[str]:
 
 
 def sources_markdown() -> str:
-    """Every source key with its citation and status."""
+    """Every source key with its short citation (English / Chinese where it differs), citation and status."""
     s = load_tables().sources
     lines = ["# Sources", "",
              "Generated from `agriremed/data/sources.csv` by `python -m agriremed.docs`; do not edit by hand. "
              "Every value in the package tables cites one or more of these keys in its `source` column.", "",
-             "| key | citation | link | status |", "|---|---|---|---|"]
+             "| key | cited as | citation | link | status |", "|---|---|---|---|---|"]
     for r in s.itertuples(index=False):
         cite = str(r.citation).replace("|", "/")
-        lines.append(f"| `{r.key}` | {cite} | {r.doi_or_url} | {r.status} |")
+        short = " / ".join(dict.fromkeys(citations.short_cite(r.key, lang) for lang in ("en", "zh"))).replace("|", "/")
+        lines.append(f"| `{r.key}` | {short} | {cite} | {r.doi_or_url} | {r.status} |")
     return "\n".join(lines) + "\n"
 
 

@@ -1148,6 +1148,19 @@ def _allowed_tokens() -> frozenset:
     return frozenset(tokens)
 
 
+@functools.lru_cache(maxsize=1)
+def _citation_labels() -> re.Pattern | None:
+    """The Chinese short citations of the sources that hold Latin letters (``Arabi 等 2021``): a source is
+    cited so, its authors' names and titles as written."""
+    src = _default_tables().sources
+    if "short_cite" not in src:
+        return None
+    zh = src["short_cite_zh"].fillna("") if "short_cite_zh" in src else pd.Series("", index=src.index)
+    labels = {z.strip() or str(e).strip() for z, e in zip(zh, src["short_cite"].fillna(""), strict=True)}
+    labels = sorted((x for x in labels if re.search(r"[A-Za-z]", x)), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, labels))) if labels else None
+
+
 def untranslated(text: str) -> list[str]:
     """English words left in a Chinese text (codes, symbols and units are allowed).
 
@@ -1175,6 +1188,9 @@ def untranslated(text: str) -> list[str]:
 @functools.lru_cache(maxsize=20_000)
 def _untranslated(text: str) -> tuple[str, ...]:
     allowed = _allowed_tokens()
+    cited = _citation_labels()
+    if cited is not None:  # a source's short citation (Arabi 等 2021) keeps its authors' names
+        text = cited.sub(" ", text)
     # what the user typed (quoted), file names, paths and command options (--tables) are shown as they are
     text = re.sub(
         r"'[^']*'|\"[^\"]*\"|“[^”]*”|(?<![\w-])--[a-z][a-z-]*"

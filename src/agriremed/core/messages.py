@@ -50,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from agriremed.core import citations
 from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core.tables import load_tables
@@ -472,7 +473,17 @@ def _build_option_notes(opts, lang: str) -> dict[str, str]:
 
 def _note(v, lang, tables):
     """A data sentence in ``lang``: an evidence note of ``options.csv`` from its column in the
-    language (``gap_note_zh`` …), another sentence translated from English (``i18n.message``)."""
+    language (``gap_note_zh`` …), another sentence translated from English (``i18n.message``); a
+    source key in it is shown as its short citation (:func:`agriremed.core.citations.cite_keys_in_text`)."""
+    return _cite(_note_text(v, lang, tables), lang, tables)
+
+
+def _cite(text, lang, tables):
+    """``text`` with the source keys in it as their short citations (English and Chinese)."""
+    return citations.cite_keys_in_text(text, lang, tables or load_tables()) if lang in ("en", "zh") else text
+
+
+def _note_text(v, lang, tables):
     if lang == "en":
         return str(v)
     hit = _option_notes(tables, lang).get(str(v))
@@ -487,7 +498,8 @@ def _rule_reason(v, lang, tables, params=None):
     t = tables or load_tables()
     rule_set = (params or {}).get("rule_set")
     # the tables are read-only: each rule's reason is looked up once per tables object
-    return t.memo(("messages.rule_reason", v, lang, rule_set), lambda: _rule_reason_of(t, v, lang, rule_set))
+    return t.memo(("messages.rule_reason", v, lang, rule_set),
+                  lambda: _cite(_rule_reason_of(t, v, lang, rule_set), lang, t))
 
 
 def _rule_reason_of(tables, v, lang, rule_set):
@@ -505,34 +517,9 @@ def _rule_reason_of(tables, v, lang, rule_set):
 
 
 def _sources(v, lang, tables):
-    """Source keys (``'a;b'``) separated as the language separates a list; in Chinese a law or notice
-    by its title (:func:`_source_short`: 《土壤污染防治法》)."""
-    keys = [s.strip() for s in str(v).split(";") if s.strip()]
-    if lang != "zh":
-        return "; ".join(keys)
-    t = tables or load_tables()
-    return "；".join(t.memo(("messages.source_short", k), lambda k=k: _source_short(t, k)) for k in keys)
-
-
-#: The first Chinese title in a citation (a law, a notice, a standard: 土壤污染防治法, 国办发明电〔2020〕24号).
-_CJK_TITLE = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff〔〕0-9、“”]{3,}")
-
-
-def _source_short(tables, key: str) -> str:
-    """A source of ``sources.csv`` as a Chinese reader would cite it: its Chinese title in 《》 where the
-    citation has one (a law, a notice, a standard), followed by its key; otherwise its key (listed in
-    the report's 数据来源)."""
-    src = getattr(tables, "sources", None)
-    if src is None or "key" not in src:
-        return key
-    row = src.loc[src["key"] == key]
-    if row.empty:
-        return key
-    citation = str(row["citation"].iloc[0])
-    m = _CJK_TITLE.search(citation)
-    # the key stays beside the title: it is the entry of the report's 数据来源 (and its digits are the
-    # English text's); a paper or the tool's own assumption keeps its key alone
-    return f"《{m.group(0)}》（{key}）" if m and not key.startswith("agriremed_") else key
+    """Source keys (``'a;b'``) as their short citations (:func:`agriremed.core.citations.short_cites`:
+    ``Arabi et al. 2021; project assumption``, in Chinese ``Arabi 等 2021；本工具假设``), never the keys."""
+    return citations.short_cites(v, "zh" if lang == "zh" else "en", tables or load_tables())
 
 
 def _subsidies(v, lang, tables):

@@ -384,6 +384,7 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
     "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note", "crop_groups",
+    "short_cite", "short_cite_zh",
 })
 
 #: Values of the ``known_bias`` column of ``transfer_functions.csv`` (blank: no documented bias).

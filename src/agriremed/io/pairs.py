@@ -491,7 +491,9 @@ def _derive_som(col: Collector, raw: pd.DataFrame, needed, tables: Tables, notes
     factor = tables.factor("som_per_oc")
     if "som_pct" in needed and "som_pct" not in raw.columns and "oc_g_kg" in raw.columns:
         raw["som_pct"] = raw["oc_g_kg"]  # converted below, after the checks on oc_g_kg
-        notes.append(Note(Message.of("fit.note_som_from_oc", factor=float(factor))))
+        f = tables.factors
+        source = f.loc[f["factor"].eq("som_per_oc"), "source"].iloc[0]
+        notes.append(Note(Message.of("fit.note_som_from_oc", factor=float(factor), source=source)))
     elif "som_pct" in needed and "som_pct" in raw.columns and "oc_g_kg" in raw.columns:
         col.add_file("oc_g_kg", "warning", Message.of("val.pair_som_and_oc"), "")
     return factor

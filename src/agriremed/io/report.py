@@ -36,7 +36,7 @@ import pandas as pd
 import plotly.io as pio
 
 from agriremed.core import columns as C
-from agriremed.core import i18n, messages
+from agriremed.core import citations, i18n, messages
 from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import split_keys
@@ -945,8 +945,11 @@ def _figures_html(figs) -> str:
 
 def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
     """Assumptions, scenario, glossary and sources (the same for a whole and a streamed plan)."""
+    notes = _assumptions(tables)
+    # a note that names a source names it by its short citation
+    notes["note"] = [citations.cite_keys_in_text(v, lang, tables) for v in notes["note"]]
     assumptions = _table(
-        _assumptions(tables),
+        notes,
         lang,
         _plain_headers(lang, "table", "entry", "value", "range", "note"),
         long_cols=("note",),
@@ -1000,8 +1003,12 @@ def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
         )
     )
     sources = tables.sources
+    # each source by its short citation (the texts above cite it so), never by its internal key
     src = sources.loc[sources["key"].isin(_used_sources(tables)), ["key", "citation", "doi_or_url", "status"]]
-    src = src.rename(columns={"doi_or_url": "link"})
+    src = src.assign(short_cite=[citations.short_cite(k, lang, tables) for k in src["key"]])
+    src = src[["short_cite", "citation", "doi_or_url", "status"]].rename(columns={"doi_or_url": "link"})
+    for c in ("citation", "status"):  # a citation that names another source names it so too
+        src[c] = [citations.cite_keys_in_text(v, lang, tables) for v in src[c]]
     return [
         Section(
             "assumptions",
@@ -1029,7 +1036,7 @@ def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
             _table(
                 src,
                 lang,
-                _plain_headers(lang, "key", "citation", "link", "status"),
+                _plain_headers(lang, "short_cite", "citation", "link", "status"),
                 max_rows=len(src) + 1,
                 long_cols=("citation", "link"),
             ),
@@ -1217,7 +1224,7 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         if len(rec):
             figs.append(
                 viz.carbon_waterfall(
-                    plan.carbon_ledger, rec["plot_id"].iloc[0], rec["option_id"].iloc[0], lang
+                    plan.carbon_ledger, rec["plot_id"].iloc[0], rec["option_id"].iloc[0], lang, tables
                 )
             )
     out.append(
@@ -1314,6 +1321,8 @@ def _plan_sections(plan, lang: str) -> list[Section]:
     lmsg = [c for c in ("term_method_msg",) if c in ledger.columns]  # rendered into term_method
     ledger = translate_frame(ledger[lcols + lmsg].assign(option_name=ledger["option_id"]), lang, tables)
     ledger = ledger.drop(columns=lmsg)
+    if "source" in ledger.columns:  # the sources by their short citations
+        ledger["source"] = [citations.short_cites(v, lang, tables) for v in ledger["source"]]
     ledger = ledger[["plot_id", "option_name", *[c for c in lcols if c not in ("plot_id", "option_id")]]]
     out.append(
         Section(

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from agriremed.core import columns as C
-from agriremed.core import i18n
+from agriremed.core import citations, i18n
 from agriremed.stages.advice import area_text, area_units, ha_per_mu
 from agriremed.stages.soil import CLASS_NAMES
 
@@ -502,7 +502,8 @@ def biomass_energy_by_option(table: pd.DataFrame, lang: str = "en") -> go.Figure
     return figure_layout(fig, title)
 
 
-def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: str = "en") -> go.Figure:
+def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: str = "en",
+                     tables=None) -> go.Figure:
     """Waterfall of the carbon-ledger terms of one plot × option, ending at the net value.
 
     Parameters
@@ -513,6 +514,8 @@ def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: s
         The row to draw.
     lang : {"en", "zh"}
         Label language.
+    tables : Tables, optional
+        Literature tables whose sources the hover cites by their short citations (default: the packaged ones).
 
     Returns
     -------
@@ -528,7 +531,8 @@ def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: s
         x=names + [i18n.label("net_co2e_t_ha_yr", lang, with_unit=False)],
         y=list(q["co2e_t_ha_yr"]) + [net], measure=["relative"] * len(q) + ["total"],
         text=[f"{v:+.2f}" for v in q["co2e_t_ha_yr"]] + [f"{net:+.2f}"], textposition="outside",
-        customdata=list(q["term_method"] + " · " + q["source"]) + [""],
+        customdata=[f"{m} · {citations.short_cites(s, lang, tables)}" for m, s in zip(q["term_method"], q["source"],
+                                                                                     strict=True)] + [""],
         hovertemplate="%{x}: %{y:.3f} " + _u("t CO2e/ha/yr", lang) + "<br>%{customdata}<extra></extra>",
         increasing=dict(marker_color="#2ca02c"), decreasing=dict(marker_color="#d62728"),
         totals=dict(marker_color="#1f77b4")))
@@ -545,7 +549,8 @@ def carbon_waterfall(ledger: pd.DataFrame, plot_id: str, option_id: str, lang: s
     return figure_layout(fig, title)
 
 
-def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: str = "en") -> go.Figure:
+def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: str = "en",
+                      tables=None) -> go.Figure:
     """Sankey diagram of the metal in one harvest flowing into the products of its pathway.
 
     Parameters
@@ -556,6 +561,8 @@ def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: st
         The row to draw.
     lang : {"en", "zh"}
         Label language.
+    tables : Tables, optional
+        Literature tables whose sources the hover cites by their short citations (default: the packaged ones).
 
     Returns
     -------
@@ -579,7 +586,7 @@ def metal_fate_sankey(fate: pd.DataFrame, plot_id: str, option_id: str, lang: st
             dst.append(len(metals) + products.index(r.product))
             val.append(r.metal_out_g_ha_yr)
             conc = "" if np.isnan(r.product_conc_mg_kg) else f", {r.product_conc_mg_kg:.3g} mg/kg"
-            txt.append(f"{r.metal_share:.1%}{conc} ({r.source})")
+            txt.append(f"{r.metal_share:.1%}{conc} ({citations.short_cites(r.source, lang, tables)})")
         rest = float(fm["metal_in_g_ha_yr"].iloc[0]) - float(np.nansum(known["metal_out_g_ha_yr"]))
         if rest > 1e-9 * max(1.0, float(fm["metal_in_g_ha_yr"].iloc[0])):
             src.append(m_i)

@@ -165,6 +165,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from agriremed.core import citations as _citations
 from agriremed.core import frames as _frames
 from agriremed.core import i18n as _i18n
 from agriremed.core.messages import Message, encode_column, printed, render, render_encode
@@ -1523,6 +1524,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     app = applicable_all.T.ravel()
     gaps = np.array([_text(g) for g in opts["gap_note"]], dtype=object)
     gap_msgs = np.array([Message.of("opt.gap_note", note=g).encode() if g else "" for g in gaps], dtype=object)
+    gaps = np.array([_citations.cite_keys_in_text(g, "en", tables) for g in gaps], dtype=object)  # as rendered
     flat = reasons.T.ravel()
     reason_text, reason_msg = render_encode(flat, "en", tables) if render else (None, encode_column(flat))
     return _frames.frame({

@@ -331,6 +331,8 @@ class TransferFit:
                          f"{s['se_log10']:.3f} log10)."),
             "year": str(datetime.date.today().year), "doi_or_url": self.source_name,
             "status": "fitted to user data; not peer reviewed",
+            "short_cite": f"user-fitted function {self.function_id}",
+            "short_cite_zh": f"用户拟合函数{self.function_id}",
         }])
 
     def tables(self, base: Tables | None = None) -> Tables:

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
+from agriremed.core import citations
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.core.i18n import region_province
@@ -529,6 +530,14 @@ PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "user_function"
                       "crop_fw_p50_mg_kg", "crop_fw_p95_mg_kg", "extrapolated", "selection", "user_fit_skipped",
                       "user_fit_edge_ratio", "note", "note_msg", "assumed_inputs", "se_covariate_log10"]
 
+#: Source (``sources.csv``) of the pH-water → pH-KCl conversion (:func:`agriremed.models.uptake.ph_kcl_from_ph_water`),
+#: cited when a function needing pH-KCl is skipped above :data:`PH_KCL_CONVERSION_MAX`.
+PH_KCL_CONVERSION_SOURCE = "kabala2016_ph"
+
+#: Source (``sources.csv``) of the many-fold change of grain Cd and As between water regimes, cited when
+#: rice on land that is not a flooded paddy is not assessed (``upt.aerobic_rice``).
+AEROBIC_RICE_SOURCE = "hu2013_water"
+
 #: Columns of :func:`unassessed_metals`.
 UNASSESSED_COLUMNS = ["plot_id", "crop", "metal", "reason", "reason_msg"]
 
@@ -727,8 +736,9 @@ def _missing_inputs(fn, v, n: int) -> tuple[np.ndarray, np.ndarray]:
             high, ph = _unconverted_ph(v, bad)
             if high.any():
                 text = np.full(n, "", dtype=object)
+                cite = citations.short_cite(PH_KCL_CONVERSION_SOURCE)
                 text[high] = [f"ph_kcl not estimated from ph = {p:g}: above {PH_KCL_CONVERSION_MAX:.2f}, the "
-                              "pH-water → pH-KCl conversion (kabala2016_ph) gives pH-KCl above pH-water"
+                              f"pH-water → pH-KCl conversion ({cite}) gives pH-KCl above pH-water"
                               for p in ph[high]]
                 nonpos = np.where(high, np.where(nonpos == "", text, nonpos + ", " + text), nonpos)
                 bad = bad & ~high
@@ -1106,7 +1116,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         unassessed(measured & has_fn & ~ph_ok & ~np.isnan(ph), metal,
                    Message.of("upt.ph_domain", lo=float(PH_DOMAIN[0]), hi=float(PH_DOMAIN[1])))
         unassessed(measured & has_fn & ph_ok & aerobic, metal,
-                   lambda u: Message.of("upt.aerobic_rice", land_use=u), lu)
+                   lambda u: Message.of("upt.aerobic_rice", land_use=u, sources=AEROBIC_RICE_SOURCE), lu)
         unassessed(measured & has_fn & domain & ~have, metal,
                    lambda s: Message.of("upt.other_provinces") if s == "" else Message.of("upt.no_function_used",
                                                                                         skipped=s), skipped)
