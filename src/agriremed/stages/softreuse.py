@@ -1045,8 +1045,8 @@ def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for 
 
 #: In-memory plans with more plots than this get no soft re-use tables from :func:`for_plan`
 #: (nine rows per plot are held in memory beside the plan). It is above the most
-#: plots the command line plans in one go (:func:`agriremed.engine.stream.chunk_size_for`, 7 166 without
-#: draws); larger inputs are planned in chunks, and chunked runs
+#: plots the command line plans in one go (:func:`agriremed.engine.stream.chunk_size_for` with ``detail``,
+#: 8 600 without draws); larger inputs are planned in chunks, and chunked runs
 #: (:func:`agriremed.engine.stream.plan_stream`) write the tables chunk by chunk.
 REUSE_MAX_PLOTS = 10000
 
