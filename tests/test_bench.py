@@ -131,12 +131,12 @@ def test_bench_plan_still_runs(capsys):
 
 
 def test_default_plan_command_memory_is_set_by_the_budget_not_the_input(tmp_path):
-    """5 000 plots, 50 draws, --memory 700: (700 − 350 − 0.25) // (0.30 + 0.175) = 736 plots a chunk,
-    7 chunks. In one plan the estimate is 350 + 0.25 + 5 000 × 0.475 = 2 725 MB; measured peaks of
+    """5 000 plots, 50 draws, --memory 700: (700 − 350 − 0.25) // (0.22 + 0.175) = 885 plots a chunk,
+    6 chunks. In one plan the estimate is 350 + 0.25 + 5 000 × 0.395 = 2 325 MB; measured peaks of
     chunked runs stay near the budget (README, "Memory"), so 900 MB fails if chunking stops."""
     from agriremed.engine.stream import chunk_size_for, memory_estimate_mb
 
-    assert chunk_size_for(50, 700) == 736 and round(memory_estimate_mb(5_000, 50)) == 2725
+    assert chunk_size_for(50, 700) == 885 and round(memory_estimate_mb(5_000, 50)) == 2325
     cmd = [sys.executable, str(BENCH / "bench_memory.py"), "--plots", "5000", "--draws", "50",
            "--memory", "700", "--out", str(tmp_path)]
     import subprocess
@@ -145,7 +145,7 @@ def test_default_plan_command_memory_is_set_by_the_budget_not_the_input(tmp_path
     res = json.loads((tmp_path / "memory.json").read_text())
     assert res["exit_code"] == 0 and res["plots"] == 5000
     run = json.loads((tmp_path / "plan" / "run.json").read_text())
-    assert (run["chunks"], run["chunk_size"], run["plots_planned"]) == (7, 736, 5000)
+    assert (run["chunks"], run["chunk_size"], run["plots_planned"]) == (6, 885, 5000)
     assert 300 < res["hwm_mb"] <= res["peak_rss_mb"] < 900
 
 
@@ -174,7 +174,7 @@ def test_memory_model_points_are_measured_in_fresh_processes(tmp_path):
     bm = _bench_module("bench_memory")
     row = bm.model_point(20, 10)
     assert (row["plots"], row["draws"]) == (20, 10)
-    assert row["estimate_mb"] == pytest.approx(350 + 10 * 0.005 + 20 * (0.30 + 10 * 0.0035))
+    assert row["estimate_mb"] == pytest.approx(350 + 10 * 0.005 + 20 * (0.22 + 10 * 0.0035))
     assert 100 < row["peak_rss_mb"] < row["estimate_mb"]
 
 

@@ -546,26 +546,26 @@ def test_too_many_draws_are_refused_in_one_line_with_the_largest_that_fits(tmp_p
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "1000000"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
-    # 1 plot × 10⁶ draws: 350 + 10⁶ × (0.005 + 0.0035) + 0.30 MB
+    # 1 plot × 10⁶ draws: 350 + 10⁶ × (0.005 + 0.0035) + 0.22 MB
     assert round(memory_estimate_mb(1, 1_000_000)) == 8850
     assert "--draws 1,000,000: one plot with this many Monte Carlo draws needs about 8,850 MB" in err
-    assert f"the largest number of draws that fits is {max_draws():,}" in err and max_draws() == 252905
+    assert f"the largest number of draws that fits is {max_draws():,}" in err and max_draws() == 252915
     assert not (tmp_path / "o" / "plan.csv").exists()
     sc = tmp_path / "s.json"
     sc.write_text(json.dumps({"mc_draws": 400_000}), encoding="utf-8")
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--scenario", str(sc)]) == 2
     assert "mc_draws 400,000: one plot" in capsys.readouterr().err
-    # the budget sets the limit: --memory 2000 → (2000 − 350 − 0.30) // 0.0085 draws
+    # the budget sets the limit: --memory 2000 → (2000 − 350 − 0.22) // 0.0085 draws
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path / "o"), "--draws", "200000",
                  "--memory", "2000"]) == 2
-    assert "the largest number of draws that fits is 194,082" in capsys.readouterr().err
+    assert "the largest number of draws that fits is 194,091" in capsys.readouterr().err
 
 
 def test_a_chunk_size_beyond_the_memory_budget_is_refused(tmp_path, sample_plots_path, capsys):
     assert main(["plan", str(sample_plots_path), "--out", str(tmp_path), "--chunk-size", "5000"]) == 2
     err = capsys.readouterr().err
-    # 500 draws: (2500 − 350 − 2.5) // (0.30 + 1.75) = 1047 plots; 5 000 plots: 352.5 + 5 000 × 2.05 MB
-    assert "use --chunk-size 1,047 or less" in err and "about 10,602 MB" in err
+    # 500 draws: (2500 − 350 − 2.5) // (0.22 + 1.75) = 1090 plots; 5 000 plots: 352.5 + 5 000 × 1.97 MB
+    assert "use --chunk-size 1,090 or less" in err and "about 10,202 MB" in err
 
 
 def test_default_command_chunks_by_rows_and_writes_the_in_memory_files(tmp_path, capsys):

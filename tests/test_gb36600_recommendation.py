@@ -150,9 +150,10 @@ def test_recommended_exposure_only_for_marginal_land_and_a_reuse_people_use(tabl
 def test_reuse_rows_take_the_summarys_check_instead_of_screening_again(monkeypatch):
     # the summary has checked SX-01 and MG-02 against GB 36600 for second-class land (their recommended
     # pv_grass); the re-use rows of the same plots and class take that check instead of screening again. The
-    # plan screens each of them twice for second-class land: the economics stage for the clean-cover cost of
-    # every PV row on marginal land (risk_control_cost_cny_ha, before a recommendation exists) and the
-    # summary for the check of the recommended PV; the re-use tables add no screening for that class
+    # plan screens each of them once for second-class land: the economics stage for the clean-cover cost of
+    # every PV row on marginal land (gb36600_checks, before a recommendation exists), whose check of the
+    # recommended PV row the summary takes (it screened them a second time); the re-use tables add no
+    # screening for that class
     import dataclasses
 
     screened = []
@@ -171,7 +172,7 @@ def test_reuse_rows_take_the_summarys_check_instead_of_screening_again(monkeypat
     reuse, _ = softreuse.reuse_for_plan(p)
     checked = p.summary.loc[p.summary["gb36600_verdict"].notna(), "plot_id"].tolist()
     assert checked == ["SX-01", "MG-02"]
-    assert in_plan == [("SX-01", "second"), ("MG-02", "second")] * 2
+    assert in_plan == [("SX-01", "second"), ("MG-02", "second")]
     by_reuse = screened[len(in_plan):]
     assert ("SX-01", "second") not in by_reuse and ("MG-02", "second") not in by_reuse
     assert len(by_reuse) == len(set(by_reuse))
@@ -183,4 +184,25 @@ def test_reuse_rows_take_the_summarys_check_instead_of_screening_again(monkeypat
     blank = p.summary.drop(columns=["gb36600_verdict", "gb36600_check", "gb36600_check_msg"])
     again, _ = softreuse.reuse_for_plan(dataclasses.replace(p, summary=blank))
     pd.testing.assert_frame_equal(reuse, again)
-    assert screened.count(("SX-01", "second")) == 3
+    assert screened.count(("SX-01", "second")) == 2
+
+
+def test_the_summary_takes_the_economics_check_and_a_reranking_screens_nothing_again(plan, monkeypatch):
+    # the economics stage carries its GB 36600 check of every row (gb36600_verdict, gb36600_check_msg); the
+    # summary's check is that of the recommended row, and a re-ranking takes it from the plan's economics
+    from agriremed.engine.plan import rerank
+
+    eco = plan.economics.set_index(["plot_id", "option_id"])
+    assert eco.loc[("SX-01", "pv_grass"), "gb36600_verdict"] == "cover_layer"
+    assert eco.loc[("MG-02", "pv_grass"), "gb36600_verdict"] == "allowed"
+    assert eco.loc[("CN-05", "do_nothing"), "gb36600_verdict"] == "" and eco.loc[("SX-01", "miscanthus"),
+                                                                                  "gb36600_check_msg"] == ""
+    s = plan.summary.set_index("plot_id")
+    assert s.at["SX-01", "gb36600_check_msg"] == eco.loc[("SX-01", "pv_grass"), "gb36600_check_msg"]
+    screened = []
+    real = softreuse.gb36600_screening
+    monkeypatch.setattr(softreuse, "gb36600_screening",
+                        lambda p, c, t=None: screened.append(len(p)) or real(p, c, t))
+    again = rerank(plan, plan.scenario.weights)
+    assert screened == []
+    pd.testing.assert_frame_equal(again.summary, plan.summary)

@@ -67,7 +67,7 @@ def test_chunks_of_a_gis_input_are_smaller_than_of_the_same_plots_without_geomet
     assert plain == math.floor(free / per_plot + 1e-9)
     assert gis == max(math.floor((free - held) / per_plot + 1e-9), 0)
     # never larger; smaller by at least the plots the layer's memory is worth (held > 0.5 MB: at
-    # least one plot of 0.30 MB without draws)
+    # least two plots of 0.22 MB without draws)
     assert gis <= plain and plain - gis >= math.floor(held / per_plot)
     if draws == 0:
         assert gis < plain
@@ -81,11 +81,11 @@ def test_chunks_of_a_gis_input_are_smaller_than_of_the_same_plots_without_geomet
 def test_the_cli_sizes_chunks_of_a_gis_layer_with_the_layer_taken_off(grid400, tmp_path, capsys):
     layer, regions = grid400
     held = geo.held_mb(geo.read_layer(layer))
-    # --memory 440: one whole plan holds (440 - 350 - held) / 0.25 < 400 plots, so the run is chunked,
-    # (440 - 350 - held) / 0.30 plots per chunk: fewer than the 300 of the same plots without geometry
-    want = math.floor((440 - 350 - held) / 0.30 + 1e-9)
-    assert want < stream.chunk_size_for(0, 440) == 300
-    assert main(["plan", str(layer), "--out", str(tmp_path), "--draws", "0", "--memory", "440",
+    # --memory 420: one whole plan holds (420 - 350 - held) / 0.25 < 400 plots, so the run is chunked,
+    # (420 - 350 - held) / 0.22 plots per chunk: fewer than the 318 of the same plots without geometry
+    want = math.floor((420 - 350 - held) / 0.22 + 1e-9)
+    assert want < stream.chunk_size_for(0, 420) == 318
+    assert main(["plan", str(layer), "--out", str(tmp_path), "--draws", "0", "--memory", "420",
                  "--format", "gpkg", "--regions", str(regions), "--no-xlsx", "--no-report"]) == 0
     out = capsys.readouterr().out
     assert f"planning in chunks of {want:,} plots" in out
@@ -155,8 +155,8 @@ def test_traced_peak_of_a_chunked_gis_plan_stays_below_the_model(grid400, tmp_pa
     peak = _traced_peak_mb(["plan", str(layer), "--out", str(tmp_path / "o400"), "--chunk-size", str(chunk),
                             *common])
     held = geo.held_mb(geo.read_layer(layer))
-    model = stream.memory_estimate_mb(chunk, 0, held_mb=held) - stream.MEMORY_BASE_MB  # held + 60 MB
-    assert model == pytest.approx(held + 200 * 0.30)
+    model = stream.memory_estimate_mb(chunk, 0, held_mb=held) - stream.MEMORY_BASE_MB  # held + 44 MB
+    assert model == pytest.approx(held + 200 * 0.22)
     assert base < peak < base + model, (base, peak, model)
     assert pd.read_csv(tmp_path / "o400" / "regions.csv", encoding="utf-8-sig")["plots"].sum() == 400
 

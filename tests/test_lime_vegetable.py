@@ -126,3 +126,35 @@ def test_costs_lime_the_requirement_first_and_the_re_liming_dose_after():
                                           [4.8, 6.2, 4.8], [4.5, 4.5, 7.5])
     np.testing.assert_allclose(first, [4.5, 0.3 / 0.329, 7.5])
     np.testing.assert_allclose(later, [0.5 / 0.329, 0.5 / 0.329, 7.5])
+
+
+def test_a_plot_without_a_ph_is_limed_and_costed_at_the_full_rate_but_credited_no_cd_cut():
+    # one dosing formula (lime_dose_t_ha): without the plot's pH, lime_vegetable's first application is the full
+    # 4.5 t/ha (it was NaN here and 0 t/ha in the costs and the lime CO2, against 4.5 t/ha of lime_dose_t_ha);
+    # the re-liming (pH 6.0 → 6.5) does not depend on the plot's pH
+    from agriremed.stages.duration import crop_compliance_outcome
+    from agriremed.stages.options import lime_dose_t_ha
+
+    t = load_tables()
+    ids = ["lime_vegetable", "lime_vegetable", "lime_rice"]
+    ph = [np.nan, 6.2, np.nan]
+    d = lime_by_requirement(t, ids, ph)
+    np.testing.assert_allclose(d["dose_t_ha"][:2], [4.5, 0.3 / 0.329])
+    np.testing.assert_allclose(d["dose_t_ha"][:2], lime_dose_t_ha(t, ids, ph)[:2])
+    assert np.isnan(d["dose_t_ha"][2]) and np.isnan(d["ph_limed"][0]) and d["ph_limed"][1] == pytest.approx(6.5)
+    np.testing.assert_allclose(d["relime_t_ha"][:2], [0.5 / 0.329, 0.5 / 0.329])
+    # the costs and the lime CO2 (economics, carbon) count the full rate first, then the re-liming dose
+    first, later = lime_applications_t_ha(t, ids, ph, lime_dose_t_ha(t, ids, ph))
+    np.testing.assert_allclose(first, [4.5, 0.3 / 0.329, 7.5])
+    np.testing.assert_allclose(later, [0.5 / 0.329, 0.5 / 0.329, 7.5])
+    # no Cd cut without a pH: the crop is not predicted (as before), so lime_vegetable gains nothing there
+    plots = PLOTS.loc[PLOTS["plot_id"] == "daye"]
+    plots = pd.concat([plots, plots.assign(plot_id="no_ph", ph=np.nan)], ignore_index=True)
+    rows = pd.DataFrame({"plot_id": ["daye", "daye", "no_ph", "no_ph"], "option_id": ["do_nothing", "lime_vegetable"] * 2})
+    p = crop_compliance_outcome(rows, None, plots, tables=t)["crop_compliance_prob"].to_numpy(float)
+    np.testing.assert_allclose(p[:2], [0.5095, 0.7636], atol=5e-4)
+    assert np.isnan(p[2]) and np.isnan(p[3])
+    # the step gives no amount without the plot's pH (the requirement is not known), as before
+    s = plot_steps("lime_vegetable", 0.2, t)
+    assert np.isnan(s.loc[s["measure"] == "lime_to_target", "amount_per_ha"].iloc[0])
+    assert s.loc[s["measure"] == "retest_ph_relime", "amount_per_ha"].iloc[0] == pytest.approx(0.5 / 0.329)

@@ -383,15 +383,15 @@ def test_plan_stream_chunk_size_comes_from_the_memory_budget():
     from agriremed.engine.stream import chunk_size_for
 
     df = synthetic_plots(30, seed=1)
-    # --memory 400 MB, 20 draws: (400 − 350 − 0.1) // (0.30 + 20 × 0.0035) = 134 plots; 30 fit in one chunk
+    # --memory 400 MB, 20 draws: (400 − 350 − 0.1) // (0.22 + 20 × 0.0035) = 172 plots; 30 fit in one chunk
     r = plan_stream(df, SC.replace(mc_draws=20), progress=False, memory_mb=400)
-    assert r.n_chunks == 1 and chunk_size_for(20, 400) == 134
-    # 355 MB: (355 − 350 − 0.1) // 0.37 = 13 plots a chunk → 3 chunks
-    r = plan_stream(df, SC.replace(mc_draws=20), progress=False, memory_mb=355)
-    assert r.n_chunks == 3
+    assert r.n_chunks == 1 and chunk_size_for(20, 400) == 172
+    # 353 MB: (353 − 350 − 0.1) // 0.29 = 10 plots a chunk → 3 chunks
+    r = plan_stream(df, SC.replace(mc_draws=20), progress=False, memory_mb=353)
+    assert r.n_chunks == 3 and chunk_size_for(20, 353) == 10
     with pytest.raises(ValueError, match="chunk_size 5,000: with 500 Monte Carlo draws"):
         plan_stream(df, agriremed.Scenario(), chunk_size=5_000, progress=False)
-    with pytest.raises(ScenarioError, match="the largest number of draws that fits is 252,905"):
+    with pytest.raises(ScenarioError, match="the largest number of draws that fits is 252,915"):
         plan_stream(df, agriremed.Scenario(mc_draws=300_000), progress=False)
 
 
@@ -506,11 +506,11 @@ def test_worker_processes_write_the_same_files_byte_for_byte(messy_csv, tmp_path
 def test_jobs_and_the_memory_of_worker_processes_are_checked():
     from agriremed.engine.stream import chunk_size_for, memory_estimate_mb
 
-    # two workers planning 1 000 plots without draws: 3 interpreters × 350 + 2 × 1 000 × 0.30 MB,
+    # two workers planning 1 000 plots without draws: 3 interpreters × 350 + 2 × 1 000 × 0.22 MB,
     # and the main process holding up to 3 planned chunks of 1 000 plots × 0.02 MB
-    assert memory_estimate_mb(1_000, 0, jobs=2) == pytest.approx(3 * 350 + 2 * 1_000 * 0.30 + 3 * 1_000 * 0.02)
+    assert memory_estimate_mb(1_000, 0, jobs=2) == pytest.approx(3 * 350 + 2 * 1_000 * 0.22 + 3 * 1_000 * 0.02)
     # with 500 draws: + 2 × (500 × 0.005 + 1 000 × 500 × 0.0035)
-    assert memory_estimate_mb(1_000, 500, jobs=2) == pytest.approx(1_050 + 2 * (2.5 + 1_000 * 2.05) + 60)
+    assert memory_estimate_mb(1_000, 500, jobs=2) == pytest.approx(1_050 + 2 * (2.5 + 1_000 * 1.97) + 60)
     # every plot × option row kept: 0.40 MB per plot in a chunk, 0.15 per plot held by the main process
     assert memory_estimate_mb(1_000, 0, all_rows=True) == pytest.approx(350 + 1_000 * 0.40)
     assert memory_estimate_mb(1_000, 0, jobs=2, all_rows=True) == pytest.approx(1_050 + 2 * 400 + 3 * 150)
@@ -525,16 +525,16 @@ def test_jobs_and_the_memory_of_worker_processes_are_checked():
     for bad in (0, -1, 1.5):
         with pytest.raises(ValueError, match=r"jobs .*: expected a whole number of worker processes"):
             plan_stream(df, SC, jobs=bad, progress=False)
-    # 2 workers in 2 000 MB: (2 000 − 1 050 − 2 × 20 × 0.005) // (2 × (0.30 + 20 × 0.0035) + 3 × 0.02) = 1 187
-    assert chunk_size_for(20, 2_000, jobs=2) == 1_187
+    # 2 workers in 2 000 MB: (2 000 − 1 050 − 2 × 20 × 0.005) // (2 × (0.22 + 20 × 0.0035) + 3 × 0.02) = 1 484
+    assert chunk_size_for(20, 2_000, jobs=2) == 1_484
     with pytest.raises(ValueError, match=r"chunk_size 2,000: with 20 Monte Carlo draws a chunk in each of 2 "
-                                         r"worker processes needs about 2,650 MB in all, more than memory_mb "
-                                         r"2,000: use chunk_size 1,187 or less, fewer jobs"):
+                                         r"worker processes needs about 2,330 MB in all, more than memory_mb "
+                                         r"2,000: use chunk_size 1,484 or less, fewer jobs"):
         plan_stream(df, SC.replace(mc_draws=20), chunk_size=2_000, memory_mb=2_000, jobs=2, progress=False)
-    # 8 workers with 500 draws do not fit 2 500 MB even one plot each: 9 × 350 + 8 × (2.5 + 2.05) + 9 × 0.02
+    # 8 workers with 500 draws do not fit 2 500 MB even one plot each: 9 × 350 + 8 × (2.5 + 1.97) + 9 × 0.02
     for chunk in (None, 5):
         with pytest.raises(ValueError, match=r"jobs 8: 8 worker processes with 500 Monte Carlo draws need about "
-                                             r"3,187 MB even for one plot each, more than memory_mb 2,500"):
+                                             r"3,186 MB even for one plot each, more than memory_mb 2,500"):
             plan_stream(df, agriremed.Scenario(), chunk_size=chunk, jobs=8, progress=False)
 
 
@@ -552,27 +552,27 @@ def test_tables_travel_to_worker_processes_without_their_lookups():
 
 
 @pytest.mark.parametrize("cores,rows,memory,given,expected", [
-    # 4 cores, 100 000 rows, 2 500 MB: 4 workers of (2 500 − 5 × 350) // (4 × 0.30 + 5 × 0.02) = 576 plots
-    (4, 100_000, 2_500, {}, (4, 576)),
-    # 1 000 rows: 4 workers would need 3 × 576 + 1, 3 workers 2 × 1 122 + 1; 2 workers of 2 196 neither
-    (4, 1_000, 2_500, {}, (1, 7_166)),
-    (2, 100_000, 2_500, {}, (2, 2_196)),
-    (1, 100_000, 2_500, {}, (1, 7_166)),
-    # 1 200 MB leaves (1 200 − 1 050) // 0.66 = 227 plots for 2 workers: enough; 1 100 MB: 75, too few
-    (2, 100_000, 1_200, {}, (2, 227)),
-    (2, 100_000, 1_100, {}, (1, 2_500)),
-    # --chunk-size 500 with 2 workers: 500 ≤ 2 196 and the rows hold 2 chunks
+    # 4 cores, 100 000 rows, 2 500 MB: 4 workers of (2 500 − 5 × 350) // (4 × 0.22 + 5 × 0.02) = 765 plots
+    (4, 100_000, 2_500, {}, (4, 765)),
+    # 1 000 rows: 4 workers would need 3 × 765 + 1, 3 workers 2 × 1 486 + 1; 2 workers of 2 900 neither
+    (4, 1_000, 2_500, {}, (1, 9_772)),
+    (2, 100_000, 2_500, {}, (2, 2_900)),
+    (1, 100_000, 2_500, {}, (1, 9_772)),
+    # 1 200 MB leaves (1 200 − 1 050) // 0.50 = 300 plots for 2 workers: enough; 1 080 MB: 60, too few
+    (2, 100_000, 1_200, {}, (2, 300)),
+    (2, 100_000, 1_080, {}, (1, 3_318)),
+    # --chunk-size 500 with 2 workers: 500 ≤ 2 900 and the rows hold 2 chunks
     (2, 100_000, 2_500, {"chunk_size": 500}, (2, 500)),
     (2, 100_000, 2_500, {"chunk_size": 5_000}, (1, 5_000)),
     (2, 100_000, 2_500, {"chunk_size": 50}, (1, 50)),
     # 5 000 rows without draws: about 5 000 × 1.36 ms = 6.8 s in one process, too short for workers
     (2, 5_000, 2_500, {"chunk_size": 600}, (1, 600)),
     (2, 7_400, 2_500, {"chunk_size": 600}, (2, 600)),
-    # --jobs 3 given: the automatic chunk shrinks to (2 500 − 4 × 350) // (0.9 + 4 × 0.02) = 1 122
-    (2, 100_000, 2_500, {"jobs": 3}, (3, 1_122)),
-    (2, 100_000, 2_500, {"jobs": 1}, (1, 7_166)),
+    # --jobs 3 given: the automatic chunk shrinks to (2 500 − 4 × 350) // (0.66 + 4 × 0.02) = 1 486
+    (2, 100_000, 2_500, {"jobs": 3}, (3, 1_486)),
+    (2, 100_000, 2_500, {"jobs": 1}, (1, 9_772)),
     # --all-options: one process unless --jobs is given; then (2 500 − 1 050) // (2 × 0.40 + 3 × 0.15) = 1 160
-    (2, 100_000, 2_500, {"all_options": True}, (1, 7_166)),
+    (2, 100_000, 2_500, {"all_options": True}, (1, 9_772)),
     (2, 100_000, 2_500, {"all_options": True, "jobs": 2}, (2, 1_160)),
 ])
 def test_cli_chooses_worker_processes_that_fit_the_memory(monkeypatch, cores, rows, memory, given, expected):
@@ -598,7 +598,7 @@ def test_cli_refuses_jobs_that_do_not_fit_the_memory(messy_csv, tmp_path, capsys
                  "--draws", "0", "--memory", "1000", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "error: --jobs 2: 2 worker processes planning chunks of 50 plots with 0 Monte Carlo draws need " \
-           "about 1,083 MB, more than --memory 1,000 MB" in err
+           "about 1,075 MB, more than --memory 1,000 MB" in err
     assert main(["plan", str(messy_csv), "--out", str(tmp_path), "--chunk-size", "50", "--jobs", "0",
                  "--quiet"]) == 2
     assert "error: --jobs 0: expected 1 or more worker processes" in capsys.readouterr().err
@@ -608,17 +608,17 @@ def test_cli_refuses_jobs_that_do_not_fit_the_memory(messy_csv, tmp_path, capsys
 
 
 def test_cli_chooses_worker_processes_with_draws(monkeypatch):
-    """500 draws in 2 500 MB: one process plans chunks of 1 047 plots; two workers
-    (2 500 − 3 × 350 − 2 × 2.5) // (2 × (0.30 + 500 × 0.0035) + 3 × 0.02) = 347 each."""
+    """500 draws in 2 500 MB: one process plans chunks of 1 090 plots; two workers
+    (2 500 − 3 × 350 − 2 × 2.5) // (2 × (0.22 + 500 × 0.0035) + 3 × 0.02) = 361 each."""
     import argparse
 
     from agriremed.apps import cli
 
     args = argparse.Namespace(jobs=None, chunk_size=None, memory=2_500, plots="unused.csv", sheet=None,
                               all_options=False)
-    for cores, expected in ((2, (2, 347)), (1, (1, 1_047))):
+    for cores, expected in ((2, (2, 361)), (1, (1, 1_090))):
         monkeypatch.setattr(cli, "usable_cores", lambda c=cores: c)
-        assert cli._jobs(args, 500, 1_047, 1_047, 200_000) == expected
+        assert cli._jobs(args, 500, 1_090, 1_090, 200_000) == expected
 
 
 def test_an_error_in_a_worker_process_reaches_the_caller_as_in_one_process():

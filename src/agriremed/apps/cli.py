@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "report.html and plan.xlsx from totals and recommended rows, no per-year tables "
                          "(automatic when the input has more plots than "
                          "fit in --memory in one plan: about 1 000 plots with 500 Monte Carlo draws, "
-                         "7 166 in chunks without draws)")
+                         "9 772 in chunks without draws)")
     pl.add_argument("--jobs", type=int, metavar="N",
                     help="in chunks, worker processes that plan chunks at the same time while this one "
                          "writes (default: the usable CPU cores, at most 4, when every worker gets at least "

@@ -193,7 +193,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
-                                           located, crop_in_input, cols.get("over_limit_outlet")))
+                                           located, crop_in_input, cols.get("over_limit_outlet"),
+                                           gb36600_checks_of(cols)))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     if "crop_as_written" in P:  # a crop not in the library named as written (黄精), not by its code
@@ -1630,8 +1631,16 @@ def _with_written_crop(s: dict, P, order: list) -> None:
         order.insert(order.index("crop") + 1, "crop_as_written")
 
 
+def gb36600_checks_of(frame) -> tuple | None:
+    """The economics stage's GB 36600 check of every row (``gb36600_verdict``, ``gb36600_check_msg``:
+    :func:`agriremed.stages.softreuse.gb36600_checks`) in a frame or dict of columns; None without them."""
+    if "gb36600_verdict" not in frame or "gb36600_check_msg" not in frame:
+        return None
+    return _frames.obj(frame["gb36600_verdict"]), _frames.obj(frame["gb36600_check_msg"])
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None, located=(), crop_in_input: bool = False, outlet=None) -> pd.DataFrame:
+             tables=None, located=(), crop_in_input: bool = False, outlet=None, checks=None) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
     (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
@@ -1639,7 +1648,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     stricter: :func:`agriremed.stages.soil.plot_classes`). The measured-harvest columns
     (``crop_measured_exceeds``, ``crop_measured_msg``) where a plot carries a value measured in the harvest,
     or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`). ``outlet``: the
-    economics stage's ``over_limit_outlet``, per row of ``table`` (:func:`_baseline_banned`)."""
+    economics stage's ``over_limit_outlet``, per row of ``table`` (:func:`_baseline_banned`); ``checks``: its
+    GB 36600 check of each row of ``table`` (:func:`gb36600_checks_of`), whose recommended row's is the
+    summary's (``gb36600_*``; without it the recommended re-uses are screened here)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -1769,7 +1780,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     if "rice_seasons_per_yr" in P:  # double-cropped rice is sampled each season
         adv_in["rice_seasons_per_yr"] = P["rice_seasons_per_yr"].to_numpy(float)
     # the GB 36600 check of the recommended soft re-use (its clean-soil cover is a step of the measures)
-    dev = softreuse_mod.recommended_exposure(P, s["recommended_option"], tables or load_tables())
+    # (the economics stage's check of the recommended row where given: the plan screens each plot once)
+    checked = None if checks is None else tuple(_frames.take(c, best, "") for c in checks)
+    dev = softreuse_mod.recommended_exposure(P, s["recommended_option"], tables or load_tables(), checked)
     dev_msg = dev["exposure_reason_msg"].to_numpy(object)
     dev_ok = _given(dev_msg) & ok
     adv_in["gb36600_verdict"] = np.where(dev_ok, dev["exposure_verdict"].to_numpy(object), None)

@@ -846,10 +846,11 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     P = with_all_input_columns(result.plots)
     eco = result.economics  # row-aligned with the plan table: how the economics valued doing nothing's crop
     outlet = eco["over_limit_outlet"] if "over_limit_outlet" in eco and len(eco) == len(table) else None
+    checks = assemble.gb36600_checks_of(eco) if len(eco) == len(table) else None  # its GB 36600 checks
     summary = assemble.text_as_object(assemble.summary_table(P, result.soil_plot, table, scenario, ahead,
                                                              money=money, tables=tables,
                                                              located=assemble.location_columns(result.plots),
-                                                             outlet=outlet))
+                                                             outlet=outlet, checks=checks))
     summary = assemble.with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,

@@ -100,9 +100,15 @@ DEFAULT_CHUNK_SIZE = 5_000
 #: Resident memory of the ``agriremed plan`` process with agriremed, its tables, the reader
 #: and writers loaded [MB] (measured 300 for a 3-plot plan).
 MEMORY_BASE_MB = 350.0
-#: Memory per plot of a chunk without Monte Carlo draws [MB] (measured 0.25 with 14 333-plot
-#: chunks: 40 000 synthetic plots without draws peaked at 3 890 MB; 0.03–0.15 in small chunks).
-MEMORY_PER_PLOT_MB = 0.30
+#: Memory per plot of a chunk without Monte Carlo draws [MB]: the largest (peak − MEMORY_BASE_MB) ÷
+#: plots per chunk measured after chunks stopped holding their predecessors (frames.no_rows), plus 10 %
+#: (measured 2026-12-07 with ``/usr/bin/time -v agriremed plan SHEET --draws 0 --jobs 1 --quiet``,
+#: report.html and plan.xlsx written: the county sheet of bench/bench_county_sheet.py in chunks of
+#: 7 166, 20 000 rows peaked at 1 568 MB, 0.170 per plot, and 50 000 rows at 1 668 MB, 0.184; 50 000
+#: synthetic plots (io.synthetic.synthetic_plots, seed 1) in chunks of 10 238 at 2 370 MB, 0.197).
+#: The former 0.30 came from runs in which every chunk kept the first and the previous chunk's
+#: stage tables alive.
+MEMORY_PER_PLOT_MB = 0.22
 #: The same for a whole plan with its per-year tables, written with report.html [MB]
 #: (measured 0.22: 14 000 synthetic plots without draws peaked at 3 360 MB).
 MEMORY_PER_PLOT_DETAIL_MB = 0.25
@@ -166,9 +172,9 @@ def memory_estimate_mb(n_plots: int, n_draws: int, detail: bool = False, held_mb
     Examples
     --------
     >>> round(memory_estimate_mb(1_000, 500)), round(memory_estimate_mb(1_000, 500, held_mb=100))
-    (2402, 2502)
+    (2322, 2422)
     >>> round(memory_estimate_mb(1_000, 0, jobs=2)), round(memory_estimate_mb(1_000, 0, all_rows=True))
-    (1710, 750)
+    (1550, 750)
     """
     n, d, j = max(int(n_plots), 0), max(int(n_draws), 0), max(int(jobs), 1)
     a = MEMORY_PER_PLOT_DETAIL_MB if detail else MEMORY_PER_PLOT_ALL_ROWS_MB if all_rows else MEMORY_PER_PLOT_MB
@@ -220,9 +226,9 @@ def chunk_size_for(n_draws: int, budget_mb: float = MEMORY_BUDGET_MB, detail: bo
     Examples
     --------
     >>> chunk_size_for(500), chunk_size_for(0), chunk_size_for(0, detail=True)
-    (1047, 7166, 8600)
+    (1090, 9772, 8600)
     >>> chunk_size_for(0, held_mb=300), chunk_size_for(0, jobs=2), chunk_size_for(500, jobs=2)
-    (6166, 2196, 347)
+    (8409, 2900, 361)
     >>> chunk_size_for(0, all_rows=True), chunk_size_for(0, jobs=2, all_rows=True)
     (5375, 1160)
     """
@@ -240,7 +246,7 @@ def max_draws(budget_mb: float = MEMORY_BUDGET_MB, held_mb: float = 0.0) -> int:
     Examples
     --------
     >>> max_draws()
-    252905
+    252915
     """
     free = budget_mb - MEMORY_BASE_MB - max(float(held_mb), 0.0) - MEMORY_PER_PLOT_MB
     return max(math.floor(free / (MEMORY_PER_DRAW_MB + MEMORY_PER_PLOT_DRAW_MB) + 1e-9), 0)

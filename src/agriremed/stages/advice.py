@@ -650,7 +650,8 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
         The plot's soil pH. An option dosed by lime requirement (a ``target_ph`` row,
         :func:`agriremed.stages.options.lime_by_requirement`) limes it with its own requirement
         (``lime_to_target``: from this pH to the target, at most the largest single application);
-        without it that step gives no amount. Its yearly re-test step (``retest_ph_relime``) gives
+        without it that step gives no amount (the requirement is not known; the costs count the full
+        ``lime_t_ha``). Its yearly re-test step (``retest_ph_relime``) gives
         the amount of a re-liming from the re-liming pH back to the target. Any other lime step
         (amount parameter ``lime_t_ha``) gives the plot's own dose to the option's target pH
         (:func:`agriremed.stages.options.lime_dose_t_ha`); without it, the full ``lime_t_ha``.
@@ -680,8 +681,11 @@ def plot_steps(option_id: str, area_ha: float, tables, lang: str = "en", unit: s
     lime = lime_by_requirement(tables, [option_id], [np.nan if soil_ph is None else float(soil_ph)])
     ph_fields = _lime_step_fields(option_id, tables)
     if lime["by_requirement"][0]:
+        # without the plot's pH the requirement is not known: the step gives no amount (the costs and the
+        # lime CO2 count the full lime_t_ha, lime_by_requirement; no Cd cut is credited)
+        first = lime["dose_t_ha"][0] if soil_ph is not None and np.isfinite(soil_ph) else np.nan
         m = st["measure"].to_numpy(object)
-        st = st.assign(amount_per_ha=np.where(m == "lime_to_target", lime["dose_t_ha"][0],
+        st = st.assign(amount_per_ha=np.where(m == "lime_to_target", first,
                                               np.where(m == "retest_ph_relime", lime["relime_t_ha"][0],
                                                        st["amount_per_ha"].to_numpy(float))))
     elif soil_ph is not None:  # any other lime step: the plot's own dose to the target pH (lime_dose_t_ha)

@@ -120,7 +120,7 @@ from agriremed.stages.options import library_parameter, lime_applications_t_ha, 
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
-from agriremed.stages.softreuse import risk_control_cost_cny_ha
+from agriremed.stages.softreuse import gb36600_checks, risk_control_cost_cny_ha
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core import columns as C
 from agriremed.stages.duration import YearlySchedule, compliance_by_year
@@ -891,6 +891,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
     # own requirement first, then from the re-liming pH back to its target (lime_applications_t_ha)
     lime_ids = _frames.obj(option_rows["option_id"])[rows]
     lime_ph = _frames.plot_column(plots, "ph", g)[rows]
+    # the plan's one GB 36600 check of every row (each plot once per land class): the clean-cover cost here,
+    # the summary's check of the recommended re-use from it (gb36600_verdict, gb36600_check_msg)
+    checks = gb36600_checks(plots, _frames.obj(option_rows["option_id"]), g.plot, tables)
     lime_first, lime_later = lime_applications_t_ha(tables, lime_ids, lime_ph, lime_dose_t_ha(tables, lime_ids, lime_ph))
     inp = {
         "H": H, "code": code, "active": active, "p_comply": p_comply, "srow": srow,
@@ -919,8 +922,9 @@ def _item_inputs(option_rows, plots, schedule, biomass, carbon_totals, tables, H
         "product": p("product_t_ha_yr") * p("product_price_cny_t"),
         # GB 36600 risk control (a clean-soil cover) where people use land above an intervention value: year 1,
         # on the landholder's account
-        "risk_control": risk_control_cost_cny_ha(plots, _frames.obj(option_rows["option_id"])[rows], g.plot[rows],
-                                                 tables),
+        "risk_control": risk_control_cost_cny_ha(plots, None, tables=tables,
+                                                 verdict=checks["exposure_verdict"][rows]),
+        "gb36600": checks,
         "ramp": ramp,
         "crop_gap": crop_gap,
     }
@@ -1313,6 +1317,9 @@ def evaluate_economics(option_rows: pd.DataFrame, plots: pd.DataFrame, duration:
         out[k] = o
     out["best_alternative"] = np.where(active, best_alt, None)
     out["over_limit_outlet"] = _baseline_outlets(inp, rows, is_base, n)
+    # the GB 36600 check of every row (softreuse.gb36600_checks), for the summary's check of the recommended re-use
+    out["gb36600_verdict"] = inp["gb36600"]["exposure_verdict"]
+    out["gb36600_check_msg"] = inp["gb36600"]["exposure_reason_msg"]
     return _frames.frame(out, n)
 
 

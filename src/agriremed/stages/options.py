@@ -614,8 +614,10 @@ def lime_by_requirement(tables: Tables, option_ids, ph) -> dict:
     Returns
     -------
     dict
-        ``dose_t_ha`` (the first application) [t ha⁻¹], ``ph_limed`` (min(target, pH + s·dose); the
-        plot's pH where it is already at or above the target) [–], ``relime_t_ha`` (each later
+        ``dose_t_ha`` (the first application, :func:`lime_dose_t_ha`; the full ``lime_t_ha`` where the
+        plot's pH is not known: applied and costed, the conservative reading) [t ha⁻¹], ``ph_limed``
+        (min(target, pH + s·dose); the plot's pH where it is already at or above the target; NaN where the
+        plot's pH is not known, so no Cd cut is credited without one) [–], ``relime_t_ha`` (each later
         application, made when the yearly re-test finds pH below ``relime_below_ph``: the requirement
         from that pH back to the target) [t ha⁻¹], ``target_ph`` and ``relime_below_ph`` [–], and
         ``by_requirement`` (bool).
@@ -627,17 +629,18 @@ def lime_by_requirement(tables: Tables, option_ids, ph) -> dict:
     >>> [round(float(x), 2) for x in d["dose_t_ha"]], [round(float(x), 2) for x in d["ph_limed"]]
     ([4.5, nan], [6.28, nan])
     """
-    ids = np.asarray(option_ids, dtype=object)
+    ids = _frames.obj(option_ids)
     ph = np.broadcast_to(np.asarray(ph, float), ids.shape)
     target = parameter_for_rows(tables, ids, "target_ph")
     s = parameter_for_rows(tables, ids, "ph_rise_per_t_ha")
-    cap = parameter_for_rows(tables, ids, "lime_t_ha")
     below = parameter_for_rows(tables, ids, "relime_below_ph")
     by = ~np.isnan(target)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dose = np.where(by, lime_requirement(ph, target, s, cap), np.nan)
+    # one dosing formula for every lime option (lime_dose_t_ha): the first application from the plot's pH,
+    # each re-liming from the re-liming pH, both to the target and at most lime_t_ha
+    dose = np.where(by, lime_dose_t_ha(tables, ids, ph), np.nan)
+    with np.errstate(invalid="ignore"):
         limed = np.where(by, np.maximum(ph, np.minimum(target, ph + dose * s)), np.nan)
-        relime = np.where(by & ~np.isnan(below), lime_requirement(below, target, s, cap), np.nan)
+    relime = np.where(by & ~np.isnan(below), lime_dose_t_ha(tables, ids, np.where(by, below, np.nan)), np.nan)
     return {"dose_t_ha": dose, "ph_limed": limed, "relime_t_ha": relime, "target_ph": target,
             "relime_below_ph": below, "by_requirement": by}
 

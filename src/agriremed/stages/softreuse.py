@@ -32,8 +32,10 @@ habitat, soil carbon and green space. For every plot × re-use :func:`evaluate_r
   workers: second-class land): :func:`gb36600_screening` compares the soil with the GB 36600
   screening and intervention values [3]_ — allowed (none above screening), needs a site
   assessment (above screening, none above intervention) or needs a cover layer or remediation
-  (above intervention). Where a marginal plot's recommended option is such a re-use (``pv_grass``),
-  :func:`recommended_exposure` gives its check to the plan's summary (``gb36600_check``): the
+  (above intervention). The plan screens each plot once per land class (:func:`gb36600_checks`, in the
+  economics stage, which charges the clean-soil cover from it); where a marginal plot's recommended option
+  is such a re-use (``pv_grass``), :func:`recommended_exposure` gives that check to the plan's summary
+  (``gb36600_check``): the
   recommendation sentence closes with it and the plot sheet prints it, and :func:`reuse_for_plan`
   takes that check for the plot's re-use rows of the same land class instead of screening it again.
 
@@ -71,7 +73,7 @@ from agriremed.stages.advice import plan_rule_sets, row_rule_sets
 from agriremed.core.tables import Tables, load_tables, split_keys
 
 __all__ = ["SERVICES", "EXPOSURE_VERDICTS", "MARGINAL_LAND_USES", "gb36600_screening", "option_exposure_classes",
-           "recommended_exposure", "risk_control_cost_cny_ha", "evaluate_reuse", "opportunity_matrix", "score_service", "reuse_for_plan",
+           "recommended_exposure", "gb36600_checks", "risk_control_cost_cny_ha", "evaluate_reuse", "opportunity_matrix", "score_service", "reuse_for_plan",
            "REUSE_COLUMNS", "MATRIX_COLUMNS"]
 
 #: Services of the opportunity matrix, in column order.
@@ -178,7 +180,8 @@ def option_exposure_classes(option_ids, tables: Tables | None = None) -> np.ndar
     return np.array([of.get(o, "") if isinstance(o, str) else "" for o in ids], dtype=object)
 
 
-def recommended_exposure(plots: pd.DataFrame, option_ids, tables: Tables | None = None) -> pd.DataFrame:
+def recommended_exposure(plots: pd.DataFrame, option_ids, tables: Tables | None = None,
+                         checked: tuple | None = None) -> pd.DataFrame:
     """The GB 36600 check of each plot's recommended option where the plot is marginal, mine or
     brownfield land (:data:`MARGINAL_LAND_USES`) and the option is a soft re-use people work on or
     use (:func:`option_exposure_classes`: the PV plant's workers, second-class land): the verdict
@@ -192,6 +195,10 @@ def recommended_exposure(plots: pd.DataFrame, option_ids, tables: Tables | None 
         Each plot's recommended option (None: none).
     tables : Tables, optional
         Literature tables.
+    checked : tuple of array_like, optional
+        ``(verdict, reason_msg)`` of each plot's recommended option as the economics stage checked it
+        (:func:`gb36600_checks`, the ``gb36600_verdict`` and ``gb36600_check_msg`` of its row): taken
+        as they are, the plots are not screened again. Default: screened here.
 
     Returns
     -------
@@ -215,10 +222,67 @@ def recommended_exposure(plots: pd.DataFrame, option_ids, tables: Tables | None 
                         "exposure_reason": np.full(n, "", dtype=object),
                         "exposure_reason_msg": np.full(n, "", dtype=object)})
     at = np.flatnonzero(cls != "")
-    if len(at):
+    if len(at) and checked is not None:  # the economics stage's check of the same plot and class
+        verdict, msg = (np.asarray(x, dtype=object).ravel()[at] for x in checked)
+        out.loc[at, "exposure_verdict"] = verdict
+        out.loc[at, "exposure_reason"] = render_column(msg, "en", tables)
+        out.loc[at, "exposure_reason_msg"] = msg
+    elif len(at):
         ex = gb36600_screening(plots.iloc[at], cls[at], tables)
         for c in ("exposure_verdict", "exposure_reason", "exposure_reason_msg"):
             out.loc[at, c] = ex[c].to_numpy(object)
+    return out
+
+
+def gb36600_checks(plots: pd.DataFrame, option_ids, plot_rows=None, tables: Tables | None = None) -> dict:
+    """The GB 36600 check of each row's option where its plot is marginal, mine or brownfield land
+    (:data:`MARGINAL_LAND_USES`) and the option a soft re-use people work on or use
+    (:func:`option_exposure_classes`), each plot screened once per land class (:func:`gb36600_screening`).
+
+    The one screening of a plan: the economics stage charges the clean-soil cover from its verdict
+    (:func:`risk_control_cost_cny_ha`) and carries the check of every row (``gb36600_verdict``,
+    ``gb36600_check_msg``) to the summary, which gives that of the recommended option
+    (:func:`recommended_exposure` with ``checked``).
+
+    Parameters
+    ----------
+    plots : pandas.DataFrame
+        Plots (``land_use``, metal columns [mg kg⁻¹]).
+    option_ids : array_like of str
+        Option of each row.
+    plot_rows : array_like of int, optional
+        Position in ``plots`` of each row's plot (default: row i is plot i; −1: no plot, no check).
+    tables : Tables, optional
+        Literature tables.
+
+    Returns
+    -------
+    dict
+        ``exposure_verdict`` and ``exposure_reason_msg`` of each row (object arrays; ``''`` where no check
+        applies).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"land_use": ["marginal", "marginal", "paddy"], "as_mg_kg": [150.0, 70.0, 150.0]})
+    >>> gb36600_checks(p, ["pv_grass", "pv_grass", "pv_grass"])["exposure_verdict"].tolist()
+    ['cover_layer', 'site_assessment', '']
+    """
+    tables = tables or load_tables()
+    ids = np.asarray(option_ids, dtype=object).ravel()
+    at = np.arange(len(ids)) if plot_rows is None else np.asarray(plot_rows, np.intp)
+    out = {"exposure_verdict": np.full(len(ids), "", dtype=object),
+           "exposure_reason_msg": np.full(len(ids), "", dtype=object)}
+    cls = option_exposure_classes(ids, tables)
+    lu = plots["land_use"].to_numpy(object) if "land_use" in plots else np.full(len(plots), None, dtype=object)
+    ok = (cls != "") & (at >= 0)
+    ok[ok] &= np.isin(lu[at[ok]], MARGINAL_LAND_USES)
+    for c in dict.fromkeys(cls[ok].tolist()):
+        rows = np.flatnonzero(ok & (cls == c))
+        need, inv = np.unique(at[rows], return_inverse=True)  # each plot screened once per class
+        ex = gb36600_screening(plots.iloc[need], c, tables)
+        inv = np.asarray(inv).ravel()
+        for col, v in out.items():
+            v[rows] = ex[col].to_numpy(object)[inv]
     return out
 
 
@@ -226,7 +290,8 @@ def recommended_exposure(plots: pd.DataFrame, option_ids, tables: Tables | None 
 M2_PER_HA = 10_000.0
 
 
-def risk_control_cost_cny_ha(plots: pd.DataFrame, option_ids, plot_rows=None, tables: Tables | None = None) -> np.ndarray:
+def risk_control_cost_cny_ha(plots: pd.DataFrame, option_ids, plot_rows=None, tables: Tables | None = None,
+                             verdict=None) -> np.ndarray:
     """First-year cost of the risk control GB 36600 requires before people use the land, per row [CNY ha⁻¹].
 
     Under GB 36600-2018 a soil above the risk screening value of the land's intended use needs a site
@@ -234,7 +299,7 @@ def risk_control_cost_cny_ha(plots: pd.DataFrame, option_ids, plot_rows=None, ta
     unacceptable and risk control or remediation is required before the use. On marginal, mine and
     brownfield land (:data:`MARGINAL_LAND_USES`) an option that is a soft re-use people work on or use
     (:func:`option_exposure_classes`: a PV plant's workers, second-class land) and whose soil exceeds an
-    intervention value of that class (:func:`gb36600_screening` verdict ``cover_layer``) is charged a
+    intervention value of that class (:func:`gb36600_checks` verdict ``cover_layer``) is charged a
     clean-soil cover over the whole plot in year 1: ``clean_cover_cost_cny_m2`` (``factors.csv``) ×
     10 000 m² ha⁻¹. Above screening only (``site_assessment``) nothing is charged: the assessment
     decides whether any control is needed, and its cost is not in the tables. 0 elsewhere.
@@ -249,6 +314,9 @@ def risk_control_cost_cny_ha(plots: pd.DataFrame, option_ids, plot_rows=None, ta
         Position in ``plots`` of each row's plot (default: row i is plot i).
     tables : Tables, optional
         Literature tables.
+    verdict : array_like of str, optional
+        Each row's ``exposure_verdict`` of :func:`gb36600_checks` when already checked (then ``plots``,
+        ``option_ids`` and ``plot_rows`` are not read again); default: checked here.
 
     Examples
     --------
@@ -257,22 +325,12 @@ def risk_control_cost_cny_ha(plots: pd.DataFrame, option_ids, plot_rows=None, ta
     [2756000.0, 0.0, 0.0]
     """
     tables = tables or load_tables()
-    ids = np.asarray(option_ids, dtype=object).ravel()
-    at = np.arange(len(ids)) if plot_rows is None else np.asarray(plot_rows, np.intp)
-    out = np.zeros(len(ids))
-    cls = option_exposure_classes(ids, tables)
-    lu = plots["land_use"].to_numpy(object) if "land_use" in plots else np.full(len(plots), None, dtype=object)
-    ok = (cls != "") & (at >= 0)
-    ok[ok] &= np.isin(lu[at[ok]], MARGINAL_LAND_USES)
-    if not ok.any():
-        return out
-    cost = tables.factor("clean_cover_cost_cny_m2") * M2_PER_HA
-    for c in dict.fromkeys(cls[ok].tolist()):
-        rows = np.flatnonzero(ok & (cls == c))
-        need, inv = np.unique(at[rows], return_inverse=True)  # each plot screened once per class
-        verdict = gb36600_screening(plots.iloc[need], c, tables)["exposure_verdict"].to_numpy(object)
-        out[rows] = np.where(verdict[np.asarray(inv).ravel()] == "cover_layer", cost, 0.0)
-    return out
+    if verdict is None:
+        verdict = gb36600_checks(plots, option_ids, plot_rows, tables)["exposure_verdict"]
+    cover = np.asarray(verdict, dtype=object).ravel() == "cover_layer"
+    if not cover.any():
+        return np.zeros(len(cover))
+    return np.where(cover, tables.factor("clean_cover_cost_cny_m2") * M2_PER_HA, 0.0)
 
 
 def _screen_class(c: str, rows: list, metal: dict, at: np.ndarray, verdict: np.ndarray, scr: np.ndarray,
@@ -987,8 +1045,8 @@ def _source_keys(tables: Tables) -> list[str]:  # pragma: no cover - helper for 
 
 #: In-memory plans with more plots than this get no soft re-use tables from :func:`for_plan`
 #: (nine rows per plot are held in memory beside the plan). It is above the most
-#: plots the command line plans in one go (:func:`agriremed.engine.stream.chunk_size_for`, 7 166 without
-#: draws); larger inputs are planned in chunks, and chunked runs
+#: plots the command line plans in one go (:func:`agriremed.engine.stream.chunk_size_for` with ``detail``,
+#: 8 600 without draws); larger inputs are planned in chunks, and chunked runs
 #: (:func:`agriremed.engine.stream.plan_stream`) write the tables chunk by chunk.
 REUSE_MAX_PLOTS = 10000
 
