@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from agriremed.core.tables import load_tables
+
 __all__ = ["KEY_LIKE", "short_cite", "short_cites", "cite_keys_in_text", "label_of_citation"]
 
 #: The shape of most source keys (``arabi2021_as``, ``nbs2023_yield``): a reader's text never holds it.
@@ -87,7 +89,6 @@ def _labels(tables, lang: str) -> dict[str, str]:
 
 def _tables(tables):
     if tables is None:
-        from agriremed.core.tables import load_tables
         tables = load_tables()
     return tables
 
