@@ -182,6 +182,30 @@ def test_gis_regions_csv_of_a_chunked_run_counts_the_field_once(tmp_path, digest
     assert r["area_ha"].sum() == pytest.approx(digest.area_ha, rel=1e-3)
     assert r["npv_vs_baseline_cny"].sum() == pytest.approx(digest.npv_cny(), abs=1.0)
     assert r["net_co2e_t"].sum() == pytest.approx(digest.co2e_t(), abs=0.01)
+    # each season row keeps the polygon of the layer row it was read from (before: joined by the layer's plot
+    # id D4, repeated on two rows, so no row had a geometry and every plot was outside the regions)
+    r = r.set_index("region")
+    assert r.loc["北", "npv_vs_baseline_cny"] == pytest.approx(5386.7, abs=1.0)
+    assert r.loc["南", "plots"] == 2 and r.loc["南", "area_ha"] == pytest.approx(2 / 15, rel=1e-3)
+    gpd = pytest.importorskip("geopandas")
+    plots = gpd.read_file(out / "plan.gpkg", layer="plots").set_index("plot_id")
+    assert plots.geometry.notna().all() and not plots.geometry.is_empty.any()
+    assert plots.geometry.centroid.y.round(1).to_dict() == pytest.approx(
+        {"D4~早稻": 3_101_018.3, "D4~晚稻": 3_101_018.3, "D3~早稻": 3_100_018.3, "D3~晚稻": 3_100_018.3}, abs=0.1)
+    rec = gpd.read_file(out / "plan.gpkg", layer="recommended")
+    assert rec.geometry.notna().all() and len(rec) == 4
+
+
+def test_the_dashboard_maps_every_season_row_of_a_gis_upload(tmp_path):
+    pytest.importorskip("geopandas")
+    from agriremed.apps.dashboards.portfolio import Portfolio
+
+    src, _ = _gis_input(tmp_path)
+    p = Portfolio(background=False)
+    p.load(src)
+    assert sorted(p.geometry.index) == ["D3~早稻", "D3~晚稻", "D4~早稻", "D4~晚稻"]
+    assert p.geometry.centroid.y.round(1).loc["D4~晚稻"] == pytest.approx(3_101_018.3, abs=0.1)
+    assert "id='kpi-area'><b>0.2667</b>" in p.kpis.value
 
 
 @pytest.mark.parametrize("lang, label", [("en", "Same plan as row (this row not added in totals)"),

@@ -767,8 +767,9 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
                 _say(_note_line(note, getattr(args, "lang", "en") or "en"))
     if gpkg and r.n_planned:
         r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
-                                                         geometry_by_id(args._geo_layer), r.paths["summary"],
-                                                         r.paths.get("plan"), batch_rows=max(chunk, 1_000))
+                                                         _summary_geometry(args, r.paths["summary"], fmt),
+                                                         r.paths["summary"], r.paths.get("plan"),
+                                                         batch_rows=max(chunk, 1_000))
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
         r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:
@@ -852,19 +853,36 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
     return 1, chunk
 
 
-def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
-    """regions.csv of a chunked run: the summary columns it needs read back, plots joined by id."""
-    # field_id: the season rows of one field, counted once (stages.seasons.counted_once), if the summary has it
-    cols = ["plot_id", "field_id", "area_ha", "soil_class", "recommended_option", "npv_vs_baseline_cny_ha",
-            "net_co2e_t"]
+def _summary_columns(summary_path, fmt: str, cols: list[str]) -> pd.DataFrame:
+    """The columns ``cols`` of a chunked run's summary file that it has, read back."""
     if fmt == "parquet":
         import pyarrow.parquet as pq
         names = set(pq.read_schema(summary_path).names)
-        s = pd.read_parquet(summary_path, columns=[c for c in cols if c in names])
-    else:
-        s = pd.read_csv(summary_path, usecols=lambda c: c in cols, encoding="utf-8-sig",
-                        dtype={"plot_id": str, "field_id": str})
-    g = geometry_by_id(args._geo_layer).reindex(s["plot_id"].astype(str).to_numpy(object))
+        return pd.read_parquet(summary_path, columns=[c for c in cols if c in names])
+    return pd.read_csv(summary_path, usecols=lambda c: c in cols, encoding="utf-8-sig",
+                       dtype={"plot_id": str, "field_id": str})
+
+
+def _geometry_of(layer, s: pd.DataFrame):
+    """Geometry of the summary rows ``s`` (``plot_id``, ``input_row``) indexed by plot id: by the layer row each
+    was read from, so that the season rows of a field (plot ids D4~早稻, D4~晚稻 of the layer's D4) keep theirs;
+    by plot id where the summary has no ``input_row``."""
+    if "input_row" not in s or s["input_row"].isna().any():
+        return geometry_by_id(layer).reindex(s["plot_id"].astype(str).to_numpy(object))
+    return plot_geometry(layer, s.assign(plot_id=s["plot_id"].astype(str)))
+
+
+def _summary_geometry(args, summary_path, fmt: str):
+    """Geometry of every plot of a chunked run's summary, indexed by plot id (:func:`_geometry_of`)."""
+    return _geometry_of(args._geo_layer, _summary_columns(summary_path, fmt, ["plot_id", "input_row"]))
+
+
+def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
+    """regions.csv of a chunked run: the summary columns it needs read back, plots joined by their layer row."""
+    # field_id: the season rows of one field, counted once (stages.seasons.counted_once), if the summary has it
+    s = _summary_columns(summary_path, fmt, ["plot_id", "input_row", "field_id", "area_ha", "soil_class",
+                                             "recommended_option", "npv_vs_baseline_cny_ha", "net_co2e_t"])
+    g = _geometry_of(args._geo_layer, s)
     totals = region_totals(s, assign_regions(g, args.region_polygons), _tables(args))
     return write_csv(totals, Path(args.out) / "regions.csv")
 

@@ -29,7 +29,7 @@ from agriremed.io.validate import Validation, validate_plots
 from agriremed.apps.dashboards import figures as F
 from agriremed.apps.dashboards._base import Dashboard, FigureSlot, fmt_number, guarded, html_table
 from agriremed.apps.dashboards.download import DownloadButton
-from agriremed.io.geo import geometry_by_id, is_geo_path, read_layer
+from agriremed.io.geo import is_geo_path, plot_geometry, read_layer
 from agriremed.io.viz import parcel_map
 from agriremed.stages.advice import area_units
 from agriremed.stages.seasons import counted_once
@@ -44,13 +44,14 @@ LEVELS = (1, 2, 3)
 
 def _geo_plots(plots, tables=None):
     """A GIS file (:mod:`agriremed.io.geo`) as a validated table with its read notes, and the geometry
-    by plot id; anything else unchanged, with no geometry."""
+    by plot id (by the layer row each plot was read from: the season rows of a field, D4~早稻 and D4~晚稻 of
+    the layer's D4, keep theirs); anything else unchanged, with no geometry."""
     if not is_geo_path(plots):
         return plots, None
     layer = read_layer(plots)
     v = validate_plots(layer.table, tables)
     v.notes[:0] = layer.notes
-    return v, geometry_by_id(layer)
+    return v, plot_geometry(layer, v.plots)
 
 
 def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, report=None) -> Plan:
