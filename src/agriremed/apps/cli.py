@@ -41,6 +41,7 @@ from agriremed.io.validate import Validation, validate_plots
 from agriremed.io.workbook import StreamWorkbook
 from agriremed.stages import soil
 from agriremed.stages.advice import area_units, food_standards, ha_per_mu, pct_text, years_messages
+from agriremed.stages.seasons import counted_once
 from agriremed.stages.uptake import safe_thresholds, unassessed_metals
 
 __all__ = ["main", "build_parser"]
@@ -700,7 +701,7 @@ def _write_geo(args, p) -> dict:
     paths = {}
     if getattr(p, "plot_regions", None) is not None:
         summary = summary.assign(gis_region=p.plot_regions)
-        paths["regions"] = write_csv(region_totals(p.summary, p.plot_regions), out / "regions.csv")
+        paths["regions"] = write_csv(region_totals(p.summary, p.plot_regions, p.tables), out / "regions.csv")
     paths["plan_gpkg"] = write_plan_layers(out / "plan.gpkg", summary, p.geometry, p.table)
     return paths
 
@@ -766,8 +767,9 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
                 _say(_note_line(note, getattr(args, "lang", "en") or "en"))
     if gpkg and r.n_planned:
         r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
-                                                         geometry_by_id(args._geo_layer), r.paths["summary"],
-                                                         r.paths.get("plan"), batch_rows=max(chunk, 1_000))
+                                                         _summary_geometry(args, r.paths["summary"], fmt),
+                                                         r.paths["summary"], r.paths.get("plan"),
+                                                         batch_rows=max(chunk, 1_000))
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
         r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:
@@ -775,7 +777,7 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
                            rejected=f"{len(r.rejected):,}", chunks=r.n_chunks, seconds=f"{r.seconds:,.1f}",
                            rate=f"{r.plots_per_second:,.0f}", seed=r.scenario.seed,
                            draws=r.scenario.mc_draws))
-        top = _recommended_area(r.paths.get("summary"), fmt, lang, _tables(args) if lang != "en" else None)
+        top = _recommended_area(r.paths.get("summary"), fmt, lang, _tables(args))
         if top is not None:
             with pd.option_context("display.unicode.east_asian_width", lang == "zh"):
                 _say(top.to_string(float_format=lambda x: f"{x:,.1f}"))
@@ -851,13 +853,37 @@ def _jobs(args, draws: int, chunk: int, fitting: int, rows: int | None) -> tuple
     return 1, chunk
 
 
+def _summary_columns(summary_path, fmt: str, cols: list[str]) -> pd.DataFrame:
+    """The columns ``cols`` of a chunked run's summary file that it has, read back."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+        names = set(pq.read_schema(summary_path).names)
+        return pd.read_parquet(summary_path, columns=[c for c in cols if c in names])
+    return pd.read_csv(summary_path, usecols=lambda c: c in cols, encoding="utf-8-sig",
+                       dtype={"plot_id": str, "field_id": str})
+
+
+def _geometry_of(layer, s: pd.DataFrame):
+    """Geometry of the summary rows ``s`` (``plot_id``, ``input_row``) indexed by plot id: by the layer row each
+    was read from, so that the season rows of a field (plot ids D4~早稻, D4~晚稻 of the layer's D4) keep theirs;
+    by plot id where the summary has no ``input_row``."""
+    if "input_row" not in s or s["input_row"].isna().any():
+        return geometry_by_id(layer).reindex(s["plot_id"].astype(str).to_numpy(object))
+    return plot_geometry(layer, s.assign(plot_id=s["plot_id"].astype(str)))
+
+
+def _summary_geometry(args, summary_path, fmt: str):
+    """Geometry of every plot of a chunked run's summary, indexed by plot id (:func:`_geometry_of`)."""
+    return _geometry_of(args._geo_layer, _summary_columns(summary_path, fmt, ["plot_id", "input_row"]))
+
+
 def _regions_from_parquet(args, summary_path, fmt: str) -> Path:
-    """regions.csv of a chunked run: the summary columns it needs read back, plots joined by id."""
-    cols = ["plot_id", "area_ha", "soil_class", "recommended_option", "npv_vs_baseline_cny_ha", "net_co2e_t"]
-    s = (pd.read_parquet(summary_path, columns=cols) if fmt == "parquet" else
-         pd.read_csv(summary_path, usecols=cols, encoding="utf-8-sig", dtype={"plot_id": str}))
-    g = geometry_by_id(args._geo_layer).reindex(s["plot_id"].astype(str).to_numpy(object))
-    totals = region_totals(s, assign_regions(g, args.region_polygons))
+    """regions.csv of a chunked run: the summary columns it needs read back, plots joined by their layer row."""
+    # field_id: the season rows of one field, counted once (stages.seasons.counted_once), if the summary has it
+    s = _summary_columns(summary_path, fmt, ["plot_id", "input_row", "field_id", "area_ha", "soil_class",
+                                             "recommended_option", "npv_vs_baseline_cny_ha", "net_co2e_t"])
+    g = _geometry_of(args._geo_layer, s)
+    totals = region_totals(s, assign_regions(g, args.region_polygons), _tables(args))
     return write_csv(totals, Path(args.out) / "regions.csv")
 
 
@@ -878,10 +904,9 @@ def _recommended_area(path, fmt: str, lang: str = "en", tables=None) -> pd.DataF
     if not len(s):
         return None
     none = i18n.t("ui.cli.plan.no_option", lang)
+    # a field's area once under an option, however many of its season rows get it (as every total)
+    s["area_ha"] = counted_once(s, tables)["area_option_ha"].to_numpy(float)
     s["recommended_option"] = s["recommended_option"].fillna(none)
-    if "field_id" in s:  # a field's area once under an option, however many of its season rows get it
-        s["area_ha"] = s["area_ha"].where(~(s["field_id"].notna() & s.duplicated(["recommended_option", "field_id"])),
-                                          0.0)
     top = (s.groupby("recommended_option")["area_ha"]
            .agg(["size", "sum"]).sort_values("size", ascending=False).head(10))
     top.columns = [i18n.t("ui.cli.plan.col_plots", lang), i18n.t("ui.cli.plan.col_area", lang)]

@@ -628,14 +628,17 @@ _out("field_id", "", "Field ID", "田块编号",
      "(TC-01-稻 / TC-01-麦, TC-01（早稻）, A12-rice; not single letters) on rows growing different crops whose "
      "region and area cells agree where filled: each row keeps its plot id and field_id is the id without the "
      "suffix; a field_id column of the input is carried through and groups the area totals too.", dtype="str")
-_out("same_plan_as", "", "Same plan as row", "与该行同一方案",
+_out("same_plan_as", "", "Same plan as row (this row not added in totals)", "与该行同一方案（本行不计入合计）",
      "On a season row of a field (field_id) recommended the whole-year option (options.csv new_land_use not "
      "current: an energy or fibre crop, trees, grass, PV, fallow, phytoextraction, a crop switch) that an earlier "
      "row of the field has: the plot id of that first row. Such an option occupies the field all year, so it is one "
-     "plan for the field: the report totals count its money, carbon, compensation and area once, with the first "
-     "row, and this row's per-plot amounts are for reference, not to be added. Blank on every other row. A "
-     "streamed run looks across its chunks; a dask partition within its own rows (the report totals of a "
-     "streamed run see every chunk).", dtype="str")
+     "plan for the field: this row repeats the plan of that row and is not added in any total (the report, the "
+     "workbook's ledger totals, the dashboards' key figures and region table, the GIS regions.csv and the console "
+     "table count its money, carbon, compensation and area once, with the first row: "
+     "stages.seasons.counted_once). Its per-plot amounts (area, first-year cost, NPV, CO2e, income, compensation) "
+     "stay in the row for reference; leave the rows with this column filled out when adding a column. Blank on "
+     "every other row. A streamed run looks across its chunks; a dask partition within its own rows (the report "
+     "totals of a streamed run see every chunk).", dtype="str")
 _out("rice_season", "", "Rice season", "稻季",
      "The rice season of a rice row: early (早稻), late (晚稻, 双季晚稻) or single (one rice season a year: 中稻, "
      "一季稻), from the crop cell, else from a plot-id suffix naming it (LY-01-早稻, LY-01（晚稻）, LY-01-早 / "

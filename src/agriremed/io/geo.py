@@ -55,6 +55,7 @@ from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, printed
 from agriremed.core.names import complete_header, read_header
+from agriremed.stages.seasons import counted_once
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
@@ -778,21 +779,28 @@ def assign_regions(geometry, regions) -> np.ndarray:
     return out
 
 
-def region_totals(summary: pd.DataFrame, region: np.ndarray) -> pd.DataFrame:
+def region_totals(summary: pd.DataFrame, region: np.ndarray, tables=None) -> pd.DataFrame:
     """Area by soil class and by recommended option, money and carbon totals per region.
+
+    The amounts are those every total of the plan adds (:func:`agriremed.stages.seasons.counted_once`, as
+    the report): a field (``field_id``) of several season rows counts its area once, and a whole-year option
+    on several season rows of one field (``same_plan_as``) its money and carbon once, with the field's first
+    such row.
 
     Parameters
     ----------
     summary : pandas.DataFrame
         Plan summary (``area_ha``, ``soil_class``, ``recommended_option``,
-        ``npv_vs_baseline_cny_ha``, ``net_co2e_t``).
+        ``npv_vs_baseline_cny_ha``, ``net_co2e_t``; ``plot_id`` and ``field_id`` where present).
     region : array-like
         Region of each summary row.
+    tables : Tables, optional
+        Literature tables of the plan (``options.csv``: the whole-year options).
 
     Returns
     -------
     pandas.DataFrame
-        One row per region: ``region``, ``plots``, ``area_ha`` [ha],
+        One row per region: ``region``, ``plots`` (summary rows), ``area_ha`` [ha],
         ``area_<soil class>_ha`` [ha], ``area_rec_<option>_ha`` [ha] (``none`` for plots
         where no option applies), ``npv_vs_baseline_cny`` [CNY] (NPV relative to doing
         nothing × area, over plots with a value), ``net_co2e_t`` [t CO₂e] of the
@@ -808,19 +816,20 @@ def region_totals(summary: pd.DataFrame, region: np.ndarray) -> pd.DataFrame:
     >>> r[["region", "area_ha", "area_rec_a_ha", "npv_vs_baseline_cny"]].values.tolist()
     [['X', 3.0, 1.0, 50.0], ['Y', 4.0, 4.0, 0.0]]
     """
-    d = pd.DataFrame({"region": np.asarray(region, object), "area_ha": summary["area_ha"].to_numpy(float),
+    once = counted_once(summary, tables)
+    d = pd.DataFrame({"region": np.asarray(region, object), "area_ha": once["area_ha"].to_numpy(float),
+                      "area_class": once["area_class_ha"].to_numpy(float),
+                      "area_option": once["area_option_ha"].to_numpy(float),
                       "soil_class": summary["soil_class"].to_numpy(object),
                       "rec": summary["recommended_option"].astype(object).where(
-                          summary["recommended_option"].notna(), "none").to_numpy(object)})
-    npv = summary.get("npv_vs_baseline_cny_ha")
-    d["npv"] = (npv.to_numpy(float) * d["area_ha"].to_numpy() if npv is not None else np.nan)
-    d["co2"] = summary["net_co2e_t"].to_numpy(float) if "net_co2e_t" in summary else np.nan
+                          summary["recommended_option"].notna(), "none").to_numpy(object),
+                      "npv": once["npv_cny"].to_numpy(float), "co2": once["co2e_t"].to_numpy(float)})
     g = d.groupby("region", sort=True)
     out = pd.DataFrame({"plots": g.size(), "area_ha": g["area_ha"].sum()})
     for cls in ("priority_protection", "safe_utilisation", "strict_control"):
-        out[f"area_{cls}_ha"] = d.loc[d["soil_class"] == cls].groupby("region")["area_ha"].sum()
+        out[f"area_{cls}_ha"] = d.loc[d["soil_class"] == cls].groupby("region")["area_class"].sum()
     for opt in sorted(d["rec"].unique()):
-        out[f"area_rec_{opt}_ha"] = d.loc[d["rec"] == opt].groupby("region")["area_ha"].sum()
+        out[f"area_rec_{opt}_ha"] = d.loc[d["rec"] == opt].groupby("region")["area_option"].sum()
     area_cols = [c for c in out.columns if c.startswith("area_") and c != "area_ha"]
     out[area_cols] = out[area_cols].fillna(0.0)
     out["npv_vs_baseline_cny"] = g["npv"].sum()

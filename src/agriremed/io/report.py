@@ -43,7 +43,7 @@ from agriremed.core.tables import split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
 from agriremed.stages.advice import area_units, ha_per_mu, location_text
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, cleanup_years_text
-from agriremed.stages.seasons import field_repeat_rows
+from agriremed.stages.seasons import counted_once
 from agriremed.stages.softreuse import SERVICES, for_plan
 
 __all__ = [
@@ -482,25 +482,26 @@ class PlanDigest:
             return
         area = s["area_ha"].to_numpy(float)
         field = s["field_id"].to_numpy(object) if "field_id" in s else np.full(len(s), None, dtype=object)
-        cls, opt = s["soil_class"].astype(str).to_numpy(object), s["recommended_option"].fillna("").astype(str)
+        opt = s["recommended_option"].fillna("").astype(str)
         self.n_planned += len(s)
-        tables = getattr(plan, "tables", None)
-        # a whole-year option on several season rows of one field is one plan: its money, carbon and
-        # compensation count once, with the field's first such row
-        again = ~pd.isna(field_repeat_rows(field, opt.to_numpy(object), s["plot_id"].to_numpy(object), tables,
-                                           self.whole_year_seen))
+        # the amounts every total adds (stages.seasons.counted_once): a field's area once, and a whole-year option
+        # on several season rows of one field one plan, its money, carbon and compensation counted once, with the
+        # field's first such row
+        once = counted_once(s, getattr(plan, "tables", None), whole_year_seen=self.whole_year_seen,
+                            seen_fields=self.seen_fields)
+        again = once["repeat"].to_numpy(bool)
         self.field_repeats += int(again.sum())
         unknown = income_unknown_plots(s)
         self.income_unknown += int(unknown.sum())
         self.season_rows += int((~pd.isna(field)).sum())
-        self.area_ha += float(np.nansum(np.where(self._first(field), area, 0.0)))
+        self.area_ha += float(np.nansum(once["area_ha"].to_numpy(float)))
         sc = getattr(plan, "scenario", None)
         region = s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
         units = area_units(region, getattr(sc, "area_unit", "auto"), getattr(sc, "rule_set", "china"),
                            getattr(plan, "tables", None))
         self.area_mu_plots += int((units == "mu").sum())
         self.regions.add(s["region"] if "region" in s else [])
-        for c, g in s.assign(_once=np.where(self._first(field, cls), area, 0.0)).groupby(
+        for c, g in s.assign(_once=once["area_class_ha"].to_numpy(float)).groupby(
                 "soil_class", dropna=False, sort=False):
             acc = self.by_class[str(c)]
             acc[0] += len(g)
@@ -510,13 +511,11 @@ class PlanDigest:
                 "option": opt,
                 "cls": s["soil_class"].astype(str),
                 "area": area,
-                "area_once": np.where(self._first(field, opt.to_numpy(object)), area, 0.0),
-                "area_cls_once": np.where(self._first(field, cls, opt.to_numpy(object)), area, 0.0),
-                "npv": np.where(again, 0.0, s["npv_vs_baseline_cny_ha"].to_numpy(float) * area),
-                "prog": np.where(again, 0.0, s["programme_cost_cny_ha"].to_numpy(float) * area)
-                if "programme_cost_cny_ha" in s
-                else np.nan,
-                "co2": np.where(again, 0.0, s["net_co2e_t"].to_numpy(float)),
+                "area_once": once["area_option_ha"].to_numpy(float),
+                "area_cls_once": once["area_class_option_ha"].to_numpy(float),
+                "npv": once["npv_cny"].to_numpy(float),
+                "prog": once["programme_cny"].to_numpy(float),
+                "co2": once["co2e_t"].to_numpy(float),
                 # against doing nothing, as the money: t CO₂e ha⁻¹ yr⁻¹ × area × horizon
                 "co2_vs": np.where(again, 0.0, s["net_co2e_vs_baseline_t_ha_yr"].to_numpy(float) * area
                                    * float(getattr(sc, "horizon_yr", np.nan)))
@@ -567,16 +566,6 @@ class PlanDigest:
                 col = f"{term}_co2e_t_ha_yr"
                 if col in rec.columns:
                     self.ledger_t_yr[(term, cat)] += float(np.nansum(rec[col].to_numpy(float) * a))
-
-    def _first(self, field: np.ndarray, *keys: np.ndarray) -> np.ndarray:
-        """Rows whose area a total counts: every row without a field, and the first row of each
-        field (``field_id``) with the same ``keys`` (soil class, option …) in this or an earlier add."""
-        first = np.ones(len(field), bool)
-        for i in np.flatnonzero(~pd.isna(field)):
-            k = (len(keys), *(str(x[i]) for x in keys), str(field[i]))
-            first[i] = k not in self.seen_fields
-            self.seen_fields.add(k)
-        return first
 
     @property
     def n_fields(self) -> int:
@@ -1129,9 +1118,7 @@ def compensation_section(s: pd.DataFrame, lang: str, tables) -> Section | None:
         df[col] = c[col].to_numpy(float)
     df["compensation_basis"] = messages.column_texts(c, "compensation_basis", lang, tables)
     intro = messages.render(messages.Message.of("comp.report_intro"), lang, tables)
-    again = (~pd.isna(field_repeat_rows(s["field_id"].to_numpy(object), s["recommended_option"].fillna("")
-                                        .astype(str).to_numpy(object), s["plot_id"].to_numpy(object), tables))
-             if "field_id" in s else None)
+    again = counted_once(s, tables)["repeat"].to_numpy(bool) if "field_id" in s else None
     body = _table(df, lang, long_cols=("compensation_basis",)) + _compensation_total(
         compensation_totals(s, again), lang, tables, skipped=int(np.count_nonzero(again)) if again is not None else 0)
     return Section("compensation", messages.render(messages.Message.of("comp.report_head"), lang, tables), body,

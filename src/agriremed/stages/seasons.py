@@ -24,7 +24,7 @@ from agriremed.core import frames as _frames
 from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["plot_rice_seasons", "row_rice_seasons", "per_season", "season_factor", "option_rice_seasons_cap",
-           "whole_year_options", "field_repeat_rows"]
+           "whole_year_options", "field_repeat_rows", "first_field_rows", "counted_once"]
 
 
 def plot_rice_seasons(plots: pd.DataFrame) -> np.ndarray:
@@ -159,3 +159,85 @@ def field_repeat_rows(field: np.ndarray, option: np.ndarray, plot_id: np.ndarray
             out[i] = seen.get(k)
             seen.setdefault(k, plot_id[i])
     return out
+
+
+def first_field_rows(field: np.ndarray, *keys: np.ndarray, seen: set | None = None) -> np.ndarray:
+    """Rows whose area a total counts: every row without a field (``field_id``), and the first row of each field
+    with the same ``keys`` (soil class, option …) in this or an earlier call with the same ``seen`` set.
+
+    >>> first_field_rows(np.array(["D4", "D4", None, "D3"], dtype=object)).tolist()
+    [True, False, True, True]
+    """
+    seen = set() if seen is None else seen
+    first = np.ones(len(field), bool)
+    for i in np.flatnonzero(~pd.isna(field)):
+        k = (len(keys), *(str(x[i]) for x in keys), str(field[i]))
+        first[i] = k not in seen
+        seen.add(k)
+    return first
+
+
+def counted_once(summary: pd.DataFrame, tables: Tables | None = None, *, whole_year_seen: dict | None = None,
+                 seen_fields: set | None = None) -> pd.DataFrame:
+    """Per row of a plan summary, the amounts every total of the plan adds (the report's
+    :class:`~agriremed.io.report.PlanDigest`, the workbook's ledger totals, the dashboards' figures and region
+    table, the GIS region totals): a field (``field_id``) of several season rows counts its area once, and a
+    whole-year option (:func:`whole_year_options`) on several season rows of one field is one plan, whose money
+    and carbon count once, with the field's first such row (:func:`field_repeat_rows`, the summary's
+    ``same_plan_as``). Summing a column over any set of rows (a region, an option) gives that set's total.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Plan summary (``area_ha``; ``plot_id``, ``field_id``, ``soil_class``, ``recommended_option``,
+        ``npv_vs_baseline_cny_ha``, ``programme_cost_cny_ha``, ``net_co2e_t`` where present).
+    tables : Tables, optional
+        Literature tables (``options.csv``).
+    whole_year_seen, seen_fields : dict, set, optional
+        The whole-year plans (:func:`field_repeat_rows`) and field keys (:func:`first_field_rows`) of earlier
+        chunks of the same plan, updated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per summary row: ``repeat`` (the row repeats an earlier row's whole-year plan: not added),
+        ``area_ha`` (the area on the field's first row), ``area_class_ha``, ``area_option_ha`` and
+        ``area_class_option_ha`` (on the field's first row of its soil class, its option, both) [ha];
+        ``npv_cny`` (NPV against doing nothing × area) and ``programme_cny`` [CNY] and ``co2e_t`` [t CO₂e]
+        (``net_co2e_t``), 0 on a repeated row (NaN where the summary has no value).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"plot_id": ["D4~早稻", "D4~晚稻", "E1"], "field_id": ["D4", "D4", None],
+    ...     "area_ha": [0.2, 0.2, 1.0], "recommended_option": ["sorghum", "sorghum", "sorghum"],
+    ...     "npv_vs_baseline_cny_ha": [100.0, 50.0, 10.0], "net_co2e_t": [1.0, 2.0, 3.0]})
+    >>> counted_once(s)[["repeat", "area_ha", "npv_cny", "co2e_t"]].values.tolist()
+    [[False, 0.2, 20.0, 1.0], [True, 0.0, 0.0, 0.0], [False, 1.0, 10.0, 3.0]]
+    """
+    n = len(summary)
+    seen_fields = set() if seen_fields is None else seen_fields
+    area = summary["area_ha"].to_numpy(float)
+    field = _frames.obj(summary["field_id"]) if "field_id" in summary else np.full(n, None, dtype=object)
+    opt = (summary["recommended_option"].fillna("").astype(str).to_numpy(object) if "recommended_option" in summary
+           else np.full(n, "", dtype=object))
+    cls = (summary["soil_class"].astype(str).to_numpy(object) if "soil_class" in summary
+           else np.full(n, "", dtype=object))
+    ids = _frames.obj(summary["plot_id"]) if "plot_id" in summary else np.arange(n).astype(str).astype(object)
+    again = ~pd.isna(field_repeat_rows(field, opt, ids, tables, whole_year_seen))
+
+    def per_row(col: str, per_ha: bool) -> np.ndarray:
+        if col not in summary:
+            return np.full(n, np.nan)
+        v = summary[col].to_numpy(float) * (area if per_ha else 1.0)
+        return np.where(again, 0.0, v)
+
+    return pd.DataFrame({
+        "repeat": again,
+        "area_ha": np.where(first_field_rows(field, seen=seen_fields), area, 0.0),
+        "area_class_ha": np.where(first_field_rows(field, cls, seen=seen_fields), area, 0.0),
+        "area_option_ha": np.where(first_field_rows(field, opt, seen=seen_fields), area, 0.0),
+        "area_class_option_ha": np.where(first_field_rows(field, cls, opt, seen=seen_fields), area, 0.0),
+        "npv_cny": per_row("npv_vs_baseline_cny_ha", True),
+        "programme_cny": per_row("programme_cost_cny_ha", True),
+        "co2e_t": per_row("net_co2e_t", False),
+    }, index=summary.index)

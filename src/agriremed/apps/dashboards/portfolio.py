@@ -29,11 +29,12 @@ from agriremed.io.validate import Validation, validate_plots
 from agriremed.apps.dashboards import figures as F
 from agriremed.apps.dashboards._base import Dashboard, FigureSlot, fmt_number, guarded, html_table
 from agriremed.apps.dashboards.download import DownloadButton
-from agriremed.io.geo import geometry_by_id, is_geo_path, read_layer
+from agriremed.io.geo import is_geo_path, plot_geometry, read_layer
 from agriremed.io.viz import parcel_map
 from agriremed.stages.advice import area_units
+from agriremed.stages.seasons import counted_once
 
-__all__ = ["Portfolio", "plan_in_chunks", "region_groups", "region_summary", "ACCEPT"]
+__all__ = ["Portfolio", "plan_in_chunks", "region_groups", "region_summary", "portfolio_totals", "ACCEPT"]
 
 #: File types the upload accepts.
 ACCEPT = ".csv,.txt,.xlsx,.xls,.xlsm,.parquet,.gpkg,.geojson,.zip"
@@ -43,13 +44,14 @@ LEVELS = (1, 2, 3)
 
 def _geo_plots(plots, tables=None):
     """A GIS file (:mod:`agriremed.io.geo`) as a validated table with its read notes, and the geometry
-    by plot id; anything else unchanged, with no geometry."""
+    by plot id (by the layer row each plot was read from: the season rows of a field, D4~早稻 and D4~晚稻 of
+    the layer's D4, keep theirs); anything else unchanged, with no geometry."""
     if not is_geo_path(plots):
         return plots, None
     layer = read_layer(plots)
     v = validate_plots(layer.table, tables)
     v.notes[:0] = layer.notes
-    return v, geometry_by_id(layer)
+    return v, plot_geometry(layer, v.plots)
 
 
 def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, report=None) -> Plan:
@@ -216,9 +218,11 @@ def region_summary(summary: pd.DataFrame, level: int = 1, lang: str = "en", tabl
     Returns
     -------
     pandas.DataFrame
-        One row per region: ``region``, ``plots``, ``area_ha`` [ha], area per soil class
+        One row per region: ``region``, ``plots`` (summary rows), ``area_ha`` [ha], area per soil class
         [ha] (``area_<class>_ha``), ``net_co2e_t`` [t CO₂e] of the recommended options over
-        the horizon, and ``recommended`` (option id → number of plots; ``""`` counts the
+        the horizon (the amounts of :func:`agriremed.stages.seasons.counted_once`, as the report's totals: a
+        field of several season rows counts its area once, a whole-year option on several of them its carbon
+        once), and ``recommended`` (option id → number of plots; ``""`` counts the
         plots for which no option applies, so the numbers add up to ``plots``).
 
     Examples
@@ -231,13 +235,16 @@ def region_summary(summary: pd.DataFrame, level: int = 1, lang: str = "en", tabl
     [['Hunan', 2, 3.0, 1.0], ['Province not identified', 1, 4.0, 4.0]]
     """
     reg = region_groups(summary["region"].tolist(), level, lang, tables)
-    d = summary.assign(_region=np.asarray(reg, dtype=object))
+    # the amounts every total adds (as the report): a field's area once, a whole-year plan of its season rows once
+    once = counted_once(summary, tables)
+    d = summary.assign(_region=np.asarray(reg, dtype=object), _area=once["area_ha"].to_numpy(float),
+                       _area_class=once["area_class_ha"].to_numpy(float), _co2=once["co2e_t"].to_numpy(float))
     g = d.groupby("_region", sort=True)
-    out = pd.DataFrame({"plots": g.size(), "area_ha": g["area_ha"].sum()})
+    out = pd.DataFrame({"plots": g.size(), "area_ha": g["_area"].sum()})
     for cls in ("priority_protection", "safe_utilisation", "strict_control"):
-        out[f"area_{cls}_ha"] = d.loc[d["soil_class"] == cls].groupby("_region")["area_ha"].sum()
+        out[f"area_{cls}_ha"] = d.loc[d["soil_class"] == cls].groupby("_region")["_area_class"].sum()
     out[[c for c in out.columns if c.startswith("area_")]] = out.filter(like="area_").fillna(0.0)
-    out["net_co2e_t"] = g["net_co2e_t"].sum(min_count=1)
+    out["net_co2e_t"] = g["_co2"].sum(min_count=1)
     # a plot without an applicable option counts under "" (so the counts add up to the plots)
     out["recommended"] = (
         d.assign(_opt=d["recommended_option"].astype(object).where(d["recommended_option"].notna(), ""))
@@ -245,6 +252,19 @@ def region_summary(summary: pd.DataFrame, level: int = 1, lang: str = "en", tabl
         .agg(lambda s: s.value_counts(sort=True).to_dict())
     )
     return out.rename_axis("region").reset_index()
+
+
+def portfolio_totals(summary: pd.DataFrame, tables=None) -> dict:
+    """The plan's totals shown as key figures: ``area_ha`` [ha] and ``net_co2e_t`` [t CO₂e over the horizon],
+    the amounts of :func:`agriremed.stages.seasons.counted_once` summed (as the report's totals: a field of
+    several season rows counts its area once, a whole-year option on several of them its carbon once).
+
+    >>> portfolio_totals(pd.DataFrame({"plot_id": ["a~早稻", "a~晚稻"], "field_id": ["a", "a"],
+    ...     "area_ha": [1.0, 1.0], "recommended_option": ["sorghum", "sorghum"], "net_co2e_t": [2.0, 2.0]}))
+    {'area_ha': 1.0, 'net_co2e_t': 2.0}
+    """
+    once = counted_once(summary, tables)
+    return {"area_ha": float(once["area_ha"].sum()), "net_co2e_t": float(once["co2e_t"].sum())}
 
 
 class Portfolio(Dashboard):
@@ -531,10 +551,10 @@ class Portfolio(Dashboard):
             ("ui.portfolio.kpi_rejected", len(v.rejected), "kpi-rejected"),
         ]
         if self.result is not None:
-            s = self.result.summary
+            tot = portfolio_totals(self.result.summary, self.tables)
             items += [
-                ("ui.portfolio.kpi_area", fmt_number(s["area_ha"].sum(), 4), "kpi-area"),
-                ("ui.portfolio.kpi_co2", fmt_number(s["net_co2e_t"].sum(), 4, signed=True), "kpi-co2"),
+                ("ui.portfolio.kpi_area", fmt_number(tot["area_ha"], 4), "kpi-area"),
+                ("ui.portfolio.kpi_co2", fmt_number(tot["net_co2e_t"], 4, signed=True), "kpi-co2"),
             ]
         name = f"<div class='ar-muted'>{html.escape(self.source_name)}</div>" if self.source_name else ""
         self.kpis.value = name + "".join(
