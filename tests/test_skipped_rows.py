@@ -77,3 +77,13 @@ def test_plan_object_and_workbook_count_skipped_rows(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "w" / "plan.xlsx", read_only=True)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "Rows read / planned / rejected / not plots, skipped" in cells and "6 / 2 / 1 / 3" in cells
+
+
+def test_streamed_validation_and_plan_count_skipped_rows(tmp_path):
+    from agriremed.engine.stream import plan_stream, validate_stream
+
+    p = _write(tmp_path)
+    v = validate_stream(p, chunk_size=2)
+    assert (v.n_valid, len(v.rejected), v.skipped["input_row"].tolist()) == (2, 1, [4, 5, 6])
+    r = plan_stream(p, agriremed.Scenario(mc_draws=0), chunk_size=2, progress=False)
+    assert (r.n_planned, len(r.rejected), r.n_skipped, r.n_input) == (2, 1, 3, 6)

@@ -471,16 +471,17 @@ def test_a_chunk_with_file_lines_reports_them_and_keeps_no_attrs(sample_plots_pa
     assert df.attrs["lines"] == [10, 11, 14, 15]  # the caller's table is left as it was
 
 
-def test_total_row_is_rejected_with_its_own_reason_only(tmp_path):
-    # county sheets end with a 合计 row (sums of the area, blank pH): it is reported as a total row,
-    # not as a plot with a list of blank or unreadable cells
+def test_total_row_is_skipped_with_its_own_reason_only(tmp_path):
+    # county sheets end with a 合计 row (sums of the area, blank pH): it is reported (a note) as a total row and
+    # skipped, not rejected as a plot with a list of blank or unreadable cells
     f = tmp_path / "county.csv"
     f.write_text("plot_id,land_use,crop,ph,cd_mg_kg,area_ha\nA,paddy,rice,5.5,0.5,1\nB,paddy,rice,5.5,0.6,2\n"
                  "合计,,,,,3\n小 计,,,,,3\n", encoding="utf-8")
     v = validate_plots(f)
-    assert len(v.plots) == 2 and len(v.rejected) == 2
-    errs = v.problems.loc[v.problems["severity"] == "error"]
-    assert errs["input_row"].tolist() == [3, 4]
+    assert len(v.plots) == 2 and len(v.rejected) == 0 and v.skipped["input_row"].tolist() == [3, 4]
+    assert v.errors.empty
+    errs = v.problems.loc[v.problems["input_row"].isin([3, 4])]
+    assert errs["input_row"].tolist() == [3, 4] and set(errs["severity"]) == {"note"}
     assert set(errs["column"]) == {"plot_id"}
     assert errs["problem"].str.startswith("a total or summary row of the sheet").all()
 

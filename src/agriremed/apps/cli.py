@@ -969,8 +969,9 @@ def _cmd_safe_soil(args) -> int:
     for line in _uninformative_lines(t, spread, args.prob, lang, tables):
         _say(line)
     n_done = t["plot_id"].nunique()
-    _say("\n" + i18n.t("ui.cli.safe.counts", lang, rows=v.n_input, done=n_done, rejected=len(v.rejected),
-                       not_assessed=len(why)))
+    _say("\n" + i18n.t("ui.cli.safe.counts_skipped" if len(v.skipped) else "ui.cli.safe.counts", lang,
+                       rows=v.n_input, done=n_done, rejected=len(v.rejected), not_assessed=len(why),
+                       skipped=len(v.skipped)))
     if len(v.problems):
         _say(i18n.t("ui.cli.safe.problems", lang))
         _print_problems(v.messages(lang=lang), lang=lang)

@@ -70,7 +70,7 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, field_soil_rows,
                                    has_crop_values, has_detection_limits, has_not_detected, has_rice_seasons,
-                                   has_unlisted_crops, metal_column_medians, metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
+                                   has_unlisted_crops, metal_column_medians, metal_column_numbers, no_skipped_rows, repeated_plot_ids, rotation_fields, row_crop_cells,
                                    row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine import assemble
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
@@ -1040,7 +1040,7 @@ class _Part:
 
 
 #: Stage tables of a chunk's plan that the run uses (the others are emptied in a part).
-_PART_TABLES = ("table", "summary", "plots", "rejected", "problems")
+_PART_TABLES = ("table", "summary", "plots", "rejected", "skipped", "problems")
 
 
 def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Part:
@@ -1227,8 +1227,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
         problems=pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(
             columns=["input_row", "line", "plot_id", "column", "value", "severity", "problem", "expected"]),
         n_input=n_input, notes=list(scan.notes), n_valid=n_valid,
-        skipped=pd.concat(skipped, ignore_index=True) if skipped else Validation.__dataclass_fields__[
-            "skipped"].default_factory())
+        skipped=pd.concat(skipped, ignore_index=True) if skipped else no_skipped_rows())
     return out
 
 

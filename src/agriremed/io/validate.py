@@ -161,7 +161,7 @@ class Validation:
     n_valid: int | None = None
     crop_in_input: bool = False
     field_rows_in_input: pd.DataFrame | None = None
-    skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SKIPPED_COLUMNS))
+    skipped: pd.DataFrame = field(default_factory=lambda: no_skipped_rows())
 
     def __post_init__(self):
         if self.n_valid is None:
@@ -4156,10 +4156,18 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
 SKIPPED_COLUMNS = ("input_row", "line", "reason", "reason_msg")
 
 
+def no_skipped_rows() -> pd.DataFrame:
+    """An empty :attr:`Validation.skipped` table, with the dtypes of a filled one."""
+    return pd.DataFrame({"input_row": pd.Series(dtype="int64"), "line": pd.Series(dtype="Int64"),
+                         "reason": pd.Series(dtype=object), "reason_msg": pd.Series(dtype=object)})
+
+
 def _skipped_rows(problems: pd.DataFrame, skipped: np.ndarray, line_of: np.ndarray | None) -> pd.DataFrame:
     """The rows that are not plots (``skipped``), each with its file line (``line_of``; blank without) and why
     (the note :func:`_report_total_rows` gave it)."""
     rows = np.flatnonzero(skipped) + 1
+    if not len(rows):
+        return no_skipped_rows()
     why = problems.loc[problems["column"].eq("plot_id") & problems["severity"].eq("note")
                        & problems["input_row"].isin(rows)].drop_duplicates("input_row").set_index("input_row")
     return pd.DataFrame({
