@@ -715,7 +715,7 @@ def test_plan_prints_the_grouped_warnings_of_planned_rows(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "2 warnings on planned rows, all in problems.csv (a warning that several rows share is said once):" in out
     assert ("  WARNING rows 1–2 (lines 2–3; 2 rows), column area_ha: value '0.0002' — smaller than a field: 2 m², "
-            "below 400 m²") in out
+            "below 50 m²") in out
     assert main(["plan", str(f), "--out", str(tmp_path / "z"), "--draws", "0", "--no-xlsx", "--no-report",
                  "--lang", "zh"]) == 0
     assert "已规划的行有2条警告，全部见problems.csv（多行相同的警告合并为一条）：" in capsys.readouterr().out

@@ -92,7 +92,7 @@ def test_given_area_is_kept_and_a_mismatch_over_10_percent_is_listed(tmp_path):
 
 
 def test_a_sliver_polygon_is_planned_with_a_warning_on_its_row(tmp_path, capsys):
-    # squares of 100 m, 1.4142 m (2 m², a sliver) and 20 m (400 m²: a field) on a GK central meridian
+    # squares of 100 m, 1.4142 m (2 m², a sliver) and 20 m (400 m²: a field, above min_field_area_ha) on a GK meridian
     geoms = [shapely.box(500_000.0, 3_100_000.0 + 300 * i, 500_000.0 + side, 3_100_000.0 + 300 * i + side)
              for i, side in enumerate([100.0, 1.4142, 20.0])]
     p = _write(tmp_path / "sliver.gpkg", _attrs(3), geoms, "EPSG:4547")
@@ -102,7 +102,7 @@ def test_a_sliver_polygon_is_planned_with_a_warning_on_its_row(tmp_path, capsys)
     assert v.plots["plot_id"].tolist() == ["P000", "P001", "P002"]  # all planned
     w = v.warnings.loc[v.warnings["column"] == "area_ha"]
     assert w["input_row"].tolist() == [2] and w["plot_id"].tolist() == ["P001"]
-    assert w["problem"].iloc[0].startswith("smaller than a field: 2 m², below 400 m² (0.04 ha")
+    assert w["problem"].iloc[0].startswith("smaller than a field: 2 m², below 50 m² (0.005 ha")
     assert main(["validate", str(p)]) == 0
     assert "column area_ha: value '0.000199996' — smaller than a field: 2 m²" in capsys.readouterr().out
 

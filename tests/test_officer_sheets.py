@@ -299,19 +299,21 @@ def test_decimal_degrees_with_a_hemisphere_letter(tmp_path):
 @pytest.mark.parametrize("note", ["备注：类别依据GB 15618-2018划分；面积单位为亩", "注：镉单位mg/kg", "说明: 数据来自详查",
                                   "Note: areas in mu"])
 def test_note_line_under_the_sheet_is_one_note_rejection(tmp_path, note):
-    """A 备注：/注：/说明： line under the table is rejected once as a note line, not as blank
-    required values."""
+    """A 备注：/注：/说明： line under the table is skipped once as a note line (a note, not a rejection), not
+    rejected as blank required values."""
     p = _write(tmp_path, "点位编号,土地利用类型,作物,面积（亩）,pH,镉（mg/kg）\n"
                          "P1,水田,水稻,15,5.4,0.25\nP2,旱地,小麦,15,7.8,0.9\n"
                          f"{note},,,,,\n")
     v = agriremed.validate_plots(p)
     assert v.plots["plot_id"].tolist() == ["P1", "P2"]
-    e = v.errors.loc[v.errors["input_row"].eq(3)]
+    assert v.errors.empty and v.rejected.empty
+    e = v.problems.loc[v.problems["input_row"].eq(3)]
     assert len(e) == 1 and e["column"].tolist() == ["plot_id"] and e["value"].tolist() == [note]
+    assert e["severity"].tolist() == ["note"] and v.skipped["input_row"].tolist() == [3]
     assert e["problem"].iloc[0].startswith("a signature or note line under the sheet")
     assert "line 4" in [m for m in v.messages() if "signature or note" in m][0]
     assert text_of(e["problem_msg"].iloc[0], "zh").startswith("表格下方的签名或备注行（审核人/填表人/制表人、备注/注等）")
-    assert len(v.plots) + len(v.rejected) == v.n_input == 3
+    assert len(v.plots) + len(v.rejected) + len(v.skipped) == v.n_input == 3
 
 
 def test_excel_error_values_and_dates_are_named(tmp_path):
@@ -417,7 +419,7 @@ def test_decimal_comma_message_fits_the_separator(tmp_path, sep, advice):
 @pytest.mark.parametrize("title", ["湖南省郴州市苏仙区受污染耕地安全利用台账（2025年）", "受污染耕地安全利用台账（2025年）"])
 def test_note_and_signature_lines_in_the_region_column_under_a_title_naming_a_place(tmp_path, title, footer):
     """注：… and 填表人：… lines written in the 地区 column under an .xlsx whose title names a place
-    (湖南省郴州市苏仙区…) are each rejected once as a signature or note line, as without such a
+    (湖南省郴州市苏仙区…) are each skipped once as a signature or note line, as without such a
     title — not read as places below the title and rejected for five blank required values."""
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
@@ -432,13 +434,14 @@ def test_note_and_signature_lines_in_the_region_column_under_a_title_naming_a_pl
     wb.save(p)
     v = agriremed.validate_plots(p)
     assert v.plots["plot_id"].tolist() == ["E01", "E02"]
-    e = v.errors
+    assert v.errors.empty
+    e = v.problems.loc[v.problems["severity"].eq("note") & v.problems["input_row"].gt(2)]
     assert e["input_row"].tolist() == list(range(3, 3 + len(footer)))
     assert e["column"].tolist() == ["plot_id"] * len(footer)
     assert e["problem"].str.startswith("a signature or note line under the sheet").all()
     assert text_of(e["problem_msg"].iloc[0], "zh").startswith("表格下方的签名或备注行")
-    assert v.rejected["input_row"].tolist() == list(range(3, 3 + len(footer)))
-    assert len(v.plots) + len(v.rejected) == v.n_input == 2 + len(footer)
+    assert v.skipped["input_row"].tolist() == list(range(3, 3 + len(footer))) and v.rejected.empty
+    assert len(v.plots) + len(v.skipped) == v.n_input == 2 + len(footer)
     # the footer cells are no places: the note on town cells read below the title names 许家洞镇 only
     below = [text_of(m, "en") for m in v.problems["problem_msg"] if "val.region_below_title" in str(m)]
     assert len(below) == (1 if title.startswith("湖南") else 0)

@@ -402,9 +402,10 @@ def test_statistics_and_signature_rows_are_not_plots(tmp_path):
             "平均值,,,,,5.55,0.375\n最大值,,,,,5.6,0.45\n最小值,,,,,5.5,0.30\n标准差,,,,,0.07,0.1\n"
             "审核人：张三,,填表人：李四,,,,\n")
     v = validate_plots(_csv(tmp_path, text))
-    assert v.n_input == 7 and v.n_valid == 2 and len(v.rejected) == 5
-    errs = v.errors
-    assert len(errs) == 5  # one reason per non-plot row, no 'required value is blank'
+    assert v.n_input == 7 and v.n_valid == 2 and len(v.rejected) == 0 and len(v.skipped) == 5
+    assert v.errors.empty
+    errs = v.problems.loc[v.problems["input_row"].isin([3, 4, 5, 6, 7])]
+    assert len(errs) == 5 and set(errs["severity"]) == {"note"}  # one reason per non-plot row, no 'required value is blank'
     assert errs["problem"].str.contains("total or summary row").sum() == 4
     assert errs["problem"].str.contains("signature or note line").sum() == 1
 
@@ -535,8 +536,8 @@ def test_subtotal_row_labelled_in_the_village_column_is_a_total_row(tmp_path):
     p = _csv(tmp_path, "点位编号,村,土地利用类型,种植作物,面积(亩),pH,镉(mg/kg)\n"
                        "P1,罗家村,水田,中稻,5,5.5,0.45\nP2,罗家村,水田,晚稻,6,6.0,0.65\n,罗家村小计,,,11,,\n")
     v = validate_plots(p)
-    assert v.n_valid == 2 and len(v.rejected) == 1
-    e = v.errors
+    assert v.n_valid == 2 and len(v.rejected) == 0 and v.skipped["input_row"].tolist() == [3]
+    e = v.problems.loc[v.problems["input_row"].eq(3)]
     assert e["problem"].str.contains("a total or summary row").tolist() == [True]
 
 

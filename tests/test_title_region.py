@@ -205,7 +205,7 @@ def test_town_cells_placed_nowhere_are_read_below_the_county_of_the_title(tmp_pa
                             header=header, rows=rows, name="qujiang.csv"))
     assert v.plots["region"].tolist() == ["Guangdong/Shaoguan/Qujiang/沙溪镇", "Guangdong/Shaoguan/Qujiang/大塘镇",
                                           "湖南省株洲市渌口区", "Guangdong/Shaoguan/Qujiang/沙溪镇"]
-    assert v.rejected["input_row"].tolist() == [5]  # the 合计 row
+    assert v.skipped["input_row"].tolist() == [5] and v.rejected.empty  # the 合计 row: not a plot, skipped
     rows = _region_rows(v.problems)
     assert _codes(rows) == ["val.region_below_title"]  # no blank-cells warning, no per-row unplaced warning
     assert rows["severity"].tolist() == ["note"] and rows["input_row"].isna().all()

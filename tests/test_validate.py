@@ -471,16 +471,17 @@ def test_a_chunk_with_file_lines_reports_them_and_keeps_no_attrs(sample_plots_pa
     assert df.attrs["lines"] == [10, 11, 14, 15]  # the caller's table is left as it was
 
 
-def test_total_row_is_rejected_with_its_own_reason_only(tmp_path):
-    # county sheets end with a 合计 row (sums of the area, blank pH): it is reported as a total row,
-    # not as a plot with a list of blank or unreadable cells
+def test_total_row_is_skipped_with_its_own_reason_only(tmp_path):
+    # county sheets end with a 合计 row (sums of the area, blank pH): it is reported (a note) as a total row and
+    # skipped, not rejected as a plot with a list of blank or unreadable cells
     f = tmp_path / "county.csv"
     f.write_text("plot_id,land_use,crop,ph,cd_mg_kg,area_ha\nA,paddy,rice,5.5,0.5,1\nB,paddy,rice,5.5,0.6,2\n"
                  "合计,,,,,3\n小 计,,,,,3\n", encoding="utf-8")
     v = validate_plots(f)
-    assert len(v.plots) == 2 and len(v.rejected) == 2
-    errs = v.problems.loc[v.problems["severity"] == "error"]
-    assert errs["input_row"].tolist() == [3, 4]
+    assert len(v.plots) == 2 and len(v.rejected) == 0 and v.skipped["input_row"].tolist() == [3, 4]
+    assert v.errors.empty
+    errs = v.problems.loc[v.problems["input_row"].isin([3, 4])]
+    assert errs["input_row"].tolist() == [3, 4] and set(errs["severity"]) == {"note"}
     assert set(errs["column"]) == {"plot_id"}
     assert errs["problem"].str.startswith("a total or summary row of the sheet").all()
 
@@ -635,34 +636,36 @@ def test_grouped_rows_are_ranges():
 
 
 def test_an_area_smaller_than_a_field_is_warned_about_and_planned(plots_factory):
-    """Below min_field_area_ha (0.04 ha = 400 m², factors.csv) a plot is a sliver or a unit error:
-    one warning on its row naming the area in m², the plot still valid; 0.04 ha and above: none."""
+    """Below min_field_area_ha (0.005 ha = 50 m², factors.csv) a plot is a sliver or a unit error:
+    one warning on its row naming the area in m², the plot still valid; 0.005 ha and above: none
+    (a 0.5-mu vegetable plot, 333 m², is an ordinary field)."""
     from agriremed.core import messages
     from agriremed.core.tables import load_tables
 
-    assert load_tables().factor("min_field_area_ha") == 0.04
+    assert load_tables().factor("min_field_area_ha") == 0.005
     df = plots_factory(5, land_use="paddy")
-    df["area_ha"] = [0.0002, 0.0399, 0.04, 0.5, 0.00005]
+    df["area_ha"] = [0.0002, 0.0049, 0.005, 0.5, 0.00005]
     v = validate_plots(df)
     assert len(v.plots) == 5 and v.ok
     w = v.warnings.loc[v.warnings["column"] == "area_ha"]
     assert w["input_row"].tolist() == [1, 2, 5]  # one warning per row: not also "unusual value"
     assert w["problem"].iloc[0] == (
-        "smaller than a field: 2 m², below 400 m² (0.04 ha; factor min_field_area_ha), the smallest plausible "
+        "smaller than a field: 2 m², below 50 m² (0.005 ha; factor min_field_area_ha), the smallest plausible "
         "field: a GIS sliver, a fragment of a split parcel or an area in the wrong unit? planned as given; "
         "please check it")
-    assert w["problem"].iloc[1].startswith("smaller than a field: 399 m², below 400 m²")
+    assert w["problem"].iloc[1].startswith("smaller than a field: 49 m², below 50 m²")
     assert w["problem"].iloc[2].startswith("smaller than a field: 0.5 m²")
-    assert w["expected"].iloc[0] == "typically 0.04–1000 ha"
+    assert w["expected"].iloc[0] == "typically 0.005–1000 ha"
     assert messages.render(w["problem_msg"].iloc[0], "zh").startswith(
-        "小于一块田：2平方米，低于可信的最小田块面积400平方米（0.04公顷；系数min_field_area_ha）")
-    assert v.plots["area_ha"].tolist() == [0.0002, 0.0399, 0.04, 0.5, 0.00005]  # kept as given
-    # an area in mu: 0.5 mu = 333 m²
-    mu = plots_factory(1, land_use="paddy").rename(columns={"area_ha": "面积（亩）"})
-    mu["面积（亩）"] = 0.5
+        "小于一块田：2平方米，低于可信的最小田块面积50平方米（0.005公顷；系数min_field_area_ha）")
+    assert v.plots["area_ha"].tolist() == [0.0002, 0.0049, 0.005, 0.5, 0.00005]  # kept as given
+    # areas in mu: 0.5 mu = 333 m² (a southern vegetable plot) is not warned about; 0.05 mu = 33 m² is
+    mu = plots_factory(2, land_use="vegetable", crop="pak_choi").rename(columns={"area_ha": "面积（亩）"})
+    mu["面积（亩）"] = [0.5, 0.05]
     wm = validate_plots(mu).warnings
     row = wm.loc[(wm["column"] == "area_ha") & wm["input_row"].notna()]
-    assert row["problem"].str.startswith("smaller than a field: 333 m²").tolist() == [True]
+    assert row["input_row"].tolist() == [2]
+    assert row["problem"].str.startswith("smaller than a field: 33.3 m²").tolist() == [True]
 
 
 @pytest.mark.parametrize("rain, temp", [("年降水（mm）", "年均温（℃）"), ("年均降水（mm）", "年均气温（°C）"),

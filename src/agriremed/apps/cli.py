@@ -276,9 +276,24 @@ def _validation(args, tables=None, on_valid=None, optional=()):
 
 def _validation_summary(v, lang: str = "en") -> str:
     """The one-line count of rows read, valid and rejected, errors and warnings, in ``lang``."""
-    return v.summary() if lang == "en" else i18n.t("ui.cli.validate.summary", lang, rows=v.n_input, valid=v.n_valid,
+    skipped = len(getattr(v, "skipped", ()))
+    key = "ui.cli.validate.summary_skipped" if skipped else "ui.cli.validate.summary"
+    return v.summary() if lang == "en" else i18n.t(key, lang, rows=v.n_input, valid=v.n_valid, skipped=skipped,
                                                    rejected=len(v.rejected), errors=len(v.errors),
                                                    warnings=len(v.warnings))
+
+
+def _say_skipped(skipped: pd.DataFrame, lang: str, tables=None) -> None:
+    """List the rows of the sheet that are not plots (合计, 注, 填表人), each with its line and why."""
+    if not len(skipped):
+        return
+    _say(i18n.t("ui.cli.plan.skipped_head", lang))
+    why = messages.column_texts(skipped, "reason", lang, tables)
+    for row, line, reason in zip(skipped["input_row"], skipped["line"], why, strict=True):
+        if line is None or pd.isna(line):
+            _say("  " + i18n.t("ui.cli.plan.skipped_row", lang, row=row, reason=reason))
+        else:
+            _say("  " + i18n.t("ui.cli.plan.skipped_row_line", lang, row=row, line=int(line), reason=reason))
 
 
 def _cmd_validate(args) -> int:
@@ -647,8 +662,10 @@ def _print_plan(p, lang: str) -> None:
     if len(s) > 40:
         _say(i18n.t("ui.cli.plan.more", lang, n=len(s) - 40))
     _say(i18n.t("ui.cli.plan.co2e_sign", lang))
-    _say("\n" + i18n.t("ui.cli.plan.done", lang, planned=len(p.plots), rejected=len(p.rejected),
+    _say("\n" + i18n.t("ui.cli.plan.done_skipped" if len(p.skipped) else "ui.cli.plan.done", lang,
+                       planned=len(p.plots), rejected=len(p.rejected), skipped=len(p.skipped),
                        seed=p.scenario.seed, draws=p.scenario.mc_draws))
+    _say_skipped(p.skipped, lang, p.tables)
     if len(p.rejected):
         _say(i18n.t("ui.cli.plan.rejected_head", lang))
         reasons = messages.column_texts(p.rejected, "reasons", lang, p.tables)
@@ -977,8 +994,9 @@ def _cmd_safe_soil(args) -> int:
     for line in _uninformative_lines(t, spread, args.prob, lang, tables):
         _say(line)
     n_done = t["plot_id"].nunique()
-    _say("\n" + i18n.t("ui.cli.safe.counts", lang, rows=v.n_input, done=n_done, rejected=len(v.rejected),
-                       not_assessed=len(why)))
+    _say("\n" + i18n.t("ui.cli.safe.counts_skipped" if len(v.skipped) else "ui.cli.safe.counts", lang,
+                       rows=v.n_input, done=n_done, rejected=len(v.rejected), not_assessed=len(why),
+                       skipped=len(v.skipped)))
     if len(v.problems):
         _say(i18n.t("ui.cli.safe.problems", lang))
         _print_problems(v.messages(lang=lang), lang=lang)

@@ -413,7 +413,11 @@ def region_name(region, lang: str = "en", tables=None) -> str:
         below an unknown one stay as they are. A first part that names a city or county of
         one place alone (:func:`region_path`) becomes the province, city and county in Chinese
         (``'Xiangtan'`` → ``'湖南省/湘潭市'``, ``'株洲市渌口区'`` → ``'湖南省/株洲市/渌口区'``).
-        For ``"en"`` the region unchanged.
+        For ``"en"``, a region written with Chinese that is placed (:func:`region_path`: its
+        province, and the cities and counties of ``place_names.csv`` read below it) has those
+        parts in English, the parts below them (a township, a village) as given
+        (``'攸县/网岭镇'`` → ``'Hunan/Zhuzhou/Youxian/网岭镇'``); a region in ASCII, or one not
+        placed in a province, is unchanged.
 
     Examples
     --------
@@ -425,12 +429,16 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     '广西壮族自治区, 河池市'
     >>> region_name("Atlantis/North", "zh")
     'Atlantis/North'
+    >>> region_name("湖南省株洲市攸县网岭镇罗家村"), region_name("Hunan/Zhuzhou/Lukou")
+    ('Hunan/Zhuzhou/Youxian/网岭镇罗家村', 'Hunan/Zhuzhou/Lukou')
     """
     if region is None or (isinstance(region, float) and region != region):
         return ""
     text = str(region)
-    if _check_lang(lang) == "en" or not text.strip():
+    if not text.strip():
         return text
+    if _check_lang(lang) == "en":
+        return text if text.isascii() else _region_name_en(text, tables)
     shown = _region_name_zh(text, tables)
     # English words left (Hubei Daye) or a division skipped (湖北/大冶: its city): the path read, when every
     # part of it is a known division
@@ -439,6 +447,31 @@ def region_name(region, lang: str = "en", tables=None) -> str:
     if by_path is not None and (re.search(r"[A-Za-z]", shown) or 1 < len(parts) < by_path.count("/") + 1):
         return by_path
     return shown
+
+
+def _region_name_en(text: str, tables=None) -> str:
+    """:func:`region_name` in English: the province and the divisions of ``place_names.csv`` read below it
+    (:func:`region_path`) by their English names, the rest of the path as given; the text unchanged when it
+    is not placed in a province."""
+    path = region_path(text, tables)
+    if not path:
+        return text
+    english = {str(r.province).strip().lower(): str(r.province).strip()
+               for r in (tables or _default_tables()).provinces.itertuples(index=False)}
+    if path[0] not in english:
+        return text
+    names, places = [english[path[0]]], _places.place_english()
+    k = 1
+    while k < len(path) and tuple(path[:k + 1]) in places:
+        names.append(places[tuple(path[:k + 1])])
+        k += 1
+    rest = list(path[k:])
+    if rest:  # the parts below the places read, as written (region_path gives them in lower case)
+        parts = [p.strip() for p in _REGION_SEP.split(text) if p.strip()]
+        tail = parts[len(parts) - len(rest):] if len(parts) >= len(rest) else []
+        if [t.lower() for t in tail] == rest:
+            rest = tail
+    return "/".join(names + rest)
 
 
 def _region_name_by_path(text: str, tables=None) -> str | None:

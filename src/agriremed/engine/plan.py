@@ -351,6 +351,9 @@ class Plan:
     #: Stage inputs kept for :func:`reprice` and :func:`replan` (see ``reuse`` above).
     reuse: dict = dataclasses.field(default_factory=dict, repr=False, compare=False)
     text_rows: str = "all"
+    #: Rows of the sheet that are not plots (合计, 注, 填表人), skipped: neither planned nor rejected
+    #: (:attr:`agriremed.io.validate.Validation.skipped`); planned + rejected + skipped = ``n_input``.
+    skipped: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
 
     def yearly_cash_flows(self, plot_ids=None, transfers: bool = False) -> pd.DataFrame:
         """Itemised yearly cash flows of some (default: all) plots, as the economics stage counts them.
@@ -396,8 +399,9 @@ class Plan:
         lines = [
             f"agriremed {self.version}",
             f"scenario {self.scenario.to_json()}",
-            f"plots: {self.n_input} rows read, {len(self.plots)} planned, {len(self.rejected)} rejected; "
-            f"input digest {self.input_digest()}",
+            f"plots: {self.n_input} rows read, {len(self.plots)} planned, {len(self.rejected)} rejected"
+            + (f", {len(self.skipped)} not plot rows skipped" if len(self.skipped) else "")
+            + f"; input digest {self.input_digest()}",
         ]
         lines += tables_provenance(self.tables)
         lines.append(code_line(code_and_data(self.tables)))
@@ -496,7 +500,7 @@ class Plan:
         run = {"agriremed_version": self.version, "seed": self.scenario.seed,
                "scenario": self.scenario.to_dict(), "input_digest": self.input_digest(),
                "rows_read": self.n_input, "plots_planned": len(self.plots),
-               "rows_rejected": len(self.rejected), "currency": self.money(), "provenance": self.provenance(),
+               "rows_rejected": len(self.rejected), "rows_skipped": len(self.skipped), "currency": self.money(), "provenance": self.provenance(),
                "food_standards": self.food_standards(), "rule_sets": self.rule_sets(),
                "passed_through": passed, "input_notes": [str(n) for n in self.input_notes],
                "text_language": lang, **code_and_data(self.tables),
@@ -604,7 +608,7 @@ def _plan_of(ctx: RunContext, r: StageResults, base_notes: list[str]) -> Plan:
     if small or ctx.detail:
         keep = r.present() if small else _uses_from("economics")
         reuse = {"results": r.kept(keep), "base_notes": list(base_notes), "detail": ctx.detail}
-    return Plan(table=r.table, summary=r.summary, plots=r.v.plots, rejected=r.v.rejected,
+    return Plan(table=r.table, summary=r.summary, plots=r.v.plots, rejected=r.v.rejected, skipped=r.v.skipped,
                 problems=_with_county_class(r.v.problems, r.v.plots, r.soil_plot),
                 soil=r.screened, soil_plot=r.soil_plot, uptake=r.uptake, options=r.opts, duration=r.duration,
                 duration_by_metal=r.by_metal, compliance=r.compliance, biomass=r.bio, energy=r.energy,

@@ -70,7 +70,7 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, field_soil_rows,
                                    has_crop_values, has_detection_limits, has_not_detected, has_rice_seasons,
-                                   has_unlisted_crops, metal_column_medians, metal_column_numbers, repeated_plot_ids, rotation_fields, row_crop_cells,
+                                   has_unlisted_crops, metal_column_medians, metal_column_numbers, no_skipped_rows, repeated_plot_ids, rotation_fields, row_crop_cells,
                                    row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine import assemble
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
@@ -312,7 +312,9 @@ class StreamResult:
         Rejected input rows with reasons, and every validation problem (rows numbered
         across the whole input).
     n_input, n_planned : int
-        Data rows read and plots planned; ``n_planned + len(rejected) == n_input``.
+        Data rows read and plots planned; ``n_planned + len(rejected) + n_skipped == n_input``.
+    n_skipped : int
+        Rows of the sheet that are not plots (合计, 注, 填表人), skipped: neither planned nor rejected.
     n_chunks : int
         Chunks planned.
     seconds : float
@@ -338,6 +340,7 @@ class StreamResult:
     notes: list = dataclasses.field(default_factory=list)
     input_digest: str = ""
     version: str = __version__
+    n_skipped: int = 0
 
     @property
     def plots_per_second(self) -> float:
@@ -978,7 +981,9 @@ def _offset(v: Validation, rows_before: int) -> Validation:
     rejected["input_row"] = rejected["input_row"] + rows_before
     problems = v.problems.copy()
     problems["input_row"] = problems["input_row"] + rows_before
-    return dataclasses.replace(v, plots=plots, rejected=rejected, problems=problems)
+    skipped = v.skipped.copy()
+    skipped["input_row"] = skipped["input_row"] + rows_before
+    return dataclasses.replace(v, plots=plots, rejected=rejected, problems=problems, skipped=skipped)
 
 
 def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_before: int = 0,
@@ -1041,7 +1046,7 @@ class _Part:
 
 
 #: Stage tables of a chunk's plan that the run uses (the others are emptied in a part).
-_PART_TABLES = ("table", "summary", "plots", "rejected", "problems")
+_PART_TABLES = ("table", "summary", "plots", "rejected", "skipped", "problems")
 
 
 def _plan_part(chunk: pd.DataFrame, rows_before: int, ctx: _PartContext) -> _Part:
@@ -1200,7 +1205,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
     tables = tables or load_tables()
     inp = _Input(source, chunk_size, sheet, tables)
     scan = inp.scan()
-    kept, rejected, problems = [], [], []
+    kept, rejected, problems, skipped = [], [], [], []
     n_input = n_valid = n_chunks = 0
     for chunk in _data_chunks(inp.chunks()):
         v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates, optional=optional, region=region),
@@ -1210,6 +1215,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
             probs = probs.loc[probs["input_row"].notna()]
         problems.append(probs)
         rejected.append(v.rejected)
+        skipped.append(v.skipped)
         if len(v.plots):
             if on_valid is not None:
                 on_valid(v.plots)
@@ -1226,7 +1232,8 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
         rejected=pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(),
         problems=pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(
             columns=["input_row", "line", "plot_id", "column", "value", "severity", "problem", "expected"]),
-        n_input=n_input, notes=list(scan.notes), n_valid=n_valid)
+        n_input=n_input, notes=list(scan.notes), n_valid=n_valid,
+        skipped=pd.concat(skipped, ignore_index=True) if skipped else no_skipped_rows())
     return out
 
 
@@ -1467,7 +1474,8 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     return StreamResult(summary=summary, recommended=rec, rejected=rejected_df, problems=problems_df,
                         n_input=acc.n_input,
                         n_planned=acc.n_planned, n_chunks=acc.n_chunks, seconds=time.perf_counter() - t0,
-                        paths=paths, scenario=scenario, notes=notes, input_digest=input_digest)
+                        paths=paths, scenario=scenario, notes=notes, input_digest=input_digest,
+                        n_skipped=acc.n_skipped)
 
 
 @dataclasses.dataclass
@@ -1490,6 +1498,7 @@ class _Collected:
     digest: object = dataclasses.field(default_factory=hashlib.sha256)
     n_input: int = 0
     n_planned: int = 0
+    n_skipped: int = 0
     n_chunks: int = 0
     first_plan: object = None
     soft_ok: bool = True
@@ -1506,6 +1515,7 @@ class _Collected:
             probs = probs.loc[probs["input_row"].notna()]
         self.problems.append(probs)
         self.rejected.append(p.rejected)
+        self.n_skipped += len(getattr(p, "skipped", ()))
         self.digest.update(part.digest.encode())
         if len(p.plots):
             self._add_planned(p, sinks, soft_sinks, part.soft)
@@ -1558,8 +1568,9 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
         empty = (first_plan.table if name == "plan" else first_plan.summary).iloc[:0] \
             if first_plan is not None else pd.DataFrame()
         paths[name] = sink.close(empty)
-    counts = (f"plots: {acc.n_input} rows read, {acc.n_planned} planned, {len(rejected_df)} rejected; "
-              f"input digest {input_digest}")
+    counts = (f"plots: {acc.n_input} rows read, {acc.n_planned} planned, {len(rejected_df)} rejected"
+              + (f", {acc.n_skipped} not plot rows skipped" if acc.n_skipped else "")
+              + f"; input digest {input_digest}")
     paths.update(_close_soft_sinks(out, soft_sinks, acc))
     paths["rejected"] = write_csv(texts_in(rejected_df, lang, tables), out / "rejected.csv")
     problems_df = with_note_rows(problems_df, list(read_notes))
@@ -1588,7 +1599,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
     run = {"agriremed_version": __version__, "seed": scenario.seed, "scenario": scenario.to_dict(),
            "plan_rows": acc.plan_rows,
            "input_digest": input_digest, "rows_read": acc.n_input, "plots_planned": acc.n_planned,
-           "rows_rejected": len(rejected_df), "chunks": acc.n_chunks, "chunk_size": chunk_size,
+           "rows_rejected": len(rejected_df), "rows_skipped": acc.n_skipped, "chunks": acc.n_chunks, "chunk_size": chunk_size,
            "notes": notes, "provenance": provenance, "passed_through": passed,
            "rule_sets": dict(acc.rule_sets), "text_language": lang, **code,
            "files": sorted([p.name for p in paths.values()] + ["run.json"])}

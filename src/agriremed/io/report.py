@@ -39,7 +39,7 @@ from agriremed.core import columns as C
 from agriremed.core import citations, i18n, messages
 from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
-from agriremed.core.tables import split_keys
+from agriremed.core.tables import load_tables, split_keys
 from agriremed.stages.carbon import LEDGER_TERMS
 from agriremed.stages.advice import area_units, ha_per_mu, location_text
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, cleanup_years_text
@@ -250,6 +250,19 @@ class _Regions:
                 k += 1
             self.common = k
 
+    def _provinces(self) -> list[str]:
+        """The provinces of the distinct regions seen (English names, by how many regions each holds, then by
+        name), or an empty list when one of them is not placed in a province."""
+        names = {str(r.province).strip().lower(): str(r.province).strip()
+                 for r in load_tables().provinces.itertuples(index=False)}
+        count: dict[str, int] = {}
+        for r in self.distinct:
+            prov = i18n.region_province(r)
+            if prov not in names:
+                return []
+            count[names[prov]] = count.get(names[prov], 0) + 1
+        return sorted(count, key=lambda p: (-count[p], p))
+
     def title(self, lang: str) -> str:
         if self.first is None:
             return i18n.t("ui.report.region_none", lang)
@@ -261,6 +274,13 @@ class _Regions:
         if len(names) <= 3 and not self.n_distinct_over:
             return sep.join(names)
         total = f"{len(names):,}" + ("+" if self.n_distinct_over else "")
+        provinces = self._provinces()
+        if provinces and len(provinces) < len(names):  # every region placed: '13 places in Yunnan, Guangdong, …'
+            shown = [i18n.region_name(p, lang) for p in provinces]
+            if len(shown) <= 3:
+                return i18n.t("ui.report.region_places", lang, total=total, provinces=sep.join(shown))
+            return i18n.t("ui.report.region_places_many", lang, total=total, first=sep.join(shown[:3]),
+                          n=f"{len(shown) - 3:,}", provinces=f"{len(shown):,}")
         return i18n.t(
             "ui.report.region_more",
             lang,
@@ -275,7 +295,8 @@ def region_title(regions, lang: str = "en") -> str:
 
     The leading parts shared by every region (parts split at ``/ , ; · -`` or spaces, or
     after 省 市 州 县 区 镇 乡 村 …), else up to three regions, else the first three and how
-    many more.
+    many more; more than three regions each placed in a province, fewer provinces than regions: how many
+    places in which provinces ('13 places in Hunan, Henan, Guangdong and 5 more provinces').
 
     Examples
     --------
@@ -678,6 +699,7 @@ def plain_summary(
     horizon_yr: int | None = None,
     tables=None,
     max_options: int = 4,
+    n_skipped: int = 0,
 ) -> list[str]:
     """The report's opening paragraph as sentences in ``lang``: plots and area, soil classes,
     recommended options, money and carbon against doing nothing, and the caveat.
@@ -690,6 +712,8 @@ def plain_summary(
         Language.
     n_rejected : int
         Input rows that could not be planned.
+    n_skipped : int
+        Rows of the sheet that are not plots (合计, 注, 填表人), skipped: said apart from the rejected rows.
     horizon_yr : int, optional
         Planning horizon [yr] (the money sentence needs it).
     tables : Tables, optional
@@ -707,6 +731,8 @@ def plain_summary(
         out = [i18n.t("ui.report.sum_none_planned", lang)]
         if n_rejected:
             out.append(i18n.t(_one("ui.report.sum_rejected", n_rejected), lang, n=f"{n_rejected:,}"))
+        if n_skipped:
+            out.append(i18n.t(_one("ui.report.sum_skipped", n_skipped), lang, n=f"{n_skipped:,}"))
         return out
     ha = lambda a: format_number(a, lang, "ha")  # noqa: E731
 
@@ -728,6 +754,8 @@ def plain_summary(
         if n_rejected
         else i18n.t("ui.report.sum_all_read", lang)
     )
+    if n_skipped:
+        out.append(i18n.t(_one("ui.report.sum_skipped", n_skipped), lang, n=f"{n_skipped:,}"))
     order = [c for c in _CLASSES if c in digest.by_class] + sorted(set(digest.by_class) - set(_CLASSES))
     classes = sep.join(
         i18n.t(
@@ -854,14 +882,16 @@ def _title(region: str, lang: str, title: str | None) -> str:
     return f"{i18n.t('ui.report.title', lang)} — {region}"
 
 
-def _summary_sections(digest: PlanDigest, lang: str, *, n_rejected: int, scenario, tables) -> list[Section]:
+def _summary_sections(digest: PlanDigest, lang: str, *, n_rejected: int, scenario, tables,
+                      n_skipped: int = 0) -> list[Section]:
     sentences = plain_summary(
-        digest, lang, n_rejected=n_rejected, horizon_yr=scenario.horizon_yr, tables=tables
+        digest, lang, n_rejected=n_rejected, horizon_yr=scenario.horizon_yr, tables=tables, n_skipped=n_skipped
     )
     lede = "<div class='lede'>" + "".join(f"<p>{html.escape(x)}</p>" for x in sentences) + "</div>"
     kpis = [
         (i18n.t("ui.report.kpi_plots", lang), f"{digest.n_planned:,}"),
         (i18n.t("ui.report.kpi_rejected", lang), f"{n_rejected:,}"),
+        *([(i18n.t("ui.report.kpi_skipped", lang), f"{n_skipped:,}")] if n_skipped else []),
         (i18n.t("ui.report.kpi_area", lang), format_number(digest.area_ha, lang, "ha")),
     ]
     for c in [c for c in _CLASSES if c in digest.by_class]:
@@ -1060,9 +1090,8 @@ def _with_years_text(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def region_names(regions: pd.Series, lang: str, tables) -> pd.Series:
-    """Region paths in ``lang`` (:func:`agriremed.core.i18n.region_name`), each distinct path once."""
-    if lang == "en":
-        return regions
+    """Region paths in ``lang`` (:func:`agriremed.core.i18n.region_name`; in English, a placed region written in
+    Chinese by its English names), each distinct path once."""
     codes, uniques = pd.factorize(regions.to_numpy(object), use_na_sentinel=True)
     names = np.array([i18n.region_name(u, lang, tables) for u in uniques] + [""], dtype=object)
     return pd.Series(names[codes], index=regions.index, dtype=object)
@@ -1471,7 +1500,8 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
     region = digest.regions.title(lang)
     full_title = _title(region, lang, title)
     sections = _summary_sections(
-        digest, lang, n_rejected=len(plan.rejected), scenario=plan.scenario, tables=plan.tables
+        digest, lang, n_rejected=len(plan.rejected), scenario=plan.scenario, tables=plan.tables,
+        n_skipped=len(getattr(plan, "skipped", ())),
     )
     rej = _rejected_section(plan.rejected, lang, plan.tables)
     if rej is not None:

@@ -147,6 +147,10 @@ class Validation:
         The rows are a chunk of a larger input: the valid rows, in every chunk, of the fields with rows in
         several chunks (:func:`field_soil_rows`), so that each chunk classes a field by all its rows
         (:func:`agriremed.stages.soil.field_classes`) as a whole-table plan does.
+    skipped : pandas.DataFrame
+        The rows of the sheet that are not plots (a 合计/小计 total row, a 注/备注 note or a 填表人 signature
+        line, :func:`_report_total_rows`), skipped: neither planned nor rejected (``input_row``, ``line``
+        where read from a file, ``reason``, ``reason_msg``); valid + rejected + skipped = ``n_input``.
     """
 
     plots: pd.DataFrame
@@ -157,6 +161,7 @@ class Validation:
     n_valid: int | None = None
     crop_in_input: bool = False
     field_rows_in_input: pd.DataFrame | None = None
+    skipped: pd.DataFrame = field(default_factory=lambda: no_skipped_rows())
 
     def __post_init__(self):
         if self.n_valid is None:
@@ -178,8 +183,9 @@ class Validation:
         return self.errors.empty
 
     def summary(self) -> str:
-        """One-line summary: rows read, valid, rejected, errors, warnings."""
-        return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected; "
+        """One-line summary: rows read, valid, rejected, not plot rows skipped (where any), errors, warnings."""
+        skipped = f", {len(self.skipped)} not plot rows, skipped" if len(self.skipped) else ""
+        return (f"{self.n_input} rows read: {self.n_valid} valid, {len(self.rejected)} rejected{skipped}; "
                 f"{len(self.errors)} errors, {len(self.warnings)} warnings")
 
     def messages(self, group: bool = True, lang: str = "en", tables=None) -> list[str]:
@@ -326,6 +332,8 @@ class Collector:
         self.error_rows = np.zeros(n, dtype=bool)
         #: rows the reader could not read as they stand: only the reader's problems are reported
         self.unreadable = np.zeros(n, dtype=bool)
+        #: rows of the sheet that are not plots (合计, 注, 填表人): skipped, neither planned nor rejected
+        self.skipped = np.zeros(n, dtype=bool)
 
     def add(self, mask, column, values, severity, problem, expected="", force=False):
         mask = np.asarray(mask, dtype=bool)
@@ -488,14 +496,16 @@ def decimal_marks(raw: pd.DataFrame) -> tuple[bool, bool]:
     return _decimal_marks(raw, mapping)
 
 
-def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: tuple[bool, bool]):
+def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: tuple[bool, bool],
+               point_file: bool = False):
     """Cells read with thousands separators removed, and cells whose separator is ambiguous.
 
     Comma-separated text (and spreadsheets): ``1,480.5`` and ``1,234,567`` hold thousands
     separators; ``1,480`` is ambiguous (1480 or a decimal comma, 1.48). Semicolon-separated
     text: ``1.480,5`` and ``1.234.567`` hold thousands separators; ``1.480`` is one too when
     the file writes its decimals with commas only, a decimal point when it writes them with
-    points only, and ambiguous otherwise.
+    points only, and ambiguous otherwise. ``point_file``: comma-separated text, whose decimal mark
+    is a point (a comma there cannot be one): ``1,480`` is read as 1480 too (``1,48`` still is not).
     """
     n = len(text)
     th = np.zeros(n, bool)
@@ -507,7 +517,7 @@ def _thousands(text: pd.Series, blank: np.ndarray, comma_decimals: bool, marks: 
     sure = th & (text.str.contains(other, regex=False) | text.str.count(r"[.,]").gt(1)).to_numpy(bool)
     single = th & ~sure
     if not comma_decimals:
-        return sure, single
+        return (th, np.zeros(n, bool)) if point_file else (sure, single)
     uses_comma, uses_point = marks
     if uses_point and not uses_comma:
         return np.zeros(n, bool), sure
@@ -582,6 +592,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
     area_assumed = _area_unit_assumed(mapping, header_notes) if area_units is None else None
+    area_cells = _area_cell_units(raw, mapping)
     cells = raw
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
@@ -615,18 +626,25 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
                                  assumed=assumed_covariates(tables))
     for severity, problem, expected in region_notes:
         col.add_file("region", severity, problem, expected)
+    if "area_ha" in dups:
+        area_cells = None
+    cell_unit = area_cells.given if area_cells is not None else np.zeros(n, bool)
     if area_assumed is not None and "area_ha" not in dups:  # every row read in the unit assumed, named
-        col.add(~na_cells(as_text(raw[area_assumed[0]])), "area_ha", None, "warning", area_assumed[1])
+        col.add(~na_cells(as_text(raw[area_assumed[0]])) & ~cell_unit, "area_ha", None, "warning", area_assumed[1])
     if area_units and "area_ha" not in dups:
-        factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units)
+        factors["area_ha"] = _area_row_factors(col, raw, mapping, area_units, cell_unit)
     if header_units and "area_ha" not in dups:
         _check_area_units_agree(col, raw, mapping, header_units)
+    if area_cells is not None:  # '2.5亩', '1.2公顷': the unit of the cell, checked against the header's
+        factors["area_ha"] = _area_cell_factors(col, raw, mapping, area_cells, factors.get("area_ha", 1.0),
+                                                area_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
     siblings = _season_siblings(raw, mapping, dups, repeated, tables, read)
     censored: dict = {}  # soil metals below the detection limit, decided once rotation land is known
-    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings, censored)
+    out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings, censored, area_cells)
     _check_marginal_cultivated(col, out, tables)
+    _check_region_point(col, out, tables)
     _check_rice_on_dry_land(col, out)
     _check_long_numeric_ids(col, out, dups)
     _check_plot_ids(col, out, dups, repeated)
@@ -1073,9 +1091,11 @@ def _check_unit_columns(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
             col.error_rows[:] = True  # a file-level error: no row is read with a unit left unplaced
 
 
-def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str) -> np.ndarray:
+def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str,
+                      cell_unit: np.ndarray | None = None) -> np.ndarray:
     """Factor to ha of every row from its unit in ``unit_col`` (亩, 公顷, ha, mu, 平方米 …); a row
-    with an area but a blank or unknown unit is rejected (factor NaN)."""
+    with an area but a blank or unknown unit is rejected (factor NaN), unless its area cell gives the unit
+    (``cell_unit``, :func:`_area_cell_factors`)."""
     area_col = next(c for c, v in mapping.items() if v == "area_ha")
     units = as_text(raw[unit_col])
     codes, uniques = pd.factorize(units.to_numpy(object))
@@ -1088,10 +1108,99 @@ def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str]
     factor = per[codes] if len(uniques) else np.full(len(units), np.nan)
     has_area = ~na_cells(as_text(raw[area_col]))
     bad = has_area & np.isnan(factor)
+    if cell_unit is not None:
+        bad = bad & ~(cell_unit & units.eq("").to_numpy(bool))
     col.add(bad, "area_ha", units.to_numpy(object), "error",
             Message.of("val.area_unit_unknown", units=repr(unit_col)),
             Message.of("exp.area_unit"))
     return factor
+
+
+#: An area cell written with its unit ('2.5亩', '1.2公顷', '800平方米', '800m²', '0.5 ha'; after NFKC).
+_AREA_CELL = r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s.,].*?)\s*$"
+
+
+@dataclass
+class _AreaCells:
+    """The area cells written with a unit of area: which rows, the number and the unit as written, and the
+    unit's factor to ha."""
+
+    given: np.ndarray
+    num: np.ndarray
+    unit: np.ndarray
+    factor: np.ndarray
+
+
+def _area_cell_units(raw: pd.DataFrame, mapping: dict[str, str]) -> _AreaCells | None:
+    """The area cells that write their unit after the number (亩, 公顷, 平方米, m², ha, mu …: a unit of area
+    :func:`unit_factor` knows); None when the area column has none. A cell with another word ('3 英亩',
+    '2 块') is not one: it stays a number with a label, rejected (:func:`_check_numbers`)."""
+    area = [c for c, v in mapping.items() if v == "area_ha"]
+    if len(area) != 1 or isinstance(raw[area[0]], pd.DataFrame) or _plain_numbers(raw[area[0]]):
+        return None
+    parts = as_text(raw[area[0]]).map(_nfkc).str.extract(_AREA_CELL)
+    if parts["unit"].isna().all():
+        return None
+    n = len(parts)
+    units = parts["unit"].fillna("").to_numpy(object)
+    codes, uniques = pd.factorize(units)
+    per = np.full(len(uniques), np.nan)
+    for i, u in enumerate(uniques.tolist()):
+        try:
+            per[i] = unit_factor(u, "ha") if u else np.nan
+        except UnitReadError:
+            pass
+    factor = per[codes] if len(uniques) else np.full(n, np.nan)
+    given = ~np.isnan(factor)
+    if not given.any():
+        return None
+    num = pd.to_numeric(parts["num"], errors="coerce").to_numpy(float)
+    return _AreaCells(given=given, num=np.where(given, num, np.nan), unit=np.where(given, units, ""),
+                      factor=factor)
+
+
+def _area_cell_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], cells: _AreaCells,
+                       factor, unit_col: str | None) -> np.ndarray:
+    """Factor to ha of every row, the unit written in an area cell ('2.5亩') taking the place of the header's.
+
+    A header or unit column that states a unit (面积（亩）, ``area_ha``, 面积单位) and a cell unit that agrees
+    with it: read, noted. A header that states none (面积, read as 亩; ``area``, read as ha): the cell's unit is
+    used, warned. A cell unit that contradicts the header's or the unit column's: the row is rejected naming
+    both units (which is meant cannot be told)."""
+    area_col = next(c for c, v in mapping.items() if v == "area_ha")
+    head = read_header(area_col)
+    n = len(cells.given)
+    base = np.broadcast_to(np.asarray(factor, dtype=float), (n,)).copy()
+    if unit_col is not None:  # the unit column's unit of each row (blank: none stated)
+        stated_unit = as_text(raw[unit_col]).to_numpy(object)
+        stated = np.array([bool(u) for u in stated_unit], bool) & ~np.isnan(base)
+        where = np.array([Message.of("val.area_cell_unit_column", units=repr(unit_col))] * n, dtype=object)
+    elif head.unit is not None or (head.note_msg is None and head.assumed is None):  # 面积（亩）, area_ha
+        stated_unit = np.full(n, head.unit or "ha", dtype=object)
+        stated = np.ones(n, bool)
+        where = np.array([Message.of("val.area_cell_unit_header", header=repr(area_col))] * n, dtype=object)
+    else:  # 面积 (亩 assumed), area (ha assumed): no unit stated
+        stated_unit, stated, where = np.full(n, "", dtype=object), np.zeros(n, bool), np.full(n, None, object)
+    with np.errstate(invalid="ignore"):
+        agree = np.isclose(cells.factor, base, rtol=1e-9)
+    conflict = cells.given & stated & ~agree
+    agreed = cells.given & stated & agree
+    used = cells.given & ~stated
+    text = as_text(raw[area_col]).to_numpy(object)
+    col.add(conflict, "area_ha", text, "error",
+            lambda rows: [Message.of("val.area_cell_unit_conflict", unit=repr(cells.unit[i]), where=where[i],
+                                     stated=repr(stated_unit[i])) for i in rows],
+            Message.of("exp.area_unit_one"))
+
+    def read(rows):
+        return [Message.of("val.area_cell_unit", unit=repr(cells.unit[i]), ha=float(cells.num[i] * cells.factor[i]))
+                for i in rows]
+
+    col.add(agreed, "area_ha", text, "note", read)
+    col.add(used, "area_ha", text, "warning", read)
+    out = np.where(cells.given, cells.factor, base)
+    out[conflict] = np.nan
+    return out
 
 
 def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[str, str], n: int) -> None:
@@ -1167,14 +1276,12 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
     :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id) with
     that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
     total, footer = _total_and_footer_rows(plot_ids, raw, col.unreadable)
-    if total.any():
-        col.add(total, "plot_id", plot_ids, "error", Message.of("val.total_row"), Message.of("exp.plot_row"),
-                force=True)
-        col.unreadable |= total
-    if footer.any():
-        col.add(footer, "plot_id", plot_ids, "error", Message.of("val.footer_row"), Message.of("exp.plot_row"),
-                force=True)
-        col.unreadable |= footer
+    for rows, code in ((total, "val.total_row"), (footer, "val.footer_row")):
+        if rows.any():  # a row of the sheet, not a plot: skipped (a note), not counted as rejected
+            col.add(rows, "plot_id", plot_ids, "note", Message.of(code), Message.of("exp.plot_row"), force=True)
+            col.unreadable |= rows
+            col.skipped |= rows
+            col.error_rows |= rows
 
 
 def _as_message(item: dict, key: str):
@@ -1262,14 +1369,17 @@ def _check_required_columns(col: Collector, mapping: dict[str, str]) -> list[str
 
 def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str],
                  factors: dict[str, float], dups: list[str], tables: Tables,
-                 elsewhere: dict | None = None, pending: dict | None = None) -> pd.DataFrame:
+                 elsewhere: dict | None = None, pending: dict | None = None,
+                 area_cells: _AreaCells | None = None) -> pd.DataFrame:
     """Every cell checked and read, column by column: the table of values in canonical names
     and types (unknown columns passed through, duplicated ones left out); ``elsewhere``: the crops
     planned in the other season rows of each row's field (:func:`_season_siblings`). The total soil metals
     given below the detection limit are read as the limit; ``pending`` (filled) gets their cells (``cells``)
     and ``in_input`` for :func:`_check_censored`, which decides them once the rows' rotation land is known
-    (its ``censored_metals`` column is placed here, blank)."""
+    (its ``censored_metals`` column is placed here, blank). ``area_cells``: the area cells written with their
+    unit (:func:`_area_cell_units`), read as their number (their factor is in ``factors``)."""
     comma_decimals = bool(attrs.get("decimal_comma", False))
+    comma_file = attrs.get("separator") == ","  # comma-separated text: its decimal mark is a point
     comma_used: set[str] = set()
     marks = ((tuple(attrs["decimal_marks"]) if attrs.get("decimal_marks") is not None  # a chunk: the file's
               else _decimal_marks(raw, mapping)) if comma_decimals else (False, False))
@@ -1286,14 +1396,12 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
             out[canon] = raw[orig]
             continue
         if spec.dtype in ("float", "int"):
-            cells = _read_numbers(raw[orig], canon, comma_decimals, marks)
+            cells = _read_numbers(raw[orig], canon, comma_decimals, marks, point_file=comma_file)
             if cells.comma_read:
                 comma_used.add(canon)
+            _read_written_forms(col, canon, spec, cells, area_cells)
             if canon in ("lat", "lon"):
-                _read_dms(col, canon, spec, cells)
                 degrees[canon] = cells.num.copy()
-            if canon == "ph":
-                _read_ph_labels(col, canon, cells)
             if _is_soil_total(spec):  # '<0.05': the limit, checked against screening below; 'ND': not measured
                 cells, not_detected[canon] = _soil_not_detected(col, canon, cells)
                 cells, rows = _censored(cells, factors.get(canon, 1.0))
@@ -1343,6 +1451,21 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     return pd.DataFrame(out, index=raw.index) if out else pd.DataFrame(index=raw.index)
 
 
+def _read_written_forms(col: Collector, canon: str, spec, cells: _Numbers, area_cells: _AreaCells | None) -> None:
+    """Read (in place) the cells of a numeric column written in a form that says what they mean: an area with
+    its unit ('2.5亩', :func:`_area_cell_units`), degrees-minutes-seconds, a pH label ('pH=5.2', '5.6（水）') and
+    a range of a metal concentration or pH ('0.3~0.4', :func:`_read_ranges`)."""
+    if canon == "area_ha" and area_cells is not None:
+        cells.num = np.where(area_cells.given, area_cells.num, cells.num)
+        cells.bad_text = cells.bad_text & ~area_cells.given
+    if canon in ("lat", "lon"):
+        _read_dms(col, canon, spec, cells)
+    if canon == "ph":
+        _read_ph_labels(col, canon, cells)
+    if canon == "ph" or spec.group == "metal":  # '0.3~0.4': the conservative bound, warned
+        _read_ranges(col, canon, cells, upper=canon != "ph")
+
+
 def _read_crop_metals(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], out: dict, tables: Tables,
                       comma_decimals: bool, marks, comma_file: bool) -> set[str]:
     """The metals measured in the harvest (``crop_<metal>_mg_kg`` [mg kg⁻¹], :func:`_crop_metal_values`), read
@@ -1353,8 +1476,10 @@ def _read_crop_metals(col: Collector, raw: pd.DataFrame, mapping: dict[str, str]
     crop_censored: dict[str, np.ndarray] = {}
     dry: dict[str, np.ndarray] = {}
     for canon in dict.fromkeys(c for c in mapping.values() if _is_crop_metal(c)):
-        cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks)
+        cells = {orig: _read_numbers(raw[orig], canon, comma_decimals, marks, point_file=comma_file)
                  for orig, c in mapping.items() if c == canon}
+        for c in cells.values():  # '0.1~0.2' measured in the harvest: the upper bound, warned
+            _read_ranges(col, canon, c, upper=True)
         comma_used.update(canon for c in cells.values() if c.comma_read)
         out[canon], dry[canon], crop_censored[canon] = _crop_metal_values(col, canon, cells, out.get("crop"),
                                                                           tables, comma_file=comma_file)
@@ -1598,6 +1723,10 @@ def _read_dms(col: Collector, canon: str, spec, cells: _Numbers) -> None:
 #: '5.0（CaCl2）', '6.5（水土比2.5:1）'); only labels that name an extraction are acted on.
 _NUMBER_LABEL = r"^\s*(?P<num>[-+]?\d+(?:\.\d+)?)\s*(?P<label>[^\d\s.,].*?)\s*$"
 
+#: A pH label typed before the number ('pH=5.2', 'pH 5.2', 'PH：5.2' after NFKC, 'pH值5.2'): the label and the
+#: rest of the cell (a number, possibly followed by an extraction label).
+_PH_PREFIX = r"^\s*(?P<label>[pP]\s*[hH]\s*值?\s*[=:]?)\s*(?P<rest>[-+]?\d.*?)\s*$"
+
 
 def _read_ph_labels(col: Collector, canon: str, cells: _Numbers) -> None:
     """pH cells with the extraction typed after the number: a water label (（水）, (H2O), 水浸提,
@@ -1607,7 +1736,27 @@ def _read_ph_labels(col: Collector, canon: str, cells: _Numbers) -> None:
     if callable(cells.text) or not cells.bad_text.any():
         return
     idx = np.flatnonzero(cells.bad_text)
-    parts = cells.text.iloc[idx].map(_nfkc).str.extract(_NUMBER_LABEL)
+    typed = cells.text.iloc[idx].map(_nfkc)
+    lead = typed.str.extract(_PH_PREFIX)
+    has_lead = lead["label"].notna().to_numpy(bool)
+    typed = typed.where(~has_lead, lead["rest"])  # 'pH=5.2', 'pH 5.6(水)': the leading label dropped
+    bare = np.zeros(len(cells.bad_text), bool)
+    bare[idx] = has_lead & typed.str.fullmatch(r"[-+]?\d+(?:\.\d+)?").fillna(False).to_numpy(bool)
+    if bare.any():  # 'pH=5.2', 'pH 5.2', 'PH：5.2': the label names the column itself, the number is read
+        lead_label = np.full(len(bare), "", dtype=object)
+        lead_label[idx] = lead["label"].fillna("").str.strip().to_numpy(object)
+        cells.num = cells.num.copy()
+        cells.num[bare] = pd.to_numeric(typed[bare[idx]], errors="coerce").to_numpy(float)
+        col.add(bare, canon, cells.text, "warning",
+                lambda rows: [Message.of("val.ph_prefix_label", text=repr(lead_label[i]), value=float(cells.num[i]))
+                              for i in rows], Message.of("exp.ph_water"))
+        cells.bad_text = cells.bad_text & ~bare
+        cells.wide_read = cells.wide_read & ~bare
+        keep = ~bare[idx]
+        idx, typed = idx[keep], typed[keep]
+        if not len(idx):
+            return
+    parts = typed.str.extract(_NUMBER_LABEL)
     kind = parts["label"].map(lambda t: ph_extraction(t) if isinstance(t, str) else None).to_numpy(object)
     water = np.zeros(len(cells.bad_text), bool)
     salt = np.zeros(len(cells.bad_text), bool)
@@ -1630,6 +1779,123 @@ def _read_ph_labels(col: Collector, canon: str, cells: _Numbers) -> None:
                               for i in rows], Message.of("exp.ph_water"))
     cells.bad_text = cells.bad_text & ~water & ~salt
     cells.wide_read = cells.wide_read & ~water & ~salt
+
+
+#: A range typed in a cell: '0.3~0.4', '0.3-0.4', '0.3～0.4' (after NFKC), '0.3至0.4', '0.3到0.4', '0.3–0.4'.
+_RANGE_CELL = r"^\s*(?P<lo>\d+(?:\.\d+)?)\s*(?:~|-|–|—|至|到)\s*(?P<hi>\d+(?:\.\d+)?)\s*$"
+
+
+def _cell_ranges(text: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which of ``rows`` hold a range (low below high, :data:`_RANGE_CELL`), and its two bounds (NaN elsewhere)."""
+    n = len(rows)
+    lo, hi = np.full(n, np.nan), np.full(n, np.nan)
+    if not rows.any():
+        return np.zeros(n, bool), lo, hi
+    idx = np.flatnonzero(rows)
+    parts = text.iloc[idx].astype(str).map(_nfkc).str.extract(_RANGE_CELL)
+    lo[idx] = pd.to_numeric(parts["lo"], errors="coerce").to_numpy(float)
+    hi[idx] = pd.to_numeric(parts["hi"], errors="coerce").to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        found = ~np.isnan(lo) & ~np.isnan(hi) & (lo < hi)
+    return found, lo, hi
+
+
+def _read_ranges(col: Collector, canon: str, cells: _Numbers, upper: bool) -> None:
+    """Cells holding a range ('0.3~0.4', '0.3-0.4', '0.3至0.4') read as one bound, the conservative one, each
+    warned naming the range and the value used: ``upper`` (a metal concentration: the higher value can only
+    make the soil class or the crop risk worse) or the lower bound (pH: the lower pH gives the stricter
+    GB 15618 screening band and the higher crop uptake). Other columns keep rejecting a range
+    (:func:`_check_numbers`)."""
+    if callable(cells.text) or not cells.bad_text.any():
+        return
+    found, lo, hi = _cell_ranges(cells.text, cells.bad_text)
+    if not found.any():
+        return
+    used = hi if upper else lo
+    cells.num = cells.num.copy()
+    cells.num[found] = used[found]
+    shown = cells.text.to_numpy(object)
+    code = "val.range_upper" if upper else "val.range_lower"
+    col.add(found, canon, cells.text, "warning",
+            lambda rows: [Message.of(code, range=str(shown[i]).strip(), column=canon, value=float(used[i]))
+                          for i in rows], expected_message(C.COLUMNS[canon]))
+    cells.bad_text = cells.bad_text & ~found
+    cells.wide_read = cells.wide_read & ~found
+    cells.decimal_comma = cells.decimal_comma & ~found
+
+
+def _great_circle_km(lat1, lon1, lat2, lon2, radius_km: float) -> np.ndarray:
+    """Great-circle (haversine) distance [km] between points given in degrees, on a sphere of ``radius_km``."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.asarray(lon2) - np.asarray(lon1)) / 2) ** 2)
+    return 2 * radius_km * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _region_seats(region: str, seats: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, str] | None:
+    """The seats a placed region is checked against (indices into ``seats``, ``place_coordinates.csv``) and
+    the place they stand for (a region path in English: ``Hunan/Zhuzhou``, ``Hunan``): the seat of the
+    prefecture the region names, else every seat of its province (its capital and prefecture seats); None for a
+    region not placed in a province of the table."""
+    path = i18n.region_path(region, tables)
+    if not path:
+        return None
+    prov = seats["province_key"].eq(path[0]).to_numpy(bool)
+    if not prov.any():
+        return None
+    if len(path) > 1:
+        city = np.flatnonzero(prov & seats["level"].eq("prefecture").to_numpy(bool)
+                              & seats["place_key"].eq(path[1]).to_numpy(bool))
+        if len(city):
+            row = seats.iloc[city[0]]
+            return city[:1], f"{row['province']}/{row['place']}"
+    name = seats.loc[prov & seats["level"].eq("province").to_numpy(bool), "place"]
+    return np.flatnonzero(prov), (name.iloc[0] if len(name) else path[0])
+
+
+def _check_region_point(col: Collector, out: pd.DataFrame, tables: Tables) -> None:
+    """Warn (row, both places, distance) where a plot's coordinates lie farther than ``place_point_max_km``
+    (``factors.csv``) from the seat of the prefecture its region names, or, for a region placed in a province
+    only, from the nearest seat of that province (``place_coordinates.csv``): the coordinates or the region are
+    wrong. The plot keeps its region (its province's uptake functions, prices and subsidies); the warning
+    names the seat nearest to the point, where the coordinates lie."""
+    if not {"lat", "lon", "region"} <= set(out.columns):
+        return
+    lat = pd.to_numeric(pd.Series(out["lat"]), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(pd.Series(out["lon"]), errors="coerce").to_numpy(float)
+    region = pd.Series(out["region"], dtype=object).to_numpy(object)
+    has = ~np.isnan(lat) & ~np.isnan(lon) & np.array([isinstance(r, str) and bool(r.strip()) for r in region], bool)
+    if not has.any():
+        return
+    t = tables.place_coordinates
+    seats = pd.DataFrame({
+        "level": t["level"].astype(str).to_numpy(object), "place": t["place"].astype(str).to_numpy(object),
+        "province": np.where(t["level"].eq("province"), t["place"], t["parent"].fillna("")).astype(object),
+        "lat": pd.to_numeric(t["lat"]).to_numpy(float), "lon": pd.to_numeric(t["lon"]).to_numpy(float)})
+    seats = seats.sort_values("level", key=lambda v: v.ne("prefecture"), kind="stable", ignore_index=True)
+    seats["province_key"] = seats["province"].str.lower()
+    seats["place_key"] = seats["place"].str.lower()
+    radius, limit = tables.factor("earth_mean_radius_km"), tables.factor("place_point_max_km")
+    codes, uniq = pd.factorize(pd.Series(np.where(has, region, ""), dtype=object))
+    refs = [(_region_seats(u, seats, tables) if u else None) for u in uniq]
+    far = np.zeros(len(lat), bool)
+    info: dict[int, Message] = {}
+    for i in np.flatnonzero(has):
+        ref = refs[codes[i]]
+        if ref is None:
+            continue
+        idx, place = ref
+        d = _great_circle_km(lat[i], lon[i], seats["lat"].to_numpy()[idx], seats["lon"].to_numpy()[idx], radius)
+        if d.min() <= limit:
+            continue
+        everywhere = _great_circle_km(lat[i], lon[i], seats["lat"].to_numpy(), seats["lon"].to_numpy(), radius)
+        near = seats.iloc[int(np.argmin(everywhere))]
+        near_place = near["place"] if near["level"] == "province" else f"{near['province']}/{near['place']}"
+        far[i] = True
+        info[i] = Message.of("val.region_point_far", lat=float(lat[i]), lon=float(lon[i]), km=float(d.min()),
+                             place=place, max_km=limit, near=near_place, near_km=float(everywhere.min()))
+    col.add(far, "lat, lon", pd.Series([f"lat {a:g}, lon {b:g}" for a, b in zip(lat, lon, strict=True)]),
+            "warning", lambda rows: [info[i] for i in rows], Message.of("exp.region_point"))
 
 
 def _check_swapped_lat_lon(col: Collector, lat: np.ndarray, lon: np.ndarray, out: dict, tables: Tables) -> None:
@@ -1733,9 +1999,11 @@ def detection_limits(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return limit, (parts["ua"].notna() | parts["uc"].notna()).to_numpy(bool)
 
 
-def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[bool, bool]) -> _Numbers:
+def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[bool, bool],
+                  point_file: bool = False) -> _Numbers:
     """The cells of a numeric column read as numbers (decimal commas of a semicolon file and
-    thousands separators read; ambiguous ones left blank), with the rows that cannot be read."""
+    thousands separators read; ambiguous ones left blank), with the rows that cannot be read.
+    ``point_file``: comma-separated text (its decimal mark a point, :func:`_thousands`)."""
     n = len(s)
     if _plain_numbers(s):
         # numbers given as numbers: nothing to parse; texts only for the rows reported
@@ -1763,7 +2031,7 @@ def _read_numbers(s: pd.Series, canon: str, comma_decimals: bool, marks: tuple[b
     if wide.any() or nd.any():
         num = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(float)
     maybe_comma = ~blank & np.isnan(num)
-    th_read, th_amb = _thousands(text, blank, comma_decimals, marks)
+    th_read, th_amb = _thousands(text, blank, comma_decimals, marks, point_file)
     comma_read = False
     if comma_decimals:
         comma = text.str.fullmatch(r"[-+]?\d*,\d+").to_numpy() & ~blank
@@ -2040,6 +2308,11 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     col.add(with_o, canon, text, sev,
             lambda idx: [Message.of("val.letter_o_for_zero", number=letter_o[i], tail=tail) for i in idx], expected)
     rest = rest & ~with_o
+    if rest.any():  # '12~15' in a column read as one number only: the range is named
+        ranged = _cell_ranges(text if not callable(text) else pd.Series(text(np.arange(len(rest))), dtype=object),
+                              rest)[0]
+        col.add(ranged, canon, text, sev, Message.of("val.range_not_read", column=canon, tail=tail), expected)
+        rest = rest & ~ranged
     with_text = np.zeros(len(rest), bool)
     extra = np.full(len(rest), "", dtype=object)
     if rest.any():  # '8.0亩', 'pH5.6': the unit or label is named in the message
@@ -3863,6 +4136,8 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
         spec = C.COLUMNS.get(c)
         if spec is not None and spec.dtype in ("category", "str") and c in plots:
             plots[c] = plots[c].astype(object)
+    skipped = _skipped_rows(problems, col.skipped, line_of if header_line is not None else None)
+    err = err & ~col.skipped
     rejected = raw.loc[err].copy()
     rejected.insert(0, "input_row", np.flatnonzero(err) + 1)
     if header_line is not None:
@@ -3874,7 +4149,34 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
     rejected = rejected[[c for c in rejected.columns if c != "reasons_msg"] + ["reasons_msg"]]
     return Validation(plots=plots, rejected=rejected.reset_index(drop=True), problems=problems,
                       n_input=n, notes=notes, crop_in_input=bool(attrs.get("crop_values_in_input")),
-                      field_rows_in_input=attrs.get("field_rows_in_input"))
+                      field_rows_in_input=attrs.get("field_rows_in_input"), skipped=skipped)
+
+
+#: Columns of :attr:`Validation.skipped`.
+SKIPPED_COLUMNS = ("input_row", "line", "reason", "reason_msg")
+
+
+def no_skipped_rows() -> pd.DataFrame:
+    """An empty :attr:`Validation.skipped` table, with the dtypes of a filled one."""
+    return pd.DataFrame({"input_row": pd.Series(dtype="int64"), "line": pd.Series(dtype="Int64"),
+                         "reason": pd.Series(dtype=object), "reason_msg": pd.Series(dtype=object)})
+
+
+def _skipped_rows(problems: pd.DataFrame, skipped: np.ndarray, line_of: np.ndarray | None) -> pd.DataFrame:
+    """The rows that are not plots (``skipped``), each with its file line (``line_of``; blank without) and why
+    (the note :func:`_report_total_rows` gave it)."""
+    rows = np.flatnonzero(skipped) + 1
+    if not len(rows):
+        return no_skipped_rows()
+    why = problems.loc[problems["column"].eq("plot_id") & problems["severity"].eq("note")
+                       & problems["input_row"].isin(rows)].drop_duplicates("input_row").set_index("input_row")
+    return pd.DataFrame({
+        "input_row": rows,
+        "line": pd.array([int(line_of[r - 1]) for r in rows] if line_of is not None else [pd.NA] * len(rows),
+                         dtype="Int64"),
+        "reason": [why["problem"].get(r, "") for r in rows],
+        "reason_msg": [why["problem_msg"].get(r, "") for r in rows],
+    }, columns=list(SKIPPED_COLUMNS))
 
 
 def _reasons(problems: pd.DataFrame, rejected: pd.DataFrame):

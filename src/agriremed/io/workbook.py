@@ -581,7 +581,7 @@ def _splice_rows(path: Path, parts: dict) -> None:
 
 def _provenance(
     lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money,
-    standards: dict | None = None, rule_sets: dict | None = None,
+    standards: dict | None = None, rule_sets: dict | None = None, n_skipped: int = 0,
 ) -> list[tuple[str, object]]:
     d = report_date(date)
     rows = [
@@ -594,7 +594,8 @@ def _provenance(
         ("horizon", scenario.horizon_yr),
         ("draws", scenario.mc_draws),
         ("digest", input_digest),
-        ("rows", f"{n_input:,} / {n_planned:,} / {n_rejected:,}"),
+        ("rows", f"{n_input:,} / {n_planned:,} / {n_rejected:,}") if not n_skipped
+        else ("rows_skipped", f"{n_input:,} / {n_planned:,} / {n_rejected:,} / {n_skipped:,}"),
         ("region", region),
     ]
     if money:
@@ -729,7 +730,7 @@ def _summary_frame(plan, lang: str) -> pd.DataFrame:
         cols = [c for c in s.columns if c != "area_mu"]
         cols.insert(cols.index("area_ha"), "area_mu")
         s = s[cols]
-    if "region" in s.columns and lang != "en":
+    if "region" in s.columns:  # in English too: a placed region written in Chinese by its English names
         s["region"] = region_names(s["region"], lang, plan.tables)
     if lang != "en" and "measures" in s.columns and "recommended_option" in plan.summary and len(s):
         s["measures"] = advice.measures_in(plan.summary["recommended_option"].to_numpy(object), units,
@@ -853,6 +854,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
         n_input=plan.n_input,
         n_planned=len(plan.plots),
         n_rejected=len(plan.rejected),
+        n_skipped=len(getattr(plan, "skipped", ())),
         region=region_title(s["region"] if "region" in s else [], lang),
         money=plan.money(),
     )

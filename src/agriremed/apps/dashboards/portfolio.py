@@ -77,7 +77,7 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
         :func:`agriremed.plan` on all plots (checked in ``tests/test_dashboards.py``): every
         DataFrame attribute of :class:`~agriremed.Plan` (stage tables, ``metal_fate``,
         ``carbon_by_year``, ``targets``, ``trajectories``, ``schedule``, ``scores`` …) is
-        joined; ``rejected``, ``problems`` and ``n_input`` are those of ``v``, ``notes`` those of
+        joined; ``rejected``, ``skipped``, ``problems`` and ``n_input`` are those of ``v``, ``notes`` those of
         ``v`` followed by the plan-level notes (rule set, biochar, currency);
         ``scenario``, ``tables`` and ``version`` are the same for every chunk.
         :meth:`~agriremed.Plan.yearly_cash_flows` works on the joined tables.
@@ -106,7 +106,7 @@ def plan_in_chunks(v: Validation, scenario, tables=None, chunk_size: int = 200, 
         joined = dataclasses.replace(parts[0], **frames, reuse={})  # stage inputs of one chunk only
     # the reader's notes, then the plan-level notes every chunk shares (rule set, biochar, currency)
     return dataclasses.replace(
-        joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input,
+        joined, rejected=v.rejected, problems=v.problems, n_input=v.n_input, skipped=v.skipped,
         notes=list(v.notes) + list(parts[0].notes),
     )
 
@@ -500,7 +500,9 @@ class Portfolio(Dashboard):
     def _planned(self, result: Plan) -> None:
         self.result = result
         self.end_progress()
-        self.show_status("ui.portfolio.planned", n=len(result.plots), rejected=len(result.rejected))
+        skipped = len(getattr(result, "skipped", ()))
+        self.show_status("ui.portfolio.planned_skipped" if skipped else "ui.portfolio.planned", n=len(result.plots),
+                         rejected=len(result.rejected), skipped=skipped)
         for b in self.downloads.values():
             b.disabled = False
         self.downloads["rejected"].disabled = result.rejected.empty
@@ -549,6 +551,7 @@ class Portfolio(Dashboard):
             ("ui.portfolio.kpi_read", v.n_input, "kpi-read"),
             ("ui.portfolio.kpi_valid", len(v.plots), "kpi-valid"),
             ("ui.portfolio.kpi_rejected", len(v.rejected), "kpi-rejected"),
+            *([("ui.portfolio.kpi_skipped", len(v.skipped), "kpi-skipped")] if len(getattr(v, "skipped", ())) else []),
         ]
         if self.result is not None:
             tot = portfolio_totals(self.result.summary, self.tables)
