@@ -37,7 +37,7 @@ def test_every_source_has_a_short_citation_in_both_languages():
     from agriremed.core import citations
 
     rows = _rows()
-    assert len(rows) == 261
+    assert len(rows) == len(load_tables().sources) > 250  # every row read, none lost to quoting
     for r in rows:
         en, zh = r["short_cite"].strip(), (r["short_cite_zh"].strip() or r["short_cite"].strip())
         assert en and zh, r["key"]
