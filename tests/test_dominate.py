@@ -102,3 +102,23 @@ def test_the_farmers_own_npv_leaves_out_the_credit_and_the_subsidies(suzhou):
             - (t["subsidy_cny_ha"] - base["subsidy_cny_ha"]))
     assert np.allclose(t["npv_farmer_own_vs_baseline_cny_ha"], want, rtol=1e-9, atol=1e-6)
     assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == -12922  # −11 605 − 1 317
+
+
+def test_a_dominating_measure_is_not_put_after_a_ruinous_crop_switch_by_the_best_gain_share():
+    # a smelter-side pak choi field in Zhuzhou (safe utilisation): liming by lime requirement raises compliance
+    # by 4.2 points and earns the farmer more from the harvest; the switch to maize grain raises it by 8.2 points
+    # at a large loss. Half the best gain (4.1) and min_compliance_gain (5) put liming after the switch before;
+    # dominating unchanged practice, it now ranks by its score and is the plan
+    plot = {"plot_id": "C06", "region": "湖南省/株洲市/石峰区", "land_use": "vegetable", "crop": "pak_choi",
+            "area_ha": 0.1, "ph": 6.3, "cd_mg_kg": 1.2, "pb_mg_kg": 150, "as_mg_kg": 15, "hg_mg_kg": 0.2,
+            "cu_mg_kg": 40, "zn_mg_kg": 300, "basic_farmland": "no", "bulk_density_g_cm3": 1.2, "depth_m": 0.2,
+            "som_pct": 2.5, "clay_pct": 25}
+    p = agriremed.plan(pd.DataFrame([plot]), agriremed.Scenario(mc_draws=0), progress=False)
+    t = p.table.set_index("option_id")
+    r = p.ranking.set_index("option_id")
+    gain = t["crop_compliance_prob"] - t.at["do_nothing", "crop_compliance_prob"]
+    assert 0.04 < gain["lime_vegetable"] < 0.05 and gain["maize_grain"] > 0.08
+    assert t.at["lime_vegetable", "npv_farmer_own_vs_baseline_cny_ha"] > 0 > t.at["maize_grain", "npv_vs_baseline_cny_ha"]
+    assert r.at["lime_vegetable", "dominates_baseline"]
+    assert p.summary["recommended_option"].iat[0] == "lime_vegetable"
+    assert r.at["lime_vegetable", "rank"] < r.at["maize_grain", "rank"]

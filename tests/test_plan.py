@@ -173,7 +173,7 @@ def test_replan_equals_a_new_plan(sample_plots_path, change):
             compared += 1
         elif f.name not in ("tables", "reuse"):
             assert mine == theirs, f.name
-    assert compared == 24
+    assert compared == 25
     # the change reaches the outputs, and the first plan is left as it was
     assert not first.table["npv_cny_ha"].equals(fresh.table["npv_cny_ha"])
     pd.testing.assert_frame_equal(first.table,

@@ -956,8 +956,14 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     plot_has = best_here >= float(min_gain)
     need = np.maximum(float(min_gain), float(min_gain_share) * np.where(plot_has, best_here, 0.0))
     safer = known & (gain >= need)
+    # a food option that dominates unchanged practice for the farmer (safer, no less food and more money
+    # from the land itself, not from a carbon credit or a subsidy) is a measure however small its gain:
+    # neither the smallest gain nor a share of the best gain on the plot puts it after the others (liming
+    # a smelter-side pak choi field, +4.2 points and +36 248 CNY/ha, is not put after a switch to maize,
+    # +8.2 points at −258 694 CNY/ha; the score decides between them)
+    exempt = np.zeros(n, bool) if dominant is None else np.asarray(dominant, bool)
     # (in place of 1: where it also misses the target, its small gain is the more telling reason)
-    out[known & ~safer & plot_has & (out <= 1)] = 3
+    out[known & ~safer & plot_has & (out <= 1) & ~exempt] = 3
     # where the crop already complies (unchanged practice green on food safety), an option that makes
     # it no safer at a lower economics value is no measure for it, whether or not another option is
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
@@ -977,9 +983,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # agronomic_control) is there for the crop's metal alone, so below min_gain it is no measure whatever its
     # money (biochar's carbon credit); a crop switch or a clean-up with food keeps the money condition
     for_crop = _agronomic(table, tables)
-    # … unless it dominates unchanged practice for the farmer: safer, no less food and more money from the
-    # land itself (not from a carbon credit or a subsidy)
-    exempt = np.zeros(n, bool) if dominant is None else np.asarray(dominant, bool)
+    # … unless it dominates unchanged practice for the farmer (``exempt`` above)
     out[_no_measure(ok & (tier <= 1) & fp["food"] & ~np.isnan(p) & (base >= 0) & fp["base_food"] & ~np.isnan(p_base),
                     gain, (econ < e_base) | for_crop, ~unseen, partial, pc, float(min_gain)) & ~exempt] = NO_MEASURE_TIER
     return out
