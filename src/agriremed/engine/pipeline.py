@@ -350,7 +350,8 @@ def _with_field_class(P: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.DataFrame:
 def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     """Soil, uptake, options, biomass, crop compliance and clean-up removal."""
     scenario, tables = ctx.scenario, ctx.tables
-    P = with_all_input_columns(r.v.plots)
+    # a blank plough-layer depth or bulk density: the typical value (covariate_defaults.csv), said in the sentence
+    P = soil_mod.with_soil_mass_defaults(with_all_input_columns(r.v.plots), tables)
     screened = soil_mod.screen(P, tables, scenario.threshold_set, scenario.rotation_screening)
     # the county's class, where the input has it, governs the plan where it is stricter
     county = _frames.obj(P["soil_class_county"]) if "soil_class_county" in r.v.plots else None
