@@ -421,8 +421,18 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     GB 2762) is not a metal "not assessed": its reason says the standard sets no limit and
     it is left out of ``metals_not_assessed``. A metal whose limit in the crop the library
     may lack (:func:`agriremed.stages.advice.food_limit_gaps`: EU 2023/915 Pb in wheat) stays
-    "not assessed", to be measured in the harvest."""
+    "not assessed", to be measured in the harvest. A metal not assessed because the plot has no pH (planned
+    where its class is the same at every pH band) is listed whatever its concentration: the crop risk below the
+    screening value depends on the pH too."""
     u = uptake_mod.above_screening(unassessed, screened)
+    if len(unassessed) and "reason_msg" in unassessed:
+        no_ph = pd.Series(_frames.obj(unassessed["reason_msg"]), dtype=object).astype(str).str.contains(
+            "upt.ph_missing", regex=False).to_numpy(bool)
+        if no_ph.any():
+            keys = set(zip(_frames.obj(u["plot_id"]), _frames.obj(u["metal"]), strict=True))
+            more = unassessed.loc[no_ph & ~np.array([(p, m) in keys for p, m in zip(
+                _frames.obj(unassessed["plot_id"]), _frames.obj(unassessed["metal"]), strict=True)], bool)]
+            u = pd.concat([u, more], ignore_index=True) if len(more) else u
     listed = u
     if food_standard is not None and len(u):
         std = uptake_mod.row_standards(food_standard, _frames.obj(u["plot_id"]))
