@@ -898,11 +898,13 @@ def test_unchanged_practice_on_an_unpredicted_safe_utilisation_crop_says_to_test
 
 
 def test_an_unknown_clean_up_time_says_the_soil_mass_is_missing():
-    # a county sheet without bulk density or depth: the sorghum of a strict-control paddy removes Cd, but
-    # the years to the screening value need the soil mass, and the sentence says which columns to give
+    # a county sheet without bulk density or depth, typical values turned off (assume_missing_covariates false):
+    # the sorghum of a strict-control paddy removes Cd, but the years to the screening value need the soil mass,
+    # and the sentence says which columns to give
     plots = make_plots(2, plot_id=["NOMASS", "MASS"], ph=4.6, cd_mg_kg=1.85, region="Guangdong/Shaoguan")
     plots.loc[0, ["bulk_density_g_cm3", "depth_m"]] = float("nan")
-    p = agriremed.plan(plots, Scenario(mc_draws=0, options=("sorghum",)), progress=False)
+    p = agriremed.plan(plots, Scenario(mc_draws=0, options=("sorghum",), assume_missing_covariates=False),
+                       progress=False)
     s = p.summary.set_index("plot_id")
     assert ("time for Cd to reach the screening value not known: the soil mass needs the plot's bulk density "
             "and depth (give bulk_density_g_cm3 and depth_m)") in s.loc["NOMASS", "recommendation"]

@@ -78,7 +78,7 @@ def test_acid_paddy_is_unchanged_and_has_no_caution(plan):
     assert r["applicable"]
     assert "soil pH above" not in r["reason"]
     assert r["crop_compliance_prob"] == pytest.approx(0.4498, abs=1e-4)
-    assert r["rank"] == 7
+    assert r["rank"] == 8  # the typical plough layer (no depth or bulk density given) scores the clean-up
 
 
 def test_caution_only_above_the_band_edge(plan):

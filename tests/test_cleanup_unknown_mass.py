@@ -1,4 +1,5 @@
-"""A plot without bulk density or depth: removal that needs the soil mass is unknown, not 0 %."""
+"""A plot without bulk density or depth, with the typical values turned off (``assume_missing_covariates``
+false): removal that needs the soil mass is unknown, not 0 %."""
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ def plan():
     df = make_plots(2, ph=5.0, cd_mg_kg=2.0, region="Hunan/Xiangtan")
     df.loc[0, "bulk_density_g_cm3"] = np.nan
     df.loc[0, "depth_m"] = np.nan
-    return agriremed.plan(df, agriremed.Scenario(mc_draws=100))
+    return agriremed.plan(df, agriremed.Scenario(mc_draws=100, assume_missing_covariates=False))
 
 
 def test_removal_needing_the_soil_mass_is_unknown_not_zero(plan):

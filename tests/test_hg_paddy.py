@@ -145,7 +145,8 @@ def test_the_switch_cites_the_hg_sources():
 def test_a_cd_only_paddy_keeps_its_recommendation(plan):
     s = plan.summary.set_index("plot_id")
     assert (s.loc["CD", "recommended_option"], s.loc["CD", "policy_rule"]) == ("flooded_rice", "cn_safe_keep_food")
-    assert s.loc["CD", "score"] == pytest.approx(0.821, abs=0.001)
+    # (no depth or bulk density given: the typical plough layer gives the clean-up criterion its values)
+    assert s.loc["CD", "score"] == pytest.approx(0.698, abs=0.001)
     r = plan.table.set_index(["plot_id", "option_id"]).loc[("CD", "maize_grain")]
     assert (r["target_metals"], r["policy_rule"]) == ("cd", "cn_safe_keep_food")
 

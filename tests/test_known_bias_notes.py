@@ -114,9 +114,11 @@ def test_missing_covariates_are_said_to_be_assumed_while_typical_values_are(tmp_
         assert _missing(v, c) == (f"recommended column {c} is missing: where a crop's transfer function needs it, "
                                   "the typical value for the plot's land use is assumed (covariate_defaults.csv), "
                                   "which widens the crop prediction; measuring it narrows the prediction")
-    # a column without a typical value keeps the old text
-    assert _missing(v, "depth_m") == ("recommended column depth_m is missing: stages that need it give blank "
-                                      "results")
+    # the plough-layer depth has a typical value for the soil mass (not for a crop function)
+    assert _missing(v, "depth_m") == (
+        "recommended column depth_m is missing: the typical plough-layer value is assumed for the soil mass (metal "
+        "stock and clean-up time; covariate_defaults.csv), and each clean-up time resting on it says so; measuring "
+        "it firms the time up")
     zh = [m for m in v.messages(lang="zh") if "clay_pct" in m]
     assert len(zh) == 1 and ("缺少建议列clay_pct（黏粒含量）：作物转移函数需要该指标时，按地块所属用地类型的典型值估算"
                              "（见covariate_defaults.csv），作物含量的预测范围因此更宽；实测该指标可缩小预测范围") in zh[0]
@@ -124,6 +126,7 @@ def test_missing_covariates_are_said_to_be_assumed_while_typical_values_are(tmp_
     off = agriremed.plan(str(path), agriremed.Scenario(mc_draws=0, assume_missing_covariates=False))
     p = off.problems.set_index("column")["problem"]
     assert p["som_pct"] == "recommended column som_pct is missing: stages that need it give blank results"
+    assert p["depth_m"] == "recommended column depth_m is missing: stages that need it give blank results"
     on = agriremed.plan(str(path), agriremed.Scenario(mc_draws=0))
     assert on.problems.set_index("column")["problem"]["clay_pct"].startswith(
         "recommended column clay_pct is missing: where a crop's transfer function needs it")

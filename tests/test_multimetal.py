@@ -51,7 +51,8 @@ def test_a_cd_hg_paddy_keeps_rice_when_the_switch_is_less_cd_safe(plan):
     assert rk.loc[("WS3", "maize_grain"), "untreated_limited"] == "cd"
     assert rk.loc[("WS3", "low_cd_rice"), "untreated_limited"] == "hg"
     assert s.loc["WS3", "recommended_option"] == "low_cd_rice"
-    assert rk.loc[("WS3", "low_cd_rice"), "score"] == pytest.approx(0.831, abs=0.001)
+    # (the plots give no depth or bulk density: the typical plough layer gives the clean-up criterion its values)
+    assert rk.loc[("WS3", "low_cd_rice"), "score"] == pytest.approx(0.707, abs=0.001)
     assert "Do not flood continuously" in s.loc["WS3", "measures"]
     # unchanged practice (allowed) keeps its place after every expected option
     expected = plan.table.loc[(plan.table["plot_id"] == "WS3") & plan.table["applicable"]
@@ -84,11 +85,11 @@ def test_the_sentence_says_when_the_runner_up_leaves_a_metal_untreated(plan):
     rk["recommended"] = maize.to_numpy()
     msg = ranking.runner_up_message(rk, dict(agriremed.Scenario().weights), load_tables()).loc["WS3"]
     assert messages.render(msg, "en") == (
-        "ranked before Low-Cd rice variety (VIP: V) (score 0.73 vs its 0.83), which leaves Hg untreated, above its "
+        "ranked before Low-Cd rice variety (VIP: V) (score 0.62 vs its 0.71), which leaves Hg untreated, above its "
         "screening value and limited in food: a safe-use measure treats every such metal, so the expected options "
         "that leave fewer of them untreated rank first")
     assert messages.render(msg, "zh").startswith(
-        "排在低镉水稻品种（VIP：V）之前（得分0.73，后者0.83），后者不处理汞，而其超过筛选值且受食品限量约束：")
+        "排在低镉水稻品种（VIP：V）之前（得分0.62，后者0.71），后者不处理汞，而其超过筛选值且受食品限量约束：")
 
 
 def test_a_cd_only_paddy_is_unchanged(plan):
@@ -96,7 +97,7 @@ def test_a_cd_only_paddy_is_unchanged(plan):
     assert s.loc["CD", "recommended_option"] == "flooded_rice"
     # (low-Cd rice, 86 % of compliant seasons, and lime dosed to pH 6.5 (3.76 t/ha, 82 %) miss the 0.9
     # compliance target: the VIP+n package, 96 %, is the runner-up)
-    assert ("ahead of VIP+n package: low-Cd rice + flooding + lime + foliar spray (score 0.82 vs 0.79), "
+    assert ("ahead of VIP+n package: low-Cd rice + flooding + lime + foliar spray (score 0.70 vs 0.67), "
             "mostly on economics.") in s.loc["CD", "recommendation"]
     flood = "Keep the field flooded from tillering to maturity (drain only shortly before harvest)"
     rice = "Keep growing rice"

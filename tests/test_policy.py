@@ -159,8 +159,8 @@ def test_chinese_input_values_read_as_their_codes(panel_results):
 
 
 def test_a_plot_without_ph_is_rejected_by_name_and_the_others_are_planned():
-    # GB 15618 picks its values by pH band: without pH no class can be given, so the row is
-    # rejected with the column named, never planned on a guessed band
+    # GB 15618 picks its values by pH band: where the bands give different classes, no class can be given
+    # without pH, so the row is rejected with the column named, never planned on a guessed band
     from agriremed.core import messages
 
     case = next(c for c in CASES if c["id"] == "cd_light_acid_paddy")
@@ -169,9 +169,13 @@ def test_a_plot_without_ph_is_rejected_by_name_and_the_others_are_planned():
     p = _plan(plots)
     assert p.rejected["plot_id"].tolist() == ["no_ph"]
     assert p.rejected["input_row"].tolist() == [1]
-    assert p.rejected["reasons"].iloc[0] == "ph: required value is blank (expected a number ≥ 2 and ≤ 11)"
+    # Cd 0.45 on a paddy is safe utilisation at pH ≤ 6.5 and priority protection above: the class depends on pH
+    assert p.rejected["reasons"].iloc[0] == (
+        "ph: required value is blank: the soil class of this row depends on the pH (GB 15618 pH bands give "
+        "different classes for a metal given) — measure the soil pH (water) (expected a number ≥ 2 and ≤ 11)")
     zh = messages.column_texts(p.rejected, "reasons", "zh")[0]
-    assert zh == "土壤pH（水浸提）：必填值为空（应为数值≥ 2且≤ 11）" and zh != p.rejected["reasons"].iloc[0]
+    assert zh == ("土壤pH（水浸提）：必填值为空：本行的土壤类别取决于pH（某种金属在GB 15618不同pH区间的类别不同）——"
+                  "请测定土壤pH（水浸）（应为数值≥ 2且≤ 11）") and zh != p.rejected["reasons"].iloc[0]
     assert p.summary["plot_id"].tolist() == [case["id"]]
     assert len(p.rejected) + len(p.summary) == len(plots)
 

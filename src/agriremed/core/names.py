@@ -333,6 +333,8 @@ BASIC_FARMLAND_ALIASES: dict[str, str] = {
     "√": "yes", "✓": "yes", "✔": "yes", "☑": "yes", "×": "no", "✗": "no", "✘": "no", "☒": "no",
     "permanent basic farmland": "yes", "basic farmland": "yes", "pbf": "yes", "基本农田": "yes",
     "not permanent basic farmland": "no", "not basic farmland": "no", "非基本农田": "no",
+    # general cultivated land (一般耕地) is the cultivated land outside permanent basic farmland
+    "一般耕地": "no", "非永久基本农田耕地": "no",
 }
 
 #: The tick marks among :data:`BASIC_FARMLAND_ALIASES`: a column holding only ticks and blanks

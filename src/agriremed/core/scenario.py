@@ -295,7 +295,9 @@ class Scenario:
         and widen the prediction by that value's spread (default true: the crop is assessed and the
         plan says which inputs were assumed, ``uptake_assumed_inputs``); false (research runs) leaves
         such a crop "not assessed", as a plot without the covariate had been before
-        (:mod:`agriremed.stages.uptake.covariates`).
+        (:mod:`agriremed.stages.uptake.covariates`). The same switch assumes a blank plough-layer
+        depth or bulk density at its typical value for the soil mass (metal stock, clean-up time;
+        ``soil_mass_assumed``, said in the clean-up sentence); false leaves that time not known.
     organisation : dict, optional
         Who the farmer contacts, printed on the plot sheets: ``{"name": ..., "phone": ...}``
         (``name`` required; ``phone``, ``address``, ``email`` optional one-line texts).

@@ -83,7 +83,7 @@ SUMMARY_COLUMNS = [
     "ph", "soil_class", "screening_basis",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
-    "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
+    "soil_mass_assumed", "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
     "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
@@ -551,8 +551,10 @@ def _treated_cleanup_text(row, metals: str, goal: str, y: float) -> Message:
         return Message.of("rec.cleanup_unknown", metals=metals, goal=goal)
     if y == 0:
         return Message.of("rec.cleanup_done", metals=metals, goal=goal)
+    assumed = _mass_assumed_text(getattr(row, "soil_mass_assumed", ""))
     if np.isinf(y) or y > duration_mod.YEARS_SHOWN_UP_TO:
-        return Message.of("rec.cleanup_never", metals=metals, goal=goal, years=duration_mod.YEARS_SHOWN_UP_TO)
+        return Message.of("rec.cleanup_never", metals=metals, goal=goal,
+                          years=duration_mod.YEARS_SHOWN_UP_TO) + assumed
     rng = Message()
     cap = duration_mod.YEARS_SHOWN_UP_TO
     if np.isnan(row.years_p10) or np.isnan(row.years_p90):
@@ -561,7 +563,21 @@ def _treated_cleanup_text(row, metals: str, goal: str, y: float) -> Message:
         rng = Message.of("rec.range_over", p10=_bound_text(row.years_p10), p90=_bound_text(row.years_p90))
     else:
         rng = Message.of("rec.range", p10=printed(row.years_p10), p90=printed(row.years_p90))
-    return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng)
+    return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng) + assumed
+
+
+def _mass_assumed_text(assumed) -> Message:
+    """The clause saying which plough-layer values of a clean-up time are typical values, not the plot's
+    (``assumed``: ``soil_mass_assumed``, 'depth_m=0.2|bulk_density_g_cm3=1.3'); empty where none is."""
+    if not isinstance(assumed, str) or not assumed:
+        return Message()
+    vals = dict(part.split("=", 1) for part in assumed.split("|") if "=" in part)
+    parts = Message()
+    if "depth_m" in vals:
+        parts += Message.of("rec.assumed_depth", depth=float(vals["depth_m"]))
+    if "bulk_density_g_cm3" in vals:
+        parts += Message.of("rec.assumed_bd", bd=float(vals["bulk_density_g_cm3"]))
+    return Message.of("rec.mass_assumed", assumed=parts)
 
 
 def _soil_mass_missing(P: pd.DataFrame, n: int) -> np.ndarray:
@@ -735,7 +751,8 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         return M(code, share=_pct(x), standard=sd, **params)
 
     cleanup_cols = [c for c in ("target_metals", "target_basis", "years_p50", "years_to_target", "years_p10",
-                                "years_p90", "option_kind", "class_kept_metals", "soil_mass_missing") if c in b]
+                                "years_p90", "option_kind", "class_kept_metals", "soil_mass_missing",
+                                "soil_mass_assumed") if c in b]
 
     def cleanup(sel):
         cols = [b[c][sel] for c in cleanup_cols]
@@ -1703,6 +1720,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                            tables or load_tables()))
     b["metals_unmeasured"] = s["metals_unmeasured"] = _unmeasured_metals(P, n)
     b["soil_mass_missing"] = _soil_mass_missing(P, n)
+    b["soil_mass_assumed"] = s["soil_mass_assumed"] = (_frames.obj(P["soil_mass_assumed"]) if "soil_mass_assumed" in P
+                                                       else np.full(n, "", dtype=object))
     b["land_use"] = s["land_use"] if s["land_use"] is not None else np.full(n, None, dtype=object)
     H = scenario.horizon_yr
     units = advice_mod.area_units(region, scenario.area_unit, scenario.rule_set, tables)

@@ -350,7 +350,8 @@ def _with_field_class(P: pd.DataFrame, soil_plot: pd.DataFrame) -> pd.DataFrame:
 def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     """Soil, uptake, options, biomass, crop compliance and clean-up removal."""
     scenario, tables = ctx.scenario, ctx.tables
-    P = with_all_input_columns(r.v.plots)
+    # a blank plough-layer depth or bulk density: the typical value (covariate_defaults.csv), said in the sentence
+    P = soil_mod.with_soil_mass_defaults(with_all_input_columns(r.v.plots), tables)
     screened = soil_mod.screen(P, tables, scenario.threshold_set, scenario.rotation_screening)
     # the county's class, where the input has it, governs the plan where it is stricter
     county = _frames.obj(P["soil_class_county"]) if "soil_class_county" in r.v.plots else None
@@ -420,8 +421,18 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     GB 2762) is not a metal "not assessed": its reason says the standard sets no limit and
     it is left out of ``metals_not_assessed``. A metal whose limit in the crop the library
     may lack (:func:`agriremed.stages.advice.food_limit_gaps`: EU 2023/915 Pb in wheat) stays
-    "not assessed", to be measured in the harvest."""
+    "not assessed", to be measured in the harvest. A metal not assessed because the plot has no pH (planned
+    where its class is the same at every pH band) is listed whatever its concentration: the crop risk below the
+    screening value depends on the pH too."""
     u = uptake_mod.above_screening(unassessed, screened)
+    if len(unassessed) and "reason_msg" in unassessed:
+        no_ph = pd.Series(_frames.obj(unassessed["reason_msg"]), dtype=object).astype(str).str.contains(
+            "upt.ph_missing", regex=False).to_numpy(bool)
+        if no_ph.any():
+            keys = set(zip(_frames.obj(u["plot_id"]), _frames.obj(u["metal"]), strict=True))
+            more = unassessed.loc[no_ph & ~np.array([(p, m) in keys for p, m in zip(
+                _frames.obj(unassessed["plot_id"]), _frames.obj(unassessed["metal"]), strict=True)], bool)]
+            u = pd.concat([u, more], ignore_index=True) if len(more) else u
     listed = u
     if food_standard is not None and len(u):
         std = uptake_mod.row_standards(food_standard, _frames.obj(u["plot_id"]))

@@ -34,13 +34,13 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   SINGLE_RICE_WORDS, RICE_SEASON_SUFFIXES, RICE_SEASON_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
                                   CROP_GROUP_WORDS, UNLISTED_CROP, VEGETABLE_UNSPECIFIED, LAND_USE_ALIASES, LAND_USE_IDLE, LAND_USE_IDLE_CULTIVATED, LAND_USE_NOT_MODELLED,
-                                  read_land_class, LAND_CLASS_CODE_HEADERS,
+                                  land_classes, read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, WHEAT_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor,
                                   crop_metal_header_crop)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
-from agriremed.stages.soil import ROTATION_LAND_USES, rice_on_dry_land
+from agriremed.stages.soil import ROTATION_LAND_USES, SOIL_MASS_COVARIATES, ph_undecided, rice_on_dry_land
 from agriremed.stages.uptake.predict import strictest_vegetable_limits
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
@@ -639,6 +639,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
         factors["area_ha"] = _area_cell_factors(col, raw, mapping, area_cells, factors.get("area_ha", 1.0),
                                                 area_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
+    raw = _crop_bracket_names(col, raw, mapping, dups, tables)
     repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
     siblings = _season_siblings(raw, mapping, dups, repeated, tables, read)
     censored: dict = {}  # soil metals below the detection limit, decided once rotation land is known
@@ -652,7 +653,45 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _check_field_soil(col, out, attrs.get("field_rows_in_input"))
     _check_censored(col, out, censored["cells"], tables, censored["in_input"])
     _check_metal_measured(col, out, metals_present, n)
+    _check_blank_ph(col, out, censored.get("ph"), tables)
     return col, raw, out, attrs, notes
+
+
+def _defer_blank_ph(canon: str, spec, cells, factors: dict, pending: dict | None) -> bool:
+    """Whether the blank cells of column ``canon`` are decided later: those of the pH, where ``pending`` is given
+    (it gets their text, blank rows and expected value for :func:`_check_blank_ph`)."""
+    if canon != "ph" or pending is None:
+        return False
+    pending["ph"] = (cells.text, cells.blank, expected_message(spec, factors.get(canon, 1.0)))
+    return True
+
+
+def _check_blank_ph(col: Collector, out: pd.DataFrame, blank_ph: tuple | None, tables: Tables) -> None:
+    """The rows whose pH is blank (``blank_ph``: the cells' text, which are blank, the expected value): where
+    every pH band of GB 15618 gives the same class for every metal given (:func:`agriremed.stages.soil.ph_undecided`
+    false), the row is planned with a warning asking for the pH (the class is decided; crop predictions that need
+    the pH are not assessed and liming is not offered); where the class depends on the pH, or no metal is given,
+    the row is rejected (the value is required)."""
+    if blank_ph is None:
+        return
+    text, blank, expected = blank_ph
+    blank = np.asarray(blank, bool)
+    if not blank.any():
+        return
+    metals = [C.metal_column(m) for m in C.METALS if C.metal_column(m) in out.columns]
+    have = np.zeros(len(out), bool)
+    for c in metals:
+        have |= ~np.isnan(pd.to_numeric(out[c], errors="coerce").to_numpy(float))
+    undecided = np.zeros(len(out), bool)
+    rows = np.flatnonzero(blank & have & ~col.error_rows)
+    if len(rows) and "land_use" in out.columns:
+        sub = out.iloc[rows].reset_index(drop=True).copy()
+        sub["ph"] = np.nan
+        undecided[rows] = ph_undecided(sub, tables)
+    decided = blank & have & ~undecided & ~col.error_rows
+    col.add(blank & have & undecided, "ph", text, "error", Message.of("val.ph_blank_class_depends"), expected)
+    col.add(blank & ~have, "ph", text, "error", Message.of("val.required_blank"), expected)
+    col.add(decided, "ph", text, "warning", Message.of("val.ph_blank_class_decided"), expected)
 
 
 def field_id_texts(raw: pd.DataFrame) -> np.ndarray | None:
@@ -1291,9 +1330,9 @@ def _as_message(item: dict, key: str):
 
 
 def assumed_covariates(tables: Tables) -> frozenset:
-    """Plot columns whose typical value the uptake stage assumes where a crop's transfer function needs
-    them and the plot leaves them blank: the covariates of ``covariate_defaults.csv`` (``som_pct``,
-    ``clay_pct``); empty when the table is empty, as a scenario with ``assume_missing_covariates: false``
+    """Plot columns whose typical value the plan assumes where the plot leaves them blank: the covariates of
+    ``covariate_defaults.csv`` (``som_pct``, ``clay_pct`` where a crop's transfer function needs them; ``depth_m``,
+    ``bulk_density_g_cm3`` for the soil mass); empty when the table is empty, as a scenario with ``assume_missing_covariates: false``
     leaves it (:func:`agriremed.engine.plan.run_tables`)."""
     df = getattr(tables, "covariate_defaults", None)
     if df is None or df.empty or "covariate" not in df:
@@ -1326,7 +1365,8 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
                      Message.of("exp.at_least_one_of", columns=", ".join(C.metal_column(m) for m in C.METALS)))
     for r in [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "recommended"]:
         if r not in canon_cols:
-            code = "val.missing_recommended_assumed" if r in assumed else "val.missing_recommended"
+            code = ("val.missing_recommended_assumed_mass" if r in SOIL_MASS_COVARIATES else
+                    "val.missing_recommended_assumed") if r in assumed else "val.missing_recommended"
             col.add_file(r, "warning", Message.of(code, column=r),
                          Message.of("exp.description", column=r))
     unknown = [c for c in canon_cols if c not in C.COLUMNS and canon_cols.count(c) == 1 and c not in used]
@@ -1407,8 +1447,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                 cells, rows = _censored(cells, factors.get(canon, 1.0))
                 censored[canon] = (cells, rows)
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
+            defer = _defer_blank_ph(canon, spec, cells, factors, pending)
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field,
-                                        comma_file=attrs.get("separator") == ",")
+                                        comma_file=attrs.get("separator") == ",", blank_deferred=defer)
             continue
         text, blank = _cell_text(raw[orig], canon)
         check = _TEXT_CHECKS.get(canon)
@@ -2266,12 +2307,14 @@ def _letter_o_for_zero(text: pd.Series) -> pd.Series:
 
 
 def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: float,
-                   min_field: float | None = None, comma_file: bool = False) -> np.ndarray:
+                   min_field: float | None = None, comma_file: bool = False,
+                   blank_deferred: bool = False) -> np.ndarray:
     """Report the cells of a numeric column that are not numbers, out of the valid or typical
     range, or blank; returns the values in the registry unit, blank where rejected or ignored.
     ``min_field`` [ha], for the area: valid areas below it are warned about as smaller than a
     field (:func:`_check_field_area`) instead of as unusual. ``comma_file``: the file is
-    comma-separated (a decimal comma's message then also offers semicolons)."""
+    comma-separated (a decimal comma's message then also offers semicolons). ``blank_deferred``: blank
+    required cells are not reported here (the pH: :func:`_check_blank_ph` decides them)."""
     # optional site columns (lat, lon, climate …): a bad value is reported and ignored and
     # the plot is still planned; soil and metal values are errors
     sev = "error" if (spec.required in ("required", "recommended") or spec.group == "metal"
@@ -2338,7 +2381,7 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     if min_field is not None:
         small = _check_field_area(col, canon, spec, text, num, below, above, min_field)
     _check_typical(col, canon, spec, text, num, below | small, above, factor)
-    if spec.required == "required":
+    if spec.required == "required" and not blank_deferred:
         col.add(cells.blank, canon, text, "error", Message.of("val.required_blank"), expected)
     elif spec.required == "recommended":
         col.add(cells.blank, canon, text, "warning", Message.of("val.recommended_blank"), expected)
@@ -2532,12 +2575,26 @@ def _check_land_use(col: Collector, canon: str, spec, text: pd.Series, blank: np
     return mapped.to_numpy(object)
 
 
+def _level2_hint(code: str) -> Message:
+    """The level-2 classes of the level-1 class ``code`` that agriremed plans, each with how it is read
+    (水田 0101: read as paddy; 盐碱地 1204: read as marginal land), and its facility class (设施农用地 1202: give
+    the land use of the field under cover), in the order of their codes (``land_classes.csv``)."""
+    parts = Message()
+    children = {c.code: c for c in land_classes().values() if len(c.code) == 4 and c.code.startswith(code)}
+    for c in sorted(children.values(), key=lambda c: c.code):
+        if c.land_use:
+            parts += Message.of("val.level2_read_as", name=c.name, class_code=c.code, land_use=c.land_use)
+        elif c.not_planned == "facility":
+            parts += Message.of("val.level2_facility", name=c.name, class_code=c.code)
+    return parts
+
+
 def _land_class_refusal(lc) -> Message:
     """The error of a land class agriremed does not plan (forest, construction, 设施农用地 …)."""
     if lc.not_planned == "facility":
         return Message.of("val.land_class_facility", class_code=lc.code, name=lc.name)
     if lc.not_planned == "level1":
-        return Message.of("val.land_class_level1", class_code=lc.code, name=lc.name)
+        return Message.of("val.land_class_level1", class_code=lc.code, name=lc.name, classes=_level2_hint(lc.code))
     refusal = Message.of("val.land_class_not_planned", class_code=lc.code, name=lc.name,
                          group=Message.of(f"lc.{lc.not_planned}"))
     if lc.not_planned == "construction":   # a disused works or mine site is planned as marginal land
@@ -2545,10 +2602,34 @@ def _land_class_refusal(lc) -> Message:
     return refusal
 
 
+def basic_farmland_flag(cell) -> str | None:
+    """The basic-farmland flag of one cell through :data:`BASIC_FARMLAND_ALIASES`, full-width brackets and
+    spaces read as ASCII; a word with a bracketed qualifier ('是（永久基本农田）', '否(一般耕地)') is read where the
+    word and the qualifier are both known spellings of one flag; None where unknown.
+
+    >>> basic_farmland_flag("是（永久基本农田）"), basic_farmland_flag("否(一般耕地)"), basic_farmland_flag("是（一般耕地）")
+    ('yes', 'no', None)
+    """
+    if not isinstance(cell, str):
+        return None
+    low = cell.lower().strip()
+    if low in BASIC_FARMLAND_ALIASES:
+        return BASIC_FARMLAND_ALIASES[low]
+    low = _nfkc(low).replace(" ", "")
+    if low in BASIC_FARMLAND_ALIASES:
+        return BASIC_FARMLAND_ALIASES[low]
+    m = re.fullmatch(r"([^()]+)\(([^()]+)\)", low)
+    if m is None:
+        return None
+    head, inner = BASIC_FARMLAND_ALIASES.get(m.group(1)), BASIC_FARMLAND_ALIASES.get(m.group(2))
+    return head if head is not None and head == inner else None
+
+
 def _check_basic_farmland(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
-    """Basic-farmland flags read through their spellings; blank and unknown ones become 'unknown'."""
+    """Basic-farmland flags read through their spellings (:func:`basic_farmland_flag`); blank and unknown ones
+    become 'unknown'."""
     low = text.str.lower().str.strip()
-    mapped = low.map(BASIC_FARMLAND_ALIASES)
+    mapped = text.map(basic_farmland_flag).astype(object)
     unknown_bf = ~blank & mapped.isna().to_numpy()
     expected = expected_message(spec)
     col.add(unknown_bf, canon, text, "warning", Message.of("val.unknown_as_unknown"), expected)
@@ -2896,6 +2977,64 @@ def _check_crop(col: Collector, canon: str, spec, text: pd.Series, blank: np.nda
     _add_respelled(col, respelled, canon, text, mapped, read_as, "", tables)
     col.add(blank, canon, text, "error", Message.of("val.required_blank"), Message.of("exp.crop_code"))
     return mapped.to_numpy(object)
+
+
+#: A crop name with a qualifier in brackets, full- or half-width (玉米(春), 蔬菜（叶菜类）, 水稻（中稻）).
+_BRACKETED = re.compile(r"^\s*([^()（）]+?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
+
+
+def bracketed_crop_name(cell, lookup: dict[str, str]) -> str | None:
+    """The crop name a cell with a bracketed qualifier is read as, where the whole cell is not a known name
+    (``lookup``: :func:`crop_lookup`): the qualifier joined to the name (玉米(春) → 春玉米, then name + qualifier),
+    the qualifier alone where it names the crop or a kind of it (蔬菜（叶菜类） → 叶菜类, 水稻（中稻） → 中稻), else the
+    name without the bracket (玉米(鲜食) → 玉米); None where the cell has no bracket, is a known name as it stands,
+    or the qualifier names another crop than the name (玉米（大豆）: an intercrop is not guessed).
+
+    >>> lk = {"玉米": "maize", "春玉米": "maize", "蔬菜": "vegetable_unspecified", "叶菜类": "leafy_vegetable",
+    ...       "水稻": "rice", "中稻": "rice", "大豆": "soybean"}
+    >>> [bracketed_crop_name(c, lk) for c in ("玉米(春)", "蔬菜（叶菜类）", "水稻（中稻）", "玉米(鲜食)", "玉米（大豆）")]
+    ['春玉米', '叶菜类', '中稻', '玉米', None]
+    """
+    if not isinstance(cell, str):
+        return None
+    m = _BRACKETED.match(cell)
+    if m is None or _crop_words(pd.Series([cell])).iloc[0] in lookup:
+        return None
+    name, qual = m.group(1), m.group(2)
+
+    def code(t):
+        return lookup.get(_crop_words(pd.Series([t])).iloc[0])
+
+    for joined in (qual + name, name + qual):
+        if code(joined) is not None:
+            return joined
+    if code(qual) is not None and (code(name) in (None, code(qual), VEGETABLE_UNSPECIFIED)):
+        return qual
+    if code(name) is not None and code(qual) is None:
+        return name
+    return None
+
+
+def _crop_bracket_names(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
+                        tables) -> pd.DataFrame:
+    """The crop cells with a bracketed qualifier (玉米(春), 蔬菜（叶菜类）) replaced by the name they are read as
+    (:func:`bracketed_crop_name`), each with a warning saying how; every later check reads the name."""
+    crop_col = next((o for o, c in mapping.items() if c == "crop"), None)
+    if crop_col is None or "crop" in dups:
+        return raw
+    text = as_text(raw[crop_col])
+    lookup = _crop_lookup_of(tables)
+    uniq = pd.unique(text[text.str.contains(r"[(（]", regex=True)])
+    read = {u: bracketed_crop_name(u, lookup) for u in uniq}
+    read = {u: r for u, r in read.items() if r is not None}
+    if not read:
+        return raw
+    hit = text.isin(list(read)).to_numpy(bool)
+    col.add(hit, "crop", text.to_numpy(object), "warning",
+            lambda idx: [Message.of("val.crop_bracket_read", name=read[text.iloc[i]]) for i in idx])
+    raw = raw.copy()
+    raw[crop_col] = raw[crop_col].astype(object).where(~hit, text.map(read))
+    return raw
 
 
 def _names_known_crop(text: pd.Series, lookup: dict[str, str]) -> np.ndarray:

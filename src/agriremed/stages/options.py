@@ -75,7 +75,8 @@ Rules, in order:
    cover; the maize synthesis rates a maize field below the upland Cd screening value (0.3 mg/kg up to
    pH 7.5) red only below about pH 5 (median safe soil Cd 0.21 mg/kg at pH 4.5, 0.31 at pH 5.0). A
    ``crop_risk`` without ``function_id`` counts every risk as calibrated (none is minor);
-5. soil pH is within the option's ``ph_min``–``ph_max``;
+5. soil pH is within the option's ``ph_min``–``ph_max``; where the plot's pH is not measured (blank: its class is
+   the same at every pH band), an option with a pH range or a lime dose is excluded (``opt.ph_not_measured``);
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
    flooding can mobilise As; flooding promotes Hg methylation and grain methylmercury);
    the reason names the blocking metals that exceed on the plot;
@@ -1089,16 +1090,34 @@ def treated_metals(kind: str, exceed, crop_risk, treats_mask):
 
 
 
-def _target_failure(o, target, cls, exempt, tmask, mask_text) -> tuple:
+def _ph_not_measured(o, ph: np.ndarray, tables: Tables, protective_only: bool = False) -> np.ndarray:
+    """The plots without a pH (blank where the class is the same at every pH band) where option ``o`` needs it:
+    it has a pH range (``ph_min``, ``ph_max``) or a lime dose. ``protective_only``: only for a protective option
+    (amendment, safe crop), which is judged on the crop risk that is not predicted without pH (checked before
+    the option's target, so its reason is the missing pH)."""
+    needs = not (np.isnan(o.ph_min) and np.isnan(o.ph_max)
+                 and np.isnan(option_parameter(tables, o.option_id, "lime_t_ha")))
+    if not needs or (protective_only and o.kind not in ("immobilisation", "safe_crop")):
+        return np.zeros(len(ph), bool)
+    return np.isnan(ph)
+
+
+def _target_failure(o, target, cls, exempt, tmask, mask_text, no_ph=None) -> tuple:
     """``(mask, reasons, codes)`` of the plots where option ``o`` treats no metal that needs it
     (``target`` 0): protective options (amendments, safe crops) need a metal at risk in the crop
     unless the plot is ``exempt``; other treatments a metal above screening, except non-food uses
     on strict-control land (risk control whatever they treat); baselines and land-use changes
-    need none. The reason names the metals the option treats on the plot's land use (``tmask``)."""
-    codes, uniq = pd.factorize(np.asarray(tmask, np.int64), use_na_sentinel=False)
-    names = [mask_text[int(u)].replace("+", ", ") or "none" for u in uniq]
-    if o.kind in ("immobilisation", "safe_crop"):
-        return (target == 0) & ~exempt, [Message.of("opt.no_target_crop", metals=m) for m in names], codes
+    need none. The reason names the metals the option treats on the plot's land use (``tmask``); on plots
+    without a pH (``no_ph``) a protective option's reason says the crop risk is not predicted."""
+    tmask = np.asarray(tmask, np.int64)
+    protective = o.kind in ("immobilisation", "safe_crop")
+    no_ph = np.zeros(len(cls), bool) if no_ph is None or not protective else np.asarray(no_ph, bool)
+    codes, uniq = pd.factorize(2 * tmask + no_ph, use_na_sentinel=False)  # (treated metals, no pH) pairs
+    names = [mask_text[int(u) // 2].replace("+", ", ") or "none" for u in uniq]
+    if protective:
+        return (target == 0) & ~exempt, [Message.of("opt.no_target_crop_no_ph" if int(u) % 2 else
+                                                    "opt.no_target_crop", metals=m)
+                                         for u, m in zip(uniq, names, strict=True)], codes
     if o.kind in ("baseline", "land_use_change"):
         return np.zeros(len(cls), bool), Message.of("opt.no_target", metals="none"), None
     risk_control = (cls == "strict_control") & (o.food_crop == "none")
@@ -1425,7 +1444,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                                                      cls_uniq, cls_codes):
                 fail(mask, text, codes)
         target = treated_metals(o.kind, exceed, risk, tmask)
-        fail(*_target_failure(o, target, cls, back_to_grain, tmask, mask_text))
+        fail(_ph_not_measured(o, ph, tables, protective_only=True), Message.of("opt.ph_not_measured"))
+        fail(*_target_failure(o, target, cls, back_to_grain, tmask, mask_text, np.isnan(ph)))
+        fail(_ph_not_measured(o, ph, tables), Message.of("opt.ph_not_measured"))
         if not np.isnan(o.ph_min):
             fail(ph < o.ph_min, Message.of("opt.ph_below", ph_min=float(o.ph_min)))
         if not np.isnan(o.ph_max):

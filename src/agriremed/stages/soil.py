@@ -27,6 +27,8 @@ References
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -52,6 +54,10 @@ __all__ = [
     "SCREENING_BASES",
     "ROTATION_LAND_USES",
     "rice_on_dry_land",
+    "ph_undecided",
+    "SOIL_MASS_COVARIATES",
+    "with_soil_mass_defaults",
+    "band_probes",
     "ROTATION_SOURCE",
     "exceedance_table",
     "soil_mass_t_ha",
@@ -244,16 +250,15 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
         if not len(keep):
             continue
         c = conc[keep]
-        own = threshold_values(ph[keep], land_use[keep], m, "screening", tables, set_id)
-        itv = threshold_values(ph[keep], land_use[keep], m, "intervention", tables, set_id)
-        scr = own.copy()
-        r = rot[keep]
-        if r.any():  # rotation land: the lower of the paddy and the dry-land value (fmin: either where one is blank)
-            scr[r] = np.fmin(*(threshold_values(ph[keep][r], np.full(int(r.sum()), u, dtype=object), m, "screening",
-                                                tables, set_id) for u in ROTATION_LAND_USES))
+        own, scr, itv = _band_values(ph[keep], land_use[keep], rot[keep], m, tables, set_id)
+        cls, cls_own = _class_codes(c, scr, itv), _class_codes(c, own, itv)
+        free = np.isnan(ph[keep])
+        if free.any():  # pH not given: the class where every pH band gives the same one (else blank)
+            f = _ph_free(c[free], land_use[keep][free], rot[keep][free], m, tables, set_id)
+            own[free], scr[free], itv[free], cls[free], cls_own[free] = f
         for k, v in (("plot_id", ids[keep]), ("metal", np.full(len(keep), m, dtype=object)),
                      ("conc_mg_kg", c), ("screening_mg_kg", scr), ("intervention_mg_kg", itv),
-                     ("cls", _class_codes(c, scr, itv)), ("cls_own", _class_codes(c, own, itv)),
+                     ("cls", cls), ("cls_own", cls_own),
                      ("basis", basis[keep]), ("depth", depth[keep]), ("bd", bd[keep])):
             cols[k].append(v)
     if not cols["plot_id"]:
@@ -274,6 +279,125 @@ def screen(plots: pd.DataFrame, tables: Tables | None = None,
         "soil_stock_kg_ha": metal_stock_kg_ha(a["conc_mg_kg"], a["depth"], a["bd"]),
         "threshold_set": set_id,
     })
+
+
+def _band_values(ph: np.ndarray, land_use: np.ndarray, rot: np.ndarray, metal: str, tables: Tables,
+                 set_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The screening value of each plot's own land use, the screening value used (on rotation land ``rot`` the
+    lower of the paddy and the dry-land value; fmin: either where one is blank) and the intervention value
+    [mg kg⁻¹] at each plot's pH [–]."""
+    own = threshold_values(ph, land_use, metal, "screening", tables, set_id)
+    itv = threshold_values(ph, land_use, metal, "intervention", tables, set_id)
+    scr = own.copy()
+    if rot.any():
+        scr[rot] = np.fmin(*(threshold_values(ph[rot], np.full(int(rot.sum()), u, dtype=object), metal,
+                                              "screening", tables, set_id) for u in ROTATION_LAND_USES))
+    return own, scr, itv
+
+
+def band_probes(tables: Tables, set_id: str, metal: str) -> np.ndarray:
+    """One pH [–] inside every pH band of the threshold set's screening and intervention rows of ``metal``
+    (the upper edge of a band, which the band includes; above the top edge for the open band): the class
+    at each of them is the class at every pH."""
+    edges = set()
+    for kind in ("screening", "intervention"):
+        for _, above, up_to, _ in _bands(tables, set_id, kind, metal):
+            edges.add(up_to if np.isfinite(up_to) else above + 1.0)
+    return np.array(sorted(e for e in edges if np.isfinite(e)), float)
+
+
+def _ph_free(conc: np.ndarray, land_use: np.ndarray, rot: np.ndarray, metal: str, tables: Tables,
+             set_id: str) -> tuple:
+    """For plots without a pH: (own screening, screening used, intervention values, class code, class code on
+    the own land use's values) where every pH band of the set gives the same class, the values being the
+    lowest over the bands (a concentration at or below it is at or below every band's; the exceedance ratio
+    is the largest); blank values and class −1 where the class depends on the pH (not decided)."""
+    probes = band_probes(tables, set_id, metal)
+    n = len(conc)
+    if not len(probes):
+        return (np.full(n, np.nan),) * 3 + (np.full(n, -1), np.full(n, -1))
+    per = [_band_values(np.full(n, p), land_use, rot, metal, tables, set_id) for p in probes]
+    cls = np.array([_class_codes(conc, s, i) for _, s, i in per])
+    cls_own = np.array([_class_codes(conc, o, i) for o, _, i in per])
+    same, same_own = (cls == cls[0]).all(axis=0), (cls_own == cls_own[0]).all(axis=0)
+    with warnings.catch_warnings():  # a metal without an intervention value: every band blank
+        warnings.simplefilter("ignore", RuntimeWarning)
+        own, scr, itv = (np.nanmin(np.array([v[k] for v in per]), axis=0) for k in range(3))
+    scr, itv = np.where(same, scr, np.nan), np.where(same, itv, np.nan)
+    own = np.where(same_own, own, np.nan)
+    return own, scr, itv, np.where(same, cls[0], -1), np.where(same_own, cls_own[0], -1)
+
+
+def ph_undecided(plots: pd.DataFrame, tables: Tables | None = None, set_id: str | None = None) -> np.ndarray:
+    """Rows of ``plots`` without a pH [–] whose class under GB 15618 depends on the pH: for some metal given,
+    two pH bands give different classes (under any threshold set of the table, or ``set_id``, with rotation land
+    screened either way). Rows with a pH, and rows whose class is the same at every pH, are false."""
+    tables = tables or load_tables()
+    ph = pd.to_numeric(plots["ph"], errors="coerce").to_numpy(float) if "ph" in plots else np.full(len(plots), np.nan)
+    out = np.zeros(len(plots), bool)
+    free = np.isnan(ph)
+    if not free.any():
+        return out
+    sets = [set_id] if set_id else list(pd.unique(tables.soil_thresholds["set_id"]))
+    land_use = _frames.obj(plots["land_use"]) if "land_use" in plots else np.full(len(plots), None, dtype=object)
+    for rotation_screening in ("stricter", "paddy"):
+        rot, _ = _rotation_rows(plots, land_use, rotation_screening)
+        for s in sets:
+            for m in C.present_metals(plots.columns):
+                conc = pd.to_numeric(plots[C.metal_column(m)], errors="coerce").to_numpy(float)
+                rows = np.flatnonzero(free & ~np.isnan(conc))
+                if not len(rows):
+                    continue
+                probes = band_probes(tables, s, m)
+                cls = np.array([_class_codes(conc[rows], *_band_values(np.full(len(rows), p), land_use[rows],
+                                                                      rot[rows], m, tables, s)[1:])
+                                for p in probes]) if len(probes) else np.zeros((1, len(rows)), int)
+                out[rows] |= ~(cls == cls[0]).all(axis=0)
+    return out
+
+
+#: The plot columns the soil mass is computed from (:func:`soil_mass_t_ha`), assumed at their typical value of
+#: ``covariate_defaults.csv`` where a plot leaves them blank (:func:`with_soil_mass_defaults`).
+SOIL_MASS_COVARIATES = ("depth_m", "bulk_density_g_cm3")
+
+
+def with_soil_mass_defaults(plots: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+    """``plots`` with a blank ``depth_m`` [m] or ``bulk_density_g_cm3`` [g cm⁻³] replaced by the typical value of
+    ``covariate_defaults.csv`` (the row of the plot's land use, else the row for any land use) and the column
+    ``soil_mass_assumed`` saying which ('depth_m=0.2|bulk_density_g_cm3=1.3'; '' where both were given). The
+    metal stock and the clean-up time then rest on them, and the plot's sentence says so. Nothing is assumed
+    where the table has no row (a scenario with ``assume_missing_covariates`` false empties it).
+
+    >>> p = pd.DataFrame({"land_use": ["paddy", "paddy"], "depth_m": [0.25, np.nan], "bulk_density_g_cm3": [1.1, np.nan]})
+    >>> with_soil_mass_defaults(p)[["depth_m", "bulk_density_g_cm3", "soil_mass_assumed"]].values.tolist()
+    [[0.25, 1.1, ''], [0.2, 1.3, 'depth_m=0.2|bulk_density_g_cm3=1.3']]
+    """
+    tables = tables or load_tables()
+    df = getattr(tables, "covariate_defaults", None)
+    n = len(plots)
+    note = np.full(n, "", dtype=object)
+    out = plots.copy()
+    if df is not None and not df.empty:
+        lu = _frames.obj(plots["land_use"]) if "land_use" in plots else np.full(n, None, dtype=object)
+        for c in SOIL_MASS_COVARIATES:
+            rows = df.loc[df["covariate"].astype(str).str.strip() == c]
+            if rows.empty:
+                continue
+            own = {str(u).strip().lower(): float(v) for u, v in zip(rows["land_use"], rows["median"], strict=True)
+                   if isinstance(u, str) and u.strip()}
+            anyuse = rows.loc[rows["land_use"].isna() | (rows["land_use"].astype(str).str.strip() == ""), "median"]
+            default = float(anyuse.iloc[0]) if len(anyuse) else np.nan
+            typical = np.array([own.get(str(u).lower(), default) if isinstance(u, str) else default for u in lu],
+                               float)
+            have = out[c].to_numpy(float) if c in out else np.full(n, np.nan)
+            take = np.isnan(have) & ~np.isnan(typical)
+            if not take.any():
+                continue
+            out[c] = np.where(take, typical, have)
+            note = np.where(take, note + np.where(note == "", "", "|") + c + "="
+                            + pd.Series(typical).map("{:g}".format).to_numpy(object), note)
+    out["soil_mass_assumed"] = note
+    return out
 
 
 def _class_codes(conc: np.ndarray, scr: np.ndarray, itv: np.ndarray) -> np.ndarray:
