@@ -522,17 +522,31 @@ def _sources(v, lang, tables):
     return citations.short_cites(v, "zh" if lang == "zh" else "en", tables or load_tables())
 
 
+#: Brackets left empty where every citation of a ``{sources:sources}`` field was already named (marked ``\0``).
+_EMPTY_CITE = re.compile(r"\s?[(（]\0[)）]|\0")
+
+
+def _new_sources(v, before: str, lang: str, tables) -> str:
+    """:func:`_sources` of ``v`` without the citations that ``before`` (the text of the message before the
+    field) already names (a rule whose text gives its 文号 is not followed by the same 文号 again); ``'\0'``
+    when none is left, so that :func:`_render_message` removes the brackets around it."""
+    if lang not in ("en", "zh"):
+        return str(v)
+    text = _sources(v, lang, tables)
+    sep = "；" if lang == "zh" else "; "
+    kept = [c for c in text.split(sep) if c and c not in before]
+    return sep.join(kept) if kept else ("\0" if text else "")
+
+
 def _subsidies(v, lang, tables):
-    """Rows of ``subsidies.csv`` ('+'-joined ``subsidy_id``) by their names in ``lang``, each followed by its id,
-    separated as the language separates a list."""
+    """Rows of ``subsidies.csv`` ('+'-joined ``subsidy_id``) by their names in ``lang`` (a reader's text never
+    shows the row id), separated as the language separates a list."""
     t = tables or load_tables()
     sub = getattr(t, "subsidies", None)
     names = {} if sub is None else dict(zip(sub["subsidy_id"], sub["name_zh" if lang == "zh" else "name_en"],
                                             strict=True))
     keys = [k.strip() for k in str(v).split("+") if k.strip()]
-    if lang == "zh":
-        return "；".join(f"{names.get(k, k)}（{k}）" for k in keys)
-    return "; ".join(f"{names.get(k, k)} ({k})" for k in keys)
+    return ("；" if lang == "zh" else "; ").join(dict.fromkeys(str(names.get(k, k)) for k in keys))
 
 
 def measured_text(x: float) -> str:
@@ -886,12 +900,17 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
                 pieces.append(_render_message(v, lang, tables, memo) if v.parts else "")
             elif plain:
                 pieces.append(format(v, spec))
+            elif spec == "sources":  # a citation the text before it already names is not repeated
+                pieces.append(_new_sources(v, "".join(pieces), lang, tables))
             else:
                 if fmt is None:
                     fmt = _Formatter(lang, tables, memo)
                 fmt.params = values
                 pieces.append(fmt.format_field(v, spec))
-        out.append("".join(pieces))
+        text = "".join(pieces)
+        if "\0" in text:  # every citation already named: the empty brackets go with it
+            text = _EMPTY_CITE.sub("", text)
+        out.append(text)
     text = out[0] if len(out) == 1 else _template("_sep", lang).join(out)
     if memo is not None:
         memo[id(message)] = (message, text)  # the object is held, so its id is not reused
