@@ -1,0 +1,95 @@
+"""The farmer's plot sheet names no table file (``crops.csv``) and no column id (``depth_m``,
+``production_cost_cny_ha_yr``): the compensation basis, the climate and soil-mass notes and the
+assumed inputs say "the library's typical values" / "库中典型值" and name the inputs in plain words,
+in English and in Chinese; a subsidy is shown by its name, not its row id; and a rule whose text
+already gives its 文号 is not followed by the same citation again.
+
+Inputs: the 16 sample plots, and two county sheets of review panel 24 (``tests/sheets/panel24_*``:
+the 20 policy cases of C_decisions.csv and the 攸县 field sheet A_hunan_gbk.csv, GBK-encoded)."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+import agriremed
+from agriremed.core import messages
+
+ROOT = Path(__file__).resolve().parents[1]
+INPUTS = {
+    "samples": ROOT / "data" / "samples" / "plots.csv",
+    "C_decisions": ROOT / "tests" / "sheets" / "panel24_C_decisions.csv",
+    "A_hunan_gbk": ROOT / "tests" / "sheets" / "panel24_A_hunan_gbk.csv",
+}
+#: A snake_case id (``depth_m``, ``yield_t_ha``, ``czt_fallow_2016``); ASCII word boundaries, so an id
+#: written right after a Chinese character (``见covariate_defaults``) is found too. No allow-list is
+#: needed: no sheet of these inputs holds a legitimate snake_case word.
+SNAKE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b", re.ASCII)
+FILE = re.compile(r"\w*\.csv", re.ASCII)
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return {k: agriremed.plan(f, agriremed.Scenario(mc_draws=100), seed=7, progress=False)
+            for k, f in INPUTS.items()}
+
+
+def _sheet_text(plan, plot_id, lang):
+    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("reportlab")
+    from agriremed.io.sheets import sheet_pdf
+
+    pdf = pypdf.PdfReader(io.BytesIO(sheet_pdf(plan, plot_id, lang, date="2026-12-07")))
+    return "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sheets_name_no_file_and_no_column_id(plans, lang):
+    assert {k: len(p.summary) for k, p in plans.items()} == {"samples": 16, "C_decisions": 20, "A_hunan_gbk": 8}
+    found, texts = {}, {}
+    for name, plan in plans.items():
+        for pid in plan.summary["plot_id"]:
+            text = texts[name, pid] = _sheet_text(plan, pid, lang)
+            hits = FILE.findall(text) + SNAKE.findall(text)
+            if hits:
+                found[name, pid] = sorted(set(hits))
+    assert found == {}
+    # the lost income of a strict-control paddy: the library's typical values, with their sources
+    hx = texts["samples", "HN-XT-02"].replace(" ", "")
+    assert ("(thelibrary'stypicalyield,priceandproductioncost;sources:NationalBureauofStatisticsofChina2024;"
+            "NDRC2024;projectassumption)" if lang == "en"
+            else "（库中典型的产量、价格和生产成本；来源：国家统计局2024；国家发展改革委2024；本工具假设）") in hx
+    assert ("thelibraryholdsnocompensationfor" if lang == "en" else "无补偿（每亩每年0元）：库中没有适用于") in hx
+    # the 2016 fallow compensation by its name only, as one of the library's typical values
+    c07 = texts["C_decisions", "C07-ZZ-veg-strict"].replace(" ", "")
+    assert ("Changsha–Zhuzhou–Xiangtanheavy-metalfallowcompensation(thelibrary'stypicalvalues)" if lang == "en"
+            else "长株潭重金属污染区休耕补助（库中典型值）") in c07
+    # the soil mass and the climate: the inputs by their plain names
+    yx = texts["A_hunan_gbk", "YX-016"].replace(" ", "")
+    if lang == "en":
+        assert "bulkdensityandplough-layerdepth(giveboth)" in yx
+        assert "Climatenotchecked:theplot'smeanannualtemperatureandannualrainfallarenotgiven" in yx
+    else:
+        assert "土壤容重和耕层厚度（请填写土壤容重和耕层厚度）" in yx
+
+
+def test_a_citation_the_rule_text_names_is_not_repeated():
+    m = messages.Message.of("opt.policy_rule", rule_set="china", rule="cn_pv_no_basic_farmland",
+                            sources="mnr2023_pv_land")
+    en, zh = messages.render(m, "en"), messages.render(m, "zh")
+    assert en.endswith("may not occupy permanent basic farmland (自然资办发〔2023〕12号)")
+    assert en.count("自然资办发〔2023〕12号") == 1 and zh.count("自然资办发〔2023〕12号") == 1
+    assert zh.endswith("一律不得占用永久基本农田（自然资办发〔2023〕12号）")
+    # a citation the text does not name is still given
+    both = messages.Message.of("opt.policy_rule", rule_set="china", rule="cn_pv_no_basic_farmland",
+                               sources="mnr2023_pv_land;agriremed_assumption")
+    assert messages.render(both, "en").endswith("(自然资办发〔2023〕12号) (project assumption)")
+    assert messages.render(both, "zh").endswith("（自然资办发〔2023〕12号）（本工具假设）")
+
+
+def test_assumed_inputs_are_the_librarys_typical_values():
+    m = messages.Message.of("rec.assumed_inputs", inputs="som_pct=2.5|clay_pct=20", metal="cd")
+    assert "(the library's typical values for this land use in China)" in messages.render(m, "en")
+    assert "（库中我国同类用地的典型值）" in messages.render(m, "zh")
+    assert ".csv" not in messages.render(m, "en") + messages.render(m, "zh")
