@@ -907,7 +907,7 @@ def test_an_unknown_clean_up_time_says_the_soil_mass_is_missing():
                        progress=False)
     s = p.summary.set_index("plot_id")
     assert ("time for Cd to reach the screening value not known: the soil mass needs the plot's bulk density "
-            "and depth (give bulk_density_g_cm3 and depth_m)") in s.loc["NOMASS", "recommendation"]
+            "and plough-layer depth (give both)") in s.loc["NOMASS", "recommendation"]
     assert "soil mass" not in s.loc["MASS", "recommendation"]
     zh = messages.render(s.loc["NOMASS", "recommendation_msg"], "zh")
     assert "所需时间未知：计算土壤质量需要地块的土壤容重和耕层厚度" in zh

@@ -64,7 +64,7 @@ def test_guixi_pak_choi_lost_income_hand_computed(fallow_plan):
                          "(30 t/ha × 3,000 CNY/t − 30,000 CNY/ha production cost) = +4,000 CNY/mu a year")
     assert "minus the farmer's net income under Fallow / set-aside with cover without subsidies and " \
            "compensation, -100 CNY/mu a year" in en
-    assert "no compensation paid (0 CNY/mu a year): no row of subsidies.csv covers Fallow / set-aside with cover " \
+    assert "no compensation paid (0 CNY/mu a year): the library holds no compensation for Fallow / set-aside with cover " \
            "on strict-control land in Jiangxi/Yingtan/Guixi" in en
     assert en.endswith("gap (lost income − compensation paid) +4,100 CNY/mu a year")
     zh = messages.render(s["compensation_basis_msg"], "zh")
@@ -110,11 +110,11 @@ def test_changsha_paddy_fallow_is_paid_the_czt_compensation(fallow_plan):
     assert "(7.14 t/ha × 2,580 CNY/t − 15,000 CNY/ha production cost) = +228 CNY/mu a year" in en
     assert "sources: National Bureau of Statistics of China 2024; NDRC 2024; project assumption" in en
     assert ("compensation paid 1,300 CNY/mu a year: Changsha–Zhuzhou–Xiangtan heavy-metal fallow compensation "
-            "(czt_fallow_2016) (subsidies.csv, typical values)") in en
+            "(the library's typical values)") in en
     assert en.endswith("gap (lost income − compensation paid) -972 CNY/mu a year: the compensation exceeds the "
                        "income lost (it also pays for the treatment)")
     zh = messages.render(s["compensation_basis_msg"], "zh")
-    assert "实际补偿每亩每年1,300元：长株潭重金属污染区休耕补助（czt_fallow_2016）" in zh
+    assert "实际补偿每亩每年1,300元：长株潭重金属污染区休耕补助（库中典型值）" in zh
     assert "补偿缺口（收入损失−实际补偿）每亩每年-972元" in zh
 
 
@@ -246,7 +246,7 @@ def test_basis_rendered_once_per_group_equals_each_message_rendered():
     assert c["compensation_paid_cny_mu_yr"][3] == 0.0
     assert messages.render(c["compensation_basis_msg"][3], "zh").startswith(
         "农户合法收入损失未计算：数据库中没有严格管控类划定前种植的")
-    assert c["compensation_basis"][3].endswith("no row of subsidies.csv covers Fallow / set-aside with cover on "
+    assert c["compensation_basis"][3].endswith("the library holds no compensation for Fallow / set-aside with cover on "
                                                "strict-control land")
 
 
@@ -262,7 +262,7 @@ def test_czt_rate_is_said_to_be_assumed_to_continue_and_to_include_treatment_cos
     s = p.summary.iloc[0]
     assert s["recommended_option"] == "fallow" and s["compensation_paid_cny_mu_yr"] == pytest.approx(1300.0)
     en = s["compensation_basis"]
-    assert ("(czt_fallow_2016) (subsidies.csv, typical values); the 2016 rate is assumed to continue every year of "
+    assert ("fallow compensation (the library's typical values); the 2016 rate is assumed to continue every year of "
             "the 20-yr plan (the source gives no end of the programme); the rate includes treatment costs, so the "
             "farmer's own share is smaller (the source does not give it); gap") in en
     zh = messages.render(s["compensation_basis_msg"], "zh")

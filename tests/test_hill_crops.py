@@ -215,9 +215,8 @@ def test_carbon_against_a_crop_without_field_rows_is_a_data_gap(planned):
     for o in ("maize_grain", "fallow", "miscanthus"):
         row = t.loc[("H5", o)]
         assert np.isnan(row["net_co2e_vs_baseline_t_ha_yr"]) and np.isnan(row["credited_co2e_vs_baseline_t_ha_yr"])
-        assert "Konjac: no N fertiliser or diesel rate in the library (prices.csv n_fert_kg_ha_yr and " \
-            "diesel_l_ha_yr): its field emissions are unknown, so net CO2e against unchanged practice and the " \
-            "carbon credit are not computed" in row["data_gaps"]
+        assert "Konjac: no N fertiliser or diesel rate in the library: its field emissions are unknown, so net " \
+            "CO2e against unchanged practice and the carbon credit are not computed" in row["data_gaps"]
         zh = messages.render(row["data_gaps_msg"], "zh")
         assert "库中没有魔芋的施氮量或柴油用量" in zh and _zh_readable(zh), zh
     # the option's own terms are still given: maize's N fertiliser, 197 kg N/ha × 8.01 t CO2e/t N

@@ -46,7 +46,7 @@ def _sheet_text(plan, plot_id, lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sheets_name_no_file_and_no_column_id(plans, lang):
-    assert {k: len(p.summary) for k, p in plans.items()} == {"samples": 16, "C_decisions": 20, "A_hunan_gbk": 8}
+    assert {k: len(p.summary) for k, p in plans.items()} == {"samples": 16, "C_decisions": 20, "A_hunan_gbk": 10}
     found, texts = {}, {}
     for name, plan in plans.items():
         for pid in plan.summary["plot_id"]:

@@ -113,7 +113,7 @@ def test_sample_sheets_and_sentences_show_no_source_key(sample_plan, lang):
     hx = _sheet_text(sample_plan, "HN-XT-02", lang)
     cited = ("sources: National Bureau of Statistics of China 2024; NDRC 2024; project assumption" if lang == "en"
              else "来源：国家统计局2024；国家发展改革委2024；本工具假设")
-    assert cited in (hx if lang == "en" else hx.replace(" ", ""))
+    assert cited.replace(" ", "") in hx.replace(" ", "")  # the PDF text may lose a space at a line break
 
 
 def _report_tokens(plan, lang):

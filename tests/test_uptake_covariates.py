@@ -90,10 +90,10 @@ def test_the_plan_names_the_assumed_inputs_in_both_languages():
     en = render(s["recommendation_msg"], "en")
     zh = render(s["recommendation_msg"], "zh")
     assert ("Soil organic matter and clay content not given: the crop's Cd prediction assumes soil organic matter "
-            "2.5 % and clay content 20 % (typical values for this land use in China, covariate_defaults.csv), which "
+            "2.5 % and clay content 20 % (the library's typical values for this land use in China), which "
             "widens its spread; measure them to narrow the prediction.") in en
-    assert ("未提供土壤有机质和黏粒含量：作物镉含量按土壤有机质2.5%和黏粒含量20%估算（我国同类用地的典型值，"
-            "见covariate_defaults.csv），预测范围因此更宽；实测这些指标可缩小预测范围。") in zh
+    assert ("未提供土壤有机质和黏粒含量：作物镉含量按土壤有机质2.5%和黏粒含量20%估算（库中我国同类用地的典型值）"
+            "，预测范围因此更宽；实测这些指标可缩小预测范围。") in zh
     # the reproducer: Jiyuan pak choi, pH 7.8, Cd 3.0 — Cd is now assessed: biochar's benefit is predicted
     # (not target_tier 4, unknown), but at 3.3 points below min_compliance_gain at a cost it is no measure
     # for the crop and ranks after unchanged practice (target_tier 6; before that rule it was recommended)

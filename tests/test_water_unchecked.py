@@ -39,7 +39,7 @@ def dry_plans():
 def test_reason_of_a_water_limited_option_names_the_missing_rain(dry_plans):
     unknown, dry = dry_plans
     r = unknown.table.set_index("option_id")["reason"]
-    assert "water not checked (no annual_rain_mm): yield as with enough rain (800 mm a year or more)" in r["miscanthus"]
+    assert "water not checked (annual rainfall not given): yield as with enough rain (800 mm a year or more)" in r["miscanthus"]
     assert "(450 mm a year or more)" in r["sorghum"]
     assert not dry.table["reason"].fillna("").str.contains("water not checked").any()
 
@@ -49,7 +49,7 @@ def test_recommendation_of_a_water_limited_crop_closes_with_the_rain_it_assumed(
     s = unknown.summary.iloc[0]
     assert s["recommended_option"] == "miscanthus"
     assert s["recommendation"].endswith(
-        "Yield as with enough rain (800 mm a year or more): the plot has no annual_rain_mm — on drier land the "
+        "Yield as with enough rain (800 mm a year or more): the plot's annual rainfall is not given — on drier land the "
         "crop yields less (give the plot's annual rain).")
     # the smaller of the water and temperature factors: 9 °C gives (9 − 6)/(10 − 6) = 0.75 without rain,
     # 200 mm gives 200/800 = 0.25 with it, so the dry yield is a third of the unknown-rain one
@@ -69,9 +69,9 @@ def test_recommendation_of_a_crop_with_a_climate_limit_says_the_temperature_was_
     assert s["recommended_option"] == "miscanthus"
     min_c = 10.0  # miscanthus: full yield from 10 °C (the mean_temp_c ramp of yield_adjustments.csv)
     reason = p.table.set_index("option_id").loc["miscanthus", "reason"]
-    assert "climate not checked (no mean_temp_c)" in reason
+    assert "climate not checked (mean annual temperature not given)" in reason
     assert s["recommendation"].endswith(
-        f"Climate not checked: the plot has no mean_temp_c, and the crop needs a mean annual temperature of "
+        f"Climate not checked: the plot's mean annual temperature is not given, and the crop needs a mean annual temperature of "
         f"{min_c:g} °C or more for the yield assumed (give the plot's mean temperature).")
 
 
@@ -81,7 +81,7 @@ def test_both_missing_make_one_note():
                                   annual_rain_mm=np.nan, mean_temp_c=np.nan, lat=np.nan, lon=np.nan),
                        _no_pv(), progress=False)
     rec = p.summary.iloc[0]["recommendation"]
-    assert rec.endswith("Climate not checked: the plot has no mean_temp_c or annual_rain_mm, and the yield assumed "
+    assert rec.endswith("Climate not checked: the plot's mean annual temperature and annual rainfall are not given, and the yield assumed "
                         "needs a mean annual temperature of 10 °C or more and 800 mm of rain a year or more (give the "
                         "plot's mean temperature and annual rain).")
     assert rec.count("Climate not checked") == 1 and "Yield as with enough rain" not in rec
