@@ -93,3 +93,32 @@ def test_assumed_inputs_are_the_librarys_typical_values():
     assert "(the library's typical values for this land use in China)" in messages.render(m, "en")
     assert "（库中我国同类用地的典型值）" in messages.render(m, "zh")
     assert ".csv" not in messages.render(m, "en") + messages.render(m, "zh")
+
+
+#: Message families that reach the recommendation sentence and the sheet (rec., comp., mon., dur., money.) and
+#: the sheet's own texts (ui.sheet., ui.step.). The one exception names a data table as such: the report's
+#: compensation section says where the compensation rates come from, for a user who overrides them.
+READER_FAMILIES = re.compile(r"(rec|comp|mon|dur|money)\.")
+LABELLED_TABLES = {"comp.report_intro"}
+
+
+def test_reader_templates_name_no_file_and_no_column_id():
+    import pandas as pd
+
+    from agriremed.core import i18n
+
+    found = []
+    for lang in ("en", "zh"):
+        for code, template in messages.catalogue(lang).items():
+            if READER_FAMILIES.match(code) and code not in LABELLED_TABLES:
+                literal = re.sub(r"\{[^}]*\}", "", template)
+                found += [(lang, code, x) for x in FILE.findall(literal) + SNAKE.findall(literal)]
+    tr = i18n.translations()
+    for key in tr.index[pd.Series(tr.index).str.match(r"ui\.(sheet|step)\.").to_numpy()]:
+        for lang in ("en", "zh"):
+            literal = re.sub(r"\{[^}]*\}", "", str(tr.loc[key, lang]))
+            found += [(lang, key, x) for x in FILE.findall(literal) + SNAKE.findall(literal)]
+    assert found == []
+    # the report's compensation section names the table as one of the library's data tables
+    assert "of the library (data table subsidies.csv)" in messages.catalogue("en")["comp.report_intro"]
+    assert "库中（数据表subsidies.csv）" in messages.catalogue("zh")["comp.report_intro"]
