@@ -23,7 +23,7 @@ def test_removal_needing_the_soil_mass_is_unknown_not_zero(plan):
     assert np.isnan(sedum["years_to_target"]) and np.isnan(sedum["years_p50"])
     assert np.isnan(sedum["p_target_20yr"]) and np.isnan(sedum["crit_clean_up"])
     assert sedum["light_clean_up"] is None
-    assert "not known: the soil mass needs the plot's bulk density and depth" in sedum["why_clean_up"]
+    assert "not known: the soil mass needs the plot's bulk density and plough-layer depth" in sedum["why_clean_up"]
     # with the soil mass the same option is assessed (and removes the excess within 20 yr)
     known = t.loc[("P2", "sedum_plumbizincicola")]
     assert known["crit_clean_up"] == pytest.approx(1.0) and known["p_target_20yr"] > 0.9

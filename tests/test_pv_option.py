@@ -94,7 +94,9 @@ def test_pv_excluded_on_farmland_with_rule_and_source(sample_plan, plot_id, land
     assert not r["applicable"] and r["policy_status"] == "forbidden"
     assert r["policy_rule"] == "cn_pv_no_cultivated"
     # the rule cites the notice by its 文号, never by the source key
-    assert r["reason"].endswith("(自然资办发〔2023〕12号) (自然资办发〔2023〕12号)") and "mnr2023_pv_land" not in r["reason"]
+    # the rule's text gives its 文号, which is not repeated as its citation
+    assert r["reason"].endswith("their soil class (自然资办发〔2023〕12号)") and "mnr2023_pv_land" not in r["reason"]
+    assert r["reason"].count("自然资办发〔2023〕12号") == 1
     assert pd.isna(r["electricity_mwh_ha_yr"]) and pd.isna(r["npv_cny_ha"])
 
 

@@ -104,7 +104,9 @@ def test_pv_is_forbidden_on_farmland_with_its_rule_and_source(tables, land_use, 
     pv = ro.loc[ro["option_id"] == "pv"]
     st, rid, txt = policy_status(pv, ["strict_control"], [land_use], [bf], tables)
     assert st[0, 0] == "forbidden" and rid[0, 0] == rule
-    assert txt[0, 0].endswith("(自然资办发〔2023〕12号) (自然资办发〔2023〕12号)") and "mnr2023_pv_land" not in txt[0, 0]
+    # the rule's text gives its 文号, which is not repeated as its citation
+    assert txt[0, 0].endswith("(自然资办发〔2023〕12号)") and "mnr2023_pv_land" not in txt[0, 0]
+    assert txt[0, 0].count("自然资办发〔2023〕12号") == 1
 
 
 @pytest.mark.parametrize("land_use,bf,status,rule", [("marginal", "yes", "forbidden", "cn_green_no_basic_farmland"),
@@ -116,7 +118,9 @@ def test_public_green_space_is_forbidden_on_permanent_basic_farmland(tables, lan
                                  tables)
     assert (st[0, 0], rid[0, 0]) == (status, rule)
     if rule == "cn_green_no_basic_farmland":
-        assert txt[0, 0].endswith("(自然资发〔2021〕166号; 国办发明电〔2020〕24号)")
+        # both 文号 are in the rule's text: neither is repeated as a citation
+        assert txt[0, 0].endswith("(国办发明电〔2020〕24号 bans 1 and 4)")
+        assert txt[0, 0].count("自然资发〔2021〕166号") == 1 and txt[0, 0].count("国办发明电〔2020〕24号") == 1
         assert "mnr2021_166" not in txt[0, 0] and "cn_nonfarm2020" not in txt[0, 0]
 
 
