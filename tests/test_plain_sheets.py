@@ -46,7 +46,9 @@ def _sheet_text(plan, plot_id, lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sheets_name_no_file_and_no_column_id(plans, lang):
-    assert {k: len(p.summary) for k, p in plans.items()} == {"samples": 16, "C_decisions": 20, "A_hunan_gbk": 10}
+    n = {k: len(p.summary) for k, p in plans.items()}
+    # the county sheet's rows read grow as the reader learns its cell formats (10 of 16 at the time of writing)
+    assert (n["samples"], n["C_decisions"]) == (16, 20) and n["A_hunan_gbk"] >= 10
     found, texts = {}, {}
     for name, plan in plans.items():
         for pid in plan.summary["plot_id"]:
@@ -65,13 +67,15 @@ def test_sheets_name_no_file_and_no_column_id(plans, lang):
     c07 = texts["C_decisions", "C07-ZZ-veg-strict"].replace(" ", "")
     assert ("Changsha–Zhuzhou–Xiangtanheavy-metalfallowcompensation(thelibrary'stypicalvalues)" if lang == "en"
             else "长株潭重金属污染区休耕补助（库中典型值）") in c07
-    # the soil mass and the climate: the inputs by their plain names
+    # the climate: the inputs by their plain names
     yx = texts["A_hunan_gbk", "YX-016"].replace(" ", "")
-    if lang == "en":
-        assert "bulkdensityandplough-layerdepth(giveboth)" in yx
-        assert "Climatenotchecked:theplot'smeanannualtemperatureandannualrainfallarenotgiven" in yx
-    else:
-        assert "土壤容重和耕层厚度（请填写土壤容重和耕层厚度）" in yx
+    assert ("Climatenotchecked:theplot'smeanannualtemperatureandannualrainfallarenotgiven" if lang == "en"
+            else "未核查气候条件：本地块未填年平均气温和年降水量") in yx
+    # the soil mass (a plot giving bulk density or depth as blank cells that are not defaulted)
+    m = messages.Message.of("rec.cleanup_unknown_mass", metals="Cd", goal="screening")
+    assert messages.render(m, lang).endswith(
+        "the soil mass needs the plot's bulk density and plough-layer depth (give both)" if lang == "en"
+        else "计算土壤质量需要地块的土壤容重和耕层厚度（请填写土壤容重和耕层厚度）")
 
 
 def test_a_citation_the_rule_text_names_is_not_repeated():
