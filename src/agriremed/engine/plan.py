@@ -46,6 +46,7 @@ from agriremed.io.workbook import write_workbook
 from agriremed.stages import economics as economics_mod
 from agriremed.stages import options as options_mod
 from agriremed.stages import ranking as ranking_mod
+from agriremed.stages import soil as soil_mod
 from agriremed.stages.softreuse import for_plan as _soft_reuse
 from agriremed.stages.uptake.predict import user_fitted_functions
 
@@ -847,7 +848,8 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     ahead = ranking_mod.runner_up_message(rank, w, tables, rules=_frames.obj(table["policy_rule"])
                                             if "policy_rule" in table else None)
     money = (scenario.currency, result.money()["cny_per_unit"])
-    P = with_all_input_columns(result.plots)
+    # the plots as the plan read them (a blank plough-layer depth or bulk density: the typical value)
+    P = soil_mod.with_soil_mass_defaults(with_all_input_columns(result.plots), tables)
     eco = result.economics  # row-aligned with the plan table: how the economics valued doing nothing's crop
     outlet = eco["over_limit_outlet"] if "over_limit_outlet" in eco and len(eco) == len(table) else None
     checks = assemble.gb36600_checks_of(eco) if len(eco) == len(table) else None  # its GB 36600 checks
