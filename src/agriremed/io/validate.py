@@ -1130,6 +1130,19 @@ def _check_unit_columns(col: Collector, raw: pd.DataFrame, mapping: dict[str, st
             col.error_rows[:] = True  # a file-level error: no row is read with a unit left unplaced
 
 
+def _ha_factors(units: np.ndarray) -> np.ndarray:
+    """Factor to ha of each unit of area as written (亩, 公顷, ha, mu, 平方米 …; :func:`unit_factor`, each
+    distinct unit read once); NaN for a blank or unknown unit."""
+    codes, uniques = pd.factorize(units)
+    per = np.full(len(uniques), np.nan)
+    for i, u in enumerate(uniques.tolist()):
+        try:
+            per[i] = unit_factor(u, "ha") if u else np.nan
+        except UnitReadError:
+            pass
+    return per[codes] if len(uniques) else np.full(len(units), np.nan)
+
+
 def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], unit_col: str,
                       cell_unit: np.ndarray | None = None) -> np.ndarray:
     """Factor to ha of every row from its unit in ``unit_col`` (亩, 公顷, ha, mu, 平方米 …); a row
@@ -1137,14 +1150,7 @@ def _area_row_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str]
     (``cell_unit``, :func:`_area_cell_factors`)."""
     area_col = next(c for c, v in mapping.items() if v == "area_ha")
     units = as_text(raw[unit_col])
-    codes, uniques = pd.factorize(units.to_numpy(object))
-    per = np.full(len(uniques), np.nan)
-    for i, u in enumerate(uniques.tolist()):
-        try:
-            per[i] = unit_factor(u, "ha") if u else np.nan
-        except UnitReadError:
-            pass
-    factor = per[codes] if len(uniques) else np.full(len(units), np.nan)
+    factor = _ha_factors(units.to_numpy(object))
     has_area = ~na_cells(as_text(raw[area_col]))
     bad = has_area & np.isnan(factor)
     if cell_unit is not None:
@@ -1180,16 +1186,8 @@ def _area_cell_units(raw: pd.DataFrame, mapping: dict[str, str]) -> _AreaCells |
     parts = as_text(raw[area[0]]).map(_nfkc).str.extract(_AREA_CELL)
     if parts["unit"].isna().all():
         return None
-    n = len(parts)
     units = parts["unit"].fillna("").to_numpy(object)
-    codes, uniques = pd.factorize(units)
-    per = np.full(len(uniques), np.nan)
-    for i, u in enumerate(uniques.tolist()):
-        try:
-            per[i] = unit_factor(u, "ha") if u else np.nan
-        except UnitReadError:
-            pass
-    factor = per[codes] if len(uniques) else np.full(n, np.nan)
+    factor = _ha_factors(units)
     given = ~np.isnan(factor)
     if not given.any():
         return None
