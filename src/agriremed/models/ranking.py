@@ -174,7 +174,8 @@ def rank_in_plot(score: np.ndarray, ok: np.ndarray, partial: np.ndarray, plot_id
     unknown last), then the lower first-year cost (``cost`` [CNY ha⁻¹], unknown last),
     then the row order (library order) wins (:data:`TIE_BREAKS`). An expected option whose
     economics could not be computed
-    (``unpriced``: NPV NaN, e.g. PV without coordinates) ranks with the allowed ones: an
+    (``unpriced``: NPV NaN where another option of its plot has one, e.g. PV without coordinates;
+    not where no option of the plot could be priced, a crop outside the library) ranks with the allowed ones: an
     encouragement does not put an option of unknown cost ahead of assessed ones, and it never
     passes a restrained one's tier. So does an expected option with ``target_tier`` 2
     (predicted to miss the target, less compliant than unchanged practice and costlier) or 4

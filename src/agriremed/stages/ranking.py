@@ -765,7 +765,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         rule set expects the option; 1: it allows it; 2: it restrains it), ``rank`` (1 = best,
         applicable options only; expected options rank before allowed ones and those before
         restrained ones, then fully assessed before partial ones; an option whose NPV could
-        not be computed is partial and, if expected, ranks with the allowed ones),
+        not be computed is partial and, if expected, ranks with the allowed ones where another option of its
+        plot could be priced; where none could, a gap of the plot, tiers are kept),
         ``target_tier`` (0; 1: expected, but its food crop is predicted to miss the compliance
         target, ranked after the expected options that meet it; 2: less compliant than
         unchanged practice (without ``min_compliance_gain``: also missing the target at a lower
@@ -819,8 +820,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                           None)
     # an option whose NPV could not be computed (PV without coordinates: no yield) is partial too
     # (its gap is in data_gaps) and ranks after every option with known economics
-    unpriced = ok & np.isnan(vals["economics"].to_numpy(float))
-    partial = (status == "partial") | unpriced
+    partial = (status == "partial") | (ok & np.isnan(vals["economics"].to_numpy(float)))
+    # and, where another option of the plot could be priced, ranks with the allowed options
+    unpriced = _unpriced_among_priced(ok, vals["economics"].to_numpy(float), table["plot_id"])
     # options the jurisdiction rule set expects on the land rank before those it merely allows
     tier = _policy_tier(table)
     first = ok & (tier == 0) & (np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
@@ -875,6 +877,32 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
     frame["recommended"] = ok & (rank == 1)
     return frame
+
+
+def _unpriced_among_priced(ok: np.ndarray, econ: np.ndarray, plot_id) -> np.ndarray:
+    """Applicable rows whose economics value is unknown (NaN) on a plot where another applicable
+    option's is known.
+
+    Such an option's missing NPV is its own gap (PV without coordinates: no yield) and it ranks
+    with the partial, allowed options. Where no applicable option of a plot could be priced (a crop
+    outside the library: no yield or price for unchanged practice, so no option has an NPV against it)
+    the gap is the plot's, not the option's: it moves no option across the rule set's tiers, and an
+    expected option keeps its place before the merely allowed ones.
+
+    Examples
+    --------
+    >>> ok = np.array([True, True, True, True])
+    >>> _unpriced_among_priced(ok, np.array([1.0, np.nan, np.nan, np.nan]), ["a", "a", "b", "b"]).tolist()
+    [False, True, False, False]
+    """
+    ok = np.asarray(ok, bool)
+    unknown = ok & np.isnan(econ)
+    if not len(ok):
+        return unknown
+    pc = _frames.codes(_frames.obj(plot_id))[0]
+    priced = np.zeros(int(pc.max()) + 1, bool)
+    np.logical_or.at(priced, pc, ok & ~np.isnan(econ))
+    return unknown & priced[pc]
 
 
 def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: np.ndarray, horizon_yr,
@@ -1306,7 +1334,7 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float) for c in CRITERIA})
     ok = ranked["rank"].notna().to_numpy(bool)
     partial = (ranked["evidence"].to_numpy(object) == "partial") & ok
-    unpriced = ok & np.isnan(vals["economics"].to_numpy(float))
+    unpriced = _unpriced_among_priced(ok, vals["economics"].to_numpy(float), ranked["plot_id"])
     score = weighted_scores(utilities(vals, tables).to_numpy(float), w, ok)
     out = ranked.copy()
     out["score"] = score
