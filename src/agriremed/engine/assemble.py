@@ -1296,6 +1296,29 @@ def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables)
             & np.isin(_frames.obj(b["option_id"]), keeps))
 
 
+#: Option families that take permanent basic farmland out of grain for the time of strict control
+#: (:func:`_nongrain_on_basic_farmland`).
+NONGRAIN_FAMILIES = ("phytoextraction", "non_food_crop")
+
+
+def _nongrain_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables) -> np.ndarray:
+    """Plots under a Chinese rule set on strict-control permanent basic farmland (``basic_farmland``
+    yes) whose recommended option grows a non-food crop or a hyperaccumulator
+    (:data:`NONGRAIN_FAMILIES`): strict control takes the land out of food production as risk control
+    (Soil Pollution Law Art. 54, ``cn_soil_law2018``), but permanent basic farmland is mainly for grain
+    (国办发〔2020〕44号, ``cn_nongrain2020``) and Hunan moves strict-control paddies mainly to dry grain,
+    in principle not to non-grain uses (湘府阅[2020]48号, ``changde2020_rice_exit``), so the sentence asks
+    the officer to agree the crop with the county (``rec.bf_strict_nongrain``)."""
+    n = len(ok)
+    if s["basic_farmland"] is None:
+        return np.zeros(n, bool)
+    lib = tables.options
+    nongrain = _frames.obj(lib["option_id"])[np.isin(_frames.obj(lib["policy_family"]), NONGRAIN_FAMILIES)]
+    bf = np.array([str(v).strip().lower() == "yes" for v in _frames.obj(s["basic_farmland"])], bool)
+    strict = _frames.obj(np.asarray(b["soil_class"], dtype=object)) == "strict_control"
+    return ok & bf & strict & np.asarray(b["china_rules"], bool) & np.isin(_frames.obj(b["option_id"]), nongrain)
+
+
 def _check_values_note(entry: str, P: pd.DataFrame, i: int) -> Message:
     """The note of the soil metal values to check of plot ``i`` of the plots ``P`` (``entry``: its
     ``values_to_check``, e.g. ``cd`` or ``cd@215+pb``, :func:`agriremed.core.columns.metal_codes`): per metal, its value [mg/kg] above the typical
@@ -1900,6 +1923,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
+        (_nongrain_on_basic_farmland(s, b, ok, tables or load_tables()), lambda i: Message.of("rec.bf_strict_nongrain")),
         # the recommended soft re-use of marginal, mine or brownfield land against GB 36600 for the people on
         # it (a PV plant's workers: second-class land), as reuse_options.csv gives it
         (dev_ok, lambda i: Message.of("rec.gb36600", check=Message.decode(dev_msg[i]))),
