@@ -990,6 +990,14 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # a smelter-side pak choi field, +4.2 points and +36 248 CNY/ha, is not put after a switch to maize,
     # +8.2 points at −258 694 CNY/ha; the score decides between them)
     exempt = np.zeros(n, bool) if dominant is None else np.asarray(dominant, bool)
+    # where no option reaches the target, the one that comes closest is measured against the options that
+    # keep the crop: a crop switch's share of compliant harvests is of another crop, under another limit
+    # and at another income, so it does not put after it a measure that dominates unchanged practice (lime
+    # on a smelter-side water-spinach field, 40 → 60 % and +371 228 CNY/ha, is not ranked after a switch to
+    # maize at 65 % and −394 226 CNY/ha; between them the score decides)
+    if target is not None and exempt.any():
+        keep = cand & (_frames.obj(table["food_crop"]) == crop_now)
+        out[exempt & below & (p >= _reachable_target(p, keep, pc, target, min_gain))] = 0
     # (in place of 1: where it also misses the target, its small gain is the more telling reason)
     out[known & ~safer & plot_has & (out <= 1) & ~exempt] = 3
     # where the crop already complies (unchanged practice green on food safety), an option that makes
