@@ -1,7 +1,6 @@
-"""Vegetables of the library valued from sourced yields and prices (issue 16): spinach and celery are
-costed (yield × Yunnan wholesale price − the leafy-vegetable production cost assumption), their plots get
-NPVs; water spinach has a sourced yield but no price, and amaranth, radish and the fruiting vegetables
-lack a yield, so their money stays a data gap. Each vegetable's yield_t_ha is the harvest of a year (the
+"""Vegetables of the library valued from sourced yields and prices (issue 16): water spinach, spinach and
+celery are costed (yield × wholesale price − the leafy-vegetable production cost assumption), their plots
+get NPVs; amaranth, radish and the fruiting vegetables lack a yield, so their money stays a data gap. Each vegetable's yield_t_ha is the harvest of a year (the
 economics count one season a year for every crop but rice)."""
 
 import numpy as np
@@ -48,16 +47,18 @@ def test_yields_are_a_year_of_harvest_and_unconfirmed_sources_say_so():
         assert src.loc[key, "status"].startswith("UNCONFIRMED"), key
 
 
-def test_spinach_and_celery_are_costed_one_season_a_year():
+def test_water_spinach_spinach_and_celery_are_costed_one_season_a_year():
     r = legal_net_income(["spinach", "celery", "water_spinach"], [2.0, 2.0, 2.0])
     assert r["seasons"].tolist() == [1.0, 1.0, 1.0]  # rice seasons never multiply a vegetable's year
-    # 22.5 t/ha × 2 912.5 CNY/t − 30 000; 37.5 × 3 015 − 30 000
-    np.testing.assert_allclose(r["net_cny_ha_yr"][:2], [35531.25, 83062.5])
-    assert np.isnan(r["net_cny_ha_yr"][2])  # water spinach: no price read
+    # 22.5 t/ha × 2 912.5 CNY/t − 30 000; 37.5 × 3 015 − 30 000; 41.25 × 4 000 − 30 000
+    np.testing.assert_allclose(r["net_cny_ha_yr"], [35531.25, 83062.5, 135000.0])
+    ws = load_tables().prices.set_index(["item", "crop"]).loc[("crop_price_cny_t", "water_spinach")]
+    assert (ws["low"], ws["typical"], ws["high"], ws["source"]) == (3500, 4000, 4400, "changzhou_ljt_veg_wholesale")
+    assert "UNCONFIRMED" in ws["note"] and "wholesale, fresh" in ws["note"]
     assert r["sources"][0] == ("zhidaotian_spinach;yunnan2018jan_veg_wholesale;yunnan2018jun_veg_wholesale;"
                                "agriremed_assumption")
     gaps = crop_value_gaps(["spinach", "celery", "water_spinach", "amaranth", "radish", "tomato"], load_tables())
-    assert gaps.tolist() == [False, False, True, True, True, True]
+    assert gaps.tolist() == [False, False, False, True, True, True]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def plan():
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
 
 
-def test_a_spinach_plot_gets_npvs_and_water_spinach_still_says_not_computed(plan):
+def test_water_spinach_and_spinach_plots_get_npvs_for_liming_biochar_and_the_maize_switch(plan):
     t = plan.table.set_index(["plot_id", "option_id"])
     base = t.loc[("SP", "do_nothing"), "npv_cny_ha"]
     assert base == pytest.approx(202187.4, abs=1)
@@ -76,6 +77,9 @@ def test_a_spinach_plot_gets_npvs_and_water_spinach_still_says_not_computed(plan
     assert t.loc[("SP", "maize_grain"), "npv_vs_baseline_cny_ha"] == pytest.approx(-174405.0, abs=1)
     s = plan.summary.set_index("plot_id")
     assert "-174,405 CNY/ha" in s.loc["SP", "recommendation"]
-    assert np.isnan(t.loc[("WS", "do_nothing"), "npv_cny_ha"])
-    assert "the yield, price or production cost of Water spinach (kangkong) is not in the library" in \
-        s.loc["WS", "recommendation"]
+    assert t.loc[("WS", "do_nothing"), "npv_cny_ha"] == pytest.approx(410030.1, abs=1)
+    assert t.loc[("WS", "lime_vegetable"), "npv_vs_baseline_cny_ha"] == pytest.approx(371227.5, abs=1)
+    assert t.loc[("WS", "biochar_amendment"), "npv_vs_baseline_cny_ha"] == pytest.approx(39194.8, abs=1)
+    assert t.loc[("WS", "maize_grain"), "npv_vs_baseline_cny_ha"] == pytest.approx(-394226.0, abs=1)
+    for pid in ("WS", "SP"):
+        assert "not in the library" not in s.loc[pid, "recommendation"]
