@@ -933,7 +933,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     (``dominant``, :func:`dominates_baseline`: it keeps the crop, produces no less food, makes it more often
     compliant and earns the farmer more without carbon credits or subsidies): it is a measure however small
     its gain, and keeps the tier it has otherwise (lime on a Suzhou pak choi field, +3.9 points and +32 527
-    CNY/ha from the harvest). A metal no food standard limits (Cu, Zn, Ni) needs no compliance to
+    CNY/ha from the harvest); where no option reaches the target, such an option is measured against the
+    options keeping the crop only (1: a crop switch's compliance is another crop's, under another limit). A metal no food standard limits (Cu, Zn, Ni) needs no compliance to
     count the crop as complying.
     """
     n = len(table)
