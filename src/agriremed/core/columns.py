@@ -514,6 +514,16 @@ _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类�
      "which class the plan uses); the county class is carried into the summary beside soil_class.",
      dtype="category", categories=("priority_protection", "safe_utilisation", "strict_control"))
 
+_inp("high_background", "", "High geological background", "地质高背景",
+     "Whether the soil metal above its screening value is mainly of natural (geological) origin (地质高背景, "
+     "such as the karst soils of Guizhou and Guangxi), as the county's survey finds it: yes or no (是/否 accepted; "
+     "地质高背景, 高背景, 是否地质高背景 accepted as headers). Optional: it changes no class, prediction or "
+     "ranking. On a safe-utilisation or strict-control plot under a Chinese rule set whose class is computed "
+     "from the soil values (not the county's class), the plot sheet and the recommendation add that the class "
+     "is re-checked with crop (grain) monitoring data: the project's advice, not a rule read in a source "
+     "(docs/soil_and_uptake.md). Carried into the summary.",
+     dtype="category", categories=("yes", "no"))
+
 #: Hard upper bound of any total soil concentration: 10 % by mass. Anything above is
 #: a unit error (e.g. µg/kg entered as mg/kg), not a soil.
 _MAX_TOTAL_MG_KG = 1.0e5

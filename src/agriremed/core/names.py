@@ -337,6 +337,13 @@ BASIC_FARMLAND_ALIASES: dict[str, str] = {
     "一般耕地": "no", "非永久基本农田耕地": "no",
 }
 
+#: Spellings accepted for the high-geological-background flag (``high_background``; compared case-insensitively).
+HIGH_BACKGROUND_ALIASES: dict[str, str] = {
+    "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "是": "yes", "地质高背景": "yes", "高背景": "yes",
+    "√": "yes", "✓": "yes", "✔": "yes",
+    "no": "no", "n": "no", "false": "no", "0": "no", "否": "no", "不是": "no", "×": "no", "✗": "no",
+}
+
 #: The tick marks among :data:`BASIC_FARMLAND_ALIASES`: a column holding only ticks and blanks
 #: is warned about once (blank is read as unknown, not as no).
 BASIC_FARMLAND_TICKS: tuple[str, ...] = ("√", "✓", "✔", "☑")
@@ -436,6 +443,11 @@ _HEADER_ALIASES = {
     "水稻熟制": "cropping_system", "耕作制度": "cropping_system", "cropping_pattern": "cropping_system",
     "水稻种植季数": "rice_seasons_per_yr", "稻季数": "rice_seasons_per_yr",
     "rice_seasons": "rice_seasons_per_yr", "rice_seasons_per_year": "rice_seasons_per_yr",
+    # metal of natural (geological) origin, as the county's survey finds it (karst soils)
+    "地质高背景": "high_background", "高背景": "high_background", "是否地质高背景": "high_background",
+    "地质高背景区": "high_background", "是否高背景": "high_background", "高背景区": "high_background",
+    "geogenic": "high_background", "high_geological_background": "high_background",
+    "geological_background": "high_background",
 }
 
 #: Headers that are themselves a unit: the column is the area in that unit.

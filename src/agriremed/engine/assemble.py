@@ -456,11 +456,11 @@ def _missing(values: np.ndarray) -> np.ndarray | None:
 def location_columns(plots: pd.DataFrame) -> list[str]:
     """The input columns the summary carries as read: the location columns
     (:data:`agriremed.core.columns.LOCATION_COLUMNS`: village, lat, lon), the county's soil
-    class (``soil_class_county``), the soil metals planned at their detection limit
-    (``censored_metals``) and those "not detected" without a limit (``not_detected_metals``) of the valid
-    plots as read, i.e. before the absent input columns are added blank."""
-    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county", "censored_metals", "not_detected_metals")
-            if c in plots.columns]
+    class (``soil_class_county``), its high-geological-background flag (``high_background``), the soil metals
+    planned at their detection limit (``censored_metals``) and those "not detected" without a limit
+    (``not_detected_metals``) of the valid plots as read, i.e. before the absent input columns are added blank."""
+    return [c for c in (*C.LOCATION_COLUMNS, "soil_class_county", "high_background", "censored_metals",
+                        "not_detected_metals") if c in plots.columns]
 
 
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
@@ -1679,6 +1679,24 @@ def gb36600_checks_of(frame) -> tuple | None:
     return _frames.obj(frame["gb36600_verdict"]), _frames.obj(frame["gb36600_check_msg"])
 
 
+def _with_class_inputs(s: dict, P: pd.DataFrame, order: list, soil_plot: pd.DataFrame, sp: np.ndarray,
+                       county: bool, background: bool) -> None:
+    """The summary's class inputs, in ``s`` and ``order`` (in place): with ``county``, the county's class
+    (``soil_class_county``) beside the class the plan uses, then the computed one and which governs
+    (``soil_class_computed``, ``soil_class_basis``); with ``background``, the plot's high-geological-background
+    flag (``high_background``) after them."""
+    at = order.index("soil_class") + 1
+    extra = []
+    if county:
+        s["soil_class_county"] = _frames.obj(P["soil_class_county"])
+        extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]
+        s.update({c: _frames.take(_frames.obj(soil_plot[c]), sp, None) for c in extra[1:]})
+    if background:
+        s["high_background"] = _frames.obj(P["high_background"])
+        extra.append("high_background")
+    order[at:at] = extra
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=(), crop_in_input: bool = False, outlet=None, checks=None) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
@@ -1699,6 +1717,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     for c in ("region", "land_use", "crop", "area_ha", "ph", "basic_farmland"):
         s[c] = (P[c].to_numpy(float) if c in ("area_ha", "ph") else _frames.obj(P[c])) if c in P else None
     county = "soil_class_county" in located and "soil_class_county" in P
+    background = "high_background" in located and "high_background" in P
     censored = {c for c in ("censored_metals", "not_detected_metals") if c in located}
     located = [c for c in C.LOCATION_COLUMNS if c in located]
     for c in located:  # lat/lon stay numbers, the village its text
@@ -1893,6 +1912,11 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     review = _class_review(measured, s["soil_class"])
+    # a class from soil metal mainly of natural origin (high_background: karst): re-checked with crop monitoring
+    bg_review = advice_mod.background_review(
+        s["soil_class"], _frames.obj(P["high_background"]) if "high_background" in P else np.full(n, None, object),
+        _frames.take(_frames.obj(soil_plot["soil_class_basis"]), sp, None) if "soil_class_basis" in soil_plot
+        else np.full(n, None, object), b["china_rules"])
     # the cautions of the recommended option (a biochar on alkaline soil, a char that can raise As mobility):
     # first, right after the sentence that recommends it
     cautions = (_frames.obj(b["option_cautions_msg"]) if "option_cautions_msg" in b
@@ -1907,6 +1931,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (np.array([bool(x.parts) for x in grain], bool), lambda i: grain[i]),
         # a harvest above its limit on priority-protection land: the county's class may need review
         (review, lambda i: Message.of("rec.class_review_measured", metals=measured[0][i])),
+        # a class from metal mainly of natural (geological) origin: the class re-checked with crop monitoring
+        (bg_review, lambda i: Message.of("rec.class_review_background")),
         # the user's fitted function not used for the crop (an input beyond its data): which one is
         (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
         # soil covariates the crop's function needs, not given: the typical values assumed (never silently)
@@ -1949,12 +1975,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     _with_censored(s, P, order, censored)
     _with_field(s, P, order)
     _with_written_crop(s, P, order)
-    if county:  # the county's class beside the class the plan uses, the computed one and which governs
-        s["soil_class_county"] = _frames.obj(P["soil_class_county"])
-        extra = ["soil_class_county", *(c for c in ("soil_class_computed", "soil_class_basis") if c in soil_plot)]
-        s.update({c: _frames.take(_frames.obj(soil_plot[c]), sp, None) for c in extra[1:]})
-        at = order.index("soil_class") + 1
-        order[at:at] = extra
+    _with_class_inputs(s, P, order, soil_plot, sp, county, background)
     return mark_field_repeats(_frames.frame({c: s[c] for c in order}, n), tables)
 
 

@@ -30,6 +30,7 @@ from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
 from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
+                                  HIGH_BACKGROUND_ALIASES,
                                   PADDY_UPLAND_ROTATION_WORDS,
                                   SINGLE_RICE_WORDS, RICE_SEASON_SUFFIXES, RICE_SEASON_WORDS, other_metal, ROTATION_ENDINGS, ROTATION_PLANNED_FIRST, ROTATION_SEP,
                                   ROTATION_SHORT,
@@ -2511,7 +2512,7 @@ def _respelled(text: pd.Series, blank: np.ndarray, unknown: np.ndarray, mapped: 
 
 #: Display domain (:func:`agriremed.core.i18n.value`) of the columns whose codes have Chinese names.
 _NAME_DOMAIN = {"land_use": "land_use", "basic_farmland": "basic_farmland", "crop": "crop",
-                "rice_type": "rice_type", "soil_class_county": "soil_class"}
+                "rice_type": "rice_type", "soil_class_county": "soil_class", "high_background": "high_background"}
 
 
 def _add_respelled(col: Collector, respelled: np.ndarray, canon: str, text: pd.Series, mapped: pd.Series, read_as,
@@ -2661,6 +2662,13 @@ def _read_spellings(col: Collector, canon: str, spec, text: pd.Series, blank: np
 def _check_rice_type(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
     """Rice types read through their spellings; unknown ones are ignored with a warning."""
     return _read_spellings(col, canon, spec, text, blank, text.str.lower().str.strip(), RICE_TYPE_ALIASES)
+
+
+def _check_high_background(col: Collector, canon: str, spec, text: pd.Series, blank: np.ndarray, tables):
+    """High-geological-background flags read through their spellings (yes/no, 是/否); unknown ones are ignored
+    with a warning."""
+    low = text.map(lambda c: _nfkc(c.lower().strip()) if isinstance(c, str) else c)
+    return _read_spellings(col, canon, spec, text, blank, low, HIGH_BACKGROUND_ALIASES)
 
 
 def _rice_type_from_crop(col: Collector, raw: pd.DataFrame, crop_col: str, out: dict) -> None:
@@ -3555,7 +3563,8 @@ def _check_region(col: Collector, canon: str, spec, text: pd.Series, blank: np.n
 
 #: columns read through a list of spellings: column → check returning the values read
 _TEXT_CHECKS = {"land_use": _check_land_use, "basic_farmland": _check_basic_farmland,
-                "rice_type": _check_rice_type, "wheat_type": _check_wheat_type, "soil_class_county": _check_county_class, "crop": _check_crop,
+                "rice_type": _check_rice_type, "wheat_type": _check_wheat_type, "soil_class_county": _check_county_class,
+                "high_background": _check_high_background, "crop": _check_crop,
                 "region": _check_region}
 
 

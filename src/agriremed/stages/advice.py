@@ -2156,36 +2156,102 @@ def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str
 _ADVICE_MESSAGES = ("duration_text_msg", "monitoring_msg")
 
 
-def harvest_risk_text(result, plot_id: str, lang: str = "en") -> str:
-    """The plot sheet's harvest warning (``ui.sheet.harvest_risk``): whatever the soil class, where the
-    recommended option keeps a food crop predicted to meet the food limit in less than the scenario's
-    ``target_compliance_prob`` of its harvests (share of food seasons, else the probability in a season),
-    about how many harvests in 10 are predicted above the limit, and to test the harvest before sale, as the
-    sentence's ``rec.below_target`` says; on priority-protection land under a Chinese rule set
-    (``ui.sheet.harvest_risk_priority``) also that the soil is at or below every screening value but the crop
-    prediction is high, so the class is re-checked with crop monitoring data; ``""`` otherwise."""
+def _china_rules(s: pd.DataFrame) -> bool:
+    """Whether the plot of the one-row summary ``s`` is planned under a Chinese rule set (its class re-check and
+    strict-control wording are Chinese rules)."""
+    return "rule_set" in s and s["rule_set"].iloc[0] in CHINA_RULE_SETS
+
+
+def below_target_share(result, plot_id: str) -> float | None:
+    """Share of harvests [0–1] in which the recommended option's food crop of the plot ``plot_id`` is
+    predicted to meet the food limit (share of food seasons, else the probability in a season), where it is
+    below the scenario's ``target_compliance_prob``: the case of the sentence's ``rec.below_target`` warning
+    and of the sheet's harvest warning; None where the plot has no recommended food crop, no prediction, or one
+    at or above the target."""
     t, sc = result.table, result.scenario
-    s = result.summary.loc[result.summary["plot_id"] == plot_id]
     target = getattr(sc, "target_compliance_prob", None)
-    if s.empty or target is None:
-        return ""
-    key = ("ui.sheet.harvest_risk_priority"
-           if s["soil_class"].iloc[0] == "priority_protection" and "rule_set" in s
-           and s["rule_set"].iloc[0] in CHINA_RULE_SETS else "ui.sheet.harvest_risk")
+    if target is None or not (result.summary["plot_id"] == plot_id).any():
+        return None
     rec = t.loc[(t["plot_id"] == plot_id) & t["recommended"].astype(bool)]
     if rec.empty:
-        return ""
+        return None
     r = rec.iloc[0]
     food = r.get("food_crop")
     if not isinstance(food, str) or food in ("", "none"):
-        return ""
+        return None
     p = float(r.get("compliant_season_fraction", np.nan))
     if math.isnan(p):
         p = float(r.get("crop_compliance_prob", np.nan))
     if math.isnan(p) or p >= float(target):
+        return None
+    return p
+
+
+def harvest_risk_text(result, plot_id: str, lang: str = "en") -> str:
+    """The plot sheet's harvest warning (``ui.sheet.harvest_risk``): whatever the soil class, where the
+    recommended option keeps a food crop predicted to meet the food limit in less than the scenario's
+    ``target_compliance_prob`` of its harvests (:func:`below_target_share`), about how many harvests in 10 are
+    predicted above the limit, and to test the harvest before sale, as the sentence's ``rec.below_target`` says;
+    on priority-protection land under a Chinese rule set (``ui.sheet.harvest_risk_priority``) also that the soil
+    is at or below every screening value but the crop prediction is high, so the class is re-checked with crop
+    monitoring data; ``""`` otherwise."""
+    s = result.summary.loc[result.summary["plot_id"] == plot_id]
+    p = below_target_share(result, plot_id)
+    if p is None:
         return ""
+    key = ("ui.sheet.harvest_risk_priority" if s["soil_class"].iloc[0] == "priority_protection" and _china_rules(s)
+           else "ui.sheet.harvest_risk")
     return i18n.t(key, lang, over=messages.render(harvests_over(p), lang, result.tables),
-                  share=f"{100 * p:.0f} %", target=f"{100 * float(target):.0f} %")
+                  share=f"{100 * p:.0f} %", target=f"{100 * float(result.scenario.target_compliance_prob):.0f} %")
+
+
+def background_review(soil_class, high_background, basis, china) -> np.ndarray:
+    """Plots whose class is re-checked with crop (grain) monitoring data because the soil metal is mainly of
+    natural (geological) origin: safe-utilisation or strict-control land given ``high_background`` yes (the
+    county's survey finds a high geological background, as on karst soils) under a Chinese rule set (``china``),
+    whose class is computed from the soil values (``basis`` not ``county``: a county's own class is kept as
+    given). The project's advice, not a rule read in a source (docs/soil_and_uptake.md): the plan keeps the class.
+
+    Parameters
+    ----------
+    soil_class, high_background, basis : array_like
+        Per plot: the class the plan uses, the ``high_background`` flag (yes, no or blank) and
+        ``soil_class_basis`` (``county`` where the county's class governs; blank otherwise).
+    china : array_like of bool
+        Per plot: planned under a Chinese rule set.
+
+    Examples
+    --------
+    >>> background_review(["safe_utilisation", "strict_control", "priority_protection", "safe_utilisation"],
+    ...                   ["yes", "yes", "yes", None], [None, "county", None, None], [True] * 4).tolist()
+    [True, False, False, False]
+    """
+    cls = _frames.obj(np.asarray(soil_class, dtype=object))
+    hb = np.array([isinstance(v, str) and v.strip().lower() == "yes"
+                   for v in _frames.obj(np.asarray(high_background, dtype=object))], bool)
+    county = _frames.obj(np.asarray(basis, dtype=object)) == "county"
+    return hb & np.isin(cls, ("safe_utilisation", "strict_control")) & ~county & np.asarray(china, bool)
+
+
+def priority_class_key(result, plot_id: str) -> str:
+    """The i18n key of what the plot sheet says a priority-protection class means for the plot ``plot_id``.
+
+    ``ui.sheet.class_priority_protection`` (farm as usual and protect the land) only where nothing on the sheet
+    says otherwise. Where the harvest was measured above its food limit (``crop_measured_exceeds`` of the
+    summary) it is ``ui.sheet.class_priority_protection_measured``, and where the recommended option's food
+    crop is predicted below the plan's compliance target (:func:`below_target_share`, the sheet's harvest
+    warning and the sentence's ``rec.below_target_priority``) ``ui.sheet.class_priority_protection_crop_high``:
+    the soil is clean, but the crop is not, so the harvest is tested and the class re-checked with crop (grain)
+    monitoring data; under a rule set other than :data:`CHINA_RULE_SETS` (``_local``) only the harvest test."""
+    s = result.summary.loc[result.summary["plot_id"] == plot_id]
+    measured = s["crop_measured_exceeds"].iloc[0] if "crop_measured_exceeds" in s and len(s) else None
+    if isinstance(measured, str) and measured:
+        key = "ui.sheet.class_priority_protection_measured"
+    elif below_target_share(result, plot_id) is not None:
+        key = "ui.sheet.class_priority_protection_crop_high"
+    else:
+        return "ui.sheet.class_priority_protection"
+    return key if _china_rules(s) else key + "_local"
 
 
 def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
@@ -2362,6 +2428,31 @@ def _plot_rice_seasons_of(result, plot_id: str) -> float:
     return float(plot_rice_seasons(row)[0]) if len(row) else 1.0
 
 
+def _class_texts(result, r, plot_id: str, lang: str) -> tuple[str, str]:
+    """The plot sheet's soil class (its name, with the basis where it is the county's) and what it means for the
+    plot (``ui.sheet.class_*``: on priority-protection land :func:`priority_class_key`; the metals not detected
+    without a limit; the class re-check of :func:`background_review`), in ``lang``; ``r``: the plot's summary row."""
+    cls = r.get("soil_class")
+    cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
+    # priority protection says "farm as usual" only where the sheet does not warn about the crop
+    cls_plain = (i18n.t(priority_class_key(result, plot_id), lang) if cls == "priority_protection"
+                 else i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else "")
+    computed = r.get("soil_class_computed")
+    if r.get("soil_class_basis") == "county" and isinstance(cls, str) and isinstance(computed, str):
+        # planned with the county's class, stricter than the values' class: the sheet names the basis
+        cls_text = i18n.t("ui.sheet.class_by_county", lang, soil_class=cls_text,
+                          computed=i18n.value("soil_class", computed, lang))
+        cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
+    nd = not_detected_metals(result, plot_id)
+    if nd and cls_text:  # a metal 'ND' without a limit: the class rests on the measured metals only
+        cls_plain = i18n.t("ui.sheet.class_not_detected", lang, text=cls_plain, metals=i18n.metals("+".join(nd), lang))
+    if background_review([cls], [r.get("high_background")], [r.get("soil_class_basis")],
+                         [r.get("rule_set") in CHINA_RULE_SETS])[0]:
+        # the metal mainly of natural origin (karst): the class re-checked with crop monitoring data
+        cls_plain = i18n.t("ui.sheet.class_high_background", lang, text=cls_plain)
+    return cls_text, cls_plain
+
+
 def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
     """The advice for one plot of a plan, in ``lang``.
 
@@ -2411,17 +2502,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
             fields["farmer"] = v.strip()
             break
     cls = r.get("soil_class")
-    cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
-    cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
-    computed = r.get("soil_class_computed")
-    if r.get("soil_class_basis") == "county" and isinstance(cls, str) and isinstance(computed, str):
-        # planned with the county's class, stricter than the values' class: the sheet names the basis
-        cls_text = i18n.t("ui.sheet.class_by_county", lang, soil_class=cls_text,
-                          computed=i18n.value("soil_class", computed, lang))
-        cls_plain = i18n.t(f"ui.sheet.class_county_{cls}", lang)
-    nd = not_detected_metals(result, plot_id)
-    if nd and cls_text:  # a metal 'ND' without a limit: the class rests on the measured metals only
-        cls_plain = i18n.t("ui.sheet.class_not_detected", lang, text=cls_plain, metals=i18n.metals("+".join(nd), lang))
+    cls_text, cls_plain = _class_texts(result, r, plot_id, lang)
     crop_lines = _crop_lines(result, r, plot_id, lang)
     opt = r.get("recommended_option")
     ph = _plot_ph(result, plot_id)  # the plan's plots, else the summary's ph column
