@@ -33,8 +33,10 @@ def test_strict_plot_without_depth_gets_a_finite_time_with_the_assumption_stated
     t = p.table.set_index(["plot_id", "option_id"])
     a, b = t.loc[("P1", "sedum_plumbizincicola")], t.loc[("P2", "sedum_plumbizincicola")]
     assert np.isfinite(a["years_p50"]) and a["years_p50"] > 0
-    # the same as a plot that gives the typical values itself
-    assert a["years_p50"] == pytest.approx(b["years_p50"])
+    # the same as a plot that gives the typical values itself (the Monte Carlo draws the assumed values around
+    # them, so the median of the draws is near, not at, the measured plot's: tests/test_soil_mass_draws.py)
+    assert a["years_to_target"] == b["years_to_target"]
+    assert a["years_p50"] == pytest.approx(b["years_p50"], rel=0.05)
     s = p.summary.set_index("plot_id")
     assert s.loc["P1", "soil_mass_assumed"] == "depth_m=0.2|bulk_density_g_cm3=1.3"
     assert s.loc["P2", "soil_mass_assumed"] == ""

@@ -995,8 +995,10 @@ _out("uptake_assumed_inputs", "", "Soil inputs assumed for the crop prediction",
 _out("soil_mass_assumed", "", "Plough-layer values assumed for the soil mass", "土壤质量计算中采用的假定耕层指标",
      "The plough-layer depth and bulk density the plot did not give, with the typical value assumed for its soil "
      "mass (metal stock and clean-up time): 'depth_m=0.2|bulk_density_g_cm3=1.3', from covariate_defaults.csv; '' "
-     "where the plot gave both. The clean-up sentence says so. The scenario field assume_missing_covariates: "
-     "false turns the assumption off (the clean-up time is then not known).", dtype="str")
+     "where the plot gave both. The clean-up sentence says so. The Monte Carlo draws an assumed value around the "
+     "typical one with the table's spread (log-normal, sd_log10), so the years' P10–P90 of such a plot are wider "
+     "than with measured values. The scenario field assume_missing_covariates: false turns the assumption off "
+     "(the clean-up time is then not known).", dtype="str")
 _out("current_compliance_metals", "", "Metals the current crop's compliance covers",
      "当前作物达标概率涵盖的重金属",
      "Metals ('+'-joined) whose food limit current_crop_compliance_prob checks.")

@@ -297,7 +297,9 @@ class Scenario:
         such a crop "not assessed", as a plot without the covariate had been before
         (:mod:`agriremed.stages.uptake.covariates`). The same switch assumes a blank plough-layer
         depth or bulk density at its typical value for the soil mass (metal stock, clean-up time;
-        ``soil_mass_assumed``, said in the clean-up sentence); false leaves that time not known.
+        ``soil_mass_assumed``, said in the clean-up sentence; the Monte Carlo draws it around that value
+        with the table's spread, :func:`agriremed.stages.soil.soil_mass_draws`); false leaves that time
+        not known.
     organisation : dict, optional
         Who the farmer contacts, printed on the plot sheets: ``{"name": ..., "phone": ...}``
         (``name`` required; ``phone``, ``address``, ``email`` optional one-line texts).

@@ -45,9 +45,10 @@ import zlib
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri as _ndtri
 
 __all__ = ["SAMPLINGS", "LHSSeed", "draw_seed", "sampling_of", "stable_key", "generator",
-           "lhs_uniforms", "triangular_ppf", "triangular", "parameter_draws"]
+           "lhs_uniforms", "triangular_ppf", "triangular", "standard_normal", "parameter_draws"]
 
 #: Monte Carlo samplings: independent draws or a Latin hypercube (scenario field ``sampling``).
 SAMPLINGS = ("random", "lhs")
@@ -232,6 +233,37 @@ def triangular(low, mode, high, n: int, rng: np.random.Generator, log: bool = Fa
     if log:
         return np.exp(rng.triangular(np.log(low), np.log(mode), np.log(high), size=n))
     return rng.triangular(low, mode, high, size=n)
+
+
+def standard_normal(n: int, rng: np.random.Generator, sampling: str = "random") -> np.ndarray:
+    """Draw ``n`` standard normal values: independent (``Generator.standard_normal``) or a Latin
+    hypercube (:func:`lhs_uniforms` through the normal quantile function ``Φ⁻¹``).
+
+    Parameters
+    ----------
+    n : int
+        Number of draws.
+    rng : numpy.random.Generator
+        Source of randomness (consumed).
+    sampling : {"random", "lhs"}
+        Sampling, as in :func:`triangular`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)`` [–]. A Latin-hypercube uniform of exactly 1 (probability zero) is taken as
+        the largest double below 1, so no draw is infinite.
+
+    >>> from scipy.special import ndtr
+    >>> z = standard_normal(4, np.random.default_rng(0), "lhs")
+    >>> sorted(np.floor(ndtr(z) * 4).astype(int).tolist())
+    [0, 1, 2, 3]
+    """
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"sampling {sampling!r} is not one of {', '.join(SAMPLINGS)}")
+    if sampling == "lhs":
+        return _ndtri(np.minimum(lhs_uniforms(n, rng), np.nextafter(1.0, 0.0)))
+    return rng.standard_normal(int(n))
 
 
 def parameter_draws(params: pd.DataFrame, n_draws: int, seed: int,

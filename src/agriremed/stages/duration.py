@@ -19,8 +19,9 @@ model of each option is ``removal_model`` in ``options.csv``:
     richer (Zhao, Lombi & McGrath 2003). With a = Y · C_ref,s · C_ref⁻ᵇ / M,
     dC/dt = −a Cᵇ and t = (C0¹⁻ᵇ − Ct¹⁻ᵇ) / ((1 − b) a).
 
-Here M is the soil mass of the treated layer [t ha⁻¹] (depth × bulk density), Y the
-harvested dry matter [t ha⁻¹ yr⁻¹], concentrations in mg kg⁻¹. Optional terms: a
+Here M is the soil mass of the treated layer [t ha⁻¹] (depth × bulk density; where the plot
+gives neither or one of them, the typical value assumed for it is drawn in the Monte Carlo:
+:func:`agriremed.stages.soil.soil_mass_draws`), Y the harvested dry matter [t ha⁻¹ yr⁻¹], concentrations in mg kg⁻¹. Optional terms: a
 harvest loss h (share of the shoot left in the field, Y → Y (1 − h)), several seasons a
 year for the first-order models (the yearly yield split between them) and a yearly
 fractional loss L by leaching or run-off (C → C (1 − L) each year; the discrete
@@ -556,9 +557,12 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
     dict
         ``row`` (position of each row in ``option_rows``), ``plot_id``, ``oid``, ``metal``,
         ``c0``, ``ct`` [mg kg⁻¹], ``basis``, ``mass`` [t ha⁻¹], ``model``, ``kind``, the
-        typical (``typ``) and drawn (``drw``) model parameters and the yearly rates of the drawn
-        parameters (``drw_rates``: :func:`agriremed.models.duration.removal_rates`, rows × draws;
-        empty without draws), which the years to target and the soil trajectories share.
+        typical (``typ``) and drawn (``drw``) model parameters, the drawn soil mass (``mass_drw``: the
+        plots' draws of :func:`agriremed.stages.soil.soil_mass_draws` and each row's plot, read by
+        :func:`_mass_block`; None where no plot's plough-layer depth or bulk density was assumed, every
+        draw then taking ``mass``) and the yearly rates of the drawn parameters (``drw_rates``:
+        :func:`agriremed.models.duration.removal_rates`, rows × draws; empty without draws), which the
+        years to target and the soil trajectories share.
     """
     tables = tables or load_tables()
     g = _frames.grid(option_rows, plots, tables, grid)
@@ -584,6 +588,9 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
     mass_p = np.broadcast_to(np.asarray(soil_mod.soil_mass_t_ha(get("depth_m"), get("bulk_density_g_cm3")),
                                         float), (len(plots),))
     mass = _frames.take(mass_p, pidx)
+    # an assumed plough-layer depth or bulk density is drawn around its typical value (plots × draws)
+    mass_d = soil_mod.soil_mass_draws(plots, tables, n_draws, seed) if n_draws and len(lrow) else None
+    mass_drw = None if mass_d is None else (mass_d, np.asarray(pidx, np.intp))
     opos = g.option[lrow]
     metal = np.asarray(names, dtype=object)[mcode] if len(mcode) else np.zeros(0, object)
     none_names = [""]
@@ -608,20 +615,22 @@ def removal_inputs(option_rows, plots, screened, biomass, tables=None, n_draws=0
     # an intercrop removes no more than the accumulator's monoculture on the same soil
     cap_fraction_removal(typ, c0, mass)
     model_l = model_r[lrow]
-    drw_rates = _draw_chemistry_and_rates(drw, typ, ph_row, c0, mass, model_l, n_draws) if drw and len(lrow) else {}
-    return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass,
+    drw_rates = (_draw_chemistry_and_rates(drw, typ, ph_row, c0, mass, model_l, n_draws, mass_drw)
+                 if drw and len(lrow) else {})
+    return dict(row=lrow, plot_id=row_pid, c0=c0, ct=ct, basis=basis, mass=mass, mass_drw=mass_drw,
                 oid=_frames.obj(option_rows["option_id"])[lrow], metal=metal,
                 model=model_l, kind=g.per_option(_frames.obj(lib["kind"]), np.nan)[lrow], typ=typ, drw=drw,
                 drw_rates=drw_rates)
 
 
-def _draw_chemistry_and_rates(drw: dict, typ: dict, ph, c0, mass, model, n_draws: int) -> dict:
+def _draw_chemistry_and_rates(drw: dict, typ: dict, ph, c0, mass, model, n_draws: int, mass_drw=None) -> dict:
     """Soil chemistry and the fraction cap applied to the drawn parameters ``drw`` (in place), and their
     yearly rates (:func:`agriremed.models.duration.removal_rates`), block of rows by block of rows.
 
     The same kernels on row slices (:func:`agriremed.core.frames.row_blocks`): every element gets
     the same arithmetic, so the results equal those of whole rows × draws arrays bit for bit,
-    while the kernels' temporaries stay a few MB.
+    while the kernels' temporaries stay a few MB. The soil mass of a block is that of :func:`_mass_block`
+    (drawn where ``mass_drw`` has draws).
     """
     n = len(c0)
     # what apply_soil_chemistry and cap_fraction_removal replace, written back into the drawn
@@ -634,11 +643,12 @@ def _draw_chemistry_and_rates(drw: dict, typ: dict, ph, c0, mass, model, n_draws
     for b in _frames.row_blocks(n, n_draws):
         sub = {k: v[b] for k, v in drw.items()}
         apply_soil_chemistry(sub, ph[b, None], c0[b, None], {k: v[b] for k, v in typ.items()})
-        cap_fraction_removal(sub, c0[b, None], mass[b, None])
+        mb = _mass_block(mass, mass_drw, b)
+        cap_fraction_removal(sub, c0[b, None], mb)
         for k in changed:
             if k in drw:
                 drw[k][b] = sub[k]
-        for k, v in removal_rates(sub, _col(mass[b]), _col(model[b])).items():
+        for k, v in removal_rates(sub, mb, _col(model[b])).items():
             if k not in rates:
                 rates[k] = np.empty((n, n_draws))
             rates[k][b] = v
@@ -652,13 +662,28 @@ def _col(a):
     return np.asarray(a)[:, None]
 
 
+def _mass_block(mass, mass_drw, b) -> np.ndarray:
+    """Soil mass [t ha⁻¹] of the rows ``b`` (a slice) in the draws: rows × 1 of ``mass`` where ``mass_drw`` is
+    None, else rows × draws gathered from the plots' draws (``(plots × draws, plot of each row)`` of
+    :func:`removal_inputs`; NaN for a row whose plot is not in the plot table, as ``mass``)."""
+    if mass_drw is None:
+        return _col(mass[b])
+    draws, at = mass_drw
+    ix = at[b]
+    out = draws[np.maximum(ix, 0)] if len(draws) else np.full((len(ix), draws.shape[1]), np.nan)
+    miss = ix < 0
+    if miss.any():
+        out[miss] = np.nan
+    return out
+
+
 def _draw_rates(removal: dict) -> dict:
     """Yearly rates of the drawn removal parameters of :func:`removal_inputs` (rows × draws), computed
     there once; a dict made without them (``drw_rates``) gets them here."""
     r = removal
     if r.get("drw_rates"):
         return r["drw_rates"]
-    return removal_rates(r["drw"], _col(r["mass"]), _col(r["model"]))
+    return removal_rates(r["drw"], _mass_block(r["mass"], r.get("mass_drw"), slice(None)), _col(r["model"]))
 
 
 def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: pd.DataFrame,
@@ -767,7 +792,8 @@ def estimate_duration(option_rows: pd.DataFrame, plots: pd.DataFrame, screened: 
         reached_p = {h: np.empty(L) for h in HORIZONS}
         for b in _frames.row_blocks(L, n_draws):
             yb = years_from_rates({k: v[b] for k, v in rates.items()}, {k: v[b] for k, v in pdraw.items()},
-                                  _col(c0[b]), _col(ct[b]), _col(mass[b]), _col(model[b]), loss)
+                                  _col(c0[b]), _col(ct[b]), _mass_block(mass, r.get("mass_drw"), b),
+                                  _col(model[b]), loss)
             yb = np.where(_col(mass_unknown[b]), np.nan, yb)
             for h in HORIZONS:
                 reached_p[h][b] = np.where(np.isnan(yb), np.nan, yb <= h).mean(axis=1)
