@@ -144,3 +144,28 @@ def test_no_liming_option_at_its_target_ph():
         assert messages.render(t.loc[("B", o), "reason_msg"], "en") == (
             "soil pH is already at the liming target, 6.5: the lime requirement is nil")
         assert messages.render(t.loc[("B", o), "reason_msg"], "zh") == "土壤pH已达到调酸目标6.5：无需施石灰"
+
+
+def test_limed_rice_is_the_function_at_the_limed_ph_times_a_dose_scaled_lime_cut():
+    # the lime cut (1 − R)^f on the plot's own prediction is the function at the limed pH times
+    # k^f, k = (1 − R)·10^(−c·ΔpH_full): a pH part and a part that grows with the dose
+    # (docs/soil_and_uptake.md, "Liming rice: a pH part and a dose part"), so a plot nearer the
+    # target, given less lime, ends less compliant than a more acid one given more, never below
+    # unchanged practice, and continuous up to the target
+    from plotdata import make_plots
+
+    ph = np.array([5.6, 6.0, 6.4, 6.48])
+    p = agriremed.plan(make_plots(len(ph), ph=ph.tolist(), cd_mg_kg=1.0, region="Hunan/Zhuzhou/Lukou"),
+                       agriremed.Scenario(mc_draws=0, options=("lime_rice",)))
+    t = p.table.set_index(["plot_id", "option_id"])["crop_compliance_prob"].unstack()
+    a, b, c, se = 0.6753, 0.4305, -0.22975, 0.468          # synth_rice_cd_ph_hunan
+    rise = 7.5 * 0.133
+    f = np.minimum(1.0, (6.5 - ph) / rise)
+    k = (1 - 0.731) * 10 ** (-c * rise)
+    assert k == pytest.approx(0.456, abs=5e-4)
+    log_c = a + b * np.log10(1.0) + c * (ph + f * rise) + f * np.log10(k)
+    want = ndtr((np.log10(0.2) - log_c) / se)
+    assert t["lime_rice"].to_numpy() == pytest.approx(want, abs=1e-6)
+    assert t["lime_rice"].round(3).tolist()[:3] == [0.819, 0.732, 0.628]
+    assert (t["lime_rice"] >= t["do_nothing"]).all()
+    assert t["lime_rice"].iloc[-1] - t["do_nothing"].iloc[-1] < 0.02   # 0.15 t/ha: almost no cut
