@@ -285,7 +285,7 @@ def test_duration_text_has_its_unit():
 
 def test_summary_duration_text_of_a_clean_up_option():
     # a strict-control paddy (Cd 2.5 mg/kg) recommended a clean-up crop: the summary's duration_text
-    # is "about N yr" in English and 约N年 in Chinese, N the rounded years_p50 (or years to target)
+    # gives N, the rounded years_p50 (or years to target), in English and in Chinese
     plots = pd.DataFrame([{"plot_id": "S", "region": "Hunan/Zhuzhou/Lukou", "land_use": "paddy", "crop": "rice",
                            "area_ha": 0.5, "ph": 6.0, "som_pct": 3.0, "clay_pct": 30.0, "bulk_density_g_cm3": 1.15,
                            "depth_m": 0.2, "cd_mg_kg": 2.5, "basic_farmland": "yes", "mean_temp_c": 17.6,
@@ -294,12 +294,18 @@ def test_summary_duration_text_of_a_clean_up_option():
     s = p.summary.set_index("plot_id").loc["S"]
     rec = p.table.loc[p.table["recommended"]].iloc[0]
     y = rec["years_p50"] if not math.isnan(rec["years_p50"]) else rec["years_to_target"]
-    assert 1 <= y <= 200, (s["recommended_option"], y)
-    assert s["duration_text"] == f"about {y:.0f} yr"
-    assert messages.render(s["duration_text_msg"], "zh") == f"约{y:.0f}年"
+    assert 20 < y <= 200, (s["recommended_option"], y)
+    # beyond the 20-yr plan horizon it is said to be no clean-up within it
+    en = f"not a clean-up within the plan horizon (20 yr; about {y:.0f} yr)"
+    zh = f"规划期（20年）内不能完成修复（约{y:.0f}年）"
+    assert s["duration_text"] == en
+    assert messages.render(s["duration_text_msg"], "zh") == zh
     # the plot sheet prints the same
-    assert advice.plot_advice(p, "S", "en").how_long == f"about {y:.0f} yr"
-    assert advice.plot_advice(p, "S", "zh").how_long == f"约{y:.0f}年"
+    assert advice.plot_advice(p, "S", "en").how_long == en
+    assert advice.plot_advice(p, "S", "zh").how_long == zh
+    # within the horizon: "about N yr", 约N年
+    m = advice.years_messages([12.4], ["phytoextraction"], ["cd"], None, 20)[0]
+    assert messages.render(m, "en") == "about 12 yr" and messages.render(m, "zh") == "约12年"
 
 
 def test_cli_table_do_nothing_text(result):

@@ -29,12 +29,15 @@ def test_removal_needing_the_soil_mass_is_unknown_not_zero(plan):
     assert known["crit_clean_up"] == pytest.approx(1.0) and known["p_target_20yr"] > 0.9
 
 
-def test_a_yearly_fraction_model_keeps_its_years_and_share_without_the_mass(plan):
+def test_a_yearly_fraction_capped_by_shoot_cd_needs_the_mass(plan):
+    # tobacco's yearly fraction is capped at yield × its highest field shoot Cd / soil metal, which
+    # needs the soil mass: without it the years are not known (before the cap they needed none)
     t = plan.duration.set_index(["plot_id", "option_id"])
     a, b = t.loc[("P1", "tobacco")], t.loc[("P2", "tobacco")]
-    assert a["years_to_target"] == pytest.approx(b["years_to_target"])
-    assert a["removed_share"] == pytest.approx(b["removed_share"])
-    assert np.isnan(a["removed_g_ha"]) and b["removed_g_ha"] > 0
+    assert np.isnan(a["years_to_target"]) and np.isnan(a["removed_g_ha"])
+    assert b["years_to_target"] > 20 and b["removed_g_ha"] > 0
+    tt = plan.table.set_index(["plot_id", "option_id"])
+    assert "not known: the soil mass needs the plot's bulk density" in tt.loc[("P1", "tobacco"), "why_clean_up"]
 
 
 def test_clean_up_is_not_compared_on_a_plot_with_an_unknown_removal(plan):

@@ -152,6 +152,9 @@ def varied_plan():
         rows.append(
             dict(land_use=lu, crop=crop, ph=5.5, mean_temp_c=17.0, cd_mg_kg=0.5, as_mg_kg=10.0, cu_mg_kg=20.0)
         )
+    # a calcareous paddy without As: flooding applies there, with the pH of its evidence as a caution
+    rows.append(dict(land_use="paddy", crop="rice", ph=8.2, mean_temp_c=17.0, cd_mg_kg=1.0, as_mg_kg=10.0,
+                     cu_mg_kg=20.0))
     plots = make_plots(len(rows), **{k: [r[k] for r in rows] for k in rows[0]})
     return agriremed.plan(plots, agriremed.Scenario(mc_draws=0), progress=False)
 

@@ -927,7 +927,9 @@ _out("data_gaps_msg", "", "Evidence gaps (message code)", "证据缺口（消息
 _out("option_cautions_msg", "", "Cautions of the option (message code)", "方案注意事项（消息代码）",
      "The cautions the option's reason carries on the plot, as message codes with their parameters (JSON, "
      "agriremed.core.messages): a biochar on soil above the pH its Cd credit was measured at "
-     "(opt.biochar_alkaline), a char hot enough to raise As mobility (opt.biochar_as_caution); blank without any. "
+     "(opt.biochar_alkaline), a char hot enough to raise As mobility (opt.biochar_as_caution), a rice "
+     "measure (flooding, low-Cd variety, foliar spray) on soil above the pH of its evidence "
+     "(opt.ph_evidence_caution); blank without any. "
      "The recommendation of the plot repeats those of the recommended option (rec.option_caution).", dtype="str")
 _out("monitoring_msg", "", "Monitoring (message code)", "监测（消息代码）",
      "monitoring as message codes with their parameters (JSON), rendered in any language.", dtype="str")

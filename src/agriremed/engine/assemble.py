@@ -527,9 +527,10 @@ def _bound_text(years: float) -> str:
     return f"> {cap:.0f}" if years > cap else f"{printed(years):.0f}"
 
 
-def _cleanup_text(row) -> Message:
+def _cleanup_text(row, horizon_yr: float = np.inf) -> Message:
     """The clean-up clause of a recommendation as a message (``row.years_text``: the years as
-    :func:`agriremed.stages.duration.cleanup_years_text` writes them)."""
+    :func:`agriremed.stages.duration.cleanup_years_text` writes them; ``horizon_yr``: the plan
+    horizon [yr], beyond which a clean-up time is said to be no clean-up within it)."""
     metals = _title(row.target_metals)
     goal = "food_limit_target" if getattr(row, "target_basis", "") == "food_limit" else "screening_value"
     y = row.years_p50 if not np.isnan(row.years_p50) else row.years_to_target
@@ -537,14 +538,15 @@ def _cleanup_text(row) -> Message:
         return Message.of(duration_mod.NOT_CLEAN_UP_CODES[row.years_text])
     kept = getattr(row, "class_kept_metals", None)
     if isinstance(kept, str) and kept and row.target_metals:  # the land stays strict control
-        return Message.of("rec.cleanup_class_kept", cleanup=_treated_cleanup_text(row, metals, goal, y),
+        return Message.of("rec.cleanup_class_kept", cleanup=_treated_cleanup_text(row, metals, goal, y, horizon_yr),
                           metals=_title(kept))
-    return _treated_cleanup_text(row, metals, goal, y)
+    return _treated_cleanup_text(row, metals, goal, y, horizon_yr)
 
 
-def _treated_cleanup_text(row, metals: str, goal: str, y: float) -> Message:
+def _treated_cleanup_text(row, metals: str, goal: str, y: float, horizon_yr: float = np.inf) -> Message:
     """The years to target of the metals an option treats, as the clause of :func:`_cleanup_text`
-    (``y``: median years, else the point estimate [yr])."""
+    (``y``: median years, else the point estimate [yr]). Years beyond the plan horizon
+    ``horizon_yr`` [yr] read as no clean-up within the plan horizon, with the years after it."""
     if np.isnan(y):
         if getattr(row, "soil_mass_missing", False):  # no bulk density or depth on the plot
             return Message.of("rec.cleanup_unknown_mass", metals=metals, goal=goal)
@@ -563,6 +565,9 @@ def _treated_cleanup_text(row, metals: str, goal: str, y: float) -> Message:
         rng = Message.of("rec.range_over", p10=_bound_text(row.years_p10), p90=_bound_text(row.years_p90))
     else:
         rng = Message.of("rec.range", p10=printed(row.years_p10), p90=printed(row.years_p90))
+    if printed(y) > horizon_yr:  # a clean-up time beyond the plan horizon is no clean-up within the plan
+        return Message.of("rec.cleanup_beyond_horizon", metals=metals, goal=goal, years=printed(y), range=rng,
+                          horizon=int(horizon_yr)) + assumed
     return Message.of("rec.cleanup", metals=metals, goal=goal, years=printed(y), range=rng) + assumed
 
 
@@ -762,7 +767,7 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                                                [t or "" for t in b["target_metals"][sel]],
                                                b["duration_kind"][sel] if "duration_kind" in b else None)
         names = (*cleanup_cols, "years_text")
-        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(names, v)))),
+        return _frames.per_distinct(lambda *v: _cleanup_text(types.SimpleNamespace(**dict(zip(names, v))), H),
                                     *cols, text)
 
     def each(code, sel, **parts):  # one message per row of ``sel`` from per-row parts (code: one or per row)

@@ -499,7 +499,8 @@ def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
     concentration of their source.
 
     The pH factor (:func:`removal_ph_factor`) multiplies the BCF, the constant shoot
-    concentration and the removal rates; the cap ``smax`` [mg kg⁻¹ DM] limits the shoot
+    concentration, the removal rates and the yearly fraction of the ``fraction`` model (whose cap,
+    ``smax_ph``, stored here, :func:`cap_fraction_removal` applies); the cap ``smax`` [mg kg⁻¹ DM] limits the shoot
     concentration each model implies (BCF·C₀, C_s, removal / yield); the cap falls with pH
     by the same factor, as it was observed at the pH of its source. ``typ`` gives the
     typical values of parameters that have no draws.
@@ -507,7 +508,11 @@ def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
     get = lambda k: p[k] if k in p else typ[k]  # noqa: E731
     f = removal_ph_factor(ph, get("phs"), get("phr"))
     smax, Y = get("smax") * f, get("Y")  # the source's highest shoot concentration, at its pH
+    # the fraction model's shoot cap needs the soil mass: :func:`cap_fraction_removal` applies it
+    p["smax_ph"] = smax
     with np.errstate(divide="ignore", invalid="ignore"):
+        if "fr" in p:  # a yearly fraction of the soil metal falls with pH as the shoot concentration does
+            p["fr"] = p["fr"] * f
         if "bcf" in p:
             p["bcf"] = np.minimum(p["bcf"] * f, smax / c0)
         if "cs" in p:
@@ -532,6 +537,11 @@ def cap_fraction_removal(p: dict, c0, mass) -> None:
     monoculture's fraction rises as the soil is cleaned, so the capped first-order removal never
     exceeds it later either.
 
+    A crop that is no hyperaccumulator with a shoot cap (``smax_ph`` [mg kg⁻¹], the highest shoot
+    concentration of its field evidence scaled for soil pH by :func:`apply_soil_chemistry`) removes
+    at most f ≤ Y_cap (1 − h) smax / (C₀ M) a year, taken at the initial concentration as the
+    sorghum cap is (:func:`apply_soil_chemistry`).
+
     Parameters
     ----------
     p : dict
@@ -553,7 +563,14 @@ def cap_fraction_removal(p: dict, c0, mass) -> None:
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         cap = p["ycap"] * (1.0 - p["h"]) * p["sref"] * (c0 / p["cref"]) ** p["b"] / (c0 * mass)
+        # a crop that is no hyperaccumulator (tobacco): its shoot Cd stays below the highest of its
+        # field evidence (``smax_ph``, at the soil's pH), so a year removes at most Y_cap (1 − h) smax
+        shoot = np.asarray(p["ycap"] * (1.0 - p["h"]) * p.get("smax_ph", np.inf), float)
+        shoot_cap = shoot / (c0 * mass)
     p["fr"] = np.where(np.isfinite(cap), np.minimum(p["fr"], cap), p["fr"])
+    # where that cap applies but the soil mass is not known, the fraction is not known either
+    p["fr"] = np.where(np.isfinite(shoot_cap), np.minimum(p["fr"], shoot_cap),
+                       np.where(np.isfinite(shoot) & ~np.isfinite(shoot_cap), np.nan, p["fr"]))
 
 
 def removal_rates(p, mass, model):

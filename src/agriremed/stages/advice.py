@@ -1436,19 +1436,23 @@ FARMER_COLUMNS = ("farmer", "owner", "farmer_name", "household", "contact", "户
                   "农户姓名", "承包户", "承包户姓名", "承包方", "承包方名称", "承包人", "经营者", "经营主体",
                   "联系人")
 
-def years_messages(years, kind, target_metals, duration_kind=None) -> np.ndarray:
+def years_messages(years, kind, target_metals, duration_kind=None, horizon_yr=None) -> np.ndarray:
     """How long, as messages (:mod:`agriremed.core.messages`) with the years of :func:`years_text`
     and their unit: ``rec.stabilises`` / ``rec.protects`` for an option that is not a clean-up
     method, ``dur.stay`` for doing nothing, ``dur.years`` ("about 12 yr", 约12年),
     ``dur.years_over`` ("> 200 yr" beyond :data:`agriremed.stages.duration.YEARS_SHOWN_UP_TO`
     years or never), ``dur.done`` ("already at the target", 0 years), ``dur.under_one`` ("less
     than 1 yr", under half a year), ``dur.unknown`` ("not known") for an option whose years
-    could not be computed, or an empty message where there is no option.
+    could not be computed, or an empty message where there is no option. With ``horizon_yr`` [yr],
+    years of a clean-up option beyond it read ``dur.beyond_horizon`` ("not a clean-up within the
+    plan horizon (about 110 yr)").
 
     Parameters
     ----------
     years, kind, target_metals, duration_kind : array_like
         As for :func:`years_text` (years [yr]; ``duration_kind`` optional).
+    horizon_yr : float, optional
+        The plan horizon [yr] (the scenario's ``horizon_yr``).
 
     Returns
     -------
@@ -1459,7 +1463,11 @@ def years_messages(years, kind, target_metals, duration_kind=None) -> np.ndarray
              BASELINE_TEXT: messages.Message.of("dur.stay"), "": messages.Message(),
              f"> {YEARS_SHOWN_UP_TO:.0f}": messages.Message.of("dur.years_over", years=YEARS_SHOWN_UP_TO)}
     codes, uniq = pd.factorize(text)
-    msgs = [fixed.get(t) if t in fixed else messages.Message.of("dur.years", years=t) for t in uniq]
+    beyond = horizon_yr is not None and not np.isnan(float(horizon_yr))
+    msgs = [fixed.get(t) if t in fixed
+            else messages.Message.of("dur.beyond_horizon", years=t, horizon=int(horizon_yr))
+            if beyond and float(t) > float(horizon_yr)
+            else messages.Message.of("dur.years", years=t) for t in uniq]
     out = np.empty(len(text), dtype=object)
     out[:] = [msgs[c] for c in codes]
     # whole years that print as 0: at the target already, or less than half a year away
@@ -1475,7 +1483,8 @@ def years_messages(years, kind, target_metals, duration_kind=None) -> np.ndarray
 
 
 #: The how-long messages of :func:`years_messages` that give the years of a clean-up option.
-_YEARS_CODES = {(c,) for c in ("dur.years", "dur.years_over", "dur.under_one", "dur.done", "dur.unknown")}
+_YEARS_CODES = {(c,) for c in ("dur.years", "dur.years_over", "dur.under_one", "dur.done", "dur.unknown",
+                                 "dur.beyond_horizon")}
 
 
 def class_kept_years(msgs, target_metals, kept, target_basis=None) -> np.ndarray:
@@ -1681,7 +1690,8 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     targets = col("target_metals", "")
     targets = np.where(pd.isna(targets), "", targets)
     dkind = col("duration_kind", "")
-    dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets, np.where(pd.isna(dkind), "", dkind))
+    dur_msg = years_messages(years, np.where(pd.isna(kind), "", kind), targets, np.where(pd.isna(dkind), "", dkind),
+                             horizon_yr)
     kept = col("class_kept_metals", "")
     dur_msg = class_kept_years(dur_msg, targets, np.where(pd.isna(kept), "", kept).astype(object),
                                col("target_basis", ""))
