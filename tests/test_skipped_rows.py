@@ -87,3 +87,82 @@ def test_streamed_validation_and_plan_count_skipped_rows(tmp_path):
     assert (v.n_valid, len(v.rejected), v.skipped["input_row"].tolist()) == (2, 1, [4, 5, 6])
     r = plan_stream(p, agriremed.Scenario(mc_draws=0), chunk_size=2, progress=False)
     assert (r.n_planned, len(r.rejected), r.n_skipped, r.n_input) == (2, 1, 3, 6)
+
+
+# ---- every backend counts and lists the same skipped rows (a 合计 row and a 注 row among the plots) ----------
+
+_MIXED = ("plot_id,land_use,crop,area_ha,ph,cd_mg_kg\n"
+          "A1,paddy,rice,0.2,5.5,0.6\nA2,paddy,rice,0.3,5.6,0.5\nA3,paddy,rice,x,5.6,0.5\n"
+          "合计,,,0.5,,\nA4,paddy,rice,0.3,5.6,0.5\n注：类别依据GB 15618-2018划分,,,,,\n")
+_NOTE = _FOOTER
+
+
+def _mixed(tmp_path: Path) -> Path:
+    p = tmp_path / "mixed.csv"
+    p.write_bytes(_MIXED.encode("utf-8"))
+    return p
+
+
+def _listed(sk: pd.DataFrame) -> list:
+    return list(zip(sk["input_row"].tolist(), sk["line"].tolist(), sk["reason"].tolist(), sk["reason_msg"].tolist(),
+                    strict=True))
+
+
+def test_streamed_plan_lists_the_skipped_rows_as_the_in_memory_plan(tmp_path):
+    from agriremed.engine.stream import plan_stream
+
+    p = _mixed(tmp_path)
+    whole = agriremed.plan(p, agriremed.Scenario(mc_draws=0), progress=False)
+    assert _listed(whole.skipped) == [(4, 5, _TOTAL, '[["val.total_row"]]'), (6, 7, _NOTE, '[["val.footer_row"]]')]
+    for size in (2, 3, 10):
+        r = plan_stream(p, agriremed.Scenario(mc_draws=0), chunk_size=size, progress=False)
+        assert (r.n_planned, len(r.rejected), r.n_skipped, r.n_input) == (3, 1, 2, 6)
+        assert _listed(r.skipped) == _listed(whole.skipped)
+
+
+def test_dask_backend_counts_and_lists_the_skipped_rows(tmp_path):
+    import pytest
+
+    dd = pytest.importorskip("dask.dataframe")
+    from agriremed.engine.dask_backend import plan_dask
+
+    df = pd.read_csv(_mixed(tmp_path), dtype=str)
+    whole = agriremed.plan(df, agriremed.Scenario(mc_draws=0), progress=False)  # a DataFrame: no file lines
+    assert _listed(whole.skipped) == [(4, pd.NA, _TOTAL, '[["val.total_row"]]'),
+                                      (6, pd.NA, _NOTE, '[["val.footer_row"]]')]
+    for parts in (1, 2, 3):
+        out = plan_dask(dd.from_pandas(df, npartitions=parts), agriremed.Scenario(mc_draws=0))
+        assert out.counts() == {"rows_read": 6, "plots_planned": 3, "rows_rejected": 1, "rows_skipped": 2}
+        sk = out.skipped.compute().reset_index(drop=True)
+        assert _listed(sk) == _listed(whole.skipped)
+        assert sk.dtypes.to_dict() == whole.skipped.dtypes.to_dict()
+        assert out.rejected.compute()["input_row"].tolist() == whole.rejected["input_row"].tolist() == [3]
+        assert len(out.summary.compute()) == 3
+
+
+def test_streamed_console_report_and_workbook_count_skipped_rows(tmp_path, capsys):
+    import json
+
+    import openpyxl
+
+    p = _mixed(tmp_path)
+    o = tmp_path / "o"
+    assert main(["plan", str(p), "--out", str(o), "--draws", "0", "--chunk-size", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "3 plot(s) planned, 1 rejected, 2 not plot rows skipped, 3 chunk(s)," in out
+    assert ("Rows of the sheet that are not plots, skipped (not planned, not counted as rejected; in problems.csv as "
+            "notes):") in out
+    assert f"  line 5 (row 4): {_TOTAL}" in out and f"  line 7 (row 6): {_NOTE}" in out
+    run = json.loads((o / "run.json").read_text(encoding="utf-8"))
+    assert (run["rows_read"], run["plots_planned"], run["rows_rejected"], run["rows_skipped"]) == (6, 3, 1, 2)
+    html = (o / "report.html").read_text(encoding="utf-8")
+    assert "2 rows of the sheet are not plots (total, note or signature lines): skipped, not counted as rejected." \
+        in html
+    wb = openpyxl.load_workbook(o / "plan.xlsx", read_only=True)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "Rows read / planned / rejected / not plots, skipped" in cells and "6 / 3 / 1 / 2" in cells
+    assert main(["plan", str(p), "--out", str(tmp_path / "z"), "--draws", "0", "--chunk-size", "2",
+                 "--lang", "zh", "--no-report", "--no-xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "共规划3个地块，拒绝1行，跳过2行非地块行，分3块，" in out
+    assert "  文件第5行（第4条记录）：表格的合计或汇总行，不是地块：不参与规划" in out

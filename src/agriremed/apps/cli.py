@@ -790,10 +790,11 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
         r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:
-        _say("\n" + i18n.t("ui.cli.plan.chunks_done", lang, planned=f"{r.n_planned:,}",
-                           rejected=f"{len(r.rejected):,}", chunks=r.n_chunks, seconds=f"{r.seconds:,.1f}",
-                           rate=f"{r.plots_per_second:,.0f}", seed=r.scenario.seed,
-                           draws=r.scenario.mc_draws))
+        _say("\n" + i18n.t("ui.cli.plan.chunks_done_skipped" if r.n_skipped else "ui.cli.plan.chunks_done", lang,
+                           planned=f"{r.n_planned:,}", rejected=f"{len(r.rejected):,}", skipped=f"{r.n_skipped:,}",
+                           chunks=r.n_chunks, seconds=f"{r.seconds:,.1f}", rate=f"{r.plots_per_second:,.0f}",
+                           seed=r.scenario.seed, draws=r.scenario.mc_draws))
+        _say_skipped(r.skipped, lang, _tables(args))
         top = _recommended_area(r.paths.get("summary"), fmt, lang, _tables(args))
         if top is not None:
             with pd.option_context("display.unicode.east_asian_width", lang == "zh"):

@@ -32,12 +32,12 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
-from agriremed.engine.stream import field_rows, plan_chunk, repeated_ids, split_fields
+from agriremed.engine.stream import _offset, field_rows, plan_chunk, repeated_ids, split_fields
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (as_text, field_id_texts, field_soil_rows, has_crop_values, has_detection_limits,
                                    has_not_detected, has_rice_seasons, has_unlisted_crops, is_crop_metal_header,
                                    metal_column_medians, metal_column_numbers, rotation_fields, row_crop_cells,
-                                   row_crops, row_keys, soil_total_texts)
+                                   no_skipped_rows, row_crops, row_keys, soil_total_texts, validate_plots)
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -56,6 +56,12 @@ class DaskPlan:
         Rejected input rows with reasons, and every validation problem.
     n_input : int
         Input rows (counted when :func:`plan_dask` ran).
+    skipped : dask.dataframe.DataFrame
+        Rows of the input that are not plots (合计/小计 totals, 注/备注 notes, 填表人 signature lines), neither
+        planned nor rejected, as :attr:`agriremed.engine.plan.Plan.skipped` (``input_row`` numbered across the
+        partitions, ``line`` blank: a dask DataFrame has no file lines, ``reason``, ``reason_msg``).
+
+    ``rejected`` and ``skipped`` only validate the partitions; :meth:`counts` computes both.
     """
 
     table: object
@@ -63,6 +69,18 @@ class DaskPlan:
     rejected: object
     problems: object
     n_input: int
+    skipped: object = None
+
+    def counts(self) -> dict[str, int]:
+        """Rows read, planned, rejected and skipped (not plots), as ``run.json`` of a plan gives them
+        (``rows_read``, ``plots_planned``, ``rows_rejected``, ``rows_skipped``): validates the partitions
+        (once for both), plans none; ``plots_planned + rows_rejected + rows_skipped == rows_read``."""
+        import dask
+
+        rejected, skipped = dask.compute(self.rejected.map_partitions(len), self.skipped.map_partitions(len))
+        n_rejected, n_skipped = int(sum(rejected)), int(sum(skipped))
+        return {"rows_read": self.n_input, "plots_planned": self.n_input - n_rejected - n_skipped,
+                "rows_rejected": n_rejected, "rows_skipped": n_skipped}
 
 
 def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables, offsets: np.ndarray,
@@ -70,7 +88,8 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
                not_detected: bool = False, rice_seasons: bool = False, rotation: frozenset = frozenset(),
                unlisted_crops: bool = False, soil_rows: pd.DataFrame | None = None,
                partition_info=None) -> pd.DataFrame:
-    """Plan one partition and return one of its outputs (dask passes ``partition_info``); ``medians``:
+    """Plan one partition and return one of its outputs (dask passes ``partition_info``; the rejected and the
+    skipped rows, :data:`_VALIDATED`, of its validation alone); ``medians``:
     the median [mg/kg] of each soil-metal column of the whole table (a column in µg/kg?); ``censored``: a
     soil-metal cell of the whole table gives a detection limit ('<0.05': every partition carries
     ``censored_metals``); ``crop_values``: a row of the whole table gives a value measured in the harvest
@@ -82,25 +101,34 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     ``crop_as_written``)."""
     number = partition_info["number"] if partition_info else 0
     part = part.reset_index(drop=True)
-    part.attrs["metal_medians"] = medians
-    part.attrs["censored_in_input"] = censored
-    part.attrs["not_detected_in_input"] = not_detected
-    part.attrs["crop_values_in_input"] = crop_values
-    part.attrs["rice_seasons_in_input"] = rice_seasons
-    part.attrs["rotation_fields_in_input"] = rotation
-    part.attrs["field_rows_in_input"] = soil_rows
-    part.attrs["unlisted_crops_in_input"] = unlisted_crops
+    part.attrs.update(_input_attrs(medians, censored, crop_values, not_detected, rice_seasons, rotation,
+                                   unlisted_crops, soil_rows))
+    if what in _VALIDATED:
+        v = _offset(validate_plots(part, tables, duplicates=duplicates), int(offsets[number]))
+        return getattr(v, what)
     p = plan_chunk(part, scenario, tables, int(offsets[number]), duplicates)
     if what == "table":
         return p.table
     if what == "summary":
         return p.summary
-    if what == "rejected":
-        return p.rejected
     problems = p.problems
     if number > 0:  # file-level problems (headers, missing columns) once, from the first partition
         problems = problems.loc[problems["input_row"].notna()]
     return problems
+
+
+#: Outputs of a partition that its validation gives (the partition is validated, not planned): the same
+#: tables as its plan's (:func:`agriremed.engine.plan.plan` keeps the validation's rejected and skipped rows).
+_VALIDATED = ("rejected", "skipped")
+
+
+def _input_attrs(medians, censored, crop_values, not_detected, rice_seasons, rotation, unlisted_crops,
+                 soil_rows) -> dict:
+    """The facts about the whole table a partition carries in its ``attrs`` (:func:`_partition`)."""
+    return {"metal_medians": medians, "censored_in_input": censored, "not_detected_in_input": not_detected,
+            "crop_values_in_input": crop_values, "rice_seasons_in_input": rice_seasons,
+            "rotation_fields_in_input": rotation, "field_rows_in_input": soil_rows,
+            "unlisted_crops_in_input": unlisted_crops}
 
 
 def _rotation_fields(plots, lengths: np.ndarray, id_col, duplicates: dict, tables: Tables) -> tuple:
@@ -220,11 +248,12 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     with dask.config.set(scheduler="sync"):
         example = plan_chunk(sample.reset_index(drop=True), scenario, tables, 0, duplicates)
     metas = {"table": example.table.iloc[:0], "summary": example.summary.iloc[:0],
-             "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0]}
+             "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0],
+             "skipped": no_skipped_rows()}
     out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates, medians, censored,
                                       crop_values, not_detected, seasons, rotation, unlisted, soil_rows,
                                       meta=metas[what],
                                       align_dataframes=False)
            for what in metas}
     return DaskPlan(table=out["table"], summary=out["summary"], rejected=out["rejected"],
-                    problems=out["problems"], n_input=int(lengths.sum()))
+                    problems=out["problems"], n_input=int(lengths.sum()), skipped=out["skipped"])

@@ -315,6 +315,9 @@ class StreamResult:
         Data rows read and plots planned; ``n_planned + len(rejected) + n_skipped == n_input``.
     n_skipped : int
         Rows of the sheet that are not plots (合计, 注, 填表人), skipped: neither planned nor rejected.
+    skipped : pandas.DataFrame
+        Those rows (``input_row`` numbered across the whole input, ``line``, ``reason``, ``reason_msg``), as
+        :attr:`agriremed.engine.plan.Plan.skipped` of an in-memory plan; ``len(skipped) == n_skipped``.
     n_chunks : int
         Chunks planned.
     seconds : float
@@ -341,6 +344,7 @@ class StreamResult:
     input_digest: str = ""
     version: str = __version__
     n_skipped: int = 0
+    skipped: pd.DataFrame = dataclasses.field(default_factory=no_skipped_rows, repr=False)
 
     @property
     def plots_per_second(self) -> float:
@@ -1459,6 +1463,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
     first_plan = acc.first_plan
     problems_df = pd.concat(acc.problems, ignore_index=True) if acc.problems else pd.DataFrame()
     rejected_df = pd.concat(acc.rejected, ignore_index=True) if acc.rejected else pd.DataFrame()
+    skipped_df = pd.concat(acc.skipped, ignore_index=True) if acc.skipped else no_skipped_rows()
     summary = pd.concat(acc.summaries, ignore_index=True) if acc.summaries else None
     if summary is None and keep_summary and first_plan is not None:
         summary = first_plan.summary.iloc[:0]
@@ -1475,7 +1480,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
                         n_input=acc.n_input,
                         n_planned=acc.n_planned, n_chunks=acc.n_chunks, seconds=time.perf_counter() - t0,
                         paths=paths, scenario=scenario, notes=notes, input_digest=input_digest,
-                        n_skipped=acc.n_skipped)
+                        n_skipped=acc.n_skipped, skipped=skipped_df)
 
 
 @dataclasses.dataclass
@@ -1495,6 +1500,7 @@ class _Collected:
     recommended: list = dataclasses.field(default_factory=list)
     rejected: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)
+    skipped: list = dataclasses.field(default_factory=list)  # the rows that are not plots, of every chunk
     digest: object = dataclasses.field(default_factory=hashlib.sha256)
     n_input: int = 0
     n_planned: int = 0
@@ -1515,7 +1521,10 @@ class _Collected:
             probs = probs.loc[probs["input_row"].notna()]
         self.problems.append(probs)
         self.rejected.append(p.rejected)
-        self.n_skipped += len(getattr(p, "skipped", ()))
+        skipped = getattr(p, "skipped", None)
+        if skipped is not None and len(skipped):
+            self.skipped.append(skipped)
+            self.n_skipped += len(skipped)
         self.digest.update(part.digest.encode())
         if len(p.plots):
             self._add_planned(p, sinks, soft_sinks, part.soft)
@@ -1590,6 +1599,7 @@ def _write_stream_run(out: Path, fmt: str, head: list[str], sinks: dict, soft_si
             described[f"{name}.csv"] = acc.soft_first[name]
     run_info = {"scenario": scenario, "tables": tables, "version": __version__, "input_digest": input_digest,
                 "n_input": acc.n_input, "n_planned": acc.n_planned, "rejected": rejected_df,
+                "n_skipped": acc.n_skipped,
                 "n_chunks": acc.n_chunks, "chunk_size": chunk_size, "files": (f"plan.{fmt}", f"summary.{fmt}"),
                 "money": first_plan.money() if first_plan is not None else None, "plan_rows": acc.plan_rows}
     for extra in extra_outputs:

@@ -1563,6 +1563,7 @@ def digest_report_html(
     title: str | None = None,
     extra_sections=(),
     plan_rows: str = "all",
+    n_skipped: int = 0,
 ) -> str:
     """The report of a streamed plan, built from its :class:`PlanDigest` (no plot × option table).
 
@@ -1604,6 +1605,9 @@ def digest_report_html(
     plan_rows : {"all", "recommended"}
         Rows of the plan file (:func:`agriremed.engine.stream.plan_stream`): the section on
         what is left out says which.
+    n_skipped : int
+        Rows of the sheet that are not plots (合计, 注, 填表人), skipped: said apart from the rejected rows,
+        as in the report of an in-memory plan.
 
     Returns
     -------
@@ -1614,7 +1618,8 @@ def digest_report_html(
     region = digest.regions.title(lang)
     full_title = _title(region, lang, title)
     n_rej = 0 if rejected is None else len(rejected)
-    sections = _summary_sections(digest, lang, n_rejected=n_rej, scenario=scenario, tables=tables)
+    sections = _summary_sections(digest, lang, n_rejected=n_rej, scenario=scenario, tables=tables,
+                                 n_skipped=n_skipped)
     rej = _rejected_section(rejected, lang, tables)
     if rej is not None:
         sections.append(rej)
@@ -1707,6 +1712,7 @@ class StreamReport:
             lang=self.lang,
             date=self.date,
             plan_rows=run.get("plan_rows", "all"),
+            n_skipped=run.get("n_skipped", 0),
         )
         p = Path(out) / "report.html"
         p.write_text(text, encoding="utf-8")

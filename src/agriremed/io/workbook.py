@@ -935,6 +935,7 @@ class StreamWorkbook:
             n_input=run["n_input"],
             n_planned=run["n_planned"],
             n_rejected=len(run["rejected"]),
+            n_skipped=run.get("n_skipped", 0),
             region=self.digest.regions.title(lang),
             money=run.get("money"),
         )
