@@ -70,7 +70,7 @@ from agriremed.models.duration import FIRST_ORDER_MODELS, removal_ph_factor, rem
 from agriremed.models.duration import package_reduction
 from agriremed.stages.seasons import row_rice_seasons
 from agriremed.stages.options import (biochar_efficacy, biochar_reduction, library_parameter, lime_by_requirement,
-                                      lime_share, parameter_for_rows, treats_metals)
+                                      lime_options, lime_share, treats_metals)
 from agriremed.models.uptake import ph_kcl_from_ph_water
 from agriremed.core.tables import Tables, load_tables
 from agriremed.core.uncertainty import parameter_draws
@@ -1086,27 +1086,30 @@ def _option_reductions(tables, option_id, treats, metals, n_draws, seed, rate_t_
     draws, seed, rate) is computed once per :class:`Tables` object; the draws are returned
     as read-only arrays.
     """
-    def one(m):
-        def build():
-            typ, d = _reduction_typical_and_draws(tables, option_id, m, n_draws, seed, rate_t_ha)
-            return typ, (None if d is None else np.asarray(d, float))
-
-        return tables.memo_draws(("crop_reduction", option_id, m, n_draws, seed, rate_t_ha), build)
-
-    return {m: one(m) for m in metals
+    return {m: _reduction_of(tables, option_id, m, n_draws, seed, rate_t_ha) for m in metals
             if m in treats or _has_own_reduction_row(tables, option_id, m)}
+
+
+def _reduction_of(tables, option_id, metal, n_draws, seed, rate_t_ha=None):
+    """``(typical, draws)`` of an option's crop reduction of one metal (:func:`_reduction_typical_and_draws`),
+    computed once per (option, metal, draws, seed, rate) and :class:`Tables` object (draws read-only)."""
+    def build():
+        typ, d = _reduction_typical_and_draws(tables, option_id, metal, n_draws, seed, rate_t_ha)
+        return typ, (None if d is None else np.asarray(d, float))
+
+    return tables.memo_draws(("crop_reduction", option_id, metal, n_draws, seed, rate_t_ha), build)
 
 
 def _limes(tables, option_id: str) -> bool:
     """True when the option applies lime (a ``lime_t_ha`` row in ``option_parameters.csv``)."""
-    return bool(np.isfinite(parameter_for_rows(tables, [option_id], "lime_t_ha")[0]))
+    return option_id in lime_options(tables)[0]
 
 
 def _by_requirement(tables, option_id: str) -> bool:
     """True when the option is dosed by lime requirement (a ``target_ph`` row in ``option_parameters.csv``,
     :func:`agriremed.stages.options.lime_by_requirement`): its Cd cut is the uptake function's at the
     limed pH, not a reduction scaled by the share of the full rate."""
-    return bool(lime_by_requirement(tables, [option_id], [np.nan])["by_requirement"][0])
+    return option_id in lime_options(tables)[1]
 
 
 def _lime_scaled_reductions(tables, option_id: str, metals, n_draws: int, seed: int, share: np.ndarray,
@@ -1130,7 +1133,7 @@ def _lime_scaled_reductions(tables, option_id: str, metals, n_draws: int, seed: 
         return np.asarray(d, float)[None, :] if (n_draws and d is not None) else np.full((1, 1), typ)
 
     def scaled(oid, m):
-        typ, d = _reduction_typical_and_draws(tables, oid, m, n_draws, seed, rate_t_ha)
+        typ, d = _reduction_of(tables, oid, m, n_draws, seed, rate_t_ha)
         r = as_draws(typ, d)
         return 1.0 - (1.0 - r) ** share if _limes(tables, oid) else np.broadcast_to(r, (len(share), r.shape[1]))
 
@@ -1268,7 +1271,7 @@ def _limed_plots(plots: pd.DataFrame, tables: Tables, option_id: str) -> pd.Data
     any other option. The crop grown under that option is predicted on these plots, so the Cd cut
     credited is the transfer function's own response to the pH rise (never beyond the target). A
     measured ``ph_kcl`` is moved by the rise the pH-water → pH-KCl relation gives."""
-    if "ph" not in plots:
+    if "ph" not in plots or option_id not in lime_options(tables)[1]:
         return None
     ph = plots["ph"].to_numpy(float)
     d = lime_by_requirement(tables, np.full(len(plots), option_id, dtype=object), ph)

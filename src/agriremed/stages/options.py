@@ -198,8 +198,12 @@ def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
 
 def option_parameter(tables: Tables, option_id: str, parameter: str, metal: str = "",
                      which: str = "typical") -> float:
-    """One value of an option parameter (``NaN`` when the option does not have it)."""
-    return float(parameter_for_rows(tables, [option_id], parameter, metal, which)[0])
+    """One value of an option parameter (``NaN`` when the option does not have it): :func:`parameter_for_rows`
+    of one row, looked up directly (called per option, many times a plan)."""
+    index, values = _parameter_index(tables.option_parameters)
+    col = values[which]
+    i = index.get((option_id, parameter, metal or ""))
+    return float(col[i]) if i is not None else float("nan")
 
 
 def parameter_for_rows(tables: Tables, option_ids, parameter: str, metal: str = "",
@@ -551,12 +555,50 @@ def _lime_target_ph(tables: Tables, option_ids) -> np.ndarray:
     """Target pH of each row's liming: the option's ``target_ph`` row of ``option_parameters.csv`` where it
     has one, else its ``ph_max`` in ``options.csv`` (the top of the pH range its field evidence limes to:
     pH 6.5 for the rice and dry-land lime options); NaN for an option with neither."""
-    ids = _frames.obj(option_ids)
-    target = parameter_for_rows(tables, ids, "target_ph")
-    lib = tables.indexed("options", "option_id")
-    ph_max = pd.to_numeric(lib["ph_max"], errors="coerce") if "ph_max" in lib else pd.Series(dtype=float)
-    top = pd.Series(ids, dtype=object).map(ph_max).to_numpy(float)
-    return np.where(np.isnan(target), top, target)
+    return _lime_columns(tables, option_ids)[:, _LIME_TARGET]
+
+
+#: Columns of :func:`_lime_columns`: ``lime_t_ha``, ``ph_rise_per_t_ha``, the liming's target pH
+#: (:func:`_lime_target_ph`), the ``target_ph`` row itself and ``relime_below_ph``.
+_LIME_FULL, _LIME_RISE, _LIME_TARGET, _LIME_TARGET_ROW, _LIME_BELOW = range(5)
+
+
+def _lime_columns(tables: Tables, option_ids) -> np.ndarray:
+    """The lime parameters of each row (rows × :data:`_LIME_FULL` … :data:`_LIME_BELOW`; typical values,
+    NaN where the option has none), from a per-option lookup built once per tables object: the lime
+    functions run for every lime option many times a plan, and reading ``ph_max`` of ``options.csv`` as
+    numbers each time cost more than the arithmetic."""
+    def build():
+        lib = tables.indexed("options", "option_id")
+        ids = pd.unique(np.concatenate([tables.options["option_id"].to_numpy(object),
+                                        tables.option_parameters["option_id"].to_numpy(object)]))
+        ph_max = (pd.to_numeric(lib["ph_max"], errors="coerce") if "ph_max" in lib
+                  else pd.Series(dtype=float))
+        top = pd.Series(ids, dtype=object).map(ph_max).to_numpy(float)
+        cols = [parameter_for_rows(tables, ids, p) for p in ("lime_t_ha", "ph_rise_per_t_ha", "target_ph")]
+        target = np.where(np.isnan(cols[2]), top, cols[2])
+        below = parameter_for_rows(tables, ids, "relime_below_ph")
+        values = np.column_stack([cols[0], cols[1], target, cols[2], below])
+        return dict(zip(ids.tolist(), values, strict=True))
+
+    table = tables.memo("lime_columns", build)
+    codes, uniq = pd.factorize(_frames.obj(option_ids), use_na_sentinel=False)
+    none = np.full(5, np.nan)
+    found = np.array([table.get(o, none) for o in uniq], dtype=float).reshape(len(uniq), 5)
+    return found[codes] if len(uniq) else np.full((len(codes), 5), np.nan)
+
+
+def lime_options(tables: Tables) -> tuple[frozenset, frozenset]:
+    """The options that lime (a ``lime_t_ha`` value in ``option_parameters.csv``) and those dosed by lime
+    requirement (a ``target_ph`` value, :func:`lime_by_requirement`), found once per tables object."""
+    def build():
+        ids = pd.unique(np.concatenate([tables.options["option_id"].to_numpy(object),
+                                        tables.option_parameters["option_id"].to_numpy(object)]))
+        cols = _lime_columns(tables, ids)
+        return (frozenset(ids[np.isfinite(cols[:, _LIME_FULL])].tolist()),
+                frozenset(ids[~np.isnan(cols[:, _LIME_TARGET_ROW])].tolist()))
+
+    return tables.memo("lime_options", build)
 
 
 def lime_dose_t_ha(tables: Tables, option_ids, ph) -> np.ndarray:
@@ -580,9 +622,8 @@ def lime_dose_t_ha(tables: Tables, option_ids, ph) -> np.ndarray:
     """
     ids = _frames.obj(option_ids)
     ph = np.broadcast_to(np.asarray(ph, float), ids.shape)
-    full = parameter_for_rows(tables, ids, "lime_t_ha")
-    s = parameter_for_rows(tables, ids, "ph_rise_per_t_ha")
-    target = _lime_target_ph(tables, ids)
+    lime = _lime_columns(tables, ids)
+    full, s, target = lime[:, _LIME_FULL], lime[:, _LIME_RISE], lime[:, _LIME_TARGET]
     with np.errstate(invalid="ignore", divide="ignore"):
         need = lime_requirement(ph, target, s, full)
     return np.where(np.isnan(need), full, need)
@@ -592,7 +633,7 @@ def lime_share(tables: Tables, option_ids, ph) -> np.ndarray:
     """Share of the full ``lime_t_ha`` each row applies (:func:`lime_dose_t_ha` ÷ ``lime_t_ha``; 1 for an
     option that does not lime), which is the share of the evidence's pH rise it reaches (ΔpH = s · L)."""
     ids = _frames.obj(option_ids)
-    full = parameter_for_rows(tables, ids, "lime_t_ha")
+    full = _lime_columns(tables, ids)[:, _LIME_FULL]
     with np.errstate(invalid="ignore", divide="ignore"):
         f = lime_dose_t_ha(tables, ids, ph) / full
     return np.where(np.isfinite(f), np.clip(f, 0.0, 1.0), 1.0)
@@ -632,9 +673,8 @@ def lime_by_requirement(tables: Tables, option_ids, ph) -> dict:
     """
     ids = _frames.obj(option_ids)
     ph = np.broadcast_to(np.asarray(ph, float), ids.shape)
-    target = parameter_for_rows(tables, ids, "target_ph")
-    s = parameter_for_rows(tables, ids, "ph_rise_per_t_ha")
-    below = parameter_for_rows(tables, ids, "relime_below_ph")
+    lime = _lime_columns(tables, ids)
+    target, s, below = lime[:, _LIME_TARGET_ROW], lime[:, _LIME_RISE], lime[:, _LIME_BELOW]
     by = ~np.isnan(target)
     # one dosing formula for every lime option (lime_dose_t_ha): the first application from the plot's pH,
     # each re-liming from the re-liming pH, both to the target and at most lime_t_ha
@@ -1283,7 +1323,7 @@ def _lime_at_target(tables: Tables, option_id: str, ph) -> tuple[np.ndarray, Mes
     """The rows where a liming option doses no lime (:func:`lime_dose_t_ha` 0: the soil is already at
     the option's target pH) and the reason; no row for an option that does not lime."""
     ph = np.asarray(ph, float)
-    if np.isnan(option_parameter(tables, option_id, "lime_t_ha")):
+    if option_id not in lime_options(tables)[0]:
         return np.zeros(ph.shape, bool), Message()
     dose = lime_dose_t_ha(tables, np.full(ph.shape, option_id, dtype=object), ph)
     target_ph = _lime_target_ph(tables, np.array([option_id], dtype=object))[0]
