@@ -1893,6 +1893,27 @@ def _region_seats(region: str, seats: pd.DataFrame, tables: Tables) -> tuple[np.
     return np.flatnonzero(prov), (name.iloc[0] if len(name) else path[0])
 
 
+#: Most regions whose seats (:func:`_region_seats`) are kept per tables object between plans.
+_REGION_SEATS_KEPT = 4096
+
+
+def _seats(tables: Tables) -> tuple[pd.DataFrame, dict]:
+    """The seats of ``place_coordinates.csv`` as :func:`_check_region_point` reads them (prefectures first) and
+    the seats found so far for each region (:func:`_region_seats`), built once per tables object (read-only)."""
+    def build():
+        t = tables.place_coordinates
+        seats = pd.DataFrame({
+            "level": t["level"].astype(str).to_numpy(object), "place": t["place"].astype(str).to_numpy(object),
+            "province": np.where(t["level"].eq("province"), t["place"], t["parent"].fillna("")).astype(object),
+            "lat": pd.to_numeric(t["lat"]).to_numpy(float), "lon": pd.to_numeric(t["lon"]).to_numpy(float)})
+        seats = seats.sort_values("level", key=lambda v: v.ne("prefecture"), kind="stable", ignore_index=True)
+        seats["province_key"] = seats["province"].str.lower()
+        seats["place_key"] = seats["place"].str.lower()
+        return seats, {}
+
+    return tables.memo("region_point_seats", build)
+
+
 def _check_region_point(col: Collector, out: pd.DataFrame, tables: Tables) -> None:
     """Warn (row, both places, distance) where a plot's coordinates lie farther than ``place_point_max_km``
     (``factors.csv``) from the seat of the prefecture its region names, or, for a region placed in a province
@@ -1907,17 +1928,18 @@ def _check_region_point(col: Collector, out: pd.DataFrame, tables: Tables) -> No
     has = ~np.isnan(lat) & ~np.isnan(lon) & np.array([isinstance(r, str) and bool(r.strip()) for r in region], bool)
     if not has.any():
         return
-    t = tables.place_coordinates
-    seats = pd.DataFrame({
-        "level": t["level"].astype(str).to_numpy(object), "place": t["place"].astype(str).to_numpy(object),
-        "province": np.where(t["level"].eq("province"), t["place"], t["parent"].fillna("")).astype(object),
-        "lat": pd.to_numeric(t["lat"]).to_numpy(float), "lon": pd.to_numeric(t["lon"]).to_numpy(float)})
-    seats = seats.sort_values("level", key=lambda v: v.ne("prefecture"), kind="stable", ignore_index=True)
-    seats["province_key"] = seats["province"].str.lower()
-    seats["place_key"] = seats["place"].str.lower()
+    seats, seen = _seats(tables)
     radius, limit = tables.factor("earth_mean_radius_km"), tables.factor("place_point_max_km")
     codes, uniq = pd.factorize(pd.Series(np.where(has, region, ""), dtype=object))
-    refs = [(_region_seats(u, seats, tables) if u else None) for u in uniq]
+    refs = []
+    for u in uniq:
+        ref = seen.get(u, seen)  # the dict itself: not found yet (None is a region not placed)
+        if ref is seen:
+            ref = _region_seats(u, seats, tables) if u else None
+            if len(seen) >= _REGION_SEATS_KEPT:
+                seen.clear()
+            seen[u] = ref
+        refs.append(ref)
     far = np.zeros(len(lat), bool)
     info: dict[int, Message] = {}
     for i in np.flatnonzero(has):

@@ -1330,9 +1330,24 @@ def _lime_at_target(tables: Tables, option_id: str, ph) -> tuple[np.ndarray, Mes
     return np.isfinite(dose) & (dose <= 0), Message.of("opt.lime_at_target", ph_max=float(target_ph))
 
 
+def _prepared_options(tables: Tables, only) -> tuple[pd.DataFrame, list]:
+    """The option library as :func:`_evaluate_one` reads it (:func:`options_table` with ``min_mean_temp_c`` as
+    numbers and the optional text columns present) and its rows as named tuples; built once per tables
+    object for the whole library (``only`` None), which every plan evaluates (read-only: not to be changed)."""
+    def build():
+        opts = options_table(tables, only)
+        opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
+        for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops", "needs_exceeding"):
+            if col not in opts:
+                opts[col] = ""
+        return opts, list(opts.itertuples(index=False))
+
+    return tables.memo("prepared_options", build) if only is None else build()
+
+
 def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
     """:func:`evaluate_options` of plots governed by one rule set."""
-    opts = options_table(tables, only)
+    opts, opt_rows = _prepared_options(tables, only)
     pid = _frames.obj(plots["plot_id"])
     pos = _frames.positions(plot_soil["plot_id"], pid)
     n = len(plots)
@@ -1389,10 +1404,6 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     temp_ramp = ~np.isnan(climate_for_full_yield(species, "mean_temp_c", tables))
     measured_mask = _measured_mask(plots, bits)
     as_measured = (measured_mask & bits["as"]) != 0
-    opts = opts.assign(min_mean_temp_c=_numeric(opts, "min_mean_temp_c"))
-    for col in ("status", "gap_note", "ph_note", "climate_note", "switches_crop", "crops", "needs_exceeding"):
-        if col not in opts:
-            opts[col] = ""
     land_code, pol_st, pol_rid, pol_txt = _policy_by_land(opts, cls, lu, _basic_farmland(plots), tables,
                                                           rule_set, kept_family)
     # an applicable option's reason ends with its rule: in full where the rule only allows it
@@ -1452,7 +1463,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     target_all = np.zeros((k, n), np.int64)
     untreated_all = np.zeros((k, n), np.int64)
     treats_all = np.zeros((k, n), np.int64)
-    for i, o in enumerate(opts.itertuples(index=False)):
+    for i, o in enumerate(opt_rows):
         tmask = treats_masks(o.treats, lu, bits)  # per plot: Hg only where a paddy is switched (hg@paddy)
         treats_all[i] = tmask
         reason = reasons[i]
