@@ -7,7 +7,8 @@ load from moment to moment, and reports the minimum and the median of the wall a
 under load. Cases as in :mod:`bench_throughput35`: ``one_det`` and ``one_mc`` (the first sample
 plot, deterministic and with the default draws), ``one_bare_mc`` (the wheat sample plot HB-SJZ-09
 without soil organic matter and clay, as a county sheet gives it, default draws: its Cd functions
-plan with the typical covariates and their Monte Carlo), ``n_rec`` (5 000 synthetic plots, seed 1,
+plan with the typical covariates and their Monte Carlo), ``n2k_det`` (2 000 synthetic plots, seed 1,
+deterministic, every row's sentences, as ``agriremed.plan`` by default), ``n_rec`` (5 000 synthetic plots, seed 1,
 deterministic, sentences of the recommended rows), ``n2k_mc`` (2 000 synthetic plots, seed 1,
 default draws, sentences of the recommended rows) and ``n2k_bare_mc`` (the same without soil
 organic matter and clay).
@@ -45,6 +46,7 @@ bare = lambda d: d.drop(columns=["som_pct", "clay_pct"])  # a county sheet: no S
 wheat = pd.read_csv(sys.argv[1]).iloc[[8]]  # HB-SJZ-09, wheat: its Cd functions read SOM and clay
 cases = {"one_det": (one, det, {}), "one_mc": (one, Scenario(), {}),
          "one_bare_mc": (bare(wheat), Scenario(), {}),
+         "n2k_det": (many, det, {}),
          "n_rec": (synthetic_plots(5000, seed=1), det, {"text_rows": "recommended"}),
          "n2k_mc": (many, Scenario(), {"text_rows": "recommended"}),
          "n2k_bare_mc": (bare(many), Scenario(), {"text_rows": "recommended"})}
@@ -77,7 +79,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--old", required=True, help="source tree (the src folder) of the old code")
     ap.add_argument("--new", default=str(HERE.parent / "src"), help="source tree of the new code")
-    ap.add_argument("runs", nargs="+", help="case:calls (one_det, one_mc, one_bare_mc, n_rec, n2k_mc, n2k_bare_mc)")
+    ap.add_argument("runs", nargs="+", help="case:calls (one_det, one_mc, one_bare_mc, n2k_det, n_rec, n2k_mc, "
+                                              "n2k_bare_mc)")
     a = ap.parse_args(argv)
     procs = {"old": _worker(a.old), "new": _worker(a.new)}
     loads = []

@@ -436,9 +436,10 @@ def _number_text(v) -> str:
 def as_text(s: pd.Series) -> pd.Series:
     """Cell values as stripped text ('' for missing)."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        # shortest text that reads back to the same float (repr), never a rounded one
-        out = s.map(_number_text)
-        return out.astype(object)
+        # shortest text that reads back to the same float (repr), never a rounded one (``s.map(_number_text)``
+        # without the overhead of Series.map, which dominates for the few rows of one plot)
+        out = np.array([_number_text(x) for x in s.to_numpy(object).tolist()], dtype=object)
+        return pd.Series(out, index=s.index, dtype=object, name=s.name)
     if pd.api.types.is_string_dtype(s) and not pd.api.types.is_object_dtype(s):
         return pd.Series(s.fillna("").str.strip().to_numpy(object), index=s.index, dtype=object)
     v = s.to_numpy(object)
@@ -3276,7 +3277,8 @@ def metal_column_numbers(raw: pd.DataFrame, texts: list | None = None) -> dict[s
     :func:`soil_total_texts` gives them, where read already."""
     out: dict[str, list] = {}
     for canon, factor, t in soil_total_texts(raw) if texts is None else texts:
-        v = pd.to_numeric(t.map(_nfkc), errors="coerce").to_numpy(float) * factor
+        v = pd.to_numeric(pd.Series([_nfkc(x) for x in t.to_numpy(object).tolist()], index=t.index, dtype=object),
+                          errors="coerce").to_numpy(float) * factor
         out.setdefault(C.COLUMNS[canon].extra["metal"], []).append(v[v > 0])
     return {m: np.concatenate(v) for m, v in out.items()}
 
@@ -4325,9 +4327,13 @@ SKIPPED_COLUMNS = ("input_row", "line", "reason", "reason_msg")
 
 
 def no_skipped_rows() -> pd.DataFrame:
-    """An empty :attr:`Validation.skipped` table, with the dtypes of a filled one."""
-    return pd.DataFrame({"input_row": pd.Series(dtype="int64"), "line": pd.Series(dtype="Int64"),
-                         "reason": pd.Series(dtype=object), "reason_msg": pd.Series(dtype=object)})
+    """An empty :attr:`Validation.skipped` table, with the dtypes of a filled one (a copy of one built once:
+    every validation makes one)."""
+    return _NO_SKIPPED_ROWS.copy()
+
+
+_NO_SKIPPED_ROWS = pd.DataFrame({"input_row": pd.Series(dtype="int64"), "line": pd.Series(dtype="Int64"),
+                                 "reason": pd.Series(dtype=object), "reason_msg": pd.Series(dtype=object)})
 
 
 def _skipped_rows(problems: pd.DataFrame, skipped: np.ndarray, line_of: np.ndarray | None) -> pd.DataFrame:
