@@ -73,10 +73,33 @@ def _from_arrays(arrays: list | None, columns: dict, index: pd.Index, consolidat
     if arrays is None or _arrays_to_mgr is None:
         return None
     try:
-        mgr = _arrays_to_mgr(arrays, pd.Index(list(columns)), index, verify_integrity=False, consolidate=consolidate)
+        mgr = _arrays_to_mgr(arrays, _column_index(tuple(columns)), index, verify_integrity=False,
+                             consolidate=consolidate)
         return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
     except (TypeError, AttributeError):  # pragma: no cover - pandas changed its internals
         return None
+
+
+#: Column labels → their :class:`pandas.Index`, kept between frames (each frame gets a view of it): building
+#: the Index of text labels costs more than the rest of a small frame. At most
+#: :data:`_COLUMN_INDEX_KEPT` sets are kept.
+_COLUMN_INDEXES: dict = {}
+_COLUMN_INDEX_KEPT = 512
+
+
+def _column_index(names: tuple) -> pd.Index:
+    """``pd.Index(list(names))``, built once per set of text labels (:data:`_COLUMN_INDEXES`; other labels
+    each time)."""
+    if not all(type(n) is str for n in names):
+        return pd.Index(list(names))
+    at = _COLUMN_INDEXES.get(names)
+    if at is None:
+        at = pd.Index(list(names))
+        if len(_COLUMN_INDEXES) >= _COLUMN_INDEX_KEPT:
+            _COLUMN_INDEXES.clear()
+        _COLUMN_INDEXES[names] = at
+    # a view of its own (same labels and data): a name set on one frame's columns stays on that frame
+    return at._view() if hasattr(at, "_view") else at.copy()
 
 
 def consolidated(columns: dict, index: pd.Index) -> pd.DataFrame:
