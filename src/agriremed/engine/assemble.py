@@ -1277,6 +1277,22 @@ def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tupl
     return np.where(known("annual_rain_mm"), np.nan, rain), np.where(known("mean_temp_c"), np.nan, temp)
 
 
+def _climate_untested(recommended, standard, china_rules, tables: Tables) -> np.ndarray:
+    """The ``climate_note`` (options.csv) of each plot's recommended option where the plot lies outside China
+    (a rule set not Chinese and a food standard other than GB 2762) and the option has a ``climate_note`` but
+    no ``min_mean_temp_c``: no sourced temperature limit gates it, so the sentence names the climate of its
+    evidence (``rec.climate_untested``: energy sorghum from northern China in Jutland); None elsewhere."""
+    rec = _frames.obj(recommended)
+    opts = tables.indexed("options", "option_id")
+    lowest = pd.to_numeric(opts["min_mean_temp_c"], errors="coerce")
+    note = opts["climate_note"] if "climate_note" in opts else pd.Series(dtype=object)
+    by_option = {o: n for o, n in note.items()
+                 if isinstance(n, str) and n.strip() and np.isnan(lowest.get(o, np.nan))}
+    abroad = ~np.asarray(china_rules, bool) & (_frames.obj(standard) != advice_mod.CHINA_STANDARD)
+    return np.array([by_option.get(o) if a and isinstance(o, str) else None
+                     for o, a in zip(rec, abroad, strict=True)], dtype=object)
+
+
 def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables) -> np.ndarray:
     """Plots under a Chinese rule set flagged permanent basic farmland (``basic_farmland`` yes) whose
     recommended option keeps a grown orchard crop (mulberry, tea, fruit: ``land_use`` orchard in
@@ -1909,6 +1925,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     near_here = _near_boundary_here(near, region, tables)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
+    untested = _climate_untested(s["recommended_option"], s["food_standard"], b["china_rules"],
+                                 tables or load_tables())
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     review = _class_review(measured, s["soil_class"])
@@ -1943,6 +1961,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
         (no_r & ~no_t, lambda i: Message.of("rec.water_unchecked", rain_mm=float(rain_mm[i]))),
+        # an option valued with yields from China on a plot abroad, without a sourced temperature limit
+        (_given(untested) & ok, lambda i: Message.of("rec.climate_untested", option=s["recommended_option"][i],
+                                                     note=untested[i])),
         (_given(nl) & ~no_food, lambda i: Message.decode(nl[i])),
         (_given(om), lambda i: Message.of("rec.other_metals_no_food" if no_food[i] else "rec.other_metals",
                                           values=om[i])),
