@@ -112,3 +112,20 @@ def test_options_with_a_temperature_limit_keep_their_gate():
     # a note without a limit: no exclusion (hemp is grown in Denmark and keeps no limit or note)
     assert np.isnan(pd.to_numeric(o.loc[["sorghum", "maize_grain", "hemp"], "min_mean_temp_c"])).all()
     assert o.loc["hemp", "climate_note"] in ("", None) or pd.isna(o.loc["hemp", "climate_note"])
+
+
+def test_forage_sentences_name_the_feed_directive(danish):
+    s = danish.summary.set_index("plot_id")
+    g = s.loc["G", "recommendation"]
+    assert "chance the crop meets Directive 2002/32/EC (feed) for Cd" in g and "EU 2023/915" not in g
+    zh = messages.render(messages.Message.decode(s.loc["G", "recommendation_msg"]), "zh")
+    assert "作物镉含量符合欧盟饲料指令2002/32/EC的概率" in zh
+    # barley keeps the food regulation's name
+    assert assemble._named_standards(["EU2023_915", "EU2023_915", "GB2762"], ["barley", "grass", "grass"],
+                                     load_tables()).tolist() == ["EU2023_915", "EU2002_32", "GB2762"]
+
+
+def test_measured_forage_is_compared_with_the_feed_limit():
+    p = _plan([{"plot_id": "G", "crop": "grass", "som_pct": 5.0, "crop_cd_mg_kg": 1.4}])
+    text = p.summary.set_index("plot_id").loc["G", "recommendation"]
+    assert "Measured Cd in the harvest 1.4 mg/kg is above the Directive 2002/32/EC (feed) limit 1 mg/kg" in text

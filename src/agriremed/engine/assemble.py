@@ -1277,6 +1277,24 @@ def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tupl
     return np.where(known("annual_rain_mm"), np.nan, rain), np.where(known("mean_temp_c"), np.nan, temp)
 
 
+def _named_standards(standard, crop, tables: Tables) -> np.ndarray:
+    """The standard a sentence names for each plot's food ``standard`` and ``crop``: the plot's standard, or the
+    ``standard`` of the crop group's row of ``harvest_standards.csv`` where that differs and the library holds
+    the group's limits under the plot's standard (grass and silage maize under EU2023_915 are held to the feed
+    limits of Directive 2002/32/EC, EU2002_32: "meets Directive 2002/32/EC", not "meets EU 2023/915")."""
+    std = _frames.obj(np.asarray(standard, dtype=object))
+    crops = np.full(len(std), None, dtype=object) if crop is None else _frames.obj(np.asarray(crop, dtype=object))
+
+    def named(sd, c):
+        if not isinstance(sd, str) or not isinstance(c, str):
+            return sd
+        row = advice_mod.harvest_standard(c, None, sd, tables)
+        other = row["standard"] if row is not None and isinstance(row.get("standard"), str) else sd
+        return other if other != sd and advice_mod.food_limit_group_metals(c, sd, tables) else sd
+
+    return _frames.per_distinct(named, std, crops)
+
+
 def _climate_untested(recommended, standard, china_rules, tables: Tables) -> np.ndarray:
     """The ``climate_note`` (options.csv) of each plot's recommended option where the plot lies outside China
     (a rule set not Chinese and a food standard other than GB 2762) and the option has a ``climate_note`` but
@@ -1430,6 +1448,7 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
     exceeds = np.full(n, None, dtype=object)
     notes = np.full(n, Message(), dtype=object)
     decided = _inorganic_as_decides(P, crop, std, tables)
+    named = _named_standards(std, crop, tables)  # the standard each clause names (feed for forage)
     below = (_frames.obj(P["crop_censored_metals"]) if "crop_censored_metals" in P
              else np.full(n, None, dtype=object))
     dry = _dry_weight_sets(P)
@@ -1448,10 +1467,10 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
                     if m in covered[i] and not np.isnan(prob[i]) else None)
             censored = code in C.metal_codes(below[i])
-            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, std[i], pred,
+            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, named[i], pred,
                                                 code in dry[i])
                                if censored else
-                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred,
+                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, named[i], pred,
                                                 code in dry[i]))
             notes[i] = _then(notes[i], clause)
             if counted is not None:
@@ -1786,7 +1805,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["food_standard"] = advice_mod.food_standards(region, scenario.food_standard, scenario.rule_set, tables)
     std_all = advice_mod.plot_food_standards(pid, region, scenario.food_standard, scenario.rule_set, tables)
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
-    std = s["food_standard"][ok]  # each recommended plot's standard, named in its sentence
+    # each recommended plot's standard, named in its sentence (that of its crop's group: feed for forage)
+    std = _named_standards(s["food_standard"][ok], _frames.obj(b["food_crop"])[ok] if "food_crop" in b else None,
+                           tables or load_tables())
     # the recommended option on safe-utilisation land treats none of the metals above their
     # screening value: the rule that decided it is one of the off-class family (cn_safe_measure_off_class)
     # or of the minor-risk family (cn_safe_measure_minor_risk)
