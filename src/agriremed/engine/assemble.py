@@ -1282,6 +1282,40 @@ def _climate_unchecked(recommended, plots: pd.DataFrame, tables: Tables) -> tupl
     return np.where(known("annual_rain_mm"), np.nan, rain), np.where(known("mean_temp_c"), np.nan, temp)
 
 
+def _named_standards(standard, crop, tables: Tables) -> np.ndarray:
+    """The standard a sentence names for each plot's food ``standard`` and ``crop``: the plot's standard, or the
+    ``standard`` of the crop group's row of ``harvest_standards.csv`` where that differs and the library holds
+    the group's limits under the plot's standard (grass and silage maize under EU2023_915 are held to the feed
+    limits of Directive 2002/32/EC, EU2002_32: "meets Directive 2002/32/EC", not "meets EU 2023/915")."""
+    std = _frames.obj(np.asarray(standard, dtype=object))
+    crops = np.full(len(std), None, dtype=object) if crop is None else _frames.obj(np.asarray(crop, dtype=object))
+
+    def named(sd, c):
+        if not isinstance(sd, str) or not isinstance(c, str):
+            return sd
+        row = advice_mod.harvest_standard(c, None, sd, tables)
+        other = row["standard"] if row is not None and isinstance(row.get("standard"), str) else sd
+        return other if other != sd and advice_mod.food_limit_group_metals(c, sd, tables) else sd
+
+    return _frames.per_distinct(named, std, crops)
+
+
+def _climate_untested(recommended, standard, china_rules, tables: Tables) -> np.ndarray:
+    """The ``climate_note`` (options.csv) of each plot's recommended option where the plot lies outside China
+    (a rule set not Chinese and a food standard other than GB 2762) and the option has a ``climate_note`` but
+    no ``min_mean_temp_c``: no sourced temperature limit gates it, so the sentence names the climate of its
+    evidence (``rec.climate_untested``: energy sorghum from northern China in Jutland); None elsewhere."""
+    rec = _frames.obj(recommended)
+    opts = tables.indexed("options", "option_id")
+    lowest = pd.to_numeric(opts["min_mean_temp_c"], errors="coerce")
+    note = opts["climate_note"] if "climate_note" in opts else pd.Series(dtype=object)
+    by_option = {o: n for o, n in note.items()
+                 if isinstance(n, str) and n.strip() and np.isnan(lowest.get(o, np.nan))}
+    abroad = ~np.asarray(china_rules, bool) & (_frames.obj(standard) != advice_mod.CHINA_STANDARD)
+    return np.array([by_option.get(o) if a and isinstance(o, str) else None
+                     for o, a in zip(rec, abroad, strict=True)], dtype=object)
+
+
 def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables) -> np.ndarray:
     """Plots under a Chinese rule set flagged permanent basic farmland (``basic_farmland`` yes) whose
     recommended option keeps a grown orchard crop (mulberry, tea, fruit: ``land_use`` orchard in
@@ -1419,6 +1453,7 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
     exceeds = np.full(n, None, dtype=object)
     notes = np.full(n, Message(), dtype=object)
     decided = _inorganic_as_decides(P, crop, std, tables)
+    named = _named_standards(std, crop, tables)  # the standard each clause names (feed for forage)
     below = (_frames.obj(P["crop_censored_metals"]) if "crop_censored_metals" in P
              else np.full(n, None, dtype=object))
     dry = _dry_weight_sets(P)
@@ -1437,10 +1472,10 @@ def crop_measured(P: pd.DataFrame, s: dict, tables: Tables,
             pred = (Message.of("rec.crop_measured_prediction", share=_pct(float(prob[i])))
                     if m in covered[i] and not np.isnan(prob[i]) else None)
             censored = code in C.metal_codes(below[i])
-            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, std[i], pred,
+            clause, counted = (_below_dl_clause(m, inorganic, float(value[i]), float(lim), sp, named[i], pred,
                                                 code in dry[i])
                                if censored else
-                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, std[i], pred,
+                               _measured_clause(m, inorganic, float(value[i]), float(lim), sp, hi, named[i], pred,
                                                 code in dry[i]))
             notes[i] = _then(notes[i], clause)
             if counted is not None:
@@ -1775,7 +1810,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["food_standard"] = advice_mod.food_standards(region, scenario.food_standard, scenario.rule_set, tables)
     std_all = advice_mod.plot_food_standards(pid, region, scenario.food_standard, scenario.rule_set, tables)
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
-    std = s["food_standard"][ok]  # each recommended plot's standard, named in its sentence
+    # each recommended plot's standard, named in its sentence (that of its crop's group: feed for forage)
+    std = _named_standards(s["food_standard"][ok], _frames.obj(b["food_crop"])[ok] if "food_crop" in b else None,
+                           tables or load_tables())
     # the recommended option on safe-utilisation land treats none of the metals above their
     # screening value: the rule that decided it is one of the off-class family (cn_safe_measure_off_class)
     # or of the minor-risk family (cn_safe_measure_minor_risk)
@@ -1914,6 +1951,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     near_here = _near_boundary_here(near, region, tables)
     rain_mm, min_c = _climate_unchecked(s["recommended_option"], P, tables or load_tables())
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
+    untested = _climate_untested(s["recommended_option"], s["food_standard"], b["china_rules"],
+                                 tables or load_tables())
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     review = _class_review(measured, s["soil_class"])
@@ -1948,6 +1987,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
         (no_r & ~no_t, lambda i: Message.of("rec.water_unchecked", rain_mm=float(rain_mm[i]))),
+        # an option valued with yields from China on a plot abroad, without a sourced temperature limit
+        (_given(untested) & ok, lambda i: Message.of("rec.climate_untested", option=s["recommended_option"][i],
+                                                     note=untested[i])),
         (_given(nl) & ~no_food, lambda i: Message.decode(nl[i])),
         (_given(om), lambda i: Message.of("rec.other_metals_no_food" if no_food[i] else "rec.other_metals",
                                           values=om[i])),
