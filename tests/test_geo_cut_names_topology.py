@@ -257,3 +257,16 @@ def test_geometry_area_column_the_reader_adds_is_not_reported_unused(tmp_path):
     assert v.plots["geometry_area_ha"].astype(float).to_numpy() == pytest.approx([0.36], rel=1e-3)
     assert not ((v.problems["column"] == "geometry_area_ha")
                 & v.problems["problem"].str.contains("column not used")).any()
+
+
+def test_chunked_validation_of_a_layer_keeps_fids_and_names_duplicate_features(tmp_path):
+    from agriremed.engine.stream import validate_stream
+
+    rows = _parcels(5)
+    rows[0]["地块编码"] = rows[4]["地块编码"] = "DUP"   # in the first and the third chunk, different polygons
+    p = _write(tmp_path / "c.gpkg", rows, [_square(i) for i in range(5)])
+    v = validate_stream(geo.read_layer(p).table, chunk_size=2)
+    assert v.rejected["input_row"].tolist() == [1, 5] and v.rejected["fid"].tolist() == [1, 5]
+    dup = v.problems.loc[(v.problems["column"] == "plot_id") & (v.problems["severity"] == "error")]
+    assert set(dup["problem"]) == {"features FID 1, 5 share 地块编码 DUP, different polygons: give each parcel "
+                                   "its own code"}

@@ -767,16 +767,20 @@ def _overlap_warnings(table: pd.DataFrame, geom, usable: np.ndarray, fid: np.nda
         return []
     crs_ea = equal_area_crs(*_layer_centre(geom[usable]))
     g = geom.iloc[idx].to_crs(crs_ea).to_numpy()
-    tree = shapely.STRtree(g)
-    pairs = [tree.query(g, predicate=p) for p in ("overlaps", "contains")]
-    a = np.concatenate([p[0] for p in pairs])
-    b = np.concatenate([p[1] for p in pairs])
-    keep = a != b
-    lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    # candidate pairs by bounding boxes (fast); a pair whose boxes overlap by no more than the share of the
+    # smaller polygon cannot overlap by more (the polygons' overlap lies within the boxes'): parcels that
+    # only touch, most neighbours of a land survey, are dropped before any polygon is intersected
+    lo, hi = shapely.STRtree(g).query(g)
+    keep = lo < hi
+    lo, hi = lo[keep], hi[keep]
+    area = shapely.area(g)
+    box = shapely.bounds(g)
+    wide = np.minimum(box[lo, 2], box[hi, 2]) - np.maximum(box[lo, 0], box[hi, 0])
+    tall = np.minimum(box[lo, 3], box[hi, 3]) - np.maximum(box[lo, 1], box[hi, 1])
+    keep = np.clip(wide, 0, None) * np.clip(tall, 0, None) > OVERLAP_SHARE_FRAC * np.minimum(area[lo], area[hi])
+    lo, hi = lo[keep], hi[keep]
     if not len(lo):
         return []
-    lo, hi = np.unique(np.stack([lo, hi]), axis=1)
-    area = shapely.area(g)
     shared = shapely.area(shapely.intersection(g[lo], g[hi]))
     share = shared / np.minimum(area[lo], area[hi])
     canon = _canonical_columns(table)
@@ -791,7 +795,7 @@ def _overlap_warnings(table: pd.DataFrame, geom, usable: np.ndarray, fid: np.nda
         if not same and not sh > OVERLAP_SHARE_FRAC:
             continue
         n_pairs += 1
-        involved.update((int(np.searchsorted(idx, i)), int(np.searchsorted(idx, j))))
+        involved.add((int(np.searchsorted(idx, i)), int(np.searchsorted(idx, j))))
         for me, other in ((i, j), (j, i)):
             problem = (Message.of("geo.same_polygon", fid=fid[me], other=fid[other], id=str(ids[other]),
                                   ha=float(ha)) if same
@@ -799,9 +803,19 @@ def _overlap_warnings(table: pd.DataFrame, geom, usable: np.ndarray, fid: np.nda
                                        ha=float(ha), share=float(sh)))
             out.append(dict(row=int(me), column="geometry", value=f"FID {fid[me]}", problem=problem,
                             expected=expected))
-    if n_pairs:  # the area counted more than once: the parcels' areas less the area they cover together
-        k = np.array(sorted(involved))
-        twice = float(area[k].sum() - shapely.area(shapely.union_all(g[k]))) / 1.0e4
+    if n_pairs:  # the area counted more than once: the parcels' areas less the area they cover together,
+        # each group of parcels overlapping one another united on its own (a few parcels each)
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        pa = np.array([p for p, _ in involved], dtype=np.int64)
+        pb = np.array([q for _, q in involved], dtype=np.int64)
+        nodes = np.unique(np.concatenate([pa, pb]))
+        ia, ib = np.searchsorted(nodes, pa), np.searchsorted(nodes, pb)
+        _, label = connected_components(coo_matrix((np.ones(len(ia)), (ia, ib)), shape=(len(nodes),) * 2),
+                                        directed=False)
+        covered = sum(float(shapely.area(shapely.union_all(g[nodes[label == c]]))) for c in np.unique(label))
+        twice = (float(area[nodes].sum()) - covered) / 1.0e4
         notes.append(Note(Message.of("geo.overlaps", file=name, n=n_pairs, ha=twice, frac=OVERLAP_SHARE_FRAC)))
     return sorted(out, key=lambda r: r["row"])
 

@@ -1278,12 +1278,24 @@ def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[st
 
 def _report_reader_warnings(col: Collector, row_warnings: list, mapping: dict[str, str], n: int) -> None:
     """Warn on the rows the reader found doubtful but read (a GIS feature whose area field differs
-    from its polygon's area), each a dict like a row problem; the row is planned."""
+    from its polygon's area, parcels that overlap), each a dict like a row problem; the row is planned.
+    The warnings are added in groups of one column and one expectation, a row's k-th warning of a column in
+    the k-th group (one table per group, not per warning: a layer may have a warning on most rows)."""
+    groups: dict = {}
+    count: dict = {}
     for rw in row_warnings:
-        one = np.zeros(n, bool)
-        one[rw["row"]] = True
-        col.add(one, mapping.get(rw["column"], rw["column"]), np.full(n, rw["value"], dtype=object), "warning",
-                _as_message(rw, "problem"), _as_message(rw, "expected"))
+        k = count[(rw["row"], rw["column"])] = count.get((rw["row"], rw["column"]), -1) + 1
+        exp = _as_message(rw, "expected")
+        key = (rw["column"], exp.encode() if isinstance(exp, Message) else str(exp), k)
+        groups.setdefault(key, (exp, {}))[1][rw["row"]] = rw
+    for (column, _, _), (exp, by_row) in groups.items():
+        rows = np.fromiter(by_row, dtype=np.int64)
+        mask = np.zeros(n, bool)
+        mask[rows] = True
+        values = np.full(n, "", dtype=object)
+        values[rows] = [str(by_row[r]["value"]) for r in rows]
+        col.add(mask, mapping.get(column, column), values, "warning",
+                lambda idx, b=by_row: [_as_message(b[int(i)], "problem") for i in idx], exp)
 
 
 #: Plot ids that label a total or summary row of a county sheet (合计 …, the statistics rows 平均值,
@@ -4083,11 +4095,12 @@ def rice_season_rows(elsewhere: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _features(attrs: dict, plot_id_col: str | None, n: int) -> dict | None:
-    """The feature ids (FID) and polygon keys of the rows of a GIS layer (:func:`agriremed.io.geo.read_layer`:
-    ``attrs['fid']``, ``attrs['shape_key']``, one per row) and the header of its plot id; None for a table, or
-    for a chunk whose rows these do not match."""
-    fid, shape = attrs.get("fid"), attrs.get("shape_key")
-    if fid is None or shape is None or len(fid) != n or len(shape) != n:
+    """The feature ids (FID) and polygon keys of the features of a GIS layer (:func:`agriremed.io.geo.read_layer`:
+    ``attrs['fid']``, ``attrs['shape_key']``, one per feature; a chunk of the layer carries the whole layer's
+    ids as ``layer_fid``), indexed by input row − 1 as the duplicate plot ids name them, and the header of its
+    plot id; None for a table."""
+    fid, shape = attrs.get("layer_fid", attrs.get("fid")), attrs.get("shape_key")
+    if fid is None or shape is None or len(fid) != len(shape):
         return None
     return {"fid": fid, "shape": shape, "header": plot_id_col or "plot_id"}
 
