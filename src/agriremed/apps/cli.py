@@ -34,7 +34,8 @@ from agriremed.engine.stream import (TableSink, check_draws, chunk_size_for, dat
                                      memory_estimate_mb, plan_stream, usable_cores, validate_stream, WorkerError)
 from agriremed.io import geo  # held_mb, write_plan_layers_chunked called as module attributes
 from agriremed.io.geo import (assign_regions, geometry_by_id, is_geo_path, plot_geometry, read_layer,
-                              read_regions, region_totals, write_plan_layers)
+                              read_regions, region_totals, rejected_features, rejected_geometry,
+                              write_plan_layers)
 from agriremed.io.report import StreamReport
 from agriremed.io.sheets import SheetError, write_sheets
 from agriremed.io.validate import Validation, validate_plots
@@ -591,14 +592,18 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
         for note in p.input_notes:
             if str(note) not in shown:
                 _say(_note_line(note, getattr(args, "lang", "en") or "en"))
-    if geo_input and len(p.plots):
+    if geo_input:
         _attach_geometry(args, p)
     lang = getattr(args, "lang", "en") or "en"
     if len(p.plots) == 0:
         _say(i18n.t("ui.cli.plan.none_planned", lang, rejected=len(p.rejected)))
         _print_problems(_messages(p.problems, lang, p.tables), lang=lang)
         paths = p.write(args.out, report=False, lang=lang)
-        _say(i18n.t("ui.cli.wrote", lang, path=paths["rejected"]))
+        if geo_input:
+            paths.update(_write_geo(args, p))
+        for path in (paths["rejected"], paths.get("plan_gpkg")):
+            if path is not None:
+                _say(i18n.t("ui.cli.wrote", lang, path=path))
         return 1
     paths = p.write(args.out, report=not args.no_report, lang=lang, xlsx=not args.no_xlsx)
     if getattr(args, "sheets", False):
@@ -701,25 +706,34 @@ def _is_geo(path) -> bool:
 
 
 def _attach_geometry(args, p) -> None:
-    """Geometry (and regions) of the planned plots on the plan, for report.html and plan.gpkg."""
+    """Geometry (and regions) of the planned plots on the plan, and of the rejected features drawn grey
+    (``rejected_geometry``), for report.html and plan.gpkg."""
     p.geometry = plot_geometry(args._geo_layer, p.plots)
+    p.rejected_geometry = (rejected_geometry(args._geo_layer, p.rejected) if len(p.rejected)
+                           and "input_row" in p.rejected else None)
     p.region_polygons = getattr(args, "region_polygons", None)
-    if p.region_polygons is not None:
+    if p.region_polygons is not None and len(p.plots):
         p.plot_regions = assign_regions(p.geometry.reindex(p.summary["plot_id"].to_numpy(object)),
                                         p.region_polygons)
 
 
 def _write_geo(args, p) -> dict:
-    """plan.gpkg (plots and plot × option rows with geometry) and regions.csv."""
-    if not len(p.plots):
+    """plan.gpkg (plots and plot × option rows with geometry, the rejected features with their reasons in
+    the run's language) and regions.csv."""
+    rejected = None
+    if len(p.rejected) and "input_row" in p.rejected:
+        lang = getattr(args, "lang", "en") or "en"
+        rejected = rejected_features(args._geo_layer, texts_in(p.rejected, lang, p.tables))
+    if not len(p.plots) and rejected is None:
         return {}
     out = Path(args.out)
-    summary = p.summary
+    summary = p.summary if len(p.plots) else None
     paths = {}
-    if getattr(p, "plot_regions", None) is not None:
+    if getattr(p, "plot_regions", None) is not None and summary is not None:
         summary = summary.assign(gis_region=p.plot_regions)
         paths["regions"] = write_csv(region_totals(p.summary, p.plot_regions, p.tables), out / "regions.csv")
-    paths["plan_gpkg"] = write_plan_layers(out / "plan.gpkg", summary, p.geometry, p.table)
+    paths["plan_gpkg"] = write_plan_layers(out / "plan.gpkg", summary, p.geometry, p.table if summary is not None
+                                           else None, rejected=rejected)
     return paths
 
 

@@ -415,7 +415,7 @@ _HEADER_ALIASES = {
     "土壤容重": "bulk_density_g_cm3",
     "depth": "depth_m", "plough_depth_m": "depth_m", "耕层厚度": "depth_m", "土层厚度": "depth_m",
     "耕层深度": "depth_m", "处理深度": "depth_m",
-    "area": "area_ha", "面积": "area_ha", "地块面积": "area_ha", "种植面积": "area_ha",
+    "area": "area_ha", "面积": "area_ha", "地块面积": "area_ha", "图斑面积": "area_ha", "图斑地类面积": "area_ha", "种植面积": "area_ha",
     "作物": "crop", "current_crop": "crop", "种植作物": "crop", "作物类型": "crop", "农作物": "crop",
     "当前作物": "crop", "作物种类": "crop",
     "作物名称": "crop", "主栽作物": "crop", "现种作物": "crop", "主要作物": "crop",
@@ -424,6 +424,8 @@ _HEADER_ALIASES = {
     "地区": "region", "区域": "region", "行政区": "region", "所在地": "region", "县": "region",
     "县区": "region", "乡镇": "region", "区县": "region", "县市区": "region", "县名": "region",
     "乡": "region", "镇": "region", "街道": "region", "乡镇街道": "region", "乡镇名称": "region", "所在乡镇": "region",
+    # 三调 坐落单位名称 (ZLDWMC, TD/T 1055-2019): the village collective the parcel lies in (渌口区南洲镇罗家村)
+    "坐落单位名称": "region", "zldwmc": "region", "坐落单位": "region",
     "省": "region", "省份": "region", "市": "region", "地市": "region",
     "村": "village", "村庄": "village", "行政村": "village",
     "年降水量": "annual_rain_mm", "年降水": "annual_rain_mm", "年均降水": "annual_rain_mm",
@@ -457,8 +459,10 @@ _UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha"
 
 #: Field names of the third national land survey (三调) database whose unit the data standard
 #: fixes: TBMJ (图斑面积, parcel area) and TBDLMJ (图斑地类面积, area of the land class) are in
-#: square metres (TD/T 1055-2019 database structure), so they are read as area in m².
-_IMPLIED_UNIT_HEADERS = {"tbmj": ("area_ha", "m2"), "tbdlmj": ("area_ha", "m2")}
+#: square metres (TD/T 1055-2019 database structure), so they are read as area in m², under their
+#: field codes and their Chinese field names alike (a header stating a unit, 图斑面积(亩), is read in it).
+_IMPLIED_UNIT_HEADERS = {"tbmj": ("area_ha", "m2"), "tbdlmj": ("area_ha", "m2"),
+                         "图斑面积": ("area_ha", "m2"), "图斑地类面积": ("area_ha", "m2")}
 
 #: Headers of a column giving the unit of the area row by row (面积 12 | 面积单位 亩).
 AREA_UNIT_HEADERS: tuple[str, ...] = ("面积单位", "单位", "面积计量单位", "计量单位", "area_unit", "unit",

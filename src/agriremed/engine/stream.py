@@ -703,6 +703,9 @@ def _frame_chunks(df: pd.DataFrame, chunk_size: int) -> Iterator[pd.DataFrame]:
         chunk.attrs = {k: v for k, v in df.attrs.items() if k not in ("lines", "row_problems", "row_warnings")}
         if lines is not None:
             chunk.attrs["lines"] = list(lines[start:start + chunk_size])
+        if df.attrs.get("fid") is not None:  # a GIS layer: the chunk's feature ids; the layer's kept whole for
+            chunk.attrs["fid"] = tuple(df.attrs["fid"][start:start + chunk_size])  # ids repeated across chunks
+            chunk.attrs["layer_fid"] = df.attrs["fid"]
         chunk.attrs["row_problems"] = [dict(rp, row=rp["row"] - start) for rp in problems
                                        if start <= rp["row"] < start + chunk_size]
         chunk.attrs["row_warnings"] = [dict(rw, row=rw["row"] - start) for rw in warned

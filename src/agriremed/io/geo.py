@@ -60,7 +60,8 @@ from agriremed.stages.seasons import counted_once
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
            "AREA_MISMATCH_FRAC", "OUTSIDE", "plot_geometry", "feature_count", "geometry_by_id",
-           "write_plan_layers_chunked", "to_wgs84_geojson", "GeoExtraMissing"]
+           "write_plan_layers_chunked", "to_wgs84_geojson", "GeoExtraMissing", "rejected_features",
+           "rejected_geometry", "plot_id_column", "OVERLAP_SHARE_FRAC"]
 
 #: File suffixes read as GIS layers.
 GEO_SUFFIXES = (".gpkg", ".shp", ".geojson", ".zip")
@@ -84,6 +85,11 @@ def _packaged_factor(name: str, which: str = "typical") -> float:
 #: agriremed_assumption: survey areas and digitised parcels of the same plot usually agree
 #: to a few per cent; a larger difference points to a wrong unit or parcel).
 AREA_MISMATCH_FRAC = _packaged_factor("area_mismatch_frac")
+
+#: Share of the smaller polygon's area above which two overlapping parcels of a layer are warned on their
+#: rows: the ``overlap_share_frac`` row of ``factors.csv`` (an agriremed_assumption: 三调 parcels do not
+#: overlap; below it, slivers of digitising along a shared boundary pass).
+OVERLAP_SHARE_FRAC = _packaged_factor("overlap_share_frac")
 
 #: Region name of plots that lie in no region polygon.
 OUTSIDE = "(outside the regions)"
@@ -223,26 +229,50 @@ def _dbf_path(p: Path) -> Path | None:
     return None
 
 
-def _shapefile_encoding(p: Path) -> tuple[str | None, str | None]:
-    """(encoding to pass to the reader, note) for a shapefile; (None, note) lets GDAL decide."""
+def _codec(label: str | None) -> str | None:
+    """Python codec of an encoding as a ``.cpg`` file names it (``GBK``, ``UTF-8``, ``936``,
+    ``65001``, ``CP936``); None when it names none Python knows.
+
+    Examples
+    --------
+    >>> [_codec(x) for x in ("GBK", "UTF-8", "936", "65001", "nonsense")]
+    ['gbk', 'utf-8', 'gbk', 'utf-8', None]
+    """
+    import codecs
+
+    s = str(label or "").strip().lower().replace(" ", "")
+    s = {"65001": "utf-8", "utf8": "utf-8"}.get(s, s)
+    if s.isdigit():
+        s = "cp" + s
+    try:
+        return codecs.lookup(s).name if s else None
+    except LookupError:
+        return None
+
+
+def _shapefile_encoding(p: Path) -> tuple[str | None, str | None, str | None]:
+    """(encoding to pass to the reader, note, Python codec of the field names) for a shapefile;
+    (None, note, codec) lets GDAL decide; the codec is None where the encoding is not known."""
     for suf in (".cpg", ".CPG"):
         cpg = p.with_suffix(suf)
         if cpg.exists():
             name = cpg.read_text("ascii", errors="replace").strip()
-            return None, Note(Message.of("geo.cpg", file=p.name, encoding=name))
+            return None, Note(Message.of("geo.cpg", file=p.name, encoding=name)), _codec(name)
     dbf = _dbf_path(p)
     if dbf is None:
-        return None, None
+        return None, None, None
     with open(dbf, "rb") as fh:
         head = fh.read(32)
     ldid = head[29] if len(head) > 29 else 0
     if ldid:
-        return None, Note(Message.of("geo.ldid", file=p.name, encoding=_LDID_NAMES.get(ldid, hex(ldid))))
-    return "latin1", None  # bytes kept as they are, decided by _redecode
+        return (None, Note(Message.of("geo.ldid", file=p.name, encoding=_LDID_NAMES.get(ldid, hex(ldid)))),
+                "gbk" if ldid in _LDID_NAMES else None)
+    return "latin1", None, None  # bytes kept as they are, decided by _redecode
 
 
-def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
-    """Decode text read byte-for-byte (Latin-1) from a DBF without declared encoding."""
+def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None, str]:
+    """Decode text read byte-for-byte (Latin-1) from a DBF without declared encoding: (table, note,
+    Python codec used)."""
     text_cols = [c for c in df.columns if c != "geometry"
                  and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))]
     raw = b"".join(str(c).encode("latin1", errors="replace") for c in df.columns)
@@ -250,7 +280,7 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
              for c in text_cols}
     raw += b"\n".join(b for c in text_cols for b in blobs[c] if isinstance(b, bytes))
     if all(b < 128 for b in raw):
-        return df, None
+        return df, None, "ascii"
     for codec, label, check in (("utf-8", "UTF-8", False), ("gb18030", "GB18030 (GBK)", True)):
         try:
             decoded = raw.decode(codec)
@@ -266,7 +296,7 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
                 out[new] = blobs[c].map(lambda b, k=codec: b.decode(k) if isinstance(b, bytes) else b
                                         ).astype(object)
         out = out.set_geometry("geometry") if "geometry" in out.columns else out
-        return out, Note(Message.of("geo.no_cpg", file=name, encoding=label))
+        return out, Note(Message.of("geo.no_cpg", file=name, encoding=label)), codec
     raise InputFileError(
         f"{name}: the text of its attribute table (.dbf) is neither UTF-8 nor common Chinese GBK, and "
         "no .cpg file names its encoding: add a file "
@@ -274,11 +304,96 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None]:
         "layer as GeoPackage (属性表编码无法识别：请添加 .cpg 文件注明编码，如 GBK)")
 
 
-def _utf8_cut(gdf, name: str, notes: list[str]):
+#: Longest shapefile (DBF) field name [bytes]: GDAL cuts longer names to it, in the middle of a
+#: character where it falls there (the DBF format, dBase III).
+FIELD_NAME_BYTES = 10
+
+_BRACKETS = (("(", ")"), ("（", "）"))
+
+
+def _completed(text: str) -> tuple[str, bool]:
+    """A field name that may have been cut by the 10-byte limit: (the name completed, whether its
+    unit was cut).
+
+    The name is completed to the known header it begins when every such header names one column
+    (:func:`agriremed.core.names.complete_header`; ``永久基本农`` → ``永久基本农田``), or, when
+    it ends inside a bracket holding a whole unit, by closing the bracket (``面积(亩`` →
+    ``面积(亩)``). A name still ending inside an open bracket lost (part of) its unit
+    (``镉含量(``, ``有机质(g/k``): no unit is assumed for it (the validation refuses the column).
+
+    Examples
+    --------
+    >>> _completed("永久基本农"), _completed("面积(亩"), _completed("镉含量("), _completed("有机质(g/k")
+    (('永久基本农田', False), ('面积(亩)', False), ('镉含量(', True), ('有机质(g/k', True))
+    """
+    h = read_header(text)
+    known = h.error is None and h.canonical in C.COLUMNS
+    full = complete_header(text)
+    if full is not None and known and read_header(full).canonical != h.canonical:
+        full = None
+    for o, c in _BRACKETS:
+        if full is None and not known and text.count(o) > text.count(c):
+            closed = read_header(text + c)
+            if closed.error is None and (closed.unit or "").strip():  # a whole unit, not 镉含量()
+                full = text + c
+    new = full or text
+    return new, any(new.count(o) > new.count(c) for o, c in _BRACKETS)
+
+
+def _max_char_bytes(codec: str) -> int:
+    """Bytes of the widest common character in ``codec`` (UTF-8 3, GBK 2, single-byte codecs 1)."""
+    try:
+        return max(len(ch.encode(codec)) for ch in ("中", "μ", "a"))
+    except (UnicodeEncodeError, LookupError):
+        return 1
+
+
+def _cut_names(gdf, codec: str | None, name: str, notes: list[str], cut_units: dict[str, str]):
+    """Field names of a decoded shapefile that the 10-byte limit may have cut (GBK: 5 Chinese
+    characters, or 4 and a dropped half character; ``永久基本农田`` → ``永久基本农``): each holding a
+    character beyond ASCII or an open bracket, of ``FIELD_NAME_BYTES`` − (widest character − 1)
+    bytes or more in the layer's encoding, is completed as :func:`_completed`; the names changed
+    or cut inside their unit are noted, the latter kept in ``cut_units`` (column → name as stored)."""
+    if not codec:
+        return gdf
+    least = FIELD_NAME_BYTES - _max_char_bytes(codec) + 1
+    renamed, columns = [], []
+    for c in gdf.columns:
+        text = str(c)
+        try:
+            size = len(text.encode(codec))
+        except UnicodeEncodeError:
+            size = 0
+        if c == "geometry" or size < least or (text.isascii() and not any(o in text for o, _ in _BRACKETS)):
+            columns.append(c)
+            continue
+        new, unit_cut = _completed(text)
+        if unit_cut:
+            cut_units[new] = text
+        if new != text:
+            renamed.append(Message.of("geo.utf8_cut_field", field=repr(text), header=repr(new)))
+        elif unit_cut:
+            renamed.append(Message.of("geo.utf8_cut_kept", field=repr(text)))
+        columns.append(new)
+    if not renamed:
+        return gdf
+    out = gdf.copy()
+    out.columns = columns
+    out = out.set_geometry("geometry") if "geometry" in out.columns else out
+    shown = None
+    for m in renamed[::-1]:
+        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    notes.append(Note(Message.of("geo.cut_names", file=name, encoding=codec.upper(), fields=shown)))
+    return out
+
+
+def _utf8_cut(gdf, name: str, notes: list[str], cut_units: dict[str, str]):
     """A shapefile read byte for byte (Latin-1) whose UTF-8 field names were cut in the middle of
     a character by the 10-byte limit of DBF field names: names and values decoded as UTF-8 with
     the broken trailing bytes dropped, cut names completed to the known header they begin
-    (:func:`agriremed.core.names.complete_header`) when that is unique; each step noted."""
+    (:func:`agriremed.core.names.complete_header`) when that is unique; each step noted. A name cut
+    inside its unit (an opening bracket left open, :func:`_completed`) goes into ``cut_units``
+    (column → name as stored)."""
     def dec(b: bytes) -> tuple[str, bool]:
         try:
             return b.decode("utf-8"), False
@@ -295,18 +410,11 @@ def _utf8_cut(gdf, name: str, notes: list[str]):
         raw = str(c).encode("latin1", errors="replace")
         text, cut = dec(raw)
         new = text
-        if cut or len(raw) == 10:
-            h = read_header(text)
-            known = h.error is None and h.canonical in C.COLUMNS
-            full = complete_header(text)
-            if full is not None and known and read_header(full).canonical != h.canonical:
-                full = None
-            if full is None and not known and text.count("(") > text.count(")"):
-                full = text + ")" if read_header(text + ")").error is None else None
-            if full is None and not known and text.count("（") > text.count("）"):
-                full = text + "）" if read_header(text + "）").error is None else None
-            new = full or text
-            if cut or new != text:
+        if cut or len(raw) == FIELD_NAME_BYTES:
+            new, unit_cut = _completed(text)
+            if unit_cut:
+                cut_units[new] = text
+            if cut or new != text or unit_cut:
                 renamed.append(Message.of("geo.utf8_cut_field", field=repr(text), header=repr(new)) if new != text
                                else Message.of("geo.utf8_cut_kept", field=repr(text)))
         columns.append(new)
@@ -500,9 +608,10 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     notes: list[str] = []
     if len(layer_names(p)) > 1:
         notes.append(Note(Message.of("geo.layer_read", file=p.name, layer=name)))
-    enc = None
+    enc, codec = None, None
+    cut_units: dict[str, str] = {}
     if p.suffix.lower() == ".shp":
-        enc, note = _shapefile_encoding(p)
+        enc, note, codec = _shapefile_encoding(p)
         if note:
             notes.append(note)
     try:
@@ -518,14 +627,16 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
                                          use_arrow=False, on_invalid="ignore")
         except Exception as exc2:
             raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc2}") from exc2
-        gdf = _utf8_cut(gdf, p.name, notes)
-        enc = "utf-8 (cut names)"
+        gdf = _utf8_cut(gdf, p.name, notes, cut_units)
+        enc, codec = "utf-8 (cut names)", None
     except Exception as exc:
         raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
     if enc == "latin1":
-        gdf, note = _redecode(gdf, p.name)
+        gdf, note, codec = _redecode(gdf, p.name)
         if note:
             notes.append(note)
+    if p.suffix.lower() == ".shp":
+        gdf = _cut_names(gdf, codec, p.name, notes, cut_units)
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf.columns:
         raise InputFileError(f"{p.name} (layer {name}) has no geometry: read it as a table (CSV, Excel)")
     fid = gdf.index.to_numpy()
@@ -540,8 +651,14 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
         notes += _truncated_fields(list(attrs.columns), p.name)
     table = parquet_as_text(attrs)
     _add_geometry_columns(table, geom, usable, fid, notes, p.name)
+    shape_key = _shape_keys(geom, usable)
+    overlaps = _overlap_warnings(table, geom, usable, fid, shape_key, notes, p.name)
+    if overlaps:
+        table.attrs["row_warnings"] = list(table.attrs.get("row_warnings") or []) + overlaps
     table.attrs.update(row_problems=sorted(problems, key=lambda r: r["row"]), encoding=None,
-                       sheet=name, layer=name)
+                       sheet=name, layer=name, fid=tuple(int(f) for f in fid), shape_key=shape_key)
+    if cut_units:
+        table.attrs["cut_units"] = dict(cut_units)
     if problems:
         notes.append(Note(Message.of("geo.rejected", file=p.name, n=len(problems))))
     return Layer(table=table, notes=notes, geometry=geom, fid=fid, name=name, crs=gdf.crs, usable=usable)
@@ -620,6 +737,87 @@ def _truncated_fields(fields: list[str], name: str) -> list[str]:
         if full:
             out.append(Note(Message.of("geo.truncated", file=name, field=repr(f), column=full[0])))
     return out
+
+
+def _shape_keys(geom, usable: np.ndarray) -> tuple:
+    """A key per feature equal for features with the same geometry (the same rings, whatever their start
+    point or direction: :func:`shapely.normalize`); None for a feature without a usable geometry."""
+    import shapely
+
+    keys = np.full(len(geom), None, dtype=object)
+    if usable.any():
+        norm = shapely.normalize(geom.to_numpy()[usable])
+        keys[usable] = [hash(b) for b in shapely.to_wkb(norm)]
+    return tuple(keys)
+
+
+def _overlap_warnings(table: pd.DataFrame, geom, usable: np.ndarray, fid: np.ndarray, shape_key: tuple,
+                      notes: list, name: str) -> list[dict]:
+    """Row warnings (as the reader's ``row_warnings``) on parcels of the layer that overlap another by more
+    than :data:`OVERLAP_SHARE_FRAC` of the smaller one's area, naming the other's FID, plot id and the area
+    counted twice [ha, equal-area projection]; parcels with exactly the same polygon under different plot ids
+    are named as such (one polygon under one id is a duplicate id, rejected by the validation). One note
+    counts the pairs and the area counted more than once (the areas of the parcels involved less the area of
+    their union)."""
+    import shapely
+
+    poly = usable & geom.geom_type.isin(_POLYGONAL).to_numpy()
+    idx = np.flatnonzero(poly)
+    if len(idx) < 2:
+        return []
+    crs_ea = equal_area_crs(*_layer_centre(geom[usable]))
+    g = geom.iloc[idx].to_crs(crs_ea).to_numpy()
+    # candidate pairs by bounding boxes (fast); a pair whose boxes overlap by no more than the share of the
+    # smaller polygon cannot overlap by more (the polygons' overlap lies within the boxes'): parcels that
+    # only touch, most neighbours of a land survey, are dropped before any polygon is intersected
+    lo, hi = shapely.STRtree(g).query(g)
+    keep = lo < hi
+    lo, hi = lo[keep], hi[keep]
+    area = shapely.area(g)
+    box = shapely.bounds(g)
+    wide = np.minimum(box[lo, 2], box[hi, 2]) - np.maximum(box[lo, 0], box[hi, 0])
+    tall = np.minimum(box[lo, 3], box[hi, 3]) - np.maximum(box[lo, 1], box[hi, 1])
+    keep = np.clip(wide, 0, None) * np.clip(tall, 0, None) > OVERLAP_SHARE_FRAC * np.minimum(area[lo], area[hi])
+    lo, hi = lo[keep], hi[keep]
+    if not len(lo):
+        return []
+    shared = shapely.area(shapely.intersection(g[lo], g[hi]))
+    share = shared / np.minimum(area[lo], area[hi])
+    canon = _canonical_columns(table)
+    ids = (table[canon["plot_id"]].astype(str).str.strip().to_numpy(object) if "plot_id" in canon
+           else np.full(len(table), "", dtype=object))
+    out, n_pairs, involved = [], 0, set()
+    expected = Message.of("exp.no_overlap")
+    for i, j, ha, sh in zip(idx[lo], idx[hi], shared / 1.0e4, share, strict=True):
+        same = shape_key[i] is not None and shape_key[i] == shape_key[j]
+        if same and ids[i] == ids[j]:
+            continue  # one polygon under one id: a duplicate plot id (the validation rejects both)
+        if not same and not sh > OVERLAP_SHARE_FRAC:
+            continue
+        n_pairs += 1
+        involved.add((int(np.searchsorted(idx, i)), int(np.searchsorted(idx, j))))
+        for me, other in ((i, j), (j, i)):
+            problem = (Message.of("geo.same_polygon", fid=fid[me], other=fid[other], id=str(ids[other]),
+                                  ha=float(ha)) if same
+                       else Message.of("geo.overlap", fid=fid[me], other=fid[other], id=str(ids[other]),
+                                       ha=float(ha), share=float(sh)))
+            out.append(dict(row=int(me), column="geometry", value=f"FID {fid[me]}", problem=problem,
+                            expected=expected))
+    if n_pairs:  # the area counted more than once: the parcels' areas less the area they cover together,
+        # each group of parcels overlapping one another united on its own (a few parcels each)
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        pa = np.array([p for p, _ in involved], dtype=np.int64)
+        pb = np.array([q for _, q in involved], dtype=np.int64)
+        nodes = np.unique(np.concatenate([pa, pb]))
+        ia, ib = np.searchsorted(nodes, pa), np.searchsorted(nodes, pb)
+        _, label = connected_components(coo_matrix((np.ones(len(ia)), (ia, ib)), shape=(len(nodes),) * 2),
+                                        directed=False)
+        covered = sum(float(shapely.area(shapely.union_all(g[nodes[label == c]]))) for c in np.unique(label))
+        twice = (float(area[nodes].sum()) - covered) / 1.0e4
+        notes.append(Note(Message.of("geo.overlaps", file=name, n=n_pairs, ha=twice, frac=OVERLAP_SHARE_FRAC)))
+    return sorted(out, key=lambda r: r["row"])
 
 
 def _canonical_columns(table: pd.DataFrame) -> dict[str, str]:
@@ -855,6 +1053,49 @@ def plot_geometry(layer: Layer, plots: pd.DataFrame):
                                                                              name="plot_id"), crs=layer.crs)
 
 
+def plot_id_column(table: pd.DataFrame) -> str | None:
+    """The header of a layer's table read as ``plot_id`` (地块编码, TBBH …); None without one."""
+    return next((c for c in table.columns if read_header(c).canonical == "plot_id"), None)
+
+
+def rejected_features(layer: Layer, rejected: pd.DataFrame):
+    """The rejected features of a layer with their reasons, for the ``rejected`` layer of ``plan.gpkg``.
+
+    Parameters
+    ----------
+    layer : Layer
+        The layer the plots were read from.
+    rejected : pandas.DataFrame
+        Rejected rows (:attr:`agriremed.io.validate.Validation.rejected`: ``input_row``, 1-based row of
+        ``layer.table``, and ``reasons``), the reasons in the language of the run.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``input_fid`` (the feature id in the input layer; not ``fid``, which a GeoPackage takes as its own
+        feature id), ``input_row``, ``plot_id`` (text, blank without one) and ``reasons`` per rejected feature,
+        with its geometry as in the layer (empty or invalid ones too), in the layer's CRS.
+    """
+    import geopandas as gpd
+
+    rows = rejected["input_row"].to_numpy(int) - 1
+    col = plot_id_column(layer.table)
+    ids = (layer.table[col].astype(str).str.strip().to_numpy(object)[rows] if col is not None
+           else np.full(len(rows), "", dtype=object))
+    return gpd.GeoDataFrame({"input_fid": np.asarray(layer.fid)[rows].astype(np.int64), "input_row": rows + 1,
+                             "plot_id": ids, "reasons": rejected["reasons"].astype(str).to_numpy(object)},
+                            geometry=layer.geometry.to_numpy()[rows], crs=layer.crs)
+
+
+def rejected_geometry(layer: Layer, rejected: pd.DataFrame):
+    """The geometry of the rejected features that can be drawn (usable: not empty, valid), indexed by their
+    plot id, or ``FID n`` where they have none (for the map's grey parcels)."""
+    f = rejected_features(layer, rejected)
+    usable = np.asarray(layer.usable, bool)[f["input_row"].to_numpy(int) - 1]
+    label = [i if i else f"FID {n}" for i, n in zip(f["plot_id"], f["input_fid"], strict=True)]
+    return f.set_index(pd.Index(label, name="plot_id")).geometry[usable]
+
+
 def to_wgs84_geojson(geometry, simplify_m: float | None = None) -> dict:
     """A GeoJSON FeatureCollection in degrees (EPSG:4326), feature id = index (plot id)."""
     import json
@@ -866,8 +1107,9 @@ def to_wgs84_geojson(geometry, simplify_m: float | None = None) -> dict:
 
 
 def write_plan_layers(path: str | Path, summary: pd.DataFrame, geometry, table: pd.DataFrame | None = None,
-                      all_options_max_rows: int = 200_000, append: bool = False) -> Path:
-    """Write ``plan.gpkg``: layer ``plots`` (summary + geometry) and ``plot_options``.
+                      all_options_max_rows: int = 200_000, append: bool = False, rejected=None) -> Path:
+    """Write ``plan.gpkg``: layer ``plots`` (summary + geometry), ``plot_options`` and, where features were
+    rejected, ``rejected`` (their FID, row, plot id, reasons and geometry: :func:`rejected_features`).
 
     Parameters
     ----------
@@ -884,6 +1126,8 @@ def write_plan_layers(path: str | Path, summary: pd.DataFrame, geometry, table: 
         Most plot × option rows written with geometry.
     append : bool
         Add to the layers already in ``path`` (chunked writing).
+    rejected : geopandas.GeoDataFrame, optional
+        The rejected features (:func:`rejected_features`): layer ``rejected``.
 
     Returns
     -------
@@ -894,6 +1138,14 @@ def write_plan_layers(path: str | Path, summary: pd.DataFrame, geometry, table: 
     if not append and path.exists():
         path.unlink()
 
+    if rejected is not None and len(rejected):
+        import pyogrio
+
+        pyogrio.write_dataframe(rejected, path, layer="rejected", driver="GPKG", append=append,
+                                promote_to_multi=True)
+        append = True
+    if summary is None or not len(summary):
+        return path
     _write_layer(path, summary, geometry, "plots", append)
     if table is not None:
         if len(table) <= all_options_max_rows:

@@ -40,6 +40,7 @@ from agriremed.core import citations, i18n, messages
 from agriremed.io import viz
 from agriremed.io.outputs import format_number, translate_frame
 from agriremed.core.tables import load_tables, split_keys
+from agriremed.core.names import read_header
 from agriremed.stages.carbon import LEDGER_TERMS
 from agriremed.stages.advice import area_units, ha_per_mu, location_text
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, cleanup_years_text
@@ -917,7 +918,11 @@ def _summary_sections(digest: PlanDigest, lang: str, *, n_rejected: int, scenari
 def _rejected_section(rejected: pd.DataFrame, lang: str, tables) -> Section | None:
     if rejected is None or not len(rejected):
         return None
-    cols = [c for c in ("input_row", "line", "plot_id") if c in rejected.columns]
+    if "plot_id" not in rejected.columns:  # the id under its own header (地块编码 of a GIS layer)
+        head = next((c for c in rejected.columns if read_header(str(c)).canonical == "plot_id"), None)
+        if head is not None:
+            rejected = rejected.assign(plot_id=rejected[head])
+    cols = [c for c in ("input_row", "line", "fid", "plot_id") if c in rejected.columns]
     show = rejected[cols].copy()
     if "reasons" in rejected.columns:
         keep = [c for c in ("reasons", "reasons_msg") if c in rejected.columns]
@@ -925,7 +930,7 @@ def _rejected_section(rejected: pd.DataFrame, lang: str, tables) -> Section | No
     return Section(
         "rejected",
         i18n.t("ui.report.head_rejected", lang, n=f"{len(rejected):,}"),
-        _table(show, lang, {"reasons": i18n.t("ui.report.col_problem", lang)}, long_cols=("reasons",)),
+        _table(show, lang, {"reasons": i18n.t("ui.report.col_problem", lang), "fid": "FID"}, long_cols=("reasons",)),
         i18n.t("ui.report.intro_rejected", lang),
     )
 
@@ -1462,7 +1467,8 @@ def _map_section(plan, lang: str) -> Section | None:
     s, sc = plan.summary, plan.scenario
     region = s["region"].to_numpy(object) if "region" in s else np.full(len(s), None, dtype=object)
     units = area_units(region, sc.area_unit, sc.rule_set, plan.tables)  # the hover's area, as on the sheets
-    figs = [viz.parcel_map(s, geometry, c, regions, lang=lang, units=units)
+    rejected = getattr(plan, "rejected_geometry", None)  # grey parcels: rejected, not planned
+    figs = [viz.parcel_map(s, geometry, c, regions, lang=lang, units=units, rejected=rejected)
             for c in ("soil_class", "recommended_option")]
     body = "".join(pio.to_html(f, include_plotlyjs=False, full_html=False, config={"displaylogo": False})
                    for f in figs)

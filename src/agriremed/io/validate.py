@@ -38,7 +38,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   land_classes, read_land_class, LAND_CLASS_CODE_HEADERS,
                                   RICE_TYPE_ALIASES, WHEAT_TYPE_ALIASES, SOIL_CLASS_ALIASES, UnitReadError, header_key, is_unit_text, normalise_header,
                                   ph_extraction, ph_salt_offset, read_header, required_hint, unit_factor,
-                                  crop_metal_header_crop)
+                                  crop_metal_header_crop, HeaderRead)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
 from agriremed.stages.soil import ROTATION_LAND_USES, SOIL_MASS_COVARIATES, ph_undecided, rice_on_dry_land
@@ -590,6 +590,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     raw, attrs, notes = _read_raw(data, sheet)
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
+    _cut_unit_headers(attrs.get("cut_units") or {}, mapping, header_notes, header_errors)
     second_cols = _first_of_several(mapping, header_notes, ("land_use", "crop"))
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
@@ -624,7 +625,8 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     if idle_crop is not None:
         col.add(idle_crop[0], "crop", None, "warning", lambda idx: [idle_crop[1][i] for i in idx], "")
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
-                                 used=[mapping[c] for c in (area_units, header_units) if c] + more_ids,
+                                 used=[mapping[c] for c in (area_units, header_units) if c] + more_ids
+                                 + list(GEO_ADDED_COLUMNS if attrs.get("layer") is not None else ()),
                                  assumed=assumed_covariates(tables))
     for severity, problem, expected in region_notes:
         col.add_file("region", severity, problem, expected)
@@ -650,7 +652,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _check_region_point(col, out, tables)
     _check_rice_on_dry_land(col, out)
     _check_long_numeric_ids(col, out, dups)
-    _check_plot_ids(col, out, dups, repeated)
+    _check_plot_ids(col, out, dups, repeated, _features(attrs, plot_id_col, n))
     _paddy_upland_rotation(out, mapping, dups, siblings, tables, attrs.get("rotation_fields_in_input") or ())
     _check_field_soil(col, out, attrs.get("field_rows_in_input"))
     _check_censored(col, out, censored["cells"], tables, censored["in_input"])
@@ -792,6 +794,28 @@ def _map_headers(raw: pd.DataFrame):
     return mapping, factors, header_notes, header_errors
 
 
+#: Columns the GIS reader adds to a layer's table itself (:func:`agriremed.io.geo.read_layer`): the area of
+#: the polygon beside an area field, compared with it there; passed through, not reported as unused.
+GEO_ADDED_COLUMNS = ("geometry_area_ha",)
+
+
+def _cut_unit_headers(cut_units: dict[str, str], mapping: dict[str, str], header_notes: list,
+                      header_errors: list) -> None:
+    """Shapefile fields whose name the 10-byte limit cut inside the unit (``镉含量(μg/kg)`` stored as
+    ``镉含量(``; :func:`agriremed.io.geo.read_layer` lists them in ``attrs['cut_units']``, column → name as
+    stored): an error on the header naming the cut and asking for the unit, in place of the column's default
+    unit (or the unreadable-unit error); the file stops, as for any header that cannot be read."""
+    for head in cut_units:
+        h = read_header(head)
+        canon = mapping.pop(head, h.canonical)  # not read: its cells are not checked in a unit assumed
+        header_notes[:] = [t for t in header_notes if t[1] != head]
+        header_errors[:] = [e for e in header_errors if e.header != head]
+        msg = Message.of("val.header_unit_cut", header=repr(head), column=canon)
+        exp = Message.of("exp.unit_cut", column=canon)
+        header_errors.append(HeaderRead(head, canon, error=render(msg, "en"), expected=render(exp, "en"),
+                                        error_msg=msg, expected_msg=exp))
+
+
 def _first_of_several(mapping: dict[str, str], header_notes: list, canons,
                       code: str = "val.second_column") -> list[tuple[str, str, str]]:
     """Several columns of one land use or crop (地类名称 and 土地利用现状; 作物 and 主要作物) or plot id: the first
@@ -817,15 +841,16 @@ def _first_plot_id(mapping: dict[str, str], header_notes: list) -> list[str]:
 
 def region_level(header: str) -> int | None:
     """Level of a region column by its header: 0 province (省), 1 city (市), 2 county (县, 区县,
-    县（市、区）), 3 township (乡镇, 乡, 镇, 街道); ``None`` for a header naming no level (地区, 区域).
+    县（市、区）), 3 township (乡镇, 乡, 镇, 街道), 4 the village collective of a 三调 parcel (坐落单位名称,
+    ZLDWMC); ``None`` for a header naming no level (地区, 区域).
 
     Examples
     --------
-    >>> [region_level(h) for h in ("省", "市", "县（市、区）", "乡镇", "地区")]
-    [0, 1, 2, 3, None]
+    >>> [region_level(h) for h in ("省", "市", "县（市、区）", "乡镇", "坐落单位名称", "地区")]
+    [0, 1, 2, 3, 4, None]
     """
     k = re.sub(r"\(.*?\)", "", header_key(header))
-    for level, pattern in ((3, r"乡|镇|街道"), (2, r"县"), (1, r"市"), (0, r"省")):
+    for level, pattern in ((4, r"坐落单位|zldwmc"), (3, r"乡|镇|街道"), (2, r"县"), (1, r"市"), (0, r"省")):
         if re.search(pattern, k):
             return level
     return None
@@ -1255,12 +1280,24 @@ def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[st
 
 def _report_reader_warnings(col: Collector, row_warnings: list, mapping: dict[str, str], n: int) -> None:
     """Warn on the rows the reader found doubtful but read (a GIS feature whose area field differs
-    from its polygon's area), each a dict like a row problem; the row is planned."""
+    from its polygon's area, parcels that overlap), each a dict like a row problem; the row is planned.
+    The warnings are added in groups of one column and one expectation, a row's k-th warning of a column in
+    the k-th group (one table per group, not per warning: a layer may have a warning on most rows)."""
+    groups: dict = {}
+    count: dict = {}
     for rw in row_warnings:
-        one = np.zeros(n, bool)
-        one[rw["row"]] = True
-        col.add(one, mapping.get(rw["column"], rw["column"]), np.full(n, rw["value"], dtype=object), "warning",
-                _as_message(rw, "problem"), _as_message(rw, "expected"))
+        k = count[(rw["row"], rw["column"])] = count.get((rw["row"], rw["column"]), -1) + 1
+        exp = _as_message(rw, "expected")
+        key = (rw["column"], exp.encode() if isinstance(exp, Message) else str(exp), k)
+        groups.setdefault(key, (exp, {}))[1][rw["row"]] = rw
+    for (column, _, _), (exp, by_row) in groups.items():
+        rows = np.fromiter(by_row, dtype=np.int64)
+        mask = np.zeros(n, bool)
+        mask[rows] = True
+        values = np.full(n, "", dtype=object)
+        values[rows] = [str(by_row[r]["value"]) for r in rows]
+        col.add(mask, mapping.get(column, column), values, "warning",
+                lambda idx, b=by_row: [_as_message(b[int(i)], "problem") for i in idx], exp)
 
 
 #: Plot ids that label a total or summary row of a county sheet (合计 …, the statistics rows 平均值,
@@ -1360,7 +1397,7 @@ def _check_file(col: Collector, mapping: dict[str, str], header_notes, header_er
         col.add_file("", "error", Message.of("val.no_rows"), Message.of("exp.at_least_one_plot"))
     missing_required = _check_required_columns(col, mapping)
     metals_present = C.present_metals(canon_cols)
-    if not metals_present:
+    if not metals_present and not C.present_metals([h.canonical for h in header_errors]):  # else said
         col.add_file("", "error", Message.of("val.no_metal_column"),
                      Message.of("exp.at_least_one_of", columns=", ".join(C.metal_column(m) for m in C.METALS)))
     for r in [c.name for c in C.COLUMNS.values() if c.role == "input" and c.required == "recommended"]:
@@ -4090,13 +4127,37 @@ def rice_season_rows(elsewhere: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
     return linked, other
 
 
+def _features(attrs: dict, plot_id_col: str | None, n: int) -> dict | None:
+    """The feature ids (FID) and polygon keys of the features of a GIS layer (:func:`agriremed.io.geo.read_layer`:
+    ``attrs['fid']``, ``attrs['shape_key']``, one per feature; a chunk of the layer carries the whole layer's
+    ids as ``layer_fid``), indexed by input row − 1 as the duplicate plot ids name them, and the header of its
+    plot id; None for a table."""
+    fid, shape = attrs.get("layer_fid", attrs.get("fid")), attrs.get("shape_key")
+    if fid is None or shape is None or len(fid) != len(shape):
+        return None
+    return {"fid": fid, "shape": shape, "header": plot_id_col or "plot_id"}
+
+
+def _duplicate_id_message(i: int, rows: str, rice: bool, pid, features: dict | None) -> Message:
+    """Why a row sharing its plot id is rejected: features of a GIS layer with different polygons are told to
+    give each parcel its own code, naming their FIDs; a table row (or features with one polygon) names the
+    rows, and a rice row how the early and late rice of one field are told apart."""
+    at = [int(r) for r in str(rows).replace(" ", "").split(",") if r.isdigit()]
+    if features is not None and len(at) > 1 and all(1 <= r <= len(features["fid"]) for r in at):
+        if len({features["shape"][r - 1] for r in at}) > 1:
+            return Message.of("val.duplicate_id_features", fids=", ".join(str(features["fid"][r - 1]) for r in at),
+                              header=features["header"], id=str(pid[i]))
+    return Message.of("val.duplicate_rice_id" if rice else "val.duplicate_id", rows=rows)
+
+
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
-                    duplicates: dict | None) -> None:
+                    duplicates: dict | None, features: dict | None = None) -> None:
     """Reject rows whose plot id occurs more than once (in ``out``, or in the whole input when
     ``duplicates`` is given: :func:`repeated_plot_ids`), unless they are the season rows of one
     field (the same id on rows growing different crops): each keeps its season plot id
     (:func:`season_plot_id`) and the field's id in ``field_id`` where that cell is blank, and the
-    file's first season row says so once."""
+    file's first season row says so once. Features of a GIS layer (``features``: :func:`_features`) with one
+    id and different polygons are told apart by their FIDs (:func:`_duplicate_id_message`)."""
     if "plot_id" not in out.columns or "plot_id" in dups:
         return
     pid = pd.Series(out["plot_id"], dtype=object)
@@ -4117,7 +4178,7 @@ def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
     if dup.any():
         # a rice row: the early and the late rice of one field are told apart by 早稻/晚稻 in the id or crop
         col.add(dup, "plot_id", pid.to_numpy(object), "error",
-                lambda idx: [Message.of("val.duplicate_rice_id" if rice[i] else "val.duplicate_id", rows=mapped[i])
+                lambda idx: [_duplicate_id_message(i, mapped[i], rice[i], pid.to_numpy(object), features)
                              for i in idx], Message.of("exp.unique"))
     season = np.array([isinstance(m, dict) and crop[i] in m for i, m in enumerate(mapped)], bool)
     if any(isinstance(v, dict) for v in duplicates.values()):  # a file-level column: in every chunk alike
@@ -4312,6 +4373,12 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
     rejected.insert(0, "input_row", np.flatnonzero(err) + 1)
     if header_line is not None:
         rejected.insert(1, "line", line_of[rejected["input_row"].to_numpy(int) - 1])
+    fid = attrs.get("fid")
+    if fid is not None and len(fid) == n:  # a GIS layer: each row's feature id as GIS software shows it
+        fid = np.asarray(fid, dtype=np.int64)
+        problems.insert(1, "fid", pd.array([fid[int(r) - 1] if not pd.isna(r) else pd.NA
+                                            for r in problems["input_row"]], dtype="Int64"))
+        rejected.insert(1, "fid", fid[rejected["input_row"].to_numpy(int) - 1])
     rejected["reasons_msg"] = _reasons_msg(problems, rejected)
     # the text of each row's errors is its message in English (the column, the value and what was expected)
     rejected["reasons"] = [render(Message.decode(m), "en") or r for m, r in

@@ -911,8 +911,12 @@ def _ring_xy(geoms) -> tuple[np.ndarray, np.ndarray]:
     return np.append(xy[:, 0], np.nan), np.append(xy[:, 1], np.nan)
 
 
+#: Colour of the rejected parcels on the map (grey: not planned).
+REJECTED_COLOUR = "#9e9e9e"
+
+
 def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", regions=None,
-               lang: str = "en", polygon_limit: int = MAP_POLYGON_LIMIT, units=None) -> go.Figure:
+               lang: str = "en", polygon_limit: int = MAP_POLYGON_LIMIT, units=None, rejected=None) -> go.Figure:
     """Map of plots as polygons (or points) coloured by soil class or recommended option.
 
     Offline: drawn on plain longitude/latitude axes (scaled by the cosine of the mean
@@ -938,6 +942,10 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
         :func:`agriremed.stages.advice.area_units` gives for the plan's scenario), or one for
         all; default: :func:`agriremed.stages.advice.area_units` of the summary's ``region``.
         The hover gives the area in it (``2.3 亩（0.153 公顷）``), as the plot sheet does.
+    rejected : geopandas.GeoSeries, optional
+        Geometry of the rejected features indexed by plot id (or ``FID n``;
+        :func:`agriremed.io.geo.rejected_geometry`), drawn grey (:data:`REJECTED_COLOUR`) under the legend
+        entry "rejected (not planned)", their label in the hover.
 
     Returns
     -------
@@ -999,6 +1007,24 @@ def parcel_map(summary: pd.DataFrame, geometry, colour_by: str = "soil_class", r
                                              np.asarray(rec_text, object)[idx], area[idx]], axis=1),
                         hovertemplate="%{text}<br>%{customdata[0]}<br>%{customdata[1]}<br>"
                                       "%{customdata[2]}<extra></extra>")
+    if rejected is not None and len(rejected):
+        rg = rejected.to_crs("EPSG:4326")
+        name = "rejected (not planned)" if lang == "en" else "已拒绝（未规划）"
+        rpoly = rg.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+        show = True
+        if outlines and rpoly.any():
+            rx, ry = _ring_xy(rg.to_numpy()[rpoly])
+            fig.add_scatter(x=rx, y=ry, mode="lines", fill="toself", fillcolor=_rgba(REJECTED_COLOUR, 0.45),
+                            line=dict(color=REJECTED_COLOUR, width=1), name=name, legendgroup="rejected",
+                            hoverinfo="skip", showlegend=True)
+            show = False
+        rp = rg.representative_point()
+        fig.add_scatter(x=rp.x.to_numpy(float), y=rp.y.to_numpy(float), mode="markers", name=name,
+                        legendgroup="rejected", showlegend=show,
+                        marker=dict(color=REJECTED_COLOUR, size=7, line=dict(width=0.5, color="white")),
+                        text=rg.index.astype(str).to_numpy(object),
+                        hovertemplate="%{text}<br>" + name + "<extra></extra>")
+        x, y = np.concatenate([x, rp.x.to_numpy(float)]), np.concatenate([y, rp.y.to_numpy(float)])
     if regions is not None and len(regions):
         r = regions.to_crs("EPSG:4326")
         rx, ry = _ring_xy(r.geometry.to_numpy())
