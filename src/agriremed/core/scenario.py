@@ -183,6 +183,17 @@ class Scenario:
         price and yield ranges of ``prices.csv`` and ``crops.csv`` span ±10 % or more, so a gain under
         2 % of the field's own income decides nothing; the Suzhou pak choi lime gains 6.4 %, biochar on
         the Daye pak choi field, +3 677 CNY/ha from the harvest, about 1 %). 0: any gain above 0.
+    max_switch_loss_share : float
+        Largest loss of the farmer's own NPV (without carbon credits, subsidies or compensation)
+        against unchanged practice, as a share of the farmer's NPV of unchanged practice [–], at which a
+        crop switch that leaves its crop below ``target_compliance_prob`` still counts as a measure for the
+        crop (default 0.5, the project's choice). A switch that misses the target and gives up more than
+        that share of what the field earns now (water spinach to maize grain near a smelter: 82 → 88 %
+        of compliant harvests for −1.18 million CNY/ha over 20 years) makes no harvest compliant that
+        keeping the crop with harvest tests would not, at the cost of most of the field's income: it ranks
+        with the allowed options after unchanged practice, as a measure of too small a gain does
+        (:func:`agriremed.stages.ranking.costly_switch`). A switch that reaches the target stays a
+        measure whatever it costs. 1: no switch is so ranked for its loss.
     min_gain_share : float
         Share of the largest compliance gain that a fully assessed expected food option buys
         on the plot [–] that another expected food option must also reach to count as making
@@ -323,6 +334,7 @@ class Scenario:
     min_compliance_gain: float = 0.05
     min_gain_share: float = 0.5
     min_dominance_share: float = 0.02
+    max_switch_loss_share: float = 0.5
     other_loss_frac_per_yr: float = 0.0
     biomass_valuation: str = "sale"
     weights: dict = dataclasses.field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
@@ -478,6 +490,7 @@ def _check(s: Scenario) -> None:
              "a share of compliance from 0 to below 1 (e.g. 0.05)", open_=(False, True))
     c.number("min_gain_share", s.min_gain_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.5)")
     c.number("min_dominance_share", s.min_dominance_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.02)")
+    c.number("max_switch_loss_share", s.max_switch_loss_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.5)")
     c.number("other_loss_frac_per_yr", s.other_loss_frac_per_yr, 0.0, 1.0,
              "a yearly fraction from 0 to below 1", open_=(False, True))
     c.choice("biomass_valuation", s.biomass_valuation, BIOMASS_VALUATIONS)

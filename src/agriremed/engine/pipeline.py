@@ -651,7 +651,7 @@ _ECONOMICS_READS = frozenset({"horizon_yr", "discount_rate", "carbon_price_cny_t
                               "transport_km", "strict_baseline_crop"})
 _RANKING_READS = frozenset({"horizon_yr", "weights", "economics_view", "currency", "exchange_rate_cny",
                             "area_unit", "min_compliance_gain", "min_gain_share",
-                            "min_dominance_share"})
+                            "min_dominance_share", "max_switch_loss_share"})
 #: Fields no stage reads (recorded with the plan only).
 _RECORDED_ONLY = frozenset({"name"})
 

@@ -697,7 +697,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                  money: tuple[str, float] = ("CNY", 1.0), economics_view: str = "combined",
                  reasons_for: str = "applicable", target_compliance_prob: float | None = None,
                  lime_first=None, min_compliance_gain: float | None = None,
-                 min_gain_share: float = 0.0, min_dominance_share: float = 0.0) -> pd.DataFrame:
+                 min_gain_share: float = 0.0, min_dominance_share: float = 0.0,
+                 max_switch_loss_share: float = 1.0) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -833,8 +834,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     # a food option that keeps the crop and dominates unchanged practice for the farmer (safer, no less food,
     # more money from the land itself) is a measure whatever its gain (min_compliance_gain does not gate it)
     dominant = ok & dominates_baseline(table, vals, horizon_yr, tables, min_dominance_share)
+    # a crop switch that misses the target at the cost of most of the field's income is no measure for the crop
+    costly = ok & costly_switch(table, vals, horizon_yr, tables, target_compliance_prob, max_switch_loss_share)
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
-                               min_compliance_gain, partial, min_gain_share, acid_plot[pc], dominant)
+                               min_compliance_gain, partial, min_gain_share, acid_plot[pc], dominant, costly)
     # a measure allowed by the rule of the measures that answer only a crop risk of a metal below its
     # screening value ranks with unchanged practice, not ahead of it
     target_tier = np.where(ok & (tier > 0) & _below_screening_only(table, tables), BEHIND_TIER, target_tier)
@@ -908,7 +911,8 @@ def _unpriced_among_priced(ok: np.ndarray, econ: np.ndarray, plot_id) -> np.ndar
 def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: np.ndarray, horizon_yr,
                  tables: Tables, target: float | None, min_gain: float | None = None,
                  partial: np.ndarray | None = None, min_gain_share: float = 0.0,
-                 acid: np.ndarray | None = None, dominant: np.ndarray | None = None) -> np.ndarray:
+                 acid: np.ndarray | None = None, dominant: np.ndarray | None = None,
+                 costly: np.ndarray | None = None) -> np.ndarray:
     """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
 
     Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
@@ -943,7 +947,10 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
         return out
     fp = _food_parts(table, horizon_yr, tables)
     p = fp["p"]
-    cand = ok & (tier == 0) & fp["food"] & ~np.isnan(p)
+    # a crop switch that misses the target at the cost of most of the field's income (``costly``,
+    # :func:`costly_switch`) sets no bar for the others and is no measure that makes the others none
+    costly = np.zeros(n, bool) if costly is None else np.asarray(costly, bool)
+    cand = ok & (tier == 0) & fp["food"] & ~np.isnan(p) & ~costly
     pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
     below = cand & (p < _reachable_target(p, cand, pc, target, min_gain)) if target is not None \
         else np.zeros(n, bool)
@@ -977,7 +984,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
         out[below & less & (econ < e_base)] = 2
         return out
     gain = p - p_base
-    assessed = known if partial is None else known & ~np.asarray(partial, bool)
+    partial = costly if partial is None else np.asarray(partial, bool) | costly
+    assessed = known & ~partial
     # the largest gain a fully assessed expected food option buys on each plot
     best = np.full(int(pc.max()) + 1 if n else 0, -np.inf)
     np.maximum.at(best, pc[assessed], gain[assessed])
@@ -1023,7 +1031,58 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     # … unless it dominates unchanged practice for the farmer (``exempt`` above)
     out[_no_measure(ok & (tier <= 1) & fp["food"] & ~np.isnan(p) & (base >= 0) & fp["base_food"] & ~np.isnan(p_base),
                     gain, (econ < e_base) | for_crop, ~unseen, partial, pc, float(min_gain)) & ~exempt] = NO_MEASURE_TIER
+    out[costly & (tier <= 1)] = NO_MEASURE_TIER
     return out
+
+
+def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables, target: float | None,
+                  max_loss_share: float = 1.0) -> np.ndarray:
+    """Per row, whether the option is a crop switch that leaves its crop below the compliance ``target``
+    and costs the farmer more than ``max_loss_share`` of what the field earns under unchanged practice.
+
+    A crop switch is a substitute planting (``policy_family`` ``substitute_planting``: maize grain on a
+    vegetable field) growing a food crop other than the plot's; a clean-up with food (the Sedum–wheat
+    intercrop) is not one: its loss buys removal. Its loss is the farmer's NPV against unchanged practice without carbon credits,
+    subsidies or compensation (``npv_farmer_own_vs_baseline_cny_ha``, as for :func:`dominates_baseline`),
+    compared with the farmer's NPV of unchanged practice (``npv_farmer_cny_ha`` of the plot's
+    ``do_nothing`` row, in absolute value). Such a switch makes no harvest compliant that keeping the
+    crop with harvest tests would not (it misses the target too) and gives up most of the field's income:
+    :func:`_target_tier` ranks it as no measure for the crop (the scenario's ``max_switch_loss_share``,
+    0.5, the project's choice). False where the target, either crop's compliance, either NPV or unchanged
+    practice is unknown, and for every option with ``max_loss_share`` 1 or more.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"plot_id": ["a"] * 3, "option_id": ["do_nothing", "biochar_amendment", "maize_grain"],
+    ...                   "food_crop": ["water_spinach", "water_spinach", "maize"],
+    ...                   "crop_compliance_prob": [0.823, 0.851, 0.88],
+    ...                   "npv_farmer_cny_ha": [1.25e6, 1.26e6, 7.0e4],
+    ...                   "npv_farmer_own_vs_baseline_cny_ha": [0.0, 1.5e4, -1.18e6]})
+    >>> costly_switch(t, pd.DataFrame(index=t.index), 20, load_tables(), 0.9, 0.5).tolist()
+    [False, False, True]
+    """
+    n = len(table)
+    if (not n or target is None or float(max_loss_share) >= 1.0
+            or not {"npv_farmer_own_vs_baseline_cny_ha", "npv_farmer_cny_ha"} <= set(table.columns)):
+        return np.zeros(n, bool)
+    fp = _food_parts(table, horizon_yr, tables)
+    base = fp["base"]
+    at = np.maximum(base, 0)
+    own = table["npv_farmer_own_vs_baseline_cny_ha"].to_numpy(float)
+    farmer = table["npv_farmer_cny_ha"].to_numpy(float)
+    limit = float(max_loss_share) * np.abs(np.where(base >= 0, farmer[at], np.nan))
+    p_base = np.where(base >= 0, fp["p"][at], np.nan)
+    # the comparison needs the compliance of both crops: where the crop grown now is not predicted the
+    # switch's benefit is unknown, not small (target_tier 4)
+    # a substitute planting only: a clean-up with food (the Sedum–wheat intercrop) buys removal with its loss
+    lib = tables.options
+    fam = _frames.take(_frames.obj(lib["policy_family"]), _frames.index_of(lib["option_id"], table["option_id"]),
+                       None)
+    switch = (fp["food"] & fp["base_food"] & (base >= 0) & ~fp["current"] & ~np.isnan(p_base)
+              & (fam == "substitute_planting"))
+    with np.errstate(invalid="ignore"):
+        return switch & (fp["p"] < float(target)) & (own < -limit)
 
 
 def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables,
@@ -1671,8 +1730,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         a[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[fr][tie].tolist()]
         b[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[sr][tie].tolist()]
     metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
+    # no measure (18) with a gain at or above the threshold: a crop switch missing the target at the cost of most
+    # of the field's income (costly_switch); its compliance and the target, as printed
+    pts = _gain_points(ranked, sr, by_policy == 18)
+    switch = (by_policy == 18) & (pts[0] >= pts[1])
     # below the target (5): the runner-up's compliance, the target and the winner's, as printed
-    shares = _below_target_shares(ranked, fr, sr, by_policy == 5)
+    shares = _below_target_shares(ranked, fr, sr, (by_policy == 5) | switch)
     # the rule that ranks the runner-up after the winner (its reason closes rec.ahead_policy)
     rule_all = (_frames.obj(ranked["policy_rule"]) if "policy_rule" in ranked else
                 np.asarray(rules, dtype=object) if rules is not None else np.full(len(ranked), "", dtype=object))
@@ -1687,7 +1750,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     goal = ranked["food_target"].to_numpy(float) if "food_target" in ranked else np.full(len(ranked), np.nan)
     own_below = (by_policy == 5) & (comp[fr] < goal[fr])
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains, earns,
-                                  own_below)
+                                  own_below, switch)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -1696,6 +1759,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             17: "rec.ahead_below_screening", 18: "rec.ahead_no_measure"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
+            Message.of("rec.ahead_costly_switch", option=oid[sr][i], score=a[i], runner_score=b[i],
+                       runner_share=shares[1][i], target=shares[2][i])
+            if switch[i] else
             Message.of("rec.ahead_no_measure_npv" if earns[i] else code[18], option=oid[sr][i], score=a[i],
                        runner_score=b[i], points=gains[0][i], threshold=gains[1][i])
             if by_policy[i] == 18 and gains[0][i] > 0 else
