@@ -48,15 +48,38 @@ def test_csv_text_columnwise_matches_hand_written_text_and_pandas():
                     '-0,-2,,"say ""hi""",TRUE\n'
                     '0,0,2,"two\nlines",\n'
                     ',7,2,,x\n'
-                    'inf,7,,,1\n'
+                    ',7,,,1\n'
                     '0.3333333333,3,5,\'=1,"y,z"\n')
     from agriremed.io.outputs import neutralise_frame
 
-    logical = df.assign(m=[x if x is not True else "TRUE" for x in df["m"]])  # pandas writes True
+    # pandas writes True; an infinite value is a blank cell (a spreadsheet reads 'inf' as text)
+    logical = df.assign(m=[x if x is not True else "TRUE" for x in df["m"]], x=df["x"].replace(np.inf, np.nan))
     expected = neutralise_frame(logical).to_csv(index=False, float_format="%.10g", lineterminator="\n")
     assert text == expected
     assert csv_text(df, header=False) == expected.split("\n", 1)[1]
     assert csv_text(df.iloc[:0]) == "x,n,k,t,m\n"
+
+
+def test_infinite_years_are_blank_in_csv_with_a_never_column_that_excel_pandas_and_r_read():
+    """±inf is a blank cell (the missing-value convention of every CSV output); a column whose infinite value
+    means "never" (years to target, payback) is followed by ``<name>_never`` (TRUE/FALSE, a logical in Excel,
+    pandas and R), in every table that has it and in its datapackage.json schema."""
+    import io
+
+    from agriremed.io.outputs import table_schema
+
+    df = pd.DataFrame({"plot_id": ["A", "B", "C"], "years_p50": [12.5, np.inf, np.nan],
+                       "npv_cny_ha": [1.0, -np.inf, 2.0]})
+    text = csv_text(df)
+    assert text == ("plot_id,years_p50,years_p50_never,npv_cny_ha\n"
+                    "A,12.5,FALSE,1\nB,,TRUE,\nC,,FALSE,2\n")
+    back = pd.read_csv(io.StringIO(text))
+    assert back["years_p50"].dtype == float and back["years_p50_never"].dtype == bool
+    assert csv_text(df.iloc[:0]) == "plot_id,years_p50,years_p50_never,npv_cny_ha\n"   # one header for every chunk
+    fields = table_schema(df)["fields"]
+    assert [f["name"] for f in fields] == ["plot_id", "years_p50", "years_p50_never", "npv_cny_ha"]
+    assert fields[2]["type"] == "boolean" and fields[2]["title_zh"] == "永不达标（P50）"
+    assert [f["name"] for f in table_schema(df, csv=False)["fields"]] == ["plot_id", "years_p50", "npv_cny_ha"]
 
 
 def test_unchanged_frames_are_not_copied():

@@ -54,17 +54,17 @@ def test_console_and_outputs_count_skipped_rows_apart(tmp_path, capsys):
     assert main(["plan", str(p), "--out", str(o), "--draws", "0", "--no-xlsx"]) == 0
     out = capsys.readouterr().out
     assert "2 plot(s) planned, 1 rejected, 3 not plot rows skipped (seed" in out
-    assert ("Rows of the sheet that are not plots, skipped (not planned, not counted as rejected; in problems.csv as "
-            "notes):") in out
+    assert ("Rows of the sheet that are not plots to plan, skipped (not planned, not counted as rejected; in problems.csv "
+            "as notes):") in out
     assert f"  line 5 (row 4): {_TOTAL}" in out and f"  line 7 (row 6): {_FOOTER}" in out
     assert len(pd.read_csv(o / "rejected.csv")) == 1
     import json
     run = json.loads((o / "run.json").read_text(encoding="utf-8"))
     assert (run["rows_read"], run["plots_planned"], run["rows_rejected"], run["rows_skipped"]) == (6, 2, 1, 3)
     html = (o / "report.html").read_text(encoding="utf-8")
-    assert "3 rows of the sheet are not plots (total, note or signature lines): skipped, not counted as rejected." \
-        in html
-    assert "rows skipped, not plots (合计, 注 …)" in html
+    assert ("3 rows of the sheet are not plots to plan (total, note or signature lines, land that is not farmland, "
+            "earlier sampling rounds of a plot): skipped, not counted as rejected.") in html
+    assert "rows skipped, not plots to plan (合计, 注, not farmland …)" in html
 
 
 def test_plan_object_and_workbook_count_skipped_rows(tmp_path):

@@ -544,9 +544,6 @@ def test_sandiao_land_class_codes_and_names_are_read(plots_factory, value, land_
 
 
 @pytest.mark.parametrize("value, words", [
-    ("0301", "land class 0301 乔木林地 (forest land"), ("竹林地", "land class 0302 竹林地 (forest land"),
-    ("0404", "land class 0404 其他草地 (grassland"), ("0601", "land class 0601 工业用地 (construction land"),
-    ("农村道路", "land class 1006 农村道路 (transport land"), ("1104", "land class 1104 坑塘水面 (water"),
     ("1202", "land class 1202 设施农用地 (facility agricultural land"),
     ("耕地", "耕地 (01) is a level-1 class"), ("0101旱地", "unknown land use")])
 def test_sandiao_land_classes_agriremed_does_not_plan_are_rejected_naming_the_class(plots_factory, value, words):
@@ -554,6 +551,18 @@ def test_sandiao_land_classes_agriremed_does_not_plan_are_rejected_naming_the_cl
     assert len(v.rejected) == 1 and len(v.plots) == 1
     err = v.errors.loc[v.errors["column"] == "land_use"]
     assert err["input_row"].tolist() == [1] and words in err["problem"].iloc[0]
+
+
+@pytest.mark.parametrize("value, words", [
+    ("0301", "land class 0301 乔木林地 (forest land"), ("竹林地", "land class 0302 竹林地 (forest land"),
+    ("0404", "land class 0404 其他草地 (grassland"), ("0601", "land class 0601 工业用地 (construction land"),
+    ("农村道路", "land class 1006 农村道路 (transport land"), ("1104", "land class 1104 坑塘水面 (water"),
+    ("田坎", "land class 1203 田坎 (field ridges")])
+def test_sandiao_land_classes_that_are_not_farmland_are_skipped_naming_the_class(plots_factory, value, words):
+    v = validate_plots(plots_factory(2, land_use=[value, "水田"]))
+    assert v.rejected.empty and len(v.plots) == 1 and v.skipped["input_row"].tolist() == [1]
+    assert words in v.skipped["reason"].iloc[0] and "is not farmland" in v.skipped["reason"].iloc[0]
+    assert v.errors.empty
 
 
 def test_sandiao_layer_fields_dlmc_dlbm_tbbh(plots_factory):
@@ -718,22 +727,22 @@ def test_more_crop_headers(plots_factory, header):
     assert v.ok and v.plots["crop"].tolist() == ["rice"]
 
 
-def test_construction_land_refusal_says_how_to_plan_a_disused_site_as_brownfield(plots_factory):
+def test_construction_land_skip_note_says_how_to_plan_a_disused_site_as_brownfield(plots_factory):
     from agriremed.core.messages import render
     v = validate_plots(plots_factory(1, land_use=["工业用地"]))
-    err = v.errors.loc[v.errors["column"] == "land_use"]
-    assert len(v.rejected) == 1
-    assert ("construction land, land-use classification GB/T 21010 / 三调) is not planned by agriremed: it plans "
-            in err["problem"].iloc[0])
-    assert err["problem"].iloc[0].endswith(
-        "荒地); a disused industrial or mining site (brownfield) is planned as marginal land: write 工矿废弃地 "
-        "(or brownfield) in its land-use cell to get the soft re-uses (solar PV, permanent cover, green space) "
+    note = v.skipped["reason"]
+    assert v.rejected.empty and v.skipped["input_row"].tolist() == [1]
+    assert ("construction land, land-use classification GB/T 21010 / 三调) is not farmland, outside what agriremed "
+            "plans: skipped" in note.iloc[0])
+    assert note.iloc[0].endswith(
+        "not counted as rejected); a disused industrial or mining site (brownfield) is planned as marginal land: write "
+        "工矿废弃地 (or brownfield) in its land-use cell to get the soft re-uses (solar PV, permanent cover, green space) "
         "with its soil screened against GB 36600-2018")
-    zh = render(err["problem_msg"].iloc[0], "zh")
-    assert "荒地）；已停用的工业或采矿场地（棕地）按边际土地规划：在其用地类型单元格中填写“工矿废弃地”" in zh
-    assert "; ;" not in err["problem"].iloc[0] and "；；" not in zh
-    forest = validate_plots(plots_factory(1, land_use=["0301"])).errors
-    assert "brownfield" not in forest.loc[forest["column"] == "land_use", "problem"].iloc[0]
+    zh = render(v.skipped["reason_msg"].iloc[0], "zh")
+    assert "不计为拒绝）；已停用的工业或采矿场地（棕地）按边际土地规划：在其用地类型单元格中填写“工矿废弃地”" in zh
+    assert "; ;" not in note.iloc[0] and "；；" not in zh
+    forest = validate_plots(plots_factory(1, land_use=["0301"])).skipped
+    assert "brownfield" not in forest["reason"].iloc[0]
 
 
 def test_two_land_use_or_crop_columns_read_the_first_and_warn_where_they_differ(plots_factory):

@@ -120,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"estimated peak memory the plan may use (default {MEMORY_BUDGET_MB:,.0f} MB); sets "
                          "the automatic chunk size and the most Monte Carlo draws")
     pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
-                                    "holds data on several sheets")
+                                    "holds data on several sheets (hidden sheets count too: the error names them, "
+                                    "and reading one is noted)")
     pl.add_argument("--region", help=REGION_HELP)
     pl.add_argument("--lang", choices=["en", "zh"], default="en",
                     help="language of report.html, plan.xlsx, the plot sheets and the console: en (default) or zh (中文); "
@@ -148,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--set", default="gb15618_2018", help="threshold set id")
     sc.add_argument("--tables", help="folder of user tables (e.g. a soil_thresholds.csv with another set)")
     sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
-                                    "holds data on several sheets")
+                                    "holds data on several sheets (hidden sheets count too: the error names them, "
+                                    "and reading one is noted)")
     sc.add_argument("--region", help=REGION_HELP)
     sc.add_argument("--lang", choices=["en", "zh"], default="en",
                     help="language of the console and of rejected.csv's texts: en (default) or zh (中文); "
@@ -215,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--lang", choices=["en", "zh"], default="en",
                     help="language of the problems printed and of problems.csv's texts: en (default) or zh (中文)")
     va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
-                                    "holds data on several sheets")
+                                    "holds data on several sheets (hidden sheets count too: the error names them, "
+                                    "and reading one is noted)")
     va.add_argument("--region", help=REGION_HELP)
     va.add_argument("--layer", help="layer of a GIS file (GeoPackage, Shapefile, GeoJSON) with "
                                     "several layers")
@@ -626,7 +629,8 @@ PLAN_WARNINGS_SHOWN = 10
 
 #: Problem codes of a value to check before acting on the plan (a soil metal in µg/kg?): the plan
 #: console shows these warnings first.
-VALUES_TO_CHECK = frozenset({"val.column_ug_kg", "val.unusual", "val.unusual_converted"})
+VALUES_TO_CHECK = frozenset({"val.column_ug_kg", "val.unusual", "val.unusual_converted", "val.value_below_natural",
+                             "val.value_below_median"})
 
 #: Problem codes that only echo how a header or a value was read (in problems.csv, not on the plan
 #: console's warnings).

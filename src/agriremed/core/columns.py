@@ -480,8 +480,11 @@ _inp("values_to_check", "", "Soil values to check", "待核对的土壤数值",
      "filled where a value is above the values usually measured in soil (cd: above 100 mg/kg, the typical range "
      "of its column) or where most values of its column are far above soil values (cd@215: the column's median "
      "[mg/kg] is more than unit_check_median_x_screening (factors.csv) times the metal's lowest screening value, "
-     "as a column in µg/kg under a mg/kg header is). The values are planned as given; the recommendation closes "
-     "with a note to check each one (a value in µg/kg?), as the soil class depends on it. Carried through as text.",
+     "as a column in µg/kg under a mg/kg header is), or where a value looks read 1 000 × too low (cd<: below the "
+     "natural soils' soil_natural_low_<metal>_mg_kg or more than unit_check_low_median_ratio times below its "
+     "column's median, as a mg/kg value under a µg/kg or ppb header is). The values are planned as given; the "
+     "recommendation closes with a note to check each one (a value in µg/kg?), as the soil class depends on it. "
+     "Carried through as text.",
      dtype="str")
 _inp("censored_metals", "", "Metals below the detection limit (planned at the limit)", "低于检出限的重金属（按检出限规划）",
      "Total soil metals of the plot given below the laboratory's detection limit ('<0.05', '＜0.05', '<0.05mg/kg', "
@@ -1315,6 +1318,15 @@ _out("npv_cny", "CNY", "Net present value, whole plot", "地块净现值",
 _out("payback_yr", "yr", "Payback year", "回收期",
      "First year in which cumulative discounted cash flow relative to doing nothing turns "
      "positive (inf = never within the horizon).")
+for _c, _en, _zh in (("years_to_target", "Target never reached", "永不达标"),
+                     ("years_p10", "Target never reached (P10)", "永不达标（P10）"),
+                     ("years_p50", "Target never reached (P50)", "永不达标（P50）"),
+                     ("years_p90", "Target never reached (P90)", "永不达标（P90）"),
+                     ("payback_yr", "Never pays back", "不能回收")):
+    _out(f"{_c}_never", "", _en, _zh,
+         f"CSV files only: TRUE where {_c} is infinite (never within the horizon), which the CSV file writes as "
+         f"a blank cell (a spreadsheet reads the text inf as text); FALSE elsewhere. The workbook shows ∞ in "
+         f"{_c} itself.", dtype="bool")
 _out("cost_per_g_removed_cny_g", "CNY/g", "Cost per gram removed", "每克去除成本",
      "Discounted remediation cost (establishment, management, harvest, amendment, biomass disposal) "
      "divided by the metal removed over the horizon.")

@@ -1362,14 +1362,18 @@ def _nongrain_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables
 def _check_values_note(entry: str, P: pd.DataFrame, i: int) -> Message:
     """The note of the soil metal values to check of plot ``i`` of the plots ``P`` (``entry``: its
     ``values_to_check``, e.g. ``cd`` or ``cd@215+pb``, :func:`agriremed.core.columns.metal_codes`): per metal, its value [mg/kg] above the typical
-    range of its column (``rec.check_value``) or in a column whose median is far above soil values
-    (``rec.check_column_value``)."""
+    range of its column (``rec.check_value``), in a column whose median is far above soil values
+    (``rec.check_column_value``) or far below soil values (``cd<``: ``rec.check_low_value``)."""
     note = Message()
     for part in C.metal_codes(entry):
         m, _, median = part.partition("@")
+        low = m.endswith("<")  # a value far below soil values: read 1 000 × too low?
+        m = m.rstrip("<")
         canon = C.metal_column(m)
         value = float(P[canon].iloc[i])
-        if median:
+        if low:
+            note = note + Message.of("rec.check_low_value", metal=m, value=value)
+        elif median:
             note = note + Message.of("rec.check_column_value", metal=m, value=value, median=float(median))
         else:
             note = note + Message.of("rec.check_value", metal=m, value=value, hi=C.COLUMNS[canon].typical[1])

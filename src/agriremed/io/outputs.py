@@ -165,8 +165,40 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Columns whose infinite value means "never" (the target or the payback not reached within the horizon): a CSV
+#: file writes the cell blank (as every infinite or missing number: a spreadsheet reads the text ``inf`` as text,
+#: which turns the column to text) and says it in the companion column ``<name>_never`` written right after it
+#: (``TRUE`` where the value is infinite), :func:`csv_frame`. The workbook keeps its ∞ cells.
+NEVER_COLUMNS = ("years_to_target", "years_p10", "years_p50", "years_p90", "payback_yr")
+
+
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as a CSV file holds it: ±inf written as a blank cell (every float column), and each column of
+    :data:`NEVER_COLUMNS` followed by its companion ``<name>_never`` (true where the value is +inf), whatever
+    the rows hold, so that the chunks of a streamed file share one header; ``df`` itself where nothing changes.
+
+    >>> csv_frame(pd.DataFrame({"plot_id": ["A", "B"], "years_p50": [3.0, float("inf")]})).values.tolist()
+    [['A', 3.0, False], ['B', nan, True]]
+    """
+    never = [c for c in NEVER_COLUMNS if c in df.columns]
+    floats = [c for c in df.columns if isinstance(df[c].dtype, np.dtype) and df[c].dtype.kind == "f"
+              and np.isinf(df[c].to_numpy()).any()]
+    if not never and not floats:
+        return df
+    out = df.copy(deep=False)
+    for c in never:
+        v = pd.to_numeric(out[c], errors="coerce").to_numpy(float)
+        if f"{c}_never" not in out.columns:
+            out.insert(out.columns.get_loc(c) + 1, f"{c}_never", np.isposinf(v))
+    for c in floats:
+        v = out[c].to_numpy()
+        out[c] = np.where(np.isinf(v), np.nan, v)
+    return out
+
+
 def csv_text(df: pd.DataFrame, header: bool = True) -> str:
-    """The CSV text of ``df``: formula-looking text neutralised, floats to 10 significant digits.
+    """The CSV text of ``df``: formula-looking text neutralised, floats to 10 significant digits, ±inf blank
+    (:func:`csv_frame`: the columns of :data:`NEVER_COLUMNS` with their companion ``<name>_never``).
 
     Identical tables give identical text (``\\n`` line ends, no index). The text is the one
     ``pandas.DataFrame.to_csv(index=False, float_format="%.10g", lineterminator="\\n")`` writes,
@@ -175,6 +207,7 @@ def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     of another kind (dates, categories, nullable floats), a single column or labels that are not
     text is written by pandas.
     """
+    df = csv_frame(df)
     simple = df.shape[1] > 1 and all(isinstance(c, str) for c in df.columns)
     fields = [_csv_fields(df.iloc[:, j]) for j in range(df.shape[1])] if simple else [None]
     if any(f is None for f in fields):
@@ -643,6 +676,8 @@ def table_schema(df: pd.DataFrame, passed_through=(), csv: bool = True) -> dict:
     """
     passed = set(passed_through)
     fields = []
+    if csv:
+        df = csv_frame(df.iloc[:0])  # the companion columns of NEVER_COLUMNS
     names = [str(x) for x in df.columns]
     for c, written in zip(df.columns, neutralise_text(names) if csv else names, strict=True):
         name = str(c)

@@ -162,7 +162,7 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     df, more = _table(p.name, records, starts, multi, formulas, check_width=sep is not None,
                       merges=layout.get("merges"), percent=layout.get("percent", ()),
                       merges_unknown=layout.get("merges_unknown", False),
-                      formats_unknown=layout.get("formats_unknown", False))
+                      formats_unknown=layout.get("formats_unknown", False), hidden_rows=layout.get("hidden_rows", ()))
     notes += more
     df.attrs.update(separator=sep, decimal_comma=sep == ";", encoding=enc, sheet=chosen)
     return df, notes
@@ -830,10 +830,11 @@ def unbalanced_quote_error(file_name: str, start: int, end: int, at_end: bool) -
 
 def _table(name: str, records: list[list[str]], starts: list[int], multi: list, formulas: dict,
            check_width: bool, merges=None, percent=(), merges_unknown: bool = False,
-           formats_unknown: bool = False) -> tuple[pd.DataFrame, list[str]]:
+           formats_unknown: bool = False, hidden_rows=()) -> tuple[pd.DataFrame, list[str]]:
     """Header, data rows, empty lines and unreadable rows of a parsed file (``merges``: merged
     ranges of a spreadsheet, ``percent``: its cells formatted as percent, ``merges_unknown``: a
-    spreadsheet whose merged ranges cannot be read, see :func:`_read_excel`)."""
+    spreadsheet whose merged ranges cannot be read, see :func:`_read_excel`; ``hidden_rows``: the rows
+    (1-based) hidden in the sheet, each data row among them warned about, ``row_warnings``)."""
     notes: list[str] = []
     n = HEADER_SEARCH_LINES
     first = fill_merged(records[:n + 1], merges or ())
@@ -903,8 +904,19 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
     if empty:
         notes.append(empty_lines_note(name, empty))
     df.attrs.update(header_line=starts[h], lines=lines, row_problems=problems,
-                    title_lines=title_lines(records[:h], starts[:h]), file_name=name)
+                    title_lines=title_lines(records[:h], starts[:h]), file_name=name,
+                    **_hidden_row_warnings(lines, hidden_rows))
     return df, notes
+
+
+def _hidden_row_warnings(lines: list[int], hidden_rows) -> dict:
+    """``{"row_warnings": [...]}``, the warning of each data row (``lines``: their spreadsheet rows) hidden in the
+    sheet (``hidden_rows``): an officer may hide a row to leave a plot out, so it is read as any row and said;
+    ``{}`` where no data row is hidden."""
+    warn = [{"row": k, "column": "", "value": "", "problem": Note.of("io.row_hidden", line=line),
+             "problem_msg": Message.of("io.row_hidden", line=line).encode(), "expected": ""}
+            for k, line in enumerate(lines) if line in hidden_rows] if hidden_rows else []
+    return {"row_warnings": warn} if warn else {}
 
 
 def title_lines(records: list[list[str]], starts: list[int]) -> list[tuple[int, list[str]]]:
@@ -1198,25 +1210,60 @@ def _calamine(p: Path):
     return CalamineWorkbook.from_path(str(p))
 
 
-def _choose_sheet(name: str, sheets: list[tuple[str, bool]], sheet) -> tuple[str, list[str]]:
+def hidden_sheets(path: str | Path) -> frozenset:
+    """The sheets of an ``.xlsx``/``.xlsm`` workbook hidden in it (``hidden`` or ``veryHidden``); empty for
+    other formats (python-calamine does not say)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return frozenset()
+    from openpyxl import load_workbook
+
+    wb = load_workbook(p, read_only=True, data_only=False)
+    try:
+        return frozenset(ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") != "visible")
+    finally:
+        wb.close()
+
+
+def _sheet_error(code: str, hidden: frozenset, listed: list[str], **params) -> InputFileError:
+    """The error ``code`` naming the sheets of a workbook, with the ones of ``listed`` hidden in it named after
+    (``io.hidden_sheets``)."""
+    msg = Message.of(code, **params)
+    shown = [s for s in listed if s in hidden]
+    if shown:
+        msg = msg + Message.of("io.hidden_sheets", sheets=", ".join(repr(s) for s in shown))
+    return InputFileError(Note(msg))
+
+
+def _choose_sheet(name: str, sheets: list[tuple[str, bool]], sheet,
+                  hidden: frozenset = frozenset()) -> tuple[str, list[str]]:
+    """The sheet to read (``sheet``: a name or a 0-based number; None: the one sheet with data) and its notes;
+    ``hidden``: the sheets hidden in the workbook, named as such in the errors and in the note of a hidden sheet
+    read."""
     names = [s for s, _ in sheets]
     listed = ", ".join(repr(s) for s in names)
     if sheet is not None:
         if isinstance(sheet, int) or (str(sheet).isdigit() and str(sheet) not in names):
             i = int(sheet)
             if not 0 <= i < len(names):
-                raise InputFileError.of("io.no_sheet_number", file=name, number=i, sheets=listed)
-            return names[i], [Note.of("io.sheet_read", file=name, sheet=repr(names[i]))]
-        if str(sheet) not in names:
-            raise InputFileError.of("io.no_sheet", file=name, sheet=repr(str(sheet)), sheets=listed)
-        return str(sheet), ([Note.of("io.sheet_read", file=name, sheet=repr(str(sheet)))] if len(names) > 1
-                            else [])
+                raise _sheet_error("io.no_sheet_number", hidden, names, file=name, number=i, sheets=listed)
+            chosen, notes = names[i], [Note.of("io.sheet_read", file=name, sheet=repr(names[i]))]
+        elif str(sheet) not in names:
+            raise _sheet_error("io.no_sheet", hidden, names, file=name, sheet=repr(str(sheet)), sheets=listed)
+        else:
+            chosen = str(sheet)
+            notes = [Note.of("io.sheet_read", file=name, sheet=repr(chosen))] if len(names) > 1 else []
+        if chosen in hidden:
+            notes.append(Note.of("io.sheet_hidden", file=name, sheet=repr(chosen)))
+        return chosen, notes
     full = [s for s, has in sheets if has]
     if not full:
         raise InputFileError.of("io.empty", file=name)
     if len(full) > 1:
-        raise InputFileError.of("io.sheets", file=name, n=len(full), sheets=", ".join(repr(s) for s in full))
+        raise _sheet_error("io.sheets", hidden, full, file=name, n=len(full), sheets=", ".join(repr(s) for s in full))
     notes = [Note.of("io.sheet_read_only", file=name, sheet=repr(full[0]))] if len(names) > 1 else []
+    if full[0] in hidden:
+        notes.append(Note.of("io.sheet_hidden", file=name, sheet=repr(full[0])))
     return full[0], notes
 
 
@@ -1226,7 +1273,7 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], 
     its XML, ``.xls`` through python-calamine), ``merges_unknown`` (True when the format keeps none
     that can be read: ``.ods``) and ``percent`` (``.xlsx`` only: cells holding a number formatted as
     percent, ``(row, col)``)."""
-    chosen, notes = _choose_sheet(p.name, excel_sheets(p), sheet)
+    chosen, notes = _choose_sheet(p.name, excel_sheets(p), sheet, hidden_sheets(p))
     formulas: dict[tuple[int, int], str] = {}
     layout: dict = {}
     if p.suffix.lower() in (".xlsx", ".xlsm"):
@@ -1238,6 +1285,7 @@ def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], 
             cells = [[(c.value, getattr(c, "data_type", None), getattr(c, "number_format", None)) for c in row]
                      for row in ws.iter_rows()]
             layout["merges"] = _merged_ranges(p, getattr(ws, "_worksheet_path", None))
+            layout["hidden_rows"] = _hidden_rows(p, getattr(ws, "_worksheet_path", None))
         finally:
             wb.close()
         has_formula = any(t == "f" for row in cells for _, t, _ in row)
@@ -1288,6 +1336,27 @@ def _calamine_merges(ws, suffix: str) -> list[tuple[int, int, int, int]] | None:
     if ranges is None or (not ranges and suffix not in (".xls", ".xlsx", ".xlsm", ".xlsb")):
         return None
     return [(int(r0), int(c0), int(r1), int(c1)) for (r0, c0), (r1, c1) in ranges]
+
+
+def _hidden_rows(p: Path, sheet_path: str | None) -> frozenset:
+    """The rows (1-based) of a worksheet of an ``.xlsx`` file hidden in it, read from its XML (``<row r="5"
+    hidden="1">``; a read-only workbook does not expose them)."""
+    import zipfile
+
+    if not sheet_path:
+        return frozenset()
+    try:
+        with zipfile.ZipFile(p) as z:
+            xml = z.read(sheet_path.lstrip("/")).decode("utf-8", errors="replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return frozenset()
+    out = set()
+    for attrs in re.findall(r"<(?:\w+:)?row\b([^>]*)>", xml):
+        if re.search(r"\bhidden=\"(?:1|true)\"", attrs):
+            r = re.search(r"\br=\"(\d+)\"", attrs)
+            if r:
+                out.add(int(r.group(1)))
+    return frozenset(out)
 
 
 def _merged_ranges(p: Path, sheet_path: str | None) -> list[tuple[int, int, int, int]]:

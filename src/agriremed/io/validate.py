@@ -615,6 +615,11 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
+    out_of_scope = _report_out_of_scope_rows(col, raw, mapping)
+    # a chunk of a larger input: the repeated ids are decided over the whole input, rounds are not looked for
+    rounds = _sampling_rounds(col, raw, mapping, dups) if duplicates is None else None
+    if rounds is not None:
+        more_ids.append(mapping[rounds.column])
     for canon, first, other in second_cols:
         a, b = as_text(cells[first]).str.strip(), as_text(cells[other]).str.strip()
         differ = ((a != b) & (a != "") & (b != "")).to_numpy(bool)
@@ -644,10 +649,14 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
                                                 area_units)
     _check_unit_columns(col, raw, mapping, area_units or header_units)
     raw = _crop_bracket_names(col, raw, mapping, dups, tables)
-    repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(raw, cells, mapping, dups, tables)
+    ids_raw = _skipped_ids_blank(raw, mapping, col.skipped)  # a skipped row's id is no plot's id
+    repeated, read = (duplicates, None) if duplicates is not None else _repeated_in(ids_raw, cells, mapping, dups,
+                                                                                    tables)
     siblings = _season_siblings(raw, mapping, dups, repeated, tables, read)
     censored: dict = {}  # soil metals below the detection limit, decided once rotation land is known
     out = _check_cells(col, raw, attrs, mapping, factors, dups, tables, siblings, censored, area_cells)
+    notes = _note_out_of_scope_area(notes, out, out_of_scope)
+    _note_earlier_rounds(col, out, rounds, tables)
     _check_marginal_cultivated(col, out, tables)
     _check_region_point(col, out, tables)
     _check_rice_on_dry_land(col, out)
@@ -1360,6 +1369,217 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
             col.error_rows |= rows
 
 
+#: Groups of land classes (``not_planned`` of ``land_classes.csv``) that are not farmland: forest, grassland,
+#: construction and transport land, water, field ridges (田坎), bare rock. A row of such a class (a village
+#: layer of 三调 parcels holds roads, ditches, house plots …) is out of the planner's scope: skipped with a note,
+#: like a 合计 row, not rejected. 设施农用地 (``facility``: a greenhouse may hold a field whose land use the
+#: officer gives) and a level-1 class (``level1``: 耕地, 其他土地 hold classes planned differently) stay errors
+#: to correct.
+OUT_OF_SCOPE_GROUPS = frozenset({"forest", "grassland", "construction", "transport", "water", "ridge", "bare_rock"})
+
+
+def _report_out_of_scope_rows(col: Collector, raw: pd.DataFrame, mapping: dict[str, str]) -> dict:
+    """Skip the rows whose land-use cell names a land class of the land-use classification (GB/T 21010 /
+    三调: 农村道路, 沟渠, 农村宅基地, 田坎, 乔木林地 …) that is not farmland (:data:`OUT_OF_SCOPE_GROUPS`):
+    each gets one note naming its class (``val.out_of_scope_row``), its other cells are not checked, and it
+    is neither planned nor rejected. Returns row index → its :class:`~agriremed.core.names.LandClass`."""
+    lu = [o for o, c in mapping.items() if c == "land_use"]
+    if len(lu) != 1:
+        return {}
+    text, blank = _cell_text(raw[lu[0]], "land_use")
+    low = text.str.lower().str.strip()
+    cand = (~blank & ~col.unreadable & low.map(LAND_USE_ALIASES).isna().to_numpy(bool)
+            & ~low.isin(LAND_USE_NOT_MODELLED).to_numpy(bool))
+    if not cand.any():
+        return {}
+    classes = _frames.per_distinct(read_land_class, text.to_numpy(object)[cand])
+    found = {int(i): lc for i, lc in zip(np.flatnonzero(cand), classes, strict=True)
+             if lc is not None and lc.not_planned in OUT_OF_SCOPE_GROUPS}
+    if not found:
+        return {}
+    rows = np.zeros(len(raw), bool)
+    rows[list(found)] = True
+    col.add(rows, "land_use", text.to_numpy(object), "note",
+            lambda idx: [_out_of_scope_message(found[int(i)]) for i in idx], "", force=True)
+    col.unreadable |= rows
+    col.skipped |= rows
+    col.error_rows |= rows
+    return found
+
+
+def _out_of_scope_message(lc) -> Message:
+    """The note of a row skipped for its land class ``lc`` (not farmland); a construction class adds how a
+    disused works or mine site is planned (as marginal land)."""
+    msg = Message.of("val.out_of_scope_row", class_code=lc.code, name=lc.name, group=Message.of(f"lc.{lc.not_planned}"))
+    if lc.not_planned == "construction":
+        msg = msg + Message.of("val.land_class_brownfield_hint")
+    return msg
+
+
+def _note_out_of_scope_area(notes: list, out: pd.DataFrame, found: dict) -> list:
+    """``notes`` and one more (how the input was read: on the console and in ``problems.csv``) for the rows
+    skipped as land that is not farmland (``found``: :func:`_report_out_of_scope_rows`): per land class, in
+    the order of its code, its rows and their area [ha] where the rows give one."""
+    if not found:
+        return notes
+    area = (pd.to_numeric(pd.Series(out["area_ha"]), errors="coerce").to_numpy(float) if "area_ha" in out
+            else np.full(len(out), np.nan))
+    by: dict = {}
+    for i, lc in found.items():
+        by.setdefault((lc.code, lc.name), []).append(i)
+    parts = Message()
+    for (code, name), rows in sorted(by.items()):
+        a = area[rows]
+        if np.isnan(a).all():
+            parts += Message.of("val.out_of_scope_class", class_code=code, name=name, n=len(rows))
+        else:
+            parts += Message.of("val.out_of_scope_class_area", class_code=code, name=name, n=len(rows),
+                                area=float(f"{np.nansum(a):.4g}"))
+    return [*notes, Note.of("val.out_of_scope_rows", n=len(found), classes=parts)]
+
+
+#: A header naming when a soil sample was taken (采样日期, 采样时间, 年份, 监测年度, sampling date, year), compared
+#: with its spaces and a bracketed tail (a unit or format: 采样日期（年/月/日）) removed.
+SAMPLING_DATE_HEADER = re.compile(r"(?i)^(?:(?:采样|取样|采集|监测|检测|调查)?(?:日期|时间|年份|年度)|年份|年度|"
+                                  r"(?:sampling|sample|collection|survey)?_?(?:date|year))$")
+
+
+@dataclass(frozen=True)
+class _Rounds:
+    """The sampling rounds of the plots sampled more than once (:func:`_sampling_rounds`): ``column`` the
+    date column's header; ``earlier`` row index of an earlier round → row index of its plot's latest round;
+    ``dates`` each row's date as written."""
+
+    column: str
+    earlier: dict
+    dates: np.ndarray
+
+
+def _sample_date(cell):
+    """A sampling-date cell as a sortable :class:`pandas.Timestamp` (a date, a date and time, a year such
+    as 2021 or 2021年 read as its 1 January); None where it is none."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return None
+    if isinstance(cell, (pd.Timestamp, np.datetime64)) or hasattr(cell, "year") and hasattr(cell, "month"):
+        return pd.Timestamp(cell)
+    t = _nfkc(str(cell)).strip()
+    if isinstance(cell, (int, float, np.integer, np.floating)) or re.fullmatch(r"\d{4}(?:\.0)?年?", t):
+        y = re.match(r"\d{4}", t)
+        return pd.Timestamp(int(y.group()), 1, 1) if y and 1900 <= int(y.group()) <= 2100 else None
+    t = re.sub(r"[年月]", "-", t).replace("日", "").replace("/", "-").replace(".", "-").strip("-")
+    if not re.fullmatch(r"\d{4}-\d{1,2}(?:-\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?", t):
+        return None
+    try:
+        return pd.Timestamp(t)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _date_text(cell) -> str:
+    """A sampling-date cell as written (a date read from a spreadsheet as 2021-05-10)."""
+    if isinstance(cell, (pd.Timestamp, np.datetime64)) or hasattr(cell, "year") and hasattr(cell, "month"):
+        ts = pd.Timestamp(cell)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
+    text = _number_text(cell) if isinstance(cell, (int, float)) else str(cell).strip()
+    return re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$", r"\1", text)  # a spreadsheet date without its time
+
+
+def _sampling_rounds(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], dups: list[str]) -> _Rounds | None:
+    """The plots sampled in several rounds: a plot id on several rows whose sampling dates (a column
+    :data:`SAMPLING_DATE_HEADER`: 采样日期, 年份, sampling date …) are all given and differ. The latest round of
+    each such plot is planned; the rows of its earlier rounds are skipped (not planned, not rejected; their
+    note is written by :func:`_note_earlier_rounds`). Rows of one plot with the same date stay duplicates; rows
+    of one plot whose crops differ within one calendar year stay the season rows of one field. None without a
+    date column."""
+    date_cols = [o for o, c in mapping.items() if c not in C.COLUMNS
+                 and SAMPLING_DATE_HEADER.match(re.sub(r"[\s]|[（(][^）)]*[）)]$", "", str(o)))]
+    pid = [o for o, c in mapping.items() if c == "plot_id"]
+    if len(date_cols) != 1 or len(pid) != 1 or "plot_id" in dups:
+        return None
+    cells = raw[date_cols[0]].to_numpy(object)
+    dates = _frames.per_distinct(_sample_date, cells)
+    ids = as_text(raw[pid[0]]).str.strip().to_numpy(object)
+    crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
+    crops = as_text(raw[crop_col]).str.strip().to_numpy(object) if crop_col is not None else np.full(len(raw), "")
+    free = ~col.unreadable & (ids != "")
+    earlier: dict = {}
+    groups: dict = {}
+    for i in np.flatnonzero(free).tolist():
+        groups.setdefault(ids[i], []).append(i)
+    for rows in groups.values():
+        if len(rows) < 2 or any(dates[i] is None for i in rows):
+            continue
+        d = [dates[i] for i in rows]
+        if len(set(d)) < 2:
+            continue
+        if len({crops[i] for i in rows}) > 1 and len({x.year for x in d}) == 1:
+            continue  # the seasons of one year, not rounds
+        last = max(d)
+        latest = [i for i in rows if dates[i] == last]
+        for i in rows:
+            if dates[i] < last:
+                earlier[i] = latest[0]
+    texts = np.array([_date_text(c) for c in cells], dtype=object)
+    if earlier:
+        mask = np.zeros(len(raw), bool)
+        mask[list(earlier)] = True
+        col.unreadable |= mask
+        col.skipped |= mask
+        col.error_rows |= mask
+        col.add_file(mapping[date_cols[0]], "note",
+                     Message.of("val.sampling_rounds", header=repr(date_cols[0]),
+                                n=len({ids[i] for i in earlier})), "")
+    return _Rounds(date_cols[0], earlier, texts)
+
+
+def _note_earlier_rounds(col: Collector, out: pd.DataFrame, rounds: _Rounds | None, tables: Tables) -> None:
+    """The note of each skipped earlier sampling round (:func:`_sampling_rounds`): its date, its plot and the
+    date of the round planned; and where a total soil metal of the earlier round was above its screening value
+    (GB 15618, at the earlier round's land use and pH) and higher than in the round planned, that metal with
+    both values."""
+    if rounds is None or not rounds.earlier:
+        return
+    n = len(out)
+    pid = (pd.Series(out["plot_id"], dtype=object).to_numpy(object) if "plot_id" in out
+           else np.full(n, "", dtype=object))
+    lu = pd.Series(out["land_use"], dtype=object).to_numpy(object) if "land_use" in out else np.full(n, None)
+    ph = pd.to_numeric(pd.Series(out["ph"]), errors="coerce").to_numpy(float) if "ph" in out else np.full(n, np.nan)
+    rows = np.array(sorted(rounds.earlier), dtype=np.int64)
+    higher: dict = {i: Message() for i in rows.tolist()}
+    for m in C.METALS:
+        canon = C.metal_column(m)
+        if canon not in out:
+            continue
+        v = pd.to_numeric(pd.Series(out[canon]), errors="coerce").to_numpy(float)
+        screen = band_screening(tables, m, lu[rows], ph[rows])
+        for k, i in enumerate(rows.tolist()):
+            j = rounds.earlier[i]
+            if v[i] > screen[k] and not v[i] <= v[j]:  # above its screening value, higher than (or unlike) now
+                higher[i] += Message.of("val.earlier_round_higher", metal=m, value=float(v[i]),
+                                        screening=float(screen[k]), latest=f"{v[j]:g}" if v[j] == v[j] else "–")
+    mask = np.zeros(n, bool)
+    mask[rows] = True
+
+    def message(i):
+        j = rounds.earlier[int(i)]
+        msg = Message.of("val.earlier_round", date=rounds.dates[i], plot=pid[i], latest=rounds.dates[j],
+                         row=int(j) + 1)
+        return msg + higher[int(i)] if higher[int(i)] else msg
+
+    col.add(mask, "plot_id", pid, "note", lambda idx: [message(i) for i in idx], "", force=True)
+
+
+def _skipped_ids_blank(raw: pd.DataFrame, mapping: dict[str, str], skipped: np.ndarray) -> pd.DataFrame:
+    """``raw`` with the plot id of each skipped row blank (a skipped row shares its id with no plot): the
+    table the repeated ids are looked for in."""
+    pid = [o for o, c in mapping.items() if c == "plot_id"]
+    if not skipped.any() or len(pid) != 1:
+        return raw
+    out = raw.copy()
+    out[pid[0]] = out[pid[0]].astype(object).where(~pd.Series(skipped, index=raw.index), None)
+    return out
+
+
 def _as_message(item: dict, key: str):
     """``item[key]`` as its message (``<key>_msg``, encoded) where it has one, else the text."""
     enc = item.get(f"{key}_msg")
@@ -1506,7 +1726,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
     _pending_censored(col, out, censored, tables, bool(attrs.get("censored_in_input")), pending)
     _not_detected_column(out, not_detected, len(raw), bool(attrs.get("not_detected_in_input")))
     _read_other_metals(raw, mapping, out)
-    _values_to_check(col, raw, attrs, mapping, out, tables)
+    _values_to_check(col, raw, attrs, mapping, out, tables,
+                     {c: rows for c, (_, rows) in censored.items()})
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
     if crop_col is not None:
         _read_rice_season(col, raw, mapping, dups, crop_col, out, linked, other_row,
@@ -3377,14 +3598,17 @@ def metal_column_medians(values: dict[str, np.ndarray]) -> dict[str, float]:
 
 
 def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[str, str], out: dict,
-                     tables) -> None:
+                     tables, censored: dict | None = None) -> None:
     """The total soil metals of each plot whose value to check (``values_to_check``, ``+``-joined,
     :func:`agriremed.core.columns.metal_list`): a
     value above its column's typical range (``cd``), and every value of a column whose median is more
     than ``unit_check_median_x_screening`` (``factors.csv``) times the metal's lowest screening value
     (``cd@215``, the median [mg/kg] of the whole input: ``attrs['metal_medians']`` for a chunk), such a
-    column warned about once as written in µg/kg. Nothing is converted; the column is added only where
-    some plot has such a value."""
+    column warned about once as written in µg/kg; the mirror case, a value read 1 000 × too low (a mg/kg
+    value under a µg/kg or ppb header: ``cd<``), below the natural soils' low value
+    ``soil_natural_low_<metal>_mg_kg`` or more than ``unit_check_low_median_ratio`` times below its column's
+    median, warned about on its row (not a value given below the detection limit: ``censored``, column →
+    rows). Nothing is converted; the column is added only where some plot has such a value."""
     if "values_to_check" in mapping.values():
         return
     medians = attrs.get("metal_medians")
@@ -3413,12 +3637,39 @@ def _values_to_check(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: di
             median = np.format_float_positional(med, precision=6, unique=False, fractional=False, trim="-")
             parts.append(np.where(~np.isnan(num), f"{m}@{median}", ""))
         else:
-            parts.append(np.where(high, m, ""))
+            low = _too_low(col, canon, m, num, med, tables, (censored or {}).get(canon))
+            parts.append(np.where(high, m, np.where(low, f"{m}<", "")))
     if not parts:
         return
     joined = np.array([C.metal_list(row) for row in zip(*parts, strict=True)], dtype=object)
     if (joined != "").any():
         out["values_to_check"] = np.where(joined == "", None, joined)
+
+
+def _too_low(col: Collector, canon: str, m: str, num: np.ndarray, median: float | None, tables,
+             censored: np.ndarray | None) -> np.ndarray:
+    """The values of the total soil metal ``m`` (``num`` [mg/kg]) that look read 1 000 × too low, each warned
+    about on its row: below ``soil_natural_low_<m>_mg_kg`` (natural soils, ``factors.csv``), or more than
+    ``unit_check_low_median_ratio`` times below ``median`` (the column's [mg/kg]); a value given below the
+    detection limit (``censored``) is the limit, not a measured value, and is left out."""
+    try:
+        natural = tables.factor(f"soil_natural_low_{m}_mg_kg")
+    except KeyError:
+        natural = np.nan
+    ratio = tables.factor("unit_check_low_median_ratio")
+    given = ~np.isnan(num) & (num > 0)
+    if censored is not None:
+        given &= ~np.asarray(censored, bool)
+    with np.errstate(invalid="ignore"):
+        below_natural = given & (num < natural)
+        below_median = given & ~below_natural & (median is not None and median > 0) & (num * ratio < (median or 0))
+    values = np.array([f"{x:g}" for x in num], dtype=object) if (below_natural | below_median).any() else None
+    col.add(below_natural, canon, values, "warning",
+            lambda idx: [Message.of("val.value_below_natural", metal=m, value=float(num[i]), low=natural) for i in idx])
+    col.add(below_median, canon, values, "warning",
+            lambda idx: [Message.of("val.value_below_median", metal=m, value=float(num[i]), median=float(median),
+                                    ratio=ratio) for i in idx])
+    return below_natural | below_median
 
 
 def _read_rotations(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], crop_col: str, out: dict,
@@ -4409,8 +4660,8 @@ def _skipped_rows(problems: pd.DataFrame, skipped: np.ndarray, line_of: np.ndarr
     rows = np.flatnonzero(skipped) + 1
     if not len(rows):
         return no_skipped_rows()
-    why = problems.loc[problems["column"].eq("plot_id") & problems["severity"].eq("note")
-                       & problems["input_row"].isin(rows)].drop_duplicates("input_row").set_index("input_row")
+    why = problems.loc[problems["severity"].eq("note") & problems["input_row"].isin(rows)
+                       ].drop_duplicates("input_row").set_index("input_row")
     return pd.DataFrame({
         "input_row": rows,
         "line": pd.array([int(line_of[r - 1]) for r in rows] if line_of is not None else [pd.NA] * len(rows),
