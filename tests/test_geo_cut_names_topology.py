@@ -220,14 +220,14 @@ def test_a_sliver_overlap_below_the_threshold_and_touching_parcels_pass(tmp_path
 # ---------------------------------------------------------------------------- D10: rejected parcels shown
 def test_plan_gpkg_has_a_rejected_layer_and_the_map_draws_rejected_parcels_grey(tmp_path):
     rows = _parcels(3)
-    rows[1]["地类名称"] = "坑塘水面"
+    rows[1]["地类名称"] = "设施农用地"
     src = _write(tmp_path / "r.shp", rows, [_square(i) for i in range(3)], encoding="UTF-8")
     out = tmp_path / "out"
     assert main(["plan", str(src), "--out", str(out), "--draws", "0", "--quiet", "--no-xlsx"]) == 0
     assert set(pyogrio.list_layers(out / "plan.gpkg")[:, 0]) == {"plots", "plot_options", "rejected"}
     rej = gpd.read_file(out / "plan.gpkg", layer="rejected")
     assert rej["input_fid"].tolist() == [1] and rej["input_row"].tolist() == [2]
-    assert rej["plot_id"].tolist() == ["T1"] and "坑塘水面" in rej["reasons"].iloc[0]
+    assert rej["plot_id"].tolist() == ["T1"] and "设施农用地" in rej["reasons"].iloc[0]
     assert rej.geometry.to_crs("EPSG:4547").area.to_numpy() == pytest.approx([3600.0])
     csv = pd.read_csv(out / "rejected.csv", encoding="utf-8-sig")
     assert csv["fid"].tolist() == [1]

@@ -150,14 +150,14 @@ def test_streamed_console_report_and_workbook_count_skipped_rows(tmp_path, capsy
     assert main(["plan", str(p), "--out", str(o), "--draws", "0", "--chunk-size", "2"]) == 0
     out = capsys.readouterr().out
     assert "3 plot(s) planned, 1 rejected, 2 not plot rows skipped, 3 chunk(s)," in out
-    assert ("Rows of the sheet that are not plots, skipped (not planned, not counted as rejected; in problems.csv as "
-            "notes):") in out
+    assert ("Rows of the sheet that are not plots to plan, skipped (not planned, not counted as rejected; in "
+            "problems.csv as notes):") in out
     assert f"  line 5 (row 4): {_TOTAL}" in out and f"  line 7 (row 6): {_NOTE}" in out
     run = json.loads((o / "run.json").read_text(encoding="utf-8"))
     assert (run["rows_read"], run["plots_planned"], run["rows_rejected"], run["rows_skipped"]) == (6, 3, 1, 2)
     html = (o / "report.html").read_text(encoding="utf-8")
-    assert "2 rows of the sheet are not plots (total, note or signature lines): skipped, not counted as rejected." \
-        in html
+    assert ("2 rows of the sheet are not plots to plan (total, note or signature lines, land that is not farmland, "
+            "earlier sampling rounds of a plot): skipped, not counted as rejected.") in html
     wb = openpyxl.load_workbook(o / "plan.xlsx", read_only=True)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "Rows read / planned / rejected / not plots, skipped" in cells and "6 / 3 / 1 / 2" in cells
