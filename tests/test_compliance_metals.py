@@ -94,8 +94,9 @@ def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
                                  "harvest. ")
     assert "Cd in the crop not assessed" not in en["PH35"]
     assert en["PH35"].endswith("The crop's Cd is predicted outside the validity range of every rice transfer function "
-                               "(ph outside 4–8.5): at the edge of the range, the higher of the function's own trend "
-                               "and its value at the end of the range (conservative) — test the harvest.")
+                               "(soil pH (water) outside 4–8.5): at the edge of the range, the higher of the "
+                               "function's own trend and its value at the end of the range (conservative) — test the "
+                               "harvest.")
     u = p.uptake.set_index(["plot_id", "metal"])
     assert u.loc[("PH35", "cd"), "extrapolated"] is True and u.loc[("PH35", "cd"), "assessed"]
     assert "Cd in the crop not assessed (soil pH outside 3–10" in en["PH11"]

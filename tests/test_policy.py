@@ -552,7 +552,7 @@ def test_a_paddy_too_acid_for_every_rice_function_is_limed_first():
     assert rec.loc["acid", "option_id"] in limes
     assert rec.loc["acid", "crop_compliance_prob"] > 0
     s = p.summary.set_index("plot_id")
-    note = ("The crop's Cd is predicted outside the validity range of every rice transfer function (ph outside "
+    note = ("The crop's Cd is predicted outside the validity range of every rice transfer function (soil pH (water) outside "
             "4–8.5): at the edge of the range, the higher of the function's own trend and its value at the end of "
             "the range (conservative) — test the harvest.")
     assert s.loc["acid", "recommendation"].endswith(note)

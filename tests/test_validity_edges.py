@@ -61,7 +61,7 @@ def test_prediction_is_continuous_across_the_edges_of_the_range(edges):
     assert u.loc["R049", "selection"].endswith(
         "synth_rice_cd_ph_hunan used at the edge (cd_mg_kg = 0.049: taken at 0.05, the end of 0.05–10; "
         "conservative, extrapolated)")
-    assert "used outside its validity range (cd_mg_kg outside 0.05–10), at the edge of the range" in u.loc["R049",
+    assert "used outside its validity range (Cd, total in soil outside 0.05–10 mg/kg), at the edge of the range" in u.loc["R049",
                                                                                                           "note"]
 
 
@@ -77,7 +77,7 @@ def test_the_more_acid_plot_is_not_told_to_do_nothing(edges):
                                                                          abs=0.01)
     assert s.loc["R395", "uptake_functions"] == "cd: synth_rice_cd_ph_hunan (at the edge of its validity range, " \
                                                 "extrapolated)"
-    note = ("The crop's Cd is predicted outside the validity range of every rice transfer function (ph outside "
+    note = ("The crop's Cd is predicted outside the validity range of every rice transfer function (soil pH (water) outside "
             "4–8.5): at the edge of the range, the higher of the function's own trend and its value at the end of "
             "the range (conservative) — test the harvest.")
     assert s.loc["R395", "recommendation"].endswith(note)
