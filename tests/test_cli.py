@@ -674,16 +674,18 @@ def test_safe_soil_lists_rejected_and_unassessed_plots(tmp_path, sample_plots_pa
     assert main(["safe-soil", str(bad), "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out
     # planned + rejected + not assessed = rows
-    assert "6 row(s): 1 assessed, 2 rejected, 3 not assessed" in out
+    # pH 3.5 is outside the rice functions' 4–8.5 but inside the domain (3–10): solved at the edge of the range
+    assert "6 row(s): 2 assessed, 2 rejected, 2 not assessed" in out
     assert "ERROR row 1 (line 2, plot NEG), column cd_mg_kg" in out
     assert "ERROR row 4 (line 5, plot TXT), column ph: value 'acid' — not a number" in out
     assert "row 2 (line 3, plot PH25) — Cd: soil pH outside 3–10" in out
     assert "row 3 (line 4, plot PH11) — Cd: soil pH outside 3–10" in out
-    assert "row 6 (line 7, plot PH35) — Cd: no function could be used: synth_rice_cd_ph_hunan (ph outside 4–8.5)" in out
+    assert "plot PH35" not in out
     t = pd.read_csv(tmp_path / "o" / "safe_soil.csv", encoding="utf-8-sig", keep_default_na=False)
     assert t["plot_id"].tolist() == ["PH25", "PH11", "OK", "PH35"]
     assert t.set_index("plot_id").loc["PH11", "safe_soil_mg_kg"] == ""
     assert t.set_index("plot_id").loc["OK", "not_assessed_reason"] == ""
+    assert t.set_index("plot_id").loc["PH35", "extrapolated"] == "TRUE"
     problems = pd.read_csv(tmp_path / "o" / "problems.csv", encoding="utf-8-sig")
     assert set(problems.loc[problems["severity"] == "error", "plot_id"]) == {"NEG", "TXT"}
     rejected = pd.read_csv(tmp_path / "o" / "rejected.csv", encoding="utf-8-sig")

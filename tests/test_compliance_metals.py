@@ -79,7 +79,8 @@ def test_unchanged_practice_on_safe_land_says_no_measure_fits():
 
 def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
     # Cd 0.8 > 0.3 screening at pH 5.5 or below: above screening, but pH 2.5 and 11 are outside the
-    # domain of every function (3–10) and pH 3.5 outside the rice functions' 4–8.5; Hg 1.5 has no function
+    # domain of every function (3–10); pH 3.5 is outside the rice functions' 4–8.5 but inside the domain, so Cd
+    # is predicted at the edge of the range (said in the sentence); Hg 1.5 has no function
     plots = make_plots(3, plot_id=["PH25", "PH35", "PH11"], ph=[2.5, 3.5, 11.0], cd_mg_kg=[0.8, 0.8, 4.0],
                        hg_mg_kg=[0.1, 1.5, 0.1], region="Guizhou/Tongren")
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
@@ -90,17 +91,22 @@ def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
     assert "no usable transfer function" not in en["PH25"]
     # the sentence names the crop's transfer functions, not their ids (crop_uptake.csv keeps them)
     assert en["PH35"].startswith("Hg in the crop not assessed (no usable transfer function) — measure it in the "
-                                 "harvest. Cd in the crop not assessed (the rice transfer function could not be used: "
-                                 "ph outside 4–8.5) — measure it in the harvest. ")
+                                 "harvest. ")
+    assert "Cd in the crop not assessed" not in en["PH35"]
+    assert en["PH35"].endswith("The crop's Cd is predicted outside the validity range of every rice transfer function "
+                               "(soil pH (water) outside 4–8.5): at the edge of the range, the higher of the "
+                               "function's own trend and its value at the end of the range (conservative) — test the "
+                               "harvest.")
     u = p.uptake.set_index(["plot_id", "metal"])
-    assert u.loc[("PH35", "cd"), "not_assessed_reason"] == "no function could be used: synth_rice_cd_ph (ph outside 4–8.5)"
+    assert u.loc[("PH35", "cd"), "extrapolated"] is True and u.loc[("PH35", "cd"), "assessed"]
     assert "Cd in the crop not assessed (soil pH outside 3–10" in en["PH11"]
     zh = messages.render(s.loc["PH25", "recommendation_msg"], "zh")
     assert zh.startswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））——请检测收获物。")
     zh35 = messages.render(s.loc["PH35", "recommendation_msg"], "zh")
     # the function's reason in Chinese too, the input by its Chinese label
-    assert zh35.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。作物中的镉未评估（水稻转移函数不可用：土壤pH（水浸提）"
-                           "超出4–8.5）——请检测收获物。")
+    assert zh35.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。")
+    assert zh35.endswith("作物镉含量在所有水稻转移函数的适用范围之外预测（土壤pH（水浸提）超出4–8.5）：在范围边界处评估，"
+                         "取函数自身趋势与范围端点值中较高者（保守）——请检测收获物。")
     assert "synth_" not in zh35 and "synth_" not in en["PH35"]
     assert "outside" not in zh35 and i18n.untranslated(zh35) == []
 

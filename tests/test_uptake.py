@@ -122,11 +122,18 @@ def test_skipped_functions_are_reported_with_their_reason(tables):
                         "synth_rice_cd_ph_hunan (for Hunan only)")
     # 0.167 + 2.547·0.05 − 0.532·2 < 0: not used, never a jump to a clipped value
     assert sel["B"] == "skipped li2017_rice_cd_cacl2 (prediction not positive); synth_rice_cd_ph_hunan (for Hunan only)"
-    # soil Cd 12 is outside both the CaCl2 model's (0.17–10.5) and the default's (0.05–10) range
-    assert "C" not in sel.index
-    reason = miss.set_index(["plot_id", "metal"]).loc[("C", "cd"), "reason"]
-    assert "li2017_rice_cd_cacl2 (cd_mg_kg outside 0.17–10.5)" in reason
-    assert "synth_rice_cd_ph (cd_mg_kg outside 0.05–10)" in reason
+    # soil Cd 12 is outside both the CaCl2 model's (0.17–10.5) and the default's (0.05–10) range: no function
+    # can be used inside its range, so the default predicts at the edge of its range (its soil term continued,
+    # the higher prediction), flagged extrapolated; the CaCl2 model's range is on total Cd, which it does not
+    # read, so it is not evaluated at an edge
+    assert sel["C"] == ("skipped li2017_rice_cd_cacl2 (cd_mg_kg outside 0.17–10.5); synth_rice_cd_ph (cd_mg_kg "
+                        "outside 0.05–10); synth_rice_cd_ph_hunan (for Hunan only); no function inside its validity "
+                        "range: synth_rice_cd_ph used at the edge (cd_mg_kg = 12: the function's trend continued "
+                        "beyond 0.05–10; conservative, extrapolated)")
+    c = pred.set_index("plot_id").loc["C"]
+    assert c["function_id"] == "synth_rice_cd_ph" and c["extrapolated"] is True
+    assert c["crop_fw_p50_mg_kg"] == pytest.approx(10 ** (0.4519 + 0.4305 * np.log10(12.0) - 0.22975 * 6.0), rel=1e-9)
+    assert ("C", "cd") not in set(zip(miss["plot_id"], miss["metal"]))
 
 
 def test_unassessed_metals_name_the_reason(tables):
@@ -225,13 +232,15 @@ def test_reduction_lowers_exceedance(tables, plots_factory):
 
 
 def test_extrapolation_flag(tables, plots_factory):
-    # functions are not used outside their validity range, so the flag is False where a range is
-    # published and NA where it is not (UK wheat)
+    # inside a function's published validity range the flag is False; where the function publishes no range
+    # (UK wheat: the source gives none) it says "unknown", not blank
     p = plots_factory(3, region="", cd_mg_kg=[0.1, 1.0, 5.0])
     assert uptake.predict_crop_concentration(p, tables=tables)["extrapolated"].tolist() == [False] * 3
     p2 = plots_factory(1, region="", land_use="upland", crop="wheat", ph=7.0)
     r = uptake.predict_crop_concentration(p2, tables=tables).iloc[0]
-    assert r["function_id"] == "mcgrath2002_wheat_cd" and pd.isna(r["extrapolated"])
+    assert r["function_id"] == "mcgrath2002_wheat_cd" and r["extrapolated"] == "unknown"
+    note = tables.transfer_functions.set_index("function_id").loc["mcgrath2002_wheat_cd", "note"]
+    assert "validity range unknown" in note and "UNCONFIRMED" in note
 
 
 def test_crop_compliance_is_product_over_metals():
@@ -282,7 +291,7 @@ def test_user_function_with_only_the_required_columns(tmp_path, plots_factory):
     r = uptake.predict_crop_concentration(plots_factory(1, cd_mg_kg=4.0, region=""), tables=t).iloc[0]
     # 10^(−1 + 0.5·log10 4) = 0.2, fresh weight as sold; validity range not given → NA
     assert r["function_id"] == "my_rice" and r["crop_fw_p50_mg_kg"] == pytest.approx(0.2)
-    assert pd.isna(r["extrapolated"])
+    assert r["extrapolated"] == "unknown"
 
 
 def test_blank_ph_kcl_falls_back_to_the_estimate_row_by_row(tables, plots_factory):

@@ -186,12 +186,21 @@ def test_guizhou_karst_plot_before_and_after(tables):
     assert 1 - before["p_exceed_limit"].iloc[0] == pytest.approx(0.2775, abs=1e-3)
 
 
-def test_outside_the_validity_range_not_assessed(tables):
+def test_outside_the_validity_range_predicted_at_the_edge(tables):
+    # no maize function holds at pH 3.8, 9.2 or soil Cd 12: the first (synth_maize_cd_ph) is used at the edge of
+    # its range, flagged extrapolated: the rise with acidity and soil Cd continued (pH 3.8, Cd 12), the value at
+    # pH 8 kept above it (pH 9.2: the alkaline function's flat value, so no step at pH 8 or 9)
     p = _maize([3.8, 9.2, 6.0], [1.0, 1.0, 12.0])
-    un = uptake.unassessed_metals(p, tables=tables)
-    assert set(un["plot_id"]) == {"m0", "m1", "m2"}
-    assert "synth_maize_cd_ph (ph outside 4–8)" in un.set_index("plot_id").loc["m0", "reason"]
-    assert "synth_maize_cd_ph (cd_mg_kg outside 0.05–10)" in un.set_index("plot_id").loc["m2", "reason"]
+    pred, un = uptake.predict_and_unassessed(p, tables=tables)
+    assert un.empty
+    r = pred.set_index("plot_id")
+    assert (r["function_id"] == "synth_maize_cd_ph").all() and (r["extrapolated"] == True).all()  # noqa: E712
+    fw = r["crop_fw_p50_mg_kg"].astype(float)   # the synthesis predicts grain as sold
+    np.testing.assert_allclose(fw, [10 ** (_A - 0.142 * 3.8), 10 ** (_A - 0.142 * 8.0),
+                                    10 ** (_A + 0.4305 * math.log10(12.0) - 0.142 * 6.0)], rtol=1e-9)
+    assert 10 ** (_A - 0.142 * 8.0) == pytest.approx(10 ** -1.4991, rel=1e-12)   # synth_maize_cd_ph_alkaline
+    assert "synth_maize_cd_ph (ph outside 4–8)" in r.loc["m0", "selection"]
+    assert "synth_maize_cd_ph (cd_mg_kg outside 0.05–10)" in r.loc["m2", "selection"]
 
 
 def test_survey_share_checks_hand_computed(tables):

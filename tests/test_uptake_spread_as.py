@@ -126,12 +126,17 @@ def test_rice_as_is_assessed_and_other_crops_stay_unassessed(as_tables, plots_fa
     assert miss["reason"].iloc[0] == "no transfer function for wheat and As"
 
 
-def test_rice_as_outside_the_survey_range_is_not_predicted(as_tables, plots_factory):
+def test_rice_as_outside_the_survey_range_is_predicted_at_the_edge(as_tables, plots_factory):
+    # soil As 150 is above the surveys' 91.75: no rice As function holds, so the BCF is used at the edge of its
+    # range, its rise with soil As continued (conservative), flagged extrapolated
     tables = as_tables
     p = plots_factory(1, as_mg_kg=150.0, ph=6.0)
     pred, miss = uptake.predict_and_unassessed(p, metals=["as"], tables=tables)
-    assert pred.empty
-    assert "synth_rice_as_bcf (as_mg_kg outside 0.042–91.75)" in miss["reason"].iloc[0]
+    assert miss.empty
+    r = pred.iloc[0]
+    assert r["function_id"] == "synth_rice_as_bcf" and r["extrapolated"] is True
+    assert r["crop_fw_p50_mg_kg"] == pytest.approx(0.010768 * 150.0, rel=1e-4)
+    assert "synth_rice_as_bcf (as_mg_kg outside 0.042–91.75)" in r["selection"]
 
 
 def test_rice_as_flows_through_the_plan(as_tables, plots_factory):

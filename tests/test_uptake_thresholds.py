@@ -148,9 +148,9 @@ def test_safe_thresholds_table(tables, plots_factory):
     assert t["safe_soil_mg_kg"].iloc[0] == pytest.approx(s_star, rel=1e-9)
     assert t["soil_input_mg_kg"].tolist() == [0.3, 0.3, 0.5]
     assert (t["safe_prob"] == 0.95).all() and (t["soil_measure"] == "total").all()
-    # the synthesis's validity range (soil 0.05–10) holds at the threshold; unpublished ranges → NA
+    # the synthesis's validity range (soil 0.05–10) holds at the threshold; an unpublished range → "unknown"
     assert t["extrapolated"].iloc[0] == False  # noqa: E712
-    assert pd.isna(t["extrapolated"].iloc[2])
+    assert t["extrapolated"].iloc[2] == "unknown"
     # pH* = (0.4519 + 0.4305·log10 0.3 − log10 M*) / 0.22975, inside 4–8.5
     ph_star = (0.4519 + 0.4305 * math.log10(0.3) - (math.log10(0.2) - Z95 * 0.454)) / 0.22975
     assert t["safe_ph"].iloc[0] == pytest.approx(ph_star, rel=1e-9) and 4 < ph_star < 8.5
@@ -209,15 +209,18 @@ def test_threshold_property_forward_prediction_and_monotony(ph, som, clay, prob,
 
 
 def test_safe_thresholds_lists_plots_outside_the_domain_with_the_reason(tables, plots_factory):
-    p = plots_factory(3, region="", crop="rice", land_use="paddy", ph=[11.0, 6.0, 3.5], cd_mg_kg=0.4)
+    p = plots_factory(4, region="", crop="rice", land_use="paddy", ph=[11.0, 6.0, 3.5, 8.7], cd_mg_kg=0.4)
     t = uptake.safe_thresholds(p, metals=["cd"], tables=tables)
     assert t["plot_id"].tolist() == p["plot_id"].tolist()
-    assert t["not_assessed_reason"].tolist() == [
-        "soil pH outside 3–10, the domain of the transfer functions", "",
-        "no function could be used: synth_rice_cd_ph (ph outside 4–8.5)"]
-    assert np.isnan(t["safe_soil_mg_kg"].iloc[[0, 2]]).all()
-    s_star = 10 ** ((math.log10(0.2) - Z95 * 0.454 - 0.4519 + 0.22975 * 6.0) / 0.4305)
-    assert t["safe_soil_mg_kg"].iloc[1] == pytest.approx(s_star, rel=1e-9)
+    # outside the domain of every function (pH 3–10): not assessed; pH 3.5 and 8.7, outside the rice functions'
+    # range 4–8.5 but inside the domain, are solved at the edge of the range as the plan predicts them
+    assert t["not_assessed_reason"].tolist() == ["soil pH outside 3–10, the domain of the transfer functions", "",
+                                                 "", ""]
+    assert np.isnan(t["safe_soil_mg_kg"].iloc[0])
+    s_star = [10 ** ((math.log10(0.2) - Z95 * 0.454 - 0.4519 + 0.22975 * ph) / 0.4305) for ph in (6.0, 3.5, 8.5)]
+    # pH 3.5: the function's rise continued (a lower threshold than at pH 4); pH 8.7: taken at 8.5
+    np.testing.assert_allclose(t["safe_soil_mg_kg"].iloc[1:].to_numpy(float), s_star, rtol=1e-9)
+    assert t["extrapolated"].tolist()[1:] == [False, True, True]
 
 
 def test_safe_thresholds_names_a_text_ph(tables, plots_factory):

@@ -990,6 +990,7 @@ def _cmd_safe_soil(args) -> int:
     why = _not_assessed(v.plots, t, args.crop, tables)
     full, t = t, t.loc[t["not_assessed_reason"] == ""].reset_index(drop=True)
     yes, no = i18n.t("ui.cli.safe.yes", lang), i18n.t("ui.cli.safe.no", lang)
+    unknown = i18n.t("ui.cli.safe.unknown", lang)
     spread = _safe_spread(t)
     show = pd.DataFrame({
         "plot": t["plot_id"], "crop": t["crop"].map(lambda c: c if lang == "en" else i18n.value("crop", c, lang, tables)),
@@ -1002,7 +1003,8 @@ def _cmd_safe_soil(args) -> int:
         "background": t["below_background"].map(lambda x: "" if pd.isna(x) else (yes if x else no)),
         "extract": t["soil_measure"],
         "safe_ph": t["safe_ph"].map(lambda x: "-" if pd.isna(x) else f"{x:.2f}"),
-        "extrapolated": t["extrapolated"].map(lambda x: "n/a" if pd.isna(x) else (yes if x else no)),
+        "extrapolated": t["extrapolated"].map(lambda x: unknown if isinstance(x, str) or pd.isna(x)
+                                              else (yes if x else no)),
     })
     show.columns = [i18n.t(f"ui.cli.safe.col_{c}", lang) for c in show.columns]
     _say(i18n.t("ui.cli.safe.head", lang, standard=" / ".join(used),

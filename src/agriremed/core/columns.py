@@ -758,9 +758,11 @@ _out("user_function", "", "Fitted to the user's data", "用户数据拟合",
      "True when the transfer function was fitted to the user's own paired soil–crop data (agriremed "
      "fit-uptake, plan --tables), False for a packaged function.", dtype="bool")
 _out("extrapolated", "", "Outside validity range", "超出适用范围",
-     "True when an input lies outside the range the transfer function was fitted on (functions are "
-     "not used there, so False where a range is published; empty where none is).",
-     dtype="bool")
+     "TRUE when an input lies outside the range the transfer function was fitted on: no function of the crop "
+     "could be used inside its range, so the first was evaluated at the edge of its range (each input beyond it "
+     "at the higher of its own value and the range's end; selection says how), or a safe soil threshold lies "
+     "outside it; FALSE inside a published range; unknown where the function publishes no range.",
+     dtype="str")
 _out("selection", "", "Function selection", "函数选择说明",
      "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
      "outside its validity range, prediction not positive).", dtype="str")
@@ -1396,8 +1398,8 @@ _out("target_tier", "", "Food-target tier", "达标排序层级",
      dtype="int")
 _out("lime_first", "", "Liming first", "优先调酸",
      "True for an expected liming option (lime_t_ha of option_parameters.csv) on a plot whose soil pH is below the "
-     "range of every transfer function of the crop: the crop's metal cannot be predicted and the liming options "
-     "rank before the other expected options.",
+     "range of every transfer function of the crop: the crop's metal is predicted only beyond the functions' data "
+     "(at the edge of their range, extrapolated) and the liming options rank before the other expected options.",
      dtype="bool")
 _out("food_compliance", "1", "Food compliance compared with the target", "与目标比较的达标比例",
      "The compliance of the option's food crop that the ranking compares with target_compliance_prob: the share "

@@ -699,6 +699,29 @@ def _skip_reasons(v, lang, tables):
     return "；".join(_zh_skip_reason(why) for why in str(v).split("; "))
 
 
+#: An input outside a transfer function's validity range as :func:`agriremed.stages.uptake.predict._range_text`
+#: writes it (``'ph outside 4–8.5'``).
+_OUTSIDE = re.compile(r"([a-z0-9_]+) outside ([-\d.eE+]+)–([-\d.eE+]+)")
+
+
+def _range_reasons(v, lang, tables):
+    """Inputs outside a transfer function's validity range (``'ph outside 4–8.5, cd_mg_kg outside 0.05–10'``)
+    as people read them: each input by its label, not its column id (``'soil pH (water) outside 4–8.5'``,
+    ``'Cd, total in soil outside 0.05–10 mg/kg'``); in Chinese as :func:`_skip_reasons` gives them."""
+    if lang == "zh":
+        return _skip_reasons(v, lang, tables)
+
+    def plain(m):
+        col = C.COLUMNS.get(m[1])
+        if col is None:
+            return m[0]
+        unit = f" {col.unit}" if col.unit not in ("", "1") else ""
+        first = re.split(r"[ ,(]", col.label_en, maxsplit=1)[0]   # a word, not an element symbol (Cd), in lower case
+        label = col.label_en[:1].lower() + col.label_en[1:] if len(first) > 2 else col.label_en
+        return f"{label} outside {m[2]}–{m[3]}{unit}"
+    return _OUTSIDE.sub(plain, str(v))
+
+
 #: Value domains a column's category codes may belong to, tried in order for their names.
 _CATEGORY_DOMAINS = ("land_use", "crop", "soil_class", "basic_farmland", "rice_type", "soil_class_county")
 
@@ -750,6 +773,7 @@ DOMAINS = {
     "crop_groups": _crop_groups,
     "skipped": _skipped,
     "skip_reasons": _skip_reasons,
+    "range_reasons": _range_reasons,
     "metal": _value("metal"),
     "option": _value("option"),
     "crop": _value("crop"),

@@ -222,8 +222,10 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
         return out
     fit = (_frames.obj(pred["user_fit_skipped"]) if "user_fit_skipped" in pred
            else np.full(len(pred), "", dtype=object))
+    ex = _frames.obj(pred["extrapolated"]) if "extrapolated" in pred else np.full(len(pred), None, dtype=object)
     item = [f"{m}: {f}" + (" (not " + re.sub(r" \((.*)\)$", r": \1", k) + ")" if isinstance(k, str) and k else "")
-            for m, f, k in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), fit, strict=True)]
+            + (" (at the edge of its validity range, extrapolated)" if isinstance(e, (bool, np.bool_)) and e else "")
+            for m, f, k, e in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), fit, ex, strict=True)]
     joined = _frames.joined_by(pred["plot_id"], item, "; ")
     at = _frames.positions(joined.index.to_numpy(object), pid)
     found = at >= 0
@@ -304,15 +306,25 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
         return out
     fit = _frames.obj(pred["user_fit_skipped"])
     rows = np.flatnonzero(np.array([isinstance(k, str) and k != "" for k in fit], bool))
-    if not len(rows):
+    fid, metal, rid = _frames.obj(pred["function_id"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
+    # a metal predicted at the edge of its function's validity range (no function inside it): said too
+    flags = _frames.obj(pred["extrapolated"]) if "extrapolated" in pred else np.zeros(0, dtype=object)
+    at_edge = np.flatnonzero(np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in flags], bool))
+    if not len(rows) and not len(at_edge):
         return out
     ratio = pred["user_fit_edge_ratio"].to_numpy(float)
-    fid, metal, rid = _frames.obj(pred["function_id"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
     edge = [Message.of("rec.user_fit_edge", function=fid[i], ratio=float(ratio[i])) if np.isfinite(ratio[i])
             else Message() for i in rows]
-    return _notes_by_plot(((rid[i], Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i],
-                                                skipped=fit[i], edge=e)) for i, e in zip(rows, edge, strict=True)),
-                          pid)
+    pairs = [(rid[i], Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i], skipped=fit[i], edge=e))
+             for i, e in zip(rows, edge, strict=True)]
+    note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
+    crop = _frames.obj(pred["crop"])
+    for i in at_edge:
+        why = next((dict(p) for c, p in (Message.decode(note_msg[i]).parts if isinstance(note_msg[i], str)
+                                         and note_msg[i] else ()) if c == "upt.edge_evaluated"), {})
+        pairs.append((rid[i], Message.of("rec.edge_evaluated", metal=metal[i], crop=crop[i],
+                                         reasons=why.get("reasons", ""))))
+    return _notes_by_plot(pairs, pid)
 
 
 def _field_plot_classes(P: pd.DataFrame, screened: pd.DataFrame, county, others, ctx: RunContext) -> pd.DataFrame:
@@ -421,16 +433,24 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     GB 2762) is not a metal "not assessed": its reason says the standard sets no limit and
     it is left out of ``metals_not_assessed``. A metal whose limit in the crop the library
     may lack (:func:`agriremed.stages.advice.food_limit_gaps`: EU 2023/915 Pb in wheat) stays
-    "not assessed", to be measured in the harvest. A metal not assessed because the plot has no pH (planned
-    where its class is the same at every pH band) is listed whatever its concentration: the crop risk below the
-    screening value depends on the pH too."""
+    "not assessed", to be measured in the harvest. A metal whose crop has transfer functions for it, none of
+    which could be used on the plot (no pH, planned where its class is the same at every pH band; a pH outside
+    the domain of the functions; upland rice; missing inputs), is listed whatever its concentration: the crop
+    risk below the screening value depends on the pH and the soil too. A metal for which the crop has no
+    transfer function at all is listed above its screening value only (below it the screening value is the
+    assessment)."""
     u = uptake_mod.above_screening(unassessed, screened)
     if len(unassessed) and "reason_msg" in unassessed:
-        no_ph = pd.Series(_frames.obj(unassessed["reason_msg"]), dtype=object).astype(str).str.contains(
-            "upt.ph_missing", regex=False).to_numpy(bool)
-        if no_ph.any():
+        # a crop with transfer functions for the metal that none could predict on the plot (no pH, a pH
+        # outside the domain, upland rice, functions of other provinces only, missing inputs): listed whatever
+        # the soil's class, for below the screening value the crop risk depends on pH and soil too (no silent
+        # switch from a prediction to nothing where an input crosses a function's limit)
+        codes = [Message.decode(e).codes[:1] if isinstance(e, str) and e else () for e in
+                 _frames.obj(unassessed["reason_msg"])]
+        has_fn = np.array([bool(c) and c[0] not in NO_FUNCTION_REASONS for c in codes], bool)
+        if has_fn.any():
             keys = set(zip(_frames.obj(u["plot_id"]), _frames.obj(u["metal"]), strict=True))
-            more = unassessed.loc[no_ph & ~np.array([(p, m) in keys for p, m in zip(
+            more = unassessed.loc[has_fn & ~np.array([(p, m) in keys for p, m in zip(
                 _frames.obj(unassessed["plot_id"]), _frames.obj(unassessed["metal"]), strict=True)], bool)]
             u = pd.concat([u, more], ignore_index=True) if len(more) else u
     listed = u

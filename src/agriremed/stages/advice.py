@@ -2310,9 +2310,18 @@ def _crop_lines(result, r, plot_id: str, lang: str) -> list:
         against = harvest_standard_text(hs, lang)
         if against and hs is not None and hs["standard"] == r.get("food_standard"):
             against += _limit_values(r.get("crop"), na, hs["standard"], result.tables, lang)
-        crop_lines.append(i18n.t("ui.sheet.crop_not_assessed_against", lang, metals=i18n.metals(na, lang),
-                                 against=against) if against
-                          else i18n.t("ui.sheet.crop_not_assessed", lang, metals=i18n.metals(na, lang)))
+        # a metal at or below its screening value is listed too where the crop's functions could not be used on
+        # the plot (a pH outside their domain, upland rice …): its line does not say "above the screening value"
+        exc = r.get("metals_exceeding")
+        above = set(exc.split("+")) if isinstance(exc, str) and exc else set()
+        groups = [("", "+".join(m for m in na.split("+") if m in above)),
+                  ("_below", "+".join(m for m in na.split("+") if m not in above))]
+        for tail, ms in groups:
+            if not ms:
+                continue
+            crop_lines.append(i18n.t(f"ui.sheet.crop_not_assessed{tail}_against", lang, metals=i18n.metals(ms, lang),
+                                     against=against) if against
+                              else i18n.t(f"ui.sheet.crop_not_assessed{tail}", lang, metals=i18n.metals(ms, lang)))
     u = result.uptake
     if u is not None and len(u):
         uu = u.loc[(u["plot_id"] == plot_id)]

@@ -16,7 +16,11 @@ those that name no province, each time in ascending ``priority`` (a function tha
 its provinces is used only there); use the first one whose inputs are all available for the plot, inside its
 validity range (for a user's fit, the range of its data), and whose prediction is positive. The chosen ``function_id``
 is reported with every prediction, and the functions skipped before it, with the reason,
-in ``selection``.
+in ``selection``. Where every function of the crop was skipped only because an input lies outside
+its validity range, the first of them predicts *at the edge* of its range (:func:`_edge_inputs`:
+each input beyond the range at the higher of its own value and the range's end), flagged
+``extrapolated``: the prediction is continuous where a plot crosses the end of the range and never
+lower than at the end.
 
 Intervals assume log10 C_plant ~ Normal(log10 median, se_log10). The probability of
 exceeding a food limit L (as-sold basis) is 1 − Φ((log10 L − log10 C_as_sold)/se_log10). A function
@@ -570,8 +574,9 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         ``se_log10`` [log10 units], ``crop_dw_p05_mg_kg``, ``crop_dw_p50_mg_kg``,
         ``crop_dw_p95_mg_kg``, ``crop_fw_p05_mg_kg``, ``crop_fw_p50_mg_kg``,
         ``crop_fw_p95_mg_kg`` [mg kg⁻¹; ``fw`` = as-sold basis], ``extrapolated``
-        (False where the chosen function publishes a validity range: no function is used outside
-        it; NA when the range is not published), ``selection`` (why this function: the
+        (False inside the chosen function's published validity range; True where no function of the
+        crop could be used inside its range and this one predicts at the edge of it; ``'unknown'``,
+        :data:`EXTRAPOLATED_UNKNOWN`, where the function publishes no range), ``selection`` (why this function: the
         functions of higher priority that were skipped for the plot, and why),
         ``user_fit_skipped`` (a function fitted to the user's pairs that was skipped because an
         input lies beyond the range of its data, with the reason:
@@ -593,7 +598,8 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     Functions are tried in order (the user's own functions, priority ≤ 0, first; then the
     province's; then by ``priority``); a function is skipped for a plot when one of its inputs
     is missing, when an input is outside its published validity range, or when its prediction
-    is not positive. A function fitted to the user's own pairs (``fit-uptake``; its source's
+    is not positive; where every function was skipped only for its range, the first (packaged, reading
+    the inputs of its range) predicts at the edge of its range (:func:`_edge_inputs`). A function fitted to the user's own pairs (``fit-uptake``; its source's
     status is :data:`FITTED_STATUS`) follows the same rule with the range of its data: beyond it the
     next function predicts (the packaged default of the plot's region), ``user_fit_skipped`` says
     which input lies beyond which range, and ``user_fit_edge_ratio`` gives the step between the two
@@ -608,8 +614,9 @@ def ph_below_every_function(crops, metals_exceeding, ph, tables: Tables | None =
 
     True where, for a metal above its screening value, the crop has usable transfer functions
     and the soil pH (in water) is below the lower pH bound (``valid_ranges``) of every one of
-    them: the metal in the crop cannot be predicted because the soil is more acid than any
-    function's data. A function without a pH range counts as usable at any pH.
+    them: the soil is more acid than any function's data, so the metal in the crop is predicted only
+    at the edge of the range (:func:`_edge_inputs`, flagged extrapolated). A function without a pH range
+    counts as usable at any pH.
 
     Parameters
     ----------
@@ -773,6 +780,62 @@ def _range_text(fn, v, n: int, fitted: bool = False) -> np.ndarray:
                          for x in np.asarray(v[var], float)[bad]]
             out = np.where(bad, np.where(out == "", text, out + ", " + text), out)
     return out
+
+
+def _edge_capable(fn) -> bool:
+    """Whether ``fn`` can be evaluated at the edge of its validity range (:func:`_edge_inputs`): every variable
+    of its ranges is one of its terms, so that moving it to the end of its range moves the prediction (a range
+    on a variable the function does not read, the total soil Cd of a CaCl2 model, says nothing of how the
+    prediction behaves beyond it)."""
+    return set(parse_ranges(fn.valid_ranges)) <= _term_variables(fn)
+
+
+def _edge_candidates(fn, user_fit: bool, ok, outside, need, nonpos) -> np.ndarray:
+    """Plots on which ``fn`` was skipped only because an input lies outside its validity range (none missing,
+    none outside its domain): it may predict there at the edge of its range (:func:`_edge_inputs`). Never a
+    function fitted to the user's pairs (beyond its data the next function predicts, ``user_fit_skipped``) nor
+    one whose range is on an input it does not read (:func:`_edge_capable`)."""
+    if user_fit or not _edge_capable(fn):
+        return np.zeros(len(ok), bool)
+    return ~ok & (outside != "") & (need == "") & (nonpos == "")
+
+
+def _edge_inputs(fn, v, n: int):
+    """``v`` with each input of ``fn`` outside the function's validity range taken where the prediction is
+    the higher: at the plot's own value (the function's trend continued) or at the nearest end of the range.
+
+    The packaged functions are monotone in each input, so this is the conservative edge evaluation of a
+    plot just outside the data: a soil more acid than the range follows the function's rise (the prediction
+    at pH 3.95 is above that at pH 4), a soil more alkaline or lower in metal than the range keeps the
+    prediction at the end of the range (at or above what the function would give there). The prediction is
+    continuous where a plot crosses the end of the range. Returns the variables and, per plot, the text naming
+    the inputs outside the range (``'ph outside 4–8.5'``; as :func:`_range_text`) and how each was taken
+    (``'ph = 3.95: the function's trend continued'``).
+    """
+    terms = parse_terms(fn.terms)
+    ranges = parse_ranges(fn.valid_ranges)
+    filled = {}
+    how = np.full(n, "", dtype=object)
+    for var, bad in range_violations(ranges, v, n):
+        if not bad.any():
+            continue
+        lo, hi = ranges[var]
+        x = np.asarray(v[var], float)
+        xc = np.clip(x, lo, hi)
+        own = [t for t in terms if t[0] == var and t[1] != "const"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g_x = transfer_predictor(own, {var: x}, n) if own else np.zeros(n)
+            g_c = transfer_predictor(own, {var: xc}, n) if own else np.zeros(n)
+        trend = bad & np.isfinite(g_x) & (g_x > g_c)  # the function rises beyond the end: follow it
+        at_end = bad & ~trend
+        filled[var] = np.where(at_end, xc, x)
+        name = _input_name(fn, var)
+        text = np.full(n, "", dtype=object)
+        text[trend] = [f"{name} = {a:g}: the function's trend continued beyond {lo:g}–{hi:g}" for a in x[trend]]
+        text[at_end] = [f"{name} = {a:g}: taken at {b:g}, the end of {lo:g}–{hi:g}"
+                        for a, b in zip(x[at_end], xc[at_end], strict=True)]
+        how = np.where(text == "", how, np.where(how == "", text, how + ", " + text))
+    return (_Filled(v, filled) if filled else v), how
 
 
 def _fitted_edge_ratios(rows, fit_j: np.ndarray, chosen: np.ndarray, plots: pd.DataFrame, moisture: np.ndarray,
@@ -984,6 +1047,64 @@ def assumed_inputs_text(assumed) -> str:
     return ", ".join(out)
 
 
+def _predict_at_edges(rows, todo: np.ndarray, edge_j: np.ndarray, variables: dict, where, tables: Tables,
+                      spreads: dict, out: dict) -> np.ndarray:
+    """Predict the plots ``todo`` (no function usable inside its range) with their function ``rows[edge_j]`` at
+    the edge of its range (:func:`_edge_inputs`), writing into the arrays of ``out`` (``chosen``, ``pred``,
+    ``cov_var``, ``assumed``, ``edge_how``, ``se_at``) as the selection loop does; True where a plot was."""
+    edged = np.zeros(len(todo), bool)
+    for j in pd.unique(edge_j[todo]):
+        fn = rows[j]
+        idx = np.flatnonzero(todo & (edge_j == j))
+        key = (fn.metal, fn.soil_measure)
+        v, extra, took = _assume_covariates(fn, variables[key].subset(idx), len(idx), where, idx, tables)
+        v, how = _edge_inputs(fn, v, len(idx))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = _response(fn, predictor_sum(fn, v, len(idx)))
+        ok = np.isfinite(p) & (p > 0)
+        at = idx[ok]
+        out["chosen"][at], out["pred"][at], out["cov_var"][at] = j, p[ok], extra[ok]
+        out["assumed"][at], out["edge_how"][at] = took[ok], how[ok]
+        edged[at] = True
+        if fn.function_id in spreads:
+            x0 = transfer_design(parse_terms(fn.terms), v, len(idx))[ok]
+            out["se_at"][at] = prediction_spread(x0, *spreads[fn.function_id])
+    return edged
+
+
+def _with_edge(sel: np.ndarray, fids, how: np.ndarray, at_edge: np.ndarray) -> np.ndarray:
+    """The function-choice reason with, where no function was usable inside its range, the function used at the
+    edge and how each input beyond the range was taken (never silently)."""
+    if not at_edge.any():
+        return sel
+    ew = np.array([f"no function inside its validity range: {f} used at the edge ({h}; conservative, extrapolated)"
+                   if e else "" for f, h, e in zip(fids, how, at_edge, strict=True)], dtype=object)
+    return np.where(at_edge, np.where(sel == "", ew, sel + "; " + ew), sel).astype(object)
+
+
+def _edge_notes(fids, why: np.ndarray, at_edge: np.ndarray, notes: np.ndarray) -> tuple[list, np.ndarray]:
+    """The note ``upt.edge_evaluated`` of each prediction made at the edge of its function's range (an empty
+    message elsewhere), and ``notes`` with its English text appended."""
+    msgs = [Message.of("upt.edge_evaluated", function=f, reasons=w) if e else Message()
+            for f, w, e in zip(fids, why, at_edge, strict=True)]
+    text = np.array([render(m.encode(), "en") if e else "" for m, e in zip(msgs, at_edge, strict=True)], dtype=object)
+    return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))
+
+
+#: ``extrapolated`` of a prediction whose function publishes no validity range: whether the plot lies
+#: outside the function's data is not known (said so, not left blank).
+EXTRAPOLATED_UNKNOWN = "unknown"
+
+
+def _extrapolated_flags(ranged: np.ndarray, at_edge: np.ndarray) -> np.ndarray:
+    """``extrapolated`` of each prediction: True where the function was used at the edge of its validity range
+    (:func:`_edge_inputs`), False where the plot lies inside it, :data:`EXTRAPOLATED_UNKNOWN` where the
+    function publishes no range."""
+    out = np.empty(len(ranged), dtype=object)
+    out[:] = [bool(e) if r else EXTRAPOLATED_UNKNOWN for r, e in zip(ranged, at_edge, strict=True)]
+    return out
+
+
 def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
     tables = tables or load_tables()
     n = len(plots)
@@ -1055,6 +1176,11 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         se_at = np.full(n, np.nan)  # the spread at the plot's leverage, for functions with coef_cov
         cov_var = np.zeros(n)  # variance added by covariates assumed for the chosen function
         assumed = np.full(n, "", dtype=object)  # which covariates were assumed ('som_pct=2.5|clay_pct=20')
+        # the first packaged function skipped only because an input is outside its validity range: it
+        # predicts at the edge of its range where no function can be used inside its range
+        edge_j = np.full(n, -1)
+        edge_how = np.full(n, "", dtype=object)
+        edge_why = np.full(n, "", dtype=object)
         # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
         # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
         # name no province, by priority
@@ -1091,6 +1217,10 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     only_range = np.isfinite(p) & (p > 0) & (outside != "") & (fit_skipped[idx] < 0)
                     fit_skipped[idx[only_range]] = j
                     fit_reason[idx[only_range]] = fn.function_id + " (" + outside[only_range] + ")"
+                need, nonpos = _missing_inputs(fn, v, len(idx))
+                only = _edge_candidates(fn, user_fit, ok, outside, need, nonpos) & (edge_j[idx] < 0)
+                edge_j[idx[only]] = j
+                edge_why[idx[only]] = outside[only]
                 chosen[idx[ok]] = j
                 pred[idx[ok]] = p[ok]
                 cov_var[idx[ok]] = extra[ok]
@@ -1101,7 +1231,6 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 if ok.all():
                     continue
                 why = np.where(outside != "", outside, "")
-                need, nonpos = _missing_inputs(fn, v, len(idx))
                 why = np.where(nonpos != "", nonpos, why)
                 why = np.where(need != "", np.where(nonpos != "", "needs " + need + ", " + nonpos,
                                                     "needs " + need), why)
@@ -1109,6 +1238,11 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 bad = idx[~ok]
                 txt = fn.function_id + " (" + why[~ok] + ")"
                 skipped[bad] = np.where(skipped[bad] == "", txt, skipped[bad] + "; " + txt)
+        # no function could be used inside its range: the first skipped only for its range predicts at the
+        # edge (_edge_inputs), flagged extrapolated, continuous with the prediction inside the range
+        edged = _predict_at_edges(rows, (chosen < 0) & (edge_j >= 0), edge_j, variables, where, tables, spreads,
+                                  {"chosen": chosen, "pred": pred, "cov_var": cov_var, "assumed": assumed,
+                                   "edge_how": edge_how, "se_at": se_at})
         have = chosen >= 0
         cap = metal.capitalize()
         unassessed(measured & ~has_fn, metal, lambda c, m=cap: Message.of("upt.none_crop", crop=c, metal=m), crops)
@@ -1123,6 +1257,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         if not have.any():
             continue
         hidx = np.flatnonzero(have)
+        at_edge = edged[have]
         fns = {c: v[chosen[have]] for c, v in cand_cols.items()}  # the chosen function of each row
         basis = fns["plant_basis"]
         se = fns["se_log10"]
@@ -1147,14 +1282,15 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         notes = np.where(is_dw, "", np.where(is_fw, "", "plant basis not published: "
                                              "compared with the limit as is (conservative)"))
         notes = np.where(factor_note == "", notes, np.where(notes == "", factor_note, notes + "; " + factor_note))
+        edge_msg, notes = _edge_notes(fns["function_id"], edge_why[have], at_edge, notes)
         basis_msg = Message.of("upt.basis_unpublished")
         note_msg = encode_column([(Message() if known else basis_msg)
-                                  + (fn.message if isinstance(fn, Note) else Message())
-                                  for known, fn in zip(is_dw | is_fw, factor_note, strict=True)])
+                                  + (fn.message if isinstance(fn, Note) else Message()) + em
+                                  for known, fn, em in zip(is_dw | is_fw, factor_note, edge_msg, strict=True)])
         sk, away = skipped[have], elsewhere[have]
         sk = np.where(away == "", sk, np.where(sk == "", away, sk + "; " + away)).astype(object)
         sel = np.where(sk == "", "", "skipped " + sk).astype(object)
-        sel = _with_assumed(sel, fns["function_id"], took)
+        sel = _with_assumed(_with_edge(sel, fns["function_id"], edge_how[have], at_edge), fns["function_id"], took)
         edge = _fitted_edge_ratios(rows, fit_skipped[have], chosen[have], plots.iloc[hidx], moist, factor)
         parts.append(_frames.frame({
             "plot_id": pid[have],
@@ -1170,7 +1306,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "crop_fw_p05_mg_kg": fw50 / f,
             "crop_fw_p50_mg_kg": fw50,
             "crop_fw_p95_mg_kg": fw50 * f,
-            "extrapolated": pd.array(np.where(ranged, False, None), dtype="boolean"),
+            "extrapolated": _extrapolated_flags(ranged, at_edge),
             "selection": sel,
             "user_fit_skipped": fit_reason[have],
             "user_fit_edge_ratio": edge,

@@ -53,7 +53,8 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
 from agriremed.models.uptake import PH_KCL_CONVERSION_MAX, critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import (PH_DOMAIN, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
+from agriremed.stages.uptake.predict import _edge_inputs  # noqa: PLC2701  (the plan's edge rule, shared)
+from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, assumed_inputs_text, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
                                              rice_type_factor_of, user_fitted_functions)
@@ -340,31 +341,47 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
                                    pred["metal"], fns["priority"].to_numpy(float),
                                    fns["fitted_crop"].to_numpy(object), tables)
         target = target / f
+    assumed = (pred["assumed_inputs"].fillna("").astype(str).to_numpy(object) if "assumed_inputs" in pred
+               else np.full(n, "", dtype=object))
+    edge = np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in pred["extrapolated"].to_numpy(object)],
+                    bool)
     for fid in pd.unique(pred["function_id"]):  # loop over the few functions in use
         sel = (pred["function_id"] == fid).to_numpy()
         fn = tf.loc[fid]
-        sub = by_id.loc[pred.loc[sel, "plot_id"]].reset_index()
+        # the covariates the prediction assumed (blank som_pct, clay_pct: covariate_defaults.csv), as the plan does
+        sub = _with_assumed_inputs(by_id.loc[pred.loc[sel, "plot_id"]].reset_index(), assumed[sel])
         soil_col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
         soil_in[sel] = sub[soil_col].to_numpy(float)
         # the spread of the plot's prediction (at its leverage, for a fitted function with coef_cov)
         se = pred["se_log10"].to_numpy(float)[sel]
-        s_soil[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], prob, se)
-        s_p50[sel] = safe_soil_concentration(fn, sub, target[sel], moist[sel], 0.5)
+        # a plot outside the function's range is solved at the edge, as it was predicted (_edge_inputs)
+        sub_soil = _at_edge(fn, sub, edge[sel], keep="soil")
+        s_soil[sel] = safe_soil_concentration(fn, sub_soil, target[sel], moist[sel], prob, se)
+        s_p50[sel] = safe_soil_concentration(fn, sub_soil, target[sel], moist[sel], 0.5)
         if fn.soil_measure == "total":  # the background is of total soil metal
             background[sel] = soil_background(fn.metal, tables)
-        s_ph[sel] = safe_ph(fn, sub, target[sel], moist[sel], prob, se)
+        s_ph[sel] = safe_ph(fn, _at_edge(fn, sub, edge[sel], keep="ph"), target[sel], moist[sel], prob, se)
         measure[sel] = fn.soil_measure
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
         outside[sel] = outside_range(fn, at_threshold)
-        notes[sel] = f"safe_ph: {_ph_direction(fn)}"
+        outside[sel] = np.where(edge[sel], 1.0, outside[sel])
+        # a direction only where a safe pH was found: a row that could not be solved never "complies"
+        notes[sel] = np.where(np.isfinite(s_ph[sel]), f"safe_ph: {_ph_direction(fn)}", "")
+        took = assumed[sel]
+        if (took != "").any():
+            said = np.array([f"assumed {assumed_inputs_text(t)} (not given; typical values of "
+                             "covariate_defaults.csv, as the plan assumes)" if t else "" for t in took], dtype=object)
+            nt = notes[sel]
+            notes[sel] = np.where(said == "", nt, np.where(nt == "", said, nt + "; " + said))
         lo, hi = parse_ranges(fn.valid_ranges).get("ph", SAFE_PH_RANGE)
         ph_sel = s_ph[sel]
         high, low = ph_sel > hi, ph_sel < lo
         if high.any() or low.any():
             nt = notes[sel]
+            tail = np.array(["; " + x.split("; ", 1)[1] if "; " in x else "" for x in nt], dtype=object)
             nt[high] = (f"safe_ph: no pH up to {hi:g} makes the crop meet the limit with probability "
-                        f"{prob:g} at this soil concentration (liming alone cannot)")
-            nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}"
+                        f"{prob:g} at this soil concentration (liming alone cannot)") + tail[high]
+            nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}" + tail[low]
             notes[sel] = nt
             s_ph[sel] = np.where(high | low, np.nan, ph_sel)
     below = s_soil < background
@@ -390,7 +407,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         "below_background": pd.array(np.where(np.isnan(background) | np.isnan(s_soil), None, below),
                                      dtype="boolean"),
         "safe_ph": s_ph,
-        "extrapolated": pd.array(np.where(np.isnan(outside), None, outside == 1.0), dtype="boolean"),
+        "extrapolated": _extrapolated_flags(outside),
         "note": notes,
         "not_assessed_reason": "",
         "not_assessed_reason_msg": "",
@@ -428,6 +445,54 @@ def soil_background(metal: str, tables: Tables | None = None) -> float:
         return tables.factor(f"soil_background_{metal}_mg_kg")
     except KeyError:
         return float("nan")
+
+
+def _extrapolated_flags(outside: np.ndarray) -> np.ndarray:
+    """``extrapolated`` of the thresholds: True/False where the function publishes a validity range,
+    ``'unknown'`` (:data:`~agriremed.stages.uptake.predict.EXTRAPOLATED_UNKNOWN`) where it publishes none."""
+    out = np.empty(len(outside), dtype=object)
+    out[:] = [EXTRAPOLATED_UNKNOWN if np.isnan(x) else bool(x == 1.0) for x in outside]
+    return out
+
+
+def _with_assumed_inputs(sub: pd.DataFrame, assumed) -> pd.DataFrame:
+    """``sub`` (one row per prediction) with the covariates its prediction assumed (``assumed_inputs``:
+    ``'som_pct=2.5|clay_pct=20'``) written into their blank cells, so that the thresholds are solved with the
+    values the prediction used."""
+    fill: dict = {}
+    for i, text in enumerate(assumed):
+        for piece in str(text or "").split("|"):
+            if "=" in piece:
+                name, val = piece.split("=", 1)
+                fill.setdefault(name, np.full(len(sub), np.nan))[i] = float(val)
+    if not fill:
+        return sub
+    cols = {}
+    for name, vals in fill.items():
+        have = sub[name].to_numpy(float) if name in sub.columns else np.full(len(sub), np.nan)
+        cols[name] = np.where(np.isnan(have), vals, have)
+    return sub.assign(**cols)
+
+
+def _at_edge(fn, sub: pd.DataFrame, edge: np.ndarray, keep: str) -> pd.DataFrame:
+    """``sub`` with the inputs of its rows ``edge`` (predicted at the edge of the function's validity range)
+    taken as the prediction took them (:func:`~agriremed.stages.uptake.predict._edge_inputs`), except ``keep``
+    (``'soil'`` or ``'ph'``), the input being solved for."""
+    if not edge.any():
+        return sub
+    ranges = parse_ranges(fn.valid_ranges)
+    v = plot_variables(sub, fn.metal, fn.soil_measure)
+    moved, _ = _edge_inputs(fn, v, len(sub))
+    cols = {}
+    for var in ranges:
+        if var in _VARIABLES.get(keep, (keep,)):
+            continue
+        col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure) \
+            if var == "soil" else var
+        if col not in sub.columns:
+            continue
+        cols[col] = np.where(edge, np.asarray(moved[var], float), sub[col].to_numpy(float))
+    return sub.assign(**cols) if cols else sub
 
 
 def _numeric_inputs(plots: pd.DataFrame, tables: Tables) -> pd.DataFrame:
