@@ -486,3 +486,14 @@ def test_an_option_that_is_no_measure_for_the_crop_ranks_after_unchanged_practic
     # an allowed one (priority protection) ranks after unchanged practice of its tier whatever its score
     assert rank_in_plot(np.array([0.5, 0.9, 0.07]), ok, partial, ["P"] * 3, np.array([1, 1, 2]), None,
                         tt).tolist() == [1, 2, 3]
+
+
+def test_the_removal_criterion_is_named_metal_removal_not_clean_up():
+    # a regression-panel finding: willow "stabilises, does not clean up; … ahead of Miscanthus …, mostly on
+    # clean-up" read as a contradiction; the criterion is the share of the excess metal removed (污染去除)
+    from agriremed.core import messages
+
+    m = messages.Message.of("rec.ahead", option="miscanthus", score="0.334", runner_score="0.327",
+                            criterion="clean_up")
+    assert messages.render(m, "en").endswith("mostly on metal removal")
+    assert messages.render(m, "zh").endswith("污染去除")

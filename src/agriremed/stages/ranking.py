@@ -1540,7 +1540,7 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
     Returns
     -------
     pandas.Series
-        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on clean-up"`` or
+        Plot id → ``"ahead of <option> (score 0.71 vs 0.64), mostly on metal removal"`` or
         ``"ranked before <option> (score 0.52 vs its 0.54), …"`` (``""`` for plots with a single
         applicable option).
     """
@@ -1590,7 +1590,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     -------
     pandas.Series
         Plot id → encoded message (:mod:`agriremed.core.messages`) ``rec.ahead`` ("ahead of
-        <option> (score 0.71 vs 0.64), mostly on clean-up", naming the criterion with the
+        <option> (score 0.71 vs 0.64), mostly on metal removal", naming the criterion with the
         largest weighted utility gain; scores that tie at two decimals are given with three), or,
         where an ordering rule rather than the score decided (the winner may score lower), a
         message that reads "ranked before <option> (score 0.52 vs its 0.54), …":
