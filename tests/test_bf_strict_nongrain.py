@@ -21,3 +21,15 @@ def test_a_non_food_crop_on_strict_control_basic_farmland_names_the_grain_rule()
     assert "该地块为永久基本农田，主要用于粮食生产（国办发〔2020〕44号）" in zh
     # not on land outside permanent basic farmland
     assert "mainly for grain (国办发" not in s.loc["NO", "recommendation"]
+
+
+def test_the_hunan_practice_is_cited_in_hunan_only():
+    # regression-panel finding: the note quoted Hunan's practice (湘府阅[2020]48号) for a Guizhou plot
+    plots = make_plots(1, plot_id="GZ", ph=5.0, cd_mg_kg=2.0, region="Guizhou/Zunyi", basic_farmland="yes")
+    s = agriremed.plan(plots, agriremed.Scenario(mc_draws=0)).summary.iloc[0]
+    assert s["soil_class"] == "strict_control"
+    en = s["recommendation"]
+    assert "permanent basic farmland, which is mainly for grain (国办发〔2020〕44号)" in en
+    assert "湘府阅" not in en and "Hunan" not in en
+    zh = messages.render(messages.Message.decode(s["recommendation_msg"]), "zh")
+    assert "主要用于粮食生产" in zh and "湖南" not in zh

@@ -110,10 +110,11 @@ def test_a_measure_below_the_minimum_gain_is_no_measure_whatever_it_earns(plan_n
     assert "choose substitute planting or another measure locally and monitor the crop" in s["recommendation"]
     assert ("ranked before Biochar amendment (score 0.60 vs its 0.63), which would raise the crop's chance of meeting "
             "the food limit by only 4.1 percentage points over unchanged practice, below the 5-point gain that makes a "
-            "measure for the crop, whatever it earns") in s["recommendation"]
+            "measure for the crop; a higher NPV does not make an agronomic measure one unless the harvest itself pays "
+            "the farmer clearly more") in s["recommendation"]
     assert "about 5 in 10 harvests predicted above the limit, test the harvest before sale" in s["recommendation"]
     zh = messages.render(s["recommendation_msg"], "zh")
-    assert "未达到作为措施所需的5个百分点，无论其收益如何" in zh and "请因地制宜确定替代种植或其他措施" in zh
+    assert "未达到作为措施所需的5个百分点；农艺措施不因净现值较高而成为措施，除非收获本身明显增加农户收入" in zh and "请因地制宜确定替代种植或其他措施" in zh
 
 
 @pytest.fixture(scope="module")

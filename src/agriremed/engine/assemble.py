@@ -1346,9 +1346,10 @@ def _nongrain_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables
     yes) whose recommended option grows a non-food crop or a hyperaccumulator
     (:data:`NONGRAIN_FAMILIES`): strict control takes the land out of food production as risk control
     (Soil Pollution Law Art. 54, ``cn_soil_law2018``), but permanent basic farmland is mainly for grain
-    (国办发〔2020〕44号, ``cn_nongrain2020``) and Hunan moves strict-control paddies mainly to dry grain,
-    in principle not to non-grain uses (湘府阅[2020]48号, ``changde2020_rice_exit``), so the sentence asks
-    the officer to agree the crop with the county (``rec.bf_strict_nongrain``)."""
+    (国办发〔2020〕44号, ``cn_nongrain2020``), so the sentence asks the officer to agree the crop with the
+    county (``rec.bf_strict_nongrain``); in Hunan, which moves strict-control paddies mainly to dry grain, in
+    principle not to non-grain uses (湘府阅[2020]48号, ``changde2020_rice_exit``), it says so
+    (``rec.bf_strict_nongrain_hunan``, :func:`_in_hunan`)."""
     n = len(ok)
     if s["basic_farmland"] is None:
         return np.zeros(n, bool)
@@ -1357,6 +1358,16 @@ def _nongrain_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables
     bf = np.array([str(v).strip().lower() == "yes" for v in _frames.obj(s["basic_farmland"])], bool)
     strict = _frames.obj(np.asarray(b["soil_class"], dtype=object)) == "strict_control"
     return ok & bf & strict & np.asarray(b["china_rules"], bool) & np.isin(_frames.obj(b["option_id"]), nongrain)
+
+
+def _in_hunan(s: dict, i: int, tables: Tables | None) -> bool:
+    """Whether plot ``i`` of the summary columns ``s`` lies in Hunan (its region's province,
+    :func:`agriremed.core.i18n.region_province`): the Hunan practice for strict-control paddies
+    (湘府阅[2020]48号, ``changde2020_rice_exit``) is cited there only."""
+    from agriremed.core import i18n
+
+    region = s["region"][i] if s.get("region") is not None else None
+    return isinstance(region, str) and i18n.region_province(region, tables) == "hunan"
 
 
 def _check_values_note(entry: str, P: pd.DataFrame, i: int) -> Message:
@@ -2001,7 +2012,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (has_rot & ~no_food, lambda i: Message.of("rec.rotation", crops=rotation[i])),
         (_orchard_on_basic_farmland(s, b, ok, tables or load_tables()),
          lambda i: Message.of("rec.bf_orchard", crop=s["crop"][i])),
-        (_nongrain_on_basic_farmland(s, b, ok, tables or load_tables()), lambda i: Message.of("rec.bf_strict_nongrain")),
+        (_nongrain_on_basic_farmland(s, b, ok, tables or load_tables()),
+         lambda i: Message.of("rec.bf_strict_nongrain_hunan" if _in_hunan(s, i, tables) else "rec.bf_strict_nongrain")),
         # the recommended soft re-use of marginal, mine or brownfield land against GB 36600 for the people on
         # it (a PV plant's workers: second-class land), as reuse_options.csv gives it
         (dev_ok, lambda i: Message.of("rec.gb36600", check=Message.decode(dev_msg[i]))),
