@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from agriremed.core import columns as C
+from agriremed.core import i18n
 from agriremed.core import frames as _frames
 from agriremed.core.names import UNLISTED_CROP
 from agriremed.core.messages import Message, encode_column, printed, render_column, render_encode
@@ -1364,8 +1365,6 @@ def _in_hunan(s: dict, i: int, tables: Tables | None) -> bool:
     """Whether plot ``i`` of the summary columns ``s`` lies in Hunan (its region's province,
     :func:`agriremed.core.i18n.region_province`): the Hunan practice for strict-control paddies
     (湘府阅[2020]48号, ``changde2020_rice_exit``) is cited there only."""
-    from agriremed.core import i18n
-
     region = s["region"][i] if s.get("region") is not None else None
     return isinstance(region, str) and i18n.region_province(region, tables) == "hunan"
 

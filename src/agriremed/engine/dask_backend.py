@@ -32,7 +32,7 @@ import pandas as pd
 from agriremed.core import columns as C
 from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
-from agriremed.engine.stream import _offset, field_rows, plan_chunk, repeated_ids, split_fields
+from agriremed.engine.stream import offset_rows, field_rows, plan_chunk, repeated_ids, split_fields
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (as_text, field_id_texts, field_soil_rows, has_crop_values, has_detection_limits,
                                    has_not_detected, has_rice_seasons, has_unlisted_crops, is_crop_metal_header,
@@ -104,7 +104,7 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     part.attrs.update(_input_attrs(medians, censored, crop_values, not_detected, rice_seasons, rotation,
                                    unlisted_crops, soil_rows))
     if what in _VALIDATED:
-        v = _offset(validate_plots(part, tables, duplicates=duplicates), int(offsets[number]))
+        v = offset_rows(validate_plots(part, tables, duplicates=duplicates), int(offsets[number]))
         return getattr(v, what)
     p = plan_chunk(part, scenario, tables, int(offsets[number]), duplicates)
     if what == "table":

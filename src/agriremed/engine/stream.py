@@ -978,7 +978,7 @@ def repeated_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = N
 # ---- planning one chunk -----------------------------------------------------------------
 
 
-def _offset(v: Validation, rows_before: int) -> Validation:
+def offset_rows(v: Validation, rows_before: int) -> Validation:
     """``v`` with input rows numbered after ``rows_before`` rows of earlier chunks."""
     if rows_before == 0:
         return v
@@ -1019,7 +1019,7 @@ def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_bef
     agriremed.engine.plan.Plan
         The chunk's plan, without the long per-year tables (``detail=False``).
     """
-    v = _offset(validate_plots(chunk, tables, duplicates=duplicates, region=region), rows_before)
+    v = offset_rows(validate_plots(chunk, tables, duplicates=duplicates, region=region), rows_before)
     return plan(v, scenario, tables=tables, progress=False, detail=False, text_rows=text_rows)
 
 
@@ -1215,7 +1215,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
     kept, rejected, problems, skipped = [], [], [], []
     n_input = n_valid = n_chunks = 0
     for chunk in _data_chunks(inp.chunks()):
-        v = _offset(validate_plots(chunk, tables, duplicates=scan.duplicates, optional=optional, region=region),
+        v = offset_rows(validate_plots(chunk, tables, duplicates=scan.duplicates, optional=optional, region=region),
                     n_input)
         probs = v.problems
         if n_chunks > 0:  # file-level problems (headers, missing columns) once

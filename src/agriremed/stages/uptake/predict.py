@@ -17,7 +17,7 @@ its provinces is used only there); use the first one whose inputs are all availa
 validity range (for a user's fit, the range of its data), and whose prediction is positive. The chosen ``function_id``
 is reported with every prediction, and the functions skipped before it, with the reason,
 in ``selection``. Where every function of the crop was skipped only because an input lies outside
-its validity range, the first of them predicts *at the edge* of its range (:func:`_edge_inputs`:
+its validity range, the first of them predicts *at the edge* of its range (:func:`edge_inputs`:
 each input beyond the range at the higher of its own value and the range's end), flagged
 ``extrapolated``: the prediction is continuous where a plot crosses the end of the range and never
 lower than at the end.
@@ -599,7 +599,7 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     province's; then by ``priority``); a function is skipped for a plot when one of its inputs
     is missing, when an input is outside its published validity range, or when its prediction
     is not positive; where every function was skipped only for its range, the first (packaged, reading
-    the inputs of its range) predicts at the edge of its range (:func:`_edge_inputs`). A function fitted to the user's own pairs (``fit-uptake``; its source's
+    the inputs of its range) predicts at the edge of its range (:func:`edge_inputs`). A function fitted to the user's own pairs (``fit-uptake``; its source's
     status is :data:`FITTED_STATUS`) follows the same rule with the range of its data: beyond it the
     next function predicts (the packaged default of the plot's region), ``user_fit_skipped`` says
     which input lies beyond which range, and ``user_fit_edge_ratio`` gives the step between the two
@@ -615,7 +615,7 @@ def ph_below_every_function(crops, metals_exceeding, ph, tables: Tables | None =
     True where, for a metal above its screening value, the crop has usable transfer functions
     and the soil pH (in water) is below the lower pH bound (``valid_ranges``) of every one of
     them: the soil is more acid than any function's data, so the metal in the crop is predicted only
-    at the edge of the range (:func:`_edge_inputs`, flagged extrapolated). A function without a pH range
+    at the edge of the range (:func:`edge_inputs`, flagged extrapolated). A function without a pH range
     counts as usable at any pH.
 
     Parameters
@@ -783,7 +783,7 @@ def _range_text(fn, v, n: int, fitted: bool = False) -> np.ndarray:
 
 
 def _edge_capable(fn) -> bool:
-    """Whether ``fn`` can be evaluated at the edge of its validity range (:func:`_edge_inputs`): every variable
+    """Whether ``fn`` can be evaluated at the edge of its validity range (:func:`edge_inputs`): every variable
     of its ranges is one of its terms, so that moving it to the end of its range moves the prediction (a range
     on a variable the function does not read, the total soil Cd of a CaCl2 model, says nothing of how the
     prediction behaves beyond it)."""
@@ -792,7 +792,7 @@ def _edge_capable(fn) -> bool:
 
 def _edge_candidates(fn, user_fit: bool, ok, outside, need, nonpos) -> np.ndarray:
     """Plots on which ``fn`` was skipped only because an input lies outside its validity range (none missing,
-    none outside its domain): it may predict there at the edge of its range (:func:`_edge_inputs`). Never a
+    none outside its domain): it may predict there at the edge of its range (:func:`edge_inputs`). Never a
     function fitted to the user's pairs (beyond its data the next function predicts, ``user_fit_skipped``) nor
     one whose range is on an input it does not read (:func:`_edge_capable`)."""
     if user_fit or not _edge_capable(fn):
@@ -800,7 +800,7 @@ def _edge_candidates(fn, user_fit: bool, ok, outside, need, nonpos) -> np.ndarra
     return ~ok & (outside != "") & (need == "") & (nonpos == "")
 
 
-def _edge_inputs(fn, v, n: int):
+def edge_inputs(fn, v, n: int):
     """``v`` with each input of ``fn`` outside the function's validity range taken where the prediction is
     the higher: at the plot's own value (the function's trend continued) or at the nearest end of the range.
 
@@ -1050,7 +1050,7 @@ def assumed_inputs_text(assumed) -> str:
 def _predict_at_edges(rows, todo: np.ndarray, edge_j: np.ndarray, variables: dict, where, tables: Tables,
                       spreads: dict, out: dict) -> np.ndarray:
     """Predict the plots ``todo`` (no function usable inside its range) with their function ``rows[edge_j]`` at
-    the edge of its range (:func:`_edge_inputs`), writing into the arrays of ``out`` (``chosen``, ``pred``,
+    the edge of its range (:func:`edge_inputs`), writing into the arrays of ``out`` (``chosen``, ``pred``,
     ``cov_var``, ``assumed``, ``edge_how``, ``se_at``) as the selection loop does; True where a plot was."""
     edged = np.zeros(len(todo), bool)
     for j in pd.unique(edge_j[todo]):
@@ -1058,7 +1058,7 @@ def _predict_at_edges(rows, todo: np.ndarray, edge_j: np.ndarray, variables: dic
         idx = np.flatnonzero(todo & (edge_j == j))
         key = (fn.metal, fn.soil_measure)
         v, extra, took = _assume_covariates(fn, variables[key].subset(idx), len(idx), where, idx, tables)
-        v, how = _edge_inputs(fn, v, len(idx))
+        v, how = edge_inputs(fn, v, len(idx))
         with np.errstate(divide="ignore", invalid="ignore"):
             p = _response(fn, predictor_sum(fn, v, len(idx)))
         ok = np.isfinite(p) & (p > 0)
@@ -1098,7 +1098,7 @@ EXTRAPOLATED_UNKNOWN = "unknown"
 
 def _extrapolated_flags(ranged: np.ndarray, at_edge: np.ndarray) -> np.ndarray:
     """``extrapolated`` of each prediction: True where the function was used at the edge of its validity range
-    (:func:`_edge_inputs`), False where the plot lies inside it, :data:`EXTRAPOLATED_UNKNOWN` where the
+    (:func:`edge_inputs`), False where the plot lies inside it, :data:`EXTRAPOLATED_UNKNOWN` where the
     function publishes no range."""
     out = np.empty(len(ranged), dtype=object)
     out[:] = [bool(e) if r else EXTRAPOLATED_UNKNOWN for r, e in zip(ranged, at_edge, strict=True)]
@@ -1239,7 +1239,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 txt = fn.function_id + " (" + why[~ok] + ")"
                 skipped[bad] = np.where(skipped[bad] == "", txt, skipped[bad] + "; " + txt)
         # no function could be used inside its range: the first skipped only for its range predicts at the
-        # edge (_edge_inputs), flagged extrapolated, continuous with the prediction inside the range
+        # edge (edge_inputs), flagged extrapolated, continuous with the prediction inside the range
         edged = _predict_at_edges(rows, (chosen < 0) & (edge_j >= 0), edge_j, variables, where, tables, spreads,
                                   {"chosen": chosen, "pred": pred, "cov_var": cov_var, "assumed": assumed,
                                    "edge_how": edge_how, "se_at": se_at})

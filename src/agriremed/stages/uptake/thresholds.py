@@ -53,7 +53,7 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
 from agriremed.models.uptake import PH_KCL_CONVERSION_MAX, critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import _edge_inputs  # noqa: PLC2701  (the plan's edge rule, shared)
+from agriremed.stages.uptake.predict import edge_inputs  # the plan's edge rule, shared
 from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, assumed_inputs_text, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
@@ -354,7 +354,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         soil_in[sel] = sub[soil_col].to_numpy(float)
         # the spread of the plot's prediction (at its leverage, for a fitted function with coef_cov)
         se = pred["se_log10"].to_numpy(float)[sel]
-        # a plot outside the function's range is solved at the edge, as it was predicted (_edge_inputs)
+        # a plot outside the function's range is solved at the edge, as it was predicted (edge_inputs)
         sub_soil = _at_edge(fn, sub, edge[sel], keep="soil")
         s_soil[sel] = safe_soil_concentration(fn, sub_soil, target[sel], moist[sel], prob, se)
         s_p50[sel] = safe_soil_concentration(fn, sub_soil, target[sel], moist[sel], 0.5)
@@ -476,13 +476,13 @@ def _with_assumed_inputs(sub: pd.DataFrame, assumed) -> pd.DataFrame:
 
 def _at_edge(fn, sub: pd.DataFrame, edge: np.ndarray, keep: str) -> pd.DataFrame:
     """``sub`` with the inputs of its rows ``edge`` (predicted at the edge of the function's validity range)
-    taken as the prediction took them (:func:`~agriremed.stages.uptake.predict._edge_inputs`), except ``keep``
+    taken as the prediction took them (:func:`~agriremed.stages.uptake.predict.edge_inputs`), except ``keep``
     (``'soil'`` or ``'ph'``), the input being solved for."""
     if not edge.any():
         return sub
     ranges = parse_ranges(fn.valid_ranges)
     v = plot_variables(sub, fn.metal, fn.soil_measure)
-    moved, _ = _edge_inputs(fn, v, len(sub))
+    moved, _ = edge_inputs(fn, v, len(sub))
     cols = {}
     for var in ranges:
         if var in _VARIABLES.get(keep, (keep,)):
