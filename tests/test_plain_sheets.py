@@ -7,13 +7,13 @@ already gives its 文号 is not followed by the same citation again.
 Inputs: the 16 sample plots, and two county sheets of review panel 24 (``tests/sheets/panel24_*``:
 the 20 policy cases of C_decisions.csv and the 攸县 field sheet A_hunan_gbk.csv, GBK-encoded)."""
 
-import io
 import re
 from pathlib import Path
 
 import pytest
 
 import agriremed
+from sheettext import sheet_text
 from agriremed.core import messages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,15 +35,6 @@ def plans():
             for k, f in INPUTS.items()}
 
 
-def _sheet_text(plan, plot_id, lang):
-    pypdf = pytest.importorskip("pypdf")
-    pytest.importorskip("reportlab")
-    from agriremed.io.sheets import sheet_pdf
-
-    pdf = pypdf.PdfReader(io.BytesIO(sheet_pdf(plan, plot_id, lang, date="2026-12-07")))
-    return "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sheets_name_no_file_and_no_column_id(plans, lang):
     n = {k: len(p.summary) for k, p in plans.items()}
@@ -52,7 +43,7 @@ def test_sheets_name_no_file_and_no_column_id(plans, lang):
     found, texts = {}, {}
     for name, plan in plans.items():
         for pid in plan.summary["plot_id"]:
-            text = texts[name, pid] = _sheet_text(plan, pid, lang)
+            text = texts[name, pid] = sheet_text(plan, pid, lang)
             hits = FILE.findall(text) + SNAKE.findall(text)
             if hits:
                 found[name, pid] = sorted(set(hits))

@@ -3,7 +3,6 @@ Chinese), and the plot sheets, the report and the planner's sentences of the 16 
 plots with cautions and compensation lines) show no source key, in English and in Chinese."""
 
 import csv
-import io
 import re
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 
 import agriremed
+from sheettext import sheet_text
 from agriremed.core import messages
 from agriremed.core import columns as C
 from agriremed.core.tables import load_tables
@@ -83,15 +83,6 @@ def sample_plan():
     return agriremed.plan(ROOT / "data" / "samples" / "plots.csv", progress=False)
 
 
-def _sheet_text(plan, plot_id, lang):
-    pypdf = pytest.importorskip("pypdf")
-    pytest.importorskip("reportlab")
-    from agriremed.io.sheets import sheet_pdf
-
-    pdf = pypdf.PdfReader(io.BytesIO(sheet_pdf(plan, plot_id, lang, date="2026-12-07")))
-    return "".join(p.extract_text() for p in pdf.pages).replace("\n", "")
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sample_sheets_and_sentences_show_no_source_key(sample_plan, lang):
     keys = _key_re()
@@ -99,7 +90,7 @@ def test_sample_sheets_and_sentences_show_no_source_key(sample_plan, lang):
     assert len(ids) == 16
     seen = {}
     for pid in ids:
-        text = _sheet_text(sample_plan, pid, lang)
+        text = sheet_text(sample_plan, pid, lang)
         seen[pid] = keys.findall(text) + KEY_TOKEN.findall(text)
     assert seen == {pid: [] for pid in ids}
     # the planner's sentences: recommendations, the compensation basis and every option's reason
@@ -110,7 +101,7 @@ def test_sample_sheets_and_sentences_show_no_source_key(sample_plan, lang):
         texts += list(s["compensation_basis"].fillna(""))
     assert [x for x in texts if keys.search(x) or KEY_TOKEN.search(x)] == []
     # the sheets of the strict-control paddies name the sources of the lost income by their short citations
-    hx = _sheet_text(sample_plan, "HN-XT-02", lang)
+    hx = sheet_text(sample_plan, "HN-XT-02", lang)
     cited = ("sources: National Bureau of Statistics of China 2024; NDRC 2024; project assumption" if lang == "en"
              else "来源：国家统计局2024；国家发展改革委2024；本工具假设")
     assert cited.replace(" ", "") in hx.replace(" ", "")  # the PDF text may lose a space at a line break
@@ -167,9 +158,9 @@ def panel_plan():
 def test_policy_panel_sheets_show_no_source_key(panel_plan, lang):
     keys = _key_re()
     got = {pid: keys.findall(t) + KEY_TOKEN.findall(t)
-           for pid in PANEL_PLOTS for t in [_sheet_text(panel_plan, pid, lang)]}
+           for pid in PANEL_PLOTS for t in [sheet_text(panel_plan, pid, lang)]}
     assert got == {pid: [] for pid in PANEL_PLOTS}
-    veg = _sheet_text(panel_plan, "vegetable_light_cd", lang).replace(" ", "")
+    veg = sheet_text(panel_plan, "vegetable_light_cd", lang).replace(" ", "")
     # the lime caution cites its field trial and pot trial by author and year
     assert ("(Lietal.2021(yearunconfirmed);Zhaoetal.2008)" if lang == "en"
             else "（Li等2021（年份未确认）；Zhao等2008）") in veg

@@ -1035,6 +1035,17 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     return out
 
 
+def _baseline_farmer_npv(table: pd.DataFrame, base: np.ndarray) -> np.ndarray:
+    """Per row, the farmer's NPV of its plot's unchanged practice in absolute value [CNY ha⁻¹]
+    (``npv_farmer_cny_ha`` of the ``do_nothing`` row ``base``, :func:`_food_parts`): the reference of the
+    dominance margin (:func:`dominates_baseline`) and of a crop switch's loss (:func:`costly_switch`);
+    NaN where the plot has no such row or the table no such column."""
+    if "npv_farmer_cny_ha" not in table:
+        return np.full(len(table), np.nan)
+    farmer = table["npv_farmer_cny_ha"].to_numpy(float)
+    return np.abs(np.where(base >= 0, farmer[np.maximum(base, 0)], np.nan))
+
+
 def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables, target: float | None,
                   max_loss_share: float = 1.0) -> np.ndarray:
     """Per row, whether the option is a crop switch that leaves its crop below the compliance ``target``
@@ -1070,8 +1081,7 @@ def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: T
     base = fp["base"]
     at = np.maximum(base, 0)
     own = table["npv_farmer_own_vs_baseline_cny_ha"].to_numpy(float)
-    farmer = table["npv_farmer_cny_ha"].to_numpy(float)
-    limit = float(max_loss_share) * np.abs(np.where(base >= 0, farmer[at], np.nan))
+    limit = float(max_loss_share) * _baseline_farmer_npv(table, base)
     p_base = np.where(base >= 0, fp["p"][at], np.nan)
     # the comparison needs the compliance of both crops: where the crop grown now is not predicted the
     # switch's benefit is unknown, not small (target_tier 4)
@@ -1126,9 +1136,7 @@ def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tabl
     food = vals["food_production"].to_numpy(float)
     food_base = np.where(base >= 0, food[at], np.nan)
     own = table["npv_farmer_own_vs_baseline_cny_ha"].to_numpy(float)
-    farmer = (table["npv_farmer_cny_ha"].to_numpy(float) if "npv_farmer_cny_ha" in table
-              else np.full(n, np.nan))
-    margin = float(min_share) * np.abs(np.where(base >= 0, farmer[at], np.nan))
+    margin = float(min_share) * _baseline_farmer_npv(table, base)
     margin = np.where(np.isnan(margin), 0.0, margin)
     not_base = _frames.obj(table["option_id"]) != "do_nothing"
     with np.errstate(invalid="ignore"):
