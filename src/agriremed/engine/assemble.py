@@ -184,6 +184,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                                     lime_first=lime_first,
                                     min_compliance_gain=scenario.min_compliance_gain,
                                     min_gain_share=scenario.min_gain_share,
+                                    gain_resolution=scenario.gain_resolution,
                                     min_dominance_share=scenario.min_dominance_share,
                                     max_switch_loss_share=scenario.max_switch_loss_share)
     add_columns(cols, rank, index)

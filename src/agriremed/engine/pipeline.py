@@ -405,8 +405,10 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
                                                    grid=grid)
     bar.update()
+    # the compliance draws are the same at every plan seed (common random numbers): no ranking gate
+    # turns on their seed-to-seed noise (duration.COMPLIANCE_SEED)
     compliance = duration_mod.crop_compliance_outcome(opts, preds, P, std, tables,
-                                                      n_draws, seed_, grid=grid)
+                                                      n_draws, duration_mod.compliance_seed(seed_), grid=grid)
     targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, std,
                                                  scenario.target_compliance_prob)
     removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
@@ -670,7 +672,7 @@ _ECONOMICS_READS = frozenset({"horizon_yr", "discount_rate", "carbon_price_cny_t
                               "noncompliant_grain", "biomass_valuation", "biochar_reapply_interval_yr",
                               "transport_km", "strict_baseline_crop"})
 _RANKING_READS = frozenset({"horizon_yr", "weights", "economics_view", "currency", "exchange_rate_cny",
-                            "area_unit", "min_compliance_gain", "min_gain_share",
+                            "area_unit", "min_compliance_gain", "min_gain_share", "gain_resolution",
                             "min_dominance_share", "max_switch_loss_share"})
 #: Fields no stage reads (recorded with the plan only).
 _RECORDED_ONLY = frozenset({"name"})
