@@ -1660,6 +1660,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         economics: it gives up the clean-up of Sedum plumbizincicola phytoextraction, which would remove 97 % of the
         soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha (25,649 CNY/mu)", where the
         winner is ahead mostly on economics of a runner-up whose clean-up criterion prints higher) or
+        ``rec.ahead_npv_given_up`` ("ahead of Fallow / set-aside with cover (score 0.44 vs 0.35), mostly on metal
+        removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) in this
+        economics view", where the winner is ahead mostly on metal removal or carbon of a runner-up whose
+        economics criterion, in the scenario's view, is higher by at least 1 CNY/ha) or
         ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
         ("ahead of <option> (same score, 0.176): equal scores go to …", where the scores tie
         at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals and the named tie-break of
@@ -1769,6 +1773,14 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     cleanup_share = np.where(gives_up, [_pct(x) if g else "" for x, g in zip(clean[sr].tolist(), gives_up.tolist(),
                                                                              strict=True)], "").astype(object)
     saved = np.where(gives_up, np.rint(econ[fr] - econ[sr]), np.nan)
+    # ahead mostly on metal removal or carbon of a runner-up that earns more in the scenario's economics view
+    # (sorghum before compensated fallow on strict-control paddies in the farmer's view): the sentence says
+    # what the choice costs (20)
+    with np.errstate(invalid="ignore"):
+        costs_npv = ((by_policy == 0) & np.isin(why, ("clean_up", "carbon"))
+                     & (np.rint(econ[sr] - econ[fr]) >= 1))
+    by_policy = np.where(costs_npv, 20, by_policy)
+    lost = np.where(costs_npv, np.rint(econ[sr] - econ[fr]), np.nan)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -1812,6 +1824,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             Message.of("rec.ahead_cleanup_cost", option=oid[sr][i], score=a[i], runner_score=b[i],
                        share=cleanup_share[i], saved=float(saved[i]), saved_mu=float(saved[i]) * mu)
             if by_policy[i] == 19 else
+            Message.of("rec.ahead_npv_given_up", option=oid[sr][i], score=a[i], runner_score=b[i],
+                       criterion=why[i], lost=float(lost[i]), lost_mu=float(lost[i]) * mu)
+            if by_policy[i] == 20 else
             Message.of("rec.ahead_costly_switch", option=oid[sr][i], score=a[i], runner_score=b[i],
                        runner_share=shares[1][i], target=shares[2][i])
             if switch[i] else
