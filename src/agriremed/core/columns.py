@@ -963,11 +963,12 @@ _out("duration_kind", "", "What the years to target mean", "达标年限含义",
      "(it holds the metals in place; also a non-food crop whose removal would take more than 200 years); "
      "protects: a safe crop, which lowers what the crop takes up; baseline: doing nothing; '' where the "
      "option is not applicable. Rows other than clean_up give no number of years (years_* blank), only 0 "
-     "(already at the target) or inf (never).", dtype="str")
+     "(already at the target) or inf (never); where their years are blank, years_*_never is TRUE.", dtype="str")
 _out("years_to_target", "yr", "Years to target", "达标年限",
      "Years of cropping until the soil reaches the target (deterministic, typical parameters; "
      "0 = already below target, inf = never; blank where duration_kind is not clean_up and a number of "
-     "years would have been computed: such an option stabilises, it gives no years).")
+     "years would have been computed: such an option stabilises, it gives no years, and years_to_target_never "
+     "is TRUE).")
 _out("years_p10", "yr", "Years to target (P10)", "达标年限P10",
      "10th percentile of years to target over the Monte Carlo draws (blank as years_to_target).")
 _out("years_p50", "yr", "Years to target (P50)", "达标年限P50",
@@ -1323,12 +1324,19 @@ _out("payback_yr", "yr", "Payback year", "回收期",
 for _c, _en, _zh in (("years_to_target", "Target never reached", "永不达标"),
                      ("years_p10", "Target never reached (P10)", "永不达标（P10）"),
                      ("years_p50", "Target never reached (P50)", "永不达标（P50）"),
-                     ("years_p90", "Target never reached (P90)", "永不达标（P90）"),
-                     ("payback_yr", "Never pays back", "不能回收")):
+                     ("years_p90", "Target never reached (P90)", "永不达标（P90）")):
     _out(f"{_c}_never", "", _en, _zh,
-         f"CSV files only: TRUE where {_c} is infinite (never within the horizon), which the CSV file writes as "
-         f"a blank cell (a spreadsheet reads the text inf as text); FALSE elsewhere. The workbook shows ∞ in "
-         f"{_c} itself.", dtype="bool")
+         f"TRUE where the option does not bring the soil to the target: {_c} is infinite (it removes none of the "
+         f"metal, or never enough; a CSV file writes the cell blank, as a spreadsheet reads the text inf as text; "
+         f"the workbook shows ∞), or {_c} is blank because the option is not a clean-up method (duration_kind "
+         f"stabilises, protects or baseline: an energy crop whose removal would take more than 200 years holds "
+         f"the metal in place). FALSE where {_c} gives the years (0 = at the target already), and where it is "
+         f"blank for want of a number: the option is not applicable (applicable FALSE, duration_kind blank) or "
+         f"no Monte Carlo draws were made.", dtype="bool")
+_out("payback_yr_never", "", "Never pays back", "不能回收",
+     "CSV files only: TRUE where payback_yr is infinite (never within the horizon), which the CSV file writes as "
+     "a blank cell (a spreadsheet reads the text inf as text); FALSE elsewhere. The workbook shows ∞ in "
+     "payback_yr itself.", dtype="bool")
 _out("cost_per_g_removed_cny_g", "CNY/g", "Cost per gram removed", "每克去除成本",
      "Discounted remediation cost (establishment, management, harvest, amendment, biomass disposal) "
      "divided by the metal removed over the horizon.")

@@ -43,8 +43,8 @@ PLAN_COLUMNS = [
     "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status",
     "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
-    "class_kept_metals", "target_mg_kg", "removal_g_ha_yr", "duration_kind", "years_to_target", "years_p10", "years_p50",
-    "years_p90",
+    "class_kept_metals", "target_mg_kg", "removal_g_ha_yr", "duration_kind", "years_to_target", "years_to_target_never",
+    "years_p10", "years_p10_never", "years_p50", "years_p50_never", "years_p90", "years_p90_never",
     "p_target_10yr", "p_target_20yr", "food_crop", "rice_seasons_grown_per_yr", "crop_compliance_prob",
     "compliance_metals", "biomass_t_dm_ha_yr",
     "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
@@ -85,7 +85,7 @@ SUMMARY_COLUMNS = [
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
     "soil_mass_assumed", "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
-    "p_target_20yr",
+    "years_p50_never", "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
 #: The officer's advice of the recommended option (:mod:`agriremed.stages.advice`; appended).
@@ -212,7 +212,9 @@ def _years_of_clean_up_only(cols: dict, index: pd.RangeIndex) -> None:
     """Add ``duration_kind`` (:func:`agriremed.stages.duration.duration_kinds`; '' on a row not
     applicable) and blank the years to target of the rows that are not a clean-up method
     (:func:`agriremed.stages.duration.blank_stabilising_years`), after the ranking has read them: an
-    energy crop that stabilises the soil gives no pseudo-precise 3 800 years in the plan table."""
+    energy crop that stabilises the soil gives no pseudo-precise 3 800 years in the plan table. Each years
+    column gets its ``<name>_never`` (:func:`agriremed.stages.duration.never_reaches_target`): TRUE where the
+    years are infinite or blanked so, as the option does not bring the soil to the target."""
     p50, ytt = cols["years_p50"].to_numpy(float), cols["years_to_target"].to_numpy(float)
     kinds = _frames.obj(cols["option_kind"])
     targets = _frames.obj(cols["target_metals"].fillna(""))
@@ -220,7 +222,9 @@ def _years_of_clean_up_only(cols: dict, index: pd.RangeIndex) -> None:
     dk = np.where(cols["applicable"].to_numpy(bool), dk, "").astype(object)
     cols["duration_kind"] = _frames.text_series(dk, index)
     for c in duration_mod.YEARS_COLUMNS:
-        cols[c] = pd.Series(duration_mod.blank_stabilising_years(cols[c].to_numpy(float), dk), index=index)
+        y = cols[c].to_numpy(float)
+        cols[f"{c}_never"] = pd.Series(duration_mod.never_reaches_target(y, dk), index=index)
+        cols[c] = pd.Series(duration_mod.blank_stabilising_years(y, dk), index=index)
 
 
 def name_written_crops(table: pd.DataFrame, written: np.ndarray, tables: Tables) -> pd.DataFrame:
@@ -1808,6 +1812,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         b["baseline_banned"] = _baseline_banned(table, base, s["soil_class"], scenario.strict_baseline_crop,
                                                 outlet)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
+    s["years_p50_never"] = (_frames.take(table["years_p50_never"].to_numpy(bool), best, False).astype(bool)
+                            if "years_p50_never" in table else np.isposinf(b["years_p50"]))
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
         s[c] = b[c]

@@ -387,7 +387,7 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
                                             rule_set=advice_mod.plan_rule_sets(P, scenario, tables),
-                                            render=ctx.text_rows == "all")
+                                            render=ctx.text_rows == "all", abroad=_abroad(P, tables))
     except ValueError as exc:
         if "rule set" not in str(exc):
             raise
@@ -424,6 +424,17 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     return {"P": P, "screened": screened, "soil_plot": soil_plot, "uptake": uptake_table, "opts": opts,
             "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
             "removal": removal, "food_standard": std}
+
+
+def _abroad(P: pd.DataFrame, tables) -> pd.Series:
+    """Per plot id: the plot lies outside China (its region names another country:
+    :func:`agriremed.stages.advice.region_in_china` False; a plot without a region, or one naming no known
+    place, is planned as a plot in China), for the latitude limits of the options stage."""
+    pid = _frames.obj(P["plot_id"])
+    if "region" not in P:
+        return pd.Series(np.zeros(len(pid), bool), index=pid)
+    out = _frames.per_distinct(lambda r: advice_mod.region_in_china(r, tables) is False, _frames.obj(P["region"]))
+    return pd.Series(np.asarray(out, bool), index=pid)
 
 
 def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,

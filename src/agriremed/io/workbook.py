@@ -92,6 +92,7 @@ OPTION_COLUMNS = (
     "target_metals",
     "duration_kind",
     "years_to_target",
+    "years_to_target_never",
     "years_p10",
     "years_p50",
     "years_p90",

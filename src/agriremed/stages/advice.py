@@ -2252,16 +2252,43 @@ def priority_class_key(result, plot_id: str) -> str:
     crop is predicted below the plan's compliance target (:func:`below_target_share`, the sheet's harvest
     warning and the sentence's ``rec.below_target_priority``) ``ui.sheet.class_priority_protection_crop_high``:
     the soil is clean, but the crop is not, so the harvest is tested and the class re-checked with crop (grain)
-    monitoring data; under a rule set other than :data:`CHINA_RULE_SETS` (``_local``) only the harvest test."""
+    monitoring data; where the crop grown as before is predicted below that target and a measure is recommended
+    (:func:`unchanged_below_target_share`) ``ui.sheet.class_priority_protection_measure``: take the recommended
+    measure (not "farm as usual"), test the harvest and re-check the class; under a rule set other than
+    :data:`CHINA_RULE_SETS` (``_local``) only the harvest test."""
     s = result.summary.loc[result.summary["plot_id"] == plot_id]
     measured = s["crop_measured_exceeds"].iloc[0] if "crop_measured_exceeds" in s and len(s) else None
     if isinstance(measured, str) and measured:
         key = "ui.sheet.class_priority_protection_measured"
     elif below_target_share(result, plot_id) is not None:
         key = "ui.sheet.class_priority_protection_crop_high"
+    elif unchanged_below_target_share(result, plot_id) is not None:
+        key = "ui.sheet.class_priority_protection_measure"
     else:
         return "ui.sheet.class_priority_protection"
     return key if _china_rules(s) else key + "_local"
+
+
+def unchanged_below_target_share(result, plot_id: str) -> float | None:
+    """Share of harvests [0–1] in which the current crop of the plot ``plot_id`` grown as before (the
+    ``do_nothing`` row: share of food seasons, else the probability in a season) is predicted to meet the food
+    limit, where it is below the scenario's ``target_compliance_prob`` and the recommended option is a measure
+    (not ``do_nothing``): the plot sheet of priority-protection land then says to take the recommended measure
+    (``ui.sheet.class_priority_protection_measure``), not to farm as usual; None elsewhere."""
+    t, sc = result.table, result.scenario
+    target = getattr(sc, "target_compliance_prob", None)
+    rows = t.loc[t["plot_id"] == plot_id]
+    rec, base = rows.loc[rows["recommended"].astype(bool)], rows.loc[rows["option_id"] == "do_nothing"]
+    if target is None or rec.empty or base.empty or rec["option_id"].iloc[0] == "do_nothing":
+        return None
+    r = base.iloc[0]
+    food = r.get("food_crop")
+    if not isinstance(food, str) or food in ("", "none"):
+        return None
+    p = float(r.get("compliant_season_fraction", np.nan))
+    if math.isnan(p):
+        p = float(r.get("crop_compliance_prob", np.nan))
+    return None if math.isnan(p) or p >= float(target) else p
 
 
 def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
@@ -2454,8 +2481,13 @@ def _class_texts(result, r, plot_id: str, lang: str) -> tuple[str, str]:
     cls = r.get("soil_class")
     cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
     # priority protection says "farm as usual" only where the sheet does not warn about the crop
-    cls_plain = (i18n.t(priority_class_key(result, plot_id), lang) if cls == "priority_protection"
-                 else i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else "")
+    if cls == "priority_protection":
+        key = priority_class_key(result, plot_id)
+        unchanged = unchanged_below_target_share(result, plot_id) if "_measure" in key else None
+        cls_plain = i18n.t(key, lang, **({} if unchanged is None else {
+            "share": f"{100 * unchanged:.0f} %", "target": f"{100 * float(result.scenario.target_compliance_prob):.0f} %"}))
+    else:
+        cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
     computed = r.get("soil_class_computed")
     if r.get("soil_class_basis") == "county" and isinstance(cls, str) and isinstance(computed, str):
         # planned with the county's class, stricter than the values' class: the sheet names the basis

@@ -83,6 +83,7 @@ __all__ = [
     "duration_kinds",
     "DURATION_KINDS",
     "blank_stabilising_years",
+    "never_reaches_target",
     "YEARS_COLUMNS",
     "YEARS_SHOWN_UP_TO",
     "STABILISES_TEXT",
@@ -189,6 +190,26 @@ def blank_stabilising_years(years, dkind) -> np.ndarray:
     y = np.atleast_1d(np.asarray(years, float))
     not_clean_up = np.atleast_1d(np.asarray(dkind, dtype=object)) != "clean_up"
     return np.where(not_clean_up & np.isfinite(y) & (y > 0), np.nan, y)
+
+
+def never_reaches_target(years, dkind) -> np.ndarray:
+    """Whether the option does not bring the soil to the target (the plan table's ``<years column>_never``),
+    from the years to target before :func:`blank_stabilising_years`: infinite years (it removes none of the
+    metal, or never enough), or years that the blanking removes because the option is not a clean-up method
+    (``duration_kind`` stabilises, protects or baseline: an energy crop whose removal would take more than
+    :data:`YEARS_SHOWN_UP_TO` years holds the metal in place and reads "stabilises, does not clean up", so its
+    blank years say never too, not "reached some time"). False where the years are given (0: at the target
+    already) and where they are not known (NaN: not applicable, or no Monte Carlo draws).
+
+    Examples
+    --------
+    >>> never_reaches_target([3812.5, float("inf"), 0.0, 12.4, float("nan")],
+    ...                      ["stabilises", "stabilises", "protects", "clean_up", "stabilises"]).tolist()
+    [True, True, False, False, False]
+    """
+    y = np.atleast_1d(np.asarray(years, float))
+    withheld = np.isnan(blank_stabilising_years(y, dkind)) & ~np.isnan(y)
+    return np.isposinf(y) | withheld
 
 
 def cleanup_years_text(years, kind, target_metals, duration_kind=None) -> np.ndarray:
