@@ -957,7 +957,8 @@ _out("data_gaps", "", "Evidence gaps", "证据缺口",
 _out("target_mg_kg", "mg/kg", "Target concentration", "目标浓度",
      "Soil concentration the clean-up aims for (default: GB 15618 screening value).")
 _out("removal_g_ha_yr", "g/ha/yr", "Metal removal in harvest", "收获移除量",
-     "Metal exported in harvested biomass in the first year.")
+     "Metal exported in harvested biomass in the first year; blank where the option credits no removal "
+     "(data_gaps says why, e.g. poplar, whose shoot metal concentration is not confirmed).")
 _out("duration_kind", "", "What the years to target mean", "达标年限含义",
      "clean_up: a clean-up method, the years are its years to target; stabilises: not a clean-up method "
      "(it holds the metals in place; also a non-food crop whose removal would take more than 200 years); "

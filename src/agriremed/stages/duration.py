@@ -495,6 +495,8 @@ _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
     "phs": ("removal_ph_slope", True, 0.0), "phr": ("removal_ph_ref", False, np.nan),
     "smax": ("shoot_max_mg_kg", True, np.inf),
     "ycap": ("removal_cap_yield_t_ha_yr", False, np.nan),
+    "rcal": ("removal_calcareous_bcf_max", True, np.inf),
+    "cpf": ("removal_calcareous_ph_from", False, np.nan), "cpu": ("removal_calcareous_ph_full", False, np.nan),
 }
 
 

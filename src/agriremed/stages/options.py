@@ -1474,6 +1474,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     lime_tgt = parameter_for_rows(tables, opts["option_id"], "target_ph")  # dosed by lime requirement
     # soil pH above which an option's reason gives its ph_note (the pH of its evidence) as a caution
     ev_ph = parameter_for_rows(tables, opts["option_id"], "evidence_ph_max")
+    # and below which (a removal figure from a neutral soil)
+    ev_ph_lo = parameter_for_rows(tables, opts["option_id"], "evidence_ph_min")
     # distinct values of the plot columns that appear in texts (formatted once per option)
     lu_codes, lu_uniq = pd.factorize(lu, use_na_sentinel=False)
     cls_codes, cls_uniq = pd.factorize(cls, use_na_sentinel=False)
@@ -1618,13 +1620,21 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
             extra = _biochar_text(o, tables) if biochar else None
             # caution bits: 1 As measured below its screening value, 2 soil above the biochar pH limit,
             # 4 liming by lime requirement (the evidence it rests on; test the harvest; not above pH 7),
-            # 8 soil pH above that of the option's evidence (its ph_note; the credited cut is unchanged)
+            # 8 soil pH above that of the option's evidence (its ph_note; the credited cut is unchanged),
+            # 16 soil pH below it (a removal credited from a neutral soil)
             lime_warn = _lime_requirement_caution(o) if not np.isnan(lime_tgt[i]) else None
-            ev_warn = (Message.of("opt.ph_evidence_caution", ph_from=float(ev_ph[i]), note=_text(o.ph_note))
+            removal = _text(getattr(o, "removal_model", "")) not in ("", "none")
+            ev_warn = (Message.of("opt.ph_evidence_caution_removal" if removal else "opt.ph_evidence_caution",
+                                  ph_from=float(ev_ph[i]), note=_text(o.ph_note))
                        if not np.isnan(ev_ph[i]) and _text(o.ph_note) else None)
+            ev_warn_lo = (Message.of("opt.ph_evidence_caution_below", ph_to=float(ev_ph_lo[i]), note=_text(o.ph_note))
+                          if not np.isnan(ev_ph_lo[i]) and _text(o.ph_note) else None)
+            # a removal option's caution is about the removal: only where it treats a metal
+            ev_rows = (target != 0) if removal else np.ones(n, bool)
             warn_all = ((as_measured & bool(as_warn)) + 2 * ((ph > alk_from) & bool(alk_warn))
-                        + 4 * np.full(n, bool(lime_warn)) + 8 * ((ph > ev_ph[i]) & bool(ev_warn)))
-            warns = (as_warn, alk_warn, lime_warn, ev_warn)
+                        + 4 * np.full(n, bool(lime_warn)) + 8 * ((ph > ev_ph[i]) & ev_rows & bool(ev_warn))
+                        + 16 * ((ph < ev_ph_lo[i]) & ev_rows & bool(ev_warn_lo)))
+            warns = (as_warn, alk_warn, lime_warn, ev_warn, ev_warn_lo)
             warn = warn_all[applicable]
             cautions[i][applicable] = _caution_codes(warn, warns)
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],
