@@ -332,7 +332,7 @@ class OptionComparison(Dashboard):
         # everything is built first and then put on the page at once: the charts arrive with the tables
         t = self.options_table
         ok = t["applicable"].astype(bool).to_numpy()
-        figs = (F.duration_fan(t, lang), F.money_and_carbon(t, lang))
+        figs = (F.duration_fan(t, lang), F.money_and_carbon(t, lang, self.counted_column))
         table = self._table(t.loc[ok].reset_index(drop=True), lang)
         excluded = self._excluded(t.loc[~ok].reset_index(drop=True), lang) + soft_reuse_html(self.result, lang)
         legend = light_legend(self.tables, lang, CRITERIA)
