@@ -640,7 +640,7 @@ READING_ECHOES = frozenset({"val.header_read", "val.read_as", "val.read_as_land_
 
 def _print_plan(p, lang: str) -> None:
     """The summary of a plan on the terminal (first 40 plots) and its rejected rows, in ``lang``
-    (headers, soil classes, metals and sentences; in Chinese the recommended option by its name)."""
+    (headers, soil classes, metals and sentences; the recommended option by its name in ``lang``)."""
     s = p.summary
 
     def head(k):
@@ -658,7 +658,7 @@ def _print_plan(p, lang: str) -> None:
         head("class"): named("soil_class", "soil_class"),
         head("metals"): (s["metals_exceeding"].replace("", "-") if lang == "en"
                          else named("metals_exceeding", "metals")),
-        head("recommended"): (s["recommended_option"] if lang == "en" else named("recommended_option", "option")),
+        head("recommended"): named("recommended_option", "option"),  # by its name (options.csv) in either language
         head("rule"): s["policy_rule"].map(lambda r: i18n.rule_label(r, lang, p.tables) or "-"),
         head("years"): _years_column(p, lang),
         head(f"npv{per}"): (s["npv_vs_baseline_cny_ha"] * ha_each).map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),

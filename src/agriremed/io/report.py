@@ -1502,6 +1502,8 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
         figures give way to portfolio summaries.
     """
     lang = i18n._check_lang(lang)
+    if lang == "en" and getattr(plan, "text_lang", "en") != "en":  # a plan made with plan(..., lang="zh")
+        plan = plan.in_lang("en")
     digest = PlanDigest.from_plan(plan)
     region = digest.regions.title(lang)
     full_title = _title(region, lang, title)
