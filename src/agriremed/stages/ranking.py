@@ -1811,7 +1811,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     goal = ranked["food_target"].to_numpy(float) if "food_target" in ranked else np.full(len(ranked), np.nan)
     own_below = (by_policy == 5) & (comp[fr] < goal[fr])
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains, earns,
-                                  own_below, switch, cleanup_share, saved)
+                                  own_below, switch, cleanup_share, saved, lost)
     mu = _ha_per_mu()
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
