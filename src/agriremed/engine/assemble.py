@@ -653,6 +653,21 @@ def _farmer_view_split(npv: np.ndarray, b: dict, money, units) -> np.ndarray:
     return npv
 
 
+def _assumed_subsidy_clause(npv: np.ndarray, b: dict) -> np.ndarray:
+    """The money clauses ``npv`` with ``rec.subsidy_assumed`` where the amounts count a subsidy whose payment is a
+    project assumption (``subsidies_assumed`` of ``b``: the ``subsidies.csv`` rows citing ``agriremed_assumption``
+    that reach the option; ``subsidy_cny_ha`` not 0)."""
+    n = len(npv)
+    assumed = np.asarray(b.get("subsidies_assumed", np.full(n, "", dtype=object)), dtype=object)
+    paid = np.asarray(b.get("subsidy_cny_ha", np.zeros(n)), float)
+    at = np.flatnonzero((assumed != "") & pd.notna(assumed) & (np.abs(np.nan_to_num(paid)) >= 0.5))
+    if not len(at):
+        return npv
+    npv = npv.copy()
+    npv[at] = [Message.of("rec.subsidy_assumed", npv=npv[i], subsidies=str(assumed[i])) for i in at]
+    return npv
+
+
 def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: str = "combined",
                      units=None) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
@@ -719,6 +734,7 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                             programme=_fmt_money(prog[i], money, units[i])) for i in split]
     if economics_view == "farmer":
         npv = _farmer_view_split(npv, b, money, units)
+    npv = _assumed_subsidy_clause(npv, b)
     # a PV plant: the developer's own account beside the amount of the view
     lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
     dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \
@@ -1260,7 +1276,8 @@ def _compensation(P: pd.DataFrame, table: pd.DataFrame, base: np.ndarray, best: 
         _frames.take(_frames.obj(table["food_crop"]), base[on], None),
         _frames.take(_frames.obj(table["option_id"]), best[on], None), _frames.obj(soil_class)[on], region,
         plot_rice_seasons(P)[on], P["area_ha"].to_numpy(float)[on], rec("npv_farmer_cny_ha"), rec("subsidy_cny_ha"),
-        scenario.discount_rate, scenario.horizon_yr, tables)
+        scenario.discount_rate, scenario.horizon_yr, tables,
+        alternatives=economics_mod.compensated_alternatives(table, _frames.obj(P["plot_id"])[on], tables))
     for c in economics_mod.COMPENSATION_COLUMNS:
         out[c][on] = cols[c]
     return out
@@ -1801,7 +1818,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                        "programme_cost_cny_ha", "npv_developer_vs_baseline_cny_ha",
                                        "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",
                                        "data_gaps_msg", "option_cautions_msg", "dominates_baseline",
-                                       "npv_farmer_own_vs_baseline_cny_ha", "compliant_season_fraction") if c in table}
+                                       "npv_farmer_own_vs_baseline_cny_ha", "compliant_season_fraction",
+                                       "subsidy_cny_ha") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
@@ -1883,6 +1901,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     treated = _frames.obj(b["target_metals"]) if "target_metals" in b else np.full(n, "", dtype=object)
     unseen = _frames.per_distinct(_shared_metals, treated, over, covered)
     b["treats_unassessed"] = np.where(ok & ~no_food, unseen, "").astype(object)
+    # the subsidies of the recommended option whose amount is a project assumption: the money clause says so
+    b["subsidies_assumed"] = economics_mod.assumed_subsidy_ids(b["option_id"], s["soil_class"], region, tables)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob,
                          s["current_crop_compliance_prob"][ok])
