@@ -54,7 +54,7 @@ from agriremed.core.messages import Message, render
 from agriremed.models.uptake import PH_KCL_CONVERSION_MAX, critical_median
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import edge_inputs  # the plan's edge rule, shared
-from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, assumed_inputs_text, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
+from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
                                              rice_type_factor_of, user_fitted_functions)
@@ -345,6 +345,12 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
                else np.full(n, "", dtype=object))
     edge = np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in pred["extrapolated"].to_numpy(object)],
                     bool)
+    # a prediction carried on beyond its preferred function's range (predict._carry_beyond) is the function used
+    # divided by the step at the end of that range (user_fit_edge_ratio): its threshold is that function's at the
+    # limit times the step (exact while the threshold lies beyond the same end of the range)
+    step = (pred["user_fit_edge_ratio"].to_numpy(float) if "user_fit_edge_ratio" in pred else np.full(n, np.nan))
+    target = target * np.where(np.isfinite(step) & (step > 0), step, 1.0)
+    msgs = [[] for _ in range(n)]  # the note of each row as messages (note_msg), in the order of the note
     for fid in pd.unique(pred["function_id"]):  # loop over the few functions in use
         sel = (pred["function_id"] == fid).to_numpy()
         fn = tf.loc[fid]
@@ -365,31 +371,33 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
         outside[sel] = outside_range(fn, at_threshold)
         outside[sel] = np.where(edge[sel], 1.0, outside[sel])
-        # a direction only where a safe pH was found: a row that could not be solved never "complies"
-        notes[sel] = np.where(np.isfinite(s_ph[sel]), f"safe_ph: {_ph_direction(fn)}", "")
-        took = assumed[sel]
-        if (took != "").any():
-            said = np.array([f"assumed {assumed_inputs_text(t)} (not given; typical values of "
-                             "covariate_defaults.csv, as the plan assumes)" if t else "" for t in took], dtype=object)
-            nt = notes[sel]
-            notes[sel] = np.where(said == "", nt, np.where(nt == "", said, nt + "; " + said))
+        # a safe pH within the function's pH range (else SAFE_PH_RANGE) with its direction; beyond it, or for a
+        # function that does not change with pH, why there is none (never a blank: the same note at every pH)
         lo, hi = parse_ranges(fn.valid_ranges).get("ph", SAFE_PH_RANGE)
         ph_sel = s_ph[sel]
         high, low = ph_sel > hi, ph_sel < lo
-        if high.any() or low.any():
-            nt = notes[sel]
-            tail = np.array(["; " + x.split("; ", 1)[1] if "; " in x else "" for x in nt], dtype=object)
-            nt[high] = (f"safe_ph: no pH up to {hi:g} makes the crop meet the limit with probability "
-                        f"{prob:g} at this soil concentration (liming alone cannot)") + tail[high]
-            nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}" + tail[low]
-            notes[sel] = nt
-            s_ph[sel] = np.where(high | low, np.nan, ph_sel)
+        flat = not any(var in _VARIABLES["ph"] for var, _, _ in parse_terms(fn.terms))
+        complies = soil_in[sel] <= s_soil[sel]
+        for k, i in enumerate(np.flatnonzero(sel)):
+            if flat:
+                code = "upt.safe_ph_flat_complies" if complies[k] else "upt.safe_ph_flat_none"
+                msgs[i].append(Message.of(code, function=fid, prob=float(prob)))
+            elif high[k]:
+                msgs[i].append(Message.of("upt.safe_ph_none", hi=float(hi), prob=float(prob)))
+            elif low[k]:
+                msgs[i].append(Message.of("upt.safe_ph_any", lo=float(lo), prob=float(prob)))
+            elif np.isfinite(ph_sel[k]):  # a row that could not be solved never "complies"
+                msgs[i].append(Message.of("upt.safe_ph_up" if _ph_direction(fn).endswith("above")
+                                          else "upt.safe_ph_down"))
+            if assumed[i]:
+                msgs[i].append(Message.of("upt.safe_assumed_inputs", inputs=assumed[i]))
+        s_ph[sel] = np.where(high | low, np.nan, ph_sel)
     below = s_soil < background
-    if below.any():  # the threshold lies under the natural background: soil metal alone cannot do it
-        notes[below] = [f"{nt}; " + render(Message.of("upt.below_background", background=float(b),
-                                                       metal=m.capitalize()), "en")
-                        for nt, b, m in zip(notes[below], background[below], pred["metal"].to_numpy(object)[below],
-                                            strict=True)]
+    for i in np.flatnonzero(below):  # the threshold lies under the natural background: soil metal alone cannot do it
+        msgs[i].append(Message.of("upt.below_background", background=float(background[i]),
+                                  metal=str(pred["metal"].iloc[i]).capitalize()))
+    notes[:] = ["; ".join(render(m.encode(), "en") for m in parts) for parts in msgs]
+    note_msg = np.array([sum(parts[1:], parts[0]).encode() if parts else "" for parts in msgs], dtype=object)
     out = pd.DataFrame({
         "plot_id": pred["plot_id"].to_numpy(object),
         "crop": pred["crop"].to_numpy(object),
@@ -409,6 +417,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         "safe_ph": s_ph,
         "extrapolated": _extrapolated_flags(outside),
         "note": notes,
+        "note_msg": note_msg,
         "not_assessed_reason": "",
         "not_assessed_reason_msg": "",
     })[THRESHOLD_COLUMNS]
@@ -424,7 +433,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
 THRESHOLD_COLUMNS = ["plot_id", "crop", "metal", "function_id", "soil_measure", "plant_basis", "se_log10",
                      "food_limit_mg_kg", "safe_prob", "soil_input_mg_kg", "safe_soil_mg_kg",
                      "safe_soil_p50_mg_kg", "background_mg_kg", "below_background", "safe_ph",
-                     "extrapolated", "note", "not_assessed_reason", "not_assessed_reason_msg"]
+                     "extrapolated", "note", "note_msg", "not_assessed_reason", "not_assessed_reason_msg"]
 
 
 def soil_background(metal: str, tables: Tables | None = None) -> float:
@@ -542,7 +551,7 @@ def _unassessed_rows(missing: pd.DataFrame, standard: str, tables: Tables) -> pd
         "safe_soil_p50_mg_kg": np.full(k, np.nan), "background_mg_kg": np.full(k, np.nan),
         "below_background": pd.array([None] * k, dtype="boolean"),
         "safe_ph": np.full(k, np.nan), "extrapolated": pd.array([None] * k, dtype="boolean"),
-        "note": np.full(k, "", dtype=object), "not_assessed_reason": m["reason"].to_numpy(object),
+        "note": np.full(k, "", dtype=object), "note_msg": np.full(k, "", dtype=object), "not_assessed_reason": m["reason"].to_numpy(object),
         "not_assessed_reason_msg": m["reason_msg"].to_numpy(object),
     })[THRESHOLD_COLUMNS]
 
