@@ -141,3 +141,21 @@ def test_a_designed_piecewise_pair_is_not_carried_on():
     assert u.loc["b", "function_id"] == "synth_maize_cd_ph_alkaline"
     assert u.loc["b", "extrapolated"] is False and np.isnan(u.loc["b", "user_fit_edge_ratio"])
     assert u.loc["b", "crop_fw_p50_mg_kg"] == pytest.approx(u.loc["a", "crop_fw_p50_mg_kg"], rel=1e-12)
+
+
+def test_safe_soil_is_solved_on_the_carried_prediction_and_is_continuous(fit):
+    from agriremed.stages.uptake import safe_thresholds
+    r = _ranges(fit)
+    hi_soil, hi_ph = r["soil"][1], r["ph"][1]
+    plots = _plots([5.5, 5.5, hi_ph, hi_ph + 1e-9], [hi_soil, hi_soil * (1 + 1e-9), 1.0, 1.0])
+    t = safe_thresholds(plots, tables=fit.tables()).set_index("plot_id")
+    assert t["function_id"].tolist() == [FIT, HUNAN, FIT, HUNAN]
+    for a, b in (("p0", "p1"), ("p2", "p3")):
+        for col in ("safe_soil_mg_kg", "safe_soil_p50_mg_kg"):
+            assert t.loc[b, col] == pytest.approx(t.loc[a, col], rel=1e-6), col   # was 6.38 → 6.90 and 34 → 49
+    # at the threshold the plan's own prediction exceeds the limit with probability 0.05 (median: 0.5)
+    for pid in ("p0", "p3"):
+        at = _plots([plots.set_index("plot_id").loc[pid, "ph"]] * 2,
+                    [t.loc[pid, "safe_soil_mg_kg"], t.loc[pid, "safe_soil_p50_mg_kg"]])
+        u = _predict(at, fit.tables())
+        assert u["p_exceed_limit"].tolist() == pytest.approx([0.05, 0.5], abs=1e-6)
