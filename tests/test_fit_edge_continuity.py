@@ -128,6 +128,9 @@ def test_an_opt_in_function_is_carried_on_below_its_total_cd_range(li_tables):
     assert u.loc["p10", "note"] == ("li2017_on used beyond its range (Cd, total in soil outside 0.17–10.5 mg/kg): its "
                                     "prediction at the end of the range, carried on by the change synth_rice_cd_ph "
                                     "predicts from there (continuous; extrapolated, test the harvest)")
+    from agriremed.engine.pipeline import uptake_functions_text
+    assert uptake_functions_text(u.reset_index(), ["p10"]).tolist() == [
+        "cd: synth_rice_cd_ph (carrying on li2017_on from the end of its range, extrapolated)"]
     assert messages.render(u.loc["p10", "note_msg"], "zh") == (
         "li2017_on超出其范围使用（土壤总镉超出0.17–10.5）：取其在范围端点处的预测值，并按synth_rice_cd_ph自该端点起"
         "预测的变化外推（连续；外推，请检测收获物）")

@@ -88,8 +88,8 @@ def test_summary_and_sentence_name_the_function_used_in_english_and_chinese(plan
     s = plans[0].summary.set_index("plot_id")
     assert s.loc["IN55", "uptake_functions"] == f"cd: {FIT}"
     assert s.loc["PH75", "uptake_functions"] == (f"cd: {HUNAN} (not {FIT}: ph = 7.5 outside its fitted range "
-                                                 "5–5.96) (carrying on the preferred function from the end of its "
-                                                 "range, extrapolated)")
+                                                 "5–5.96) (carrying on yx_rice_cd from the end of its range, "
+                                                 "extrapolated)")
     ratio = cd(plans[0]).loc["PH70", "user_fit_edge_ratio"]
     en = s.loc["PH70", "recommendation"]
     assert (f"The crop's Cd beyond the range of the function fitted to your own pairs ({FIT} (ph = 7 outside its "

@@ -215,8 +215,8 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     (``'cd: synth_rice_cd_ph_hunan'``, '; '-joined by metal; ``''`` where none), so that the summary
     says which function, the user's own or a packaged one, stands behind the plot's crop risk; a
     user's fit skipped for an input beyond the range of its data is named after the function used
-    (``'cd: synth_rice_cd_ph_hunan (not yx_rice_cd: ph = 7.5 outside its fitted range 5–5.96) (carrying on the
-    preferred function from the end of its range, extrapolated)'``: the fit's value at the end of its data, carried
+    (``'cd: synth_rice_cd_ph_hunan (not yx_rice_cd: ph = 7.5 outside its fitted range 5–5.96) (carrying on
+    yx_rice_cd from the end of its range, extrapolated)'``: the fit's value at the end of its data, carried
     on by the change the function used predicts from there)."""
     pid = _frames.obj(plot_ids)
     out = np.full(len(pid), "", dtype=object)
@@ -228,12 +228,15 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     # carried on from the end of a preferred function's range (predict._carry_beyond): the step is known there
     step = (np.isfinite(pred["user_fit_edge_ratio"].to_numpy(float)) if "user_fit_edge_ratio" in pred
             else np.zeros(len(pred), bool))
+    note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
+    carried = [next((dict(p).get("function", "") for c, p in Message.decode(x).parts if c == "upt.fit_extended"), "")
+               if isinstance(x, str) and x else "" for x in note_msg]
     item = [f"{m}: {f}" + (" (not " + re.sub(r" \((.*)\)$", r": \1", k) + ")" if isinstance(k, str) and k else "")
-            + ((" (carrying on the preferred function from the end of its range, extrapolated)" if c
+            + ((f" (carrying on {c} from the end of its range, extrapolated)" if c and s
                 else " (at the edge of its validity range, extrapolated)") if isinstance(e, (bool, np.bool_)) and e
                else "")
-            for m, f, k, e, c in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), fit, ex, step,
-                                     strict=True)]
+            for m, f, k, e, s, c in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), fit, ex, step,
+                                        carried, strict=True)]
     joined = _frames.joined_by(pred["plot_id"], item, "; ")
     at = _frames.positions(joined.index.to_numpy(object), pid)
     found = at >= 0
