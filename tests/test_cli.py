@@ -696,7 +696,9 @@ def test_safe_soil_lists_rejected_and_unassessed_plots(tmp_path, sample_plots_pa
     assert "ERROR row 4 (line 5, plot TXT), column ph: value 'acid' — not a number" in out
     assert "row 2 (line 3, plot PH25) — Cd: soil pH outside 3–10" in out
     assert "row 3 (line 4, plot PH11) — Cd: soil pH outside 3–10" in out
-    assert "plot PH35" not in out
+    assert "plot PH35) —" not in out  # assessed, not listed as not assessed
+    # its blank safe pH is explained (no pH up to 8.5 makes the rice meet the limit)
+    assert "plot PH35 (cd): safe_ph: no pH up to 8.5 makes the crop meet the limit with probability 0.95" in out
     t = pd.read_csv(tmp_path / "o" / "safe_soil.csv", encoding="utf-8-sig", keep_default_na=False)
     assert t["plot_id"].tolist() == ["PH25", "PH11", "OK", "PH35"]
     assert t.set_index("plot_id").loc["PH11", "safe_soil_mg_kg"] == ""

@@ -1012,6 +1012,8 @@ def _cmd_safe_soil(args) -> int:
     if len(show):
         with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
             _say(_shown(show).to_string(index=False))
+    for line in _safe_ph_lines(t, lang, tables):
+        _say(line)
     for line in _uninformative_lines(t, spread, args.prob, lang, tables):
         _say(line)
     n_done = t["plot_id"].nunique()
@@ -1036,6 +1038,22 @@ def _cmd_safe_soil(args) -> int:
         for name, table in (("safe_soil.csv", full), ("problems.csv", v.problems), ("rejected.csv", v.rejected)):
             _say(i18n.t("ui.cli.wrote", lang, path=write_csv(table, out / name)))
     return 0 if n_done else 1
+
+
+def _safe_ph_lines(t: pd.DataFrame, lang: str, tables) -> list[str]:
+    """Console lines saying, in ``lang``, why a row shows no safe pH (its note's safe-pH message: no pH in the
+    function's range, or a function that does not change with pH), so a blank ``-`` is never unexplained."""
+    out = []
+    if "note_msg" not in t:
+        return out
+    for r in t.loc[t["safe_ph"].isna()].itertuples(index=False):
+        parts = messages.Message.decode(r.note_msg).parts if isinstance(r.note_msg, str) and r.note_msg else ()
+        said = [messages.Message((p,)) for p in parts if p[0].startswith("upt.safe_ph_")]
+        if said:
+            metal = r.metal if lang == "en" else i18n.metal_name(r.metal, lang)
+            out.append(i18n.t("ui.cli.safe.ph_note", lang, plot=r.plot_id, metal=metal,
+                              note=messages.render(said[0], lang, tables)))
+    return out
 
 
 def _reason_text(r, lang: str, tables) -> str:

@@ -767,14 +767,17 @@ _out("selection", "", "Function selection", "函数选择说明",
      "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
      "outside its validity range, prediction not positive).", dtype="str")
 _out("user_fit_skipped", "", "User's fit not used", "未采用的用户拟合函数",
-     "A function fitted to the user's own pairs (fit-uptake, plan --tables) that was not used for the "
-     "plot because an input lies beyond the range of its data, with the plot's value and that range "
-     "('yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)'); the next function in the order "
-     "predicts instead. Empty where none.", dtype="str")
+     "A function fitted to the user's own pairs (fit-uptake, plan --tables) that was not used directly for "
+     "the plot because an input lies beyond the range of its data, with the plot's value and that range "
+     "('yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)'): its value at the end of the data is "
+     "carried on by the change the next function in the order (function_id) predicts from there "
+     "(continuous; extrapolated). Empty where none.", dtype="str")
 _out("user_fit_edge_ratio", "1", "Step at the end of the user's fit", "用户拟合函数边界处跳变倍数",
-     "Where user_fit_skipped is given: the chosen function's as-sold prediction divided by the user's "
-     "fit's, both at the plot's inputs moved to the nearest end of the fit's ranges — the step the "
-     "prediction takes where a plot crosses the end of the data (1 = none; no blend is made).")
+     "Where a preferred function (a user's fit, named in user_fit_skipped, or an opt-in or regional "
+     "function) is carried on beyond its range: function_id's as-sold prediction divided by the preferred "
+     "function's, both at the plot's inputs moved to the nearest end of the preferred function's ranges — "
+     "the step function_id alone would take there, by which its prediction is divided (1 = none). "
+     "Empty elsewhere.")
 _out("assessed", "", "Crop metal assessed", "作物含量已评估",
      "True when the metal in the crop was predicted; False when no transfer function could be used "
      "(the reason is in not_assessed_reason).", dtype="bool")
