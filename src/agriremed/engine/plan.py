@@ -374,7 +374,7 @@ class Plan:
         unchanged, so the plan can be turned back.
 
         >>> p = agriremed.plan("data/samples/plots.csv", progress=False)  # doctest: +SKIP
-        >>> p.in_lang("zh").summary["recommendation"].iloc[0][:7]         # doctest: +SKIP
+        >>> p.in_lang("zh").summary["recommendation"].str.slice(0, 7).iloc[0]  # doctest: +SKIP
         'VIP+n综合'
         """
         i18n.t("ui.progress.plan", lang)  # an unsupported language is refused here
