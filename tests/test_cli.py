@@ -85,6 +85,22 @@ def test_plan_console_summary_is_chinese_under_lang_zh(tmp_path, capsys):
     assert "cd_mg_kg '-0.4': zero or negative" in en
 
 
+def test_plan_console_names_the_recommended_option_in_english_too(tmp_path, sample_plots_path, capsys):
+    # the English console printed option ids (lime_low_cd_rice for the four-part VIP+n package), 中文 the names
+    assert main(["plan", str(sample_plots_path), "--out", str(tmp_path), "--draws", "0", "--no-report",
+                 "--no-xlsx"]) == 0
+    table = capsys.readouterr().out.split("\n\n")[0]
+    s = pd.read_csv(tmp_path / "summary.csv")
+    names = load_tables().options.set_index("option_id")["name_en"]
+    assert (s["recommended_option"] == "lime_low_cd_rice").any()
+    rows = table.splitlines()[1:]
+    for pid, opt in zip(s["plot_id"], s["recommended_option"], strict=True):
+        row = next(r for r in rows if r.split()[0] == pid)
+        assert f" {names[opt]} " in row and ("_" not in opt or opt not in row)
+    assert "VIP+n package: low-Cd rice + flooding + lime + foliar spray" in table
+    assert "lime_low_cd_rice" not in table
+
+
 #: The Chinese column names of a county's plot table (read as agriremed names them).
 _ZH_HEADER = "地块编号,地区,土地利用类型,作物,面积(公顷),pH,有机质(%),黏粒(%),容重,耕层深度(m),镉(mg/kg),年降水(mm),年均温(℃)"
 
@@ -680,7 +696,9 @@ def test_safe_soil_lists_rejected_and_unassessed_plots(tmp_path, sample_plots_pa
     assert "ERROR row 4 (line 5, plot TXT), column ph: value 'acid' — not a number" in out
     assert "row 2 (line 3, plot PH25) — Cd: soil pH outside 3–10" in out
     assert "row 3 (line 4, plot PH11) — Cd: soil pH outside 3–10" in out
-    assert "plot PH35" not in out
+    assert "plot PH35) —" not in out  # assessed, not listed as not assessed
+    # its blank safe pH is explained (no pH up to 8.5 makes the rice meet the limit)
+    assert "plot PH35 (cd): safe_ph: no pH up to 8.5 makes the crop meet the limit with probability 0.95" in out
     t = pd.read_csv(tmp_path / "o" / "safe_soil.csv", encoding="utf-8-sig", keep_default_na=False)
     assert t["plot_id"].tolist() == ["PH25", "PH11", "OK", "PH35"]
     assert t.set_index("plot_id").loc["PH11", "safe_soil_mg_kg"] == ""

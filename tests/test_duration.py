@@ -491,7 +491,11 @@ def test_removal_crops_take_up_less_on_calcareous_soil(tables, plots_factory):
     acid = _sorghum_row(tables, plots_factory, 6.0, 0.7, **up)
     calc = _sorghum_row(tables, plots_factory, 8.0, 0.7, **up)
     assert acid["removal_g_ha_yr"] == pytest.approx(53.9 * 0.7 / 0.49)
-    assert calc["removal_g_ha_yr"] == pytest.approx(53.9 * 0.7 / 0.49 * 10 ** (-0.42))
+    # above pH 7.5 the stalk/soil ratio is also at most 1.7 (calcareous-soil bound, transferred from
+    # willow at Dornach): yield × 1.7 × 0.7 = 21.05 g/ha/yr binds below the pH-scaled 29.27
+    assert 53.9 * 0.7 / 0.49 * 10 ** (-0.42) == pytest.approx(29.27, abs=0.01)
+    assert calc["shoot_mg_kg"] == pytest.approx(1.7 * 0.7)
+    assert calc["removal_g_ha_yr"] == pytest.approx(21.05, abs=0.01)
     hot = _sorghum_row(tables, plots_factory, 8.0, 5.0, **up)
     assert hot["shoot_mg_kg"] == pytest.approx(9.16 * 10 ** (-0.42))
     # never more removal than on the acid soil of the trials

@@ -99,3 +99,51 @@ def test_a_recommended_stabilising_option_gives_no_years_in_the_summary():
     assert s["duration_text"] == "stabilises, does not clean up"
     assert "stabilises, does not clean up" in s["recommendation"]
     assert cli._years_column(p, "zh") == ["稳定土壤、不能去除重金属（非修复方法）"]
+
+
+def test_blank_years_of_an_option_that_does_not_clean_up_read_never_in_every_output(plan, tmp_path):
+    """plan.csv, summary.csv and the workbook agree: a stabilising energy crop's blank years say never (TRUE),
+    as its duration_kind and "stabilises, does not clean up" do, not FALSE beside a missing value."""
+    t = plan.table.set_index("option_id")
+    for oid in ("ramie", "maize_energy"):     # removal too slow: years blank, never TRUE
+        assert np.isnan(t.loc[oid, "years_p50"]) and all(t.loc[oid, f"{c}_never"] for c in YEARS), oid
+    for oid in ("lime_upland_wheat", "do_nothing", "foliar_zn_wheat"):   # infinite: never TRUE as before
+        assert all(t.loc[oid, f"{c}_never"] for c in YEARS), oid
+    assert not any(t.loc["sorghum", f"{c}_never"] for c in YEARS)     # a clean-up: its years are given
+    assert not t.loc["lime_rice", "applicable"] and not t.loc["lime_rice", "years_p50_never"]   # no years: FALSE
+    plan.write(tmp_path, xlsx=True)
+    csv = pd.read_csv(tmp_path / "plan.csv").set_index("option_id")
+    assert csv["years_p50_never"].dtype == bool
+    assert csv.loc["ramie", ["years_to_target_never", "years_p10_never", "years_p50_never",
+                             "years_p90_never"]].tolist() == [True] * 4
+    assert csv.loc["ramie", "duration_kind"] == "stabilises" and np.isnan(csv.loc["ramie", "years_to_target"])
+    # no row says "not never" beside blank years while its option is applicable
+    applicable = csv["applicable"].to_numpy(bool)
+    assert not (applicable & csv["years_p50"].isna().to_numpy() & ~csv["years_p50_never"].to_numpy(bool)).any()
+    sheet = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="options").set_index("Option")
+    assert sheet.loc["ramie", "Target never reached"] in (True, "TRUE")
+    assert sheet.loc["sorghum", "Target never reached"] in (False, "FALSE")
+
+
+def test_a_recommended_stabilising_option_reads_never_in_summary_csv(tmp_path):
+    plots = make_plots(1, plot_id=["S1"], land_use="paddy", crop="rice", ph=5.4, cd_mg_kg=2.5, basic_farmland="yes",
+                       region="Hunan/Changsha")
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=50, options=("do_nothing", "ramie", "maize_energy")),
+                       progress=False)
+    assert p.summary.iloc[0]["recommended_option"] == "maize_energy" and bool(p.summary.iloc[0]["years_p50_never"])
+    p.write(tmp_path)
+    s = pd.read_csv(tmp_path / "summary.csv")
+    assert s["years_p50_never"].dtype == bool and s["years_p50_never"].tolist() == [True]
+    assert np.isnan(s["years_p50"].iloc[0])
+    # without Monte Carlo draws the P50 is not known: blank and not never; the deterministic years still say never
+    q = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, options=("do_nothing", "ramie", "maize_energy")),
+                       progress=False)
+    r = q.table.set_index("option_id").loc["maize_energy"]
+    assert np.isnan(r["years_p50"]) and not r["years_p50_never"] and r["years_to_target_never"]
+
+
+def test_never_reaches_target():
+    from agriremed.stages.duration import never_reaches_target
+    out = never_reaches_target([3812.5, float("inf"), 0.0, 12.4, float("nan"), 3812.5],
+                               ["stabilises", "stabilises", "protects", "clean_up", "stabilises", "clean_up"])
+    assert out.tolist() == [True, True, False, False, False, False]

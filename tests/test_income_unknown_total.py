@@ -24,7 +24,9 @@ def test_totals_name_the_plots_with_unknown_income(tmp_path):
     zh = plain_summary(d, "zh", horizon_yr=20)
     said = ("2 plots with unknown income (the yield, price or production cost of their crop is not in the library) "
             "are not in these money totals: their income is left out, not taken as 0.")
-    assert said in en and en.index(said) == next(i for i, x in enumerate(en) if "in total over 20 years" in x) + 2
+    # right after the money lines (the total, its split by account and the programme's cost)
+    assert said in en and en.index(said) == next(i for i, x in enumerate(en) if "in total over 20 years" in x) + 3
+    assert en[en.index(said) - 2].startswith("By account: farmers ")
     assert "2个地块收益未知（其作物的产量、价格或生产成本不在库中），未计入上述金额合计：其收益未计入，也不按0计。" in zh
     t = d.option_table("en", plan.tables).set_index("option")
     # (the acid paddy gets the VIP+n package: flooding alone misses the 0.9 compliance target)

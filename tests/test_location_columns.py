@@ -126,7 +126,8 @@ def test_plots_without_location_columns_are_unchanged(tmp_path):
     from agriremed.io.outputs import NEVER_COLUMNS
 
     # the CSV adds the companion <name>_never column after each years column (io.outputs.csv_frame)
-    want = [x for c in SUMMARY_COLUMNS for x in ((c, f"{c}_never") if c in NEVER_COLUMNS else (c,))]
+    want = [x for c in SUMMARY_COLUMNS
+            for x in ((c, f"{c}_never") if c in NEVER_COLUMNS and f"{c}_never" not in SUMMARY_COLUMNS else (c,))]
     assert list(s.columns) == want
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.load_workbook(out / "plan.xlsx")

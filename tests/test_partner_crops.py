@@ -82,14 +82,20 @@ def test_danish_plots_use_the_packaged_functions(danish):
 
 @pytest.fixture(scope="module")
 def abroad():
-    return _plan([{"plot_id": "DK1", "crop": "wheat", "cd_mg_kg": 1.0, "clay_pct": 15.0, "lat": 56.2, "lon": 9.0},
+    # DK1 gives no latitude: at its 56.2° N the switch to grain maize is not applicable (north of its limit,
+    # option_latitude_limits.csv; tests/test_latitude_limits.py); DK1n gives it
+    return _plan([{"plot_id": "DK1", "crop": "wheat", "cd_mg_kg": 1.0, "clay_pct": 15.0},
+                  {"plot_id": "DK1n", "crop": "wheat", "cd_mg_kg": 1.0, "clay_pct": 15.0, "lat": 56.2, "lon": 9.0},
                   {"plot_id": "UK2", "crop": "grass", "region": "UK/Derbyshire", "ph": 6.2, "som_pct": 6.0,
                    "clay_pct": 25.0, "cd_mg_kg": 3.5, "pb_mg_kg": 900.0, "mean_temp_c": 9.0}])
 
 
 def test_chinese_yield_abroad_is_said_untested(abroad):
     s = abroad.summary.set_index("plot_id")
-    assert s["recommended_option"].to_dict() == {"DK1": "maize_grain", "UK2": "sorghum"}
+    assert s["recommended_option"].to_dict() == {"DK1": "maize_grain", "DK1n": "foliar_zn_wheat", "UK2": "sorghum"}
+    t = abroad.table.set_index(["plot_id", "option_id"])
+    assert not t.loc[("DK1n", "maize_grain"), "applicable"]
+    assert t.loc[("DK1n", "maize_grain"), "reason"].startswith("the plot lies at 56.2° N, north of about 50° N")
     dk = s.loc["DK1", "recommendation"]
     assert ("Climate not tested: the yield assumed for Switch to maize grain (crop-structure adjustment) rests on "
             "yield, price and grain uptake from China") in dk

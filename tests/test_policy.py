@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import agriremed
+from agriremed.core import messages
 from agriremed.core.tables import load_tables
 from agriremed.models.ranking import NO_MEASURE_TIER
 from plotdata import make_plots
@@ -1199,3 +1200,33 @@ def test_every_option_on_safe_or_clean_wasteland_names_its_rule():
     assert t.loc[("CD", "miscanthus"), "policy_rule"] == "cn_safe_wasteland_revegetate"
     assert t.loc[("AS", "do_nothing"), "policy_rule"] == "cn_wasteland_other_uses"
     assert t.loc[("AS", "pv_grass"), "policy_rule"] == "cn_pv_wasteland"
+
+
+def test_strict_wasteland_non_food_uses_carry_a_wasteland_rule_not_the_cultivated_land_text():
+    # Chenzhou mine wasteland (Cd 8, Pb 1 500: strict control, not cultivated land): phytoextraction, tobacco and
+    # fallow are risk control under the wasteland rule, whose text says wasteland is not cultivated land (Order 46
+    # Art. 2); the cultivated-land text "严格管控类耕地退出食用农产品生产" is not printed on it. A strict-control
+    # paddy keeps the cultivated-land rule.
+    mine = {**DEFAULTS, "plot_id": "mine", "land_use": "marginal", "crop": "none", "ph": 4.5, "cd_mg_kg": 8.0,
+            "pb_mg_kg": 1500.0, "basic_farmland": "no", "region": "Hunan/Chenzhou/Suxian"}
+    paddy = {**DEFAULTS, "plot_id": "paddy", "land_use": "paddy", "crop": "rice", "ph": 5.0, "cd_mg_kg": 2.0,
+             "region": "Hunan/Zhuzhou/Lukou"}
+    p = _plan(pd.DataFrame([mine, paddy]))
+    t = p.table
+    m = t.loc[t["plot_id"] == "mine"].set_index("option_id")
+    for o in ("sedum_plumbizincicola", "tobacco", "fallow", "sorghum"):
+        assert m.at[o, "policy_rule"] == "cn_strict_wasteland_nonfood", o
+        assert m.at[o, "policy_status"] == "expected", o
+    zh = messages.column_texts(m.reset_index().loc[m.reset_index()["option_id"] == "tobacco"], "reason", "zh")[0]
+    assert "中国规则集规则“严格管控类荒地：非食用利用”：政策期望方案" in zh and "退出食用农产品生产" not in zh
+    assert "rule cn_strict_wasteland_nonfood: expected" in m.at["tobacco", "reason"]
+    # the rule's own text (workbook, report) is about wasteland
+    rule = p.tables.land_rules.set_index("rule_id").loc["cn_strict_wasteland_nonfood"]
+    assert "严格管控类耕地" not in rule["reason_zh"] and rule["reason_zh"].startswith("边际土地（荒地）不属于耕地")
+    assert "部令第46号" in rule["reason_zh"]
+    assert "is not cultivated land" in rule["reason_en"] and "so it has no food production to leave" in rule["reason_en"]
+    assert "cn_strict_risk_control" not in set(m["policy_rule"].dropna())
+    d = t.loc[t["plot_id"] == "paddy"].set_index("option_id")
+    assert d.at["sorghum", "policy_rule"] == "cn_strict_risk_control"
+    assert "中国规则集规则“严格管控：退出食用农产品生产”" in messages.column_texts(
+        d.reset_index().loc[d.reset_index()["option_id"] == "sorghum"], "reason", "zh")[0]

@@ -139,32 +139,34 @@ def test_function_row_predicts_like_the_fit(sim_fit, plots_factory):
     assert set(ranges) == {"soil", "ph", "som_pct"} and ranges["ph"][0] >= 4.5
     p = plots_factory(3, region="", ph=[5.0, 6.5, 8.5], cd_mg_kg=[0.3, 1.0, 2.0], som_pct=2.0)
     pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
-    # pH 8.5 is beyond the data: the user's function is not used there; the packaged default of the
-    # plot's region predicts, and the plot's record names the fit and why it was skipped
+    # pH 8.5 is beyond the data: the user's function is carried on from the end of its data by the packaged
+    # default of the plot's region (extrapolated), and the plot's record names the fit and why
     assert pred["function_id"].tolist() == [sim_fit.function_id] * 2 + ["synth_rice_cd_ph"]
     np.testing.assert_allclose(pred["crop_fw_p50_mg_kg"].iloc[:2], sim_fit.predict(p)["plant_fit_mg_kg"].iloc[:2],
                                rtol=1e-5)
-    assert pred["extrapolated"].tolist() == [False] * 3
+    assert pred["extrapolated"].tolist() == [False, False, True]
     reason = f"{sim_fit.function_id} (ph = 8.5 outside its fitted range {ranges['ph'][0]:.4g}–{ranges['ph'][1]:.4g})"
     assert pred["user_fit_skipped"].tolist() == ["", "", reason]
     assert pred["selection"].iloc[2] == "skipped " + reason + "; synth_rice_cd_ph_hunan (for Hunan only)"
 
 
-def test_user_function_hands_over_at_the_edge_of_its_data_with_the_step_reported(sim_fit, plots_factory):
-    # just inside and just outside the largest soil Cd of the data: the fit inside, the packaged
-    # default outside; the step between the two at the end of the data is reported, not blended
+def test_user_function_is_carried_on_at_the_edge_of_its_data_with_the_step_reported(sim_fit, plots_factory):
+    # just inside and just outside the largest soil Cd of the data: the fit inside; outside, the fit's value at the
+    # end of the data carried on by the packaged default's soil exponent; the step the packaged default alone
+    # would take there is reported
     hi = uptake.parse_ranges(sim_fit.function_row().iloc[0]["valid_ranges"])["soil"][1]
     p = plots_factory(2, region="", ph=6.0, som_pct=2.0, cd_mg_kg=[hi * 0.999, hi * 1.01])
     pred = uptake.predict_crop_concentration(p, tables=sim_fit.tables())
     assert pred["function_id"].tolist() == [sim_fit.function_id, "synth_rice_cd_ph"]
     assert pred["user_fit_skipped"].iloc[1].startswith(f"{sim_fit.function_id} (cd_mg_kg = {hi * 1.01:g} outside "
                                                        "its fitted range ")
-    # both predictions moved to soil Cd = hi along their own soil exponents
     b = sim_fit.coefficients.set_index("model_term").loc["log10(soil)", "coef"]
     terms = dict((v, c) for v, t, c in uptake.parse_terms(
         sim_fit.tables().transfer_functions.set_index("function_id").loc["synth_rice_cd_ph", "terms"]) if t == "log10")
     fit_at_hi = pred["crop_fw_p50_mg_kg"].iloc[0] * (1 / 0.999) ** b
-    packaged_at_hi = pred["crop_fw_p50_mg_kg"].iloc[1] * (1 / 1.01) ** terms["soil"]
+    assert pred["crop_fw_p50_mg_kg"].iloc[1] == pytest.approx(fit_at_hi * 1.01 ** terms["soil"], rel=1e-6)
+    packaged = uptake.predict_crop_concentration(p).iloc[1]["crop_fw_p50_mg_kg"]
+    packaged_at_hi = packaged * (1 / 1.01) ** terms["soil"]
     assert pred["user_fit_edge_ratio"].iloc[1] == pytest.approx(packaged_at_hi / fit_at_hi, rel=1e-6)
     assert np.isnan(pred["user_fit_edge_ratio"].iloc[0])
 

@@ -51,20 +51,26 @@ def cd(plan):
     return u.loc[(u["metal"] == "cd") & u["assessed"].astype(bool)].set_index("plot_id")
 
 
-def test_the_fit_inside_its_data_the_packaged_function_beyond_it(plans):
+def test_the_fit_inside_its_data_carried_on_by_the_packaged_function_beyond_it(plans):
     own, packaged = cd(plans[0]), cd(plans[1])
     assert own.loc[["IN55", "PH70", "PH75"], "function_id"].tolist() == [FIT, HUNAN, HUNAN]
     assert own.loc["IN55", "user_fit_skipped"] == ""
     assert own.loc["PH70", "user_fit_skipped"] == f"{FIT} (ph = 7 outside its fitted range 5–5.96)"
     assert own.loc["PH75", "user_fit_skipped"] == f"{FIT} (ph = 7.5 outside its fitted range 5–5.96)"
     assert own.loc["PH75", "selection"] == f"skipped {FIT} (ph = 7.5 outside its fitted range 5–5.96)"
-    assert not own["extrapolated"].any()
-    # beyond the data the prediction is the packaged one, number for number
-    for c in ("crop_fw_p50_mg_kg", "se_log10", "p_exceed_limit"):
-        np.testing.assert_allclose(own.loc[["PH70", "PH75"], c].to_numpy(float),
-                                   packaged.loc[["PH70", "PH75"], c].to_numpy(float), rtol=1e-12)
-    # the fit predicted near-certain compliance there (0.0008 mg/kg at pH 7.5); the packaged function does not
-    assert (own.loc[["PH70", "PH75"], "p_exceed_limit"] > 0.1).all()
+    assert own["extrapolated"].tolist() == [False, True, True, False]
+    # beyond the data: the fit's value at the end of its data (pH 5.96), carried on by the Hunan function's pH
+    # slope −0.22975 (no step where a plot crosses pH 5.96)
+    assert own.loc["PH75", "crop_fw_p50_mg_kg"] == pytest.approx(
+        own.loc["EDGE", "crop_fw_p50_mg_kg"] * 10 ** (-0.22975 * (7.5 - 5.96)), rel=1e-9)
+    for pid in ("PH70", "PH75"):
+        assert own.loc[pid, "crop_fw_p50_mg_kg"] == pytest.approx(
+            packaged.loc[pid, "crop_fw_p50_mg_kg"] / own.loc[pid, "user_fit_edge_ratio"], rel=1e-9)
+    # the spread: the fit's at the plot (its leverage beyond the data) with the two functions' disagreement
+    assert (own.loc[["PH70", "PH75"], "se_log10"] > own.loc["EDGE", "se_log10"]).all()
+    assert own.loc["PH75", "note"] == (f"{FIT} used beyond its range (ph = 7.5 outside its fitted range 5–5.96): "
+                                       f"its prediction at the end of the range, carried on by the change {HUNAN} "
+                                       "predicts from there (continuous; extrapolated, test the harvest)")
 
 
 def test_the_step_at_the_end_of_the_data_is_reported(plans, youxian):
@@ -80,23 +86,22 @@ def test_the_step_at_the_end_of_the_data_is_reported(plans, youxian):
 
 def test_summary_and_sentence_name_the_function_used_in_english_and_chinese(plans):
     s = plans[0].summary.set_index("plot_id")
-    base = plans[1].summary.set_index("plot_id")
     assert s.loc["IN55", "uptake_functions"] == f"cd: {FIT}"
     assert s.loc["PH75", "uptake_functions"] == (f"cd: {HUNAN} (not {FIT}: ph = 7.5 outside its fitted range "
-                                                 "5–5.96)")
-    np.testing.assert_allclose(s.loc[["PH70", "PH75"], "current_crop_compliance_prob"].to_numpy(float),
-                               base.loc[["PH70", "PH75"], "current_crop_compliance_prob"].to_numpy(float), rtol=1e-12)
-    assert (s.loc[["PH70", "PH75"], "current_crop_compliance_prob"] < 0.99).all()
+                                                 "5–5.96) (carrying on yx_rice_cd from the end of its range, "
+                                                 "extrapolated)")
     ratio = cd(plans[0]).loc["PH70", "user_fit_edge_ratio"]
     en = s.loc["PH70", "recommendation"]
-    assert (f"The crop's Cd is predicted by {HUNAN}, not by the function fitted to your own pairs, outside the "
-            f"range of its data: {FIT} (ph = 7 outside its fitted range 5–5.96); at the end of that range {HUNAN} "
-            f"predicts {ratio:.2g} times the fitted function (the prediction steps there; no blend).") in en
+    assert (f"The crop's Cd beyond the range of the function fitted to your own pairs ({FIT} (ph = 7 outside its "
+            f"fitted range 5–5.96)) is predicted from the fit's value at the end of that range, carried on by the "
+            f"change {HUNAN} predicts from there (continuous; extrapolated); {HUNAN} alone would predict "
+            f"{ratio:.2g} times the fitted function there.") in en
     # the measured exceedance is set against the packaged prediction, not a > 99 % of the fit
     assert "Measured Cd in the harvest 0.35 mg/kg is above the GB2762 limit 0.2 mg/kg" in en
     assert "> 99 % within the limit" not in en
     zh = messages.render(s.loc["PH70", "recommendation_msg"], "zh")
-    assert (f"作物镉含量由{HUNAN}预测，未采用以您自己的样点对拟合的函数（地块超出其拟合数据范围）：{FIT}（土壤pH（水浸提） = 7，"
-            f"超出其拟合数据范围5–5.96）；在该范围边界处，{HUNAN}的预测值为拟合函数的{ratio:.2g}倍") in zh
+    assert (f"作物镉含量超出以您自己的样点对拟合的函数的数据范围（{FIT}（土壤pH（水浸提） = 7，超出其拟合数据范围5–5.96））："
+            f"取拟合函数在该范围端点处的值，并按{HUNAN}自该端点起预测的变化外推（连续；外推）；若单用{HUNAN}，"
+            f"该处预测值为拟合函数的{ratio:.2g}倍。") in zh
     assert "99 %以上" not in zh.split("农产品实测")[1]
     assert "not by the function fitted" not in s.loc["IN55", "recommendation"]

@@ -143,8 +143,8 @@ def test_safe_soil_assumes_the_plan_s_covariates_and_says_so(tables):
     assert blank["safe_soil_mg_kg"] == pytest.approx(0.1268, abs=5e-5)
     assert given["safe_soil_mg_kg"] == pytest.approx(0.1303, abs=5e-5)
     assert blank["safe_ph"] == pytest.approx(8.129, abs=5e-4)
-    assert blank["note"] == ("safe_ph: complies at this pH or above; assumed som_pct = 2.5 %, clay_pct = 20 % "
-                             "(not given; typical values of covariate_defaults.csv, as the plan assumes)")
+    assert blank["note"] == ("safe_ph: complies at this pH or above; assumed soil organic matter 2.5 % and clay "
+                             "content 20 % (not given; typical values of covariate_defaults.csv, as the plan assumes)")
     # the Dutch function publishes no validity range: whether the plot lies inside it is unknown, and said so
     assert blank["extrapolated"] == "unknown"
     # the plan's P(exceed) at the 95 % threshold is 5 %: the same spread and covariates

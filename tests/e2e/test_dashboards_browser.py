@@ -167,6 +167,20 @@ def test_option_comparison(watched, voila_url, sample_plan, shoot, artifacts):
     page.locator(".ar-fig-money").screenshot(path=str(artifacts / "02_comparison_money_zh.png"))
     page.locator("#excluded-table").screenshot(path=str(artifacts / "02_comparison_excluded_zh.png"))
 
+    # the economics view (plan --economics-view farmer): the page states it and marks the column it counts
+    settings = page.locator("#scenario-settings")
+    expect(settings).to_have_attribute("data-economics-view", "combined")
+    page.locator(".ar-economics-view select").first.select_option(label="农户（含所获补贴和补偿）")
+    expect(settings).to_have_attribute("data-economics-view", "farmer")
+    expect(settings).to_contain_text("排序计入的经济账户：农户（含所获补贴和补偿）")
+    expect(page.locator("#options-table th[data-col='npv_farmer_vs_baseline_cny_ha']")).to_contain_text("（计入排序）")
+    farmer = agriremed.plan(SAMPLE, agriremed.Scenario(weights=w, economics_view="farmer"), progress=False)
+    top = farmer.table.query("plot_id == 'HN-XT-02' and applicable").sort_values("rank").iloc[0]
+    expect(name).to_have_text(i18n.option_name(top["option_id"], "zh"))
+    expect(page.locator("#recommendation-sentence")).to_have_text(
+        messages.render(farmer.summary.set_index("plot_id").loc["HN-XT-02", "recommendation_msg"], "zh"))
+    shoot(page, "02_comparison_farmer_zh")
+
 
 def expect_broken_rows_listed(page, lang):
     """The error table lists exactly the rejected rows of the broken sample, with the planner's reasons."""

@@ -640,7 +640,7 @@ READING_ECHOES = frozenset({"val.header_read", "val.read_as", "val.read_as_land_
 
 def _print_plan(p, lang: str) -> None:
     """The summary of a plan on the terminal (first 40 plots) and its rejected rows, in ``lang``
-    (headers, soil classes, metals and sentences; in Chinese the recommended option by its name)."""
+    (headers, soil classes, metals and sentences; the recommended option by its name in ``lang``)."""
     s = p.summary
 
     def head(k):
@@ -658,7 +658,7 @@ def _print_plan(p, lang: str) -> None:
         head("class"): named("soil_class", "soil_class"),
         head("metals"): (s["metals_exceeding"].replace("", "-") if lang == "en"
                          else named("metals_exceeding", "metals")),
-        head("recommended"): (s["recommended_option"] if lang == "en" else named("recommended_option", "option")),
+        head("recommended"): named("recommended_option", "option"),  # by its name (options.csv) in either language
         head("rule"): s["policy_rule"].map(lambda r: i18n.rule_label(r, lang, p.tables) or "-"),
         head("years"): _years_column(p, lang),
         head(f"npv{per}"): (s["npv_vs_baseline_cny_ha"] * ha_each).map(lambda x: "-" if pd.isna(x) else f"{x:,.0f}"),
@@ -1012,6 +1012,8 @@ def _cmd_safe_soil(args) -> int:
     if len(show):
         with pd.option_context("display.width", 160, "display.max_rows", 200, "display.max_colwidth", 28):
             _say(_shown(show).to_string(index=False))
+    for line in _safe_ph_lines(t, lang, tables):
+        _say(line)
     for line in _uninformative_lines(t, spread, args.prob, lang, tables):
         _say(line)
     n_done = t["plot_id"].nunique()
@@ -1036,6 +1038,22 @@ def _cmd_safe_soil(args) -> int:
         for name, table in (("safe_soil.csv", full), ("problems.csv", v.problems), ("rejected.csv", v.rejected)):
             _say(i18n.t("ui.cli.wrote", lang, path=write_csv(table, out / name)))
     return 0 if n_done else 1
+
+
+def _safe_ph_lines(t: pd.DataFrame, lang: str, tables) -> list[str]:
+    """Console lines saying, in ``lang``, why a row shows no safe pH (its note's safe-pH message: no pH in the
+    function's range, or a function that does not change with pH), so a blank ``-`` is never unexplained."""
+    out = []
+    if "note_msg" not in t:
+        return out
+    for r in t.loc[t["safe_ph"].isna()].itertuples(index=False):
+        parts = messages.Message.decode(r.note_msg).parts if isinstance(r.note_msg, str) and r.note_msg else ()
+        said = [messages.Message((p,)) for p in parts if p[0].startswith("upt.safe_ph_")]
+        if said:
+            metal = r.metal if lang == "en" else i18n.metal_name(r.metal, lang)
+            out.append(i18n.t("ui.cli.safe.ph_note", lang, plot=r.plot_id, metal=metal,
+                              note=messages.render(said[0], lang, tables)))
+    return out
 
 
 def _reason_text(r, lang: str, tables) -> str:

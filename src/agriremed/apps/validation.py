@@ -971,9 +971,10 @@ def _readme_rice(tables) -> list[str]:
                      f"{r.predicted_share_above:.2f} |")
     lines += ["", "  Regions differ as much as the pH effect: fit your own function from local pairs",
               "  (`agriremed fit-uptake … --provinces …`, then `plan --tables DIR` or `run.sh dash --tables DIR`).",
-              "  The fit is used only within the range of its pairs (each input's min–max); a plot beyond it gets the",
-              "  packaged default, `user_fit_skipped` names the fit and the input beyond its range, and",
-              "  `user_fit_edge_ratio` gives the step between the two at the end of the data (no blend).",
+              "  The fit is used within the range of its pairs (each input's min–max); beyond it the fit's value at the",
+              "  end of its data is carried on by the change the packaged default predicts from there (continuous,",
+              "  monotone in pH, flagged extrapolated with a widening spread); `user_fit_skipped` names the fit and the",
+              "  input beyond its range, and `user_fit_edge_ratio` the step the default alone would take there.",
               "  An optional plot column `rice_type` (indica / japonica / hybrid, 籼稻/粳稻/杂交稻) multiplies the",
               "  rice Cd of the packaged functions by a sourced factor (varieties grown side by side and safe soil",
               "  Cd per rice type)"]

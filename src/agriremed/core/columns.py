@@ -767,14 +767,17 @@ _out("selection", "", "Function selection", "函数选择说明",
      "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
      "outside its validity range, prediction not positive).", dtype="str")
 _out("user_fit_skipped", "", "User's fit not used", "未采用的用户拟合函数",
-     "A function fitted to the user's own pairs (fit-uptake, plan --tables) that was not used for the "
-     "plot because an input lies beyond the range of its data, with the plot's value and that range "
-     "('yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)'); the next function in the order "
-     "predicts instead. Empty where none.", dtype="str")
+     "A function fitted to the user's own pairs (fit-uptake, plan --tables) that was not used directly for "
+     "the plot because an input lies beyond the range of its data, with the plot's value and that range "
+     "('yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)'): its value at the end of the data is "
+     "carried on by the change the next function in the order (function_id) predicts from there "
+     "(continuous; extrapolated). Empty where none.", dtype="str")
 _out("user_fit_edge_ratio", "1", "Step at the end of the user's fit", "用户拟合函数边界处跳变倍数",
-     "Where user_fit_skipped is given: the chosen function's as-sold prediction divided by the user's "
-     "fit's, both at the plot's inputs moved to the nearest end of the fit's ranges — the step the "
-     "prediction takes where a plot crosses the end of the data (1 = none; no blend is made).")
+     "Where a preferred function (a user's fit, named in user_fit_skipped, or an opt-in or regional "
+     "function) is carried on beyond its range: function_id's as-sold prediction divided by the preferred "
+     "function's, both at the plot's inputs moved to the nearest end of the preferred function's ranges — "
+     "the step function_id alone would take there, by which its prediction is divided (1 = none). "
+     "Empty elsewhere.")
 _out("assessed", "", "Crop metal assessed", "作物含量已评估",
      "True when the metal in the crop was predicted; False when no transfer function could be used "
      "(the reason is in not_assessed_reason).", dtype="bool")
@@ -957,17 +960,19 @@ _out("data_gaps", "", "Evidence gaps", "证据缺口",
 _out("target_mg_kg", "mg/kg", "Target concentration", "目标浓度",
      "Soil concentration the clean-up aims for (default: GB 15618 screening value).")
 _out("removal_g_ha_yr", "g/ha/yr", "Metal removal in harvest", "收获移除量",
-     "Metal exported in harvested biomass in the first year.")
+     "Metal exported in harvested biomass in the first year; blank where the option credits no removal "
+     "(data_gaps says why, e.g. poplar, whose shoot metal concentration is not confirmed).")
 _out("duration_kind", "", "What the years to target mean", "达标年限含义",
      "clean_up: a clean-up method, the years are its years to target; stabilises: not a clean-up method "
      "(it holds the metals in place; also a non-food crop whose removal would take more than 200 years); "
      "protects: a safe crop, which lowers what the crop takes up; baseline: doing nothing; '' where the "
      "option is not applicable. Rows other than clean_up give no number of years (years_* blank), only 0 "
-     "(already at the target) or inf (never).", dtype="str")
+     "(already at the target) or inf (never); where their years are blank, years_*_never is TRUE.", dtype="str")
 _out("years_to_target", "yr", "Years to target", "达标年限",
      "Years of cropping until the soil reaches the target (deterministic, typical parameters; "
      "0 = already below target, inf = never; blank where duration_kind is not clean_up and a number of "
-     "years would have been computed: such an option stabilises, it gives no years).")
+     "years would have been computed: such an option stabilises, it gives no years, and years_to_target_never "
+     "is TRUE).")
 _out("years_p10", "yr", "Years to target (P10)", "达标年限P10",
      "10th percentile of years to target over the Monte Carlo draws (blank as years_to_target).")
 _out("years_p50", "yr", "Years to target (P50)", "达标年限P50",
@@ -1323,12 +1328,19 @@ _out("payback_yr", "yr", "Payback year", "回收期",
 for _c, _en, _zh in (("years_to_target", "Target never reached", "永不达标"),
                      ("years_p10", "Target never reached (P10)", "永不达标（P10）"),
                      ("years_p50", "Target never reached (P50)", "永不达标（P50）"),
-                     ("years_p90", "Target never reached (P90)", "永不达标（P90）"),
-                     ("payback_yr", "Never pays back", "不能回收")):
+                     ("years_p90", "Target never reached (P90)", "永不达标（P90）")):
     _out(f"{_c}_never", "", _en, _zh,
-         f"CSV files only: TRUE where {_c} is infinite (never within the horizon), which the CSV file writes as "
-         f"a blank cell (a spreadsheet reads the text inf as text); FALSE elsewhere. The workbook shows ∞ in "
-         f"{_c} itself.", dtype="bool")
+         f"TRUE where the option does not bring the soil to the target: {_c} is infinite (it removes none of the "
+         f"metal, or never enough; a CSV file writes the cell blank, as a spreadsheet reads the text inf as text; "
+         f"the workbook shows ∞), or {_c} is blank because the option is not a clean-up method (duration_kind "
+         f"stabilises, protects or baseline: an energy crop whose removal would take more than 200 years holds "
+         f"the metal in place). FALSE where {_c} gives the years (0 = at the target already), and where it is "
+         f"blank for want of a number: the option is not applicable (applicable FALSE, duration_kind blank) or "
+         f"no Monte Carlo draws were made.", dtype="bool")
+_out("payback_yr_never", "", "Never pays back", "不能回收",
+     "CSV files only: TRUE where payback_yr is infinite (never within the horizon), which the CSV file writes as "
+     "a blank cell (a spreadsheet reads the text inf as text); FALSE elsewhere. The workbook shows ∞ in "
+     "payback_yr itself.", dtype="bool")
 _out("cost_per_g_removed_cny_g", "CNY/g", "Cost per gram removed", "每克去除成本",
      "Discounted remediation cost (establishment, management, harvest, amendment, biomass disposal) "
      "divided by the metal removed over the horizon.")

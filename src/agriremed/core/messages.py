@@ -507,6 +507,17 @@ def _note_text(v, lang, tables):
     return i18n.message(v, lang, tables) if lang == "zh" else str(v)
 
 
+def _lat_grown(v, lang, tables):
+    """Where an option's crop is grown up to its latitude limit (``option_latitude_limits.csv``: ``grown_<lang>``,
+    else ``grown_en``), by option id."""
+    t = getattr(tables or load_tables(), "option_latitude_limits", None)
+    rows = t.loc[t["option_id"] == v] if t is not None and "option_id" in t else None
+    if rows is None or rows.empty:
+        return str(v)
+    text = rows.iloc[0].get(f"grown_{lang}")
+    return str(text) if isinstance(text, str) and text else str(rows.iloc[0].get("grown_en", v))
+
+
 def _rule_reason(v, lang, tables, params=None):
     """Reason of a jurisdiction rule of ``land_rules.csv`` (``reason_<lang>``, else English),
     looked up by rule id within the message's ``rule_set``."""
@@ -798,6 +809,7 @@ DOMAINS = {
     "standard_short": _value("standard_short"),
     "biochar_feedstock": _value("biochar_feedstock"),
     "note": _note,
+    "lat_grown": _lat_grown,
     "rule_reason": lambda v, lang, tables: _rule_reason(v, lang, tables),
     "rule_label": lambda v, lang, tables: i18n.rule_label(v, lang, tables),
     "other_metals": lambda v, lang, tables: _other_metals(v, lang),

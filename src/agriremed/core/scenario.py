@@ -164,9 +164,10 @@ class Scenario:
         limit). Was 0.5.
     min_compliance_gain : float
         Smallest rise of the crop's predicted compliance over unchanged practice [–] that
-        counts as making the crop safer (default 0.05: above the Monte Carlo noise of the
-        default draws, about ±0.02, and well below the gain of the VIP measures, 0.2–0.4 on
-        light paddies). On a plot where no fully assessed expected or allowed food option reaches
+        counts as making the crop safer (default 0.05: well below the gain of the VIP measures,
+        0.2–0.4 on light paddies; the compliance carries no seed-to-seed Monte Carlo noise, as every
+        plan draws it with the same random numbers, :data:`agriremed.stages.duration.COMPLIANCE_SEED`;
+        two options whose gains differ by less than ``gain_resolution`` are not split by it). On a plot where no fully assessed expected or allowed food option reaches
         it, a food option below it that costs more than unchanged practice (a lower economics
         value) ranks after unchanged practice, whatever its score: it is no measure for the crop;
         so does an agronomic measure below it (``policy_family`` ``agronomic_control``: an
@@ -205,6 +206,17 @@ class Scenario:
         (a Sedum–rice rotation whose rice reaches 72 % of compliant seasons where flooding
         or lime reach 93–95 %); it still competes where it buys at least half the best gain.
         0 keeps the absolute gain only.
+    gain_resolution : float
+        Smallest difference between the compliance gains of two food options of a plot that the
+        gain rules tell apart [–] (default 0.01, the project's choice: one percentage point, the
+        precision of the whole percentages the plan prints compliance in; not a measured model
+        resolution). On a plot where a fully assessed expected food option reaches
+        ``min_compliance_gain``, an expected food option whose gain is within this of the largest
+        such gain ranks in the same tier as it, whatever ``min_compliance_gain`` and
+        ``min_gain_share`` say of it alone, and the score decides between them: a Zhejiang paddy at
+        pH 8.05 (Cd 1.0) no longer ranks low-Cd rice (+4.85 points, score 0.709) after flooding
+        (+5.73, score 0.693) for a 0.88-point difference. Whether the plot has such a measure at
+        all is still decided by ``min_compliance_gain`` alone. 0: no tie.
     other_loss_frac_per_yr : float
         Yearly loss of soil metal other than by harvest (leaching, run-off) as a share
         of the soil metal [–]; default 0 (none credited). Credited to removal options
@@ -333,6 +345,7 @@ class Scenario:
     target_compliance_prob: float = 0.9
     min_compliance_gain: float = 0.05
     min_gain_share: float = 0.5
+    gain_resolution: float = 0.01
     min_dominance_share: float = 0.02
     max_switch_loss_share: float = 0.5
     other_loss_frac_per_yr: float = 0.0
@@ -489,6 +502,7 @@ def _check(s: Scenario) -> None:
     c.number("min_compliance_gain", s.min_compliance_gain, 0.0, 1.0,
              "a share of compliance from 0 to below 1 (e.g. 0.05)", open_=(False, True))
     c.number("min_gain_share", s.min_gain_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.5)")
+    c.number("gain_resolution", s.gain_resolution, 0.0, 1.0, "a share of compliance from 0 to 1 (e.g. 0.01)")
     c.number("min_dominance_share", s.min_dominance_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.02)")
     c.number("max_switch_loss_share", s.max_switch_loss_share, 0.0, 1.0, "a share from 0 to 1 (e.g. 0.5)")
     c.number("other_loss_frac_per_yr", s.other_loss_frac_per_yr, 0.0, 1.0,

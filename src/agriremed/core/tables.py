@@ -86,6 +86,7 @@ TABLE_FILES: dict[str, str] = {
     "harvest_standards": "harvest_standards.csv",
     "soil_method_precision": "soil_method_precision.csv",
     "covariate_defaults": "covariate_defaults.csv",
+    "option_latitude_limits": "option_latitude_limits.csv",
 }
 
 
@@ -153,6 +154,7 @@ class Tables:
     harvest_standards: pd.DataFrame
     soil_method_precision: pd.DataFrame
     covariate_defaults: pd.DataFrame
+    option_latitude_limits: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently

@@ -43,8 +43,8 @@ PLAN_COLUMNS = [
     "plot_id", "option_id", "option_name", "option_kind", "applicable", "reason", "policy_status",
     "policy_rule", "rank",
     "recommended", "score", "soil_class", "metals_exceeding", "target_metals", "untreated_metals",
-    "class_kept_metals", "target_mg_kg", "removal_g_ha_yr", "duration_kind", "years_to_target", "years_p10", "years_p50",
-    "years_p90",
+    "class_kept_metals", "target_mg_kg", "removal_g_ha_yr", "duration_kind", "years_to_target", "years_to_target_never",
+    "years_p10", "years_p10_never", "years_p50", "years_p50_never", "years_p90", "years_p90_never",
     "p_target_10yr", "p_target_20yr", "food_crop", "rice_seasons_grown_per_yr", "crop_compliance_prob",
     "compliance_metals", "biomass_t_dm_ha_yr",
     "energy_pathway", "useful_energy_gj_ha_yr", "electricity_mwh_ha_yr", "biochar_t_ha_yr",
@@ -85,7 +85,7 @@ SUMMARY_COLUMNS = [
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
     "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
     "soil_mass_assumed", "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
-    "p_target_20yr",
+    "years_p50_never", "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
 ]
 #: The officer's advice of the recommended option (:mod:`agriremed.stages.advice`; appended).
@@ -184,6 +184,7 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
                                     lime_first=lime_first,
                                     min_compliance_gain=scenario.min_compliance_gain,
                                     min_gain_share=scenario.min_gain_share,
+                                    gain_resolution=scenario.gain_resolution,
                                     min_dominance_share=scenario.min_dominance_share,
                                     max_switch_loss_share=scenario.max_switch_loss_share)
     add_columns(cols, rank, index)
@@ -211,7 +212,9 @@ def _years_of_clean_up_only(cols: dict, index: pd.RangeIndex) -> None:
     """Add ``duration_kind`` (:func:`agriremed.stages.duration.duration_kinds`; '' on a row not
     applicable) and blank the years to target of the rows that are not a clean-up method
     (:func:`agriremed.stages.duration.blank_stabilising_years`), after the ranking has read them: an
-    energy crop that stabilises the soil gives no pseudo-precise 3 800 years in the plan table."""
+    energy crop that stabilises the soil gives no pseudo-precise 3 800 years in the plan table. Each years
+    column gets its ``<name>_never`` (:func:`agriremed.stages.duration.never_reaches_target`): TRUE where the
+    years are infinite or blanked so, as the option does not bring the soil to the target."""
     p50, ytt = cols["years_p50"].to_numpy(float), cols["years_to_target"].to_numpy(float)
     kinds = _frames.obj(cols["option_kind"])
     targets = _frames.obj(cols["target_metals"].fillna(""))
@@ -219,7 +222,9 @@ def _years_of_clean_up_only(cols: dict, index: pd.RangeIndex) -> None:
     dk = np.where(cols["applicable"].to_numpy(bool), dk, "").astype(object)
     cols["duration_kind"] = _frames.text_series(dk, index)
     for c in duration_mod.YEARS_COLUMNS:
-        cols[c] = pd.Series(duration_mod.blank_stabilising_years(cols[c].to_numpy(float), dk), index=index)
+        y = cols[c].to_numpy(float)
+        cols[f"{c}_never"] = pd.Series(duration_mod.never_reaches_target(y, dk), index=index)
+        cols[c] = pd.Series(duration_mod.blank_stabilising_years(y, dk), index=index)
 
 
 def name_written_crops(table: pd.DataFrame, written: np.ndarray, tables: Tables) -> pd.DataFrame:
@@ -648,6 +653,21 @@ def _farmer_view_split(npv: np.ndarray, b: dict, money, units) -> np.ndarray:
     return npv
 
 
+def _assumed_subsidy_clause(npv: np.ndarray, b: dict) -> np.ndarray:
+    """The money clauses ``npv`` with ``rec.subsidy_assumed`` where the amounts count a subsidy whose payment is a
+    project assumption (``subsidies_assumed`` of ``b``: the ``subsidies.csv`` rows citing ``agriremed_assumption``
+    that reach the option; ``subsidy_cny_ha`` not 0)."""
+    n = len(npv)
+    assumed = np.asarray(b.get("subsidies_assumed", np.full(n, "", dtype=object)), dtype=object)
+    paid = np.asarray(b.get("subsidy_cny_ha", np.zeros(n)), float)
+    at = np.flatnonzero((assumed != "") & pd.notna(assumed) & (np.abs(np.nan_to_num(paid)) >= 0.5))
+    if not len(at):
+        return npv
+    npv = npv.copy()
+    npv[at] = [Message.of("rec.subsidy_assumed", npv=npv[i], subsidies=str(assumed[i])) for i in at]
+    return npv
+
+
 def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: str = "combined",
                      units=None) -> np.ndarray:
     """One-sentence recommendation of every row of the columns ``b`` (the chosen options'
@@ -714,6 +734,7 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                             programme=_fmt_money(prog[i], money, units[i])) for i in split]
     if economics_view == "farmer":
         npv = _farmer_view_split(npv, b, money, units)
+    npv = _assumed_subsidy_clause(npv, b)
     # a PV plant: the developer's own account beside the amount of the view
     lease = np.asarray(b["pv_lease_cny_ha_yr"], float) if "pv_lease_cny_ha_yr" in b else np.full(n, np.nan)
     dev = np.asarray(b["npv_developer_vs_baseline_cny_ha"], float) if "npv_developer_vs_baseline_cny_ha" in b \
@@ -1255,7 +1276,8 @@ def _compensation(P: pd.DataFrame, table: pd.DataFrame, base: np.ndarray, best: 
         _frames.take(_frames.obj(table["food_crop"]), base[on], None),
         _frames.take(_frames.obj(table["option_id"]), best[on], None), _frames.obj(soil_class)[on], region,
         plot_rice_seasons(P)[on], P["area_ha"].to_numpy(float)[on], rec("npv_farmer_cny_ha"), rec("subsidy_cny_ha"),
-        scenario.discount_rate, scenario.horizon_yr, tables)
+        scenario.discount_rate, scenario.horizon_yr, tables,
+        alternatives=economics_mod.compensated_alternatives(table, _frames.obj(P["plot_id"])[on], tables))
     for c in economics_mod.COMPENSATION_COLUMNS:
         out[c][on] = cols[c]
     return out
@@ -1796,7 +1818,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                        "programme_cost_cny_ha", "npv_developer_vs_baseline_cny_ha",
                                        "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",
                                        "data_gaps_msg", "option_cautions_msg", "dominates_baseline",
-                                       "npv_farmer_own_vs_baseline_cny_ha", "compliant_season_fraction") if c in table}
+                                       "npv_farmer_own_vs_baseline_cny_ha", "compliant_season_fraction",
+                                       "subsidy_cny_ha") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
     region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
@@ -1807,6 +1830,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         b["baseline_banned"] = _baseline_banned(table, base, s["soil_class"], scenario.strict_baseline_crop,
                                                 outlet)
     s["policy_rule"] = b["policy_rule"] if "policy_rule" in b else np.full(n, None, dtype=object)
+    s["years_p50_never"] = (_frames.take(table["years_p50_never"].to_numpy(bool), best, False).astype(bool)
+                            if "years_p50_never" in table else np.isposinf(b["years_p50"]))
     for c in ("score", "years_p50", "p_target_20yr", "npv_vs_baseline_cny_ha",
               "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t"):
         s[c] = b[c]
@@ -1876,6 +1901,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     treated = _frames.obj(b["target_metals"]) if "target_metals" in b else np.full(n, "", dtype=object)
     unseen = _frames.per_distinct(_shared_metals, treated, over, covered)
     b["treats_unassessed"] = np.where(ok & ~no_food, unseen, "").astype(object)
+    # the subsidies of the recommended option whose amount is a project assumption: the money clause says so
+    b["subsidies_assumed"] = economics_mod.assumed_subsidy_ids(b["option_id"], s["soil_class"], region, tables)
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob,
                          s["current_crop_compliance_prob"][ok])

@@ -215,7 +215,9 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     (``'cd: synth_rice_cd_ph_hunan'``, '; '-joined by metal; ``''`` where none), so that the summary
     says which function, the user's own or a packaged one, stands behind the plot's crop risk; a
     user's fit skipped for an input beyond the range of its data is named after the function used
-    (``'cd: synth_rice_cd_ph_hunan (not yx_rice_cd: ph = 7.5 outside its fitted range 5–5.96)'``)."""
+    (``'cd: synth_rice_cd_ph_hunan (not yx_rice_cd: ph = 7.5 outside its fitted range 5–5.96) (carrying on
+    yx_rice_cd from the end of its range, extrapolated)'``: the fit's value at the end of its data, carried
+    on by the change the function used predicts from there)."""
     pid = _frames.obj(plot_ids)
     out = np.full(len(pid), "", dtype=object)
     if pred.empty:
@@ -223,9 +225,18 @@ def uptake_functions_text(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     fit = (_frames.obj(pred["user_fit_skipped"]) if "user_fit_skipped" in pred
            else np.full(len(pred), "", dtype=object))
     ex = _frames.obj(pred["extrapolated"]) if "extrapolated" in pred else np.full(len(pred), None, dtype=object)
+    # carried on from the end of a preferred function's range (predict._carry_beyond): the step is known there
+    step = (np.isfinite(pred["user_fit_edge_ratio"].to_numpy(float)) if "user_fit_edge_ratio" in pred
+            else np.zeros(len(pred), bool))
+    note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
+    carried = [next((dict(p).get("function", "") for c, p in Message.decode(x).parts if c == "upt.fit_extended"), "")
+               if isinstance(x, str) and x else "" for x in note_msg]
     item = [f"{m}: {f}" + (" (not " + re.sub(r" \((.*)\)$", r": \1", k) + ")" if isinstance(k, str) and k else "")
-            + (" (at the edge of its validity range, extrapolated)" if isinstance(e, (bool, np.bool_)) and e else "")
-            for m, f, k, e in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), fit, ex, strict=True)]
+            + ((f" (carrying on {c} from the end of its range, extrapolated)" if c and s
+                else " (at the edge of its validity range, extrapolated)") if isinstance(e, (bool, np.bool_)) and e
+               else "")
+            for m, f, k, e, s, c in zip(_frames.obj(pred["metal"]), _frames.obj(pred["function_id"]), fit, ex, step,
+                                        carried, strict=True)]
     joined = _frames.joined_by(pred["plot_id"], item, "; ")
     at = _frames.positions(joined.index.to_numpy(object), pid)
     found = at >= 0
@@ -294,9 +305,11 @@ def over_predicted_notes(pred: pd.DataFrame, plot_ids, tables: Tables) -> np.nda
 
 
 def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
-    """Per plot, the note that a function fitted to the user's pairs was not used for its crop
-    (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge`` where the step at the end of the
-    fit's range is known; one per metal, joined by ``rec.with_note``), encoded; ``''`` where none.
+    """Per plot, the note that a function fitted to the user's pairs was carried on beyond the range of its
+    data for its crop (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge``, the step the fallback
+    alone would take at the end of the fit's range; one per metal), and the notes of the other predictions
+    beyond a range (``rec.edge_evaluated``, ``rec.fit_extended``, ``rec.ph_kcl_held``), joined by
+    ``rec.with_note``, encoded; ``''`` where none.
 
     The plan's sentence then says which function its crop risk comes from instead of presenting the
     user's fit, or the packaged function, silently (issue 15: no silent switches)."""
@@ -319,11 +332,19 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
              for i, e in zip(rows, edge, strict=True)]
     note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
     crop = _frames.obj(pred["crop"])
-    for i in at_edge:
-        why = next((dict(p) for c, p in (Message.decode(note_msg[i]).parts if isinstance(note_msg[i], str)
-                                         and note_msg[i] else ()) if c == "upt.edge_evaluated"), {})
-        pairs.append((rid[i], Message.of("rec.edge_evaluated", metal=metal[i], crop=crop[i],
-                                         reasons=why.get("reasons", ""))))
+    for i in at_edge:  # each way the prediction went beyond a range (its note), said once per metal
+        parts = Message.decode(note_msg[i]).parts if isinstance(note_msg[i], str) and note_msg[i] else ()
+        for code, p in parts:
+            p = dict(p)
+            if code == "upt.edge_evaluated":
+                pairs.append((rid[i], Message.of("rec.edge_evaluated", metal=metal[i], crop=crop[i],
+                                                 reasons=p.get("reasons", ""))))
+            elif code == "upt.fit_extended" and not (isinstance(fit[i], str) and fit[i]):  # a user's fit: above
+                pairs.append((rid[i], Message.of("rec.fit_extended", metal=metal[i], function=p.get("function", ""),
+                                                 reasons=p.get("reasons", ""), fallback=p.get("fallback", ""))))
+            elif code == "upt.ph_kcl_held":
+                pairs.append((rid[i], Message.of("rec.ph_kcl_held", metal=metal[i], kcl=p.get("kcl"),
+                                                 ph=p.get("ph"))))
     return _notes_by_plot(pairs, pid)
 
 
@@ -387,7 +408,7 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
                                             rule_set=advice_mod.plan_rule_sets(P, scenario, tables),
-                                            render=ctx.text_rows == "all")
+                                            render=ctx.text_rows == "all", abroad=_abroad(P, tables))
     except ValueError as exc:
         if "rule set" not in str(exc):
             raise
@@ -405,8 +426,10 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
                                                    grid=grid)
     bar.update()
+    # the compliance draws are the same at every plan seed (common random numbers): no ranking gate
+    # turns on their seed-to-seed noise (duration.COMPLIANCE_SEED)
     compliance = duration_mod.crop_compliance_outcome(opts, preds, P, std, tables,
-                                                      n_draws, seed_, grid=grid)
+                                                      n_draws, duration_mod.compliance_seed(seed_), grid=grid)
     targets = duration_mod.target_concentrations(P, screened, tables, scenario.target, std,
                                                  scenario.target_compliance_prob)
     removal = duration_mod.removal_inputs(opts, P, screened, bio, tables, n_draws, seed_, bio_draws, targets,
@@ -422,6 +445,17 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     return {"P": P, "screened": screened, "soil_plot": soil_plot, "uptake": uptake_table, "opts": opts,
             "grid": grid, "bio": bio, "bio_draws": bio_draws, "compliance": compliance, "targets": targets,
             "removal": removal, "food_standard": std}
+
+
+def _abroad(P: pd.DataFrame, tables) -> pd.Series:
+    """Per plot id: the plot lies outside China (its region names another country:
+    :func:`agriremed.stages.advice.region_in_china` False; a plot without a region, or one naming no known
+    place, is planned as a plot in China), for the latitude limits of the options stage."""
+    pid = _frames.obj(P["plot_id"])
+    if "region" not in P:
+        return pd.Series(np.zeros(len(pid), bool), index=pid)
+    out = _frames.per_distinct(lambda r: advice_mod.region_in_china(r, tables) is False, _frames.obj(P["region"]))
+    return pd.Series(np.asarray(out, bool), index=pid)
 
 
 def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,
@@ -705,7 +739,7 @@ _ECONOMICS_READS = frozenset({"horizon_yr", "discount_rate", "carbon_price_cny_t
                               "noncompliant_grain", "biomass_valuation", "biochar_reapply_interval_yr",
                               "transport_km", "strict_baseline_crop"})
 _RANKING_READS = frozenset({"horizon_yr", "weights", "economics_view", "currency", "exchange_rate_cny",
-                            "area_unit", "min_compliance_gain", "min_gain_share",
+                            "area_unit", "min_compliance_gain", "min_gain_share", "gain_resolution",
                             "min_dominance_share", "max_switch_loss_share"})
 #: Fields no stage reads (recorded with the plan only).
 _RECORDED_ONLY = frozenset({"name"})

@@ -314,6 +314,11 @@ class Plan:
         agriremed version.
     text_rows : {"all", "recommended"}
         Plan rows whose sentences were rendered (see :func:`plan`).
+    text_lang : {"en", "zh"}
+        Language of the text columns of the tables (recommendation, reasons, measures, option
+        names, problems: :func:`agriremed.io.outputs.texts_in`), the ``lang`` of :func:`plan`;
+        :meth:`in_lang` gives the plan in the other language. Codes, numbers and the message
+        columns (``<column>_msg``) are the same in every language.
     """
 
     table: pd.DataFrame
@@ -355,6 +360,30 @@ class Plan:
     #: Rows of the sheet that are not plots (合计, 注, 填表人), skipped: neither planned nor rejected
     #: (:attr:`agriremed.io.validate.Validation.skipped`); planned + rejected + skipped = ``n_input``.
     skipped: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
+    text_lang: str = "en"
+
+    def in_lang(self, lang: str) -> Plan:
+        """This plan with the text columns of its tables in ``lang`` (``'en'`` or ``'zh'``).
+
+        In the tables people read (:data:`TEXT_TABLES`: ``table``, ``summary``, ``rejected``,
+        ``problems``) each text column with a message column (``recommendation``, ``reason``,
+        ``why_<criterion>``, rejected rows' ``reasons`` …) is rendered from its message, option
+        names are taken from the option library and the summary's ``measures`` are written again,
+        as :meth:`write` writes the CSV files in ``lang`` (:func:`agriremed.io.outputs.texts_in`).
+        Numbers, codes, message columns and the stage tables the planner computes with are
+        unchanged, so the plan can be turned back.
+
+        >>> p = agriremed.plan("data/samples/plots.csv", progress=False)  # doctest: +SKIP
+        >>> p.in_lang("zh").summary["recommendation"].iloc[0][:7]         # doctest: +SKIP
+        'VIP+n综合'
+        """
+        i18n.t("ui.progress.plan", lang)  # an unsupported language is refused here
+        if lang == self.text_lang:
+            return self
+        frames = {name: _dtypes_kept(texts_in(getattr(self, name), lang, self.tables, self.scenario,
+                                              written=self.text_lang), getattr(self, name))
+                  for name in TEXT_TABLES}
+        return dataclasses.replace(self, **frames, text_lang=lang)
 
     def yearly_cash_flows(self, plot_ids=None, transfers: bool = False) -> pd.DataFrame:
         """Itemised yearly cash flows of some (default: all) plots, as the economics stage counts them.
@@ -478,22 +507,29 @@ class Plan:
             If ``out_dir`` is a file or cannot be created.
         """
         out = prepare_out_dir(out_dir)
-        tables = {"plan": self.table, "summary": self.summary, "rejected": self.rejected,
-                  "problems": with_note_rows(self.problems, self.input_notes), "soil_screening": self.soil, "crop_uptake": self.uptake,
-                  "carbon_ledger": self.carbon_ledger, "metal_fate": self.metal_fate,
-                  "carbon_by_year": self.carbon_by_year, "scores": self.scores,
-                  "soil_trajectories": self.trajectories}
+        # a plan holding Chinese texts (plan(..., lang="zh")) writes English from its messages
+        src = self.in_lang("en") if lang == "en" and self.text_lang != "en" else self
+        tables = {"plan": src.table, "summary": src.summary, "rejected": src.rejected,
+                  "problems": with_note_rows(src.problems, src.input_notes), "soil_screening": src.soil,
+                  "crop_uptake": src.uptake, "carbon_ledger": src.carbon_ledger, "metal_fate": src.metal_fate,
+                  "carbon_by_year": src.carbon_by_year, "scores": src.scores,
+                  "soil_trajectories": src.trajectories}
+        # the plan's own tables already in ``lang`` are written as they are (the notes added to the problems
+        # and the soft re-use tables are rendered)
+        rendered = {"plan", "summary", "rejected"} if lang == src.text_lang else set()
 
-        soft = _soft_reuse(self)  # soft re-uses of marginal land and the opportunity matrix
+        soft = _soft_reuse(src)  # soft re-uses of marginal land and the opportunity matrix
         if soft is not None:
             tables.update(reuse_options=soft[0], opportunity_matrix=soft[1])
-        paths = {name: write_csv(texts_in(df, lang, self.tables, self.scenario), out / f"{name}.csv")
+        paths = {name: write_csv(df if name in rendered else texts_in(df, lang, src.tables, src.scenario,
+                                                                      written=src.text_lang),
+                                 out / f"{name}.csv")
                  for name, df in tables.items()}
         paths["scenario"] = self.scenario.save(out / "scenario.json")
         if report and len(self.plots):
-            paths["report"] = write_report(self, out / "report.html", lang=lang, date=date)
+            paths["report"] = write_report(src, out / "report.html", lang=lang, date=date)
         if xlsx and len(self.plots):
-            paths["xlsx"] = write_workbook(self, out / "plan.xlsx", lang=lang, date=date)
+            paths["xlsx"] = write_workbook(src, out / "plan.xlsx", lang=lang, date=date)
         passed = pass_through_columns(self.plots)
         paths["datapackage"] = write_datapackage(out, {f"{name}.csv": df for name, df in tables.items()},
                                                  passed_through=passed,
@@ -510,6 +546,20 @@ class Plan:
         paths["run"].write_text(json.dumps(run, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                 encoding="utf-8")
         return paths
+
+
+#: The tables of a :class:`Plan` whose text columns are in the plan's ``text_lang`` (:meth:`Plan.in_lang`).
+TEXT_TABLES = ("table", "summary", "rejected", "problems")
+
+
+def _dtypes_kept(new: pd.DataFrame, old: pd.DataFrame) -> pd.DataFrame:
+    """``new`` (``old`` with its texts in another language) with the dtypes of ``old``'s text columns."""
+    if new is old:
+        return new
+    keep = {c: old[c].dtype for c in new.columns
+            if c in old.columns and (old[c].dtype == object or isinstance(old[c].dtype, pd.StringDtype))
+            and new[c].dtype != old[c].dtype}
+    return new.astype(keep) if keep else new
 
 
 def _progress(total, enabled, lang: str = "en"):
@@ -551,8 +601,11 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
         Region of the plots without one (``'湖南/株洲/渌口'``; ``region`` of
         :func:`agriremed.io.validate.validate_plots`); not used when ``plots`` is a Validation.
     lang : {"en", "zh"}
-        Language of the progress bar's description (``ui.progress.plan``); the plan itself is the
-        same in every language.
+        Language of the progress bar's description (``ui.progress.plan``) and of the text columns
+        of the plan's tables (``recommendation``, ``reason``, ``measures``, option names, rejected
+        rows' ``reasons`` …): the texts ``agriremed plan --lang`` writes to plan.csv and
+        summary.csv (:meth:`Plan.in_lang`). Numbers, codes and the message columns are the same
+        in every language; :meth:`Plan.write` writes any language from either.
 
     Returns
     -------
@@ -579,7 +632,7 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     ctx = RunContext(scenario, tables, money, tuple(base_notes + money_note), detail, text_rows)
     results = run_phases(ctx, StageResults(v=v), [p.name for p in PHASES], bar)
     bar.close()
-    return _plan_of(ctx, results, base_notes)
+    return _plan_of(ctx, results, base_notes).in_lang(lang)
 
 
 def run_tables(scenario: Scenario, tables: Tables | None = None) -> tuple[Tables, list[str]]:
@@ -694,7 +747,7 @@ def _rerun(result: Plan, scenario: Scenario, names, progress) -> Plan:
     bar = _progress(sum(phase(n).steps for n in names), progress)
     results = run_phases(ctx, kept["results"], names, bar)
     bar.close()
-    return _plan_of(ctx, results, kept["base_notes"])
+    return _plan_of(ctx, results, kept["base_notes"]).in_lang(result.text_lang)
 
 
 def reprice(result: Plan, scenario: Scenario) -> Plan:
@@ -838,6 +891,8 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     """
     if result.text_rows != "all":  # the new first options would have no sentences
         raise ValueError("rerank needs a plan whose rows all carry their sentences (text_rows='all')")
+    if result.text_lang != "en":  # the new sentences are written in English, then in the plan's language
+        return rerank(result.in_lang("en"), weights).in_lang(result.text_lang)
     scenario = result.scenario.replace(weights=dict(weights))
     w = scenario.normalised_weights()
     tables = result.tables

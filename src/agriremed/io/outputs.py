@@ -493,7 +493,7 @@ def _written_crops(df: pd.DataFrame, crop: pd.Series, lang: str) -> pd.Series:
     return pd.Series(out, index=df.index, dtype=object)
 
 
-def texts_in(df: pd.DataFrame, lang: str = "en", tables=None, scenario=None) -> pd.DataFrame:
+def texts_in(df: pd.DataFrame, lang: str = "en", tables=None, scenario=None, written: str = "en") -> pd.DataFrame:
     """``df`` as a run in ``lang`` writes it to CSV or Parquet: the planner's sentences in ``lang``.
 
     Every text column that has a message column ``<column>_msg`` (the recommendation, reasons,
@@ -508,20 +508,25 @@ def texts_in(df: pd.DataFrame, lang: str = "en", tables=None, scenario=None) -> 
     df : pandas.DataFrame
         An output table (plan, summary, rejected rows, problems, soft re-use tables).
     lang : {"en", "zh"}
-        Language of the texts; ``"en"`` returns ``df`` itself (its texts are English).
+        Language of the texts; ``"en"`` returns ``df`` itself when its texts are English
+        (``written``).
     tables : Tables, optional
         Literature tables (option names, rule labels, sources).
     scenario : Scenario, optional
         The run's scenario: with it, the summary's ``measures`` (the steps of each recommended
         option, amounts per mu or per ha as :func:`agriremed.stages.advice.area_units` decides)
         are written in ``lang`` too (:func:`agriremed.stages.advice.measures_in`).
+    written : {"en", "zh"}
+        Language the texts of ``df`` are in (``Plan.text_lang``; a plan made with
+        ``plan(..., lang="zh")`` holds Chinese texts): English texts of a table written in
+        Chinese are rendered again from their messages.
 
     Returns
     -------
     pandas.DataFrame
         ``df`` or a copy with the texts in ``lang``.
     """
-    if lang == "en" or df is None or not len(df):
+    if (lang == "en" and written == "en") or df is None or not len(df):
         return df
     if scenario is not None and {"measures", "recommended_option"} <= set(df.columns):
         region = df["region"].to_numpy(object) if "region" in df else np.full(len(df), None, dtype=object)

@@ -74,6 +74,7 @@ SECTION_ORDER = (
     "soft_reuse",
     "why",
     "options",
+    "excluded",
     "ledger",
     "credits",
     "biomass",
@@ -89,6 +90,10 @@ PER_PLOT_FIGURE_LIMIT = 200
 
 #: Rows shown of a long table (the CSV files have them all).
 MAX_TABLE_ROWS = 500
+
+#: Excluded plot × option rows the report's per-plot exclusion table reads (whole plots, in plan order; beyond
+#: it the table says how many plots and rows are left to ``plan.csv``).
+MAX_EXCLUDED_ROWS = 20_000
 
 #: Distinct regions a :class:`PlanDigest` keeps (beyond it only their number is known).
 MAX_REGIONS = 1000
@@ -396,10 +401,27 @@ def _used_sources(tables) -> set[str]:
     return keys
 
 
-def _assumptions(tables) -> pd.DataFrame:
+#: Tables whose rows citing ``agriremed_assumption`` the report lists under "Assumptions used" (the subsidies
+#: and compensation the money counts, and the valuation of produce over the food limit, besides the parameters).
+ASSUMPTION_TABLES = ("option_parameters", "prices", "factors", "crops", "traffic_lights", "yield_adjustments",
+                     "subsidies", "noncompliant_grain")
+
+
+def _assumptions(tables, scenario=None) -> pd.DataFrame:
+    """The rows of :data:`ASSUMPTION_TABLES` that cite ``agriremed_assumption``: table, entry, typical value, range
+    and note. Of ``noncompliant_grain.csv`` only the scenario's rule (the one the money used; none where the
+    scenario gives its own ``noncompliant_price_fraction``), of the others every such row."""
     rows = []
-    for name in ("option_parameters", "prices", "factors", "crops", "traffic_lights", "yield_adjustments"):
-        df = getattr(tables, name)
+    for name in ASSUMPTION_TABLES:
+        df = getattr(tables, name, None)
+        if df is None:
+            continue
+        if name == "noncompliant_grain":
+            rule = getattr(scenario, "noncompliant_grain", "discount_sale")
+            if getattr(scenario, "noncompliant_price_fraction", None) is not None:
+                continue
+            df = df.loc[df["rule"] == rule].rename(
+                columns={"value_low": "low", "value_typical": "typical", "value_high": "high"})
         src_cols = [c for c in df.columns if c == "source" or c.endswith("_source")]
         mask = pd.Series(False, index=df.index)
         for c in src_cols:
@@ -417,6 +439,8 @@ def _assumptions(tables) -> pd.DataFrame:
                     "species",
                     "driver",
                     "category",
+                    "subsidy_id",
+                    "rule",
                 )
                 if r.get(k) not in (None, "") and str(r.get(k)) != "nan"
             )
@@ -430,6 +454,41 @@ def _assumptions(tables) -> pd.DataFrame:
         pd.to_numeric(df["value"], errors="coerce").notna(), df["value"]
     )
     return df
+
+
+def account_totals(summary: pd.DataFrame, area_ha) -> dict:
+    """The NPV against doing nothing of the recommended options of ``summary`` × ``area_ha`` [CNY] by account:
+    the farmers' (``npv_farmer_vs_baseline_cny_ha``), the programme's own (the subsidies, compensation and grain
+    price support it pays: ``−programme_cost_cny_ha`` plus what keeps a farmer below doing nothing whole,
+    ``max(0, −farmer)``, which ``programme_cost_cny_ha`` adds) and the PV developers' (the rest of
+    ``npv_vs_baseline_cny_ha``), over the rows where all three columns are known (``plots``), with the rows whose
+    developer's account is not 0 (``developer_rows``, ``developer_plots``). Farmer + programme + developer = the
+    total.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"npv_vs_baseline_cny_ha": [-1952.0, 657490.0, -11556.0],
+    ...                   "npv_farmer_vs_baseline_cny_ha": [38989.0, 68820.0, -11556.0],
+    ...                   "programme_cost_cny_ha": [40941.0, 0.0, 11556.0]})
+    >>> r = account_totals(s, [0.3, 1.0, 2.0])
+    >>> [round(r[k]) for k in ("farmer", "programme", "developer", "plots", "developer_plots")]
+    [57405, -12282, 588670, 3, 1]
+    """
+    n = len(summary)
+    cols = ("npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha")
+    if n == 0 or not all(c in summary for c in cols):
+        return {"farmer": 0.0, "programme": 0.0, "developer": 0.0, "plots": 0, "developer_plots": 0,
+                "developer_rows": np.zeros(n, bool)}
+    whole, farmer, cost = (summary[c].to_numpy(float) for c in cols)
+    area = np.asarray(area_ha, float)
+    programme = -(cost - np.maximum(0.0, -farmer))
+    developer = whole - farmer - programme
+    developer = np.where(np.abs(developer) < 0.5, 0.0, developer)  # rounding, not an account
+    known = np.isfinite(whole) & np.isfinite(farmer) & np.isfinite(cost) & np.isfinite(area)
+    dev = known & (developer != 0.0) & (area > 0)
+    return {"farmer": float(np.sum((farmer * area)[known])), "programme": float(np.sum((programme * area)[known])),
+            "developer": float(np.sum((developer * area)[known])), "plots": int(known.sum()),
+            "developer_plots": int(dev.sum()), "developer_rows": dev}
 
 
 def _plain_headers(lang: str, *names) -> dict:
@@ -489,6 +548,12 @@ class PlanDigest:
     #: plots on strict-control land whose former crop may not be sold with the farmer's lost legal income, the
     #: compensation paid and the gap all known, and the sums of the three over them [CNY yr⁻¹]
     compensation: list = dataclasses.field(default_factory=lambda: [0, 0.0, 0.0, 0.0])
+    #: The total NPV against doing nothing by account [CNY] (the farmers', the programme's own and the PV
+    #: developers', which add up to it: :func:`account_totals`) over the plots where all are known, and the plots
+    #: with a developer's account and their carbon against doing nothing [t CO₂e]
+    accounts: dict = dataclasses.field(default_factory=lambda: {"farmer": 0.0, "programme": 0.0, "developer": 0.0,
+                                                                "plots": 0, "developer_plots": 0,
+                                                                "developer_co2e_vs_t": 0.0})
 
     @classmethod
     def from_plan(cls, plan) -> PlanDigest:
@@ -571,6 +636,11 @@ class PlanDigest:
             acc["co2e_vs_plots"] += int(g["co2_vs"].notna().sum())
         for (c, o), a in work.groupby(["cls", "option"], sort=False)["area_cls_once"].sum().items():
             self.by_class_option[(c, o)] += float(a)
+        acc = account_totals(s, np.where(again, 0.0, area))
+        dev = acc.pop("developer_rows")
+        for k, v in acc.items():
+            self.accounts[k] += v
+        self.accounts["developer_co2e_vs_t"] += float(np.nansum(work["co2_vs"].to_numpy(float)[dev]))
         for k, v in enumerate(compensation_totals(s, again)):
             self.compensation[k] += v
         # the ledger terms of the recommended options, from the plan table's term columns (a
@@ -792,6 +862,19 @@ def plain_summary(
         out.append(
             i18n.t("ui.report.sum_money", lang, npv=format_number(npv, lang, "CNY"), horizon=horizon_yr)
         )
+        # the total by whose account it is: the farmers', the programme's and the PV developers' (one developer's
+        # plant can outweigh every farm plot), said where it is not all the farmers'
+        acc = digest.accounts
+        money = lambda x: format_number(x, lang, "CNY", signed=True)  # noqa: E731
+        if acc["developer_plots"]:
+            out.append(i18n.t(_one("ui.report.sum_money_developer", acc["developer_plots"]), lang,
+                              farmer=money(acc["farmer"]), programme=money(acc["programme"]),
+                              developer=money(acc["developer"]), n=f"{acc['developer_plots']:,}",
+                              rest=money(acc["farmer"] + acc["programme"]),
+                              co2=format_number(acc["developer_co2e_vs_t"], lang, "t CO2e", signed=True)))
+        elif acc["plots"] and abs(acc["programme"]) >= 0.5:
+            out.append(i18n.t("ui.report.sum_money_accounts", lang, farmer=money(acc["farmer"]),
+                              programme=money(acc["programme"])))
         prog = digest.programme_cny()
         if prog > 0:
             out.append(i18n.t("ui.report.sum_programme", lang, cost=format_number(prog, lang, "CNY")))
@@ -969,7 +1052,7 @@ def _figures_html(figs) -> str:
 
 def _reference_sections(tables, scenario, lang: str, columns) -> list[Section]:
     """Assumptions, scenario, glossary and sources (the same for a whole and a streamed plan)."""
-    notes = _assumptions(tables)
+    notes = _assumptions(tables, scenario)
     # a note that names a source names it by its short citation
     notes["note"] = [citations.cite_keys_in_text(v, lang, tables) for v in notes["note"]]
     assumptions = _table(
@@ -1321,6 +1404,9 @@ def _plan_sections(plan, lang: str) -> list[Section]:
             printed=False,
         )
     )
+    excluded = _excluded_section(t, lang, tables)
+    if excluded is not None:
+        out.append(excluded)
     ledger = plan.carbon_ledger.merge(
         t.loc[t["recommended"], ["plot_id", "option_id"]], on=["plot_id", "option_id"]
     )
@@ -1388,6 +1474,36 @@ def _plan_sections(plan, lang: str) -> list[Section]:
         )
     )
     return out
+
+
+def _excluded_section(t: pd.DataFrame, lang: str, tables, max_rows: int = MAX_EXCLUDED_ROWS) -> Section | None:
+    """Every plot's options that do not apply, grouped by their reason (the deciding rule of the rule set with its
+    text and sources, or the option library's own condition), printed: the "All options" table is cut at
+    :data:`MAX_TABLE_ROWS` and not printed. Whole plots in plan order up to ``max_rows`` excluded rows (at least
+    one plot); beyond, the plots and rows left out are counted and ``plan.csv`` named. None without exclusions."""
+    if "applicable" not in t or not len(t):
+        return None
+    ex = t.loc[~t["applicable"].astype(bool).to_numpy()]
+    if ex.empty:
+        return None
+    sizes = ex.groupby("plot_id", sort=False).size()
+    keep = max(1, int(np.searchsorted(np.cumsum(sizes.to_numpy()), max_rows, side="right")))
+    part = ex.loc[ex["plot_id"].isin(sizes.index[:keep])]
+    cols = [c for c in ("plot_id", "option_name", "reason", "option_id", "reason_msg") if c in part.columns]
+    shown = translate_frame(part[cols], lang, tables)
+    sep = "、" if lang == "zh" else ", "
+    shown["reason"] = shown["reason"].fillna("").astype(str)
+    grouped = (shown.groupby(["plot_id", "reason"], sort=False)["option_name"]
+               .agg(lambda x: sep.join(dict.fromkeys(map(str, x)))).reset_index())[["plot_id", "option_name", "reason"]]
+    body = _table(grouped, lang, {"option_name": i18n.t("ui.report.col_excluded_options", lang)},
+                  max_rows=len(grouped) + 1, long_cols=("reason",))
+    if keep < len(sizes):
+        left = sizes.iloc[keep:]
+        body += "<p class='muted'>" + html.escape(i18n.t(
+            "ui.report.excluded_cut", lang, plots=f"{len(left):,}", rows=f"{int(left.sum()):,}",
+            shown=f"{keep:,}")) + "</p>"
+    return Section("excluded", i18n.t("ui.report.head_excluded", lang), body,
+                   i18n.t("ui.report.intro_excluded", lang), folded=True)
 
 
 #: Columns of the report's uptake section (:func:`_uptake_section`), as crop_uptake.csv names them.
@@ -1502,6 +1618,8 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
         figures give way to portfolio summaries.
     """
     lang = i18n._check_lang(lang)
+    if lang == "en" and getattr(plan, "text_lang", "en") != "en":  # a plan made with plan(..., lang="zh")
+        plan = plan.in_lang("en")
     digest = PlanDigest.from_plan(plan)
     region = digest.regions.title(lang)
     full_title = _title(region, lang, title)

@@ -122,6 +122,8 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
     else:
         out.append(p(a.typical_label + c + a.typical_net))
     out.append(p(a.money_note, "small"))
+    if a.subsidy:  # the subsidies the recommendation's farmer figure counts (the cash flows above leave them out)
+        out.append(p(a.subsidy))
     if a.compensation_head:  # strict-control land: the farmer's lost legal income and the compensation paid
         out.append(Paragraph(_markup(a.compensation_head, lang), st["head"]))
         for line in a.compensation:

@@ -92,6 +92,7 @@ OPTION_COLUMNS = (
     "target_metals",
     "duration_kind",
     "years_to_target",
+    "years_to_target_never",
     "years_p10",
     "years_p50",
     "years_p90",
@@ -809,6 +810,8 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
     Path
         The path written.
     """
+    if lang == "en" and getattr(plan, "text_lang", "en") != "en":  # a plan made with plan(..., lang="zh")
+        plan = plan.in_lang("en")
     tables = plan.tables
     code = plan.money()["code"]
     book = _Book(path, lang, code)

@@ -20,6 +20,9 @@ References
    log-linear in soil metal; bioaccumulation factor falling with soil metal).
 .. [3] Römkens P.F.A.M. et al. (2007) Alterra-rapport 1442, Table B1.1 (shoot Cd falling
    with soil pH).
+.. [4] SUMATECS (2008) Table 6, rows of the calcareous Dornach (CH) field trials (Kayser et
+   al. 2000; Keller et al. 2003): shoot/soil Cd of maize 0.3 and 0.15, of willow 1.7 (the
+   shoot/soil bound of crops that are not hyperaccumulators on calcareous soil).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ __all__ = [
     "concentration_terms",
     "concentration_from_terms",
     "removal_ph_factor",
+    "calcareous_weight",
+    "calcareous_bound_factor",
     "cap_fraction_removal",
     "package_reduction",
 ]
@@ -449,6 +454,58 @@ def removal_ph_factor(ph, slope, ph_ref):
     return np.where(np.isfinite(f), f, 1.0)
 
 
+def calcareous_weight(ph, ph_from, ph_full):
+    """Weight w ∈ [0, 1] of the calcareous-soil bound of a crop's shoot/soil ratio [–].
+
+    0 at or below ``ph_from``, 1 at or above ``ph_full``, linear in pH between them (NaN pH or
+    band: 0, no bound). The bound is measured on a calcareous soil; it is in force in full above
+    ``ph_full`` (the pH from which the planner treats soils as calcareous) and blended in over the
+    band below, so the shoot concentration does not jump at the threshold.
+
+    Examples
+    --------
+    >>> calcareous_weight([6.0, 6.5, 7.0, 7.5, 8.0], 6.5, 7.5).tolist()
+    [0.0, 0.0, 0.5, 1.0, 1.0]
+    """
+    ph = np.asarray(ph, float)
+    lo, hi = np.asarray(ph_from, float), np.asarray(ph_full, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = np.where(hi > lo, (ph - lo) / (hi - lo), np.where(ph >= hi, 1.0, 0.0))
+    w = np.clip(w, 0.0, 1.0)
+    return np.where(np.isfinite(w), w, 0.0)
+
+
+def calcareous_bound_factor(shoot, bound, weight):
+    """Multiplier g ∈ (0, 1] of a shoot concentration for the calcareous-soil bound [–].
+
+    g = min(1, B / S)^w: in log space the shoot concentration S moves the share w of the way
+    from its own value to min(S, B), log S' = log S − w · max(log S − log B, 0). With w = 1
+    (calcareous soil) S' = min(S, B); with w = 0 (acid soil) S' = S; in between the bound is
+    blended in, so S' is continuous in pH, and never above S. ``shoot`` and ``bound`` need only
+    their ratio: any quantity proportional to the shoot concentration (a BCF and its bound, a
+    removal and its bound) gives the same factor. NaN or infinite bound, or NaN shoot: 1.
+
+    Parameters
+    ----------
+    shoot : array_like
+        Shoot concentration the removal model implies (or a quantity proportional to it).
+    bound : array_like
+        The calcareous-soil bound in the same unit (shoot/soil ratio × soil metal).
+    weight : array_like
+        :func:`calcareous_weight` [–].
+
+    Examples
+    --------
+    >>> calcareous_bound_factor([9.16, 9.16, 9.16, 1.0], 2.55, [1.0, 0.5, 0.0, 1.0]).round(4).tolist()
+    [0.2784, 0.5276, 1.0, 1.0]
+    """
+    s = np.asarray(shoot, float)
+    b = np.asarray(bound, float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        g = np.minimum(1.0, b / s) ** np.asarray(weight, float)
+    return np.where(np.isfinite(g), g, 1.0)
+
+
 def package_reduction(component_reductions, increment):
     """Grain-metal reduction credited to a package of measures (e.g. VIP+n).
 
@@ -502,8 +559,13 @@ def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
     concentration, the removal rates and the yearly fraction of the ``fraction`` model (whose cap,
     ``smax_ph``, stored here, :func:`cap_fraction_removal` applies); the cap ``smax`` [mg kg⁻¹ DM] limits the shoot
     concentration each model implies (BCF·C₀, C_s, removal / yield); the cap falls with pH
-    by the same factor, as it was observed at the pH of its source. ``typ`` gives the
-    typical values of parameters that have no draws.
+    by the same factor, as it was observed at the pH of its source. On calcareous soil the shoot/soil
+    ratio is then bounded by calcareous-soil field evidence, ``rcal`` [–]: the shoot concentration
+    S becomes S · min(1, rcal · C₀ / S)^w with w = :func:`calcareous_weight` (pH, ``cpf``, ``cpu``),
+    i.e. min(S, rcal · C₀) above ``cpu`` and S below ``cpf`` (:func:`calcareous_bound_factor`); it
+    applies to the BCF, the constant shoot concentration and the removal rates (R ≤ Y · rcal · C₀),
+    not to the yearly fraction of the ``fraction`` model. ``typ`` gives the typical values of
+    parameters that have no draws.
     """
     get = lambda k: p[k] if k in p else typ[k]  # noqa: E731
     f = removal_ph_factor(ph, get("phs"), get("phr"))
@@ -523,6 +585,19 @@ def apply_soil_chemistry(p: dict, ph, c0, typ: dict | None = None) -> None:
             cref = get("rcref")
             cap = np.where(np.isfinite(cref), Y * smax * cref / c0, Y * smax)
             p["rr"] = np.where(np.isnan(cap), rr, np.minimum(rr, cap))
+        # calcareous soil: the shoot/soil ratio stays below that of calcareous field evidence (``rcal``),
+        # in full above ``cpu``, blended in from ``cpf`` (:func:`calcareous_bound_factor`)
+        opt = lambda k, d: p[k] if k in p else (typ or {}).get(k, d)  # noqa: E731  (no bound where absent)
+        w = calcareous_weight(ph, opt("cpf", np.nan), opt("cpu", np.nan))
+        rcal = opt("rcal", np.inf)
+        if "bcf" in p:
+            p["bcf"] = p["bcf"] * calcareous_bound_factor(p["bcf"], rcal, w)
+        if "cs" in p:
+            p["cs"] = p["cs"] * calcareous_bound_factor(p["cs"], rcal * c0, w)
+        if "rr" in p:  # the same bound on the removal: R ≤ Y · rcal · C₀ (at C_ref for removal_rate_soil)
+            cref = get("rcref")
+            bound = np.where(np.isfinite(cref), Y * rcal * cref, Y * rcal * c0)
+            p["rr"] = p["rr"] * calcareous_bound_factor(p["rr"], bound, w)
 
 
 def cap_fraction_removal(p: dict, c0, mass) -> None:

@@ -2133,6 +2133,45 @@ class PlotAdvice:
     compensation_head: str = ""
     compensation: list = dataclasses.field(default_factory=list)
     compensation_note: str = ""
+    #: Where the recommended option gets subsidies (``subsidies.csv``) and the plot has no compensation lines: the
+    #: subsidies the sentence's farmer figure counts (not the cash flows), as an equal yearly amount per mu and for
+    #: the plot, said to be an assumption where the row's amount is one (:func:`subsidy_line`); "" elsewhere.
+    subsidy: str = ""
+
+
+def subsidy_line(result, plot_id: str, lang: str = "en") -> str:
+    """The plot sheet's line of the subsidies of the recommended option of ``plot_id`` (``subsidies.csv`` rows that
+    reach it, :func:`agriremed.stages.economics.subsidy_ids`): what the sentence's farmer figure counts and the
+    cash flows leave out, as the equal yearly amount of its present value ``subsidy_cny_ha`` over the horizon, per mu
+    and for the plot (``comp.sheet_subsidy``), with ``comp.sheet_subsidy_assumed`` where a row's amount is a project
+    assumption. "" where the option gets none, or the plot's compensation lines state what is paid."""
+    from agriremed.models.economics import yearly_equivalent
+    from agriremed.stages.economics import assumed_subsidy_ids, subsidy_ids
+
+    t, sc, tables = result.table, result.scenario, result.tables
+    s = result.summary.loc[result.summary["plot_id"] == plot_id]
+    if s.empty or "subsidy_cny_ha" not in t:
+        return ""
+    r = s.iloc[0]
+    basis = r.get("compensation_basis_msg")
+    if isinstance(basis, str) and basis:  # strict-control land: the compensation lines say what is paid
+        return ""
+    rec = t.loc[(t["plot_id"] == plot_id) & t["recommended"].astype(bool)]
+    if rec.empty:
+        return ""
+    pv = float(rec["subsidy_cny_ha"].iloc[0])
+    if not math.isfinite(pv) or abs(pv) < 0.5:
+        return ""
+    where = ([rec["option_id"].iloc[0]], [r.get("soil_class")], [r.get("region")])
+    ids, assumed = subsidy_ids(*where, tables)[0], assumed_subsidy_ids(*where, tables)[0]
+    if not ids:
+        return ""
+    yearly = float(yearly_equivalent(np.array([pv]), sc.discount_rate, sc.horizon_yr)[0])
+    m = messages.Message.of("comp.sheet_subsidy", subsidies=ids, per_mu=yearly * ha_per_mu(),
+                            plot=yearly * float(r["area_ha"]), years=int(sc.horizon_yr))
+    if assumed:
+        m = m + messages.Message.of("comp.sheet_subsidy_assumed", subsidies=assumed)
+    return messages.render(m, lang, tables)
 
 
 def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str]:
@@ -2157,6 +2196,14 @@ def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str
             lines.append(messages.render(messages.Message.of(code, per_mu=per_mu, plot=plot), lang, tables))
             if key == "compensation_paid" and '"comp.paid_treatment"' in basis:
                 lines.append(messages.render(messages.Message.of("comp.sheet_paid_treatment"), lang, tables))
+    # a compensated option applicable on the plot but not recommended (paid fallow beside sorghum): its own line
+    for code, params in messages.Message.decode(basis).parts if '"comp.alternative"' in basis else ():
+        if code == "comp.alternative":
+            p = dict(params)
+            area_mu = float(r.get("area_ha", np.nan)) / ha_per_mu()
+            lines.append(messages.render(messages.Message.of(
+                "comp.sheet_alternative", option=p["option"], per_mu=float(p["paid_mu"]),
+                plot=float(p["paid_mu"]) * area_mu, subsidies=p["subsidies"]), lang, tables))
     return (messages.render(messages.Message.of("comp.sheet_head"), lang, tables), lines,
             messages.render(basis, lang, tables))
 
@@ -2252,16 +2299,43 @@ def priority_class_key(result, plot_id: str) -> str:
     crop is predicted below the plan's compliance target (:func:`below_target_share`, the sheet's harvest
     warning and the sentence's ``rec.below_target_priority``) ``ui.sheet.class_priority_protection_crop_high``:
     the soil is clean, but the crop is not, so the harvest is tested and the class re-checked with crop (grain)
-    monitoring data; under a rule set other than :data:`CHINA_RULE_SETS` (``_local``) only the harvest test."""
+    monitoring data; where the crop grown as before is predicted below that target and a measure is recommended
+    (:func:`unchanged_below_target_share`) ``ui.sheet.class_priority_protection_measure``: take the recommended
+    measure (not "farm as usual"), test the harvest and re-check the class; under a rule set other than
+    :data:`CHINA_RULE_SETS` (``_local``) only the harvest test."""
     s = result.summary.loc[result.summary["plot_id"] == plot_id]
     measured = s["crop_measured_exceeds"].iloc[0] if "crop_measured_exceeds" in s and len(s) else None
     if isinstance(measured, str) and measured:
         key = "ui.sheet.class_priority_protection_measured"
     elif below_target_share(result, plot_id) is not None:
         key = "ui.sheet.class_priority_protection_crop_high"
+    elif unchanged_below_target_share(result, plot_id) is not None:
+        key = "ui.sheet.class_priority_protection_measure"
     else:
         return "ui.sheet.class_priority_protection"
     return key if _china_rules(s) else key + "_local"
+
+
+def unchanged_below_target_share(result, plot_id: str) -> float | None:
+    """Share of harvests [0–1] in which the current crop of the plot ``plot_id`` grown as before (the
+    ``do_nothing`` row: share of food seasons, else the probability in a season) is predicted to meet the food
+    limit, where it is below the scenario's ``target_compliance_prob`` and the recommended option is a measure
+    (not ``do_nothing``): the plot sheet of priority-protection land then says to take the recommended measure
+    (``ui.sheet.class_priority_protection_measure``), not to farm as usual; None elsewhere."""
+    t, sc = result.table, result.scenario
+    target = getattr(sc, "target_compliance_prob", None)
+    rows = t.loc[t["plot_id"] == plot_id]
+    rec, base = rows.loc[rows["recommended"].astype(bool)], rows.loc[rows["option_id"] == "do_nothing"]
+    if target is None or rec.empty or base.empty or rec["option_id"].iloc[0] == "do_nothing":
+        return None
+    r = base.iloc[0]
+    food = r.get("food_crop")
+    if not isinstance(food, str) or food in ("", "none"):
+        return None
+    p = float(r.get("compliant_season_fraction", np.nan))
+    if math.isnan(p):
+        p = float(r.get("crop_compliance_prob", np.nan))
+    return None if math.isnan(p) or p >= float(target) else p
 
 
 def _runner_up(table: pd.DataFrame, plot_id: str) -> str | None:
@@ -2454,8 +2528,13 @@ def _class_texts(result, r, plot_id: str, lang: str) -> tuple[str, str]:
     cls = r.get("soil_class")
     cls_text = i18n.value("soil_class", cls, lang) if isinstance(cls, str) else ""
     # priority protection says "farm as usual" only where the sheet does not warn about the crop
-    cls_plain = (i18n.t(priority_class_key(result, plot_id), lang) if cls == "priority_protection"
-                 else i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else "")
+    if cls == "priority_protection":
+        key = priority_class_key(result, plot_id)
+        unchanged = unchanged_below_target_share(result, plot_id) if "_measure" in key else None
+        cls_plain = i18n.t(key, lang, **({} if unchanged is None else {
+            "share": f"{100 * unchanged:.0f} %", "target": f"{100 * float(result.scenario.target_compliance_prob):.0f} %"}))
+    else:
+        cls_plain = i18n.t(f"ui.sheet.class_{cls}", lang) if isinstance(cls, str) else ""
     computed = r.get("soil_class_computed")
     if r.get("soil_class_basis") == "county" and isinstance(cls, str) and isinstance(computed, str):
         # planned with the county's class, stricter than the values' class: the sheet names the basis
@@ -2586,6 +2665,7 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0],
         gb36600=(messages.column_texts(r.to_frame().T, "gb36600_check", lang, tables)[0] or ""
                  if "gb36600_check" in s else ""),
+        subsidy=subsidy_line(result, plot_id, lang),
         **dict(zip(("compensation_head", "compensation", "compensation_note"), compensation_lines(r, lang, tables),
                    strict=True)))
 

@@ -73,7 +73,7 @@ from agriremed.stages.options import (biochar_efficacy, biochar_reduction, libra
                                       lime_options, lime_share, treats_metals)
 from agriremed.models.uptake import ph_kcl_from_ph_water
 from agriremed.core.tables import Tables, load_tables
-from agriremed.core.uncertainty import parameter_draws
+from agriremed.core.uncertainty import draw_seed, parameter_draws, sampling_of
 from agriremed.stages.uptake import food_safety, predict_crop_concentration, row_standards
 from agriremed.stages.uptake.predict import function_inputs
 
@@ -83,6 +83,7 @@ __all__ = [
     "duration_kinds",
     "DURATION_KINDS",
     "blank_stabilising_years",
+    "never_reaches_target",
     "YEARS_COLUMNS",
     "YEARS_SHOWN_UP_TO",
     "STABILISES_TEXT",
@@ -99,6 +100,8 @@ __all__ = [
     "estimate_duration",
     "soil_trajectories",
     "crop_compliance_outcome",
+    "COMPLIANCE_SEED",
+    "compliance_seed",
     "compliance_by_year",
     "removal_inputs",
     "typical_trajectories",
@@ -187,6 +190,26 @@ def blank_stabilising_years(years, dkind) -> np.ndarray:
     y = np.atleast_1d(np.asarray(years, float))
     not_clean_up = np.atleast_1d(np.asarray(dkind, dtype=object)) != "clean_up"
     return np.where(not_clean_up & np.isfinite(y) & (y > 0), np.nan, y)
+
+
+def never_reaches_target(years, dkind) -> np.ndarray:
+    """Whether the option does not bring the soil to the target (the plan table's ``<years column>_never``),
+    from the years to target before :func:`blank_stabilising_years`: infinite years (it removes none of the
+    metal, or never enough), or years that the blanking removes because the option is not a clean-up method
+    (``duration_kind`` stabilises, protects or baseline: an energy crop whose removal would take more than
+    :data:`YEARS_SHOWN_UP_TO` years holds the metal in place and reads "stabilises, does not clean up", so its
+    blank years say never too, not "reached some time"). False where the years are given (0: at the target
+    already) and where they are not known (NaN: not applicable, or no Monte Carlo draws).
+
+    Examples
+    --------
+    >>> never_reaches_target([3812.5, float("inf"), 0.0, 12.4, float("nan")],
+    ...                      ["stabilises", "stabilises", "protects", "clean_up", "stabilises"]).tolist()
+    [True, True, False, False, False]
+    """
+    y = np.atleast_1d(np.asarray(years, float))
+    withheld = np.isnan(blank_stabilising_years(y, dkind)) & ~np.isnan(y)
+    return np.isposinf(y) | withheld
 
 
 def cleanup_years_text(years, kind, target_metals, duration_kind=None) -> np.ndarray:
@@ -472,6 +495,8 @@ _MODEL_PARAMS = {  # parameter name, per metal?, default when absent
     "phs": ("removal_ph_slope", True, 0.0), "phr": ("removal_ph_ref", False, np.nan),
     "smax": ("shoot_max_mg_kg", True, np.inf),
     "ycap": ("removal_cap_yield_t_ha_yr", False, np.nan),
+    "rcal": ("removal_calcareous_bcf_max", True, np.inf),
+    "cpf": ("removal_calcareous_ph_from", False, np.nan), "cpu": ("removal_calcareous_ph_full", False, np.nan),
 }
 
 
@@ -1286,6 +1311,29 @@ def _limed_plots(plots: pd.DataFrame, tables: Tables, option_id: str) -> pd.Data
     return out
 
 
+#: Seed of the Monte Carlo draws behind every crop compliance probability of a plan (:func:`crop_compliance_outcome`:
+#: the ranges of the options' crop reductions and the covariates a plot does not give), whatever the plan's seed
+#: (common random numbers across runs): a compliance is an expectation over those ranges, whose seed-to-seed
+#: spread (SD over seeds 1–10 at 200 Latin-hypercube draws on the 16 sample plots: median 9·10⁻⁶, up to 2.4·10⁻³
+#: for the VIP+n and lime + low-Cd rice packages) would otherwise decide the ranking's gates near their edges —
+#: the farmer's own gain of :func:`agriremed.stages.ranking.dominates_baseline`, which follows the compliance of
+#: the harvests sold, against its ``min_dominance_share`` margin. The packaged scenario's seed
+#: (:attr:`agriremed.core.scenario.Scenario.seed`), so a plan at that seed keeps its numbers; the plan's seed
+#: still draws everything else (biomass, removal, years to target, the yearly compliance of a clean-up, carbon).
+COMPLIANCE_SEED = 20261123
+
+
+def compliance_seed(seed):
+    """The seed a plan hands to :func:`crop_compliance_outcome`: :data:`COMPLIANCE_SEED` with the sampling design
+    of the plan's own ``seed`` (:func:`agriremed.core.uncertainty.draw_seed`: Latin hypercube or random).
+
+    >>> from agriremed.core.uncertainty import draw_seed
+    >>> compliance_seed(draw_seed(7, "lhs")) == draw_seed(COMPLIANCE_SEED, "lhs"), compliance_seed(7)
+    (True, 20261123)
+    """
+    return draw_seed(COMPLIANCE_SEED, sampling_of(seed))
+
+
 def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict[str, pd.DataFrame],
                             plots: pd.DataFrame, food_standard="GB2762",
                             tables: Tables | None = None, n_draws: int = 0, seed: int = 0,
@@ -1307,7 +1355,8 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
     tables : Tables, optional
         Literature tables.
     n_draws, seed : int
-        Monte Carlo settings (the probability is averaged over reduction draws).
+        Monte Carlo settings (the probability is averaged over reduction draws); a plan passes
+        :func:`compliance_seed` (:data:`COMPLIANCE_SEED`) whatever its own seed.
     rate_t_ha : float, optional
         Biochar rate overriding the table's typical rate [t ha⁻¹].
     grid : agriremed.core.frames.Grid, optional

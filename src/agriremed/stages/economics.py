@@ -121,7 +121,7 @@ from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season
 from agriremed.stages.solar import pv_parameter, pv_year_shape
 from agriremed.stages.advice import ha_per_mu
 from agriremed.stages.softreuse import gb36600_checks, risk_control_cost_cny_ha
-from agriremed.core.tables import Tables, load_tables
+from agriremed.core.tables import Tables, load_tables, split_keys
 from agriremed.core import columns as C
 from agriremed.stages.duration import YearlySchedule, compliance_by_year
 
@@ -130,7 +130,8 @@ __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_ca
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
            "subsidy_inputs", "STRICT_BASELINE_CROP", "noncompliant_outlets", "NO_OUTLET_RULE", "crop_value_gaps",
            "kept_crop_income", "COMPARISON_COLUMNS", "legal_net_income", "subsidy_ids",
-           "COMPENSATION_COLUMNS", "compensation_columns"]
+           "COMPENSATION_COLUMNS", "compensation_columns",
+           "ASSUMPTION_SOURCE", "assumed_subsidy_ids", "compensated_alternatives"]
 
 #: Cash-flow items (sign: revenue positive, cost negative) and the cost group of each.
 CASH_FLOW_ITEMS = {
@@ -373,6 +374,86 @@ def subsidy_ids(option_ids, soil_classes, regions, tables: Tables | None = None)
     return np.array(["+".join(x) for x in out], dtype=object)
 
 
+#: The ``sources.csv`` key of a value the project assumed (a placeholder to replace with local figures).
+ASSUMPTION_SOURCE = "agriremed_assumption"
+
+
+def assumed_subsidy_ids(option_ids, soil_classes, regions, tables: Tables | None = None) -> np.ndarray:
+    """The rows of ``subsidies.csv`` that reach each option on its plot (:func:`subsidy_ids`) and whose amount is
+    an assumption (``source`` names :data:`ASSUMPTION_SOURCE`: not confirmed to be paid), '+'-joined; '' none.
+
+    Examples
+    --------
+    >>> assumed_subsidy_ids(["lime_low_cd_rice", "fallow", "lime_low_cd_rice"],
+    ...                     ["safe_utilisation", "strict_control", "safe_utilisation"],
+    ...                     ["Hunan/Changsha/Liuyang", "Hunan/Zhuzhou/Lukou", "Jiangxi/Yingtan/Guixi"]).tolist()
+    ['czt_vip_materials', '', '']
+    """
+    tables = tables or load_tables()
+    sub = tables.subsidies
+    assumed = {str(k) for k, src in zip(sub["subsidy_id"], sub["source"].fillna(""), strict=True)
+               if ASSUMPTION_SOURCE in split_keys(src)}
+    oid = _frames.obj(np.asarray(option_ids, dtype=object))
+    out = np.full(len(oid), "", dtype=object)
+    rows = sub.loc[sub["subsidy_id"].astype(str).isin(assumed)]
+    opts = {o for cell in rows["option_ids"].astype(str) for o in cell.split("|")}
+    cand = np.flatnonzero(np.isin(oid, list(opts)))  # only the options an assumed row names are looked up …
+    if not len(cand):
+        return out
+    key = pd.MultiIndex.from_arrays([pd.Series(a, dtype=object).fillna("") for a in (
+        oid[cand], _frames.obj(np.asarray(soil_classes, dtype=object))[cand],
+        _frames.obj(np.asarray(regions, dtype=object))[cand])])
+    code, uniq = pd.factorize(key)  # … once per distinct option, class and region
+    ids = subsidy_ids(uniq.get_level_values(0), uniq.get_level_values(1), uniq.get_level_values(2), tables)
+    kept = np.array(["+".join(k for k in str(v).split("+") if k in assumed) for v in ids], dtype=object)
+    out[cand] = kept[code]
+    return out
+
+
+def compensated_alternatives(table: pd.DataFrame, plot_ids, tables: Tables | None = None) -> np.ndarray:
+    """Per plot of ``plot_ids``, the options of the plan ``table`` applicable on it but not recommended that a
+    ``per_area`` row of ``subsidies.csv`` names (fallow: the 长株潭 compensation), '+'-joined; '' none. Whether the
+    row reaches the plot (its class and region) is checked by :func:`compensation_columns`."""
+    tables = tables or load_tables()
+    sub = tables.subsidies
+    paid = {o for ids, item in zip(sub["option_ids"].astype(str), sub["item"].astype(str), strict=True)
+            if item == "per_area" for o in ids.split("|")}
+    if table is None or not len(table) or not paid:
+        return np.full(len(plot_ids), "", dtype=object)
+    t = table.loc[table["applicable"].astype(bool).to_numpy() & ~table["recommended"].astype(bool).to_numpy()
+                  & table["option_id"].isin(paid).to_numpy(), ["plot_id", "option_id"]]
+    joined = t.groupby("plot_id", sort=False)["option_id"].agg("+".join)
+    return pd.Series(np.asarray(plot_ids, dtype=object)).map(joined).fillna("").to_numpy(object)
+
+
+def _alternative_pay(alternatives, soil_classes, regions, tables: Tables) -> list:
+    """Per plot, ``(option, CNY per mu a year, '+'-joined subsidy ids, year)`` of the first option of
+    ``alternatives`` ('+'-joined ids) that ``per_area`` rows of ``subsidies.csv`` pay on the plot (typical rates),
+    or None."""
+    sub = tables.indexed("subsidies", "subsidy_id")
+    mu = tables.factor("mu_per_ha")
+    caveats = subsidy_caveats(tables)
+    out, seen = [], {}
+    for alts, cls, region in zip(alternatives, soil_classes, regions, strict=True):
+        key = (alts, cls, region)
+        if key in seen:  # looked up once per distinct options, class and region
+            out.append(seen[key])
+            continue
+        found = None
+        for o in [a for a in str(alts or "").split("+") if a]:
+            ids = [k for k in subsidy_ids([o], [cls], [region], tables)[0].split("+")
+                   if k and str(sub.at[k, "item"]) == "per_area"]
+            if ids:
+                rate = sum(float(sub.at[k, "typical"]) * (1.0 if str(sub.at[k, "unit"]).startswith("CNY/mu") else 1 / mu)
+                           for k in ids)
+                years = [caveats[k][0] for k in ids if caveats.get(k, (None,))[0] is not None]
+                found = (o, rate, "+".join(ids), min(years) if years else None)
+                break
+        seen[key] = found
+        out.append(found)
+    return out
+
+
 def legal_net_income(crops, rice_seasons, tables: Tables | None = None) -> dict[str, np.ndarray]:
     """Net income of each crop sold whole as a compliant harvest at its market price.
 
@@ -435,7 +516,7 @@ COMPENSATION_COLUMNS = ("lost_income_cny_mu_yr", "lost_income_plot_cny_yr", "com
 
 def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons, area_ha, npv_farmer_cny_ha,
                          subsidy_cny_ha, discount_rate: float, horizon_yr: int,
-                         tables: Tables | None = None) -> dict[str, np.ndarray]:
+                         tables: Tables | None = None, alternatives=None) -> dict[str, np.ndarray]:
     """The farmer's legal income lost on strict-control land, the compensation paid and the gap, per plot.
 
     For plots whose food crop grown before the strict-control classification may no longer be sold (the
@@ -458,6 +539,10 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
         The plan's discount rate [yr⁻¹] and horizon [yr].
     tables : Tables, optional
         Literature tables.
+    alternatives : array_like of str, optional
+        Per plot, options applicable on it but not recommended (:func:`compensated_alternatives`): the first one
+        a ``per_area`` row of ``subsidies.csv`` pays on the plot is named in the basis with its rate
+        (``comp.alternative``: paid fallow beside a recommended crop that is not paid).
 
     Returns
     -------
@@ -493,6 +578,10 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
                                                                                                     dtype=object))],
                       dtype=object)
     lost_mu, option_mu, paid_mu, gap_mu = lost * mu, option_yr * mu, paid * mu, gap * mu
+    # a compensated option (fallow) applicable on the plot beside a recommended one: named with its rate
+    alt = (_alternative_pay(_frames.obj(np.asarray(alternatives, dtype=object)), _frames.obj(np.asarray(
+        soil_classes, dtype=object)), region, tables) if alternatives is not None else [None] * n)
+    alt_key = np.array([repr(a) for a in alt], dtype=object)
     # 0: computed, 1: the crop's income unknown, 2: the option's money unknown
     kind = np.where(unknown_crop, 1, np.where(np.isnan(lost), 2, 0))
     over = np.isfinite(gap_mu) & (gap_mu <= -0.5)  # paid more than lost (a number that prints below 0)
@@ -526,6 +615,10 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
                 m = m + Message.of("comp.paid_treatment")
         if kind[i] == 0:
             m = m + Message.of("comp.gap", gap_mu=gap_v, over=Message.of("comp.gap_over") if over[i] else Message())
+        if alt[i] is not None:
+            o, rate, sids, year = alt[i]
+            m = m + Message.of("comp.alternative", option=o, paid_mu=float(rate), subsidies=sids,
+                               year=year if year is not None else "")
         return m
 
     # rendered once per group of plots that differ only in their three amounts (crop, option, region,
@@ -533,7 +626,7 @@ def compensation_columns(crops, option_ids, soil_classes, regions, rice_seasons,
     text, enc = np.empty(n, dtype=object), np.empty(n, dtype=object)
     first, inv = _frames.distinct(kind, crop, opt, region, ids, np.array([repr(float(x)) for x in legal["seasons"]],
                                                                            dtype=object),
-                                  np.array([repr(float(x)) for x in paid_mu], dtype=object), over)
+                                  np.array([repr(float(x)) for x in paid_mu], dtype=object), over, alt_key)
     order = np.argsort(inv, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(inv, minlength=len(first)))] if n else np.zeros(1, np.intp)
     for g, i in enumerate(first):

@@ -98,7 +98,13 @@ Rules, in order:
 8. the plot's mean annual temperature is at least the option's ``min_mean_temp_c``
    (species whose field evidence comes only from warm-temperate and subtropical
    China); plots without ``mean_temp_c`` are not excluded, and the reason says the
-   climate was not checked.
+   climate was not checked;
+   8b. a plot outside China (``abroad``: its region names another country) whose ``lat`` is north of the
+   option's limit in ``option_latitude_limits.csv`` is excluded, the reason naming the latitude, the limit
+   and its source (unconfirmed where the source is secondary): grain maize north of about 50° N, to which
+   it is reported grown in north-west Europe, is not ranked on Chinese yields; a plot in China (Heilongjiang
+   at 47–53° N) is planned on the Chinese yields whatever its latitude, and a plot without ``lat`` is not
+   excluded.
 
 An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists them in
 ``data_gaps``. Every row also carries its policy status (``expected``, ``allowed``,
@@ -709,7 +715,7 @@ def lime_applications_t_ha(tables: Tables, option_ids, ph, lime_t_ha) -> tuple[n
     return first, later
 
 
-def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: pd.Series, render):
+def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: pd.Series, render, abroad=None):
     """:func:`evaluate_options` of plots governed by different rule sets: the plots of each set
     evaluated under it, the rows put back in plot-major input order."""
     pid = _frames.obj(plots["plot_id"])
@@ -717,7 +723,7 @@ def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: p
     if (at < 0).any():
         raise KeyError(f"no rule set for plot {pid[np.flatnonzero(at < 0)[0]]!r}")
     rs = _frames.obj(rule_set.to_numpy(object))[at]
-    parts = [_evaluate_one(plots.loc[rs == r], plot_soil, tables, only, crop_risk, str(r), render)
+    parts = [_evaluate_one(plots.loc[rs == r], plot_soil, tables, only, crop_risk, str(r), render, abroad)
              for r in pd.unique(rs)]
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     order = np.argsort(_frames.positions(pid, _frames.obj(out["plot_id"])), kind="stable")
@@ -1180,7 +1186,7 @@ def _class_failures(o, cls, classes, exempt, nonfood_kept, cls_uniq, cls_codes) 
 
 def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
                      only=None, crop_risk: pd.DataFrame | None = None,
-                     rule_set: str = "china", render: bool = True) -> pd.DataFrame:
+                     rule_set: str = "china", render: bool = True, abroad: pd.Series | None = None) -> pd.DataFrame:
     """Build the plot × option table with applicability and reasons.
 
     Parameters
@@ -1207,6 +1213,11 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         Render the English ``reason`` of every row. Without it ``reason`` is ``None`` and
         only the message ``reason_msg`` is filled: the engine renders the rows it writes
         (:func:`agriremed.core.messages.render_column`).
+    abroad : pandas.Series of bool, optional
+        Per plot id: the plot lies outside China (its region names another country,
+        :func:`agriremed.stages.advice.region_in_china` False). Such a plot whose ``lat`` is north of an
+        option's limit in ``option_latitude_limits.csv`` (scope ``outside_china``) is excluded (rule 8b);
+        without it no plot is.
 
     Returns
     -------
@@ -1222,8 +1233,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     """
     tables = tables or load_tables()
     if not isinstance(rule_set, str):
-        return _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set, render)
-    return _evaluate_one(plots, plot_soil, tables, only, crop_risk, rule_set, render)
+        return _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set, render, abroad)
+    return _evaluate_one(plots, plot_soil, tables, only, crop_risk, rule_set, render, abroad)
 
 
 def _switch_failures(food_crop: str, crop: np.ndarray, rot_uniq: list, rot_codes: np.ndarray):
@@ -1345,7 +1356,36 @@ def _prepared_options(tables: Tables, only) -> tuple[pd.DataFrame, list]:
     return tables.memo("prepared_options", build) if only is None else build()
 
 
-def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool) -> pd.DataFrame:
+def _latitude_limits(tables: Tables) -> dict:
+    """Option id → its row of ``option_latitude_limits.csv`` (``scope``, ``max_lat_deg``, ``source``, ``status``)
+    whose limit is a number."""
+    t = getattr(tables, "option_latitude_limits", None)
+    if t is None or t.empty:
+        return {}
+    lim = pd.to_numeric(t["max_lat_deg"], errors="coerce")
+    return {r.option_id: r for r, x in zip(t.itertuples(index=False), lim, strict=True) if not np.isnan(x)}
+
+
+def _latitude_failure(o, lat: np.ndarray, abroad: np.ndarray, limits: dict):
+    """Rule 8b: plots outside China (``abroad``) whose latitude is north of the option's limit of
+    ``option_latitude_limits.csv`` (grain maize north of where it is grown in north-west Europe: its yield,
+    price and uptake are Chinese), with the reason naming the plot's latitude, the limit and its source
+    (``opt.latitude_north_unconfirmed`` where the limit's status is unconfirmed); None without a limit."""
+    r = limits.get(o.option_id)
+    if r is None:
+        return None
+    scope = str(getattr(r, "scope", "outside_china") or "outside_china")
+    where = abroad if scope == "outside_china" else np.ones(len(lat), bool)
+    north = where & (lat > float(r.max_lat_deg))  # NaN (no lat given): not excluded
+    code = ("opt.latitude_north_unconfirmed" if str(getattr(r, "status", "")).strip().lower() == "unconfirmed"
+            else "opt.latitude_north")
+    codes, uniq = pd.factorize(np.where(north, lat, np.nan), use_na_sentinel=False)
+    return north, [Message.of(code, lat=float(x), max_lat=float(r.max_lat_deg), option_id=o.option_id,
+                              sources=r.source) for x in uniq], codes
+
+
+def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool,
+                  abroad: pd.Series | None = None) -> pd.DataFrame:
     """:func:`evaluate_options` of plots governed by one rule set."""
     opts, opt_rows = _prepared_options(tables, only)
     pid = _frames.obj(plots["plot_id"])
@@ -1398,6 +1438,10 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     measured_over = _measured_over_masks(plots, crop_risk, bits)
     minor = risk & ~exceed & ~red_risk & ~calibrated & ~measured_over
     mean_t = plots["mean_temp_c"].to_numpy(float) if "mean_temp_c" in plots else np.full(n, np.nan)
+    lat = pd.to_numeric(plots["lat"], errors="coerce").to_numpy(float) if "lat" in plots else np.full(n, np.nan)
+    outside = (np.zeros(n, bool) if abroad is None
+               else abroad.reindex(pid).fillna(False).to_numpy(bool))
+    lat_limits = _latitude_limits(tables)
     no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
     species = opts["species"] if "species" in opts else [""] * len(opts)
     rain_full = climate_for_full_yield(species, "annual_rain_mm", tables)
@@ -1430,6 +1474,8 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     lime_tgt = parameter_for_rows(tables, opts["option_id"], "target_ph")  # dosed by lime requirement
     # soil pH above which an option's reason gives its ph_note (the pH of its evidence) as a caution
     ev_ph = parameter_for_rows(tables, opts["option_id"], "evidence_ph_max")
+    # and below which (a removal figure from a neutral soil)
+    ev_ph_lo = parameter_for_rows(tables, opts["option_id"], "evidence_ph_min")
     # distinct values of the plot columns that appear in texts (formatted once per option)
     lu_codes, lu_uniq = pd.factorize(lu, use_na_sentinel=False)
     cls_codes, cls_uniq = pd.factorize(cls, use_na_sentinel=False)
@@ -1533,6 +1579,9 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                  [Message.of("opt.climate", temp_c=printed(t, 1), min_c=float(o.min_mean_temp_c), note=note)
                   for t in t_uniq], t_codes)
             unchecked = unmeasured_t
+        north = _latitude_failure(o, lat, outside, lat_limits)
+        if north is not None:
+            fail(*north)
         # bit 2: a water-limited species on a plot without annual rain gets its unlimited yield
         unchecked = unchecked.astype(np.int64) + 2 * (no_rain & ~np.isnan(rain_full[i]))
         applicable = todo
@@ -1571,13 +1620,21 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
             extra = _biochar_text(o, tables) if biochar else None
             # caution bits: 1 As measured below its screening value, 2 soil above the biochar pH limit,
             # 4 liming by lime requirement (the evidence it rests on; test the harvest; not above pH 7),
-            # 8 soil pH above that of the option's evidence (its ph_note; the credited cut is unchanged)
+            # 8 soil pH above that of the option's evidence (its ph_note; the credited cut is unchanged),
+            # 16 soil pH below it (a removal credited from a neutral soil)
             lime_warn = _lime_requirement_caution(o) if not np.isnan(lime_tgt[i]) else None
-            ev_warn = (Message.of("opt.ph_evidence_caution", ph_from=float(ev_ph[i]), note=_text(o.ph_note))
+            removal = _text(getattr(o, "removal_model", "")) not in ("", "none")
+            ev_warn = (Message.of("opt.ph_evidence_caution_removal" if removal else "opt.ph_evidence_caution",
+                                  ph_from=float(ev_ph[i]), note=_text(o.ph_note))
                        if not np.isnan(ev_ph[i]) and _text(o.ph_note) else None)
+            ev_warn_lo = (Message.of("opt.ph_evidence_caution_below", ph_to=float(ev_ph_lo[i]), note=_text(o.ph_note))
+                          if not np.isnan(ev_ph_lo[i]) and _text(o.ph_note) else None)
+            # a removal option's caution is about the removal: only where it treats a metal
+            ev_rows = (target != 0) if removal else np.ones(n, bool)
             warn_all = ((as_measured & bool(as_warn)) + 2 * ((ph > alk_from) & bool(alk_warn))
-                        + 4 * np.full(n, bool(lime_warn)) + 8 * ((ph > ev_ph[i]) & bool(ev_warn)))
-            warns = (as_warn, alk_warn, lime_warn, ev_warn)
+                        + 4 * np.full(n, bool(lime_warn)) + 8 * ((ph > ev_ph[i]) & ev_rows & bool(ev_warn))
+                        + 16 * ((ph < ev_ph_lo[i]) & ev_rows & bool(ev_warn_lo)))
+            warns = (as_warn, alk_warn, lime_warn, ev_warn, ev_warn_lo)
             warn = warn_all[applicable]
             cautions[i][applicable] = _caution_codes(warn, warns)
             reason[applicable] = _ok_texts(o, target[applicable], untreated[applicable],

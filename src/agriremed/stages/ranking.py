@@ -122,7 +122,7 @@ UNITS = {"food_safety": "1", "food_production": "1", "livelihood": "1", "clean_u
 
 
 def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | None = None,
-                    economics_view: str = "combined") -> pd.DataFrame:
+                    economics_view: str = "combined", *, food: dict | None = None) -> pd.DataFrame:
     """Raw criterion values of every plot × option row of a plan table.
 
     Parameters
@@ -145,6 +145,9 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
         ``npv_vs_baseline_cny_ha``, ``npv_farmer_vs_baseline_cny_ha`` or minus
         ``programme_cost_cny_ha`` (the programme's cost beyond doing nothing with the
         farmer kept no worse off).
+    food : dict, optional
+        :func:`_food_parts` of ``table`` (computed here when not given; :func:`rank_options`
+        computes it once and passes it to every step).
 
     Returns
     -------
@@ -171,7 +174,7 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     [[0.9, 1.0, 1.0, 0.0], [0.0, 0.0, 0.5, 0.5], [0.99, 1.0, 1.0, nan], [0.0, 0.0, 0.5, nan]]
     """
     tables = tables or load_tables()
-    f = _food_parts(table, horizon_yr, tables)
+    f = _food_parts(table, horizon_yr, tables) if food is None else food
     food, share, p, base, base_food = f["food"], f["share"], f["p"], f["base"], f["base_food"]
     applicable = table["applicable"].to_numpy(bool) if "applicable" in table else np.ones(len(table), bool)
     food_safety = _unpredicted_food_safety(table["plot_id"], food,
@@ -530,7 +533,7 @@ def light_reasons(table: pd.DataFrame, values: pd.DataFrame, lights: pd.DataFram
 
 
 def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY", 1.0),
-             economics_view="combined") -> dict:
+             economics_view="combined", food=None) -> dict:
     """The ``why_<criterion>`` texts of the rows ``rows`` of ``table``: criterion → (distinct
     message of each row, as a position in the arrays; rendered English text and encoded
     :class:`agriremed.core.messages.Message` of each distinct message).
@@ -539,9 +542,10 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     through their printed form, so rows that print alike share a message. The economics
     messages, distinct in their amount on nearly every row, are rendered once per light and
     filled with each row's amount (:func:`agriremed.core.messages.render_encode_filled`).
+    ``food``: :func:`_food_parts` of ``table`` when the caller has it (else computed here).
     """
     tl = tables.light_thresholds()
-    f = _food_parts(table, horizon_yr, tables)
+    f = _food_parts(table, horizon_yr, tables) if food is None else food
     food, food_share, p_food, base_food, y_now, current = (
         f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current"))
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
@@ -698,7 +702,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
                  reasons_for: str = "applicable", target_compliance_prob: float | None = None,
                  lime_first=None, min_compliance_gain: float | None = None,
                  min_gain_share: float = 0.0, min_dominance_share: float = 0.0,
-                 max_switch_loss_share: float = 1.0) -> pd.DataFrame:
+                 max_switch_loss_share: float = 1.0, gain_resolution: float = 0.0) -> pd.DataFrame:
     """Score, rank and traffic lights for every plot × option.
 
     Parameters
@@ -756,6 +760,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         With ``min_compliance_gain``: share [0–1] of the largest compliance gain of the plot's
         fully assessed expected food options that an expected food option must reach to count
         as making the crop safer (the scenario's ``min_gain_share``; 0: the absolute gain only).
+    gain_resolution : float
+        With ``min_compliance_gain``: smallest difference [0–1] between two compliance gains that the
+        gain rules tell apart (the scenario's ``gain_resolution``; 0: none). On a plot where a fully
+        assessed expected food option reaches ``min_compliance_gain``, an expected food option whose gain
+        is within this of the largest such gain is not put after it (``target_tier`` 3, or 2 where the
+        crop already complies) for its gain: the two are tied on that rule and the other rules and the
+        score decide (:func:`_target_tier`).
 
     Returns
     -------
@@ -802,7 +813,8 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         raise ValueError(f"reasons_for {reasons_for!r}: expected 'applicable' or 'recommended'")
     tables = tables or load_tables()
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
-    vals = criteria_values(table, horizon_yr, tables, economics_view)
+    fp = _food_parts(table, horizon_yr, tables)  # once per ranking: every step below reads it
+    vals = criteria_values(table, horizon_yr, tables, economics_view, food=fp)
     u = utilities(vals, tables).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
@@ -833,11 +845,13 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     np.logical_or.at(acid_plot, pc, np.zeros(n, bool) if lime_first is None else np.asarray(lime_first, bool))
     # a food option that keeps the crop and dominates unchanged practice for the farmer (safer, no less food,
     # more money from the land itself) is a measure whatever its gain (min_compliance_gain does not gate it)
-    dominant = ok & dominates_baseline(table, vals, horizon_yr, tables, min_dominance_share)
+    dominant = ok & dominates_baseline(table, vals, horizon_yr, tables, min_dominance_share, food=fp)
     # a crop switch that misses the target at the cost of most of the field's income is no measure for the crop
-    costly = ok & costly_switch(table, vals, horizon_yr, tables, target_compliance_prob, max_switch_loss_share)
+    costly = ok & costly_switch(table, vals, horizon_yr, tables, target_compliance_prob, max_switch_loss_share,
+                                food=fp)
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
-                               min_compliance_gain, partial, min_gain_share, acid_plot[pc], dominant, costly)
+                               min_compliance_gain, partial, min_gain_share, acid_plot[pc], dominant, costly,
+                               food=fp, resolution=gain_resolution)
     # a measure allowed by the rule of the measures that answer only a crop risk of a metal below its
     # screening value ranks with unchanged practice, not ahead of it
     target_tier = np.where(ok & (tier > 0) & _below_screening_only(table, tables), BEHIND_TIER, target_tier)
@@ -853,7 +867,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     rows = np.flatnonzero(ok & (rank == 1) if reasons_for == "recommended" else ok)
     why = _reasons(table, {c: vals[c].to_numpy(float) for c in CRITERIA},
                    {c: _frames.obj(lights[f"light_{c}"]) for c in CRITERIA}, rows, tables, food_standard, horizon_yr,
-                   money, economics_view)
+                   money, economics_view, food=fp)
     for c in CRITERIA:
         inv, text, enc = why[c]  # each distinct message once, then by row
         col = np.full(n, None, dtype=object)
@@ -870,7 +884,6 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["untreated_limited"] = left
     out["tie_cost_year1_cny_ha"] = cost
     out["tie_break"] = tie
-    fp = _food_parts(table, horizon_yr, tables)
     out["food_compliance"] = np.where(fp["food"], fp["p"], np.nan)
     out["food_target"] = np.full(n, np.nan if target_compliance_prob is None else float(target_compliance_prob))
     out["food_min_gain"] = np.full(n, np.nan if min_compliance_gain is None else float(min_compliance_gain))
@@ -912,7 +925,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
                  tables: Tables, target: float | None, min_gain: float | None = None,
                  partial: np.ndarray | None = None, min_gain_share: float = 0.0,
                  acid: np.ndarray | None = None, dominant: np.ndarray | None = None,
-                 costly: np.ndarray | None = None) -> np.ndarray:
+                 costly: np.ndarray | None = None, food: dict | None = None,
+                 resolution: float = 0.0) -> np.ndarray:
     """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
 
     Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
@@ -924,7 +938,8 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     practice by at least ``min_gain`` and by at least ``min_gain_share`` of the largest gain a
     fully assessed (``partial`` False) expected food option buys on the plot: where one does, the
     expected food options that do not rank after it (3), whatever they score on clean-up,
-    carbon or money; and an option less compliant than unchanged practice ranks with the
+    carbon or money, except those whose gain is within ``resolution`` of the largest (gains that
+    close are not told apart: they share its tier and the score decides); and an option less compliant than unchanged practice ranks with the
     allowed options even above the target and whatever its economics value (2), as does, where the crop
     already complies (unchanged practice at least green on food safety, ``traffic_lights.csv``),
     one that raises its compliance by less than ``min_gain`` at a lower economics value. Where no fully
@@ -945,7 +960,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     out = np.zeros(n, np.int64)
     if (target is None and min_gain is None) or not n:
         return out
-    fp = _food_parts(table, horizon_yr, tables)
+    fp = _food_parts(table, horizon_yr, tables) if food is None else food
     p = fp["p"]
     # a crop switch that misses the target at the cost of most of the field's income (``costly``,
     # :func:`costly_switch`) sets no bar for the others and is no measure that makes the others none
@@ -992,7 +1007,12 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     best_here = best[pc]
     plot_has = best_here >= float(min_gain)
     need = np.maximum(float(min_gain), float(min_gain_share) * np.where(plot_has, best_here, 0.0))
-    safer = known & (gain >= need)
+    # gains within ``resolution`` of the largest gain of a plot that has a measure are not told apart
+    # from it: such an option shares its tier whatever the bar says of it alone, and the score decides
+    # (low-Cd rice at +4.85 points is not put after flooding at +5.73 for 0.88 points); whether the plot
+    # has a measure at all is still min_gain's alone
+    tied = plot_has & (gain >= best_here - float(resolution) - 1e-12) if resolution > 0 else np.zeros(n, bool)
+    safer = known & ((gain >= need) | tied)
     # a food option that dominates unchanged practice for the farmer (safer, no less food and more money
     # from the land itself, not from a carbon credit or a subsidy) is a measure however small its gain:
     # neither the smallest gain nor a share of the best gain on the plot puts it after the others (liming
@@ -1023,7 +1043,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     cover_base = np.where(base >= 0, cover[at], "")
     every = covers_every_metal(over, cover_base)
     complies = every & (p_base >= green - 1e-12)
-    out[less | (known & complies & (gain < float(min_gain)) & (econ < e_base))] = 2
+    out[less | (known & complies & (gain < float(min_gain)) & ~tied & (econ < e_base))] = 2
     # an agronomic measure (an amendment, a spray, water management, a low-accumulating variety: policy family
     # agronomic_control) is there for the crop's metal alone, so below min_gain it is no measure whatever its
     # money (biochar's carbon credit); a crop switch or a clean-up with food keeps the money condition
@@ -1047,7 +1067,7 @@ def _baseline_farmer_npv(table: pd.DataFrame, base: np.ndarray) -> np.ndarray:
 
 
 def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables, target: float | None,
-                  max_loss_share: float = 1.0) -> np.ndarray:
+                  max_loss_share: float = 1.0, *, food: dict | None = None) -> np.ndarray:
     """Per row, whether the option is a crop switch that leaves its crop below the compliance ``target``
     and costs the farmer more than ``max_loss_share`` of what the field earns under unchanged practice.
 
@@ -1077,7 +1097,7 @@ def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: T
     if (not n or target is None or float(max_loss_share) >= 1.0
             or not {"npv_farmer_own_vs_baseline_cny_ha", "npv_farmer_cny_ha"} <= set(table.columns)):
         return np.zeros(n, bool)
-    fp = _food_parts(table, horizon_yr, tables)
+    fp = _food_parts(table, horizon_yr, tables) if food is None else food
     base = fp["base"]
     at = np.maximum(base, 0)
     own = table["npv_farmer_own_vs_baseline_cny_ha"].to_numpy(float)
@@ -1096,14 +1116,15 @@ def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: T
 
 
 def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables,
-                       min_share: float = 0.0) -> np.ndarray:
+                       min_share: float = 0.0, *, food: dict | None = None) -> np.ndarray:
     """Per row, whether the option dominates unchanged practice for the farmer (True only on applicable
     food options other than ``do_nothing``; the caller masks the rows that do not apply).
 
     It keeps the plot's current food crop; its crop is more often compliant than under unchanged
     practice (``food_compliance`` higher by at least :data:`~agriremed.models.ranking.LEAST_SHOWN_GAIN`,
-    the smallest gain the sentence prints above 0; no Monte Carlo noise floor exists in the code to
-    apply); it produces no less food
+    the smallest gain the sentence prints above 0; the compliance is drawn with the same random numbers
+    at every seed, :data:`agriremed.stages.duration.COMPLIANCE_SEED`, so neither it nor the farmer's own
+    gain that follows the compliant harvests changes with the plan's seed); it produces no less food
     (``food_production`` criterion not below unchanged practice's); and the farmer's NPV against
     unchanged practice without carbon-credit revenue and without subsidies and compensation
     (``npv_farmer_own_vs_baseline_cny_ha`` of :func:`agriremed.stages.economics.evaluate_economics`: the
@@ -1129,7 +1150,7 @@ def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tabl
     n = len(table)
     if not n or "npv_farmer_own_vs_baseline_cny_ha" not in table:
         return np.zeros(n, bool)
-    fp = _food_parts(table, horizon_yr, tables)
+    fp = _food_parts(table, horizon_yr, tables) if food is None else food
     p, base = fp["p"], fp["base"]
     at = np.maximum(base, 0)
     p_base = np.where(base >= 0, p[at], np.nan)
@@ -1512,6 +1533,12 @@ def _gain_points(ranked: pd.DataFrame, sr: np.ndarray, sel: np.ndarray) -> tuple
     return points, threshold
 
 
+def _ha_per_mu() -> float:
+    """Hectares in one mu (:func:`agriremed.stages.advice.ha_per_mu`, imported where needed)."""
+    from agriremed.stages.advice import ha_per_mu
+    return ha_per_mu()
+
+
 def _pct_against(x: float, target: float) -> str:
     """``x`` [–] as a percentage, with one decimal where the whole percent would print as the
     ``target`` on the other side of it."""
@@ -1629,6 +1656,14 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         crop, at a lower NPV", whatever the scores, when the runner-up has ``target_tier`` 6 and the winner
         not; ``rec.ahead_no_measure_less`` where that gain does not print above 0) or
         ``rec.ahead_order`` (any other order that puts a lower score first) or
+        ``rec.ahead_cleanup_cost`` ("ahead of Sedum plumbizincicola phytoextraction (score 0.26 vs 0.18), mostly on
+        economics: it gives up the clean-up of Sedum plumbizincicola phytoextraction, which would remove 97 % of the
+        soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha (25,649 CNY/mu)", where the
+        winner is ahead mostly on economics of a runner-up whose clean-up criterion prints higher) or
+        ``rec.ahead_npv_given_up`` ("ahead of Fallow / set-aside with cover (score 0.44 vs 0.35), mostly on metal
+        removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) in this
+        economics view", where the winner is ahead mostly on metal removal or carbon of a runner-up whose
+        economics criterion, in the scenario's view, is higher by at least 1 CNY/ha) or
         ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
         ("ahead of <option> (same score, 0.176): equal scores go to …", where the scores tie
         at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals and the named tie-break of
@@ -1728,6 +1763,24 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     tie_rule = _frames.obj(ranked["tie_break"])[fr] if "tie_break" in ranked else np.full(len(fr), "", object)
     tie_codes = {"first_year_cost": 14, "npv": 15, "option_order": 16}
     by_policy = np.select([tie_rule == r for r in TIE_BREAKS], [tie_codes[r] for r in TIE_BREAKS], by_policy)
+    # ahead mostly on economics of a runner-up that cleans up more (fallow before Sedum on strict-control land):
+    # the sentence names the clean-up given up and the money that buys it (19)
+    clean = ranked["crit_clean_up"].to_numpy(float) if "crit_clean_up" in ranked else np.full(len(ranked), np.nan)
+    with np.errstate(invalid="ignore"):
+        gives_up = ((by_policy == 0) & (why == "economics") & ~np.isnan(clean[sr])
+                    & (np.round(100 * clean[sr]) > np.round(100 * np.nan_to_num(clean[fr]))) & (econ[fr] > econ[sr]))
+    by_policy = np.where(gives_up, 19, by_policy)
+    cleanup_share = np.where(gives_up, [_pct(x) if g else "" for x, g in zip(clean[sr].tolist(), gives_up.tolist(),
+                                                                             strict=True)], "").astype(object)
+    saved = np.where(gives_up, np.rint(econ[fr] - econ[sr]), np.nan)
+    # ahead mostly on metal removal or carbon of a runner-up that earns more in the scenario's economics view
+    # (sorghum before compensated fallow on strict-control paddies in the farmer's view): the sentence says
+    # what the choice costs (20)
+    with np.errstate(invalid="ignore"):
+        costs_npv = ((by_policy == 0) & np.isin(why, ("clean_up", "carbon"))
+                     & (np.rint(econ[sr] - econ[fr]) >= 1))
+    by_policy = np.where(costs_npv, 20, by_policy)
+    lost = np.where(costs_npv, np.rint(econ[sr] - econ[fr]), np.nan)
     # one message per distinct (runner-up, printed scores, criterion, policy)
     a = np.array([_num(x, 2) for x in score[fr].tolist()])
     b = np.array([_num(x, 2) for x in score[sr].tolist()])
@@ -1758,7 +1811,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     goal = ranked["food_target"].to_numpy(float) if "food_target" in ranked else np.full(len(ranked), np.nan)
     own_below = (by_policy == 5) & (comp[fr] < goal[fr])
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains, earns,
-                                  own_below, switch)
+                                  own_below, switch, cleanup_share, saved, lost)
+    mu = _ha_per_mu()
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -1767,6 +1821,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             17: "rec.ahead_below_screening", 18: "rec.ahead_no_measure"}
     msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] == 12 else
+            Message.of("rec.ahead_cleanup_cost", option=oid[sr][i], score=a[i], runner_score=b[i],
+                       share=cleanup_share[i], saved=float(saved[i]), saved_mu=float(saved[i]) * mu)
+            if by_policy[i] == 19 else
+            Message.of("rec.ahead_npv_given_up", option=oid[sr][i], score=a[i], runner_score=b[i],
+                       criterion=why[i], lost=float(lost[i]), lost_mu=float(lost[i]) * mu)
+            if by_policy[i] == 20 else
             Message.of("rec.ahead_costly_switch", option=oid[sr][i], score=a[i], runner_score=b[i],
                        runner_share=shares[1][i], target=shares[2][i])
             if switch[i] else

@@ -68,6 +68,7 @@ _CSS = """
 .agriremed .ar-table td.ar-light[title]::after {content: " ⓘ"; color: #7a8793; font-size: 0.8em;}
 .agriremed .ar-table td.ar-note {font-size: 0.9em; color: #555; max-width: 24em;}
 .agriremed .ar-table td.ar-recommended {font-weight: bold;}
+.agriremed .ar-table td.ar-counted {font-weight: bold; background: #f3f7fb;}
 .agriremed .ar-table td.ar-nowrap {white-space: nowrap;}
 .agriremed .ar-banner {padding: 0.5em 0.8em; border-radius: 4px; font-size: 1.1em; margin: 0.3em 0;}
 .agriremed .ar-muted {color: #666; font-size: 0.9em;}

@@ -4,6 +4,8 @@
   edits the form, the comparison tab plans that plot the next time it is opened.
 * A table uploaded on the portfolio tab becomes the table the assessment form picks
   plots from.
+* The scenario switches (rule set, economics view, non-compliant-grain rule) of the
+  comparison and portfolio tabs are linked: one setting for the page.
 """
 
 from __future__ import annotations
@@ -61,6 +63,10 @@ class App(Dashboard):
         self.portfolio = Portfolio(None, sample=sample, **kw)
         for d in (self.assessment, self.comparison, self.portfolio):
             d.header.layout.display = "none"  # one title and one language toggle for the page
+        # one rule set, economics view and grain rule for the page: a switch set on one tab holds on the other
+        self._switch_links = [w.link((a, "value"), (b, "value"))
+                              for a, b in zip(self.comparison.switches.widgets, self.portfolio.switches.widgets,
+                                              strict=True)]
         self.tabs = w.Tab(children=[self.assessment.widget, self.comparison.widget, self.portfolio.widget])
         self.tabs.add_class("ar-tabs")
         self.text(self.tabs, "titles", lambda lang: [i18n.t(f"ui.tab.{k}", lang) for k in TABS])

@@ -6,6 +6,11 @@ through :func:`agriremed.engine.plan.replan`, which reuses the stages the change
 (a weight change only re-ranks, a carbon price recomputes economics and ranking, a horizon
 recomputes years to target onwards) and gives the same numbers as a new plan.
 So the table, the charts and the recommendation sentence are the planner's own.
+
+The scenario switches (:mod:`agriremed.apps.dashboards.switches`: rule set, economics view and
+non-compliant-grain rule, the plan command's ``--rules``, ``--economics-view`` and
+``--noncompliant-grain``) plan again; the settings of the shown plan are stated under the
+recommendation, and the table marks the money column the economics view counts.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from agriremed.io.validate import Validation
 from agriremed.apps.dashboards import figures as F
 from agriremed.stages.advice import BASELINE_TEXT, years_text
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES
+from agriremed.stages.economics import VIEW_COLUMNS
 from agriremed.apps.dashboards._base import (Dashboard, FigureSlot, fmt_number, fmt_years, guarded,
                                              html_table, light_legend)
 from agriremed.apps.dashboards.assessment import load_plots
 from agriremed.apps.dashboards.download import DownloadButton
+from agriremed.apps.dashboards.switches import ScenarioSwitches
 from agriremed.io.sheets import sheet_pdf
 from agriremed.stages.softreuse import SERVICES, for_plan
 
@@ -35,6 +42,10 @@ __all__ = ["OptionComparison", "DRAW_CHOICES"]
 
 #: Monte Carlo draws offered (0 = deterministic only).
 DRAW_CHOICES = (0, 200, 500, 2000)
+
+#: The money columns of the options table per hectare against doing nothing: the combined NPV, the
+#: farmer's NPV and the programme's cost; the one the economics view counts is marked.
+NPV_COLUMNS = tuple(c for c, _ in VIEW_COLUMNS.values())
 
 
 def _slider(kind, value, lo, hi, step, fmt: str, label_px: int):
@@ -141,6 +152,11 @@ class OptionComparison(Dashboard):
         )
         self.draws.value = draws
         self.text(self.draws, "description", "ui.compare.draws")
+        # the plan command's --rules, --economics-view and --noncompliant-grain
+        self.switches = ScenarioSwitches(self, self.scenario, self.tables)
+
+        # the settings the shown plan was made with (rule set, economics view, grain rule), never silent
+        self.settings = w.HTML()
 
         self.recommendation = w.HTML()
         # the one-page A4 advice sheet of the shown plot (agriremed.io.sheets), in the page's language
@@ -161,7 +177,7 @@ class OptionComparison(Dashboard):
         controls = w.HBox(
             [
                 w.VBox([heads["weights"], *self.weights.values(), self.reset]),
-                w.VBox([heads["scenario"], self.horizon, self.carbon_price, self.draws]),
+                w.VBox([heads["scenario"], self.horizon, self.carbon_price, self.draws, *self.switches.widgets]),
             ]
         )
         controls.add_class("ar-row")
@@ -173,6 +189,7 @@ class OptionComparison(Dashboard):
             controls,
             w.HBox([self.progress, self.status]),
             self.recommendation,
+            self.settings,
             self.sheet_button,
             heads["table"],
             self.table_html,
@@ -187,7 +204,7 @@ class OptionComparison(Dashboard):
 
         for s in self.weights.values():
             s.observe(lambda ch: self.update(), names="value")
-        for ctl in (self.horizon, self.carbon_price, self.draws):
+        for ctl in (self.horizon, self.carbon_price, self.draws, *self.switches.widgets):
             ctl.observe(lambda ch: self.update(), names="value")
         self.reset.on_click(self._on_reset)
         self.picker.observe(self._on_pick, names="value")
@@ -228,12 +245,14 @@ class OptionComparison(Dashboard):
         )
 
     def current_scenario(self):
-        """The scenario with the weights, horizon, carbon price and draws set on the page."""
+        """The scenario with the weights, horizon, carbon price, draws, rule set, economics view and
+        non-compliant-grain rule set on the page."""
         return self.scenario.replace(
             weights={c: float(s.value) for c, s in self.weights.items()},
             horizon_yr=int(self.horizon.value),
             carbon_price_cny_t=float(self.carbon_price.value),
             mc_draws=int(self.draws.value),
+            **self.switches.changes(),
         )
 
     @guarded
@@ -313,7 +332,7 @@ class OptionComparison(Dashboard):
         # everything is built first and then put on the page at once: the charts arrive with the tables
         t = self.options_table
         ok = t["applicable"].astype(bool).to_numpy()
-        figs = (F.duration_fan(t, lang), F.money_and_carbon(t, lang))
+        figs = (F.duration_fan(t, lang), F.money_and_carbon(t, lang, self.counted_column))
         table = self._table(t.loc[ok].reset_index(drop=True), lang)
         excluded = self._excluded(t.loc[~ok].reset_index(drop=True), lang) + soft_reuse_html(self.result, lang)
         legend = light_legend(self.tables, lang, CRITERIA)
@@ -324,6 +343,8 @@ class OptionComparison(Dashboard):
             f"<span id='recommended-name'>{html.escape(name)}</span></b><br>"
             f"<span id='recommendation-sentence'>{html.escape(self.recommendation_text(lang))}</span></div>"
         )
+        self.settings.value = self.switches.settings_html(self.result.scenario, self.result.summary, lang,
+                                                          "scenario-settings")
         self.sheet_button.filename = f"{s['plot_id']}.pdf"
         self.sheet_button.disabled = False
         self.table_html.value = table
@@ -365,9 +386,10 @@ class OptionComparison(Dashboard):
                 "score": t["score"].map(lambda x: fmt_number(x, 2)),
                 "years_p50": years,
                 "crop_compliance_prob": t["crop_compliance_prob"].map(lambda x: fmt_number(x, pct=True)),
-                "npv_vs_baseline_cny_ha": t["npv_vs_baseline_cny_ha"].map(
-                    lambda x: fmt_number(x, signed=True)
-                ),
+                **{
+                    c: t[c].map(lambda x: fmt_number(x, signed=True)) if c in t else [""] * len(t)
+                    for c in NPV_COLUMNS
+                },
                 **self._plot_money(t, lang),
                 "net_co2e_vs_baseline_t_ha_yr": t["net_co2e_vs_baseline_t_ha_yr"].map(
                     lambda x: fmt_number(x, 2, signed=True)
@@ -408,6 +430,8 @@ class OptionComparison(Dashboard):
         heads["cash_flow_typical_plot_cny_yr"] = i18n.t(
             "ui.compare.cash_typical", lang, unit=i18n.unit("CNY/yr", lang)
         )
+        counted = self.counted_column
+        heads[counted] = i18n.t("ui.compare.counted", lang, label=heads[counted])
         for c in lights:
             heads[c] = i18n.value("criterion", c[len("light_") :], lang)
         css = pd.DataFrame(
@@ -415,6 +439,7 @@ class OptionComparison(Dashboard):
         )
         css["option_name"] = ["ar-recommended" if r else "" for r in t["recommended"].astype(bool)]
         css["reason"] = css["data_gaps"] = "ar-note"
+        css[counted] = "ar-counted"
         return html_table(
             df,
             "options-table",
@@ -425,7 +450,7 @@ class OptionComparison(Dashboard):
                 "score",
                 "years_p50",
                 "crop_compliance_prob",
-                "npv_vs_baseline_cny_ha",
+                *NPV_COLUMNS,
                 "npv_plot_cny",
                 "cash_flow_year1_plot_cny",
                 "cash_flow_typical_plot_cny_yr",
@@ -433,6 +458,13 @@ class OptionComparison(Dashboard):
             },
             titles=tips,
         )
+
+    @property
+    def counted_column(self) -> str:
+        """The money column the ranking's economics criterion counts in the shown plan (its
+        ``economics_view``: combined NPV, the farmer's NPV or the programme's cost)."""
+        view = self.result.scenario.economics_view if self.result is not None else self.scenario.economics_view
+        return VIEW_COLUMNS[view][0]
 
     def _plot_money(self, t: pd.DataFrame, lang: str = "en") -> dict[str, list[str]]:
         """Money of the whole plot beside the NPV per hectare: the NPV relative to doing nothing

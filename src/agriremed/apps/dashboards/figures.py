@@ -375,7 +375,7 @@ def _padded_range(v: np.ndarray) -> list[float]:
     return [lo - (pad if lo < 0 else 0.04 * span), hi + (pad if hi > 0 or lo == 0 else 0.04 * span)]
 
 
-def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
+def money_and_carbon(table: pd.DataFrame, lang: str = "en", npv_column: str = "npv_vs_baseline_cny_ha") -> go.Figure:
     """NPV and net CO₂e relative to doing nothing of the applicable options of one plot.
 
     The two panels are stacked, each the full width of the chart, and every option's
@@ -389,6 +389,10 @@ def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
         ``Plan.table`` rows of one plot.
     lang : {"en", "zh"}
         Language.
+    npv_column : str
+        The money column of the upper panel: the combined NPV (default), the farmer's NPV
+        (``npv_farmer_vs_baseline_cny_ha``) or the programme's cost (``programme_cost_cny_ha``),
+        the column the plan's economics view counts.
 
     Returns
     -------
@@ -411,7 +415,7 @@ def money_and_carbon(table: pd.DataFrame, lang: str = "en") -> go.Figure:
     upper = [(rows_px + gap) / area, 1.0]
     lower = [0.0, rows_px / area]
     panels = (
-        ("x", "y", "npv_vs_baseline_cny_ha", "CNY/ha", "{:,.0f}", upper),
+        ("x", "y", npv_column, "CNY/ha", "{:,.0f}", upper),
         ("x2", "y2", "net_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "{:+.2f}", lower),
     )
     data, shapes, annotations, layout = [], [], [], {}

@@ -5,7 +5,9 @@ rows with errors are listed (row, plot, column, value, problem, expected) and th
 valid rows are planned with :func:`agriremed.plan` in chunks, so a progress bar
 moves and the page stays responsive. Chunking does not change any number: Monte
 Carlo draws depend on the seed and the parameter, not on which plots are planned
-together (see :func:`plan_in_chunks`).
+together (see :func:`plan_in_chunks`). The scenario switches (rule set, economics view,
+non-compliant-grain rule; :mod:`agriremed.apps.dashboards.switches`) plan the table again, and
+the settings of the plan shown are stated above its results.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from agriremed.io.validate import Validation, validate_plots
 from agriremed.apps.dashboards import figures as F
 from agriremed.apps.dashboards._base import Dashboard, FigureSlot, fmt_number, guarded, html_table
 from agriremed.apps.dashboards.download import DownloadButton
+from agriremed.apps.dashboards.switches import ScenarioSwitches
 from agriremed.io.geo import is_geo_path, plot_geometry, read_layer
 from agriremed.io.viz import parcel_map
 from agriremed.stages.advice import area_units
@@ -331,6 +334,9 @@ class Portfolio(Dashboard):
             lambda lang: f"<span class='ar-muted'>{html.escape(i18n.t('ui.portfolio.help', lang))}</span>",
         )
         self.kpis = w.HTML()
+        # the plan command's --rules, --economics-view and --noncompliant-grain: a change plans the table again
+        self.switches = ScenarioSwitches(self, self.scenario, self.tables, label_px=230)
+        self.settings = w.HTML()  # the settings of the plan shown, never silent
         self.errors_html = w.HTML()
         self.colour_by = w.ToggleButtons(style={"button_width": "auto"})
         self.text(
@@ -393,8 +399,10 @@ class Portfolio(Dashboard):
         self.widget = self._root(
             w.HBox([self.upload, self.sample_button, self.sheet], layout=w.Layout(align_items="center")),
             self.help,
+            self._switch_box(),
             w.HBox([self.progress, self.status], layout=w.Layout(align_items="center")),
             self.kpis,
+            self.settings,
             self.results,
         )
 
@@ -403,8 +411,33 @@ class Portfolio(Dashboard):
         self.sample_button.on_click(lambda _b: self.load(self.sample))
         self.colour_by.observe(lambda ch: self._render_map(), names="value")
         self.level.observe(lambda ch: self._render_regions(), names="value")
+        self.switches.observe(self._on_switch)
         if plots is not None:
             self.load(plots)
+
+    def _switch_box(self) -> w.VBox:
+        box = w.VBox(list(self.switches.widgets))
+        box.add_class("ar-noprint")
+        return box
+
+    def current_scenario(self):
+        """The scenario with the rule set, economics view and non-compliant-grain rule set on the page."""
+        return self.scenario.replace(**self.switches.changes())
+
+    @guarded
+    def _on_switch(self, change) -> None:
+        """Plan the valid rows of the table shown again with the switches' settings."""
+        v = self.validation
+        if v is None or v.plots.empty:
+            return
+        self.result = None
+        self.settings.value = ""
+        for b in self.downloads.values():
+            b.disabled = True
+        self.downloads["rejected"].disabled = v.rejected.empty
+        self._render_results()
+        self._render_kpis()
+        self._plan_valid(v)
 
     # ---------------------------------------------------------------- load and plan
     @guarded
@@ -464,7 +497,7 @@ class Portfolio(Dashboard):
         """
         self.result = None
         self.validation = None
-        self.kpis.value = self.errors_html.value = ""
+        self.kpis.value = self.errors_html.value = self.settings.value = ""
         for b in self.downloads.values():
             b.disabled = True
         self.results.layout.display = "none"
@@ -486,8 +519,12 @@ class Portfolio(Dashboard):
             self.show_status("ui.portfolio.nothing_valid")
             self._render_results()
             return
+        self._plan_valid(v)
+
+    def _plan_valid(self, v: Validation) -> None:
+        """Plan the valid rows of ``v`` (in the background inside a kernel) with the page's scenario."""
         n = len(v.plots)
-        scenario, tables, chunk = self.scenario, self.tables, self.chunk_size
+        scenario, tables, chunk = self.current_scenario(), self.tables, self.chunk_size
         self.show_status("ui.portfolio.planning", n=n)
         self.start_progress(n)
         self.job.submit(
@@ -532,9 +569,13 @@ class Portfolio(Dashboard):
 
     # ---------------------------------------------------------------- render
     def render(self) -> None:
-        """Draw errors, key numbers, map, region summary and plot list in the current language."""
+        """Draw errors, key numbers, the plan's settings, map, region summary and plot list in the current
+        language."""
         self._render_errors()
         self._render_kpis()
+        self.settings.value = ("" if self.result is None else
+                               self.switches.settings_html(self.result.scenario, self.result.summary, self.lang,
+                                                           "portfolio-settings"))
         self._render_results()
 
     def _render_results(self) -> None:

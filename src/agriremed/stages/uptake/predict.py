@@ -20,7 +20,11 @@ in ``selection``. Where every function of the crop was skipped only because an i
 its validity range, the first of them predicts *at the edge* of its range (:func:`edge_inputs`:
 each input beyond the range at the higher of its own value and the range's end), flagged
 ``extrapolated``: the prediction is continuous where a plot crosses the end of the range and never
-lower than at the end.
+lower than at the end. Where the first function that could be used but for its range (a user's fit, an
+opt-in or regional function, f) gives way to a later one (g), f is carried on beyond its range:
+f(x_edge) · g(x) / g(x_edge), x_edge being the inputs moved to the nearest end of f's ranges
+(:func:`_carry_beyond`; continuous, monotone in pH wherever g is, flagged ``extrapolated``). A pH-KCl
+estimated from a pH in water above the range of the conversion is held at its end (conservative, flagged).
 
 Intervals assume log10 C_plant ~ Normal(log10 median, se_log10). The probability of
 exceeding a food limit L (as-sold basis) is 1 − Φ((log10 L − log10 C_as_sold)/se_log10). A function
@@ -55,7 +59,6 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from agriremed.core import citations
 from agriremed.core import columns as C
 from agriremed.core import frames as _frames
 from agriremed.core.i18n import region_province
@@ -169,8 +172,12 @@ class _Variables(Mapping):
         get = lambda c: plots[c].to_numpy(float) if c in plots.columns else np.full(n, np.nan)  # noqa: E731
         if name == "ph_kcl":
             # a measured pH-KCl wins row by row; where it is blank it is estimated from pH in water
+            # above the conversion's range (pH-KCl would exceed pH-water) it is held at the range's end
+            # (PH_KCL_CONVERSION_MAX: the conservative edge, the functions falling with pH-KCl), flagged
+            # extrapolated by the prediction (_held_ph_kcl)
             measured = get("ph_kcl")
-            v = np.where(np.isnan(measured), ph_kcl_from_ph_water(get("ph")), measured)
+            v = np.where(np.isnan(measured), ph_kcl_from_ph_water(np.minimum(get("ph"), PH_KCL_CONVERSION_MAX)),
+                         measured)
         elif name == "soil":
             v = get(C.metal_column(self._metal, None if self._measure == "total" else self._measure))
         else:
@@ -302,12 +309,7 @@ def _check_function_inputs(fn, plots: pd.DataFrame, v, used: set) -> None:
             continue
         col = _input_name(fn, var)
         x = np.asarray(v[var], float)
-        if var == "ph_kcl" and np.isnan(x).any():
-            high, ph = _unconverted_ph(v, np.isnan(x))
-            if high.any():
-                raise ValueError(f"{fid}: ph_kcl not given and not estimated from ph above "
-                                 f"{PH_KCL_CONVERSION_MAX:.2f} for plot(s) {_listing(labels, high, ph)}; give "
-                                 f"ph_kcl, or a ph from {lo:g} to {PH_KCL_CONVERSION_MAX:.2f}")
+        if var == "ph_kcl":
             col = "ph_kcl (or ph, from which it is estimated)"
         miss = np.isnan(x)
         if miss.any():
@@ -638,7 +640,7 @@ PREDICTION_COLUMNS = ["plot_id", "crop", "metal", "function_id", "user_function"
                       "user_fit_edge_ratio", "note", "note_msg", "assumed_inputs", "se_covariate_log10"]
 
 #: Source (``sources.csv``) of the pH-water → pH-KCl conversion (:func:`agriremed.models.uptake.ph_kcl_from_ph_water`),
-#: cited when a function needing pH-KCl is skipped above :data:`PH_KCL_CONVERSION_MAX`.
+#: cited where pH-KCl is held at the conversion's end, above :data:`PH_KCL_CONVERSION_MAX` (``upt.ph_kcl_held``).
 PH_KCL_CONVERSION_SOURCE = "kabala2016_ph"
 
 #: Source (``sources.csv``) of the many-fold change of grain Cd and As between water regimes, cited when
@@ -686,12 +688,13 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         crop could be used inside its range and this one predicts at the edge of it; ``'unknown'``,
         :data:`EXTRAPOLATED_UNKNOWN`, where the function publishes no range), ``selection`` (why this function: the
         functions of higher priority that were skipped for the plot, and why),
-        ``user_fit_skipped`` (a function fitted to the user's pairs that was skipped because an
+        ``user_fit_skipped`` (a function fitted to the user's pairs that was not used directly because an
         input lies beyond the range of its data, with the reason:
         ``'yx_rice_cd (ph = 7.5 outside its fitted range 5–5.96)'``; ``''`` where none),
-        ``user_fit_edge_ratio`` (there: the chosen function's as-sold prediction ÷ the fit's, both
-        at the plot's inputs moved to the nearest end of the fit's ranges, the step the prediction
-        takes where the plot crosses the end of the data [–]; NaN elsewhere) and
+        ``user_fit_edge_ratio`` (where a preferred function, such a fit or an opt-in or regional one, is
+        carried on beyond its range: the chosen function's as-sold prediction ÷ the preferred one's, both
+        at the plot's inputs moved to the nearest end of its ranges, the step the chosen function alone
+        would take there and by which its prediction is divided [–]; NaN elsewhere) and
         ``note`` (with ``note_msg``, the note as an encoded message of
         :mod:`agriremed.core.messages`; ``''`` where there is none). Plot × metal pairs without a
         prediction are listed, with the reason, by :func:`unassessed_metals`.
@@ -715,11 +718,15 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     province's; then by ``priority``); a function is skipped for a plot when one of its inputs
     is missing, when an input is outside its published validity range, or when its prediction
     is not positive; where every function was skipped only for its range, the first (packaged, reading
-    the inputs of its range) predicts at the edge of its range (:func:`edge_inputs`). A function fitted to the user's own pairs (``fit-uptake``; its source's
-    status is :data:`FITTED_STATUS`) follows the same rule with the range of its data: beyond it the
-    next function predicts (the packaged default of the plot's region), ``user_fit_skipped`` says
-    which input lies beyond which range, and ``user_fit_edge_ratio`` gives the step between the two
-    functions at the end of the data (no blend: the packaged functions are not blended either).
+    the inputs of its range) predicts at the edge of its range (:func:`edge_inputs`). A function fitted to the
+    user's own pairs (``fit-uptake``; its source's status is :data:`FITTED_STATUS`) follows the same rule with the
+    range of its data. Beyond the range of the first function skipped only for its range (such a fit, an opt-in
+    or a regional function, f), the function used (g) carries it on: f(x_edge) · g(x) / g(x_edge)
+    (:func:`_carry_beyond`: continuous, monotone in pH wherever g is, ``extrapolated``, note
+    ``upt.fit_extended``); ``user_fit_skipped`` says which input of a fit lies beyond which range, and
+    ``user_fit_edge_ratio`` gives the step g alone would take at the end of the range. Where g already meets f
+    there (:data:`CARRY_TOLERANCE`), g is used as is. A pH-KCl estimated from a pH in water above
+    :data:`PH_KCL_CONVERSION_MAX` is held at the conversion's end (note ``upt.ph_kcl_held``, ``extrapolated``).
     Plots with a pH outside :data:`PH_DOMAIN` get no prediction.
     """
     tables = tables or load_tables()
@@ -931,31 +938,13 @@ def _listed(out: np.ndarray, bad: np.ndarray, text: str) -> np.ndarray:
     return np.where(bad, np.where(out == "", text, out + ", " + text), out)
 
 
-def _unconverted_ph(v, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Plots of ``bad`` whose pH-KCl is blank because their pH in water lies above the range of the
-    pH-water → pH-KCl conversion (:data:`PH_KCL_CONVERSION_MAX`), and their pH in water."""
-    ph = np.asarray(v.get("ph"), float)
-    with np.errstate(invalid="ignore"):
-        return bad & (ph > PH_KCL_CONVERSION_MAX), ph
-
-
 def _missing_inputs(fn, v, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Texts naming the inputs of ``fn`` that are missing, and those given but zero or negative
-    where the function takes their log10 (outside its domain), or (pH-KCl) not estimated from a
-    pH in water above the conversion's range; '' where none."""
+    where the function takes their log10 (outside its domain); '' where none. (A pH-KCl estimated from a
+    pH in water above the conversion's range is held at its end, :func:`_held_ph_kcl`, not missing.)"""
     out = np.full(n, "", dtype=object)
     nonpos = np.full(n, "", dtype=object)
     for var, bad in missing_term_inputs(parse_terms(fn.terms), v, n):
-        if bad.any() and var == "ph_kcl":
-            high, ph = _unconverted_ph(v, bad)
-            if high.any():
-                text = np.full(n, "", dtype=object)
-                cite = citations.short_cite(PH_KCL_CONVERSION_SOURCE)
-                text[high] = [f"ph_kcl not estimated from ph = {p:g}: above {PH_KCL_CONVERSION_MAX:.2f}, the "
-                              f"pH-water → pH-KCl conversion ({cite}) gives pH-KCl above pH-water"
-                              for p in ph[high]]
-                nonpos = np.where(high, np.where(nonpos == "", text, nonpos + ", " + text), nonpos)
-                bad = bad & ~high
         if bad.any():
             x = v.get(var)
             given = bad & ~np.isnan(x) if x is not None else np.zeros(n, bool)
@@ -1000,8 +989,8 @@ def _edge_capable(fn) -> bool:
 def _edge_candidates(fn, user_fit: bool, ok, outside, need, nonpos) -> np.ndarray:
     """Plots on which ``fn`` was skipped only because an input lies outside its validity range (none missing,
     none outside its domain): it may predict there at the edge of its range (:func:`edge_inputs`). Never a
-    function fitted to the user's pairs (beyond its data the next function predicts, ``user_fit_skipped``) nor
-    one whose range is on an input it does not read (:func:`_edge_capable`)."""
+    function fitted to the user's pairs (beyond its data the next function carries it on, :func:`_carry_beyond`)
+    nor one whose range is on an input it does not read (:func:`_edge_capable`)."""
     if user_fit or not _edge_capable(fn):
         return np.zeros(len(ok), bool)
     return ~ok & (outside != "") & (need == "") & (nonpos == "")
@@ -1045,36 +1034,145 @@ def edge_inputs(fn, v, n: int):
     return (_Filled(v, filled) if filled else v), how
 
 
-def _fitted_edge_ratios(rows, fit_j: np.ndarray, chosen: np.ndarray, plots: pd.DataFrame, moisture: np.ndarray,
-                        factor: np.ndarray) -> np.ndarray:
-    """The step at the edge of a user's fit: where the fit ``rows[fit_j]`` was skipped for an input
-    beyond the range of its data, the chosen function's as-sold prediction ÷ the fit's, both at the
-    plot's inputs moved to the nearest end of the fit's ranges [–]; NaN elsewhere.
+#: Relative difference below which a fallback already meets the preferred function at the end of the latter's
+#: range (a piecewise pair such as the maize functions below and above pH 8): it is used as is, not carried on.
+CARRY_TOLERANCE = 1e-9
 
-    ``chosen`` indexes ``rows`` per prediction row, ``plots`` holds these rows' plots, ``moisture``
-    the crop's moisture [–] and ``factor`` the rice-type factor of the chosen function [–]. A ratio
-    of 1 means no step; 3 means the prediction triples where the plot crosses the end of the data.
+
+def _clamped(fn, plots: pd.DataFrame) -> pd.DataFrame:
+    """``plots`` with each input of ``fn``'s validity range moved to the nearest end of the range (x_edge)."""
+    edge = plots.copy()
+    for var, (lo, hi) in parse_ranges(fn.valid_ranges).items():
+        col = _input_name(fn, var)
+        if col in edge.columns:
+            edge[col] = edge[col].astype(float).clip(lo, hi)
+    return edge
+
+
+def _as_sold(fn, plots: pd.DataFrame, gidx, where, tables: Tables, moisture, rice: tuple, held: bool = False,
+             spreads=None):
+    """``fn``'s as-sold prediction (rice-type factor included) on ``plots`` (rows ``gidx`` of the plan), with
+    its covariates assumed as the selection assumes them, taken at the edge of its range where ``held``; also
+    the variance of the assumed covariates and its spread at the plots (``spreads``: coef_cov, else
+    ``se_log10``)."""
+    k = len(plots)
+    v = _Variables(plots.reset_index(drop=True), fn.metal, fn.soil_measure)
+    v, extra, _ = _assume_covariates(fn, v, k, where, gidx, tables)
+    if held:
+        v, _ = edge_inputs(fn, v, k)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        p = _response(fn, predictor_sum(fn, v, k))
+    rice_type, crops, metal = rice
+    fac = (rice_type_factor_of(rice_type, crops, np.full(k, metal, dtype=object), np.full(k, fn.priority, float),
+                               np.full(k, fn.fitted_crop, dtype=object), tables)[0]
+           if rice_type is not None else np.ones(k))
+    out = p * as_sold_factor(np.full(k, fn.plant_basis, dtype=object), moisture) * fac
+    if spreads is None:
+        return out, extra
+    if fn.function_id in spreads:
+        se = prediction_spread(transfer_design(parse_terms(fn.terms), v, k), *spreads[fn.function_id])
+    else:
+        se = np.full(k, float(fn.se_log10))
+    return out, extra, se
+
+
+def _held_as(fn, plots: pd.DataFrame) -> pd.DataFrame:
+    """``plots`` with the inputs of ``fn`` beyond its validity range moved where :func:`edge_inputs` takes them."""
+    ranges = parse_ranges(fn.valid_ranges)
+    if not ranges:
+        return plots
+    k = len(plots)
+    v, _ = edge_inputs(fn, _Variables(plots.reset_index(drop=True), fn.metal, fn.soil_measure), k)
+    out = plots.copy()
+    for var in ranges:
+        col = _input_name(fn, var)
+        if col in out.columns:
+            out[col] = np.asarray(v[var], float)
+    return out
+
+
+def _carry_beyond(rows, pref: np.ndarray, chosen: np.ndarray, plots: pd.DataFrame, hidx: np.ndarray, where,
+                  tables: Tables, spreads: dict, moisture: np.ndarray, factor: np.ndarray, p50: np.ndarray,
+                  crops: np.ndarray, metal: str) -> dict:
+    """Carry a preferred function on beyond its validity range, continuously.
+
+    Where the preferred function f (``rows[pref]``: a user's fit, an opt-in or regional function skipped only
+    because an input lies beyond its range) gave way to the function used, g (``rows[chosen]``), the
+    prediction is f(x_edge) · g(x) / g(x_edge) (as sold, rice-type factors included), x_edge being the plot's
+    inputs moved to the nearest end of f's ranges and g taken as the selection takes it (at the edge of its own
+    range where it lies beyond it, :func:`edge_inputs`): f's level at the end of its data, g's response beyond
+    it. It equals f at the end of the range (continuous) and follows g's direction beyond it (monotone in pH
+    wherever g is). The spread is √(s_f(x')² + (log10 f(x') − log10 prediction)²), x' being the inputs as g takes
+    them: f's own spread there (its coef_cov leverage for a fit, which widens with the distance from its data) and
+    the disagreement of the two functions, both continuous, the second nil at the end of the range; where g holds
+    its prediction at the edge of its own range, so does the spread (the probability of exceeding a limit then
+    does not rise with pH either).
+
+    Parameters are the per-prediction-row arrays of :func:`_predict` (``pref`` −1 where none; ``p50`` g's
+    prediction in its own basis with its rice-type ``factor``). Returns a dict of per-row arrays: ``ratio``
+    (g ÷ f as sold at x_edge, the step the fallback alone would take; NaN where no preferred function),
+    ``blended`` (True where carried on: a ratio off 1 by more than :data:`CARRY_TOLERANCE`), ``se`` [log10]
+    and ``cov_var`` (f's assumed covariates [log10²]).
     """
-    out = np.full(len(fit_j), np.nan)
-    at = fit_j >= 0
+    m = len(pref)
+    out = {"ratio": np.full(m, np.nan), "blended": np.zeros(m, bool), "se": np.full(m, np.nan),
+           "cov_var": np.zeros(m)}
+    at = (pref >= 0) & (pref != chosen)
     if not at.any():
         return out
-    pairs = pd.MultiIndex.from_arrays([fit_j[at], chosen[at]]).unique()
-    for a, b in pairs:
-        sel = np.flatnonzero(at & (fit_j == a) & (chosen == b))
+    rtype = (_frames.obj(plots["rice_type"]) if "rice_type" in plots.columns else None)
+    for a, b in pd.MultiIndex.from_arrays([pref[at], chosen[at]]).unique():
+        sel = np.flatnonzero(at & (pref == a) & (chosen == b))
         fa, fb = rows[a], rows[b]
-        edge = plots.iloc[sel].copy()
-        for var, (lo, hi) in parse_ranges(fa.valid_ranges).items():
-            col = _input_name(fa, var)
-            if col in edge.columns:
-                edge[col] = edge[col].astype(float).clip(lo, hi)
-        m = moisture[sel]
-        pa = evaluate_function(fa, edge, invalid="nan") * as_sold_factor(np.full(len(sel), fa.plant_basis, dtype=object), m)
-        pb = (evaluate_function(fb, edge, invalid="nan") * as_sold_factor(np.full(len(sel), fb.plant_basis, dtype=object), m)
-              * factor[sel])
+        gidx = hidx[sel]
+        here = plots.iloc[gidx]
+        edge = _clamped(fa, here)
+        rice = (None if rtype is None else rtype[gidx], crops[sel], metal)
+        mo = moisture[sel]
+        f_e, extra = _as_sold(fa, edge, gidx, where, tables, mo, rice)
+        # f where g is evaluated (g's inputs held at the edge of its own range, as g takes them): its spread and
+        # the two functions' disagreement stop growing where g's prediction stops changing
+        f_x, _, se_f = _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, spreads=spreads)
+        g_e = _as_sold(fb, edge, gidx, where, tables, mo, (None, crops[sel], metal), held=True)[0] * factor[sel]
+        g_x = p50[sel] * as_sold_factor(np.full(len(sel), fb.plant_basis, dtype=object), mo)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[sel] = pb / pa
+            ratio = g_e / f_e
+            carried = g_x / ratio
+            gap = np.log10(f_x) - np.log10(carried)
+        good = np.isfinite(ratio) & (ratio > 0)
+        out["ratio"][sel] = np.where(good, ratio, np.nan)
+        out["blended"][sel] = good & (np.abs(ratio - 1.0) > CARRY_TOLERANCE)
+        out["se"][sel] = np.sqrt(se_f ** 2 + np.where(np.isfinite(gap), gap, 0.0) ** 2)
+        out["cov_var"][sel] = extra
     return out
+
+
+def _held_ph_kcl(rows, chosen: np.ndarray, plots: pd.DataFrame, hidx: np.ndarray) -> np.ndarray:
+    """Per prediction row: the function used reads pH-KCl, the plot gives none and its pH in water lies above
+    :data:`PH_KCL_CONVERSION_MAX`, so pH-KCl was held at the end of the conversion (conservative, extrapolated)."""
+    reads = np.array([any(var == "ph_kcl" for var, *_ in parse_terms(fn.terms)) for fn in rows], bool)
+    ph = plots["ph"].to_numpy(float)[hidx] if "ph" in plots.columns else np.full(len(hidx), np.nan)
+    kcl = plots["ph_kcl"].to_numpy(float)[hidx] if "ph_kcl" in plots.columns else np.full(len(hidx), np.nan)
+    with np.errstate(invalid="ignore"):
+        return reads[chosen] & np.isnan(kcl) & (ph > PH_KCL_CONVERSION_MAX)
+
+
+def _carry_notes(preferred, why: np.ndarray, fids, blended: np.ndarray, notes: np.ndarray) -> tuple[list, np.ndarray]:
+    """The note ``upt.fit_extended`` of each prediction carried on beyond its preferred function's range (an
+    empty message elsewhere), and ``notes`` with its English text appended."""
+    msgs = [Message.of("upt.fit_extended", function=p, reasons=w, fallback=f) if b else Message()
+            for p, w, f, b in zip(preferred, why, fids, blended, strict=True)]
+    text = np.array([render(m.encode(), "en") if b else "" for m, b in zip(msgs, blended, strict=True)], dtype=object)
+    return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))
+
+
+def _held_notes(ph: np.ndarray, held: np.ndarray, notes: np.ndarray) -> tuple[list, np.ndarray]:
+    """The note ``upt.ph_kcl_held`` of each prediction whose pH-KCl was held at the end of the conversion."""
+    msgs = [Message.of("upt.ph_kcl_held", ph=float(p), kcl=float(PH_KCL_CONVERSION_MAX),
+                       sources=PH_KCL_CONVERSION_SOURCE) if h else Message()
+            for p, h in zip(ph, held, strict=True)]
+    text = np.array([render(m.encode(), "en") if h else "" for m, h in zip(msgs, held, strict=True)], dtype=object)
+    return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))
 
 
 def rice_type_factors(tables: Tables | None = None) -> dict:
@@ -1308,7 +1406,7 @@ def _extrapolated_flags(ranged: np.ndarray, at_edge: np.ndarray) -> np.ndarray:
     (:func:`edge_inputs`), False where the plot lies inside it, :data:`EXTRAPOLATED_UNKNOWN` where the
     function publishes no range."""
     out = np.empty(len(ranged), dtype=object)
-    out[:] = [bool(e) if r else EXTRAPOLATED_UNKNOWN for r, e in zip(ranged, at_edge, strict=True)]
+    out[:] = [True if e else (False if r else EXTRAPOLATED_UNKNOWN) for r, e in zip(ranged, at_edge, strict=True)]
     return out
 
 
@@ -1388,6 +1486,11 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         edge_j = np.full(n, -1)
         edge_how = np.full(n, "", dtype=object)
         edge_why = np.full(n, "", dtype=object)
+        # the first function of the order skipped only because an input lies beyond its range (a user's fit, an
+        # opt-in or a regional function): beyond it, its value at the end of the range is carried on by the
+        # change the function used predicts from there (_carry_beyond), so the prediction stays continuous
+        pref_j = np.full(n, -1)
+        pref_why = np.full(n, "", dtype=object)
         # pass 0: the user's own functions (priority ≤ 0, e.g. from fit-uptake), in their provinces
         # if they name any; pass 1: functions fitted in the plot's province; pass 2: functions that
         # name no province, by priority
@@ -1425,6 +1528,10 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     fit_skipped[idx[only_range]] = j
                     fit_reason[idx[only_range]] = fn.function_id + " (" + outside[only_range] + ")"
                 need, nonpos = _missing_inputs(fn, v, len(idx))
+                beyond = (~ok & (outside != "") & (need == "") & (nonpos == "") & np.isfinite(p) & (p > 0)
+                          & (pref_j[idx] < 0))
+                pref_j[idx[beyond]] = j
+                pref_why[idx[beyond]] = outside[beyond]
                 only = _edge_candidates(fn, user_fit, ok, outside, need, nonpos) & (edge_j[idx] < 0)
                 edge_j[idx[only]] = j
                 edge_why[idx[only]] = outside[only]
@@ -1467,18 +1574,27 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         at_edge = edged[have]
         fns = {c: v[chosen[have]] for c, v in cand_cols.items()}  # the chosen function of each row
         basis = fns["plant_basis"]
-        se = fns["se_log10"]
-        own = ~np.isnan(se_at[have])  # a function with coef_cov: the spread of the plot
-        if own.any():
-            se = np.where(own, se_at[have], se)
-        # an assumed covariate adds its spread: se² = se_function² + Σ (coef · sd_log10)²
-        se_cov = np.sqrt(cov_var[have])
-        se = np.sqrt(se ** 2 + cov_var[have])
         took = assumed[have]
         moist = moisture_of_crops(crops[have], tables)
         p50 = pred[have]
         factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)
         p50 = p50 * factor
+        carried = _carry_beyond(rows, pref_j[have], chosen[have], plots, hidx, where, tables, spreads,
+                                moist, factor, p50, crops[have], metal)
+        blended = carried["blended"]
+        p50 = np.where(blended, p50 / np.where(blended, carried["ratio"], 1.0), p50)
+        held = _held_ph_kcl(rows, chosen[have], plots, hidx)
+        se = fns["se_log10"]
+        own = ~np.isnan(se_at[have])  # a function with coef_cov: the spread of the plot
+        if own.any():
+            se = np.where(own, se_at[have], se)
+        # carried on beyond the preferred function's range: its spread there, widened by how far the two
+        # functions part (_carry_beyond), with the variance of its own assumed covariates
+        se = np.where(blended, carried["se"], se)
+        var_cov = np.where(blended, carried["cov_var"], cov_var[have])
+        # an assumed covariate adds its spread: se² = se_function² + Σ (coef · sd_log10)²
+        se_cov = np.sqrt(var_cov)
+        se = np.sqrt(se ** 2 + var_cov)
         is_dw = basis == "dw"
         is_fw = basis == "fw"
         fw50 = p50 * as_sold_factor(basis, moist)
@@ -1490,15 +1606,21 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                                              "compared with the limit as is (conservative)"))
         notes = np.where(factor_note == "", notes, np.where(notes == "", factor_note, notes + "; " + factor_note))
         edge_msg, notes = _edge_notes(fns["function_id"], edge_why[have], at_edge, notes)
+        carry_msg, notes = _carry_notes([rows[j].function_id if b else "" for j, b in
+                                         zip(pref_j[have], blended, strict=True)], pref_why[have],
+                                        fns["function_id"], blended, notes)
+        held_msg, notes = _held_notes(ph[have], held, notes)
         basis_msg = Message.of("upt.basis_unpublished")
         note_msg = encode_column([(Message() if known else basis_msg)
-                                  + (fn.message if isinstance(fn, Note) else Message()) + em
-                                  for known, fn, em in zip(is_dw | is_fw, factor_note, edge_msg, strict=True)])
+                                  + (fn.message if isinstance(fn, Note) else Message()) + em + cm + hm
+                                  for known, fn, em, cm, hm in zip(is_dw | is_fw, factor_note, edge_msg, carry_msg,
+                                                                   held_msg, strict=True)])
         sk, away = skipped[have], elsewhere[have]
         sk = np.where(away == "", sk, np.where(sk == "", away, sk + "; " + away)).astype(object)
         sel = np.where(sk == "", "", "skipped " + sk).astype(object)
         sel = _with_assumed(_with_edge(sel, fns["function_id"], edge_how[have], at_edge), fns["function_id"], took)
-        edge = _fitted_edge_ratios(rows, fit_skipped[have], chosen[have], plots.iloc[hidx], moist, factor)
+        edge = np.where(blended | ((fit_skipped[have] >= 0) & (fit_skipped[have] == pref_j[have])),
+                        carried["ratio"], np.nan)
         parts.append(_frames.frame({
             "plot_id": pid[have],
             "crop": crops[have],
@@ -1513,7 +1635,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
             "crop_fw_p05_mg_kg": fw50 / f,
             "crop_fw_p50_mg_kg": fw50,
             "crop_fw_p95_mg_kg": fw50 * f,
-            "extrapolated": _extrapolated_flags(ranged, at_edge),
+            "extrapolated": _extrapolated_flags(ranged, at_edge | blended | held),
             "selection": sel,
             "user_fit_skipped": fit_reason[have],
             "user_fit_edge_ratio": edge,

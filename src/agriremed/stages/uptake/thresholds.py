@@ -48,13 +48,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
 from agriremed.models.uptake import PH_KCL_CONVERSION_MAX, critical_median
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.uptake.predict import _edge_capable, edge_inputs  # the plan's edge rule, shared
-from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, assumed_inputs_text, checked_plots, limits_for_crops, moisture_of_crops, outside_range,
+from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, checked_plots,
+                                             limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
                                              rice_type_factor_of, user_fitted_functions)
@@ -248,6 +250,72 @@ def safe_ph(fn, plots: pd.DataFrame, limit_mg_kg, moisture=np.nan, prob: float =
     return solve_for_input(fn, plots, target, "ph")
 
 
+def _solved_rows(pred: pd.DataFrame, exact: np.ndarray, by_id: pd.DataFrame, limit: np.ndarray, prob: float,
+                 tables: Tables) -> dict:
+    """Safe soil (at ``prob`` and at the median) and safe pH of the rows ``exact`` of ``pred``, solved on the
+    plan's own prediction (:func:`_solve_on_plan`); arrays over all rows (NaN elsewhere)."""
+    n = len(pred)
+    out = {k: np.full(n, np.nan) for k in ("soil", "p50", "ph")}
+    tf = tables.transfer_functions.set_index("function_id", drop=False)
+    metal = pred["metal"].to_numpy(object)
+    fid = pred["function_id"].to_numpy(object)
+    cols = np.array([C.metal_column(m, None if tf.at[f, "soil_measure"] == "total" else tf.at[f, "soil_measure"])
+                     for m, f in zip(metal, fid, strict=True)], dtype=object)
+    z = float(ndtri(prob))
+    for m, col in pd.MultiIndex.from_arrays([metal[exact], cols[exact]]).unique():
+        at = np.flatnonzero(exact & (metal == m) & (cols == col))
+        rows = by_id.loc[pred["plot_id"].to_numpy(object)[at]].reset_index()
+        crops = pred["crop"].to_numpy(object)[at]
+        out["soil"][at] = _solve_on_plan(rows, crops, m, col, limit[at], z, tables, "soil")
+        out["p50"][at] = _solve_on_plan(rows, crops, m, col, limit[at], 0.0, tables, "soil")
+        out["ph"][at] = _solve_on_plan(rows, crops, m, col, limit[at], z, tables, "ph")
+    return out
+
+
+def _solve_on_plan(rows: pd.DataFrame, crops, metal: str, soil_col: str, limit: np.ndarray, z: float,
+                   tables: Tables, variable: str, iterations: int = 50) -> np.ndarray:
+    """Soil metal (``variable`` 'soil', in ``soil_col``) or pH in water ('ph') at which the plan's prediction of
+    ``metal`` in each row's crop meets ``limit`` at the quantile ``z`` (log10 P50 + z·se = log10 limit), by
+    bisection on :func:`~agriremed.stages.uptake.predict_crop_concentration` itself (function choice, carrying on
+    beyond a preferred function's range, rice-type factor, spread at the plot). Soil: 0 where no concentration
+    complies, inf where every one does (log10 soil −6 … 6). pH: within :data:`SAFE_PH_RANGE`; +inf where no pH
+    up to its top complies, −inf where every pH from its bottom does (the caller says which)."""
+    n = len(rows)
+    base = rows.reset_index(drop=True).copy()
+    base["plot_id"] = np.arange(n)
+    if variable == "soil" and soil_col not in base.columns:
+        base[soil_col] = np.nan
+    lim = np.log10(np.asarray(limit, float))
+
+    def g(u):
+        r = base.copy()
+        r[soil_col if variable == "soil" else "ph"] = 10.0 ** u if variable == "soil" else u
+        p = predict_and_unassessed(r, crop=crops, metals=[metal], tables=tables)[0]
+        out = np.full(n, np.nan)
+        i = p["plot_id"].to_numpy(int)
+        out[i] = np.log10(p["crop_fw_p50_mg_kg"].to_numpy(float)) + z * p["se_log10"].to_numpy(float) - lim[i]
+        return out
+
+    a, b = (_BRACKET["soil"] if variable == "soil" else SAFE_PH_RANGE)
+    lo, hi = np.full(n, float(a)), np.full(n, float(b))
+    first, last = g(lo), g(hi)
+    g_lo = first
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        g_mid = g(mid)
+        left = np.sign(g_mid) == np.sign(g_lo)
+        lo, g_lo = np.where(left, mid, lo), np.where(left, g_mid, g_lo)
+        hi = np.where(left, hi, mid)
+    root = 0.5 * (lo + hi)
+    if variable == "soil":  # rises with soil metal
+        out = np.where(np.isfinite(first) & np.isfinite(last), 10.0 ** root, np.nan)
+        out = np.where(first > 0, 0.0, out)
+        return np.where(last < 0, np.inf, out)
+    out = np.where(np.isfinite(first) & np.isfinite(last), root, np.nan)  # falls with pH
+    out = np.where(first <= 0, -np.inf, out)
+    return np.where(last > 0, np.inf, out)
+
+
 def _ph_direction(fn) -> str:
     coefs = [c for var, _, c in parse_terms(fn.terms) if var in _VARIABLES["ph"]]
     if not coefs:
@@ -260,7 +328,10 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
     """Safe soil threshold and safe pH for every plot × metal with a transfer function.
 
     The function of each plot × metal is chosen by the same rule as
-    :func:`~agriremed.stages.uptake.predict_crop_concentration` (province first, then priority).
+    :func:`~agriremed.stages.uptake.predict_crop_concentration` (province first, then priority). A row predicted
+    by a function fitted to the user's pairs, or carried on beyond a preferred function's range, is solved on the
+    plan's own prediction (bisection, :func:`_solve_on_plan`): its threshold may lie beyond the range of the fit's
+    data, where the prediction is carried on by the packaged function, and the spread is that at the threshold.
 
     Parameters
     ----------
@@ -291,9 +362,10 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         ``below_background`` (the threshold is below the background: soil metal alone cannot
         make the crop comply at this pH with this probability; the ``note`` says so),
         ``safe_ph`` [–, in water, at the plot's soil metal; NaN when it would lie outside
-        the function's pH range, or :data:`SAFE_PH_RANGE`, with the reason in ``note``], ``extrapolated``
-        (threshold outside the function's validity range; NA when unpublished) and
-        ``note``. A plot × metal whose crop has a transfer function for the metal and a
+        the function's pH range, or :data:`SAFE_PH_RANGE`, or the function does not change with pH (maize above
+        pH 8), with the reason in ``note`` on every such row], ``extrapolated``
+        (threshold outside the function's validity range; NA when unpublished), ``note`` and ``note_msg`` (the
+        note as encoded messages, ``upt.safe_ph_*`` …, for English and Chinese). A plot × metal whose crop has a transfer function for the metal and a
         food limit, but on which no function can be used (soil pH outside
         :data:`~agriremed.stages.uptake.PH_DOMAIN`, an input outside every function's
         validity range, functions of other provinces only), gets a row without a threshold
@@ -345,6 +417,14 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
                else np.full(n, "", dtype=object))
     edge = np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in pred["extrapolated"].to_numpy(object)],
                     bool)
+    # a prediction carried on beyond its preferred function's range (predict._carry_beyond; user_fit_edge_ratio given)
+    step = (pred["user_fit_edge_ratio"].to_numpy(float) if "user_fit_edge_ratio" in pred else np.full(n, np.nan))
+    msgs = [[] for _ in range(n)]  # the note of each row as messages (note_msg), in the order of the note
+    # a user's fit, and any row carried on beyond a preferred function's range, is solved on the plan's own
+    # prediction (_solve_on_plan): the threshold may lie on the other side of the fit's range, where the
+    # prediction is carried on by another function, and it stays continuous where a plot crosses that range
+    exact = np.isin(pred["function_id"].to_numpy(object), list(user_fitted_functions(tables))) | np.isfinite(step)
+    solved = _solved_rows(pred, exact, by_id, limit, prob, tables) if exact.any() else {}
     for fid in pd.unique(pred["function_id"]):  # loop over the few functions in use
         sel = (pred["function_id"] == fid).to_numpy()
         fn = tf.loc[fid]
@@ -361,35 +441,42 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         if fn.soil_measure == "total":  # the background is of total soil metal
             background[sel] = soil_background(fn.metal, tables)
         s_ph[sel] = safe_ph(fn, _at_edge(fn, sub, edge[sel], keep="ph"), target[sel], moist[sel], prob, se)
+        ex = exact[sel]
+        if ex.any():
+            at = np.flatnonzero(sel)[ex]
+            s_soil[at], s_p50[at], s_ph[at] = solved["soil"][at], solved["p50"][at], solved["ph"][at]
         measure[sel] = fn.soil_measure
         at_threshold = sub.assign(**{soil_col: s_soil[sel]})
         outside[sel] = outside_range(fn, at_threshold)
         outside[sel] = np.where(edge[sel], 1.0, outside[sel])
-        # a direction only where a safe pH was found: a row that could not be solved never "complies"
-        notes[sel] = np.where(np.isfinite(s_ph[sel]), f"safe_ph: {_ph_direction(fn)}", "")
-        took = assumed[sel]
-        if (took != "").any():
-            said = np.array([f"assumed {assumed_inputs_text(t)} (not given; typical values of "
-                             "covariate_defaults.csv, as the plan assumes)" if t else "" for t in took], dtype=object)
-            nt = notes[sel]
-            notes[sel] = np.where(said == "", nt, np.where(nt == "", said, nt + "; " + said))
+        # a safe pH within the function's pH range (else SAFE_PH_RANGE) with its direction; beyond it, or for a
+        # function that does not change with pH, why there is none (never a blank: the same note at every pH)
         lo, hi = parse_ranges(fn.valid_ranges).get("ph", SAFE_PH_RANGE)
+        lo, hi = np.where(ex, SAFE_PH_RANGE[0], lo), np.where(ex, SAFE_PH_RANGE[1], hi)  # solved on the plan: 4–8.5
         ph_sel = s_ph[sel]
         high, low = ph_sel > hi, ph_sel < lo
-        if high.any() or low.any():
-            nt = notes[sel]
-            tail = np.array(["; " + x.split("; ", 1)[1] if "; " in x else "" for x in nt], dtype=object)
-            nt[high] = (f"safe_ph: no pH up to {hi:g} makes the crop meet the limit with probability "
-                        f"{prob:g} at this soil concentration (liming alone cannot)") + tail[high]
-            nt[low] = f"safe_ph: the crop meets the limit with probability {prob:g} at any pH from {lo:g}" + tail[low]
-            notes[sel] = nt
-            s_ph[sel] = np.where(high | low, np.nan, ph_sel)
+        flat = not any(var in _VARIABLES["ph"] for var, _, _ in parse_terms(fn.terms))
+        complies = soil_in[sel] <= s_soil[sel]
+        for k, i in enumerate(np.flatnonzero(sel)):
+            if flat and not ex[k]:
+                code = "upt.safe_ph_flat_complies" if complies[k] else "upt.safe_ph_flat_none"
+                msgs[i].append(Message.of(code, function=fid, prob=float(prob)))
+            elif high[k]:
+                msgs[i].append(Message.of("upt.safe_ph_none", hi=float(hi[k]), prob=float(prob)))
+            elif low[k]:
+                msgs[i].append(Message.of("upt.safe_ph_any", lo=float(lo[k]), prob=float(prob)))
+            elif np.isfinite(ph_sel[k]):  # a row that could not be solved never "complies"
+                msgs[i].append(Message.of("upt.safe_ph_up" if _ph_direction(fn).endswith("above")
+                                          else "upt.safe_ph_down"))
+            if assumed[i]:
+                msgs[i].append(Message.of("upt.safe_assumed_inputs", inputs=assumed[i]))
+        s_ph[sel] = np.where(high | low, np.nan, ph_sel)
     below = s_soil < background
-    if below.any():  # the threshold lies under the natural background: soil metal alone cannot do it
-        notes[below] = [f"{nt}; " + render(Message.of("upt.below_background", background=float(b),
-                                                       metal=m.capitalize()), "en")
-                        for nt, b, m in zip(notes[below], background[below], pred["metal"].to_numpy(object)[below],
-                                            strict=True)]
+    for i in np.flatnonzero(below):  # the threshold lies under the natural background: soil metal alone cannot do it
+        msgs[i].append(Message.of("upt.below_background", background=float(background[i]),
+                                  metal=str(pred["metal"].iloc[i]).capitalize()))
+    notes[:] = ["; ".join(render(m.encode(), "en") for m in parts) for parts in msgs]
+    note_msg = np.array([sum(parts[1:], parts[0]).encode() if parts else "" for parts in msgs], dtype=object)
     out = pd.DataFrame({
         "plot_id": pred["plot_id"].to_numpy(object),
         "crop": pred["crop"].to_numpy(object),
@@ -409,6 +496,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         "safe_ph": s_ph,
         "extrapolated": _extrapolated_flags(outside),
         "note": notes,
+        "note_msg": note_msg,
         "not_assessed_reason": "",
         "not_assessed_reason_msg": "",
     })[THRESHOLD_COLUMNS]
@@ -424,7 +512,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
 THRESHOLD_COLUMNS = ["plot_id", "crop", "metal", "function_id", "soil_measure", "plant_basis", "se_log10",
                      "food_limit_mg_kg", "safe_prob", "soil_input_mg_kg", "safe_soil_mg_kg",
                      "safe_soil_p50_mg_kg", "background_mg_kg", "below_background", "safe_ph",
-                     "extrapolated", "note", "not_assessed_reason", "not_assessed_reason_msg"]
+                     "extrapolated", "note", "note_msg", "not_assessed_reason", "not_assessed_reason_msg"]
 
 
 def soil_background(metal: str, tables: Tables | None = None) -> float:
@@ -524,7 +612,7 @@ def _unassessed_rows(missing: pd.DataFrame, standard: str, tables: Tables) -> pd
         "safe_soil_p50_mg_kg": np.full(k, np.nan), "background_mg_kg": np.full(k, np.nan),
         "below_background": pd.array([None] * k, dtype="boolean"),
         "safe_ph": np.full(k, np.nan), "extrapolated": pd.array([None] * k, dtype="boolean"),
-        "note": np.full(k, "", dtype=object), "not_assessed_reason": m["reason"].to_numpy(object),
+        "note": np.full(k, "", dtype=object), "note_msg": np.full(k, "", dtype=object), "not_assessed_reason": m["reason"].to_numpy(object),
         "not_assessed_reason_msg": m["reason_msg"].to_numpy(object),
     })[THRESHOLD_COLUMNS]
 
