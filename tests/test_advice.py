@@ -751,7 +751,8 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     en = s["recommendation"]
     zh = dict(zip(pl.summary["plot_id"], messages.column_texts(pl.summary, "recommendation", "zh")))
     assert s.loc["AS", "metals_exceeding"] == "as" and s.loc["AS", "metals_not_assessed"] == "as"
-    lead = "As in the crop not assessed (no usable transfer function) — measure it in the harvest. "
+    lead = ("As in the crop not assessed (no usable transfer function) — measure it in the harvest (limit: inorganic "
+            "As 0.35 mg/kg, GB2762). ")
     # the rice is predicted within the Cd limit in 66 % of seasons now: the Fe–Si As amendment + low-Cd rice
     # (88 %) is recommended over the amendment alone, which leaves that risk as it is (it treats As, the metal
     # above its screening value, so its low-Cd variety does not rank it after unchanged practice)
@@ -760,7 +761,8 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     assert en["AS"].index("measure it in the harvest") < en["AS"].index("probability")
     assert "crop meets GB2762 for Cd (at or below the screening value) with 88 % probability a season;" in en["AS"]
     assert en["AS"].count("not assessed") == 1 and en["AS"].endswith("(Soil Pollution Law Arts. 53–54).")
-    assert zh["AS"].startswith("作物中的砷未评估（无可用的转移函数）——请检测收获物。降砷修复剂+低镉水稻品种")
+    assert zh["AS"].startswith("作物中的砷未评估（无可用的转移函数）——请检测收获物（限量：无机砷0.35 mg/kg，GB2762）。"
+                               "降砷修复剂+低镉水稻品种")
     assert "作物镉含量每季符合GB2762的概率为88 %（土壤镉不超过筛选值）；" in zh["AS"]
     assert zh["AS"].count("未评估") == 1
     # Pb exceeds and no option treats it; the low-Cd variety answers the Cd risk (Cd below its screening
@@ -773,13 +775,14 @@ def test_sentence_leads_with_a_class_metal_not_assessed_in_the_crop():
     assert (s.loc["PB", "recommended_option"], s.loc["PB", "policy_rule"]) \
         == ("low_cd_rice", "cn_safe_measure_off_class")
     assert en["PB"].startswith("Pb in the crop not assessed (no usable transfer function) — measure it in the "
-                               "harvest. Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the "
+                               "harvest (limit: Pb 0.2 mg/kg, GB2762). Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the "
                                "option library that treats Pb (above the screening value) fits this plot; this "
                                "option only protects the crop from Cd: crop meets GB2762 for Cd (at or below the "
                                "screening value) with 91 % probability a season; +9,717 CNY/ha (+648 CNY/mu) vs "
                                "doing nothing over 20 yr")
     assert "ranked before" not in en["PB"]
-    assert zh["PB"].startswith("作物中的铅未评估（无可用的转移函数）——请检测收获物。低镉水稻品种（VIP：V）：")
+    assert zh["PB"].startswith("作物中的铅未评估（无可用的转移函数）——请检测收获物（限量：铅0.2 mg/kg，GB2762）。"
+                               "低镉水稻品种（VIP：V）：")
     assert "作物镉含量每季符合GB2762的概率为91 %（土壤镉不超过筛选值）；" in zh["PB"]
     # the class metal is assessed: the sentence is unchanged
     assert s.loc["CD", "metals_not_assessed"] == ""

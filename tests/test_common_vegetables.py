@@ -140,10 +140,11 @@ def test_water_spinach_gets_the_leafy_limit_a_compliance_chance_and_liming(sheet
 def test_radish_and_eggplant_are_not_assessed_and_named_with_their_limits(sheet):
     s = sheet.summary.set_index("plot_id")
     assert s.loc["F02", "crop"] == "radish" and s.loc["F03", "crop"] == "eggplant"
-    for pid in ("F02", "F03"):
+    for pid, cd in (("F02", "0.1"), ("F03", "0.05")):  # GB 2762 root vegetables / fresh vegetables in general
         assert s.loc[pid, "metals_not_assessed"] == "cd+pb"
         assert s.loc[pid, "recommendation"].startswith(
-            "Cd/Pb in the crop not assessed (no usable transfer function) — measure them in the harvest.")
+            "Cd/Pb in the crop not assessed (no usable transfer function) — measure them in the harvest (limits: "
+            f"Cd {cd}, Pb 0.1 mg/kg, GB2762).")
     assert plot_advice(sheet, "F03", "en").crop_lines[0] == (
         "Cd/Pb (above the screening value): not assessed — test the harvest against the GB 2762—2025 (China) limits "
         "for fresh vegetables (fruiting vegetables, gourds, bulb vegetables: the general limits of fresh vegetables) "

@@ -87,11 +87,11 @@ def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
     s = p.summary.set_index("plot_id")
     en = s["recommendation"]
     assert en["PH25"].startswith("Cd in the crop not assessed (soil pH outside 3–10, the domain of the transfer "
-                                 "functions) — measure it in the harvest. ")
+                                 "functions) — measure it in the harvest (limit: Cd 0.2 mg/kg, GB2762). ")
     assert "no usable transfer function" not in en["PH25"]
     # the sentence names the crop's transfer functions, not their ids (crop_uptake.csv keeps them)
     assert en["PH35"].startswith("Hg in the crop not assessed (no usable transfer function) — measure it in the "
-                                 "harvest. ")
+                                 "harvest (limit: Hg 0.02 mg/kg, GB2762). ")
     assert "Cd in the crop not assessed" not in en["PH35"]
     assert en["PH35"].endswith("The crop's Cd is predicted outside the validity range of every rice transfer function "
                                "(soil pH (water) outside 4–8.5): at the edge of the range, the higher of the "
@@ -101,10 +101,10 @@ def test_sentence_gives_the_real_reason_a_metal_is_not_assessed():
     assert u.loc[("PH35", "cd"), "extrapolated"] is True and u.loc[("PH35", "cd"), "assessed"]
     assert "Cd in the crop not assessed (soil pH outside 3–10" in en["PH11"]
     zh = messages.render(s.loc["PH25", "recommendation_msg"], "zh")
-    assert zh.startswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））——请检测收获物。")
+    assert zh.startswith("作物中的镉未评估（土壤pH超出3–10（转移函数的适用范围））——请检测收获物（限量：镉0.2 mg/kg，GB2762）。")
     zh35 = messages.render(s.loc["PH35", "recommendation_msg"], "zh")
     # the function's reason in Chinese too, the input by its Chinese label
-    assert zh35.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。")
+    assert zh35.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物（限量：汞0.02 mg/kg，GB2762）。")
     assert zh35.endswith("作物镉含量在所有水稻转移函数的适用范围之外预测（土壤pH（水浸提）超出4–8.5）：在范围边界处评估，"
                          "取函数自身趋势与范围端点值中较高者（保守）——请检测收获物。")
     assert "synth_" not in zh35 and "synth_" not in en["PH35"]

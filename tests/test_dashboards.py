@@ -761,7 +761,11 @@ def test_assessment_names_the_metals_it_cannot_assess():
     # above screening, no function; Cu and Zn have no food limit in GB 2762, so they are not "not assessed"
     assert list(d.unassessed["metal"]) == ["as", "pb"]
     en, zh = d._crop_table("en"), d._crop_table("zh")
-    assert "Not assessed in the crop: As, Pb —" in en and "no transfer function for As in any crop" in en
-    assert "作物中未评估：砷、铅——" in zh and "任何作物均无砷的转移函数" in zh
+    assert "Not assessed in the crop: As, Pb —" in en
+    # As: the library's rice As function is opt-in (usable = false), so there is no *default* one; Pb: none usable
+    assert ("no default transfer function for As in any crop; an opt-in one exists (synth_rice_as_bcf, usable = "
+            "false in transfer_functions.csv" in en) and "no usable transfer function for Pb in any crop" in en
+    assert "作物中未评估：砷、铅——" in zh and "任何作物均无砷的默认转移函数；另有可选启用的函数（synth_rice_as_bcf" in zh
+    assert "任何作物均无可用的铅转移函数" in zh
     d2 = PlotAssessment(ROOT / "data" / "samples" / "plots.csv", plot_id="HN-ZZ-01")
     assert d2.unassessed.empty and "ar-not-assessed" not in d2._crop_table("en")

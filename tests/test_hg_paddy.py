@@ -53,8 +53,8 @@ def test_the_sentence_names_hg_and_says_it_is_not_assessed(plan):
     s = plan.summary.set_index("plot_id")
     en = s.loc["W1", "recommendation"].split(" First year")[0]
     assert en == (
-        "Hg in the crop not assessed (no usable transfer function) — measure it in the harvest. "
-        "Switch to maize grain (crop-structure adjustment): treats Hg (above the screening value; its effect on "
+        "Hg in the crop not assessed (no usable transfer function) — measure it in the harvest (limit: Hg 0.02 "
+        "mg/kg, GB2762). Switch to maize grain (crop-structure adjustment): treats Hg (above the screening value; its effect on "
         "the crop is not predicted); crop meets GB2762 for Cd with 71 % "
         "probability a season; -10,034 CNY/ha (-669 CNY/mu) vs doing nothing over 20 yr, +2.2 t CO2e/ha/yr; "
         "metals stay in the soil; below the plan's compliance target (71 % < 90 %): about 3 in 10 harvests "
@@ -64,7 +64,7 @@ def test_the_sentence_names_hg_and_says_it_is_not_assessed(plan):
         "rule set permits on this land but does not expect, because safe-utilisation land needs a safe-utilisation measure (Soil "
         "Pollution Law Art. 53).")
     zh = messages.render(s.loc["W1", "recommendation_msg"], "zh")
-    assert zh.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物。改种玉米（种植结构调整）："
+    assert zh.startswith("作物中的汞未评估（无可用的转移函数）——请检测收获物（限量：汞0.02 mg/kg，GB2762）。改种玉米（种植结构调整）："
                          "处理汞（超过筛选值；对作物的效果未预测）；作物镉含量每季符合GB2762的概率为71 %；")
     # no "(at or below the screening value)" for Cd: 0.35 is below the paddy value (0.6) but above
     # that of the dry land maize is grown as (0.3 at pH 6.5–7.5, GB 15618 Table 1)
@@ -177,7 +177,8 @@ def test_any_recommended_measure_for_a_metal_not_predicted_in_the_crop_says_so()
     assert s.loc["AS", "current_crop_compliance_prob"] == pytest.approx(0.7428, abs=1e-4)
     assert s.loc["AS", "recommended_option"] == "as_fe_si_low_cd_rice"
     assert s.loc["AS", "recommendation"].startswith(
-        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. Fe–Si As amendment "
+        "As in the crop not assessed (no usable transfer function) — measure it in the harvest (limit: inorganic As "
+        "0.35 mg/kg, GB2762). Fe–Si As amendment "
         "+ low-Cd rice: treats As (above the screening value; its effect on the crop is "
         "not predicted); crop meets GB2762 for Cd (at or below the screening value) with 92 % probability a season; ")
 

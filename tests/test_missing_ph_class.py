@@ -77,8 +77,8 @@ def test_plan_without_ph_strict_control_and_priority_protection():
     # below the screening value too: the crop risk of a clean paddy depends on the pH
     assert s.loc["G02-noPH-clean", "metals_not_assessed"] == "cd"
     assert s.loc["G02-noPH-clean", "recommendation"].startswith(
-        "Cd in the crop not assessed (soil pH missing: the transfer functions need it) — measure it in the harvest. "
-        "Continue current practice")
+        "Cd in the crop not assessed (soil pH missing: the transfer functions need it) — measure it in the harvest "
+        "(limit: Cd 0.2 mg/kg, GB2762). Continue current practice")
     assert s.loc["G04-noPH-veg", "recommendation"].startswith(
         "Cd in the crop not assessed (soil pH missing: the transfer functions need it)")
     for c in ("recommendation", "monitoring", "duration_text"):

@@ -106,12 +106,13 @@ def test_plan_uptake_equals_the_stage_on_the_users_table(sample_plots_path):
         ("HE-JY-11", "pb"), ("GD-SG-15", "pb"), ("SD-YT-14", "cu"), ("GD-SG-15", "cu"), ("HN-CS-04", "zn"),
         ("GX-HC-05", "zn"), ("GD-SG-15", "zn")}
     no_limit = rest["metal"].isin(["cu", "zn"])  # GB 2762 sets no limit for Cu or Zn: not "not assessed"
-    assert (rest.loc[~no_limit, "not_assessed_reason"].str.startswith("no transfer function for")).all()
+    assert (rest.loc[~no_limit, "not_assessed_reason"].str.match(r"no (usable |default )?transfer function for")).all()
     assert (rest.loc[no_limit, "not_assessed_reason"].str.match(r"GB2762 sets no food limit for (Cu|Zn) in this crop")).all()
     s = p.summary.set_index("plot_id")
     assert s.loc["GD-SG-15", "metals_not_assessed"] == "as+pb" and s.loc["HN-ZZ-01", "metals_not_assessed"] == ""
     assert s.loc["HN-SM-13", "recommendation"].startswith(
-        "As in the crop not assessed (no usable transfer function) — measure it in the harvest. ")
+        "As in the crop not assessed (no usable transfer function) — measure it in the harvest (limit: inorganic "
+        "As 0.35 mg/kg, GB2762). ")
 
 
 @pytest.mark.parametrize("currency", ["CNY", "GBP"])

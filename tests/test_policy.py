@@ -483,7 +483,8 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
         "the risk to produce quality, crop growth or soil ecology is low and can generally be ignored" in bio["reason"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert s.loc["rice_cr", "recommendation"].split(" First year")[0] == (
-        "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest. "
+        "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest (limit: Cr 1 mg/kg, "
+        "GB2762). "
         "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Cr "
         "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
         "GB2762 for Cd (at or below the screening value) with 98 % probability a season; +1,350 CNY/ha "
@@ -491,13 +492,14 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
         "measure for Cr locally and monitor the crop; metals stay in the soil; ahead of Foliar Si/Zn/Se spray "
         "on rice (VIP+n) (score 0.712 vs 0.705), mostly on food-safety.")
     assert zh["rice_cr"].split("地块（")[0] == (
-        "作物中的铬未评估（无可用的转移函数）——请检测收获物。低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理铬"
+        "作物中的铬未评估（无可用的转移函数）——请检测收获物（限量：铬1 mg/kg，GB2762）。低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理铬"
         "（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害：作物镉含量每季符合GB2762的概率为98 %"
         "（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷），年净碳效益0.0吨CO₂当量/公顷（相对不治理）；"
         "请因地制宜确定针对铬的替代种植或其他措施，并监测农产品；重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）"
         "（得分0.712对0.705），主要优势在于食品安全。")
     assert s.loc["maize_cr", "recommendation"].startswith(
-        "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest. "
+        "Cr in the crop not assessed (no usable transfer function) — measure it in the harvest (limit: Cr 1 mg/kg, "
+        "GB2762). "
         "Continue current practice: no measure of a safe-utilisation plan in the option library fits this plot "
         "with a benefit for its crop that can be predicted (71 % chance the crop meets GB2762 for Cd, at or below "
         "the screening value)")

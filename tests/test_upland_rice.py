@@ -19,6 +19,6 @@ def test_upland_rice_is_not_assessed_and_says_why():
     assert s.loc["up", "recommendation"].startswith(
         "Cd in the crop not assessed (rice on upland land, not a flooded paddy: the rice transfer functions are "
         "fitted on paddies, and the water regime changes grain Cd and As many-fold (13–41-fold between regimes, "
-        "Hu et al. 2013)) — measure it in the harvest.")
+        "Hu et al. 2013)) — measure it in the harvest (limit: Cd 0.2 mg/kg, GB2762).")
     zh = messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
     assert zh.startswith("作物中的镉未评估（水稻种植在旱地而非淹水稻田")

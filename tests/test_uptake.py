@@ -74,8 +74,10 @@ def test_ph_kcl_conversion_kabala2016():
 
 def test_missing_input_gives_nan_not_a_guess(tables):
     fn = _fn(tables, "devries2007_lettuce_cd")
-    assert np.isnan(uptake.evaluate_function(fn, soil_table(cd_mg_kg=0.5, ph=6.0, som_pct=np.nan,
-                                                             clay_pct=20.0))[0])
+    table = soil_table(cd_mg_kg=0.5, ph=6.0, som_pct=np.nan, clay_pct=20.0)
+    assert np.isnan(uptake.evaluate_function(fn, table, invalid="nan")[0])
+    with pytest.raises(ValueError, match=r"devries2007_lettuce_cd: som_pct missing for plot"):
+        uptake.evaluate_function(fn, table)
 
 
 def test_selection_prefers_province_then_priority(tables, plots_factory):
@@ -145,7 +147,7 @@ def test_unassessed_metals_name_the_reason(tables):
     pred, miss = uptake.predict_and_unassessed(p, tables=tables)
     assert pred["plot_id"].tolist() == ["A"]
     m = miss.set_index(["plot_id", "metal"])["reason"]
-    assert m[("A", "pb")] == "no transfer function for Pb in any crop"
+    assert m[("A", "pb")] == "no usable transfer function for Pb in any crop"
     assert ("A", "as") not in m.index          # not measured: nothing to assess
     assert m[("B", "cd")] == "soil pH outside 3–10, the domain of the transfer functions"
     assert not (miss["plot_id"] == "C").any()  # no food crop
@@ -155,7 +157,7 @@ def test_unassessed_metals_name_the_reason(tables):
 
     assert list(messages.render_column(miss["reason_msg"], "en")) == list(miss["reason"])
     zh = miss.set_index(["plot_id", "metal"])["reason_msg"].map(lambda x: messages.render(x, "zh"))
-    assert zh[("A", "pb")] == "任何作物均无铅的转移函数"
+    assert zh[("A", "pb")] == "任何作物均无可用的铅转移函数"
     assert zh[("B", "cd")] == "土壤pH超出3–10（转移函数的适用范围）"
 
 

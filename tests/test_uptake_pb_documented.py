@@ -28,4 +28,4 @@ def test_rows_hold_the_printed_coefficients_and_are_not_used(tables):
     assert xu_hand == pytest.approx([149.7, 40.3], abs=0.1)
     assert "130–500 times" in xu["note"]
     pred, miss = uptake.predict_and_unassessed(plots, metals=["pb"], tables=tables)
-    assert pred.empty and (miss["reason"] == "no transfer function for Pb in any crop").all()
+    assert pred.empty and (miss["reason"] == "no usable transfer function for Pb in any crop").all()

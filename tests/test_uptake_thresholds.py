@@ -227,7 +227,8 @@ def test_safe_thresholds_names_a_text_ph(tables, plots_factory):
     p = plots_factory(2, region="", crop="rice", land_use="paddy", ph=6.0, cd_mg_kg=0.4)
     p["ph"] = p["ph"].astype(object)
     p.loc[1, "ph"] = "acid"
-    with pytest.raises(ValueError, match=r"ph: not a number in row 2 \(plot .*\): 'acid'; expected a number"):
+    with pytest.raises(ValueError, match=r"ph: not a number in row 2 \(plot .*\): 'acid'; expected a soil pH in water \(3–10 for a "
+                                         r"prediction\)"):
         uptake.safe_thresholds(p, tables=tables)
 
 

@@ -629,8 +629,8 @@ PLAN_WARNINGS_SHOWN = 10
 
 #: Problem codes of a value to check before acting on the plan (a soil metal in µg/kg?): the plan
 #: console shows these warnings first.
-VALUES_TO_CHECK = frozenset({"val.column_ug_kg", "val.unusual", "val.unusual_converted", "val.value_below_natural",
-                             "val.value_below_median"})
+VALUES_TO_CHECK = frozenset({"val.column_ug_kg", "val.unusual", "val.unusual_ph_domain", "val.unusual_converted",
+                             "val.value_below_natural", "val.value_below_median"})
 
 #: Problem codes that only echo how a header or a value was read (in problems.csv, not on the plan
 #: console's warnings).

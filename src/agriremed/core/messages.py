@@ -441,6 +441,21 @@ def _metals(v, lang, tables):
     return i18n.metals(str(v).replace(", ", "+"), lang)
 
 
+def _metal_limits(v, lang, tables):
+    """Food limits of metals, ``'cd:0.05|as:0.35:inorganic'`` → ``'Cd 0.05, inorganic As 0.35'``
+    (``'镉0.05、无机砷0.35'``); the unit follows in the template."""
+    items = []
+    for piece in str(v).split("|"):
+        metal, limit, *species = piece.split(":")
+        name = i18n.metal_name(metal, lang)
+        inorganic = bool(species) and species[0] == "inorganic"
+        if lang == "zh":
+            items.append(f"{'无机' if inorganic else ''}{name}{limit}")
+        else:
+            items.append(f"{'inorganic ' if inorganic else ''}{name} {limit}")
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
 def _value(domain):
     def fmt(v, lang, tables):
         return i18n.value(domain, v, lang, tables)
@@ -809,6 +824,7 @@ DOMAINS = {
     "description": _description,
     "label": _label,
     "columns": _columns,
+    "metal_limits": _metal_limits,
 }
 
 

@@ -1963,7 +1963,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     if rest.any():
         unassessed[rest] = _frames.per_distinct(
             lambda m: Message.of("rec.not_assessed_many" if "+" in m else "rec.not_assessed_one",
-                                 metals="/".join(x.capitalize() for x in m.split("+"))), na[rest])
+                                 metals="/".join(x.capitalize() for x in m.split("+")), limits=Message()), na[rest])
     rec = np.empty(n, dtype=object)
     rec[~ok] = [Message.of("rec.none", unassessed=u) for u in unassessed[~ok]]
     unassessed[no_food] = Message()

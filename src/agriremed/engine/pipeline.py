@@ -420,7 +420,7 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     crops = _frames.obj(P["crop"])
     for fc in sorted(grown):  # a crop every plot already grows has the current prediction
         preds[fc] = pred if len(crops) and (crops == fc).all() else \
-            uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables)
+            uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables, warn=False)
     grid = _frames.Grid.of(opts, P, tables.options["option_id"])
     n_draws, seed_ = ctx.n_draws, ctx.seed
     bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,
@@ -500,8 +500,12 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
         msg = _frames.per_distinct(lambda k: Message.of("upt.no_food_limit", standard=k.split("\t")[1],
                                                         metal=k.split("\t")[0].capitalize()).encode(), metal)
         reason = _frames.per_distinct(lambda m: render(m, "en"), msg)
+        # the limit the harvest is to be tested against (crop_uptake.csv and the sentence)
+        limit, species = uptake_mod.predict.limits_for_crops(_frames.obj(u["crop"]), _frames.obj(u["metal"]), std,
+                                                             tables or load_tables())
         u = u.assign(reason=np.where(has_limit, _frames.obj(u["reason"]), reason),
-                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), msg), standard_=std)
+                     reason_msg=np.where(has_limit, _frames.obj(u["reason_msg"]), msg), standard_=std,
+                     food_limit_mg_kg=limit, limit_species=species)
         listed = u.loc[has_limit]
     joined = _frames.joined_by(listed["plot_id"], listed["metal"], "+") if len(listed) \
         else pd.Series(dtype=object)
@@ -512,8 +516,8 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     # names no transfer function by its id: crop_uptake.csv keeps them)
     reason = (_frames.per_distinct(_sentence_reason, _frames.obj(listed["crop"]), _frames.obj(listed["reason_msg"]))
               if len(listed) else np.empty(0, dtype=object))
-    why = _frames.joined_by(listed["plot_id"], _frames.obj(listed["metal"]) + "\t" + reason, "\n") \
-        if len(listed) else None
+    why = _frames.joined_by(listed["plot_id"], _frames.obj(listed["metal"]) + "\t" + reason + _limit_fields(listed),
+                            "\n") if len(listed) else None
     msg = np.full(len(pid), "", dtype=object)
     if why is not None:
         keys = _frames.take(_frames.obj(why), at, None)
@@ -535,6 +539,28 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     u = u.drop(columns="standard_", errors="ignore")
     return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object),
                                not_assessed_msg=msg, no_food_limit_msg=no_limit)
+
+
+def _limit_fields(listed: pd.DataFrame) -> np.ndarray:
+    """``'\t<limit>\t<species>\t<standard>'`` per row of the unassessed metals (the fields of a line of
+    :func:`not_assessed_message` after the reason); ``''`` where the library has no limit."""
+    if "food_limit_mg_kg" not in listed or "standard_" not in listed:
+        return np.full(len(listed), "", dtype=object)
+    lim = listed["food_limit_mg_kg"].to_numpy(float)
+    sp = _frames.obj(listed["limit_species"])
+    st = _frames.obj(listed["standard_"])
+    return np.array(["" if np.isnan(x) else f"\t{x:g}\t{p if isinstance(p, str) else ''}\t{d}"
+                     for x, p, d in zip(lim, sp, st, strict=True)], dtype=object)
+
+
+def harvest_limits_message(limits: list[tuple[str, str, str]], standard: str | None) -> Message:
+    """The food limits to test the harvest against (``rec.harvest_limit(s)``), from ``(metal, limit, species)``
+    triples; an empty message when there is none."""
+    if not limits or not standard:
+        return Message()
+    text = "|".join(f"{m}:{lim}" + (":inorganic" if sp == "inorganic" else "") for m, lim, sp in limits)
+    return Message.of("rec.harvest_limits" if len(limits) > 1 else "rec.harvest_limit", limits=text,
+                      standard=standard)
 
 
 #: A transfer function that could not be used, as ``upt.no_function_used`` lists it:
@@ -568,20 +594,25 @@ def _sentence_reason(crop, enc) -> str:
 
 #: Reasons (message codes of :func:`agriremed.stages.uptake.unassessed_metals`) that mean the crop
 #: has no transfer function for the metal: the sentence says so in one phrase.
-NO_FUNCTION_REASONS = ("upt.none_any", "upt.none_crop")
+NO_FUNCTION_REASONS = ("upt.none_any", "upt.none_default", "upt.none_crop")
 
 
 def not_assessed_message(key: str) -> Message:
     """The sentence part on the metals not assessed in the crop, with their reasons.
 
-    ``key``: one line per metal, ``metal<TAB>encoded reason``. Metals without any transfer
-    function share "no usable transfer function"; the others give their own reason (soil pH
-    outside the domain of the functions, an input outside a function's range …), metals with
-    the same reason together."""
+    ``key``: one line per metal, ``metal<TAB>encoded reason``, optionally followed by
+    ``<TAB>limit<TAB>species<TAB>standard``, the food limit [mg kg⁻¹] the harvest is to be tested
+    against. Metals without any transfer function share "no usable transfer function"; the others
+    give their own reason (soil pH outside the domain of the functions, an input outside a
+    function's range …), metals with the same reason together; each part names the limits of its
+    metals ("measure them in the harvest (limits: Cd 0.05, Pb 0.1 mg/kg, GB2762)")."""
     groups: dict[str, list[str]] = {}
     generic: list[str] = []
+    limits: dict[str, tuple[str, str, str]] = {}
     for line in key.split("\n"):
-        metal, enc = line.split("\t", 1)
+        metal, enc, *lim = line.split("\t")
+        if len(lim) == 3:
+            limits[metal] = (lim[0], lim[1], lim[2])
         codes = Message.decode(enc).codes if enc else ()
         if not codes or codes[0] in NO_FUNCTION_REASONS:
             generic.append(metal)
@@ -591,13 +622,17 @@ def not_assessed_message(key: str) -> Message:
     def names(ms):
         return "/".join(m.capitalize() for m in ms)
 
+    def limits_of(ms):
+        have = [(m, limits[m][0], limits[m][1]) for m in ms if m in limits]
+        return harvest_limits_message(have, limits[have[0][0]][2] if have else None)
+
     parts = []
     if generic:
         parts.append(Message.of("rec.not_assessed_many" if len(generic) > 1 else "rec.not_assessed_one",
-                                metals=names(generic)))
+                                metals=names(generic), limits=limits_of(generic)))
     for enc, ms in groups.items():
         parts.append(Message.of("rec.not_assessed_why_many" if len(ms) > 1 else "rec.not_assessed_why_one",
-                                metals=names(ms), why=Message.decode(enc)))
+                                metals=names(ms), why=Message.decode(enc), limits=limits_of(ms)))
     out = parts[0]
     for part in parts[1:]:
         out = Message.of("rec.not_assessed_and", first=out, second=part)

@@ -42,7 +42,7 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
 from agriremed.stages.soil import ROTATION_LAND_USES, SOIL_MASS_COVARIATES, ph_undecided, rice_on_dry_land
-from agriremed.stages.uptake.predict import strictest_vegetable_limits
+from agriremed.stages.uptake.predict import PH_DOMAIN, strictest_vegetable_limits
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
 
@@ -2747,6 +2747,12 @@ def _check_typical(col: Collector, canon: str, spec, text, num: np.ndarray, belo
     col.add(soft & converted, canon, text, "warning",
             lambda idx: [Message.of("val.unusual_converted", value=float(num[i]), unit=spec.unit) for i in idx],
             expected)
+    if canon == "ph":  # a pH outside the domain of the transfer functions: the crop will not be assessed
+        lo, hi = PH_DOMAIN
+        off = plain & ((num < lo) | (num > hi))
+        col.add(off, canon, text, "warning", Message.of("val.unusual_ph_domain", lo=float(lo), hi=float(hi)),
+                expected)
+        plain = plain & ~off
     col.add(plain, canon, text, "warning", Message.of("val.unusual"), expected)
 
 

@@ -506,7 +506,15 @@ def critical_median(limit_mg_kg, plant_basis, moisture, se_log10, prob: float = 
     Returns
     -------
     numpy.ndarray
-        M* [mg kg⁻¹, in the function's plant basis] = L_b · 10^(−Φ⁻¹(prob)·se_log10).
+        M* [mg kg⁻¹, in the function's plant basis] = L_b · 10^(−Φ⁻¹(prob)·se_log10); NaN where
+        ``limit_mg_kg`` or ``se_log10`` is NaN (not known).
+
+    Raises
+    ------
+    ValueError
+        If ``prob`` is not from 0.5 to below 1, ``se_log10`` is negative or infinite, or
+        ``limit_mg_kg`` is not > 0 (the message names the argument, the position and the
+        allowed range).
 
     Examples
     --------
@@ -517,8 +525,19 @@ def critical_median(limit_mg_kg, plant_basis, moisture, se_log10, prob: float = 
     """
     if not 0.5 <= prob < 1.0:
         raise ValueError(f"prob = {prob!r}: expected a probability from 0.5 to below 1 (e.g. 0.95)")
-    limit_b = np.asarray(limit_mg_kg, float) / as_sold_factor(plant_basis, moisture)
-    return limit_b * 10.0 ** (-float(ndtri(prob)) * np.asarray(se_log10, float))
+    se = np.asarray(se_log10, float)
+    limit = np.asarray(limit_mg_kg, float)
+    for name, x, bad, want in (("se_log10", se, (se < 0) | np.isinf(se), "a spread ≥ 0 log10 units (finite)"),
+                               ("limit_mg_kg", limit, (limit <= 0) | np.isinf(limit),
+                                "a food limit > 0 mg/kg (finite)")):
+        bad = np.atleast_1d(bad)
+        if bad.any():
+            vals = np.atleast_1d(x)
+            at = ", ".join(f"{vals[i]:g}" if vals.ndim == 1 and vals.size == 1 else f"position {i}: {vals[i]:g}"
+                           for i in np.flatnonzero(bad)[:5])
+            raise ValueError(f"{name} = {at}: expected {want}")
+    limit_b = limit / as_sold_factor(plant_basis, moisture)
+    return limit_b * 10.0 ** (-float(ndtri(prob)) * se)
 
 
 def lognormal_from_mean_sd(mean, sd):

@@ -301,7 +301,7 @@ def _scaled(plots: pd.DataFrame, metal: str, scale) -> pd.DataFrame:
 
 def _p_comply_one_metal(plots: pd.DataFrame, crops, metal: str, food_standard, tables: Tables):
     """P(crop meets the food limit for ``metal``) per plot (NaN: no prediction or no limit)."""
-    pred = predict_crop_concentration(plots, crop=crops, metals=[metal], tables=tables)
+    pred = predict_crop_concentration(plots, crop=crops, metals=[metal], tables=tables, warn=False)
     out = np.full(len(plots), np.nan)
     if pred.empty:
         return out
@@ -1409,7 +1409,7 @@ def crop_compliance_outcome(option_rows: pd.DataFrame, predictions_by_crop: dict
         if key not in predictions_by_crop:
             predictions_by_crop[key] = predict_crop_concentration(
                 plots if limed is None else limed, crop=None if food_crop_o == "current" else food_crop_o,
-                tables=tables)
+                tables=tables, warn=False)
         pred = predictions_by_crop[key]
         if pred.empty:
             continue
@@ -1580,7 +1580,7 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
     def evaluate(idx, scales, crops, reductions_of):
         """P(comply) for virtual plots, grouped by option (reductions differ by option)."""
         vp = virtual(idx, scales)
-        pred = predict_crop_concentration(vp, crop=crops, tables=tables)
+        pred = predict_crop_concentration(vp, crop=crops, tables=tables, warn=False)
         out = np.full(len(idx), np.nan)
         if pred.empty:
             return out

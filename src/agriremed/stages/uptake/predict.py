@@ -52,6 +52,7 @@ References
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -91,6 +92,10 @@ __all__ = [
     "function_spreads",
     "FITTED_STATUS",
     "predict_and_unassessed",
+    "NotAssessedWarning",
+    "no_function_message",
+    "checked_plots",
+    "plots_as_numbers",
     "above_screening",
     "PH_DOMAIN",
     "rice_type_factors",
@@ -219,7 +224,7 @@ def plot_variables(plots: pd.DataFrame, metal: str, soil_measure: str) -> _Varia
     return _Variables(plots, metal, soil_measure)
 
 
-def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
+def evaluate_function(fn, plots: pd.DataFrame, *, invalid: str = "raise") -> np.ndarray:
     """Median crop concentration predicted by one transfer function for every plot.
 
     Parameters
@@ -229,32 +234,125 @@ def evaluate_function(fn, plots: pd.DataFrame) -> np.ndarray:
     plots : pandas.DataFrame
         Plots with the variables the function uses (``ph`` [–], ``som_pct`` [%],
         ``clay_pct`` [%], soil metal [mg kg⁻¹] in the extract it expects …).
+    invalid : {"raise", "nan"}
+        What an input the function cannot be evaluated at gives: ``"raise"`` (the default) a
+        ``ValueError`` naming it; ``"nan"`` a NaN prediction for that plot (the library's own
+        callers, which report the reason themselves).
 
     Returns
     -------
     numpy.ndarray
-        Predicted concentration [mg kg⁻¹, in the function's plant basis]; ``NaN``
-        where an input is missing, a logged input is not positive or the soil pH is outside
-        :data:`PH_DOMAIN` (3–10, the domain of every function). Whether an input is outside the
-        function's own validity range is :func:`outside_range`.
+        Predicted concentration [mg kg⁻¹, in the function's plant basis]. With
+        ``invalid="nan"``: ``NaN`` where an input is missing, a logged input is not positive or
+        the soil pH is outside :data:`PH_DOMAIN` (3–10, the domain of every function). Whether an
+        input is outside the function's own validity range is :func:`outside_range` (a plan then
+        predicts at the edge of the range; this function evaluates the formula as it is).
 
     Raises
     ------
     ValueError
-        If a soil metal concentration is negative (naming the plots).
+        If a soil metal concentration is negative (naming the plots); if a column the function
+        reads holds text that is not a number (naming the column, the row and the plot). With
+        ``invalid="raise"`` also if an input the function reads is missing (NaN) or infinite, a
+        logged input (soil metal, SOM …) is not > 0, or the soil pH is outside :data:`PH_DOMAIN`
+        (3–10): the message names the function, the column, the plots and the allowed range.
     """
+    if invalid not in ("raise", "nan"):
+        raise ValueError(f"invalid = {invalid!r}: expected 'raise' or 'nan'")
+    used = _term_variables(fn)
+    plots = plots_as_numbers(plots, {_input_name(fn, var) for var in used if var != "const"} | {"ph"})
     v = plot_variables(plots, fn.metal, fn.soil_measure)
-    soil = v["soil"] if "soil" in _term_variables(fn) else None
+    soil = v["soil"] if "soil" in used else None
     if soil is not None and (np.asarray(soil, float) < 0).any():
-        pid = plots["plot_id"].to_numpy(object) if "plot_id" in plots else np.arange(len(plots))
-        bad = pid[np.asarray(soil, float) < 0]
+        bad = _plot_labels(plots)[np.asarray(soil, float) < 0]
         raise ValueError(f"{fn.function_id}: negative soil concentration for plot(s) "
                          f"{', '.join(map(str, bad[:5]))}{' …' if len(bad) > 5 else ''}; expected ≥ 0 mg/kg")
+    if invalid == "raise":
+        _check_function_inputs(fn, plots, v, used)
     out = _response(fn, predictor_sum(fn, v, len(plots)))
     if "ph" in plots:
         ph = plots["ph"].to_numpy(float)
         out = np.where((ph < PH_DOMAIN[0]) | (ph > PH_DOMAIN[1]), np.nan, out)  # an unknown pH stays as it was
     return out
+
+
+def _plot_labels(plots: pd.DataFrame) -> np.ndarray:
+    """The plot of each row as a message names it: its ``plot_id``, else ``row <i>`` (from 1)."""
+    if "plot_id" in plots.columns:
+        return plots["plot_id"].astype(str).to_numpy(object)
+    return np.array([f"row {i + 1}" for i in range(len(plots))], dtype=object)
+
+
+def _listing(labels: np.ndarray, bad: np.ndarray, values=None) -> str:
+    """``'a, b (3 plots)'``-style list of the first five plots of ``bad``, with their values."""
+    idx = np.flatnonzero(bad)
+    items = [f"{labels[i]} ({values[i]:g})" if values is not None else str(labels[i]) for i in idx[:5]]
+    return ", ".join(items) + (f" and {idx.size - 5} more" if idx.size > 5 else "")
+
+
+def _check_function_inputs(fn, plots: pd.DataFrame, v, used: set) -> None:
+    """The ``ValueError`` of :func:`evaluate_function` (``invalid="raise"``) for an input it cannot be
+    evaluated at: missing, infinite, not > 0 where logged, or a pH outside :data:`PH_DOMAIN`."""
+    labels = _plot_labels(plots)
+    n = len(plots)
+    fid = fn.function_id
+    lo, hi = PH_DOMAIN
+    if "ph" in plots.columns or "ph" in used or "ph_kcl" in used:
+        ph = plots["ph"].to_numpy(float) if "ph" in plots.columns else np.full(n, np.nan)
+        with np.errstate(invalid="ignore"):
+            off = ~np.isnan(ph) & ((ph < lo) | (ph > hi))
+        if off.any():
+            raise ValueError(f"{fid}: ph outside {lo:g}–{hi:g}, the domain of the transfer functions, for plot(s) "
+                             f"{_listing(labels, off, ph)}; expected a soil pH in water from {lo:g} to {hi:g}")
+    for var, transform, _ in parse_terms(fn.terms):
+        if transform == "const":
+            continue
+        col = _input_name(fn, var)
+        x = np.asarray(v[var], float)
+        if var == "ph_kcl":
+            col = "ph_kcl (or ph, from which it is estimated)"
+        miss = np.isnan(x)
+        if miss.any():
+            raise ValueError(f"{fid}: {col} missing for plot(s) {_listing(labels, miss)}; the function needs "
+                             f"it ({'a number > 0' if transform == 'log10' else 'a number'})")
+        inf = np.isinf(x)
+        if inf.any():
+            raise ValueError(f"{fid}: {col} is not finite for plot(s) {_listing(labels, inf, x)}; expected a "
+                             f"finite number{' > 0' if transform == 'log10' else ''}")
+        if transform == "log10" and (x <= 0).any():
+            raise ValueError(f"{fid}: {col} ≤ 0 for plot(s) {_listing(labels, x <= 0, x)}; the function takes "
+                             f"its log10 and needs a value > 0")
+
+
+def plots_as_numbers(plots: pd.DataFrame, columns) -> pd.DataFrame:
+    """``plots`` with ``columns`` read as numbers (a blank cell is NaN, not measured).
+
+    Raises
+    ------
+    ValueError
+        If a cell of ``columns`` holds text that is not a number: the message names the column,
+        the rows (from 1) and their plots, and what was expected; validate the plots first with
+        :func:`agriremed.validate_plots` for every check of the plot table.
+    """
+    fixed = {}
+    for col in sorted(set(columns) & set(plots.columns)):
+        s = plots[col]
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            continue
+        num = pd.to_numeric(s, errors="coerce")
+        blank = s.isna() | (s.astype(str).str.strip() == "")
+        bad = np.flatnonzero((num.isna() & ~blank).to_numpy())
+        if bad.size:
+            where = ", ".join(f"row {i + 1} (plot {plots['plot_id'].iloc[i]}): {s.iloc[i]!r}"
+                              for i in bad[:5]) if "plot_id" in plots else \
+                ", ".join(f"row {i + 1}: {s.iloc[i]!r}" for i in bad[:5])
+            more = f" and {bad.size - 5} more" if bad.size > 5 else ""
+            want = (f"a soil pH in water ({PH_DOMAIN[0]:g}–{PH_DOMAIN[1]:g} for a prediction)"
+                    if col in ("ph", "ph_kcl") else "a number")
+            raise ValueError(f"{col}: not a number in {where}{more}; expected {want} (blank = not "
+                             f"measured): check the plots with agriremed.validate_plots")
+        fixed[col] = num.astype(float)
+    return plots.assign(**fixed) if fixed else plots
 
 
 def _term_variables(fn) -> set[str]:
@@ -559,7 +657,7 @@ PH_DOMAIN = (3.0, 10.0)
 
 
 def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
-                               tables: Tables | None = None) -> pd.DataFrame:
+                               tables: Tables | None = None, *, warn: bool = True) -> pd.DataFrame:
     """Predict metal in the edible part of a crop on every plot.
 
     Parameters
@@ -572,6 +670,11 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
         Metals to predict; default: all measured metals.
     tables : Tables, optional
         Literature tables.
+    warn : bool
+        Warn (:class:`NotAssessedWarning`, naming the plots, the metal and the reason) when the crop
+        has transfer functions for a measured metal but none could predict on a plot (soil pH outside
+        :data:`PH_DOMAIN` or missing, a soil metal of 0, upland rice …): such a plot has no row here.
+        The library's own callers, which list these plots themselves, pass False.
 
     Returns
     -------
@@ -599,7 +702,15 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     Raises
     ------
     ValueError
-        If a soil metal concentration is negative (the message names the plots and the column).
+        If a soil metal concentration is negative, or a column the functions read (``ph``, soil
+        metals, ``som_pct`` …) holds text that is not a number or an infinite value: the message
+        names the column, the plots and what is expected.
+
+    Warns
+    -----
+    NotAssessedWarning
+        With ``warn``, for the plots of a crop with transfer functions for a measured metal that get
+        no prediction (the reason of each is in :func:`unassessed_metals` and :func:`predict_and_unassessed`).
 
     Notes
     -----
@@ -618,7 +729,65 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     :data:`PH_KCL_CONVERSION_MAX` is held at the conversion's end (note ``upt.ph_kcl_held``, ``extrapolated``).
     Plots with a pH outside :data:`PH_DOMAIN` get no prediction.
     """
-    return _predict(plots, crop, metals, tables)[0]
+    tables = tables or load_tables()
+    pred, missing = _predict(checked_plots(plots, tables), crop, metals, tables)
+    if warn:
+        _warn_not_assessed(missing)
+    return pred
+
+
+class NotAssessedWarning(UserWarning):
+    """A plot × metal whose crop has transfer functions for the metal got no prediction
+    (:func:`predict_crop_concentration`); :func:`unassessed_metals` gives the reason of each."""
+
+
+#: Reasons of :func:`unassessed_metals` that mean the crop has no transfer function for the metal at all
+#: (no :class:`NotAssessedWarning`: nothing about the plot's inputs could change it).
+NO_FUNCTION_CODES = ("upt.none_any", "upt.none_default", "upt.none_crop")
+
+
+def _warn_not_assessed(missing: pd.DataFrame) -> None:
+    """:class:`NotAssessedWarning` for the rows of ``missing`` (:func:`unassessed_metals`) whose crop has
+    functions for the metal."""
+    if not len(missing):
+        return
+    codes = [Message.decode(e).codes[:1] if isinstance(e, str) and e else () for e in missing["reason_msg"]]
+    keep = np.array([bool(c) and c[0] not in NO_FUNCTION_CODES for c in codes], bool)
+    if not keep.any():
+        return
+    rows = missing.loc[keep]
+    items = [f"plot {p}, {m}: {r}" for p, m, r in
+             zip(rows["plot_id"].head(5), rows["metal"].head(5), rows["reason"].head(5), strict=True)]
+    more = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
+    warnings.warn(f"{len(rows)} plot × metal without a prediction ({'; '.join(items)}{more}); "
+                  "unassessed_metals() or predict_and_unassessed() lists each with its reason",
+                  NotAssessedWarning, stacklevel=3)
+
+
+def checked_plots(plots: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+    """``plots`` with the columns the transfer functions read (``ph``, soil metals, ``som_pct`` …) as numbers.
+
+    Raises
+    ------
+    ValueError
+        If one of them holds text that is not a number (:func:`plots_as_numbers`) or an infinite value:
+        the message names the column, the rows and their plots, and what is expected.
+    """
+    tables = tables or load_tables()
+    names = set(function_inputs(tables)) - {"plot_id", "crop", "region", "land_use"}
+    names |= {C.metal_column(m) for m in C.present_metals(plots.columns)} | {"ph", "ph_kcl"}
+    plots = plots_as_numbers(plots, names)
+    labels = None
+    for col in sorted(names & set(plots.columns)):
+        x = plots[col].to_numpy(float)
+        inf = np.isinf(x)
+        if inf.any():
+            labels = _plot_labels(plots) if labels is None else labels
+            lo, hi = PH_DOMAIN
+            want = (f"a soil pH in water ({lo:g}–{hi:g} for a prediction)" if col in ("ph", "ph_kcl")
+                    else "a finite number (blank = not measured)")
+            raise ValueError(f"{col}: not finite for plot(s) {_listing(labels, inf, x)}; expected {want}")
+    return plots
 
 
 def ph_below_every_function(crops, metals_exceeding, ph, tables: Tables | None = None) -> np.ndarray:
@@ -691,8 +860,14 @@ def unassessed_metals(plots: pd.DataFrame, crop=None, metals=None, tables: Table
         Only food crops (``food`` in ``crops.csv``) are listed; metals without a food
         limit for the crop are included, and the caller decides which matter (e.g. those
         above their screening value).
+
+    Raises
+    ------
+    ValueError
+        As :func:`predict_crop_concentration`.
     """
-    return _predict(plots, crop, metals, tables)[1]
+    tables = tables or load_tables()
+    return _predict(checked_plots(plots, tables), crop, metals, tables)[1]
 
 
 def above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame) -> pd.DataFrame:
@@ -718,10 +893,37 @@ def above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame) -> pd.Data
     return unassessed.loc[keep].reset_index(drop=True)
 
 
+def no_function_message(metal: str, tables: Tables | None = None) -> Message:
+    """Why no crop is assessed for ``metal``: no usable transfer function in any crop (``upt.none_any``), or,
+    where the library holds opt-in functions for it (``usable = false``, not marked "not usable" in their
+    note: ``synth_rice_as_bcf``), no default one, naming them (``upt.none_default``)."""
+    tables = tables or load_tables()
+
+    def build():
+        tf = tables.transfer_functions
+        off = tf.loc[~tf["usable"].astype(bool) & ~tf["note"].fillna("").astype(str).str.startswith("not usable")]
+        out: dict = {}
+        for fid, m in zip(off["function_id"], off["metal"], strict=True):
+            out.setdefault(str(m), []).append(str(fid))
+        return out
+    opt_in = tables.memo("opt_in_functions", build).get(metal, [])
+    if opt_in:
+        return Message.of("upt.none_default", metal=metal.capitalize(), functions=", ".join(opt_in))
+    return Message.of("upt.none_any", metal=metal.capitalize())
+
+
 def predict_and_unassessed(plots: pd.DataFrame, crop=None, metals=None,
                            tables: Tables | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`predict_crop_concentration` and :func:`unassessed_metals` in one pass."""
-    return _predict(plots, crop, metals, tables)
+    """:func:`predict_crop_concentration` and :func:`unassessed_metals` in one pass (no
+    :class:`NotAssessedWarning`: the second table gives every reason).
+
+    Raises
+    ------
+    ValueError
+        As :func:`predict_crop_concentration`.
+    """
+    tables = tables or load_tables()
+    return _predict(checked_plots(plots, tables), crop, metals, tables)
 
 
 def _input_name(fn, var: str) -> str:
@@ -1266,7 +1468,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                              f"{' …' if len(bad) > 5 else ''}; expected ≥ 0 mg/kg (blank = not measured)")
         measured = ~np.isnan(soil)
         if metal not in by_metal:
-            unassessed(measured, metal, Message.of("upt.none_any", metal=metal.capitalize()))
+            unassessed(measured, metal, no_function_message(metal, tables))
             continue
         rows, cand_cols = by_metal[metal]
         chosen = np.full(n, -1)

@@ -214,7 +214,7 @@ def leafy_cd_skill(pairs: pd.DataFrame, clay_pct: float = ASSUMED_CLAY_PCT, crop
                           "ph": pairs["ph"].to_numpy(float), "som_pct": som,
                           "clay_pct": clay, "cec_cmol_kg": pairs["cec_cmol_kg"].to_numpy(float),
                           "cd_mg_kg": pairs["soil_cd_mg_kg"].to_numpy(float)})
-    pred = food_safety(predict_crop_concentration(plots, metals=["cd"], tables=tables), standard, tables)
+    pred = food_safety(predict_crop_concentration(plots, metals=["cd"], tables=tables, warn=False), standard, tables)
     pred = pred.set_index("plot_id").reindex(plots["plot_id"])
     out = pairs.reset_index(drop=True).assign(
         function_id=pred["function_id"].to_numpy(object), predicted_mg_kg=pred["crop_fw_p50_mg_kg"].to_numpy(float),
@@ -282,7 +282,7 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
     sv = sv.reset_index(drop=True)
     plots = pd.DataFrame({"plot_id": sv["survey_id"], "crop": sv["crop"], "ph": sv["ph_mean"].astype(float),
                           f"{fn['metal']}_mg_kg": sv["soil_mean_mg_kg"].astype(float)})
-    pred = evaluate_function(fn, plots) if len(plots) else np.zeros(0)
+    pred = evaluate_function(fn, plots, invalid="nan") if len(plots) else np.zeros(0)
     obs = sv["crop_mean_mg_kg"].to_numpy(float)
     se = float(fn["se_log10"])
     lim = sv["frac_limit_mg_kg"].to_numpy(float)
@@ -356,12 +356,13 @@ def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> 
         ph = np.minimum(float(r.ph) + float(r.ph_sd) * z, syn["ph_cap"])
         grid_s, grid_p = np.meshgrid(soil, ph)
         plots = pd.DataFrame({"ph": grid_p.ravel(), "cd_mg_kg": grid_s.ravel()})
-        m = evaluate_function(fn, plots)
+        m = evaluate_function(fn, plots, invalid="nan")
         share = float(np.mean(1.0 - ndtr((np.log10(r.limit_mg_kg) - np.log10(m)) / se)))
-        m_bcf = evaluate_function(bcf, plots)
+        m_bcf = evaluate_function(bcf, plots, invalid="nan")
         share_bcf = float(np.mean(1.0 - ndtr((np.log10(r.limit_mg_kg) - np.log10(m_bcf)) / se_bcf)))
         med = float(evaluate_function(fn, pd.DataFrame({"ph": [min(float(r.ph), syn["ph_cap"])],
-                                                        "cd_mg_kg": [float(r.soil_mg_kg)]}))[0])
+                                                        "cd_mg_kg": [float(r.soil_mg_kg)]}),
+                                    invalid="nan")[0])
         out.append({"predicted": share, "predicted_median_mg_kg": med, "predicted_bcf": share_bcf})
     res = checks.reset_index(drop=True).join(pd.DataFrame(out))
     res["ratio"] = res["predicted"] / res["observed"]

@@ -54,8 +54,9 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
 from agriremed.models.uptake import PH_KCL_CONVERSION_MAX, critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import edge_inputs  # the plan's edge rule, shared
-from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, function_inputs, limits_for_crops, moisture_of_crops, outside_range,
+from agriremed.stages.uptake.predict import _edge_capable, edge_inputs  # the plan's edge rule, shared
+from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, checked_plots,
+                                             limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
                                              rice_type_factor_of, user_fitted_functions)
@@ -76,7 +77,7 @@ SAFE_PH_RANGE = (4.0, 8.5)
 
 #: Reasons of :func:`~agriremed.stages.uptake.unassessed_metals` that mean the crop has no
 #: transfer function for the metal at all (not listed by :func:`safe_thresholds`).
-_NO_FUNCTION_CODES = ("upt.none_any", "upt.none_crop")
+_NO_FUNCTION_CODES = ("upt.none_any", "upt.none_default", "upt.none_crop")
 
 #: Bisection brackets: log10 soil [log10 mg kg⁻¹] and pH in water [–].
 _BRACKET = {"soil": (-6.0, 6.0), "ph": (2.0, 11.0)}
@@ -584,27 +585,9 @@ def _at_edge(fn, sub: pd.DataFrame, edge: np.ndarray, keep: str) -> pd.DataFrame
 
 def _numeric_inputs(plots: pd.DataFrame, tables: Tables) -> pd.DataFrame:
     """``plots`` with the columns the transfer functions read as numbers; a ``ValueError`` naming
-    the rows, the column and what was expected when a value is not a number (a blank is not
-    measured)."""
-    names = set(function_inputs(tables)) - {"plot_id", "crop", "region", "land_use"}
-    names |= {C.metal_column(m) for m in C.present_metals(plots.columns)}
-    fixed = {}
-    for col in sorted(names & set(plots.columns)):
-        s = plots[col]
-        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            continue
-        num = pd.to_numeric(s, errors="coerce")
-        blank = s.isna() | (s.astype(str).str.strip() == "")
-        bad = np.flatnonzero((num.isna() & ~blank).to_numpy())
-        if bad.size:
-            where = ", ".join(f"row {i + 1} (plot {plots['plot_id'].iloc[i]}): {s.iloc[i]!r}"
-                              for i in bad[:5]) if "plot_id" in plots else \
-                ", ".join(f"row {i + 1}: {s.iloc[i]!r}" for i in bad[:5])
-            more = f" and {bad.size - 5} more" if bad.size > 5 else ""
-            raise ValueError(f"{col}: not a number in {where}{more}; expected a number (blank = not "
-                             f"measured): check the plots with agriremed.validate_plots")
-        fixed[col] = num.astype(float)
-    return plots.assign(**fixed) if fixed else plots
+    the rows, the column and what was expected when a value is not a number or not finite (a blank
+    is not measured): :func:`~agriremed.stages.uptake.predict.checked_plots`."""
+    return checked_plots(plots, tables)
 
 
 def _unassessed_rows(missing: pd.DataFrame, standard: str, tables: Tables) -> pd.DataFrame:
@@ -660,9 +643,21 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     -------
     pandas.DataFrame
         ``ph`` [–] and ``safe_soil_mg_kg`` [mg kg⁻¹, in the function's extract], with
-        ``function_id``, ``crop``, ``food_limit_mg_kg`` [mg kg⁻¹ as sold] and ``note``: a pH
-        outside the domain of the functions (3–10) or outside the function's published pH range
-        gets no threshold (NaN) and says so, as a plot there gets no prediction.
+        ``function_id``, ``crop``, ``food_limit_mg_kg`` [mg kg⁻¹ as sold] and ``note``, as a plan treats a
+        plot at that pH: a pH outside the domain of the functions (:data:`~agriremed.stages.uptake.PH_DOMAIN`,
+        3–10) or a missing pH gets no threshold (NaN) and says so; a pH inside it but outside the function's
+        published pH range is solved at the edge of the range
+        (:func:`~agriremed.stages.uptake.predict.edge_inputs`: the function's trend continued where it rises
+        beyond the end, else the value at the end), the note saying so (extrapolated); a function fitted to the
+        user's pairs, or one whose range is on an input it does not read, gives no threshold beyond its range.
+
+    Raises
+    ------
+    KeyError
+        If ``function_id`` is not in ``transfer_functions.csv``.
+    ValueError
+        If a value of ``ph`` (naming its position) or of ``**soil`` (naming the argument) is not a number, or
+        ``prob`` is not from 0.5 to below 1.
 
     Examples
     --------
@@ -678,22 +673,52 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     if crop is None:
         crop = fn.fitted_crop if isinstance(fn.fitted_crop, str) and fn.fitted_crop else \
             str(fn.applies_to).split("|")[0]
-    ph = np.atleast_1d(np.asarray(ph, float))
-    grid = pd.DataFrame({"ph": ph, **{k: np.full(ph.shape, float(v)) for k, v in soil.items()}})
+    ph = _curve_numbers(ph, "ph")
+    grid = pd.DataFrame({"ph": ph, **{k: np.full(ph.shape, _curve_numbers(v, k)[0]) for k, v in soil.items()}})
     limit, _ = limits_for_crops([crop], [fn.metal], standard, tables)
     moist = moisture_of_crops([crop], tables)
-    safe = safe_soil_concentration(fn, grid, limit[0], moist[0], prob)
+    dlo, dhi = PH_DOMAIN
     lo, hi = parse_ranges(fn.valid_ranges).get("ph", PH_DOMAIN)
-    lo, hi = max(lo, PH_DOMAIN[0]), min(hi, PH_DOMAIN[1])
-    outside = (ph < lo) | (ph > hi)
-    note = np.where(outside, f"pH outside {lo:g}–{hi:g}, the range of {function_id} and of the functions: not used",
-                    "").astype(object)
-    if function_id in user_fitted_functions(tables):  # a plan does not use a user's fit beyond its data either
-        beyond = outside & (ph >= PH_DOMAIN[0]) & (ph <= PH_DOMAIN[1])
-        note[beyond] = f"pH outside {lo:g}–{hi:g}, the range of the data {function_id} was fitted on: not used"
+    lo, hi = max(lo, dlo), min(hi, dhi)
+    with np.errstate(invalid="ignore"):
+        off = (ph < dlo) | (ph > dhi)
+        beyond = ~off & ((ph < lo) | (ph > hi))
+    missing = np.isnan(ph)
+    user_fit = function_id in user_fitted_functions(tables)
+    edge = beyond & (not user_fit) & _edge_capable(fn)
+    # the plan's edge rule (edge_inputs): beyond the function's pH range the threshold is solved where the plot
+    # is predicted, at the higher of the function's own trend and its value at the end of the range
+    solved = _at_edge(fn, grid, edge, keep="soil")
+    safe = safe_soil_concentration(fn, solved, limit[0], moist[0], prob)
+    note = np.full(len(ph), "", dtype=object)
+    note[missing] = "pH missing: not used"
+    note[off] = f"pH outside {dlo:g}–{dhi:g}, the domain of the transfer functions: not used"
+    if edge.any():
+        _, how = edge_inputs(fn, plot_variables(grid, fn.metal, fn.soil_measure), len(grid))
+        note[edge] = [f"extrapolated: {h} (as a plan predicts there)" for h in how[edge]]
+    rest = beyond & ~edge
+    note[rest] = (f"pH outside {lo:g}–{hi:g}, the range of the data {function_id} was fitted on: not used"
+                  if user_fit else f"pH outside {lo:g}–{hi:g}, the range of {function_id}: not used")
     return pd.DataFrame({
         "function_id": function_id, "crop": crop, "ph": ph,
         "food_limit_mg_kg": limit[0],
-        "safe_soil_mg_kg": np.where(outside, np.nan, safe),
+        "safe_soil_mg_kg": np.where(off | missing | rest, np.nan, safe),
         "note": note,
     })
+
+
+def _curve_numbers(values, name: str) -> np.ndarray:
+    """``values`` (a scalar or array_like) as floats; a ``ValueError`` naming ``name`` and the position of a
+    value that is not a number."""
+    arr = np.atleast_1d(np.asarray(values, dtype=object))
+    out = np.full(arr.shape, np.nan)
+    for i, x in enumerate(arr):
+        if x is None or (isinstance(x, str) and not x.strip()):
+            continue
+        try:
+            out[i] = float(x)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: position {i} ({x!r}) is not a number; expected "
+                             + (f"a soil pH in water from {PH_DOMAIN[0]:g} to {PH_DOMAIN[1]:g}" if name == "ph"
+                                else "a number")) from None
+    return out

@@ -1,0 +1,83 @@
+"""Metals not assessed in the crop: crop_uptake.csv and the recommendation give the food limit to test the harvest
+against (EN/中文); the reason says whether an opt-in function exists; `validate` says a pH outside the domain of the
+transfer functions leaves the crop unassessed; the README and validation page state which targets are met."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import agriremed
+from agriremed.core.messages import render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _apple(tmp_path):
+    p = tmp_path / "apple.csv"
+    p.write_text("plot_id,region,land_use,crop,area_ha,ph,som_pct,clay_pct,cd_mg_kg,pb_mg_kg,as_mg_kg,hg_mg_kg,"
+                 "cr_mg_kg\nap1,Shandong/Yantai,orchard,apple,1,6.0,2,25,0.9,300,50,2,300\n", encoding="utf-8")
+    return p
+
+
+def test_unassessed_metals_carry_the_food_limit_and_the_sentence_names_it(tmp_path):
+    res = agriremed.plan(_apple(tmp_path), agriremed.Scenario(mc_draws=0), progress=False)
+    u = res.uptake.set_index("metal")
+    # GB 2762 fresh fruit: Cd 0.05, Pb 0.1 mg/kg (food_limits.csv); Hg/As/Cr: no limit for fruit
+    assert u.loc["cd", "food_limit_mg_kg"] == pytest.approx(0.05)
+    assert u.loc["pb", "food_limit_mg_kg"] == pytest.approx(0.1)
+    assert not u.loc["cd", "assessed"] and np.isnan(u.loc["hg", "food_limit_mg_kg"])
+    s = res.summary.iloc[0]
+    assert s["recommendation"].startswith(
+        "Cd/Pb in the crop not assessed (no usable transfer function) — measure them in the harvest "
+        "(limits: Cd 0.05, Pb 0.1 mg/kg, GB2762). ")
+    assert render(s["recommendation_msg"], "zh").startswith(
+        "作物中的镉、铅未评估（无可用的转移函数）——请检测收获物（限量：镉0.05、铅0.1 mg/kg，GB2762）。")
+
+
+def test_one_metal_and_inorganic_arsenic_read_as_one_limit():
+    from agriremed.engine.pipeline import not_assessed_message
+
+    enc = '[["upt.none_default",{"functions":"synth_rice_as_bcf","metal":"As"}]]'
+    m = not_assessed_message(f"as\t{enc}\t0.35\tinorganic\tGB2762")
+    assert render(m, "en") == (" As in the crop not assessed (no usable transfer function): measure it in the "
+                               "harvest (limit: inorganic As 0.35 mg/kg, GB2762).")
+    assert render(m, "zh") == "作物中的砷未评估（无可用的转移函数）：请检测收获物（限量：无机砷0.35 mg/kg，GB2762）。"
+    # no limit known: the sentence as before
+    assert render(not_assessed_message(f"hg\t{enc}"), "en").endswith("measure it in the harvest.")
+
+
+def test_validate_says_a_ph_outside_the_domain_leaves_the_crop_unassessed(tmp_path):
+    from agriremed.stages.uptake import PH_DOMAIN
+
+    p = tmp_path / "ph.csv"
+    p.write_text("plot_id,land_use,crop,area_ha,ph,cd_mg_kg\nlow,paddy,rice,1,2.5,0.5\nodd,paddy,rice,1,3.2,0.5\n",
+                 encoding="utf-8")
+    v = agriremed.validate_plots(p)
+    pr = v.problems.loc[v.problems["column"] == "ph"].set_index("plot_id")
+    lo, hi = PH_DOMAIN
+    assert pr.loc["low", "problem"].startswith(
+        f"unusual value: kept, please check it (and its unit); at a pH outside {lo:g}–{hi:g} (the domain of the "
+        "transfer functions) the metals in the crop are not assessed")
+    assert render(pr.loc["low", "problem_msg"], "zh").startswith(
+        "数值异常：已保留，请核对数值（及单位）；土壤pH超出3–10（转移函数的适用范围）时，作物中的重金属不作评估")
+    # 3.2 is unusual (typically 3.5–9.5) but inside the domain: no word of the crop
+    assert "not assessed" not in pr.loc["odd", "problem"]
+
+
+def test_the_targets_statement_is_generated_and_current():
+    from agriremed.apps.validation import readme_blocks, validation_targets
+
+    t = validation_targets(ROOT).set_index("crop")
+    # leafy: met on the check half as scored (with 6 head-cabbage pairs), not without them (largest gap 0.18)
+    assert t["met"].to_dict() == {"leafy vegetables": "yes with head cabbage, no without it", "rice": "no",
+                                  "maize": "no", "wheat": "not checked"}
+    assert "without the head-cabbage pairs the largest reliability gap is 0.18 (target not reached)" in \
+        t.loc["leafy vegetables", "detail"]
+    assert t.loc["wheat", "function_id"] == "mcgrath2002_wheat_cd"
+    assert "median bias −0.39 to +0.99 log10" in t.loc["rice", "detail"]
+    assert "predicts 30–37 % above the limit where the survey has 5 %" in t.loc["maize", "detail"]
+    block = readme_blocks(ROOT)["targets"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "\n".join(block) in readme, "run: python -m agriremed.validation"
+    assert "\n".join(x[2:] for x in block[-6:]) in (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
