@@ -228,8 +228,9 @@ def _formats(ws) -> dict:
     for row in ws.iter_rows(min_row=3):
         for name, c in zip(names, row, strict=False):
             if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
-                assert c.number_format.startswith(W.INFINITE_FORMAT), (name, c.number_format)
-                out.setdefault(name, set()).add(c.number_format[len(W.INFINITE_FORMAT):])
+                head = W.years_format("") if name in W.YEARS_TO_TARGET else W.INFINITE_FORMAT
+                assert c.number_format.startswith(head), (name, c.number_format)
+                out.setdefault(name, set()).add(c.number_format[len(head):])
     return out
 
 
@@ -451,3 +452,26 @@ def test_measured_crop_metals_above_the_limit_are_named_in_chinese():
     df = pd.DataFrame({"crop_measured_exceeds": ["cd", "cd,as", "", None]})
     assert translate_frame(df, "zh")["crop_measured_exceeds"].tolist() == ["镉", "镉、砷", "", None]
     assert translate_frame(df, "en")["crop_measured_exceeds"].tolist() == ["Cd", "Cd/As", "", None]
+
+
+def test_years_to_target_beyond_200_show_as_over_200_and_keep_the_number(tmp_path):
+    """Issue 16 item 5: years above 200 read "> 200" in the workbook as in the sentences (a tobacco clean-up
+    of 1 575.7 yr was printed as 1,575.7); the cell keeps the number, ∞ stays ∞."""
+    import numpy as np
+
+    plan = agriremed.plan(SAMPLES / "plots.csv", agriremed.Scenario(mc_draws=0), progress=False)
+    path = W.write_workbook(plan, tmp_path / "plan.xlsx", lang="en", date="2026-12-07")
+    wb = openpyxl.load_workbook(path)
+    seen = 0
+    for ws in wb.worksheets:
+        names = [c.value for c in ws[2]] if ws.max_row >= 2 else []
+        for name in set(names) & set(W.YEARS_TO_TARGET):
+            col = names.index(name) + 1
+            for r in range(3, ws.max_row + 1):
+                c = ws.cell(row=r, column=col)
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    assert c.number_format == '[>=1E+307]"∞";[>200]"> 200";#,##0.0', (ws.title, name)
+                    seen += 200 < c.value < 1e307
+    assert seen > 0                                   # some clean-up beyond 200 yr among the samples
+    readme = " ".join(str(c.value) for r in wb[W.sheet_names("en")["readme"]].iter_rows() for c in r if c.value)
+    assert '"> 200"' in readme

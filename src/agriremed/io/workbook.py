@@ -66,6 +66,7 @@ from agriremed.io.outputs import EXCEL_MAX_ROWS, neutralise_text, registry_colum
 from agriremed.io.report import PlanDigest, format_date, region_names, region_title, report_date, \
     rule_set_text, standard_text
 from agriremed.stages import advice
+from agriremed.stages.duration import YEARS_SHOWN_UP_TO
 
 __all__ = ["SHEETS", "OPTION_COLUMNS", "sheet_names", "number_format", "write_workbook", "StreamWorkbook"]
 
@@ -191,6 +192,21 @@ INFINITE_CELL = 1e307
 
 #: The sections every number format of a sheet starts with: ±:data:`INFINITE_CELL` shown as ∞.
 INFINITE_FORMAT = '[>=1E+307]"∞";[<=-1E+307]"-∞";'
+
+#: Columns of years to target, shown as "> 200" beyond
+#: :data:`agriremed.stages.duration.YEARS_SHOWN_UP_TO` as the sentences print them (the cell keeps the
+#: number; years are never negative, so the second section of :data:`INFINITE_FORMAT` gives way).
+YEARS_TO_TARGET = ("years_to_target", "years_p10", "years_p50", "years_p90")
+
+
+def years_format(fmt: str) -> str:
+    """The number format of a years-to-target column: ∞ for :data:`INFINITE_CELL`, ``> 200`` beyond
+    :data:`~agriremed.stages.duration.YEARS_SHOWN_UP_TO`, else ``fmt``.
+
+    >>> years_format("#,##0.0")
+    '[>=1E+307]"∞";[>200]"> 200";#,##0.0'
+    """
+    return f'[>=1E+307]"∞";[>{YEARS_SHOWN_UP_TO:g}]"> {YEARS_SHOWN_UP_TO:.0f}";{fmt}'
 
 
 def _cells(df: pd.DataFrame, float_arrays: bool = False) -> list[np.ndarray]:
@@ -340,7 +356,8 @@ class _Sheet:
         for i, c in enumerate(self.columns):
             fmt = number_format(str(c))
             cell = WriteOnlyCell(self.ws)
-            cell.number_format = INFINITE_FORMAT + (fmt or "General")
+            cell.number_format = (years_format(fmt) if str(c) in YEARS_TO_TARGET and fmt
+                                  else INFINITE_FORMAT + (fmt or "General"))
             self.styles[i] = cell.style_id
         self.rows = 0
         self.dropped = 0
@@ -507,7 +524,7 @@ class _Book:
             self.readme.append([self.names[key], about.get(key, "")])
         self.readme.append([])
         for text in (i18n.t("ui.workbook.headers", lang), i18n.t("ui.workbook.formulas", lang),
-                     i18n.t("ui.workbook.infinite", lang), *notes):
+                     i18n.t("ui.workbook.infinite", lang, years=f"{YEARS_SHOWN_UP_TO:.0f}"), *notes):
             cell = WriteOnlyCell(self.readme, value=str(neutralise_text([text])[0]))
             cell.alignment = _WRAP
             self.readme.append([None, cell])
