@@ -457,7 +457,6 @@ def test_measured_crop_metals_above_the_limit_are_named_in_chinese():
 def test_years_to_target_beyond_200_show_as_over_200_and_keep_the_number(tmp_path):
     """Issue 16 item 5: years above 200 read "> 200" in the workbook as in the sentences (a tobacco clean-up
     of 1 575.7 yr was printed as 1,575.7); the cell keeps the number, ∞ stays ∞."""
-    import numpy as np
 
     plan = agriremed.plan(SAMPLES / "plots.csv", agriremed.Scenario(mc_draws=0), progress=False)
     path = W.write_workbook(plan, tmp_path / "plan.xlsx", lang="en", date="2026-12-07")
