@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--memory", type=float, default=MEMORY_BUDGET_MB, metavar="MB",
                     help=f"estimated peak memory the plan may use (default {MEMORY_BUDGET_MB:,.0f} MB); sets "
                          "the automatic chunk size and the most Monte Carlo draws")
-    pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+    pl.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number; all: every visible sheet as one "
+                                    "table, each row's sheet in column source_sheet); needed when a workbook "
                                     "holds data on several sheets (hidden sheets count too: the error names them, "
                                     "and reading one is noted)")
     pl.add_argument("--region", help=REGION_HELP)
@@ -148,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", help="folder for soil_screening.csv and soil_classes.csv")
     sc.add_argument("--set", default="gb15618_2018", help="threshold set id")
     sc.add_argument("--tables", help="folder of user tables (e.g. a soil_thresholds.csv with another set)")
-    sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+    sc.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number; all: every visible sheet as one "
+                                    "table, each row's sheet in column source_sheet); needed when a workbook "
                                     "holds data on several sheets (hidden sheets count too: the error names them, "
                                     "and reading one is noted)")
     sc.add_argument("--region", help=REGION_HELP)
@@ -216,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     va.add_argument("--lang", choices=["en", "zh"], default="en",
                     help="language of the problems printed and of problems.csv's texts: en (default) or zh (中文)")
-    va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number); needed when a workbook "
+    va.add_argument("--sheet", help="Excel sheet of plots (name or 0-based number; all: every visible sheet as one "
+                                    "table, each row's sheet in column source_sheet); needed when a workbook "
                                     "holds data on several sheets (hidden sheets count too: the error names them, "
                                     "and reading one is noted)")
     va.add_argument("--region", help=REGION_HELP)

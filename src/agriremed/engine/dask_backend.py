@@ -34,9 +34,10 @@ from agriremed.core.names import normalise_header
 from agriremed.core.scenario import Scenario
 from agriremed.engine.stream import offset_rows, field_rows, plan_chunk, repeated_ids, split_fields
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (as_text, field_id_texts, field_soil_rows, has_crop_values, has_detection_limits,
-                                   has_not_detected, has_rice_seasons, has_unlisted_crops, is_crop_metal_header,
-                                   metal_column_medians, metal_column_numbers, rotation_fields, row_crop_cells,
+from agriremed.io.validate import (NO_DATE, as_text, field_id_texts, field_soil_rows, has_crop_values,
+                                   has_detection_limits, has_not_detected, has_rice_seasons, has_unlisted_crops,
+                                   input_rounds, is_crop_metal_header, metal_column_medians, metal_column_numbers,
+                                   rotation_fields, round_keys, round_latest_values, row_crop_cells,
                                    no_skipped_rows, row_crops, row_keys, soil_total_texts, validate_plots)
 
 __all__ = ["DaskPlan", "plan_dask"]
@@ -86,7 +87,7 @@ class DaskPlan:
 def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables, offsets: np.ndarray,
                duplicates: dict, medians: dict | None = None, censored: bool = False, crop_values: bool = False,
                not_detected: bool = False, rice_seasons: bool = False, rotation: frozenset = frozenset(),
-               unlisted_crops: bool = False, soil_rows: pd.DataFrame | None = None,
+               unlisted_crops: bool = False, soil_rows: pd.DataFrame | None = None, rounds=None,
                partition_info=None) -> pd.DataFrame:
     """Plan one partition and return one of its outputs (dask passes ``partition_info``; the rejected and the
     skipped rows, :data:`_VALIDATED`, of its validation alone); ``medians``:
@@ -98,11 +99,14 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
     ``rice_seasons``: a rice row of the whole table names its season (every partition carries ``rice_season``);
     ``rotation``: the fields with rows in several partitions that are rotation land (:func:`_rotation_fields`);
     ``unlisted_crops``: a row of the whole table grows a crop not in the library (every partition carries
-    ``crop_as_written``)."""
+    ``crop_as_written``); ``rounds``: the sampling rounds of the whole table
+    (:class:`agriremed.io.validate.InputRounds`, :func:`_sampling_rounds`), or None."""
     number = partition_info["number"] if partition_info else 0
     part = part.reset_index(drop=True)
     part.attrs.update(_input_attrs(medians, censored, crop_values, not_detected, rice_seasons, rotation,
                                    unlisted_crops, soil_rows))
+    if rounds is not None:  # the partition's share of them
+        part.attrs["sampling_rounds_in_input"] = rounds.of_chunk(int(offsets[number]), len(part))
     if what in _VALIDATED:
         v = offset_rows(validate_plots(part, tables, duplicates=duplicates), int(offsets[number]))
         return getattr(v, what)
@@ -168,6 +172,56 @@ def _numbered_field_rows(part: pd.DataFrame, split: set, duplicates: dict, offse
     return r.assign(**{_ROW: start + 1 + part.index.get_indexer(r.index)})
 
 
+#: Columns of :func:`_round_key_rows`.
+_KEYS = {"not_plot": "bool", "may": "bool", "id": "object", "date": "int64", "crop": "object"}
+
+
+def _round_key_rows(part: pd.DataFrame) -> pd.DataFrame:
+    """Per row of ``part``: whether it is not a plot (a 合计 row, land that is not farmland), whether it may
+    be a sampling round, its plot id, sampling date and crop cell (:func:`agriremed.io.validate.round_keys`)."""
+    part = part.reset_index(drop=True)
+    not_plots, rk = round_keys(part)
+    n = len(part)
+    out = {"not_plot": np.asarray(not_plots, bool), "may": np.zeros(n, bool), "id": np.full(n, "", dtype=object),
+           "date": np.full(n, NO_DATE, np.int64), "crop": np.full(n, "", dtype=object)}
+    if rk is not None:
+        rows = rk[1]
+        out["may"][rows] = True
+        out["id"][rows], out["date"][rows], out["crop"][rows] = rk[2], rk[3], rk[4]
+    return pd.DataFrame(out).astype(_KEYS)
+
+
+def _sampling_rounds(plots, lengths: np.ndarray, tables: Tables):
+    """The sampling rounds of the whole table (:class:`agriremed.io.validate.InputRounds`, None without a
+    date column) and the rows that are not plots (a mask over the table), from one pass over its partitions
+    (plot id, date and crop code of each row); the latest rounds whose earlier rounds are in other partitions
+    are read in a second pass (their date as written and soil metals, for the notes of those rounds)."""
+    keys = plots.map_partitions(_round_key_rows, meta=pd.DataFrame({k: pd.Series(dtype=t) for k, t in _KEYS.items()})
+                                ).compute().reset_index(drop=True)
+    not_plots = keys["not_plot"].to_numpy(bool)
+    rk = round_keys(plots._meta.iloc[:0])[1]
+    if rk is None:
+        return None, not_plots
+    may = np.flatnonzero(keys["may"].to_numpy(bool))
+    rounds = input_rounds([(0, (rk[0], may, keys["id"].to_numpy(object)[may], keys["date"].to_numpy(np.int64)[may],
+                                keys["crop"].to_numpy(object)[may]))])
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    latest = rounds.split(offsets) if rounds is not None else []
+    if len(latest):
+        rows = plots.map_partitions(_latest_rows, latest, offsets, meta=plots._meta).compute()
+        values = round_latest_values(rows.reset_index(drop=True), tables)
+        rounds = dataclasses.replace(rounds, outside=dict(zip(latest.tolist(), values, strict=True)))
+    return rounds, not_plots
+
+
+def _latest_rows(part: pd.DataFrame, latest: np.ndarray, offsets: np.ndarray, partition_info=None) -> pd.DataFrame:
+    """The rows of ``part`` among the table's rows ``latest`` (0-based, ascending; ``offsets``: the rows before each
+    partition)."""
+    start = int(offsets[partition_info["number"]]) if partition_info else 0
+    local = latest[(latest >= start) & (latest < start + len(part))] - start
+    return part.reset_index(drop=True).iloc[local]
+
+
 def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None = None) -> DaskPlan:
     """Plan a dask DataFrame of plots partition by partition.
 
@@ -214,9 +268,13 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     id_col = next((c for c in plots.columns if normalise_header(str(c))[0] == "plot_id"), None)
     duplicates: dict[str, str] = {}
+    rounds, not_plots = _sampling_rounds(plots, lengths, tables)
     if id_col is not None:
         ids = as_text(plots[id_col].compute().reset_index(drop=True)).to_numpy(object)
-        rows = np.flatnonzero(ids != "") + 1
+        free = (ids != "") & ~not_plots  # the id of a row that is not a plot, or of an earlier round, is no plot's
+        if rounds is not None:
+            free[rounds.earlier] = False
+        rows = np.flatnonzero(free) + 1
         crop_cols = [c for c in plots.columns if normalise_header(str(c))[0] == "crop"]
         crop_cells = plots[crop_cols].compute().reset_index(drop=True) if crop_cols else None
         crops = (row_crops(crop_cells, tables) if crop_cols else np.full(len(ids), None, dtype=object))
@@ -245,13 +303,15 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
     sample.attrs["crop_values_in_input"] = crop_values
     sample.attrs["rice_seasons_in_input"] = seasons
     sample.attrs["unlisted_crops_in_input"] = unlisted
+    if rounds is not None:  # the earlier rounds among its rows skipped, as in the partition
+        sample.attrs["sampling_rounds_in_input"] = rounds.of_chunk(0, len(sample))
     with dask.config.set(scheduler="sync"):
         example = plan_chunk(sample.reset_index(drop=True), scenario, tables, 0, duplicates)
     metas = {"table": example.table.iloc[:0], "summary": example.summary.iloc[:0],
              "rejected": example.rejected.iloc[:0], "problems": example.problems.iloc[:0],
              "skipped": no_skipped_rows()}
     out = {what: plots.map_partitions(_partition, what, scenario, tables, offsets, duplicates, medians, censored,
-                                      crop_values, not_detected, seasons, rotation, unlisted, soil_rows,
+                                      crop_values, not_detected, seasons, rotation, unlisted, soil_rows, rounds,
                                       meta=metas[what],
                                       align_dataframes=False)
            for what in metas}

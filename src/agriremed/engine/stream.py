@@ -70,8 +70,10 @@ from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
 from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, field_soil_rows,
                                    has_crop_values, has_detection_limits, has_not_detected, has_rice_seasons,
-                                   has_unlisted_crops, metal_column_medians, metal_column_numbers, no_skipped_rows, repeated_plot_ids, rotation_fields, row_crop_cells,
-                                   row_crops, row_keys, soil_total_texts, validate_plots, with_note_rows)
+                                   has_unlisted_crops, input_rounds, metal_column_medians, metal_column_numbers,
+                                   no_skipped_rows, repeated_plot_ids, rotation_fields, round_keys,
+                                   round_latest_values, row_crop_cells, row_crops, row_keys, soil_total_texts,
+                                   validate_plots, with_note_rows)
 from agriremed.engine import assemble
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
@@ -567,6 +569,7 @@ class _Scan:
     rotation_fields: frozenset = frozenset()  # fields with rows in several chunks that are rotation land (水旱轮作)
     field_rows: pd.DataFrame | None = None  # the rows of the fields read in several chunks, validated (soil class)
     unlisted_crops: bool = False      # a row grows a crop not in the library (黄精) somewhere
+    rounds: object = None             # the sampling rounds of the whole input (validate.InputRounds), or None
 
 
 class _DelimitedFile:
@@ -765,7 +768,11 @@ class _Input:
         text file and whether a region cell is filled anywhere are file-level, ``region_filled``
         in each chunk's attrs)."""
         scan = self.scan()
+        start = 0
         for chunk in self._chunks():
+            if scan.rounds is not None:  # the chunk's share of the sampling rounds of the whole input
+                chunk.attrs["sampling_rounds_in_input"] = scan.rounds.of_chunk(start, len(chunk))
+            start += len(chunk)
             chunk.attrs["region_filled"] = scan.region_filled
             chunk.attrs["metal_medians"] = scan.metal_medians
             chunk.attrs["censored_in_input"] = scan.censored
@@ -801,7 +808,16 @@ class _Input:
         metals: dict[str, list] = {}
         censored = not_detected = crop_values = seasons = unlisted = False
         fields: list[tuple[np.ndarray | None, np.ndarray]] = []  # each chunk's field_id and plot id cells
+        # each chunk's first input row and the keys of its sampling rounds (plot id, date, crop code per row)
+        rounds_keys: list[tuple[int, tuple | None]] = []
+        crop_codes: dict = {}
         for chunk in chunks:
+            not_plots, rk = round_keys(chunk)  # rows that are not plots (合计, 沟渠): their ids are no plot's
+            if rk is not None:
+                codes, uniq = pd.factorize(pd.Series(rk[4], dtype=object))
+                glob = np.array([crop_codes.setdefault(u, len(crop_codes)) for u in uniq.tolist()], np.int32)
+                rk = (*rk[:4], glob[codes] if len(codes) else codes.astype(np.int32))
+            rounds_keys.append((start, rk))
             texts = soil_total_texts(chunk)  # the soil-metal cells as text, once for the medians and both flags
             for m, v in metal_column_numbers(chunk, texts).items():
                 metals.setdefault(m, []).append(v)
@@ -816,7 +832,7 @@ class _Input:
             fields.append((field_id_texts(chunk), t))
             unlisted = unlisted or has_unlisted_crops(chunk, tables, keys_read)
             if col is not None:
-                keep = t != ""
+                keep = (t != "") & ~not_plots
                 ids.append(t[keep])
                 rows.append(start + 1 + np.flatnonzero(keep))
                 crops.append(keys_read[keep])
@@ -835,6 +851,10 @@ class _Input:
                     c, pt = decimal_marks(chunk)
                     comma, point = comma or c, point or pt
             start += len(chunk)
+        rounds = input_rounds(rounds_keys)
+        if ids and rounds is not None and len(rounds.earlier):  # an earlier round's id is no plot's id either
+            later = ~np.isin(np.concatenate(rows), rounds.earlier + 1)
+            ids, rows, crops, keys, labels = ([np.concatenate(a)[later]] for a in (ids, rows, crops, keys, labels))
         dups = (repeated_ids(np.concatenate(ids), np.concatenate(rows), np.concatenate(crops), np.concatenate(keys),
                              tables, np.concatenate(labels)) if ids else {})
         notes = list(self.notes)
@@ -849,21 +869,51 @@ class _Input:
         self._scan = _Scan(duplicates=dups, n_rows=start, notes=notes, keep=keep, decimal_marks=marks,
                            region_filled=region_filled, metal_medians=medians, censored=censored,
                            not_detected=not_detected,
-                           crop_values=crop_values, rice_seasons=seasons, unlisted_crops=unlisted)
+                           crop_values=crop_values, rice_seasons=seasons, unlisted_crops=unlisted, rounds=rounds)
         split = split_fields(fields, dups)
-        if split:  # a second pass over the input: the rows of the fields read in several chunks, checked together
-            rows, numbers, at = [], [], 0
+        # the latest sampling rounds read in another chunk than an earlier round of their plot
+        latest = rounds.split([s for s, _ in rounds_keys]) if rounds is not None else np.zeros(0, np.int64)
+        if split or len(latest):  # a second pass over the input
+            rows, numbers, at, latest_rows = [], [], 0, []
             for c in self._chunks():
-                r = field_rows(c, split, dups)
-                if len(r):
-                    rows.append(r)
-                    numbers.append(at + 1 + c.index.get_indexer(r.index))  # the rows' numbers in the input
+                if split:  # the rows of the fields read in several chunks, checked together
+                    r = field_rows(c, split, dups)
+                    if len(r):
+                        rows.append(r)
+                        numbers.append(at + 1 + c.index.get_indexer(r.index))  # the rows' numbers in the input
+                local = latest[(latest >= at) & (latest < at + len(c))] - at
+                if len(local):
+                    latest_rows.append(_rows_of(c, local))
                 at += len(c)
-            found = rotation_fields(pd.concat(rows, ignore_index=True), tables, dups) if rows else frozenset()
-            soil_rows = field_soil_rows(pd.concat(rows, ignore_index=True), tables, dups,
-                                        np.concatenate(numbers)) if rows else None
-            self._scan = dataclasses.replace(self._scan, rotation_fields=found, field_rows=soil_rows)
+            if split:
+                found = rotation_fields(pd.concat(rows, ignore_index=True), tables, dups) if rows else frozenset()
+                soil_rows = field_soil_rows(pd.concat(rows, ignore_index=True), tables, dups,
+                                            np.concatenate(numbers)) if rows else None
+                self._scan = dataclasses.replace(self._scan, rotation_fields=found, field_rows=soil_rows)
+            if latest_rows:
+                values = round_latest_values(_concat_rows(latest_rows), tables)
+                self._scan = dataclasses.replace(self._scan, rounds=dataclasses.replace(
+                    rounds, outside=dict(zip(latest.tolist(), values, strict=True))))
         return self._scan
+
+
+#: How a chunk's cells were read (``attrs``), kept on rows taken out of it (:func:`_rows_of`).
+_READ_ATTRS = ("separator", "decimal_comma", "decimal_marks", "encoding", "file_name", "sheet")
+
+
+def _rows_of(chunk: pd.DataFrame, local: np.ndarray) -> pd.DataFrame:
+    """The rows ``local`` (0-based) of ``chunk``, with how its cells were read and none of its row facts
+    (file lines, row problems)."""
+    out = chunk.iloc[local].reset_index(drop=True)
+    out.attrs = {k: chunk.attrs[k] for k in _READ_ATTRS if k in chunk.attrs}
+    return out
+
+
+def _concat_rows(parts: list) -> pd.DataFrame:
+    """Rows of several chunks (:func:`_rows_of`) as one table, with how the first chunk's cells were read."""
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = dict(parts[0].attrs)
+    return out
 
 
 def field_rows(chunk: pd.DataFrame, split: set, dups: dict) -> pd.DataFrame:

@@ -132,6 +132,8 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     if suffix in (".gpkg", ".shp", ".geojson", ".zip"):  # GIS layers: agriremed.io.geo (extra 'geo')
         layer = read_layer(p, layer=sheet)
         return layer.table, layer.notes
+    if suffix in _EXCEL and is_all_sheets(sheet) and ALL_SHEETS not in {n for n, _ in excel_sheets(p)}:
+        return _read_all_sheets(p)
     try:
         if suffix in _EXCEL:
             records, formulas, chosen, sheet_notes, layout = _read_excel(p, sheet)
@@ -1265,6 +1267,60 @@ def _choose_sheet(name: str, sheets: list[tuple[str, bool]], sheet,
     if full[0] in hidden:
         notes.append(Note.of("io.sheet_hidden", file=name, sheet=repr(full[0])))
     return full[0], notes
+
+
+#: The ``sheet`` (CLI ``--sheet``) that reads every visible sheet of a workbook holding data as one table
+#: (:func:`_read_all_sheets`), unless a sheet has that name.
+ALL_SHEETS = "all"
+
+#: The column naming the sheet of each row of a workbook read with ``--sheet all`` (:func:`_read_all_sheets`).
+SHEET_COLUMN = "source_sheet"
+
+
+def is_all_sheets(sheet) -> bool:
+    """Whether ``sheet`` asks for every sheet of a workbook (:data:`ALL_SHEETS`, any case)."""
+    return isinstance(sheet, str) and sheet.strip().lower() == ALL_SHEETS
+
+
+def _read_all_sheets(p: Path) -> tuple[pd.DataFrame, list]:
+    """Every visible sheet of workbook ``p`` holding data (a county's township sheets), each read as
+    :func:`read_table` reads one sheet, as one table: the rows in the order of the sheets, each with its sheet's
+    name in column :data:`SHEET_COLUMN`; columns a sheet lacks are blank in its rows. ``attrs`` as one sheet's,
+    with ``lines`` (each row's spreadsheet row in its sheet), ``row_problems`` and ``row_warnings`` numbered over
+    the whole table; ``sheets`` the sheets read. Hidden sheets are not read, each named in a note (hidden sheets
+    often hold old or working data; ``--sheet NAME`` reads one)."""
+    listed = excel_sheets(p)
+    hidden = hidden_sheets(p)
+    names = [n for n, has in listed if has and n not in hidden]
+    left = [n for n, has in listed if has and n in hidden]
+    if not names:
+        raise _sheet_error("io.all_sheets_hidden", hidden, left, file=p.name) if left \
+            else InputFileError.of("io.empty", file=p.name)
+    frames, notes, lines, problems, warnings, at = [], [], [], [], [], 0
+    for name in names:
+        df, more = read_table(p, sheet=name)
+        notes += [n for n in more if not (isinstance(n, Note) and n.message.parts
+                                           and n.message.parts[0][0] == "io.sheet_read")]
+        rows = list(df.attrs.get("lines") or range(1, len(df) + 1))
+        lines += rows
+        problems += [dict(rp, row=rp["row"] + at) for rp in df.attrs.get("row_problems") or []]
+        warnings += [dict(rw, row=rw["row"] + at) for rw in df.attrs.get("row_warnings") or []]
+        df = df.copy()
+        df[SHEET_COLUMN] = name
+        frames.append((df, dict(df.attrs)))
+        at += len(df)
+    out = pd.concat([f for f, _ in frames], ignore_index=True).fillna("").astype(object)
+    first = frames[0][1]
+    out.attrs = {"header_line": first.get("header_line"), "lines": lines, "row_problems": problems,
+                 "title_lines": first.get("title_lines") or [], "file_name": p.name, "separator": None,
+                 "decimal_comma": False, "encoding": None, "sheet": None, "sheets": list(names)}
+    if warnings:
+        out.attrs["row_warnings"] = warnings
+    notes.insert(0, Note.of("io.sheets_all", file=p.name, n=len(names), sheets=", ".join(map(repr, names)),
+                            column=SHEET_COLUMN))
+    if left:
+        notes.insert(1, Note.of("io.sheets_all_hidden", file=p.name, sheets=", ".join(map(repr, left))))
+    return out, notes
 
 
 def _read_excel(p: Path, sheet) -> tuple[list[list[str]], dict, str, list[str], dict]:

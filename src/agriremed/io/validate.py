@@ -28,7 +28,7 @@ from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
-from agriremed.io.readers import ND_STRINGS, dedupe_header, na_cells, read_table
+from agriremed.io.readers import ND_STRINGS, SHEET_COLUMN, dedupe_header, na_cells, read_table
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   HIGH_BACKGROUND_ALIASES,
                                   PADDY_UPLAND_ROTATION_WORDS,
@@ -236,8 +236,12 @@ class Validation:
             else:
                 line = int(r.line) if has_line and not pd.isna(r.line) else None
                 plot = r.plot_id if isinstance(r.plot_id, str) and r.plot_id else None
-                code = "prob.row" + ("_line" if line is not None else "") + ("_plot" if plot is not None else "")
+                sheet = getattr(r, "sheet", "") if line is not None else ""  # a workbook read with --sheet all
+                sheet = sheet if isinstance(sheet, str) and sheet else None
+                code = ("prob.row" + ("_sheet" if sheet is not None else "") + ("_line" if line is not None else "")
+                        + ("_plot" if plot is not None else ""))
                 where = Message.of(code, row=int(r.input_row), **({"line": line} if line is not None else {}),
+                                   **({"sheet": sheet} if sheet is not None else {}),
                                    **({"plot": plot} if plot is not None else {}))
             out.append(_sentence(r, where, lang, problem[i], expected[i]))
         return out
@@ -597,6 +601,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     area_assumed = _area_unit_assumed(mapping, header_notes) if area_units is None else None
     area_cells = _area_cell_units(raw, mapping)
     cells = raw
+    raw = _places_from_sheets(raw, mapping, header_notes, attrs)
     raw = _join_region_columns(raw, mapping, header_notes)
     raw, region_notes = _region_of_plots(raw, mapping, attrs, region, tables)
     raw = _land_use_from_crop(raw, mapping, header_notes, tables)
@@ -616,8 +621,11 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
     _report_total_rows(col, plot_ids, raw)
     out_of_scope = _report_out_of_scope_rows(col, raw, mapping)
-    # a chunk of a larger input: the repeated ids are decided over the whole input, rounds are not looked for
-    rounds = _sampling_rounds(col, raw, mapping, dups) if duplicates is None else None
+    # a chunk of a larger input: the repeated ids and the sampling rounds are decided over the whole input (a
+    # first pass, the chunk's share of the rounds in its attrs); a chunk without that share looks for none
+    in_input = attrs.get("sampling_rounds_in_input")
+    rounds = (_sampling_rounds(col, raw, mapping, dups, in_input) if in_input is not None or duplicates is None
+              else None)
     if rounds is not None:
         more_ids.append(mapping[rounds.column])
     for canon, first, other in second_cols:
@@ -631,7 +639,8 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
         col.add(idle_crop[0], "crop", None, "warning", lambda idx: [idle_crop[1][i] for i in idx], "")
     metals_present = _check_file(col, mapping, header_notes, header_errors, dups, n,
                                  used=[mapping[c] for c in (area_units, header_units) if c] + more_ids
-                                 + list(GEO_ADDED_COLUMNS if attrs.get("layer") is not None else ()),
+                                 + list(GEO_ADDED_COLUMNS if attrs.get("layer") is not None else ())
+                                 + ([SHEET_COLUMN] if attrs.get("sheets") else []),
                                  assumed=assumed_covariates(tables))
     for severity, problem, expected in region_notes:
         col.add_file("region", severity, problem, expected)
@@ -863,6 +872,40 @@ def region_level(header: str) -> int | None:
         if re.search(pattern, k):
             return level
     return None
+
+
+#: A sheet name that names a township (南洲镇, 龙船乡, 白关街道) or a village (罗家村): :func:`_places_from_sheets`.
+SHEET_TOWNSHIP = re.compile(r"\S(?:镇|乡|街道)$")
+SHEET_VILLAGE = re.compile(r"\S村$")
+
+
+def _places_from_sheets(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list,
+                        attrs: dict) -> pd.DataFrame:
+    """A workbook read with ``--sheet all`` (each row's sheet in :data:`~agriremed.io.readers.SHEET_COLUMN`,
+    ``attrs['sheets']``) whose sheets are named after townships or villages: where the table has no village
+    column (``village``), each row of a sheet named ``…村`` gets it as its village; where the table's region columns
+    each name a level above the township (省, 市, 县) and none names the township, each row of a sheet named
+    ``…镇``, ``…乡`` or ``…街道`` gets it as its township (a column 乡镇, joined with the others by
+    :func:`_join_region_columns`: 湘潭县/花石镇). Each is reported on its column; the sheet column stays as it is.
+    A table with no region column is left to the title lines (:func:`_region_of_plots`)."""
+    if SHEET_COLUMN not in raw.columns or not attrs.get("sheets"):
+        return raw
+    sheet = as_text(raw[SHEET_COLUMN]).str.strip()
+    regions = [c for c, v in mapping.items() if v == "region"]
+    levels = [region_level(c) for c in regions]
+    for canon, header, pattern, code, fits in (
+            ("village", "村", SHEET_VILLAGE, "val.sheet_village", "village" not in mapping.values()),
+            ("region", "乡镇", SHEET_TOWNSHIP, "val.sheet_township",
+             bool(regions) and None not in levels and max(levels, default=0) < 3)):
+        named = sheet.str.contains(pattern, regex=True).to_numpy(bool)
+        if not fits or not named.any() or header in raw.columns:
+            continue
+        raw = raw.copy()
+        raw[header] = np.where(named, sheet.to_numpy(object), "")
+        mapping[header] = canon
+        names = list(dict.fromkeys(sheet.to_numpy(object)[named].tolist()))
+        header_notes.append((canon, header, Message.of(code, sheets=", ".join(map(repr, names)))))
+    return raw
 
 
 def _join_region_columns(raw: pd.DataFrame, mapping: dict[str, str], header_notes: list) -> pd.DataFrame:
@@ -1447,12 +1490,22 @@ SAMPLING_DATE_HEADER = re.compile(r"(?i)^(?:(?:采样|取样|采集|监测|检�
 @dataclass(frozen=True)
 class _Rounds:
     """The sampling rounds of the plots sampled more than once (:func:`_sampling_rounds`): ``column`` the
-    date column's header; ``earlier`` row index of an earlier round → row index of its plot's latest round;
-    ``dates`` each row's date as written."""
+    date column's header; ``earlier`` row index of an earlier round → row index of its plot's latest round
+    (-1 where that round is a row of another chunk of the input); ``dates`` each row's date as written;
+    ``n_plots`` the plots of the whole input sampled in several rounds; ``start`` the rows of the input before
+    this table (a chunk's); ``outside`` row index of an earlier round whose latest round is in another chunk →
+    (its input row, 0-based; its date as written; its soil metals, column → mg/kg)."""
 
     column: str
     earlier: dict
     dates: np.ndarray
+    n_plots: int = 0
+    start: int = 0
+    outside: dict = field(default_factory=dict)
+
+
+#: The value of a sampling date that is none (a blank or unreadable cell) in :func:`sample_date_values`.
+NO_DATE = np.iinfo(np.int64).min
 
 
 def _sample_date(cell):
@@ -1475,6 +1528,20 @@ def _sample_date(cell):
         return None
 
 
+def _sample_date_value(cell) -> int:
+    """A sampling-date cell (:func:`_sample_date`) as nanoseconds since 1970 [ns]; :data:`NO_DATE` where none."""
+    ts = _sample_date(cell)
+    return NO_DATE if ts is None or ts is pd.NaT else int(ts.value)
+
+
+def sample_date_values(cells) -> np.ndarray:
+    """Each sampling-date cell (a column :data:`SAMPLING_DATE_HEADER`) as a sortable number, nanoseconds since
+    1970 (a year read as its 1 January; :data:`NO_DATE` where the cell gives no date), read once per distinct
+    cell: 8 bytes a row, what the first pass over a streamed input keeps of the column."""
+    cells = np.asarray(cells, dtype=object)
+    return _frames.per_distinct(_sample_date_value, cells).astype(np.int64) if len(cells) else np.zeros(0, np.int64)
+
+
 def _date_text(cell) -> str:
     """A sampling-date cell as written (a date read from a spreadsheet as 2021-05-10)."""
     if isinstance(cell, (pd.Timestamp, np.datetime64)) or hasattr(cell, "year") and hasattr(cell, "month"):
@@ -1484,52 +1551,183 @@ def _date_text(cell) -> str:
     return re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(?::00)?$", r"\1", text)  # a spreadsheet date without its time
 
 
-def _sampling_rounds(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], dups: list[str]) -> _Rounds | None:
-    """The plots sampled in several rounds: a plot id on several rows whose sampling dates (a column
-    :data:`SAMPLING_DATE_HEADER`: 采样日期, 年份, sampling date …) are all given and differ. The latest round of
-    each such plot is planned; the rows of its earlier rounds are skipped (not planned, not rejected; their
-    note is written by :func:`_note_earlier_rounds`). Rows of one plot with the same date stay duplicates; rows
-    of one plot whose crops differ within one calendar year stay the season rows of one field. None without a
-    date column."""
+def _round_columns(mapping: dict[str, str], dups: list[str]) -> tuple[str, str, str | None] | None:
+    """(date header, plot id header, crop header or None) of a table whose sampling rounds are read
+    (:func:`_sampling_rounds`): one date column (:data:`SAMPLING_DATE_HEADER`), one plot id column; None else."""
     date_cols = [o for o, c in mapping.items() if c not in C.COLUMNS
                  and SAMPLING_DATE_HEADER.match(re.sub(r"[\s]|[（(][^）)]*[）)]$", "", str(o)))]
     pid = [o for o, c in mapping.items() if c == "plot_id"]
     if len(date_cols) != 1 or len(pid) != 1 or "plot_id" in dups:
         return None
-    cells = raw[date_cols[0]].to_numpy(object)
-    dates = _frames.per_distinct(_sample_date, cells)
-    ids = as_text(raw[pid[0]]).str.strip().to_numpy(object)
     crop_col = next((o for o, c in mapping.items() if c == "crop" and c not in dups), None)
-    crops = as_text(raw[crop_col]).str.strip().to_numpy(object) if crop_col is not None else np.full(len(raw), "")
-    free = ~col.unreadable & (ids != "")
-    earlier: dict = {}
-    groups: dict = {}
-    for i in np.flatnonzero(free).tolist():
-        groups.setdefault(ids[i], []).append(i)
-    for rows in groups.values():
-        if len(rows) < 2 or any(dates[i] is None for i in rows):
-            continue
-        d = [dates[i] for i in rows]
-        if len(set(d)) < 2:
-            continue
-        if len({crops[i] for i in rows}) > 1 and len({x.year for x in d}) == 1:
-            continue  # the seasons of one year, not rounds
-        last = max(d)
-        latest = [i for i in rows if dates[i] == last]
-        for i in rows:
-            if dates[i] < last:
-                earlier[i] = latest[0]
-    texts = np.array([_date_text(c) for c in cells], dtype=object)
-    if earlier:
+    return date_cols[0], pid[0], crop_col
+
+
+def round_rows(ids: np.ndarray, dates: np.ndarray, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The earlier sampling rounds among rows that may be rounds (plot ``ids``, sampling ``dates`` as
+    :func:`sample_date_values` gives them, ``crops`` any codes of the crop cells as written), vectorised:
+    a plot id on several rows whose dates are all given and differ, unless the rows grow different crops within
+    one calendar year (the seasons of one field). Returns (positions of the earlier rounds, ascending; the
+    position of each one's plot's latest round, its first row of the latest date)."""
+    n = len(ids)
+    none = np.zeros(0, np.int64)
+    if n < 2:
+        return none, none
+    g = pd.factorize(pd.Series(ids, dtype=object))[0]
+    d = np.asarray(dates, dtype=np.int64)
+    nodate = d == NO_DATE
+    years = np.where(nodate, 0, d).astype("datetime64[ns]").astype("datetime64[Y]").astype(np.int64)
+    frame = pd.DataFrame({"g": g, "d": d, "c": pd.factorize(pd.Series(crops, dtype=object))[0], "y": years,
+                          "none": nodate})
+    by = frame.groupby("g", sort=False)
+    size, undated = by.size(), by["none"].any()
+    nd, nc, ny, last = by["d"].nunique(), by["c"].nunique(), by["y"].nunique(), by["d"].max()
+    rounds = (size >= 2) & ~undated & (nd >= 2) & ~((nc > 1) & (ny == 1))
+    ok = np.zeros(g.max() + 1, bool)
+    ok[rounds.index[rounds.to_numpy(bool)]] = True
+    top = np.full(g.max() + 1, NO_DATE, np.int64)
+    top[last.index.to_numpy()] = last.to_numpy(np.int64)
+    rows = ok[g]
+    earlier = np.flatnonzero(rows & (d < top[g]))
+    at_last = np.flatnonzero(rows & (d == top[g]))
+    first = np.full(g.max() + 1, -1, np.int64)
+    first[g[at_last][::-1]] = at_last[::-1]  # the first row of each plot's latest date
+    return earlier, first[g[earlier]]
+
+
+def round_keys(raw: pd.DataFrame) -> tuple[np.ndarray, tuple | None]:
+    """What the first pass over a streamed input keeps of a chunk of raw rows (as :func:`validate_plots` reads
+    them) to read the sampling rounds of the whole input: (the rows skipped as not plots — 合计 rows, notes,
+    land that is not farmland —, whose plot ids are no plot's; and, where the table has a sampling-date
+    column :func:`_sampling_rounds` reads, (date header, the rows that may be rounds (0-based), their plot ids,
+    sampling dates :func:`sample_date_values`, crop cells as written), else None)."""
+    n = len(raw)
+    mapping, _, header_notes, header_errors = _map_headers(raw)
+    _cut_unit_headers(raw.attrs.get("cut_units") or {}, mapping, header_notes, header_errors)
+    _first_of_several(mapping, header_notes, ("land_use", "crop"))
+    _first_plot_id(mapping, header_notes)
+    canon_cols = list(mapping.values())
+    dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1 and not _is_crop_metal(c)})
+    pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
+    plot_ids = as_text(raw[pid_col]).to_numpy(object) if pid_col is not None else np.full(n, "", dtype=object)
+    col = Collector(n, plot_ids)
+    for rp in raw.attrs.get("row_problems") or []:
+        col.unreadable[rp["row"]] = True
+    _report_total_rows(col, plot_ids, raw)
+    _report_out_of_scope_rows(col, raw, mapping)
+    cols = _round_columns(mapping, dups)
+    if cols is None:
+        return col.skipped, None
+    date_col, pid, crop_col = cols
+    ids = as_text(raw[pid]).str.strip().to_numpy(object)
+    rows = np.flatnonzero(~col.unreadable & (ids != ""))
+    crops = (as_text(raw[crop_col].iloc[rows]).str.strip().to_numpy(object) if crop_col is not None
+             else np.full(len(rows), "", dtype=object))
+    return col.skipped, (date_col, rows, ids[rows], sample_date_values(raw[date_col].to_numpy(object)[rows]), crops)
+
+
+@dataclass(frozen=True)
+class InputRounds:
+    """The sampling rounds of a whole input read in chunks (:func:`agriremed.engine.stream.plan_stream`, the dask
+    backend), found in a first pass over the date and plot id columns (:func:`round_keys`, :func:`round_rows`):
+    ``column`` the date header; ``earlier`` the input rows (0-based, ascending) of the earlier rounds and
+    ``latest`` the input row of each one's plot's latest round; ``n_plots`` the plots with rounds; ``outside``
+    latest input row → (its date as written, its soil metals: column → mg/kg) for the latest rounds read in
+    another chunk than one of their earlier rounds (:meth:`split`, filled by a second pass). A chunk's share
+    (:meth:`of_chunk`) travels in its ``attrs['sampling_rounds_in_input']``."""
+
+    column: str
+    earlier: np.ndarray
+    latest: np.ndarray
+    n_plots: int
+    outside: dict = field(default_factory=dict)
+
+    def split(self, starts) -> np.ndarray:
+        """The latest rounds (input rows, ascending) read in another chunk than one of their earlier rounds;
+        ``starts``: the first input row of each chunk."""
+        s = np.asarray(starts, dtype=np.int64)
+        chunk = np.searchsorted(s, self.earlier, side="right"), np.searchsorted(s, self.latest, side="right")
+        return np.unique(self.latest[chunk[0] != chunk[1]])
+
+    def of_chunk(self, start: int, n: int) -> _Rounds:
+        """The rounds of the chunk of ``n`` rows after ``start`` rows of the input (its rows' dates as written
+        are filled in by :func:`_sampling_rounds`)."""
+        a, b = np.searchsorted(self.earlier, [start, start + n])
+        earlier, outside = {}, {}
+        for i, j in zip(self.earlier[a:b].tolist(), self.latest[a:b].tolist(), strict=True):
+            inside = start <= j < start + n
+            earlier[i - start] = j - start if inside else -1
+            if not inside:
+                outside[i - start] = (j, *self.outside.get(j, ("", {})))
+        return _Rounds(self.column, earlier, np.zeros(0, dtype=object), self.n_plots, start, outside)
+
+
+def input_rounds(keys: list, skipped_rows: np.ndarray | None = None) -> InputRounds | None:
+    """The sampling rounds of a whole input (:class:`InputRounds`) from each chunk's :func:`round_keys`
+    (``keys``: (first input row of the chunk, its keys or None) in input order); None where no chunk has a
+    date column, or the chunks name it differently."""
+    given = [(s, k) for s, k in keys if k is not None]
+    if not given or len(given) != len(keys) or len({k[0] for _, k in given}) != 1:
+        return None
+    rows = np.concatenate([s + k[1] for s, k in given]).astype(np.int64)
+    ids = np.concatenate([k[2] for _, k in given])
+    dates = np.concatenate([k[3] for _, k in given])
+    crops = np.concatenate([k[4] for _, k in given])
+    earlier, latest = round_rows(ids, dates, crops)
+    return InputRounds(given[0][1][0], rows[earlier], rows[latest], len(pd.unique(ids[earlier])))
+
+
+def round_latest_values(rows: pd.DataFrame, tables: Tables | None = None) -> list[tuple[str, dict]]:
+    """The date as written and the soil metals (column → mg/kg, as :func:`validate_plots` reads them) of each of
+    ``rows`` (raw rows of latest sampling rounds, :meth:`InputRounds.split`), for the notes of their earlier
+    rounds read in other chunks."""
+    if not len(rows):
+        return []
+    raw = rows.reset_index(drop=True)
+    mapping = _map_headers(raw)[0]
+    date_col = next((o for o, c in mapping.items() if c not in C.COLUMNS
+                     and SAMPLING_DATE_HEADER.match(re.sub(r"[\s]|[（(][^）)]*[）)]$", "", str(o)))), None)
+    texts = (_frames.per_distinct(_date_text, raw[date_col].to_numpy(object)) if date_col is not None
+             else np.full(len(raw), "", dtype=object))
+    out = _validated_rows(raw, tables or load_tables(), {}, None, (), None)[2]
+    metals = {c: pd.to_numeric(pd.Series(out[c]), errors="coerce").to_numpy(float)
+              for c in (C.metal_column(m) for m in C.METALS) if c in out}
+    return [(str(texts[k]), {c: float(v[k]) for c, v in metals.items()}) for k in range(len(raw))]
+
+
+def _sampling_rounds(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
+                     in_input: _Rounds | None = None) -> _Rounds | None:
+    """The plots sampled in several rounds: a plot id on several rows whose sampling dates (a column
+    :data:`SAMPLING_DATE_HEADER`: 采样日期, 年份, sampling date …) are all given and differ. The latest round of
+    each such plot is planned; the rows of its earlier rounds are skipped (not planned, not rejected; their
+    note is written by :func:`_note_earlier_rounds`). Rows of one plot with the same date stay duplicates; rows
+    of one plot whose crops differ within one calendar year stay the season rows of one field. None without a
+    date column. ``in_input``: a chunk's share of the rounds of the whole input (:meth:`InputRounds.of_chunk`),
+    found in a first pass over it, in place of the rounds within the chunk."""
+    cols = _round_columns(mapping, dups)
+    if cols is None:
+        return None
+    date_col, pid, crop_col = cols
+    cells = raw[date_col].to_numpy(object)
+    ids = as_text(raw[pid]).str.strip().to_numpy(object)
+    if in_input is not None:
+        rounds = replace(in_input, dates=_frames.per_distinct(_date_text, cells))
+    else:
+        crops = as_text(raw[crop_col]).str.strip().to_numpy(object) if crop_col is not None else np.full(len(raw), "")
+        free = np.flatnonzero(~col.unreadable & (ids != ""))
+        earlier, latest = round_rows(ids[free], sample_date_values(cells[free]), crops[free])
+        rounds = _Rounds(date_col, dict(zip(free[earlier].tolist(), free[latest].tolist(), strict=True)),
+                         _frames.per_distinct(_date_text, cells), len(pd.unique(ids[free[earlier]])))
+    if rounds.earlier:
         mask = np.zeros(len(raw), bool)
-        mask[list(earlier)] = True
+        mask[list(rounds.earlier)] = True
         col.unreadable |= mask
         col.skipped |= mask
         col.error_rows |= mask
-        col.add_file(mapping[date_cols[0]], "note",
-                     Message.of("val.sampling_rounds", header=repr(date_cols[0]),
-                                n=len({ids[i] for i in earlier})), "")
-    return _Rounds(date_cols[0], earlier, texts)
+    if rounds.n_plots:
+        col.add_file(mapping[date_col], "note", Message.of("val.sampling_rounds", header=repr(date_col),
+                                                          n=rounds.n_plots), "")
+    return rounds
 
 
 def _note_earlier_rounds(col: Collector, out: pd.DataFrame, rounds: _Rounds | None, tables: Tables) -> None:
@@ -1545,26 +1743,33 @@ def _note_earlier_rounds(col: Collector, out: pd.DataFrame, rounds: _Rounds | No
     lu = pd.Series(out["land_use"], dtype=object).to_numpy(object) if "land_use" in out else np.full(n, None)
     ph = pd.to_numeric(pd.Series(out["ph"]), errors="coerce").to_numpy(float) if "ph" in out else np.full(n, np.nan)
     rows = np.array(sorted(rounds.earlier), dtype=np.int64)
+    latest = np.array([rounds.earlier[i] for i in rows.tolist()], dtype=np.int64)
+    inside = latest >= 0
     higher: dict = {i: Message() for i in rows.tolist()}
     for m in C.METALS:
         canon = C.metal_column(m)
         if canon not in out:
             continue
         v = pd.to_numeric(pd.Series(out[canon]), errors="coerce").to_numpy(float)
+        now = np.where(inside, v[np.where(inside, latest, 0)], np.nan)
+        for k in np.flatnonzero(~inside).tolist():
+            now[k] = rounds.outside[int(rows[k])][2].get(canon, np.nan)
+        before = v[rows]
         screen = band_screening(tables, m, lu[rows], ph[rows])
-        for k, i in enumerate(rows.tolist()):
-            j = rounds.earlier[i]
-            if v[i] > screen[k] and not v[i] <= v[j]:  # above its screening value, higher than (or unlike) now
-                higher[i] += Message.of("val.earlier_round_higher", metal=m, value=float(v[i]),
-                                        screening=float(screen[k]), latest=f"{v[j]:g}" if v[j] == v[j] else "–")
+        # above its screening value, higher than (or unlike) now
+        for k in np.flatnonzero((before > screen) & ~(before <= now)).tolist():
+            higher[int(rows[k])] += Message.of("val.earlier_round_higher", metal=m, value=float(before[k]),
+                                               screening=float(screen[k]),
+                                               latest=f"{now[k]:g}" if now[k] == now[k] else "–")
     mask = np.zeros(n, bool)
     mask[rows] = True
 
     def message(i):
-        j = rounds.earlier[int(i)]
-        msg = Message.of("val.earlier_round", date=rounds.dates[i], plot=pid[i], latest=rounds.dates[j],
-                         row=int(j) + 1)
-        return msg + higher[int(i)] if higher[int(i)] else msg
+        i = int(i)
+        j = rounds.earlier[i]
+        row, date = (rounds.start + j, rounds.dates[j]) if j >= 0 else rounds.outside[i][:2]
+        msg = Message.of("val.earlier_round", date=rounds.dates[i], plot=pid[i], latest=date, row=int(row) + 1)
+        return msg + higher[i] if higher[i] else msg
 
     col.add(mask, "plot_id", pid, "note", lambda idx: [message(i) for i in idx], "", force=True)
 
@@ -3669,7 +3874,9 @@ def _too_low(col: Collector, canon: str, m: str, num: np.ndarray, median: float 
     with np.errstate(invalid="ignore"):
         below_natural = given & (num < natural)
         below_median = given & ~below_natural & (median is not None and median > 0) & (num * ratio < (median or 0))
-    values = np.array([f"{x:g}" for x in num], dtype=object) if (below_natural | below_median).any() else None
+    def values(idx):  # the flagged rows' values as text only, not every row's
+        return [f"{num[i]:g}" for i in idx]
+
     col.add(below_natural, canon, values, "warning",
             lambda idx: [Message.of("val.value_below_natural", metal=m, value=float(num[i]), low=natural) for i in idx])
     col.add(below_median, canon, values, "warning",
@@ -4615,6 +4822,10 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
                    else np.arange(1, n + 1) + int(header_line))
         problems.insert(1, "line", pd.array([line_of[int(r) - 1] if not pd.isna(r) else pd.NA
                                              for r in problems["input_row"]], dtype="Int64"))
+    if attrs.get("sheets") and SHEET_COLUMN in raw.columns:  # --sheet all: each problem's sheet beside its line
+        sheet_of = as_text(raw[SHEET_COLUMN]).to_numpy(object)
+        problems.insert(2 if "line" in problems.columns else 1, "sheet",
+                        [sheet_of[int(r) - 1] if not pd.isna(r) else "" for r in problems["input_row"]])
     err = col.error_rows
     out.insert(0, "input_row", np.arange(1, n + 1))
     if header_line is not None:
