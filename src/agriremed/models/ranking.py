@@ -22,7 +22,7 @@ import numpy as np
 
 from agriremed.core import frames as _frames
 
-__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "TIE_BREAKS", "BEHIND_TIER", "NO_MEASURE_TIER",
+__all__ = ["linear_utility", "light_codes", "LIGHTS", "SCORE_DECIMALS", "SCORE_SHOWN_DECIMALS", "TIE_BREAKS", "BEHIND_TIER", "NO_MEASURE_TIER",
            "LEAST_SHOWN_GAIN"]
 
 #: Traffic-light names by code: 0 green, 1 amber, 2 red, 3 not assessed (None).
@@ -100,6 +100,10 @@ def weighted_scores(u: np.ndarray, w: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 
 SCORE_DECIMALS = 3
+
+#: Decimals the sentences print a score with ("score 0.44 vs 0.35"; three where two would hide a difference,
+#: :data:`SCORE_DECIMALS`).
+SCORE_SHOWN_DECIMALS = 2
 """Decimals at which scores are compared when ranking (the finest precision the sentence prints):
 scores equal at this precision tie, and the tie goes to :data:`TIE_BREAKS` in turn."""
 

@@ -101,7 +101,7 @@ import pandas as pd
 from agriremed.core import frames as _frames
 from agriremed.models.ranking import LIGHTS, rank_in_plot, weighted_scores, light_codes, linear_utility
 from agriremed.models.ranking import BEHIND_TIER, NO_MEASURE_TIER, SCORE_DECIMALS, TIE_BREAKS, tie_break_used
-from agriremed.models.ranking import LEAST_SHOWN_GAIN
+from agriremed.models.ranking import LEAST_SHOWN_GAIN, SCORE_SHOWN_DECIMALS
 from agriremed.core.messages import Message, catalogue, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
@@ -1663,7 +1663,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_npv_given_up`` ("ahead of Fallow / set-aside with cover (score 0.44 vs 0.35), mostly on metal
         removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) in this
         economics view", where the winner is ahead mostly on metal removal or carbon of a runner-up whose
-        economics criterion, in the scenario's view, is higher by at least 1 CNY/ha) or
+        economics criterion, in the scenario's view, is higher by enough to show in the printed scores: its
+        economics utility times the criterion's share of the weights at least half the last printed digit) or
         ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
         ("ahead of <option> (same score, 0.176): equal scores go to …", where the scores tie
         at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals and the named tie-break of
@@ -1776,14 +1777,21 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     # ahead mostly on metal removal or carbon of a runner-up that earns more in the scenario's economics view
     # (sorghum before compensated fallow on strict-control paddies in the farmer's view): the sentence says
     # what the choice costs (20)
+    # — only where the money would show in the printed scores: the difference, as economics utility times the
+    # criterion's share of the weights, is at least half the last printed digit of a score (0.005; with the
+    # default weights and anchors about 4 000 CNY/ha over the horizon); smaller differences are within the
+    # spread of prices and yields and the clause would only lengthen the sentence
+    anchors = tables.light_thresholds()["economics"]
+    span = abs(float(anchors["utility_one_at"]) - float(anchors["utility_zero_at"]))
+    w_econ = float(weights.get("economics", 0.0)) / max(sum(float(v) for v in weights.values()), 1e-12)
     with np.errstate(invalid="ignore"):
         costs_npv = ((by_policy == 0) & np.isin(why, ("clean_up", "carbon"))
-                     & (np.rint(econ[sr] - econ[fr]) >= 1))
+                     & ((econ[sr] - econ[fr]) * w_econ / span >= 0.5 * 10.0 ** -SCORE_SHOWN_DECIMALS))
     by_policy = np.where(costs_npv, 20, by_policy)
     lost = np.where(costs_npv, np.rint(econ[sr] - econ[fr]), np.nan)
     # one message per distinct (runner-up, printed scores, criterion, policy)
-    a = np.array([_num(x, 2) for x in score[fr].tolist()])
-    b = np.array([_num(x, 2) for x in score[sr].tolist()])
+    a = np.array([_num(x, SCORE_SHOWN_DECIMALS) for x in score[fr].tolist()])
+    b = np.array([_num(x, SCORE_SHOWN_DECIMALS) for x in score[sr].tolist()])
     # "0.67 vs 0.67" would hide which is ahead, and a tie names its score: three decimals
     tie = ((a == b) & (score[fr] != score[sr])) | ((by_policy >= 14) & (by_policy <= 17))
     if tie.any():  # both with three decimals as text ("0.821 vs 0.820", not "0.821 vs 0.82")
