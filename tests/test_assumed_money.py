@@ -45,12 +45,11 @@ def test_sentence_says_the_vip_materials_subsidy_is_an_assumption(plan):
     assert s.at["R01-HN-light", "recommended_option"] == "lime_low_cd_rice"
     assert _rec(plan, "R01-HN-light")["subsidy_cny_ha"] > 0
     en = s.at["R01-HN-light", "recommendation"]
-    assert ("; these amounts count VIP+n materials supplied by the programme (Changsha–Zhuzhou–Xiangtan), a subsidy "
-            "the planner assumes: the amount paid is not confirmed (project assumption, listed under Assumptions "
-            "used)") in en
+    assert (" (counting VIP+n materials supplied by the programme (Changsha–Zhuzhou–Xiangtan), a subsidy the planner "
+            "assumes: the amount paid is not confirmed; see Assumptions used), ") in en  # the carbon figure follows
     assert "for the farmer +" in en  # the farmer's figure the clause qualifies
     zh = messages.column_texts(plan.summary.loc[plan.summary["plot_id"] == "R01-HN-light"], "recommendation", "zh")[0]
-    assert "以上金额计入了长株潭VIP+n物资补贴，该补贴为本工具假设，实际发放金额未经核实（见“所用假设”）" in zh
+    assert "（含长株潭VIP+n物资补贴，该补贴为本工具假设，实际发放金额未经核实，见“所用假设”）" in zh
     # the fallow compensation of 长株潭 is sourced (rednet2016_fallow): no such clause on a plot without assumed pay
     for pid in ("R16-HN-mine", "R19-HN-strict-bfyes", "R28-HN-mine-safe-wl"):
         assert "a subsidy the planner assumes" not in s.at[pid, "recommendation"]
@@ -60,7 +59,7 @@ def test_farmer_view_sentence_also_flags_the_assumed_subsidy():
     p = agriremed.plan(pd.DataFrame(ROWS[:1], columns=COLS), agriremed.Scenario(mc_draws=0, economics_view="farmer"),
                        progress=False)
     en = p.summary["recommendation"].iloc[0]
-    assert "farmer's NPV" in en and "a subsidy the planner assumes: the amount paid is not confirmed" in en
+    assert "farmer's NPV" in en and "a subsidy the planner assumes: the amount paid is not confirmed;" in en
 
 
 def test_plot_sheet_states_the_subsidy_the_sentence_counts(plan):
