@@ -115,8 +115,12 @@ def test_strict_paddy_names_the_paid_fallow_beside_sorghum(plan):
     assert re.sub(r"\s+", "", "Compensated alternative: Fallow / set-aside with cover on this plot would be paid 1,300 "
                   "CNY/mu a year (6,825 CNY a year on the plot): Changsha–Zhuzhou–Xiangtan heavy-metal fallow "
                   "compensation") in sheet_en
+    sheet_zh = sheet_text(plan, "R19-HN-strict-bfyes", "zh")
     assert "有补偿的备选方案：本地块若选择休耕（覆盖作物），每亩每年可获补偿1,300元（地块每年6,825元）：长株潭重金属污染区休耕补助" \
-        in sheet_text(plan, "R19-HN-strict-bfyes", "zh")
+        in sheet_zh
+    # said once on the sheet: the note under the compensation lines leaves the alternative to its own line
+    assert sheet_en.count(re.sub(r"\s+", "", "Fallow / set-aside with cover")) == 1
+    assert re.sub(r"\s+", "", sheet_zh).count("休耕（覆盖作物）") == 1
 
 
 def test_headline_money_is_split_by_account_with_the_developer_apart(plan):

@@ -2196,16 +2196,21 @@ def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str
             lines.append(messages.render(messages.Message.of(code, per_mu=per_mu, plot=plot), lang, tables))
             if key == "compensation_paid" and '"comp.paid_treatment"' in basis:
                 lines.append(messages.render(messages.Message.of("comp.sheet_paid_treatment"), lang, tables))
-    # a compensated option applicable on the plot but not recommended (paid fallow beside sorghum): its own line
-    for code, params in messages.Message.decode(basis).parts if '"comp.alternative"' in basis else ():
-        if code == "comp.alternative":
-            p = dict(params)
-            area_mu = float(r.get("area_ha", np.nan)) / ha_per_mu()
-            lines.append(messages.render(messages.Message.of(
-                "comp.sheet_alternative", option=p["option"], per_mu=float(p["paid_mu"]),
-                plot=float(p["paid_mu"]) * area_mu, subsidies=p["subsidies"]), lang, tables))
+    # a compensated option applicable on the plot but not recommended (paid fallow beside sorghum): its own line,
+    # and not again in the note below the lines
+    note = basis
+    if '"comp.alternative"' in basis:
+        parts = messages.Message.decode(basis).parts
+        for code, params in parts:
+            if code == "comp.alternative":
+                p = dict(params)
+                area_mu = float(r.get("area_ha", np.nan)) / ha_per_mu()
+                lines.append(messages.render(messages.Message.of(
+                    "comp.sheet_alternative", option=p["option"], per_mu=float(p["paid_mu"]),
+                    plot=float(p["paid_mu"]) * area_mu, subsidies=p["subsidies"]), lang, tables))
+        note = messages.Message(tuple(x for x in parts if x[0] != "comp.alternative"))
     return (messages.render(messages.Message.of("comp.sheet_head"), lang, tables), lines,
-            messages.render(basis, lang, tables))
+            messages.render(note, lang, tables))
 
 
 #: Message columns of the summary (written with the summary sentence by :func:`summary_columns`)
