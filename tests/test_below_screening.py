@@ -73,7 +73,7 @@ def test_as_only_upland_maize_keeps_maize_with_harvest_tests_not_a_cd_measure():
     # unchanged practice keeps its steps: test each harvest (As in the crop is not assessed: measure it)
     assert "Have each harvest tested before it is sold or eaten" in s["measures"]
     assert s["recommendation"].startswith("As in the crop not assessed (no usable transfer function) — measure it "
-                                          "in the harvest. Continue current practice")
+                                          "in the harvest (limit: As 0.5 mg/kg, GB2762). Continue current practice")
     assert "which answers only a crop risk of a metal below its screening value" in s["recommendation"]
 
 
