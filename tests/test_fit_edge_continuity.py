@@ -162,3 +162,17 @@ def test_safe_soil_is_solved_on_the_carried_prediction_and_is_continuous(fit):
                     [t.loc[pid, "safe_soil_mg_kg"], t.loc[pid, "safe_soil_p50_mg_kg"]])
         u = _predict(at, fit.tables())
         assert u["p_exceed_limit"].tolist() == pytest.approx([0.05, 0.5], abs=1e-6)
+
+
+def test_a_gain_that_prints_as_zero_is_said_to_be_the_same(fit):
+    # beyond the fit at pH 7.2 (Cd 1.0) the crop complies whatever is done: foliar spray's difference from unchanged
+    # practice prints as 0.0 points, and the sentence says "the same", not "(0.0 percentage points less)"
+    import agriremed
+
+    plots = _plots([7.2], [1.0], som_pct=2.5, clay_pct=25.0)
+    p = agriremed.plan(plots, agriremed.Scenario(mc_draws=100), seed=11, tables=fit.tables(), progress=False)
+    en = p.summary["recommendation"].iloc[0]
+    assert "(0.0 percentage points less)" not in en
+    assert "no more likely to meet the food limit than unchanged practice (the same to 0.1 percentage point)" in en
+    zh = messages.render(p.summary["recommendation_msg"].iloc[0], "zh")
+    assert "与维持现状相同，差值不足0.1个百分点" in zh

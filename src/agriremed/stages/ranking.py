@@ -1654,7 +1654,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_no_measure`` ("…, which would raise the crop's chance of meeting the food limit by only
         3.3 percentage points over unchanged practice, below the 5-point gain that makes a measure for the
         crop, at a lower NPV", whatever the scores, when the runner-up has ``target_tier`` 6 and the winner
-        not; ``rec.ahead_no_measure_less`` where that gain does not print above 0) or
+        not; ``rec.ahead_no_measure_less`` where that gain does not print above 0, ``rec.ahead_no_measure_same``
+        where it prints as 0.0) or
         ``rec.ahead_order`` (any other order that puts a lower score first) or
         ``rec.ahead_cleanup_cost`` ("ahead of Sedum plumbizincicola phytoextraction (score 0.26 vs 0.18), mostly on
         economics: it gives up the clean-up of Sedum plumbizincicola phytoextraction, which would remove 97 % of the
@@ -1843,6 +1844,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             if by_policy[i] == 18 and gains[0][i] > 0 else
             Message.of("rec.ahead_no_measure_less", option=oid[sr][i], score=a[i], runner_score=b[i],
                        points=abs(gains[0][i]))
+            if by_policy[i] == 18 and round(abs(gains[0][i]), 1) > 0 else
+            Message.of("rec.ahead_no_measure_same", option=oid[sr][i], score=a[i], runner_score=b[i])
             if by_policy[i] == 18 else
             Message.of(code[5], option=oid[sr][i], score=a[i], runner_score=b[i], runner_share=shares[1][i],
                        target=shares[2][i], own=_own_share(shares[0][i], own_below[i]))
