@@ -455,12 +455,17 @@ class PlotAssessment(Dashboard):
                 ],
                 "food_limit_mg_kg": u["food_limit_mg_kg"].map(fmt_number),
                 "p_exceed_limit": u["p_exceed_limit"].map(lambda x: fmt_number(x, pct=True)),
-                # the function used instead of a user's fit the plot lies beyond the data of says so
-                "function_id": [f"{f} ({messages.selection_text('skipped ' + k, lang)})"
+                # a user's fit the plot lies beyond the data of is carried on by the packaged function's change
+                # (extrapolated); without that, the function used instead of the fit says so
+                "function_id": [i18n.t("ui.assess.fit_carried", lang, fit=k.split(" (")[0], function=f)
+                                if isinstance(k, str) and k and bool(x) else
+                                f"{f} ({messages.selection_text('skipped ' + k, lang)})"
                                 if isinstance(k, str) and k else f
-                                for f, k in zip(u["function_id"].fillna(""),
-                                                u["user_fit_skipped"].astype(object) if "user_fit_skipped" in u
-                                                else [None] * len(u), strict=True)],
+                                for f, k, x in zip(u["function_id"].fillna(""),
+                                                   u["user_fit_skipped"].astype(object) if "user_fit_skipped" in u
+                                                   else [None] * len(u),
+                                                   u["extrapolated"].astype(object).fillna(False)
+                                                   if "extrapolated" in u else [False] * len(u), strict=True)],
             }
         )
         heads = {c: i18n.label(c, lang) for c in df.columns}
