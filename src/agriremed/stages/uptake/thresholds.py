@@ -649,7 +649,8 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
         published pH range is solved at the edge of the range
         (:func:`~agriremed.stages.uptake.predict.edge_inputs`: the function's trend continued where it rises
         beyond the end, else the value at the end), the note saying so (extrapolated); a function fitted to the
-        user's pairs, or one whose range is on an input it does not read, gives no threshold beyond its range.
+        user's pairs, or one whose range is on an input it does not read, gives no threshold beyond its range (for
+        a fit the note says how a plan and ``agriremed safe-soil`` carry it on with the plot's packaged function).
 
     Raises
     ------
@@ -697,7 +698,9 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
         _, how = edge_inputs(fn, plot_variables(grid, fn.metal, fn.soil_measure), len(grid))
         note[edge] = [f"extrapolated: {h} (as a plan predicts there)" for h in how[edge]]
     rest = beyond & ~edge
-    note[rest] = (f"pH outside {lo:g}–{hi:g}, the range of the data {function_id} was fitted on: not used"
+    note[rest] = (f"pH outside {lo:g}–{hi:g}, the range of the data {function_id} was fitted on: no threshold "
+                  "from the fit alone (a plan carries the fit on with the change of the packaged function the plot "
+                  "takes; `agriremed safe-soil` solves a plot that way)"
                   if user_fit else f"pH outside {lo:g}–{hi:g}, the range of {function_id}: not used")
     return pd.DataFrame({
         "function_id": function_id, "crop": crop, "ph": ph,
