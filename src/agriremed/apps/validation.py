@@ -49,6 +49,7 @@ from agriremed.core.tables import load_tables, split_keys
 from agriremed.stages import carbon, duration, uptake  # kernels called as module attributes (MODEL_KERNELS)
 from agriremed.stages.soil import soil_mass_t_ha, threshold_values
 from agriremed.stages.uptake import food_safety
+from agriremed.stages.uptake.predict import limits_for_crops
 from agriremed.stages.uptake.skill import (ASSUMED_CLAY_PCT, between_study_spread, leafy_cd_skill, maize_share_checks,
                                           study_halves, survey_check)
 from agriremed.stages.uptake.synthesis import (leafy_spread_components, maize_cd_synthesis, ratio_synthesis,
@@ -432,7 +433,6 @@ def unpredicted_crop_pairs(pairs: pd.DataFrame, tables=None) -> pd.DataFrame:
     crop = pairs["crop"].fillna("").astype(str) if "crop" in pairs else pd.Series("", index=pairs.index)
     out = pairs.loc[(crop != "") & ~crop.isin(covered)].copy()
     if len(out):
-        from agriremed.stages.uptake.predict import limits_for_crops
         out["food_limit_mg_kg"] = limits_for_crops(out["crop"], ["cd"] * len(out), "GB2762", tables)[0]
     return out
 

@@ -17,6 +17,7 @@ page. Output is byte-reproducible for the same plan and date (``invariant``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from pathlib import Path
@@ -25,6 +26,7 @@ from xml.sax.saxutils import escape
 from agriremed.core.version import __version__
 from agriremed.core import i18n
 from agriremed.stages.advice import PlotAdvice, plot_advice
+from agriremed.stages.economics import subsidy_line
 
 __all__ = ["SheetError", "sheet_pdf", "write_sheets", "CJK_FONT"]
 
@@ -35,6 +37,12 @@ _CJK = re.compile(r"[^\x00-\xff]+")
 
 class SheetError(RuntimeError):
     """The sheets cannot be written (reportlab missing, or an output problem)."""
+
+
+def _advice(result, plot_id: str, lang: str) -> PlotAdvice:
+    """The sheet's advice of ``plot_id`` (:func:`agriremed.stages.advice.plot_advice`) with the subsidies the
+    recommendation's farmer figure counts (:func:`agriremed.stages.economics.subsidy_line`)."""
+    return dataclasses.replace(plot_advice(result, plot_id, lang), subsidy=subsidy_line(result, plot_id, lang))
 
 
 def _reportlab():
@@ -193,7 +201,7 @@ def sheet_pdf(result, plot_id: str, lang: str = "en", date: str | None = None) -
     _reportlab()
     buf = io.BytesIO()
     date = date or _dt.date.today().isoformat()
-    _build(buf, [plot_advice(result, plot_id, lang)], lang, result.scenario.organisation, date, plot_id)
+    _build(buf, [_advice(result, plot_id, lang)], lang, result.scenario.organisation, date, plot_id)
     return buf.getvalue()
 
 
@@ -253,7 +261,7 @@ def write_sheets(result, out_dir: str | Path, lang: str = "en", combined: bool =
     from tqdm.auto import tqdm
 
     for n, pid in tqdm(list(names.items()), desc=i18n.t("ui.progress.sheets", lang), unit="plot", leave=False):
-        a = plot_advice(result, pid, lang)
+        a = _advice(result, pid, lang)
         advices.append(a)
         _build(str(out / f"{n}.pdf"), [a], lang, org, date, pid)
     paths = {"sheets": out}

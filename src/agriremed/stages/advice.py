@@ -2135,43 +2135,9 @@ class PlotAdvice:
     compensation_note: str = ""
     #: Where the recommended option gets subsidies (``subsidies.csv``) and the plot has no compensation lines: the
     #: subsidies the sentence's farmer figure counts (not the cash flows), as an equal yearly amount per mu and for
-    #: the plot, said to be an assumption where the row's amount is one (:func:`subsidy_line`); "" elsewhere.
+    #: the plot, said to be an assumption where the row's amount is one
+    #: (:func:`agriremed.stages.economics.subsidy_line`, filled by the plot sheets); "" elsewhere.
     subsidy: str = ""
-
-
-def subsidy_line(result, plot_id: str, lang: str = "en") -> str:
-    """The plot sheet's line of the subsidies of the recommended option of ``plot_id`` (``subsidies.csv`` rows that
-    reach it, :func:`agriremed.stages.economics.subsidy_ids`): what the sentence's farmer figure counts and the
-    cash flows leave out, as the equal yearly amount of its present value ``subsidy_cny_ha`` over the horizon, per mu
-    and for the plot (``comp.sheet_subsidy``), with ``comp.sheet_subsidy_assumed`` where a row's amount is a project
-    assumption. "" where the option gets none, or the plot's compensation lines state what is paid."""
-    from agriremed.models.economics import yearly_equivalent
-    from agriremed.stages.economics import assumed_subsidy_ids, subsidy_ids
-
-    t, sc, tables = result.table, result.scenario, result.tables
-    s = result.summary.loc[result.summary["plot_id"] == plot_id]
-    if s.empty or "subsidy_cny_ha" not in t:
-        return ""
-    r = s.iloc[0]
-    basis = r.get("compensation_basis_msg")
-    if isinstance(basis, str) and basis:  # strict-control land: the compensation lines say what is paid
-        return ""
-    rec = t.loc[(t["plot_id"] == plot_id) & t["recommended"].astype(bool)]
-    if rec.empty:
-        return ""
-    pv = float(rec["subsidy_cny_ha"].iloc[0])
-    if not math.isfinite(pv) or abs(pv) < 0.5:
-        return ""
-    where = ([rec["option_id"].iloc[0]], [r.get("soil_class")], [r.get("region")])
-    ids, assumed = subsidy_ids(*where, tables)[0], assumed_subsidy_ids(*where, tables)[0]
-    if not ids:
-        return ""
-    yearly = float(yearly_equivalent(np.array([pv]), sc.discount_rate, sc.horizon_yr)[0])
-    m = messages.Message.of("comp.sheet_subsidy", subsidies=ids, per_mu=yearly * ha_per_mu(),
-                            plot=yearly * float(r["area_ha"]), years=int(sc.horizon_yr))
-    if assumed:
-        m = m + messages.Message.of("comp.sheet_subsidy_assumed", subsidies=assumed)
-    return messages.render(m, lang, tables)
 
 
 def compensation_lines(r, lang: str = "en", tables=None) -> tuple[str, list, str]:
@@ -2670,7 +2636,6 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0],
         gb36600=(messages.column_texts(r.to_frame().T, "gb36600_check", lang, tables)[0] or ""
                  if "gb36600_check" in s else ""),
-        subsidy=subsidy_line(result, plot_id, lang),
         **dict(zip(("compensation_head", "compensation", "compensation_note"), compensation_lines(r, lang, tables),
                    strict=True)))
 

@@ -105,6 +105,8 @@ References
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -114,8 +116,9 @@ from agriremed.stages.biomass import establishment_fractions
 from agriremed.stages.carbon import application_interval, row_transport_km
 from agriremed.models.finance import discount_factors, npv
 from agriremed.models.economics import (block_items, block_transfers, over_limit_fractions, pv_developer_npv,
-                                        versus_best, payback_year, typical_year, later_years, lost_legal_income)
-from agriremed.core.messages import Message, render_encode, render_encode_filled
+                                        versus_best, payback_year, typical_year, later_years, lost_legal_income,
+                                        yearly_equivalent)
+from agriremed.core.messages import Message, render, render_encode, render_encode_filled
 from agriremed.stages.options import library_parameter, lime_applications_t_ha, lime_dose_t_ha
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
@@ -129,7 +132,7 @@ __all__ = ["discount_factors", "npv", "payback_year", "typical_year", "yearly_ca
            "CASH_FLOW_ITEMS", "TRANSFER_ITEMS", "BIOMASS_VALUATIONS", "ECONOMICS_VIEWS", "VIEW_COLUMNS",
            "budget_curve", "exchange_rate", "add_currency_columns", "money_text", "noncompliant_fractions",
            "subsidy_inputs", "STRICT_BASELINE_CROP", "noncompliant_outlets", "NO_OUTLET_RULE", "crop_value_gaps",
-           "kept_crop_income", "COMPARISON_COLUMNS", "legal_net_income", "subsidy_ids",
+           "kept_crop_income", "COMPARISON_COLUMNS", "legal_net_income", "subsidy_ids", "subsidy_line",
            "COMPENSATION_COLUMNS", "compensation_columns",
            "ASSUMPTION_SOURCE", "assumed_subsidy_ids", "compensated_alternatives"]
 
@@ -1479,3 +1482,35 @@ def budget_curve(summary: pd.DataFrame) -> pd.DataFrame:
         "cumulative_area_ha": np.cumsum(area[order]),
         "cumulative_budget_cny": np.cumsum(cost),
     })
+
+
+def subsidy_line(result, plot_id: str, lang: str = "en") -> str:
+    """The plot sheet's line of the subsidies of the recommended option of ``plot_id`` (``subsidies.csv`` rows that
+    reach it, :func:`subsidy_ids`): what the sentence's farmer figure counts and the
+    cash flows leave out, as the equal yearly amount of its present value ``subsidy_cny_ha`` over the horizon, per mu
+    and for the plot (``comp.sheet_subsidy``), with ``comp.sheet_subsidy_assumed`` where a row's amount is a project
+    assumption. "" where the option gets none, or the plot's compensation lines state what is paid."""
+    t, sc, tables = result.table, result.scenario, result.tables
+    s = result.summary.loc[result.summary["plot_id"] == plot_id]
+    if s.empty or "subsidy_cny_ha" not in t:
+        return ""
+    r = s.iloc[0]
+    basis = r.get("compensation_basis_msg")
+    if isinstance(basis, str) and basis:  # strict-control land: the compensation lines say what is paid
+        return ""
+    rec = t.loc[(t["plot_id"] == plot_id) & t["recommended"].astype(bool)]
+    if rec.empty:
+        return ""
+    pv = float(rec["subsidy_cny_ha"].iloc[0])
+    if not math.isfinite(pv) or abs(pv) < 0.5:
+        return ""
+    where = ([rec["option_id"].iloc[0]], [r.get("soil_class")], [r.get("region")])
+    ids, assumed = subsidy_ids(*where, tables)[0], assumed_subsidy_ids(*where, tables)[0]
+    if not ids:
+        return ""
+    yearly = float(yearly_equivalent(np.array([pv]), sc.discount_rate, sc.horizon_yr)[0])
+    m = Message.of("comp.sheet_subsidy", subsidies=ids, per_mu=yearly * ha_per_mu(),
+                            plot=yearly * float(r["area_ha"]), years=int(sc.horizon_yr))
+    if assumed:
+        m = m + Message.of("comp.sheet_subsidy_assumed", subsidies=assumed)
+    return render(m, lang, tables)

@@ -105,6 +105,7 @@ from agriremed.models.ranking import LEAST_SHOWN_GAIN, SCORE_SHOWN_DECIMALS
 from agriremed.core.messages import Message, catalogue, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
+from agriremed.stages.advice import ha_per_mu
 from agriremed.stages.economics import VIEW_COLUMNS
 from agriremed.stages.options import MINOR_RISK_FAMILY, POLICY_TIER
 from agriremed.stages.uptake.predict import row_standards
@@ -1534,8 +1535,7 @@ def _gain_points(ranked: pd.DataFrame, sr: np.ndarray, sel: np.ndarray) -> tuple
 
 
 def _ha_per_mu() -> float:
-    """Hectares in one mu (:func:`agriremed.stages.advice.ha_per_mu`, imported where needed)."""
-    from agriremed.stages.advice import ha_per_mu
+    """Hectares in one mu (:func:`agriremed.stages.advice.ha_per_mu`)."""
     return ha_per_mu()
 
 

@@ -78,6 +78,7 @@ __all__ = [
     "ph_water_from_ph_kcl",
     "parse_terms",
     "parse_ranges",
+    "edge_capable",
     "ph_below_every_function",
     "evaluate_function",
     "predict_crop_concentration",
@@ -978,7 +979,7 @@ def _range_text(fn, v, n: int, fitted: bool = False) -> np.ndarray:
     return out
 
 
-def _edge_capable(fn) -> bool:
+def edge_capable(fn) -> bool:
     """Whether ``fn`` can be evaluated at the edge of its validity range (:func:`edge_inputs`): every variable
     of its ranges is one of its terms, so that moving it to the end of its range moves the prediction (a range
     on a variable the function does not read, the total soil Cd of a CaCl2 model, says nothing of how the
@@ -990,8 +991,8 @@ def _edge_candidates(fn, user_fit: bool, ok, outside, need, nonpos) -> np.ndarra
     """Plots on which ``fn`` was skipped only because an input lies outside its validity range (none missing,
     none outside its domain): it may predict there at the edge of its range (:func:`edge_inputs`). Never a
     function fitted to the user's pairs (beyond its data the next function carries it on, :func:`_carry_beyond`)
-    nor one whose range is on an input it does not read (:func:`_edge_capable`)."""
-    if user_fit or not _edge_capable(fn):
+    nor one whose range is on an input it does not read (:func:`edge_capable`)."""
+    if user_fit or not edge_capable(fn):
         return np.zeros(len(ok), bool)
     return ~ok & (outside != "") & (need == "") & (nonpos == "")
 

@@ -54,7 +54,7 @@ from agriremed.core import columns as C
 from agriremed.core.messages import Message, render
 from agriremed.models.uptake import PH_KCL_CONVERSION_MAX, critical_median
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.uptake.predict import _edge_capable, edge_inputs  # the plan's edge rule, shared
+from agriremed.stages.uptake.predict import edge_capable, edge_inputs  # the plan's edge rule, shared
 from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, checked_plots,
                                              limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
@@ -686,7 +686,7 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
         beyond = ~off & ((ph < lo) | (ph > hi))
     missing = np.isnan(ph)
     user_fit = function_id in user_fitted_functions(tables)
-    edge = beyond & (not user_fit) & _edge_capable(fn)
+    edge = beyond & (not user_fit) & edge_capable(fn)
     # the plan's edge rule (edge_inputs): beyond the function's pH range the threshold is solved where the plot
     # is predicted, at the higher of the function's own trend and its value at the end of the range
     solved = _at_edge(fn, grid, edge, keep="soil")
