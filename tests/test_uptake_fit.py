@@ -304,8 +304,10 @@ def test_assessment_dashboard_names_the_user_function_it_did_not_use(sim_fit, tm
                   "som_pct": [2.0], "cd_mg_kg": [hi * 1.01], "region": [""]}).to_csv(plots, index=False)
     a = PlotAssessment(str(plots), plot_id="P1", background=False, tables=load_tables(tmp_path))
     assert a.uptake["function_id"].tolist() == ["synth_rice_cd_ph"]
-    assert f"synth_rice_cd_ph (skipped {sim_fit.function_id} (cd_mg_kg = " in a._crop_table("en")
-    assert f"未采用：{sim_fit.function_id}（土壤总镉 = " in a._crop_table("zh")
+    # beyond its data the fit is carried on by the packaged function's change (not skipped), and the table says so
+    assert f"{sim_fit.function_id}, beyond its range carried on by the change synth_rice_cd_ph predicts" \
+        in a._crop_table("en")
+    assert f"{sim_fit.function_id}（超出其数据范围，按synth_rice_cd_ph预测的变化延伸）" in a._crop_table("zh")
 
 
 def test_pairs_outside_the_ph_domain_are_rejected_and_never_widen_the_range(tmp_path):
