@@ -774,19 +774,10 @@ def test_assessment_names_the_metals_it_cannot_assess():
 def test_assessment_names_a_user_fit_carried_on_beyond_its_data():
     # a county fit (soil 0.2–2.85, pH 4.6–7.2) and a plot at soil Cd 2.9: the prediction is the fit's value at the
     # end of its data carried on by the packaged function's change, so the table does not say the fit was skipped
-    import numpy as np
-
     from agriremed.apps.dashboards import PlotAssessment
-    from agriremed.io.pairs import fit_transfer_function
+    from countyfit import county_rice_fit
 
-    rng = np.random.default_rng(37)
-    soil = np.round(np.geomspace(0.204, 2.848, 80), 4)
-    ph = rng.permutation(np.round(np.linspace(4.62, 7.19, 80), 3))
-    plant = 10 ** (-0.29 + 0.472 * np.log10(soil) - 0.206 * ph + rng.normal(0.0, 0.2, 80))
-    d = pd.DataFrame({"pair_id": [f"P{i:02d}" for i in range(80)], "crop": "rice", "soil_cd_mg_kg": soil,
-                      "ph": ph, "plant_cd_mg_kg": np.round(plant, 6)})
-    fit = fit_transfer_function(d, crop="rice", metal="cd", terms=["log10(soil)", "ph"], provinces="Hunan",
-                                function_id="county_rice_cd")
+    fit = county_rice_fit()
     plots = pd.DataFrame({"plot_id": ["p"], "region": ["Hunan/Zhuzhou"], "land_use": ["paddy"], "crop": ["rice"],
                           "area_ha": [1.0], "ph": [5.5], "cd_mg_kg": [2.9]})
     a = PlotAssessment(plots, plot_id="p", tables=fit.tables())

@@ -111,15 +111,9 @@ def test_safe_soil_curve_of_a_fit_says_how_a_plan_carries_it_on():
     # beyond the pH of its pairs a fit alone gives no threshold; the note says how a plan goes on (carried on with
     # the change of the plot's packaged function) instead of "not used"
     from agriremed.stages.uptake.thresholds import safe_soil_curve
+    from countyfit import county_rice_fit
 
-    rng = np.random.default_rng(37)
-    soil = np.round(np.geomspace(0.204, 2.848, 80), 4)
-    ph = rng.permutation(np.round(np.linspace(4.62, 7.19, 80), 3))
-    plant = 10 ** (-0.29 + 0.472 * np.log10(soil) - 0.206 * ph + rng.normal(0.0, 0.2, 80))
-    d = pd.DataFrame({"pair_id": [f"P{i:02d}" for i in range(80)], "crop": "rice", "soil_cd_mg_kg": soil,
-                      "ph": ph, "plant_cd_mg_kg": np.round(plant, 6)})
-    fit = fit_transfer_function(d, crop="rice", metal="cd", terms=["log10(soil)", "ph"], provinces="Hunan",
-                                function_id="county_rice_cd")
+    fit = county_rice_fit()
     c = safe_soil_curve("county_rice_cd", [6.0, 7.5], tables=fit.tables())
     assert np.isfinite(c["safe_soil_mg_kg"].iloc[0]) and np.isnan(c["safe_soil_mg_kg"].iloc[1])
     assert "a plan carries the fit on with the change of the packaged function the plot takes" in c["note"].iloc[1]

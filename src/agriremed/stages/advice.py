@@ -2203,16 +2203,7 @@ def below_target_share(result, plot_id: str) -> float | None:
     rec = t.loc[(t["plot_id"] == plot_id) & t["recommended"].astype(bool)]
     if rec.empty:
         return None
-    r = rec.iloc[0]
-    food = r.get("food_crop")
-    if not isinstance(food, str) or food in ("", "none"):
-        return None
-    p = float(r.get("compliant_season_fraction", np.nan))
-    if math.isnan(p):
-        p = float(r.get("crop_compliance_prob", np.nan))
-    if math.isnan(p) or p >= float(target):
-        return None
-    return p
+    return _food_share_below(rec.iloc[0], target)
 
 
 def harvest_risk_text(result, plot_id: str, lang: str = "en") -> str:
@@ -2299,7 +2290,13 @@ def unchanged_below_target_share(result, plot_id: str) -> float | None:
     rec, base = rows.loc[rows["recommended"].astype(bool)], rows.loc[rows["option_id"] == "do_nothing"]
     if target is None or rec.empty or base.empty or rec["option_id"].iloc[0] == "do_nothing":
         return None
-    r = base.iloc[0]
+    return _food_share_below(base.iloc[0], target)
+
+
+def _food_share_below(r, target) -> float | None:
+    """Share of harvests [0–1] in which the food crop of plan row ``r`` is predicted to meet the food limit
+    (share of food seasons, else the probability in a season), where it is below ``target``; None where the
+    row grows no food crop, has no prediction, or one at or above the target."""
     food = r.get("food_crop")
     if not isinstance(food, str) or food in ("", "none"):
         return None
