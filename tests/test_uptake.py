@@ -122,8 +122,12 @@ def test_skipped_functions_are_reported_with_their_reason(tables):
     # the functions tried in their order, and the Hunan function passed over on plots not placed in Hunan
     assert sel["A"] == ("skipped li2017_rice_cd_cacl2 (needs cd_cacl2_mg_kg, zn_cacl2_mg_kg); "
                         "synth_rice_cd_ph_hunan (for Hunan only)")
-    # 0.167 + 2.547·0.05 − 0.532·2 < 0: not used, never a jump to a clipped value
-    assert sel["B"] == "skipped li2017_rice_cd_cacl2 (prediction not positive); synth_rice_cd_ph_hunan (for Hunan only)"
+    # 0.167 + 2.547·0.05 − 0.532·2 < 0, below li2017's floor (0.003 mg/kg): not used directly, but carried on from the
+    # floor (the default reads neither CaCl2 input, so the floor itself), never a jump to the default's value
+    assert sel["B"] == ("skipped li2017_rice_cd_cacl2 (prediction below its floor of 0.003 mg/kg); "
+                        "synth_rice_cd_ph_hunan (for Hunan only)")
+    b = pred.set_index("plot_id").loc["B"]
+    assert b["crop_fw_p50_mg_kg"] == pytest.approx(0.003, rel=1e-12) and b["extrapolated"] is True
     # soil Cd 12 is outside both the CaCl2 model's (0.17–10.5) and the default's (0.05–10) range: no function
     # can be used inside its range, so the default predicts at the edge of its range (its soil term continued,
     # the higher prediction), flagged extrapolated; the CaCl2 model's range is on total Cd, which it does not

@@ -765,7 +765,7 @@ _out("extrapolated", "", "Outside validity range", "超出适用范围",
      dtype="str")
 _out("selection", "", "Function selection", "函数选择说明",
      "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
-     "outside its validity range, prediction not positive).", dtype="str")
+     "outside its validity range, prediction not positive or below the function's floor).", dtype="str")
 _out("user_fit_skipped", "", "User's fit not used", "未采用的用户拟合函数",
      "A function fitted to the user's own pairs (fit-uptake, plan --tables) that was not used directly for "
      "the plot because an input lies beyond the range of its data, with the plot's value and that range "

@@ -666,6 +666,7 @@ _SKIP_FORMS = (
     (re.compile(r"([a-z0-9_]+) outside ([-\d.eE+]+)–([-\d.eE+]+)"),
      lambda m: f"{_zh_input(m[1])}超出{m[2]}–{m[3]}"),
     (re.compile(r"^prediction not positive$"), lambda m: "预测值不为正"),
+    (re.compile(r"prediction below its floor of ([-\d.eE+]+) mg/kg"), lambda m: f"预测值低于其下限{m[1]} mg/kg"),
     (re.compile(r"^for (.+) only$"),
      lambda m: "仅适用于" + i18n.join_list((i18n.region_name(x.strip(), "zh") for x in m[1].split(",")), "zh")),
 )

@@ -355,8 +355,8 @@ def _read(path) -> pd.DataFrame:
 
 _NUMERIC_COLUMNS = {
     "ph_above", "ph_up_to", "value_mg_kg", "limit_mg_kg", "moisture_low", "moisture_typical",
-    "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "se_resid_log10", "ph_min", "ph_max",
-    "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
+    "moisture_high", "yield_t_ha", "priority", "n", "r2", "se_log10", "se_resid_log10", "floor_mg_kg", "ph_min",
+    "ph_max", "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
     "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
     "soil_temp_c", "m_pct", "a_pct", "cny_per_unit", "ph_mean", "ph_sd", "soil_mean_mg_kg", "soil_sd_mg_kg",
     "crop_mean_mg_kg", "crop_sd_mg_kg", "frac_above", "frac_limit_mg_kg",
@@ -386,7 +386,7 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
     "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note", "crop_groups",
-    "short_cite", "short_cite_zh",
+    "short_cite", "short_cite_zh", "floor_mg_kg", "floor_source",
 })
 
 #: Values of the ``known_bias`` column of ``transfer_functions.csv`` (blank: no documented bias).

@@ -14,7 +14,8 @@ province (``provinces`` named in the plot's ``region`` text, in English or Chine
 province of the city or county the region names alone, ``湘潭``), then
 those that name no province, each time in ascending ``priority`` (a function that names
 its provinces is used only there); use the first one whose inputs are all available for the plot, inside its
-validity range (for a user's fit, the range of its data), and whose prediction is positive. The chosen ``function_id``
+validity range (for a user's fit, the range of its data), and whose prediction is positive (and, for a linear function
+that gives one, not below its floor ``floor_mg_kg``). The chosen ``function_id``
 is reported with every prediction, and the functions skipped before it, with the reason,
 in ``selection``. Where every function of the crop was skipped only because an input lies outside
 its validity range, the first of them predicts *at the edge* of its range (:func:`edge_inputs`:
@@ -23,7 +24,9 @@ each input beyond the range at the higher of its own value and the range's end),
 lower than at the end. Where the first function that could be used but for its range (a user's fit, an
 opt-in or regional function, f) gives way to a later one (g), f is carried on beyond its range:
 f(x_edge) · g(x) / g(x_edge), x_edge being the inputs moved to the nearest end of f's ranges
-(:func:`_carry_beyond`; continuous, monotone in pH wherever g is, flagged ``extrapolated``). A pH-KCl
+(:func:`_carry_beyond`; continuous, monotone in pH wherever g is, flagged ``extrapolated``); a linear function below
+its floor is outside its range in output space and carried on from the floor the same way
+(:func:`prediction_floor`). A pH-KCl
 estimated from a pH in water above the range of the conversion is held at its end (conservative, flagged).
 
 Intervals assume log10 C_plant ~ Normal(log10 median, se_log10). The probability of
@@ -725,8 +728,10 @@ def predict_crop_concentration(plots: pd.DataFrame, crop=None, metals=None,
     or a regional function, f), the function used (g) carries it on: f(x_edge) · g(x) / g(x_edge)
     (:func:`_carry_beyond`: continuous, monotone in pH wherever g is, ``extrapolated``, note
     ``upt.fit_extended``); ``user_fit_skipped`` says which input of a fit lies beyond which range, and
-    ``user_fit_edge_ratio`` gives the step g alone would take at the end of the range. Where g already meets f
-    there (:data:`CARRY_TOLERANCE`), g is used as is. A pH-KCl estimated from a pH in water above
+    ``user_fit_edge_ratio`` gives the step g alone would take at the end of the range. A linear function whose
+    prediction falls below its floor (``floor_mg_kg``, :func:`prediction_floor`) is carried on from the floor likewise,
+    max(f(x_edge), floor) · g(x) / g(x_edge) (``selection``: ``'prediction below its floor of 0.003 mg/kg'``). Where
+    g already meets f there (:data:`CARRY_TOLERANCE`), g is used as is. A pH-KCl estimated from a pH in water above
     :data:`PH_KCL_CONVERSION_MAX` is held at the conversion's end (note ``upt.ph_kcl_held``, ``extrapolated``).
     Plots with a pH outside :data:`PH_DOMAIN` get no prediction.
     """
@@ -1040,6 +1045,48 @@ def edge_inputs(fn, v, n: int):
 CARRY_TOLERANCE = 1e-9
 
 
+def prediction_floor(fn) -> float:
+    """The floor of ``fn``'s prediction [mg kg⁻¹, in its plant basis] (``floor_mg_kg`` of
+    ``transfer_functions.csv``, sourced in ``floor_source``), NaN where it sets none.
+
+    A linear function (C = Σ coef·term) falls to zero and below as its inputs move; below its floor its
+    prediction is taken as outside its range in output space: the function is not used there directly, but
+    carried on from the floor by the change the function used predicts (:func:`_carry_beyond`), as beyond an
+    input range.
+    """
+    x = pd.to_numeric(getattr(fn, "floor_mg_kg", np.nan), errors="coerce")
+    return float(x) if np.isfinite(x) and x > 0 else np.nan
+
+
+def _below_floor(fn, p: np.ndarray) -> np.ndarray:
+    """True where ``fn``'s prediction ``p`` (finite) lies below its floor (:func:`prediction_floor`)."""
+    floor = prediction_floor(fn)
+    if np.isnan(floor):
+        return np.zeros(len(p), bool)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(p) & (p < floor)
+
+
+def _floor_text(fn) -> str:
+    """The reason ``fn`` is skipped below its floor (``'prediction below its floor of 0.003 mg/kg'``)."""
+    return f"prediction below its floor of {prediction_floor(fn):g} mg/kg"
+
+
+def _floored(fn, p: np.ndarray, trend: bool = False) -> np.ndarray:
+    """``fn``'s prediction ``p`` held at its floor where below it (:func:`prediction_floor`); with ``trend``,
+    continued below the floor in log space instead, floor · exp((p − floor)/floor): equal to ``p`` and with its
+    slope at the floor, positive and monotone beyond it (the function's own trend, against which the spread of
+    the carried-on prediction is widened)."""
+    floor = prediction_floor(fn)
+    if np.isnan(floor):
+        return p
+    low = _below_floor(fn, p)
+    if not trend:
+        return np.where(low, floor, p)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(low, floor * np.exp((np.where(low, p, floor) - floor) / floor), p)
+
+
 def _clamped(fn, plots: pd.DataFrame) -> pd.DataFrame:
     """``plots`` with each input of ``fn``'s validity range moved to the nearest end of the range (x_edge)."""
     edge = plots.copy()
@@ -1051,11 +1098,12 @@ def _clamped(fn, plots: pd.DataFrame) -> pd.DataFrame:
 
 
 def _as_sold(fn, plots: pd.DataFrame, gidx, where, tables: Tables, moisture, rice: tuple, held: bool = False,
-             spreads=None):
+             spreads=None, floor: str = ""):
     """``fn``'s as-sold prediction (rice-type factor included) on ``plots`` (rows ``gidx`` of the plan), with
     its covariates assumed as the selection assumes them, taken at the edge of its range where ``held``; also
     the variance of the assumed covariates and its spread at the plots (``spreads``: coef_cov, else
-    ``se_log10``)."""
+    ``se_log10``). Below the function's floor (:func:`_floored`) the prediction is held at the floor
+    (``floor="held"``) or continued by its trend in log space (``floor="trend"``)."""
     k = len(plots)
     v = _Variables(plots.reset_index(drop=True), fn.metal, fn.soil_measure)
     v, extra, _ = _assume_covariates(fn, v, k, where, gidx, tables)
@@ -1063,6 +1111,8 @@ def _as_sold(fn, plots: pd.DataFrame, gidx, where, tables: Tables, moisture, ric
         v, _ = edge_inputs(fn, v, k)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         p = _response(fn, predictor_sum(fn, v, k))
+    if floor:
+        p = _floored(fn, p, trend=floor == "trend")
     rice_type, crops, metal = rice
     fac = (rice_type_factor_of(rice_type, crops, np.full(k, metal, dtype=object), np.full(k, fn.priority, float),
                                np.full(k, fn.fitted_crop, dtype=object), tables)[0]
@@ -1130,16 +1180,24 @@ def _carry_beyond(rows, pref: np.ndarray, chosen: np.ndarray, plots: pd.DataFram
         edge = _clamped(fa, here)
         rice = (None if rtype is None else rtype[gidx], crops[sel], metal)
         mo = moisture[sel]
-        f_e, extra = _as_sold(fa, edge, gidx, where, tables, mo, rice)
+        # f at the end of its range: its inputs at the nearest end of their ranges, its prediction at its floor
+        # where below it (a linear function's range in output space)
+        f_e, extra = _as_sold(fa, edge, gidx, where, tables, mo, rice, floor="held")
         # f where g is evaluated (g's inputs held at the edge of its own range, as g takes them): its spread and
-        # the two functions' disagreement stop growing where g's prediction stops changing
-        f_x, _, se_f = _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, spreads=spreads)
+        # the two functions' disagreement stop growing where g's prediction stops changing; below f's floor, f's
+        # own trend continued in log space (_floored), never wider than g's disagreement with the prediction
+        f_x, _, se_f = _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, spreads=spreads,
+                                floor="trend")
         g_e = _as_sold(fb, edge, gidx, where, tables, mo, (None, crops[sel], metal), held=True)[0] * factor[sel]
         g_x = p50[sel] * as_sold_factor(np.full(len(sel), fb.plant_basis, dtype=object), mo)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = g_e / f_e
             carried = g_x / ratio
             gap = np.log10(f_x) - np.log10(carried)
+        if not np.isnan(prediction_floor(fa)):
+            under = f_x < _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, floor="held")[0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gap = np.where(under, np.minimum(np.abs(gap), np.abs(np.log10(g_x) - np.log10(carried))), gap)
         good = np.isfinite(ratio) & (ratio > 0)
         out["ratio"][sel] = np.where(good, ratio, np.nan)
         out["blended"][sel] = good & (np.abs(ratio - 1.0) > CARRY_TOLERANCE)
@@ -1523,16 +1581,19 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                 outside = _range_text(fn, v, len(idx), fitted=user_fit)
                 # every function, the user's own fits too, is used only inside its range: beyond the
                 # data a fit was made on, the next function in the order predicts
-                ok = np.isfinite(p) & (p > 0) & (outside == "")
+                # a linear function below its floor (floor_mg_kg) is outside its range in output space
+                low = _below_floor(fn, p)
+                ok = np.isfinite(p) & (p > 0) & (outside == "") & ~low
                 if user_fit:
                     only_range = np.isfinite(p) & (p > 0) & (outside != "") & (fit_skipped[idx] < 0)
                     fit_skipped[idx[only_range]] = j
                     fit_reason[idx[only_range]] = fn.function_id + " (" + outside[only_range] + ")"
                 need, nonpos = _missing_inputs(fn, v, len(idx))
-                beyond = (~ok & (outside != "") & (need == "") & (nonpos == "") & np.isfinite(p) & (p > 0)
-                          & (pref_j[idx] < 0))
+                beyond_why = _listed(outside, low, _floor_text(fn))
+                beyond = (~ok & (beyond_why != "") & (need == "") & (nonpos == "") & np.isfinite(p)
+                          & ((p > 0) | low) & (pref_j[idx] < 0))
                 pref_j[idx[beyond]] = j
-                pref_why[idx[beyond]] = outside[beyond]
+                pref_why[idx[beyond]] = beyond_why[beyond]
                 only = _edge_candidates(fn, user_fit, ok, outside, need, nonpos) & (edge_j[idx] < 0)
                 edge_j[idx[only]] = j
                 edge_why[idx[only]] = outside[only]
@@ -1545,7 +1606,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                     se_at[idx[ok]] = prediction_spread(x0, *spreads[fn.function_id])
                 if ok.all():
                     continue
-                why = np.where(outside != "", outside, "")
+                why = np.where(beyond_why != "", beyond_why, "")
                 why = np.where(nonpos != "", nonpos, why)
                 why = np.where(need != "", np.where(nonpos != "", "needs " + need + ", " + nonpos,
                                                     "needs " + need), why)
