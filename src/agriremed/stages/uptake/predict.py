@@ -1072,19 +1072,10 @@ def _floor_text(fn) -> str:
     return f"prediction below its floor of {prediction_floor(fn):g} mg/kg"
 
 
-def _floored(fn, p: np.ndarray, trend: bool = False) -> np.ndarray:
-    """``fn``'s prediction ``p`` held at its floor where below it (:func:`prediction_floor`); with ``trend``,
-    continued below the floor in log space instead, floor · exp((p − floor)/floor): equal to ``p`` and with its
-    slope at the floor, positive and monotone beyond it (the function's own trend, against which the spread of
-    the carried-on prediction is widened)."""
+def _floored(fn, p: np.ndarray) -> np.ndarray:
+    """``fn``'s prediction ``p`` held at its floor where below it (:func:`prediction_floor`)."""
     floor = prediction_floor(fn)
-    if np.isnan(floor):
-        return p
-    low = _below_floor(fn, p)
-    if not trend:
-        return np.where(low, floor, p)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.where(low, floor * np.exp((np.where(low, p, floor) - floor) / floor), p)
+    return p if np.isnan(floor) else np.where(_below_floor(fn, p), floor, p)
 
 
 def _clamped(fn, plots: pd.DataFrame) -> pd.DataFrame:
@@ -1098,12 +1089,11 @@ def _clamped(fn, plots: pd.DataFrame) -> pd.DataFrame:
 
 
 def _as_sold(fn, plots: pd.DataFrame, gidx, where, tables: Tables, moisture, rice: tuple, held: bool = False,
-             spreads=None, floor: str = ""):
+             spreads=None):
     """``fn``'s as-sold prediction (rice-type factor included) on ``plots`` (rows ``gidx`` of the plan), with
     its covariates assumed as the selection assumes them, taken at the edge of its range where ``held``; also
     the variance of the assumed covariates and its spread at the plots (``spreads``: coef_cov, else
-    ``se_log10``). Below the function's floor (:func:`_floored`) the prediction is held at the floor
-    (``floor="held"``) or continued by its trend in log space (``floor="trend"``)."""
+    ``se_log10``). Below the function's floor the prediction is held at the floor (:func:`_floored`)."""
     k = len(plots)
     v = _Variables(plots.reset_index(drop=True), fn.metal, fn.soil_measure)
     v, extra, _ = _assume_covariates(fn, v, k, where, gidx, tables)
@@ -1111,8 +1101,7 @@ def _as_sold(fn, plots: pd.DataFrame, gidx, where, tables: Tables, moisture, ric
         v, _ = edge_inputs(fn, v, k)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         p = _response(fn, predictor_sum(fn, v, k))
-    if floor:
-        p = _floored(fn, p, trend=floor == "trend")
+    p = _floored(fn, p)
     rice_type, crops, metal = rice
     fac = (rice_type_factor_of(rice_type, crops, np.full(k, metal, dtype=object), np.full(k, fn.priority, float),
                                np.full(k, fn.fitted_crop, dtype=object), tables)[0]
@@ -1152,8 +1141,10 @@ def _carry_beyond(rows, pref: np.ndarray, chosen: np.ndarray, plots: pd.DataFram
     prediction is f(x_edge) · g(x) / g(x_edge) (as sold, rice-type factors included), x_edge being the plot's
     inputs moved to the nearest end of f's ranges and g taken as the selection takes it (at the edge of its own
     range where it lies beyond it, :func:`edge_inputs`): f's level at the end of its data, g's response beyond
-    it. It equals f at the end of the range (continuous) and follows g's direction beyond it (monotone in pH
-    wherever g is). The spread is √(s_f(x')² + (log10 f(x') − log10 prediction)²), x' being the inputs as g takes
+    it. A linear function below its floor (:func:`prediction_floor`) is taken at the floor, in f(x_edge) and in
+    f(x') below: the floor bounds its output and f's own value beyond it is held there, so the prediction is held
+    at the floor in the inputs g does not read and the spread widens only with g's change. It equals f at the end
+    of the range (continuous) and follows g's direction beyond it (monotone in pH wherever g is). The spread is √(s_f(x')² + (log10 f(x') − log10 prediction)²), x' being the inputs as g takes
     them: f's own spread there (its coef_cov leverage for a fit, which widens with the distance from its data) and
     the disagreement of the two functions, both continuous, the second nil at the end of the range; where g holds
     its prediction at the edge of its own range, so does the spread (the probability of exceeding a limit then
@@ -1181,23 +1172,17 @@ def _carry_beyond(rows, pref: np.ndarray, chosen: np.ndarray, plots: pd.DataFram
         rice = (None if rtype is None else rtype[gidx], crops[sel], metal)
         mo = moisture[sel]
         # f at the end of its range: its inputs at the nearest end of their ranges, its prediction at its floor
-        # where below it (a linear function's range in output space)
-        f_e, extra = _as_sold(fa, edge, gidx, where, tables, mo, rice, floor="held")
+        # where below it (a linear function's range in output space, _as_sold)
+        f_e, extra = _as_sold(fa, edge, gidx, where, tables, mo, rice)
         # f where g is evaluated (g's inputs held at the edge of its own range, as g takes them): its spread and
-        # the two functions' disagreement stop growing where g's prediction stops changing; below f's floor, f's
-        # own trend continued in log space (_floored), never wider than g's disagreement with the prediction
-        f_x, _, se_f = _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, spreads=spreads,
-                                floor="trend")
+        # the two functions' disagreement stop growing where g's prediction stops changing
+        f_x, _, se_f = _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, spreads=spreads)
         g_e = _as_sold(fb, edge, gidx, where, tables, mo, (None, crops[sel], metal), held=True)[0] * factor[sel]
         g_x = p50[sel] * as_sold_factor(np.full(len(sel), fb.plant_basis, dtype=object), mo)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = g_e / f_e
             carried = g_x / ratio
             gap = np.log10(f_x) - np.log10(carried)
-        if not np.isnan(prediction_floor(fa)):
-            under = f_x < _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, floor="held")[0]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                gap = np.where(under, np.minimum(np.abs(gap), np.abs(np.log10(g_x) - np.log10(carried))), gap)
         good = np.isfinite(ratio) & (ratio > 0)
         out["ratio"][sel] = np.where(good, ratio, np.nan)
         out["blended"][sel] = good & (np.abs(ratio - 1.0) > CARRY_TOLERANCE)
