@@ -140,3 +140,11 @@ def test_the_chosen_function_and_the_reason_are_reported_per_plot_in_english_and
     from agriremed.engine.pipeline import uptake_functions_text
     assert uptake_functions_text(u.reset_index(), ["p1"]).tolist() == [
         "cd: synth_rice_cd_ph (carrying on li2017_on from the end of its range, extrapolated)"]
+
+
+def test_the_issue_s_case_no_jump_to_0_46_between_cacl2_zn_0_36_and_0_40(li_tables):
+    # pH 5, total Cd 6.85: the default gives 0.460 mg/kg; the old code went 0.00095 (li2017) → 0.460 at CaCl2-Zn 0.37
+    assert _default(6.85, 5.0) == pytest.approx(0.460166, rel=1e-5)
+    u = _predict(_plots([0.36, 0.37, 0.40], cd=6.85, ph=5.0), li_tables)
+    assert u["crop_fw_p50_mg_kg"].tolist() == pytest.approx([FLOOR, FLOOR, FLOOR], rel=1e-12)
+    assert u["p_exceed_limit"].tolist() == pytest.approx([2.942e-5] * 3, rel=1e-3)
