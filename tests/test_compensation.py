@@ -1,6 +1,7 @@
 """The farmer's legal income lost on strict-control land, the compensation paid and the gap: hand-computed."""
 
 import io
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -205,6 +206,18 @@ def test_compensation_kernel_and_subsidy_rows():
     # double-cropped rice counts the revenue and production cost of both seasons
     r = economics.legal_net_income(["rice", "rice"], [1.0, 2.0])
     assert r["net_cny_ha_yr"].tolist() == pytest.approx([7.14 * 2580 - 15000, 2 * (7.14 * 2580 - 15000)])
+
+
+def test_compensated_alternatives_of_a_plan_with_none_is_blank_without_a_warning():
+    # the fallow row recommended, none left to name: no plot maps to a joined id (float NaN), filled with '' as
+    # text, not by recasting a float column (pandas' Pandas4Warning, raised as an error here)
+    t = pd.DataFrame({"plot_id": ["P1", "P1"], "option_id": ["fallow", "do_nothing"], "applicable": [True, True],
+                      "recommended": [True, False]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert economics.compensated_alternatives(t, ["P1", "P2"]).tolist() == ["", ""]
+        t = t.assign(recommended=[False, True])
+        assert economics.compensated_alternatives(t, ["P1", "P2"]).tolist() == ["fallow", ""]
 
 
 def test_streamed_report_gives_the_sums_and_summary_the_columns(sample_plots_path, tmp_path):

@@ -120,7 +120,7 @@ def test_blank_years_of_an_option_that_does_not_clean_up_read_never_in_every_out
     # no row says "not never" beside blank years while its option is applicable
     applicable = csv["applicable"].to_numpy(bool)
     assert not (applicable & csv["years_p50"].isna().to_numpy() & ~csv["years_p50_never"].to_numpy(bool)).any()
-    sheet = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="options").set_index("Option")
+    sheet = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="options", engine="openpyxl").set_index("Option")
     assert sheet.loc["ramie", "Target never reached"] in (True, "TRUE")
     assert sheet.loc["sorghum", "Target never reached"] in (False, "FALSE")
 

@@ -65,7 +65,7 @@ def test_the_plan_excludes_paddy_options_with_the_reason_and_names_the_class_bas
     for opt in ("flooded_rice", "low_cd_rice", "lime_low_cd_rice"):
         assert not t.loc[("R4", opt), "applicable"]
         assert t.loc[("R4", opt), "reason"].startswith(
-            "a paddy measure, not used on upland land: the plot's land use is recorded as upland though its crop is "
+            "a paddy measure, not used on this plot: its land use is recorded as upland though its crop is "
             "rice, so it is planned as rice grown without flooding (upland rice, 旱稻); if the field is a paddy, "
             "record its land use as paddy (水田) and plan again")
         zh = messages.render(messages.Message.decode(t.loc[("R4", opt), "reason_msg"]), "zh")

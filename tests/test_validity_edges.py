@@ -101,8 +101,8 @@ def test_a_metal_no_function_can_predict_is_not_assessed_whatever_the_soil_class
     assert s.loc["A295", "recommendation"].startswith(
         "Cd in the crop not assessed (soil pH outside 3–10, the domain of the transfer functions) — measure it in "
         "the harvest (limit: Cd 0.2 mg/kg, GB2762).")
-    assert s.loc["UP", "recommendation"].startswith("Cd in the crop not assessed (rice on upland land, not a flooded "
-                                                    "paddy")
+    assert s.loc["UP", "recommendation"].startswith("Cd in the crop not assessed (rice on land recorded as upland, "
+                                                    "not a flooded paddy")
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert zh["A295"].startswith("作物中的镉未评估（土壤pH超出3–10")
     u = p.uptake.set_index("plot_id")

@@ -426,7 +426,8 @@ def compensated_alternatives(table: pd.DataFrame, plot_ids, tables: Tables | Non
     t = table.loc[table["applicable"].astype(bool).to_numpy() & ~table["recommended"].astype(bool).to_numpy()
                   & table["option_id"].isin(paid).to_numpy(), ["plot_id", "option_id"]]
     joined = t.groupby("plot_id", sort=False)["option_id"].agg("+".join)
-    return pd.Series(np.asarray(plot_ids, dtype=object)).map(joined).fillna("").to_numpy(object)
+    # as objects before the fill: with no such row the mapped plots are float NaN, which a text fill would recast
+    return pd.Series(np.asarray(plot_ids, dtype=object)).map(joined).astype(object).fillna("").to_numpy(object)
 
 
 def _alternative_pay(alternatives, soil_classes, regions, tables: Tables) -> list:
