@@ -911,8 +911,9 @@ def maize_cd_checks_markdown(root: str | Path | None = None, tables=None) -> lis
              " less what the soil spread explains ((1 − b)·σ) this leaves a residual of "
              + ", ".join(f"{x:.3f}" for x in cls["within"]) + f" (RMS {syn['within']:.3f}). The survey's intercept "
              f"({_minus(syn['intercept_guizhou'], 4)}, {abs(syn['karst_offset']):.2f} log10 units below the default) is "
-             "not used: the survey itself reports a low BCF of karst soils against non-karst ones (Cd of geogenic "
-             "origin), so it describes karst land, not the maize land of China;",
+             "not used by the default: the survey itself reports a low BCF of karst soils against non-karst ones (Cd "
+             "of geogenic origin), so it describes karst land, not the maize land of China (it is the karst/geogenic "
+             "adjustment of plots given `high_background` yes, below);",
              "* intercept (`calibration`), the mean of two non-karst summaries: Chongqing (499 pairs), the intercept at "
              f"which the function with spread {syn['within']:.3f} predicts the printed 9.6 % of grains above 0.1 mg/kg "
              "over the survey's soils (log-normal from the printed mean 0.30 mg/kg and CV 53 %) at an assumed pH "

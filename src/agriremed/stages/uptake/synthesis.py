@@ -472,9 +472,10 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
       log10 BCF = a + (b − 1)·log10 S + c·pH + e over the survey's soils (log-normal, median
       S_med, SD σ_S; ASSUMED from the printed range) the residual is s_k² = τ_k² − ((1 − b)·σ_S)²
       and s_w = √(mean s_k²). Its intercepts a_k = m_k − c·pH_k + (1 − b)·log10 S_med (mean a_G)
-      are not used: the survey's own abstract reports a low BCF of karst soils against non-karst
-      ones (Cd of geogenic origin), so a_G describes karst land, not the maize land of China;
-      ``karst_offset`` = a_G − a is reported;
+      are not used by the default: the survey's own abstract reports a low BCF of karst soils against
+      non-karst ones (Cd of geogenic origin), so a_G describes karst land, not the maize land of China;
+      ``karst_offset`` = a_G − a is reported, and is the shift of a plot given ``high_background`` yes
+      (:func:`geogenic_maize_shift`);
     * intercept from two non-karst summaries: Chongqing (499 pairs): a_C, at which the function
       with spread s_w predicts the printed share of kernels above 0.1 mg/kg over the survey's soils
       (log-normal from the printed mean and CV) and an ASSUMED pH distribution (mean pH not
