@@ -91,11 +91,18 @@ def test_karst_high_background_plot_is_told_to_recheck_the_class_with_crop_monit
     assert s["soil_class"] == "safe_utilisation" and s["high_background"] == "yes"
     assert plot_advice(plan, "GZ-K1", "en").soil_class_text == KARST_EN
     assert plot_advice(plan, "GZ-K1", "zh").soil_class_text == KARST_ZH
+    # the class re-check, then the karst/geogenic adjustment of the rice prediction (rec.geogenic)
     assert s["recommendation"].endswith(
         "The soil metal is mainly of natural (geological) origin (high background, as given for the plot): re-check "
-        "the class with crop (grain) monitoring data.")
+        "the class with crop (grain) monitoring data. The crop's Cd is predicted with the karst/geogenic adjustment "
+        "(soil metal of natural origin, high_background yes: × 0.244, calibrated on one survey, Song et al. 2023 "
+        "(Guizhou rice); project synthesis of published data) — the county should check it with grain monitoring "
+        "data.")
     zh = messages.column_texts(plan.summary.loc[plan.summary["plot_id"] == "GZ-K1"], "recommendation", "zh")[0]
-    assert zh.endswith("土壤重金属主要来自地质高背景（按地块填报）：请结合农产品（籽粒）监测数据复核类别。")
+    assert zh.endswith("土壤重金属主要来自地质高背景（按地块填报）：请结合农产品（籽粒）监测数据复核类别。"
+                       "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.244，仅依据一项调查标定，"
+                       "宋江菊 等 2023；本工具依据文献数据综合推算）——请县里结合籽粒监测数据核查。")
+    assert "karst/geogenic" not in _summary(plan, "GZ-K2")["recommendation"]
     # strict control by the soil values, the flag written 是: the same advice
     assert _summary(plan, "GZ-K4")["soil_class"] == "strict_control"
     assert plot_advice(plan, "GZ-K4", "zh").soil_class_text.endswith(

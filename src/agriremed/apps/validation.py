@@ -52,10 +52,12 @@ from agriremed.stages.uptake import food_safety
 from agriremed.stages.uptake.predict import limits_for_crops
 from agriremed.stages.uptake.skill import (ASSUMED_CLAY_PCT, between_study_spread, leafy_cd_skill, maize_share_checks,
                                           study_halves, survey_check)
-from agriremed.stages.uptake.synthesis import (leafy_spread_components, maize_cd_synthesis, ratio_synthesis,
-                                              survey_skill)
+from agriremed.stages.uptake.synthesis import (geogenic_adjustments, geogenic_maize_shift, geogenic_rice_shift,
+                                              geogenic_survey_checks, leafy_spread_components, maize_cd_synthesis,
+                                              ratio_synthesis, survey_skill)
 
 __all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown", "leafy_spread_split",
+           "geogenic_checks_markdown",
            "unpredicted_crop_pairs",
            "COVERAGE_TARGET", "RELIABILITY_TARGET", "validation_targets", "targets_markdown", "default_function",
            "rice_as_skill_markdown",
@@ -410,6 +412,133 @@ def uptake_skill_markdown(tables=None) -> list[str]:
                   "safe soil Cd per rice type, not fitted on any survey), the bias of the japonica "
                   f"{r.survey_id} survey falls from {r.bias_log10:+.2f} to {r.bias_rice_type_log10:+.2f} log10 "
                   "units: the factor explains part of the over-prediction, not all of it.", ""]
+    return lines
+
+
+def _pct(x: float, printed: bool = False) -> str:
+    """A share as a percentage with one decimal, or as printed (4 significant digits; ``–`` for NaN)."""
+    return "–" if not np.isfinite(x) else (f"{100 * x:.4g} %" if printed else f"{100 * x:.1f} %")
+
+
+def _num(x: float, fmt: str = ".3f") -> str:
+    return "–" if not np.isfinite(x) else format(x, fmt)
+
+
+def _rice_ph_max(tables) -> float:
+    """Upper end of the pH validity range of the rice Cd default."""
+    tf = tables.transfer_functions.set_index("function_id")
+    return uptake.parse_ranges(tf.loc[default_function("rice", "cd", tables), "valid_ranges"])["ph"][1]
+
+
+def geogenic_checks_markdown(tables=None) -> list[str]:
+    """The rice section of the validation page on the survey summaries that carry ``high_background``: the
+    default and, on karst/geogenic surveys, its karst/geogenic adjustment
+    (:func:`agriremed.stages.uptake.synthesis.geogenic_survey_checks`, :func:`~agriremed.stages.uptake.synthesis.
+    geogenic_rice_shift`)."""
+    tables = tables or load_tables()
+    g = geogenic_rice_shift(tables)
+    gm = geogenic_maize_shift(tables)
+    adj = geogenic_adjustments(tables)
+    ck = geogenic_survey_checks(tables)
+    if ck.empty:
+        return []
+    sv = tables.uptake_surveys.set_index("survey_id")
+    lines = ["## Rice Cd on karst (geogenic) and other survey summaries", "",
+             "These surveys of `uptake_surveys.csv` (role `check`, column `high_background`: yes where the soil Cd "
+             "is mainly of natural, geological origin, as on karst) print means, shares above a limit or ranges "
+             "only, not n, mean pH and SDs together, so they are not in the leave-one-out table above. None was "
+             "used to calibrate or tune the default. On plots given `high_background` yes the plan applies a "
+             "karst/geogenic adjustment (`uptake_slopes.csv`, kind `geogenic_adjustment`) calibrated on one of "
+             f"them, `{g['survey']}` ({sv.at[g['survey'], 'region']}), the only karst rice survey read that prints "
+             "soil Cd, pH and grain Cd means: its row of the adjusted function is in sample; the other karst rows "
+             "are its out-of-sample checks.", "",
+             "How the means are compared: none of the karst surveys' printed grain means admits a log-normal "
+             "median with its printed share above 0.2 mg/kg (their upper tails are heavier than log-normal), so "
+             "the prediction is converted instead, with the spread logic of the leave-one-out table: the function "
+             "predicts the median M at the survey's median soil Cd (log-normal from the printed mean and the soil "
+             "CV assumed for surveys without SD, 0.45) and mean pH, and over the survey's fields a log-normal with "
+             "s = √(se² + b²σ_soil² + c²σ_pH²) (σ_pH = the printed pH range / 4 where no SD is printed, 0 where "
+             "neither is), so the predicted mean is M·10^((ln 10/2)·s²) and the predicted share above 0.2 "
+             "1 − Φ((log10 0.2 − log10 M)/s). A survey without pH (`implied_ph`) is checked by the mean pH at which "
+             "the predicted mean equals the printed mean (pH spread not counted) and the share predicted there; a "
+             "survey with a pH and the share of soils above the screening value but no means (`soil_share`) by "
+             "the median soil Cd that puts that share of log-normal soils (CV 0.45) above the GB 15618 paddy "
+             "screening value at that pH; a survey with ranges of town averages (`bracket`) by the shares "
+             "predicted at its two corners (lowest soil Cd at the highest pH, highest soil Cd at the lowest pH).",
+             "",
+             f"The rice shift: the default predicts the median {g['default_median']:.4f} mg/kg at the Guizhou "
+             f"survey's median soil Cd {g['soil_median']:.4f} mg/kg and pH {g['ph']:g} (σ_pH {g['ph_sd']:.4f}), "
+             f"and with s = {g['spread']:.4f} the mean {g['default_mean']:.4f} mg/kg against the printed "
+             f"{g['observed_mean']:g}; shift = log10({g['observed_mean']:g} / {g['default_mean']:.4f}) = "
+             f"{_minus(g['shift'], 4)} (factor {10 ** g['shift']:.3f}; karst intercept {_minus(g['intercept'], 4)}, "
+             f"default {_minus(g['default_intercept'], 4)}; the Hunan function takes the same karst intercept, shift "
+             f"{_minus(adj['synth_rice_cd_ph_hunan']['shift'], 4)}). It rests on one survey, so its spread is "
+             f"widened by the between-survey SD of the default's calibration intercepts: √({g['se']:.3f}² + "
+             f"{g['se_add']:.4f}²) = {g['se_adjusted']:.3f} log10. The survey's n is not printed and its rice "
+             "form (大米: milled or brown) is not stated (UNCONFIRMED). Maize: the NW Guizhou karst intercept that "
+             f"the maize synthesis computes and the default leaves out ({_minus(gm['intercept'], 4)}), shift "
+             f"{_minus(gm['shift'], 4)} (factor {10 ** gm['shift']:.3f}), spread √({gm['se']:.3f}² + "
+             f"{gm['se_add']:.4f}²) = {gm['se_adjusted']:.3f} (maize section below).", "",
+             "| survey | high background | n | check | function | soil Cd median used | pH (implied) | observed mean | "
+             "predicted median | predicted mean | observed share > 0.2 | predicted share > 0.2 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in ck.itertuples(index=False):
+        n = "–" if not np.isfinite(r.n) else f"{int(r.n)}"
+        ph = f"{r.ph:g}" if np.isfinite(r.ph) else (f"({r.implied_ph:.2f})" if np.isfinite(r.implied_ph) else "–")
+        if r.check == "bracket":
+            x = sv.loc[r.survey_id]
+            ph = f"{x['ph_low']:g}–{x['ph_high']:g} (town averages)"
+            soil = f"{x['soil_low_mg_kg']:g}–{x['soil_high_mg_kg']:g} (town averages)"
+            share = f"{_pct(r.predicted_share_above)}–{_pct(r.predicted_share_high)}"
+        else:
+            soil = _num(r.soil_median_mg_kg, ".4f")
+            share = _pct(r.predicted_share_above)
+        name = ("default" if r.variant == "default" else "karst/geogenic adjustment") + (
+            " (in sample)" if r.in_sample else "")
+        lines.append(f"| {r.survey_id} | {r.high_background} | {n} | {r.check} | {name} | {soil} | {ph} | "
+                     f"{_num(r.observed_mean_mg_kg)} | {_num(r.predicted_median_mg_kg, '.4f')} | "
+                     f"{_num(r.predicted_mean_mg_kg, '.4f')} | {_pct(r.observed_share_above, True)} | {share} |")
+    by = {(r.survey_id, r.variant): r for r in ck.itertuples(index=False)}
+    read = []
+    for sid in pd.unique(ck["survey_id"]):
+        d, a = by[(sid, "default")], by.get((sid, "adjusted"))
+        if d.check == "means" and a is not None:
+            read.append(f"`{sid}` (calibration of the shift): the default predicts a mean {d.predicted_mean_mg_kg:.3f} "
+                        f"and {_pct(d.predicted_share_above)} above the limit against {d.observed_mean_mg_kg:g} and "
+                        f"{_pct(d.observed_share_above, True)}; the adjusted function, with its widened spread, "
+                        f"{a.predicted_mean_mg_kg:.3f} and {_pct(a.predicted_share_above)} (in sample)")
+        elif d.check == "implied_ph":
+            txt = (f"`{sid}` (no pH printed): the default matches the printed mean {d.observed_mean_mg_kg:g} only at "
+                   f"a mean pH of {d.implied_ph:.2f}")
+            if a is not None:
+                txt += f", the adjusted function at pH {a.implied_ph:.2f}"
+            txt += (f"; at that pH the predicted share above the limit is {_pct(d.predicted_share_above)}"
+                    + (f" (adjusted {_pct(a.predicted_share_above)})" if a is not None else "")
+                    + f" against the printed {_pct(d.observed_share_above, True)}")
+            read.append(txt)
+        elif d.check == "soil_share":
+            read.append(f"`{sid}` (pH and shares only): the default predicts {_pct(d.predicted_share_above)} of rice "
+                        f"above the limit" + (f", the adjusted function {_pct(a.predicted_share_above)}"
+                                              if a is not None else "")
+                        + f", against the printed {_pct(d.observed_share_above, True)}")
+        elif d.check == "bracket":
+            read.append(f"`{sid}` (ranges of town averages): the default predicts {_pct(d.predicted_share_above)} to "
+                        f"{_pct(d.predicted_share_high)} above the limit at the corners, against the printed "
+                        f"{_pct(d.observed_share_above, True)}")
+    karst_ph = sv.loc[sv["high_background"].astype(str).eq("yes") & sv["ph_mean"].notna()
+                      & (sv["crop"] == "rice"), "ph_mean"]
+    under = [sid for sid in pd.unique(ck["survey_id"]) if (sid, "adjusted") in by
+             and by[(sid, "adjusted")].check == "soil_share"
+             and by[(sid, "adjusted")].predicted_share_above < by[(sid, "adjusted")].observed_share_above]
+    lines += ["", "Reading: " + "; ".join(read) + ". Which checks are possible is set by what each survey prints "
+              "(column `check`); an implied pH is a check only against what is known of the survey's soils (the "
+              f"karst surveys that print a pH give {' and '.join(f'{x:g}' for x in karst_ph)}; the rice functions are "
+              f"valid up to pH {_rice_ph_max(tables):g}). The karst shift divides predicted rice "
+              f"Cd by {10 ** -g['shift']:.1f}"
+              + (f"; on {', '.join(f'`{x}`' for x in under)} the adjusted function predicts fewer grains above the "
+                 "limit than were found (not conservative)" if under else "")
+              + ": a county should check the adjusted prediction with its grain monitoring (the plan's sentence "
+              "says so). Nothing here changes the default.", ""]
     return lines
 
 
@@ -782,8 +911,9 @@ def maize_cd_checks_markdown(root: str | Path | None = None, tables=None) -> lis
              " less what the soil spread explains ((1 − b)·σ) this leaves a residual of "
              + ", ".join(f"{x:.3f}" for x in cls["within"]) + f" (RMS {syn['within']:.3f}). The survey's intercept "
              f"({_minus(syn['intercept_guizhou'], 4)}, {abs(syn['karst_offset']):.2f} log10 units below the default) is "
-             "not used: the survey itself reports a low BCF of karst soils against non-karst ones (Cd of geogenic "
-             "origin), so it describes karst land, not the maize land of China;",
+             "not used by the default: the survey itself reports a low BCF of karst soils against non-karst ones (Cd "
+             "of geogenic origin), so it describes karst land, not the maize land of China (it is the karst/geogenic "
+             "adjustment of plots given `high_background` yes, below);",
              "* intercept (`calibration`), the mean of two non-karst summaries: Chongqing (499 pairs), the intercept at "
              f"which the function with spread {syn['within']:.3f} predicts the printed 9.6 % of grains above 0.1 mg/kg "
              "over the survey's soils (log-normal from the printed mean 0.30 mg/kg and CV 53 %) at an assumed pH "
@@ -827,8 +957,15 @@ def maize_cd_checks_markdown(root: str | Path | None = None, tables=None) -> lis
               "wider than the within-survey spread it was calibrated with). On karst soils with geogenic Cd it "
               f"over-predicts: {100 * karst.predicted:.0f} % against {100 * karst.observed:.1f} % of the karst "
               "survey's kernels above the limit (its intercept lies "
-              f"{abs(syn['karst_offset']):.2f} log10 units below the default's), conservative there. A regional "
-              "karst function would need an independent karst check; one check survey is a weak check, and no "
+              f"{abs(syn['karst_offset']):.2f} log10 units below the default's), conservative there. On plots given "
+              "`high_background` yes the plan applies that karst intercept (the karst/geogenic adjustment, "
+              "`uptake_slopes.csv` kind `geogenic_adjustment`, its spread widened to "
+              f"{geogenic_maize_shift(tables)['se_adjusted']:.3f}): it then predicts "
+              f"{100 * karst.predicted_geogenic:.1f} % on the karst survey and "
+              + ", ".join(f"{100 * x:.1f} %" for x in r.loc[(r['kind'] == 'hc5') & (r['source'] == karst.source),
+                                                              'predicted_geogenic'])
+              + " at its HC5 soils (5 %), all in sample: the intercept is this survey's, and no independent karst "
+              "maize survey was reached to check it out of sample. One check survey is a weak check, and no "
               "maize survey with soil Cd, pH and grain Cd means was reached (the J. Environ. Sci. 2023 compilation of "
               "85 sites is the best candidate).", ""]
     return lines
@@ -1154,6 +1291,7 @@ def validation_markdown(folder: str | Path) -> str:
     lines += ["## Which validation targets the default Cd functions meet", ""]
     lines += targets_markdown(validation_targets(Path(folder).resolve().parents[1])) + [""]
     lines += uptake_skill_markdown()
+    lines += geogenic_checks_markdown()
     lines += vegetable_skill_markdown(Path(folder).resolve().parents[1])
     lines += rice_as_skill_markdown()
     lines += wheat_cd_survey_markdown()

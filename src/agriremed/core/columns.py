@@ -520,8 +520,11 @@ _inp("soil_class_county", "", "County soil class", "县级土壤环境质量类�
 _inp("high_background", "", "High geological background", "地质高背景",
      "Whether the soil metal above its screening value is mainly of natural (geological) origin (地质高背景, "
      "such as the karst soils of Guizhou and Guangxi), as the county's survey finds it: yes or no (是/否 accepted; "
-     "地质高背景, 高背景, 是否地质高背景 accepted as headers). Optional: it changes no class, prediction or "
-     "ranking. On a safe-utilisation or strict-control plot under a Chinese rule set whose class is computed "
+     "地质高背景, 高背景, 是否地质高背景 accepted as headers). Optional; it changes no class. Yes applies the "
+     "karst/geogenic adjustment to the rice and maize Cd defaults (uptake_slopes.csv, kind geogenic_adjustment: rice "
+     "× 0.244, calibrated on one Guizhou survey; maize × 0.121, the NW Guizhou karst intercept; spread widened) and "
+     "the plan's sentence says the county should check it with grain monitoring data (docs/soil_and_uptake.md). "
+     "On a safe-utilisation or strict-control plot under a Chinese rule set whose class is computed "
      "from the soil values (not the county's class), the plot sheet and the recommendation add that the class "
      "is re-checked with crop (grain) monitoring data: the project's advice, not a rule read in a source "
      "(docs/soil_and_uptake.md). Carried into the summary.",

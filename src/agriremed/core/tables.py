@@ -359,7 +359,8 @@ _NUMERIC_COLUMNS = {
     "ph_max", "low", "typical", "high", "fc_t_c_per_t", "t_above_c", "t_up_to_c", "fperm", "value",
     "socref_t_c_ha", "harvest_cycle_yr", "green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at",
     "soil_temp_c", "m_pct", "a_pct", "cny_per_unit", "ph_mean", "ph_sd", "soil_mean_mg_kg", "soil_sd_mg_kg",
-    "crop_mean_mg_kg", "crop_sd_mg_kg", "frac_above", "frac_limit_mg_kg",
+    "crop_mean_mg_kg", "crop_sd_mg_kg", "frac_above", "frac_limit_mg_kg", "ph_low", "ph_high", "soil_low_mg_kg",
+    "soil_high_mg_kg", "soil_frac_above",
     "farmer_price_frac", "value_low", "value_typical", "value_high",
     "ghi_low_kwh_m2_yr", "ghi_typical_kwh_m2_yr", "ghi_high_kwh_m2_yr", "screening_mg_kg", "intervention_mg_kg",
     "pv_area_share", "cover_area_share", "biomass_area_share", "habitat_area_share", "order", "score",
@@ -387,6 +388,8 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
     "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note", "crop_groups",
     "short_cite", "short_cite_zh", "floor_mg_kg", "floor_source",
+    "short_cite", "short_cite_zh", "ph_low", "ph_high", "soil_low_mg_kg", "soil_high_mg_kg", "soil_frac_above",
+    "high_background",
 })
 
 #: Values of the ``known_bias`` column of ``transfer_functions.csv`` (blank: no documented bias).

@@ -308,7 +308,8 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     """Per plot, the note that a function fitted to the user's pairs was carried on beyond the range of its
     data for its crop (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge``, the step the fallback
     alone would take at the end of the fit's range; one per metal), and the notes of the other predictions
-    beyond a range (``rec.edge_evaluated``, ``rec.fit_extended``, ``rec.ph_kcl_held``), joined by
+    beyond a range (``rec.edge_evaluated``, ``rec.fit_extended``, ``rec.ph_kcl_held``) and of the karst/geogenic
+    adjustment of a plot given ``high_background`` yes (``rec.geogenic``), joined by
     ``rec.with_note``, encoded; ``''`` where none.
 
     The plan's sentence then says which function its crop risk comes from instead of presenting the
@@ -323,14 +324,16 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     # a metal predicted at the edge of its function's validity range (no function inside it): said too
     flags = _frames.obj(pred["extrapolated"]) if "extrapolated" in pred else np.zeros(0, dtype=object)
     at_edge = np.flatnonzero(np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in flags], bool))
-    if not len(rows) and not len(at_edge):
+    note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
+    # the karst/geogenic adjustment (upt.geogenic, high_background yes): said, with the county's grain check
+    geo = np.flatnonzero(np.array([isinstance(x, str) and "upt.geogenic" in x for x in note_msg], bool))
+    if not len(rows) and not len(at_edge) and not len(geo):
         return out
     ratio = pred["user_fit_edge_ratio"].to_numpy(float)
     edge = [Message.of("rec.user_fit_edge", function=fid[i], ratio=float(ratio[i])) if np.isfinite(ratio[i])
             else Message() for i in rows]
     pairs = [(rid[i], Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i], skipped=fit[i], edge=e))
              for i, e in zip(rows, edge, strict=True)]
-    note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
     crop = _frames.obj(pred["crop"])
     for i in at_edge:  # each way the prediction went beyond a range (its note), said once per metal
         parts = Message.decode(note_msg[i]).parts if isinstance(note_msg[i], str) and note_msg[i] else ()
@@ -345,6 +348,12 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
             elif code == "upt.ph_kcl_held":
                 pairs.append((rid[i], Message.of("rec.ph_kcl_held", metal=metal[i], kcl=p.get("kcl"),
                                                  ph=p.get("ph"))))
+    for i in geo:
+        for code, p in Message.decode(note_msg[i]).parts:
+            if code == "upt.geogenic":
+                p = dict(p)
+                pairs.append((rid[i], Message.of("rec.geogenic", metal=metal[i], factor=p.get("factor"),
+                                                 sources=p.get("sources", ""))))
     return _notes_by_plot(pairs, pid)
 
 

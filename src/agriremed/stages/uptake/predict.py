@@ -74,7 +74,8 @@ from agriremed.models.uptake import term_transform  # noqa: F401  (an ``agrireme
 from agriremed.core.tables import Tables, coef_cov_checked, load_tables
 from agriremed.stages.uptake.covariates import (assumed_covariate, assumed_text, covariate_rows,
                                                 covariate_variance)
-from agriremed.stages.uptake.synthesis import rice_type_factors as _factors, synthesis_slopes
+from agriremed.core.names import HIGH_BACKGROUND_ALIASES
+from agriremed.stages.uptake.synthesis import geogenic_adjustments, rice_type_factors as _factors, synthesis_slopes
 
 __all__ = [
     "ph_kcl_from_ph_water",
@@ -104,6 +105,8 @@ __all__ = [
     "PH_DOMAIN",
     "rice_type_factors",
     "rice_type_factor_of",
+    "geogenic_factor",
+    "high_background_yes",
     "assumed_inputs_text",
 ]
 
@@ -1089,8 +1092,9 @@ def _clamped(fn, plots: pd.DataFrame) -> pd.DataFrame:
 
 
 def _as_sold(fn, plots: pd.DataFrame, gidx, where, tables: Tables, moisture, rice: tuple, held: bool = False,
-             spreads=None):
-    """``fn``'s as-sold prediction (rice-type factor included) on ``plots`` (rows ``gidx`` of the plan), with
+             spreads=None, geo: bool = True):
+    """``fn``'s as-sold prediction (rice-type factor included; the karst/geogenic factor of a plot given
+    ``high_background`` yes too, unless not ``geo``) on ``plots`` (rows ``gidx`` of the plan), with
     its covariates assumed as the selection assumes them, taken at the edge of its range where ``held``; also
     the variance of the assumed covariates and its spread at the plots (``spreads``: coef_cov, else
     ``se_log10``). Below the function's floor the prediction is held at the floor (:func:`_floored`)."""
@@ -1106,6 +1110,9 @@ def _as_sold(fn, plots: pd.DataFrame, gidx, where, tables: Tables, moisture, ric
     fac = (rice_type_factor_of(rice_type, crops, np.full(k, metal, dtype=object), np.full(k, fn.priority, float),
                                np.full(k, fn.fitted_crop, dtype=object), tables)[0]
            if rice_type is not None else np.ones(k))
+    if geo and "high_background" in plots.columns:
+        fac = fac * geogenic_factor(plots, np.ones(k, bool), {"function_id": np.full(k, fn.function_id, dtype=object),
+                                                              "priority": np.full(k, fn.priority, float)}, tables)[0]
     out = p * as_sold_factor(np.full(k, fn.plant_basis, dtype=object), moisture) * fac
     if spreads is None:
         return out, extra
@@ -1177,7 +1184,8 @@ def _carry_beyond(rows, pref: np.ndarray, chosen: np.ndarray, plots: pd.DataFram
         # f where g is evaluated (g's inputs held at the edge of its own range, as g takes them): its spread and
         # the two functions' disagreement stop growing where g's prediction stops changing
         f_x, _, se_f = _as_sold(fa, _held_as(fb, here), gidx, where, tables, mo, rice, spreads=spreads)
-        g_e = _as_sold(fb, edge, gidx, where, tables, mo, (None, crops[sel], metal), held=True)[0] * factor[sel]
+        g_e = _as_sold(fb, edge, gidx, where, tables, mo, (None, crops[sel], metal), held=True,
+                       geo=False)[0] * factor[sel]
         g_x = p50[sel] * as_sold_factor(np.full(len(sel), fb.plant_basis, dtype=object), mo)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = g_e / f_e
@@ -1216,6 +1224,81 @@ def _held_notes(ph: np.ndarray, held: np.ndarray, notes: np.ndarray) -> tuple[li
                        sources=PH_KCL_CONVERSION_SOURCE) if h else Message()
             for p, h in zip(ph, held, strict=True)]
     text = np.array([render(m.encode(), "en") if h else "" for m, h in zip(msgs, held, strict=True)], dtype=object)
+    return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))
+
+
+def high_background_yes(values) -> np.ndarray:
+    """Per value of the plot column ``high_background``: True where it says yes (any accepted spelling,
+    :data:`agriremed.core.names.HIGH_BACKGROUND_ALIASES`; 是, yes, y, …), False for no, blank or missing."""
+    return np.array([isinstance(v, str) and HIGH_BACKGROUND_ALIASES.get(v.strip().lower()) == "yes"
+                     for v in _frames.obj(np.asarray(values, dtype=object))], bool)
+
+
+def geogenic_factor(plots: pd.DataFrame, have: np.ndarray, fns: dict,
+                    tables: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The karst/geogenic adjustment of the predicted rows ``have``: where the plot says ``high_background``
+    yes (its soil metal is mainly of natural, geological origin) and the chosen function is a packaged one with a
+    shift in ``uptake_slopes.csv`` (kind ``geogenic_adjustment``,
+    :func:`agriremed.stages.uptake.synthesis.geogenic_adjustments`: the rice and maize Cd defaults), its
+    prediction is multiplied by 10^shift and its spread widened by ``se_add`` (a one-survey calibration).
+    Elsewhere nothing changes: factor 1, no spread added.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Factor [–], spread added [log10 units] and whether the adjustment applies (bool), per row of ``have``.
+    """
+    m = int(have.sum())
+    if "high_background" not in plots.columns:
+        return np.ones(m), np.zeros(m), np.zeros(m, bool)
+    yes = high_background_yes(_frames.obj(plots["high_background"])[have])
+    if not yes.any():
+        return np.ones(m), np.zeros(m), np.zeros(m, bool)
+    adj = tables.memo("geogenic_adjustments", lambda: geogenic_adjustments(tables))
+    fid = _frames.obj(fns["function_id"])
+    applies = yes & np.isin(fid, list(adj)) & (np.asarray(fns["priority"], float) > 0)
+    factor = np.array([adj[f]["factor"] if a else 1.0 for f, a in zip(fid, applies, strict=True)], float)
+    add = np.array([adj[f]["se_add"] if a else 0.0 for f, a in zip(fid, applies, strict=True)], float)
+    return factor, add, applies
+
+
+def _geogenic_carried(plots: pd.DataFrame, have: np.ndarray, rows, pref: np.ndarray, blended: np.ndarray,
+                      geo: tuple, tables: Tables) -> tuple:
+    """The karst/geogenic adjustment (factor, spread added, applies, function id) of each predicted row, ``geo``
+    (that of the function used) with the rows carried on beyond a preferred function's range (``blended``) taking
+    the preferred function's: its level f(x_edge) carries f's own factor (g's cancels in g(x)/g(x_edge)); a
+    user's fit has none."""
+    factor, add, applies, fid = geo
+    if not blended.any():
+        return factor, add, applies, fid
+    yes = "high_background" in plots.columns and bool(high_background_yes(_frames.obj(plots["high_background"])).any())
+    if not yes:
+        return factor, add, applies & ~blended, fid
+    pf = {"function_id": np.array([rows[j].function_id if j >= 0 else "" for j in pref], dtype=object),
+          "priority": np.array([rows[j].priority if j >= 0 else 0.0 for j in pref], float)}
+    pfac, padd, pgeo = geogenic_factor(plots, have, pf, tables)
+    return (np.where(blended, pfac, factor), np.where(blended, padd, add), np.where(blended, pgeo, applies),
+            np.where(blended, pf["function_id"], fid))
+
+
+def _geogenic_spread(se: np.ndarray, applies: np.ndarray, add: np.ndarray) -> np.ndarray:
+    """``se`` widened to √(se² + add²) where the karst/geogenic adjustment applies (a one-survey calibration)."""
+    if not applies.any():
+        return se
+    return np.where(applies, np.sqrt(se ** 2 + add ** 2), se)
+
+
+def _geogenic_notes(fids, applies: np.ndarray, factor: np.ndarray, se: np.ndarray, tables: Tables,
+                    notes: np.ndarray) -> tuple[list, np.ndarray]:
+    """The note ``upt.geogenic`` of each prediction with the karst/geogenic adjustment (an empty message
+    elsewhere), and ``notes`` with its English text appended."""
+    if not applies.any():
+        return [Message()] * len(applies), notes
+    adj = tables.memo("geogenic_adjustments", lambda: geogenic_adjustments(tables))
+    msgs = [Message.of("upt.geogenic", factor=printed(float(x), 3), se=printed(float(s), 3),
+                       sources=adj[f]["sources"]) if a else Message()
+            for f, a, x, s in zip(fids, applies, factor, se, strict=True)]
+    text = np.array([render(m.encode(), "en") if a else "" for m, a in zip(msgs, applies, strict=True)], dtype=object)
     return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))
 
 
@@ -1625,11 +1708,17 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         moist = moisture_of_crops(crops[have], tables)
         p50 = pred[have]
         factor, factor_note = _rice_type_factor(plots, have, crops[have], metal, fns, tables)
+        # soil metal of natural (geological) origin (high_background yes): the karst/geogenic shift
+        geo_factor, geo_add, geo = geogenic_factor(plots, have, fns, tables)
+        geo_fid = _frames.obj(fns["function_id"])
+        factor = factor * geo_factor
         p50 = p50 * factor
         carried = _carry_beyond(rows, pref_j[have], chosen[have], plots, hidx, where, tables, spreads,
                                 moist, factor, p50, crops[have], metal)
         blended = carried["blended"]
         p50 = np.where(blended, p50 / np.where(blended, carried["ratio"], 1.0), p50)
+        geo_factor, geo_add, geo, geo_fid = _geogenic_carried(plots, have, rows, pref_j[have], blended,
+                                                              (geo_factor, geo_add, geo, geo_fid), tables)
         held = _held_ph_kcl(rows, chosen[have], plots, hidx)
         se = fns["se_log10"]
         own = ~np.isnan(se_at[have])  # a function with coef_cov: the spread of the plot
@@ -1642,6 +1731,7 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
         # an assumed covariate adds its spread: se² = se_function² + Σ (coef · sd_log10)²
         se_cov = np.sqrt(var_cov)
         se = np.sqrt(se ** 2 + var_cov)
+        se = _geogenic_spread(se, geo, geo_add)
         is_dw = basis == "dw"
         is_fw = basis == "fw"
         fw50 = p50 * as_sold_factor(basis, moist)
@@ -1657,11 +1747,12 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                                          zip(pref_j[have], blended, strict=True)], pref_why[have],
                                         fns["function_id"], blended, notes)
         held_msg, notes = _held_notes(ph[have], held, notes)
+        geo_msg, notes = _geogenic_notes(geo_fid, geo, geo_factor, se, tables, notes)
         basis_msg = Message.of("upt.basis_unpublished")
         note_msg = encode_column([(Message() if known else basis_msg)
-                                  + (fn.message if isinstance(fn, Note) else Message()) + em + cm + hm
-                                  for known, fn, em, cm, hm in zip(is_dw | is_fw, factor_note, edge_msg, carry_msg,
-                                                                   held_msg, strict=True)])
+                                  + (fn.message if isinstance(fn, Note) else Message()) + em + cm + hm + gm
+                                  for known, fn, em, cm, hm, gm in zip(is_dw | is_fw, factor_note, edge_msg,
+                                                                       carry_msg, held_msg, geo_msg, strict=True)])
         sk, away = skipped[have], elsewhere[have]
         sk = np.where(away == "", sk, np.where(sk == "", away, sk + "; " + away)).astype(object)
         sel = np.where(sk == "", "", "skipped " + sk).astype(object)

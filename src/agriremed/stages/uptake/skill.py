@@ -38,7 +38,7 @@ from agriremed.models.uptake import Z95, auc, brier, exceedance_probability, ski
 from agriremed.core.tables import load_tables
 from agriremed.stages.uptake.predict import (evaluate_function, food_safety, outside_range,
                                              predict_crop_concentration)
-from agriremed.stages.uptake.synthesis import lognormal_from_mean_share, maize_cd_synthesis
+from agriremed.stages.uptake.synthesis import geogenic_adjustments, lognormal_from_mean_share, maize_cd_synthesis
 
 __all__ = ["maize_share_checks", "exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
            "survey_check", "ASSUMED_CLAY_PCT", "study_halves", "between_study_spread"]
@@ -336,7 +336,9 @@ def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> 
         ``checks`` with ``predicted`` [–] (share above the limit), ``predicted_median_mg_kg``
         (at the median soil and mean pH), ``ratio`` (predicted / observed share) and
         ``predicted_bcf`` [–], the share predicted by the pH-blind ratio it replaced
-        (``chen2021_maize_cd_bcf``, its own spread), for comparison.
+        (``chen2021_maize_cd_bcf``, its own spread), for comparison, and ``predicted_geogenic`` [–], the share
+        the function predicts with its karst/geogenic adjustment (a plot given ``high_background`` yes:
+        :func:`agriremed.stages.uptake.synthesis.geogenic_adjustments`, the shift and the widened spread).
     """
     from scipy.special import ndtr, ndtri
 
@@ -349,6 +351,8 @@ def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> 
     bcf = tf.loc["chen2021_maize_cd_bcf"].copy()
     bcf["function_id"] = "chen2021_maize_cd_bcf"
     se_bcf = float(bcf["se_log10"])
+    geo = geogenic_adjustments(tables)["synth_maize_cd_ph"]
+    se_geo = float(np.hypot(se, geo["se_add"]))
     z = ndtri((np.arange(points) + 0.5) / points)
     out = []
     for r in checks.itertuples(index=False):
@@ -360,10 +364,12 @@ def maize_share_checks(checks: pd.DataFrame, tables=None, points: int = 200) -> 
         share = float(np.mean(1.0 - ndtr((np.log10(r.limit_mg_kg) - np.log10(m)) / se)))
         m_bcf = evaluate_function(bcf, plots, invalid="nan")
         share_bcf = float(np.mean(1.0 - ndtr((np.log10(r.limit_mg_kg) - np.log10(m_bcf)) / se_bcf)))
+        share_geo = float(np.mean(1.0 - ndtr((np.log10(r.limit_mg_kg) - np.log10(m) - geo["shift"]) / se_geo)))
         med = float(evaluate_function(fn, pd.DataFrame({"ph": [min(float(r.ph), syn["ph_cap"])],
                                                         "cd_mg_kg": [float(r.soil_mg_kg)]}),
                                     invalid="nan")[0])
-        out.append({"predicted": share, "predicted_median_mg_kg": med, "predicted_bcf": share_bcf})
+        out.append({"predicted": share, "predicted_median_mg_kg": med, "predicted_bcf": share_bcf,
+                    "predicted_geogenic": share_geo})
     res = checks.reset_index(drop=True).join(pd.DataFrame(out))
     res["ratio"] = res["predicted"] / res["observed"]
     return res

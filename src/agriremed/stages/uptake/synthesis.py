@@ -58,10 +58,16 @@ from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
            "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES",
-           "ratio_synthesis", "leafy_spread_components", "maize_cd_synthesis"]
+           "ratio_synthesis", "leafy_spread_components", "maize_cd_synthesis", "GEOGENIC_RICE_SURVEY",
+           "survey_ph_sd", "geogenic_rice_shift", "geogenic_maize_shift", "geogenic_adjustments",
+           "geogenic_survey_checks"]
 
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
 RICE_TYPES = ("indica", "japonica", "hybrid")
+
+#: The karst survey of ``uptake_surveys.csv`` on which the rice geogenic shift is calibrated
+#: (:func:`geogenic_rice_shift`): the only karst rice survey read that prints soil Cd, pH and grain Cd means.
+GEOGENIC_RICE_SURVEY = "song2023_guizhou_rice"
 
 
 def survey_moments(surveys: pd.DataFrame, soil_cv_default: float | None = None) -> pd.DataFrame:
@@ -237,6 +243,10 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
     above ``limit_mg_kg`` assumes log10 C ~ Normal(prediction, √(se² + b²σ²_soil + c²σ²_pH)),
     i.e. the function's spread plus the spread of the survey's own soils.
 
+    Only surveys that print n, mean pH, soil and crop means and a crop SD or share above a limit are
+    predicted here, and not those of soil metal of natural (geological) origin (``high_background`` yes:
+    karst): those are the checks of :func:`geogenic_survey_checks`.
+
     Parameters
     ----------
     tables : Tables, optional
@@ -262,7 +272,8 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
 
     tables = tables or load_tables()
     sv = tables.uptake_surveys
-    sv = sv.loc[(sv["crop"] == crop) & (sv["metal"] == metal)].reset_index(drop=True)
+    sv = sv.loc[(sv["crop"] == crop) & (sv["metal"] == metal) & _predictable(sv) & ~_geogenic(sv)
+                ].reset_index(drop=True)
     sl = synthesis_slopes(tables.uptake_slopes, crop, metal)
     b, c = sl["soil"], sl["ph"]
     mom = survey_moments(sv)
@@ -291,6 +302,19 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
     out = pd.DataFrame(rows)
     out["bias_rice_type_log10"] = out["bias_log10"] + np.log10(out["rice_type_factor"])
     return out
+
+
+def _geogenic(surveys: pd.DataFrame) -> pd.Series:
+    """Survey rows of soil metal of natural (geological) origin (column ``high_background`` yes)."""
+    if "high_background" not in surveys:
+        return pd.Series(False, index=surveys.index)
+    return surveys["high_background"].fillna("").astype(str).str.strip().str.lower().eq("yes")
+
+
+def _predictable(surveys: pd.DataFrame) -> pd.Series:
+    """Survey rows that print n, mean pH, mean soil and crop metal and a crop SD or a share above a limit."""
+    need = surveys[["n", "ph_mean", "soil_mean_mg_kg", "crop_mean_mg_kg"]].notna().all(axis=1)
+    return need & (surveys["crop_sd_mg_kg"].notna() | surveys["frac_above"].notna())
 
 
 def ratio_synthesis(surveys: pd.DataFrame, crop: str, metal: str) -> dict:
@@ -448,9 +472,10 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
       log10 BCF = a + (b − 1)·log10 S + c·pH + e over the survey's soils (log-normal, median
       S_med, SD σ_S; ASSUMED from the printed range) the residual is s_k² = τ_k² − ((1 − b)·σ_S)²
       and s_w = √(mean s_k²). Its intercepts a_k = m_k − c·pH_k + (1 − b)·log10 S_med (mean a_G)
-      are not used: the survey's own abstract reports a low BCF of karst soils against non-karst
-      ones (Cd of geogenic origin), so a_G describes karst land, not the maize land of China;
-      ``karst_offset`` = a_G − a is reported;
+      are not used by the default: the survey's own abstract reports a low BCF of karst soils against
+      non-karst ones (Cd of geogenic origin), so a_G describes karst land, not the maize land of China;
+      ``karst_offset`` = a_G − a is reported, and is the shift of a plot given ``high_background`` yes
+      (:func:`geogenic_maize_shift`);
     * intercept from two non-karst summaries: Chongqing (499 pairs): a_C, at which the function
       with spread s_w predicts the printed share of kernels above 0.1 mg/kg over the survey's soils
       (log-normal from the printed mean and CV) and an ASSUMED pH distribution (mean pH not
@@ -539,3 +564,241 @@ def maize_cd_synthesis(tables: Tables | None = None) -> dict:
             "classes": cls, "within": s_w, "between": float(between), "se_components": comp,
             "se_log10": se, "calibration": {pc: g, sh_id: q}, "class_survey": pc, "share_survey": sh_id,
             "karst_offset": float(a_g - intercept), "ph_values": ph_vals.tolist()}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Soil metal of natural (geological) origin: the karst/geogenic adjustment of the rice and maize defaults
+# ---------------------------------------------------------------------------------------------------------
+
+def survey_ph_sd(row) -> float:
+    """SD of a survey's soil pH [pH units]: the printed ``ph_sd``, else a quarter of the printed range
+    (``ph_high`` − ``ph_low``, as for the Chang-Zhu-Tan survey), else 0 (not known: not counted)."""
+    sd = row.get("ph_sd", np.nan)
+    if pd.notna(sd):
+        return float(sd)
+    lo, hi = row.get("ph_low", np.nan), row.get("ph_high", np.nan)
+    return float(hi - lo) / 4.0 if pd.notna(lo) and pd.notna(hi) else 0.0
+
+
+def _mean_over_spread(log10_median, spread):
+    """Arithmetic mean of a log-normal variable from its log10 median and log10 SD: 10^(m + (ln 10/2)·s²)."""
+    return 10.0 ** (np.asarray(log10_median, float) + LN10 / 2.0 * np.asarray(spread, float) ** 2)
+
+
+def _const_of(tables: Tables, function_id: str) -> float:
+    """The ``const`` term of a packaged transfer function."""
+    terms = tables.transfer_functions.set_index("function_id").loc[function_id, "terms"]
+    return float(next(float(v) for k, v in (t.split(":") for t in str(terms).split("|")) if k == "const"))
+
+
+def geogenic_rice_shift(tables: Tables | None = None, survey: str = GEOGENIC_RICE_SURVEY) -> dict:
+    """The log10 shift of the rice Cd default on soils whose Cd is of natural (geological) origin (karst),
+    calibrated on one karst survey (:data:`GEOGENIC_RICE_SURVEY`).
+
+    The survey prints means only (soil Cd, pH, grain Cd) and a share of grain above 0.2 mg/kg; no log-normal
+    variable has its grain mean and share together (the upper tail is heavier), so its grain median cannot be
+    solved from them. The shift is therefore set on the arithmetic mean, with the spread logic of
+    :func:`survey_skill`: the default predicts the median M = a + b·log10 S_med + c·pH̄ at the survey's median
+    soil Cd S_med (log-normal from the printed mean and the soil CV assumed for surveys without SD,
+    :func:`survey_moments`) and mean pH, and the mean of the survey's fields M + (ln 10/2)·s² with
+    s = √(se² + b²σ²_soil + c²σ²_pH) (σ_pH: :func:`survey_ph_sd`); the shift is log10 of the printed grain mean
+    minus that predicted mean. The karst intercept is a + shift.
+
+    A one-survey calibration: the karst intercept of another karst area may differ from this survey's by about
+    the between-survey SD τ of the intercepts of the default's calibration surveys, so the spread of an
+    adjusted prediction is √(se² + τ²) (``se_add`` = τ).
+
+    Returns
+    -------
+    dict
+        ``survey``, ``shift`` [log10], ``intercept`` (a + shift), ``default_intercept`` (a), ``soil_median``
+        [mg kg⁻¹], ``soil_sigma``, ``ph``, ``ph_sd``, ``spread`` (s), ``default_median`` and ``default_mean``
+        [mg kg⁻¹] (the default's prediction), ``observed_mean``, ``observed_share``, ``limit``, ``se``
+        (the default's spread), ``se_add`` (τ), ``se_adjusted`` (√(se² + τ²)), ``adjusted_median``,
+        ``adjusted_share`` (in sample: the share above the limit the adjusted function predicts for the survey,
+        with its widened spread) and ``default_share``.
+    """
+    from scipy.special import ndtr
+
+    tables = tables or load_tables()
+    syn = rice_cd_synthesis(tables)
+    a, b, c = syn["intercept"], syn["soil"], syn["ph"]
+    se = float(tables.transfer_functions.set_index("function_id").loc["synth_rice_cd_ph", "se_log10"])
+    r = syn["moments"].set_index("survey_id").loc[survey]
+    ph_sd = survey_ph_sd(r)
+    pred = a + b * r["log10_soil_median"] + c * r["ph_mean"]
+    s0 = float(np.sqrt(se ** 2 + (b * r["soil_sigma_log10"]) ** 2 + (c * ph_sd) ** 2))
+    mean0 = float(_mean_over_spread(pred, s0))
+    shift = float(np.log10(r["crop_mean_mg_kg"]) - np.log10(mean0))
+    tau = float(syn["between"])
+    se_k = float(np.hypot(se, tau))
+    s_k = float(np.sqrt(s0 ** 2 + tau ** 2))
+    lim = float(r["frac_limit_mg_kg"])
+    return {"survey": survey, "shift": shift, "intercept": a + shift, "default_intercept": a,
+            "soil_median": float(10 ** r["log10_soil_median"]), "soil_sigma": float(r["soil_sigma_log10"]),
+            "ph": float(r["ph_mean"]), "ph_sd": ph_sd, "spread": s0, "default_median": float(10 ** pred),
+            "default_mean": mean0, "observed_mean": float(r["crop_mean_mg_kg"]),
+            "observed_share": float(r["frac_above"]), "limit": lim, "se": se, "se_add": tau, "se_adjusted": se_k,
+            "adjusted_median": float(10 ** (pred + shift)),
+            "default_share": float(1.0 - ndtr((np.log10(lim) - pred) / s0)),
+            "adjusted_share": float(1.0 - ndtr((np.log10(lim) - pred - shift) / s_k))}
+
+
+def geogenic_maize_shift(tables: Tables | None = None) -> dict:
+    """The log10 shift of the maize Cd default on karst soils with geogenic Cd: the intercept of the NW Guizhou
+    karst survey that :func:`maize_cd_synthesis` computes and leaves out of the default (a_G), minus the default's
+    intercept (``karst_offset``); a one-survey calibration, its spread widened as :func:`geogenic_rice_shift`'s
+    by the between-survey SD τ of the rice synthesis (the best-determined between-survey SD of the library: three
+    surveys; the maize synthesis' own, from two summaries, is smaller).
+
+    Returns
+    -------
+    dict
+        ``shift`` [log10], ``intercept`` (a_G), ``default_intercept`` (a), ``se`` (the default's spread),
+        ``se_add`` (τ) and ``se_adjusted`` (√(se² + τ²)).
+    """
+    tables = tables or load_tables()
+    m = maize_cd_synthesis(tables)
+    tau = float(rice_cd_synthesis(tables)["between"])
+    se = float(tables.transfer_functions.set_index("function_id").loc["synth_maize_cd_ph", "se_log10"])
+    return {"shift": float(m["karst_offset"]), "intercept": float(m["intercept_guizhou"]),
+            "default_intercept": float(m["intercept"]), "se": se, "se_add": tau, "se_adjusted": float(np.hypot(se, tau))}
+
+
+def geogenic_adjustments(tables: Tables | None = None) -> dict:
+    """The karst/geogenic adjustments of ``uptake_slopes.csv`` (kind ``geogenic_adjustment``) by function.
+
+    Rows of term ``geogenic_shift:<function_id>`` give the log10 shift of that packaged function on a plot whose
+    soil metal is mainly of natural (geological) origin (plot column ``high_background`` yes); the row of term
+    ``geogenic_se`` of the same crop and metal the spread added to it (se² + se_add²).
+
+    Returns
+    -------
+    dict
+        function id → dict of ``shift`` [log10], ``factor`` (10^shift) [–], ``se_add`` [log10], ``crop``,
+        ``metal`` and ``sources`` (the shift row's ``source``).
+
+    Examples
+    --------
+    >>> g = geogenic_adjustments()
+    >>> sorted(g)[:2], round(g["synth_maize_cd_ph"]["shift"], 4)
+    (['synth_maize_cd_ph', 'synth_maize_cd_ph_alkaline'], -0.9174)
+    """
+    tables = tables or load_tables()
+    sl = tables.uptake_slopes
+    d = sl.loc[sl["kind"] == "geogenic_adjustment"]
+    out = {}
+    for r in d.loc[d["term"].astype(str).str.startswith("geogenic_shift:")].itertuples(index=False):
+        se = d.loc[(d["term"] == "geogenic_se") & (d["crop"] == r.crop) & (d["metal"] == r.metal), "value"]
+        if len(se) != 1:
+            raise ValueError(f"uptake_slopes.csv needs one {r.crop} {r.metal} row of term geogenic_se, found {len(se)}")
+        out[str(r.term).split(":", 1)[1]] = {"shift": float(r.value), "factor": float(10.0 ** float(r.value)),
+                                             "se_add": float(se.iloc[0]), "crop": r.crop, "metal": r.metal,
+                                             "sources": str(r.source)}
+    return out
+
+
+def _screening_cd_paddy(tables: Tables, ph: float) -> float:
+    """GB 15618-2018 screening value of Cd in paddy soil at ``ph`` [mg kg⁻¹] (``soil_thresholds.csv``)."""
+    t = tables.soil_thresholds
+    row = t.loc[(t["set_id"] == "gb15618_2018") & (t["kind"] == "screening") & (t["metal"] == "cd")
+                & t["land_uses"].astype(str).str.split("|").map(lambda u: "paddy" in u)
+                & (t["ph_above"].astype(float) < ph) & (ph <= t["ph_up_to"].astype(float)), "value_mg_kg"]
+    return float(row.iloc[0])
+
+
+def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", metal: str = "cd") -> pd.DataFrame:
+    """The rice Cd default, and on karst surveys its karst/geogenic adjustment, on the survey summaries of
+    ``uptake_surveys.csv`` that carry the column ``high_background`` (yes: karst/geogenic; no: other areas),
+    each with what it prints.
+
+    The adjustment is calibrated on :data:`GEOGENIC_RICE_SURVEY` (its row is in sample); no survey was used to
+    tune the default. Checks, by what a survey prints (the spread of a survey's fields is that of
+    :func:`survey_skill`: s = √(se² + b²σ²_soil + c²σ²_pH), se widened to √(se² + τ²) for the adjusted
+    function; soil Cd log-normal from its printed mean and the soil CV assumed for surveys without SD; σ_pH
+    :func:`survey_ph_sd`, 0 where unknown):
+
+    * ``means`` (mean pH, soil and grain means): the predicted median at the median soil Cd and mean pH, the
+      predicted mean of the survey's fields (median·10^((ln 10/2)·s²), the conversion of :func:`geogenic_rice_shift`:
+      the printed means of these surveys admit no log-normal median with their printed shares) and the predicted
+      share above the limit, against the printed mean and share;
+    * ``soil_share`` (a pH and the share of soils above the screening value, no means): the median soil Cd at
+      which that share of a log-normal soil distribution (assumed CV) lies above the GB 15618-2018 paddy
+      screening value at that pH, and the predicted share of grain above the limit, against the printed share;
+    * ``implied_ph`` (soil and grain means, no pH): the mean pH at which the predicted mean equals the printed
+      mean (pH spread not counted), and the predicted share at that pH, against the printed share: the check is
+      whether that pH is plausible for the survey's soils;
+    * ``bracket`` (ranges of town averages of soil Cd and pH, a share): the predicted share at the two corners
+      (lowest soil Cd at the highest pH, highest soil Cd at the lowest pH), against the printed share.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per survey and function variant (``default``; ``adjusted`` on karst surveys): ``survey_id``,
+        ``region``, ``high_background``, ``n``, ``check``, ``variant``, ``in_sample``, ``spread_log10``,
+        ``soil_median_mg_kg``, ``ph``, ``observed_mean_mg_kg``, ``predicted_median_mg_kg``,
+        ``predicted_mean_mg_kg``, ``observed_share_above``, ``predicted_share_above`` (the low corner of a
+        bracket), ``predicted_share_high`` (its high corner) and ``implied_ph``.
+    """
+    from scipy.special import ndtr
+
+    tables = tables or load_tables()
+    sv = tables.uptake_surveys
+    if "high_background" not in sv:
+        return pd.DataFrame()
+    sv = sv.loc[(sv["crop"] == crop) & (sv["metal"] == metal) & sv["high_background"].fillna("").astype(str).str.strip().ne("")].reset_index(drop=True)
+    syn = rice_cd_synthesis(tables)
+    b, c, a = syn["soil"], syn["ph"], syn["intercept"]
+    g = geogenic_rice_shift(tables)
+    same = tables.uptake_surveys.loc[(tables.uptake_surveys["crop"] == crop) & (tables.uptake_surveys["metal"] == metal)]
+    soil_cv = float(np.nanmedian(same["soil_sd_mg_kg"] / same["soil_mean_mg_kg"]))  # as survey_moments assumes
+    mom = survey_moments(sv, soil_cv_default=soil_cv)
+    rows = []
+    for _, r in mom.iterrows():
+        karst = str(r["high_background"]).strip().lower() == "yes"
+        variants = [("default", a, g["se"])] + ([("adjusted", g["intercept"], g["se_adjusted"])] if karst else [])
+        ph_sd = survey_ph_sd(r)
+        lim = float(r["frac_limit_mg_kg"]) if pd.notna(r["frac_limit_mg_kg"]) else 0.2
+        sig_s = float(lognormal_from_mean_sd(1.0, soil_cv)[1])
+        base = {"survey_id": r["survey_id"], "region": r["region"], "high_background": r["high_background"],
+                "n": r["n"], "observed_mean_mg_kg": r["crop_mean_mg_kg"], "observed_share_above": r["frac_above"]}
+        for name, icpt, se in variants:
+            out = dict(base, variant=name, in_sample=bool(name == "adjusted" and r["survey_id"] == g["survey"]),
+                       soil_median_mg_kg=np.nan, ph=np.nan, predicted_median_mg_kg=np.nan,
+                       predicted_mean_mg_kg=np.nan, predicted_share_above=np.nan, predicted_share_high=np.nan,
+                       implied_ph=np.nan)
+            if pd.notna(r["ph_mean"]) and pd.notna(r["soil_mean_mg_kg"]) and pd.notna(r["crop_mean_mg_kg"]):
+                s = float(np.sqrt(se ** 2 + (b * r["soil_sigma_log10"]) ** 2 + (c * ph_sd) ** 2))
+                m = icpt + b * r["log10_soil_median"] + c * r["ph_mean"]
+                out.update(check="means", spread_log10=s, soil_median_mg_kg=10 ** r["log10_soil_median"],
+                           ph=r["ph_mean"], predicted_median_mg_kg=10 ** m,
+                           predicted_mean_mg_kg=float(_mean_over_spread(m, s)),
+                           predicted_share_above=float(1.0 - ndtr((np.log10(lim) - m) / s)))
+            elif pd.notna(r["ph_mean"]) and pd.notna(r.get("soil_frac_above", np.nan)):
+                sv_ph = _screening_cd_paddy(tables, float(r["ph_mean"]))
+                lsm = np.log10(sv_ph) - float(ndtri(1.0 - r["soil_frac_above"])) * sig_s
+                s = float(np.sqrt(se ** 2 + (b * sig_s) ** 2 + (c * ph_sd) ** 2))
+                m = icpt + b * lsm + c * r["ph_mean"]
+                out.update(check="soil_share", spread_log10=s, soil_median_mg_kg=10 ** lsm, ph=r["ph_mean"],
+                           predicted_median_mg_kg=10 ** m,
+                           predicted_share_above=float(1.0 - ndtr((np.log10(lim) - m) / s)))
+            elif pd.notna(r["soil_mean_mg_kg"]) and pd.notna(r["crop_mean_mg_kg"]):
+                s = float(np.sqrt(se ** 2 + (b * r["soil_sigma_log10"]) ** 2))
+                target = np.log10(r["crop_mean_mg_kg"]) - LN10 / 2.0 * s ** 2  # the median of that mean
+                ph_star = float((target - icpt - b * r["log10_soil_median"]) / c)
+                out.update(check="implied_ph", spread_log10=s, soil_median_mg_kg=10 ** r["log10_soil_median"],
+                           implied_ph=ph_star, predicted_median_mg_kg=10 ** target,
+                           predicted_mean_mg_kg=float(r["crop_mean_mg_kg"]),
+                           predicted_share_above=float(1.0 - ndtr((np.log10(lim) - target) / s)))
+            elif all(pd.notna(r.get(k, np.nan)) for k in ("ph_low", "ph_high", "soil_low_mg_kg", "soil_high_mg_kg")):
+                s = float(np.sqrt(se ** 2 + (b * sig_s) ** 2))
+                med = lambda soil: np.log10(soil / np.sqrt(1.0 + soil_cv ** 2))  # noqa: E731 (median of a town)
+                lo = icpt + b * med(r["soil_low_mg_kg"]) + c * r["ph_high"]
+                hi = icpt + b * med(r["soil_high_mg_kg"]) + c * r["ph_low"]
+                out.update(check="bracket", spread_log10=s,
+                           predicted_share_above=float(1.0 - ndtr((np.log10(lim) - lo) / s)),
+                           predicted_share_high=float(1.0 - ndtr((np.log10(lim) - hi) / s)))
+            else:
+                out.update(check="none", spread_log10=np.nan)
+            rows.append(out)
+    return pd.DataFrame(rows)

@@ -59,7 +59,7 @@ from agriremed.stages.uptake.predict import (EXTRAPOLATED_UNKNOWN, PH_DOMAIN, ch
                                              limits_for_crops, moisture_of_crops, outside_range,
                                              predictor_sum, plot_variables, parse_ranges, parse_terms,
                                              ph_kcl_from_ph_water, ph_water_from_ph_kcl, predict_and_unassessed,
-                                             rice_type_factor_of, user_fitted_functions)
+                                             rice_type_factor_of, user_fitted_functions, geogenic_factor)
 
 __all__ = [
     "critical_median",
@@ -413,6 +413,14 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
                                    pred["metal"], fns["priority"].to_numpy(float),
                                    fns["fitted_crop"].to_numpy(object), tables)
         target = target / f
+    # so is the karst/geogenic factor of a plot given high_background yes (its spread is the plan's, widened)
+    if "high_background" in by_id.columns:
+        fns = tf.loc[pred["function_id"]]
+        g, _, _ = geogenic_factor(pd.DataFrame({"high_background": by_id["high_background"].reindex(
+            pred["plot_id"]).to_numpy(object)}), np.ones(n, bool), {"function_id": pred["function_id"].to_numpy(object),
+                                                                    "priority": fns["priority"].to_numpy(float)},
+            tables)
+        target = target / g
     assumed = (pred["assumed_inputs"].fillna("").astype(str).to_numpy(object) if "assumed_inputs" in pred
                else np.full(n, "", dtype=object))
     edge = np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in pred["extrapolated"].to_numpy(object)],
