@@ -388,7 +388,7 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
     "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note", "crop_groups",
     "short_cite", "short_cite_zh", "floor_mg_kg", "floor_source",
-    "short_cite", "short_cite_zh", "ph_low", "ph_high", "soil_low_mg_kg", "soil_high_mg_kg", "soil_frac_above",
+    "ph_low", "ph_high", "soil_low_mg_kg", "soil_high_mg_kg", "soil_frac_above",
     "high_background",
 })
 
