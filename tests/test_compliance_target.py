@@ -39,6 +39,18 @@ def plan_no_lime():
 
 
 @pytest.fixture(scope="module")
+def plan_no_lime_thin():
+    """C09 without lime_vegetable and with biochar at 2 100 CNY/t: biochar's gain from the harvest itself is then
+    thin (below min_dominance_share). At the packaged 2 000 CNY/t it was thin with the leafy spread 0.627 (1.7 %)
+    and is not with 0.605 (2.4 %, :func:`test_at_the_packaged_price_the_gain_from_the_harvest_now_dominates`)."""
+    from agriremed.core.tables import load_tables
+
+    ids = tuple(o for o in load_tables().options["option_id"] if o not in ("lime_vegetable", "maize_grain"))
+    return agriremed.plan(pd.DataFrame([C09]), agriremed.Scenario(
+        mc_draws=0, options=ids, overrides={"biochar_amendment.biochar_price_cny_t": 2100.0}), progress=False)
+
+
+@pytest.fixture(scope="module")
 def plan_no_lime_dear():
     """C09 without lime_vegetable and with biochar at 2 250 CNY/t (2 000 packaged): biochar's advantage over
     unchanged practice then exists only with its carbon credit."""
@@ -93,23 +105,23 @@ def test_safe_utilisation_paddy_keeps_food_and_strict_land_sells_none(plan):
 
 def test_a_measure_below_the_minimum_gain_is_no_measure_whatever_it_earns(plan_no_lime_dear):
     plan = plan_no_lime_dear
-    # biochar (at 2 250 CNY/t) raises the pak choi's compliance by 4.1 points (< 5) and earns more than unchanged
-    # practice (+277 CNY/ha over 20 yr), but only with its carbon credit (1 317 CNY/ha): −1 040 CNY/ha without
-    # it, so it does not dominate unchanged practice and is no measure for the crop; unchanged practice with
-    # substitute planting is
+    # biochar (at 2 250 CNY/t) raises the pak choi's compliance by 4.3 points (< 5; 4.1 with the leafy spread 0.627)
+    # and earns more than unchanged practice (+1 796 CNY/ha over 20 yr), of which its carbon credit 1 317 CNY/ha:
+    # +479 CNY/ha without it (−1 040 with the spread 0.627), 0.2 % of the farmer's NPV, so it does not dominate
+    # unchanged practice and is no measure for the crop; unchanged practice with substitute planting is
     t = _ranked(plan, "C09")
     gain = t.loc["biochar_amendment", "food_compliance"] - t.loc["do_nothing", "food_compliance"]
-    assert gain == pytest.approx(0.0415, abs=1e-3) and gain < 0.05
-    assert round(t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"]) == 277
+    assert gain == pytest.approx(0.0430, abs=1e-3) and gain < 0.05
+    assert round(t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"]) == 1796
     assert round(t.loc["biochar_amendment", "carbon_revenue_cny_ha"]) == 1317
-    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == -1040
+    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 479
     assert not plan.ranking.set_index("option_id").loc["biochar_amendment", "dominates_baseline"]
     assert t.loc["biochar_amendment", "target_tier"] == NO_MEASURE_TIER
     s = plan.summary.set_index("plot_id").loc["C09"]
     assert s["recommended_option"] == "do_nothing"
     assert "choose substitute planting or another measure locally and monitor the crop" in s["recommendation"]
     assert ("ranked before Biochar amendment (score 0.60 vs its 0.63), which would raise the crop's chance of meeting "
-            "the food limit by only 4.1 percentage points over unchanged practice, below the 5-point gain that makes a "
+            "the food limit by only 4.3 percentage points over unchanged practice, below the 5-point gain that makes a "
             "measure for the crop; a higher NPV does not make an agronomic measure one unless the harvest itself pays "
             "the farmer clearly more") in s["recommendation"]
     assert "about 5 in 10 harvests predicted above the limit, test the harvest before sale" in s["recommendation"]
@@ -127,51 +139,65 @@ def plan_no_lime_any_margin():
                           progress=False)
 
 
-def test_a_thin_gain_from_the_harvest_does_not_dominate(plan_no_lime):
-    # at the packaged biochar price (2 000 CNY/t) the more compliant pak choi pays for the biochar without its
-    # credit: +4 994 CNY/ha over 20 yr, of which 1 317 carbon credit, so +3 677 CNY/ha from the harvest itself,
-    # 1.7 % of the farmer's NPV of unchanged practice (212 408 CNY/ha): below min_dominance_share (2 %), so it
-    # does not dominate and, 4.1 points safer, stays no measure
+def test_a_thin_gain_from_the_harvest_does_not_dominate(plan_no_lime_thin):
+    # at 2 100 CNY/t the more compliant pak choi pays for the biochar without its credit: +4 626 CNY/ha over 20 yr,
+    # of which 1 317 carbon credit, so +3 309 CNY/ha from the harvest itself, 1.5 % of the farmer's NPV of
+    # unchanged practice (213 871 CNY/ha): below min_dominance_share (2 %), so it does not dominate and, 4.3 points
+    # safer, stays no measure
+    plan_no_lime = plan_no_lime_thin
     t = _ranked(plan_no_lime, "C09")
-    assert round(t.loc["do_nothing", "npv_farmer_cny_ha"]) == 212408
-    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 3677
+    assert round(t.loc["do_nothing", "npv_farmer_cny_ha"]) == 213871
+    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 3309
     r = plan_no_lime.ranking.set_index("option_id")
     assert not r.loc["biochar_amendment", "dominates_baseline"]
     assert r.loc["biochar_amendment", "target_tier"] == NO_MEASURE_TIER
     assert plan_no_lime.summary["recommended_option"].iat[0] == "do_nothing"
 
 
+def test_at_the_packaged_price_the_gain_from_the_harvest_now_dominates(plan_no_lime):
+    # the recommendation flip of the leafy spread 0.627 → 0.605: at the packaged 2 000 CNY/t biochar raises the pak
+    # choi's compliance by 4.3 points (4.1 before), worth +5 196 CNY/ha from the harvest itself (+3 677 before),
+    # 2.4 % of the farmer's NPV of unchanged practice (1.7 % before): above min_dominance_share (2 %), so it
+    # dominates unchanged practice and is recommended (was: unchanged practice)
+    t = _ranked(plan_no_lime, "C09")
+    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 5196
+    own = t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"] / t.loc["do_nothing", "npv_farmer_cny_ha"]
+    assert own == pytest.approx(0.0243, abs=5e-4)
+    assert plan_no_lime.ranking.set_index("option_id").loc["biochar_amendment", "dominates_baseline"]
+    assert plan_no_lime.summary["recommended_option"].iat[0] == "biochar_amendment"
+
+
 def test_a_measure_below_the_minimum_gain_that_pays_from_the_harvest_is_a_measure(plan_no_lime_any_margin):
-    # with min_dominance_share 0, the +3 677 CNY/ha from the harvest itself makes biochar (same crop and food,
-    # 4.1 points safer) dominate unchanged practice: a measure
+    # with min_dominance_share 0, the +5 196 CNY/ha from the harvest itself (+3 677 with the leafy spread 0.627)
+    # makes biochar (same crop and food, 4.3 points safer) dominate unchanged practice: a measure
     plan_no_lime = plan_no_lime_any_margin
     t = _ranked(plan_no_lime, "C09")
-    assert round(t.loc["biochar_amendment", "food_compliance"], 3) == 0.581
-    assert round(t.loc["do_nothing", "food_compliance"], 3) == 0.539
-    assert round(t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"]) == 4994
-    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 3677
+    assert round(t.loc["biochar_amendment", "food_compliance"], 3) == 0.583
+    assert round(t.loc["do_nothing", "food_compliance"], 3) == 0.541
+    assert round(t.loc["biochar_amendment", "npv_vs_baseline_cny_ha"]) == 6513
+    assert round(t.loc["biochar_amendment", "npv_farmer_own_vs_baseline_cny_ha"]) == 5196
     r = plan_no_lime.ranking.set_index("option_id")
     assert r.loc["biochar_amendment", "dominates_baseline"] and r.loc["biochar_amendment", "target_tier"] == 0
     s = plan_no_lime.summary.set_index("plot_id").loc["C09"]
     assert s["recommended_option"] == "biochar_amendment"
-    assert ("it raises the crop's chance of meeting the food limit by only 4.1 percentage points over unchanged "
+    assert ("it raises the crop's chance of meeting the food limit by only 4.3 percentage points over unchanged "
             "practice, below the 5-point gain that makes a measure for the crop, but it is safer and earns the farmer "
-            "more from the harvest itself (+3,677 CNY/ha (+245 CNY/mu) vs doing nothing over 20 yr without carbon "
+            "more from the harvest itself (+5,196 CNY/ha (+346 CNY/mu) vs doing nothing over 20 yr without carbon "
             "credits or subsidies), so it is a measure") in s["recommendation"]
     zh = messages.render(s["recommendation_msg"], "zh")
-    assert ("该措施仅使作物达标概率比维持现状提高4.1个百分点，未达到作为措施所需的5个百分点，但它更安全，且仅靠收获本身就使"
-            "农户比维持现状多收益（20年内相对不治理+245元/亩（+3,677元/公顷），不含碳信用和补贴），因此仍是一项措施") in zh
+    assert ("该措施仅使作物达标概率比维持现状提高4.3个百分点，未达到作为措施所需的5个百分点，但它更安全，且仅靠收获本身就使"
+            "农户比维持现状多收益（20年内相对不治理+346元/亩（+5,196元/公顷），不含碳信用和补贴），因此仍是一项措施") in zh
 
 
 def test_plot_sheet_says_how_many_harvests_fail(plan):
     from agriremed.io import sheets
 
     en, zh = plot_advice(plan, "C09", "en"), plot_advice(plan, "C09", "zh")
-    # C09 is limed (lime_vegetable, 64 % of harvests compliant)
+    # C09 is limed (lime_vegetable, 65 % of harvests compliant; 64 % with the leafy spread 0.627)
     assert plan.summary.set_index("plot_id").loc["C09", "recommended_option"] == "lime_vegetable"
     assert en.harvest_risk == ("Harvest: about 4 in 10 harvests predicted above the limit — test the harvest before "
-                               "sale (predicted to meet the food limit in 64 % of harvests, below the target of 90 %)")
-    assert zh.harvest_risk == "收获物：预计约每10季收获中有4季超过限量——出售前请检测收获的农产品（预计达标的季数占64 %，低于目标90 %）"
+                               "sale (predicted to meet the food limit in 65 % of harvests, below the target of 90 %)")
+    assert zh.harvest_risk == "收获物：预计约每10季收获中有4季超过限量——出售前请检测收获的农产品（预计达标的季数占65 %，低于目标90 %）"
     assert plot_advice(plan, "C02", "en").harvest_risk.startswith("Harvest: about 1 in 10 harvests predicted above")
     pytest.importorskip("reportlab")
     sheets._reportlab()  # registers the CJK font the sheet's styles use

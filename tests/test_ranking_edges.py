@@ -21,8 +21,9 @@ def _plots(rows):
 
 
 def _pak_choi():
-    # safe-utilisation pak choi field, Cd 1.5 mg/kg at pH 6.5: biochar raises compliance by 4.3 points (below
-    # min_compliance_gain) and earns the farmer about 2 % of unchanged practice's NPV from the harvest itself
+    # safe-utilisation pak choi field, Cd 1.5 mg/kg at pH 6.5: biochar raises compliance by 4.5 points (below
+    # min_compliance_gain) and earns the farmer about 2.6 % of unchanged practice's NPV from the harvest itself
+    # (4.3 points and about 2 % with the leafy spread 0.627)
     return _plots([["PC-1", "Jiangsu/Suzhou/Xiangcheng", 31.42, 120.64, "vegetable", "pak_choi", 0.15, 6.5, 2.5, 25,
                     1.2, 0.2, 1.5, 48, 9.6, 0.2, 72, 36, 33, 131, None, None, 1200, 17]])
 
@@ -47,7 +48,7 @@ def test_the_pak_choi_tier_does_not_depend_on_the_seed():
     assert got[0] == got[1] == got[2]
     rec, dominates, tier, own, comp = got[0]
     assert (rec, dominates, tier) == ("biochar_amendment", True, 0)
-    assert round(own) == 5461 and round(comp, 4) == 0.6363
+    assert round(own) == 6933 and round(comp, 4) == 0.6411  # 5 461 and 0.6363 with the leafy spread 0.627
 
 
 def test_the_ph_sweep_does_not_alternate_between_three_options():

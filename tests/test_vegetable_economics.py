@@ -72,11 +72,13 @@ def plan():
 def test_water_spinach_and_spinach_plots_get_npvs_for_liming_biochar_and_the_maize_switch(plan):
     t = plan.table.set_index(["plot_id", "option_id"])
     base = t.loc[("SP", "do_nothing"), "npv_cny_ha"]
-    assert base == pytest.approx(202187.4, abs=1)
-    assert t.loc[("SP", "biochar_amendment"), "npv_vs_baseline_cny_ha"] == pytest.approx(-12622.4, abs=1)
-    assert t.loc[("SP", "maize_grain"), "npv_vs_baseline_cny_ha"] == pytest.approx(-174405.0, abs=1)
+    # (the NPVs follow the leafy spread: 202 187.4, −12 622.4 and −174 405.0 with se 0.627; spinach now meets the
+    # limit in more seasons with the narrower spread around a median below it, and the spinach over it is not sold)
+    assert base == pytest.approx(207526.7, abs=1)
+    assert t.loc[("SP", "biochar_amendment"), "npv_vs_baseline_cny_ha"] == pytest.approx(-12127.4, abs=1)
+    assert t.loc[("SP", "maize_grain"), "npv_vs_baseline_cny_ha"] == pytest.approx(-179744.2, abs=1)
     s = plan.summary.set_index("plot_id")
-    # the maize switch (84 % against spinach's 73 %, below the 90 % target, -174 405 of the field's 202 187
+    # the maize switch (84 % against spinach's 73 %, below the 90 % target, -179 744 of the field's 207 527
     # CNY/ha) is no measure: unchanged practice with harvest tests (scenario max_switch_loss_share 0.5)
     r = plan.ranking.set_index(["plot_id", "option_id"])
     assert r.loc[("SP", "maize_grain"), "target_tier"] == 6
@@ -85,10 +87,11 @@ def test_water_spinach_and_spinach_plots_get_npvs_for_liming_biochar_and_the_mai
     with_switch = agriremed.plan(plan.plots.loc[plan.plots["plot_id"] == "SP"],
                                  agriremed.Scenario(mc_draws=0, max_switch_loss_share=1.0))
     assert with_switch.summary["recommended_option"].iloc[0] == "maize_grain"
-    assert "-174,405 CNY/ha" in with_switch.summary["recommendation"].iloc[0]
-    assert t.loc[("WS", "do_nothing"), "npv_cny_ha"] == pytest.approx(410030.1, abs=1)
-    assert t.loc[("WS", "lime_vegetable"), "npv_vs_baseline_cny_ha"] == pytest.approx(371227.5, abs=1)
-    assert t.loc[("WS", "biochar_amendment"), "npv_vs_baseline_cny_ha"] == pytest.approx(39194.8, abs=1)
-    assert t.loc[("WS", "maize_grain"), "npv_vs_baseline_cny_ha"] == pytest.approx(-394226.0, abs=1)
+    assert "-179,744 CNY/ha" in with_switch.summary["recommendation"].iloc[0]
+    # (410 030.1, 371 227.5, 39 194.8 and −394 226.0 with the leafy spread 0.627)
+    assert t.loc[("WS", "do_nothing"), "npv_cny_ha"] == pytest.approx(403339.3, abs=1)
+    assert t.loc[("WS", "lime_vegetable"), "npv_vs_baseline_cny_ha"] == pytest.approx(384435.9, abs=1)
+    assert t.loc[("WS", "biochar_amendment"), "npv_vs_baseline_cny_ha"] == pytest.approx(41816.2, abs=1)
+    assert t.loc[("WS", "maize_grain"), "npv_vs_baseline_cny_ha"] == pytest.approx(-387535.2, abs=1)
     for pid in ("WS", "SP"):
         assert "not in the library" not in s.loc[pid, "recommendation"]

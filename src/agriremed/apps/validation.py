@@ -58,7 +58,7 @@ from agriremed.stages.uptake.synthesis import (geogenic_adjustments, geogenic_ma
 
 __all__ = ["run_cases", "validation_markdown", "uptake_skill_markdown", "vegetable_skill_markdown", "leafy_spread_split",
            "geogenic_checks_markdown",
-           "unpredicted_crop_pairs",
+           "excluded_crop_pairs", "leafy_relation_crops", "LEAFY_FUNCTION", "CVCCD_UNCODED_CROP",
            "COVERAGE_TARGET", "RELIABILITY_TARGET", "validation_targets", "targets_markdown", "default_function",
            "rice_as_skill_markdown",
            "CASE_FILES",
@@ -545,53 +545,69 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
 #: Paired soil–leafy-vegetable samples used for the out-of-sample check of the leafy default.
 CVCCD_FILE = Path("data") / "validation" / "cvccd_leafy_cd.csv"
 
+#: The default leafy-vegetable Cd function whose between-study spread the CVCCD pairs calibrate.
+LEAFY_FUNCTION = "devries2007_lettuce_cd_leafy"
 
-def unpredicted_crop_pairs(pairs: pd.DataFrame, tables=None) -> pd.DataFrame:
-    """The CVCCD pairs whose ``crop`` code names a crop for which the library has no usable Cd transfer
-    function (a plan does not predict it), with its GB 2762 Cd limit (``food_limit_mg_kg``).
+#: Crop code of a CVCCD pair whose vegetable the file's crop mapping leaves blank: the file holds the
+#: database's "Leaf Vegetables" category only, so such a vegetable is a leafy vegetable of type not given
+#: (``crops.csv`` row ``leafy_vegetable``), which a plan predicts with the leafy default.
+CVCCD_UNCODED_CROP = "leafy_vegetable"
 
-    In the file these are the head-cabbage pairs (``cabbage``, 结球甘蓝: CVCCD "Cabbage" and "Green
-    Cabbage", listed there apart from "Chinese Cabbage" 大白菜), a brassica vegetable whose GB 2762 Cd limit is
-    not the leafy one. The leafy check scores them with the leafy function (the spread of the table was
-    calibrated with them); :func:`vegetable_skill_markdown` shows the check without them beside it.
+
+def leafy_relation_crops(tables=None, function_id: str = LEAFY_FUNCTION) -> set[str]:
+    """The crops of ``crops.csv`` whose default Cd function (:func:`default_function`) is the relation of
+    ``function_id``: the same fitted crop, form, soil measure and terms (the median), whatever its spread.
+
+    For the leafy default these are the crops it applies to and lettuce, whose own function is the same
+    lettuce relation and adds the same between-study spread (``cvccd2025_leafy_study_sd``) to its spread.
+
+    >>> sorted(leafy_relation_crops())
+    ['amaranth', 'chinese_cabbage', 'leafy_vegetable', 'lettuce', 'pak_choi', 'spinach', 'water_spinach']
     """
     tables = tables or load_tables()
-    tf = tables.transfer_functions
-    covered = {c.strip() for a in tf.loc[tf["usable"].astype(bool) & (tf["metal"] == "cd"), "applies_to"]
-               for c in str(a).split("|")}
-    crop = pairs["crop"].fillna("").astype(str) if "crop" in pairs else pd.Series("", index=pairs.index)
-    out = pairs.loc[(crop != "") & ~crop.isin(covered)].copy()
-    if len(out):
-        out["food_limit_mg_kg"] = limits_for_crops(out["crop"], ["cd"] * len(out), "GB2762", tables)[0]
+    tf = tables.transfer_functions.set_index("function_id")
+    key = ["fitted_crop", "form", "soil_measure", "terms"]
+    ref = tuple(tf.loc[function_id, key])
+    return {c for c in tables.crops["crop"].astype(str)
+            if (fid := default_function(c, "cd", tables)) and tuple(tf.loc[fid, key]) == ref}
+
+
+def excluded_crop_pairs(pairs: pd.DataFrame, tables=None) -> pd.DataFrame:
+    """The CVCCD pairs of a crop the plan does not predict with the leafy relation (:func:`leafy_relation_crops`).
+
+    The crop of a pair is its ``crop`` code (blank: :data:`CVCCD_UNCODED_CROP`). In the file these are the
+    head-cabbage pairs (``cabbage``, 结球甘蓝: CVCCD "Cabbage" and "Green Cabbage", listed there apart from
+    "Chinese Cabbage" 大白菜), a brassica vegetable with its own GB 2762 Cd limit and no Cd transfer function.
+    They are left out of the calibration of the between-study spread and of its check
+    (:func:`leafy_spread_split`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``pairs`` left out, with ``food_limit_mg_kg`` (the crop's GB 2762 Cd limit) and
+        ``plan_function`` (the crop's default Cd function, ``''`` when it has none).
+    """
+    tables = tables or load_tables()
+    crop = (pairs["crop"] if "crop" in pairs else pd.Series("", index=pairs.index)).fillna("").astype(str)
+    crop = crop.where(crop != "", CVCCD_UNCODED_CROP)
+    out = pairs.loc[~crop.isin(leafy_relation_crops(tables))].copy()
+    out["crop"] = crop.loc[out.index]
+    out["food_limit_mg_kg"] = (limits_for_crops(out["crop"], ["cd"] * len(out), "GB2762", tables)[0]
+                               if len(out) else np.array([], float))
+    out["plan_function"] = [default_function(c, "cd", tables) for c in out["crop"]]
     return out
-
-
-def _without_unpredicted(pairs: pd.DataFrame, split: dict, tables) -> dict:
-    """The leafy check without :func:`unpredicted_crop_pairs` (halves unchanged): the between-study spread the
-    calibration half would then give, and the check half's skill with the table's spread."""
-    left = unpredicted_crop_pairs(pairs, tables)
-    keep = ~pairs.index.isin(left.index)
-    if not len(left):
-        return {"left": left}
-    _, _, out = leafy_cd_skill(pairs.loc[keep], tables=tables)
-    resid = np.log10(out["veg_cd_mg_kg"].to_numpy(float)) - np.log10(out["predicted_mg_kg"].to_numpy(float))
-    cal = split["is_calibration"][keep]
-    spread = between_study_spread(resid[cal], pairs.loc[keep, "article"].to_numpy(object)[cal], split["sourced_se"])
-    chk = pairs.loc[keep & ~split["is_calibration"]]
-    m, rel, _ = leafy_cd_skill(chk, tables=tables)
-    return {"left": left, "spread": spread, "check": m, "gap": float(rel["difference"].abs().max()),
-            "n_left_check": int((~pairs.index.isin(pairs.index[keep]) & ~split["is_calibration"]).sum())}
 
 
 def leafy_spread_split(pairs: pd.DataFrame, tables=None) -> dict:
     """The between-study spread of the leafy-vegetable Cd default, recomputed from the CVCCD pairs.
 
-    The source articles (``article``) are split by
-    :func:`agriremed.stages.uptake.skill.study_halves`; the residuals of the calibration half
-    (log10 observed − log10 predicted by the leafy default, :func:`leafy_cd_skill`) give the
-    between-study spread (:func:`agriremed.stages.uptake.skill.between_study_spread`) beyond
-    the function's sourced spread, √(se_log10² − sd_study²) with sd_study the
-    ``uptake_slopes.csv`` row it is compared with.
+    The source articles (``article``) of all pairs are split by
+    :func:`agriremed.stages.uptake.skill.study_halves`; the pairs of crops the plan does not predict with
+    the leafy relation (:func:`excluded_crop_pairs`) are then left out (the halves do not depend on them).
+    The residuals of the calibration half (log10 observed − log10 predicted by the leafy default,
+    :func:`leafy_cd_skill`) give the between-study spread
+    (:func:`agriremed.stages.uptake.skill.between_study_spread`) beyond the function's sourced spread,
+    √(se_log10² − sd_study²) with sd_study the ``uptake_slopes.csv`` row it is compared with.
 
     Parameters
     ----------
@@ -603,21 +619,27 @@ def leafy_spread_split(pairs: pd.DataFrame, tables=None) -> dict:
     Returns
     -------
     dict
-        ``calibration`` and ``check`` (article labels), ``is_calibration`` (bool per pair),
-        ``sourced_se`` [log10 units], ``table_sd_study`` [log10 units] and ``spread``
-        (the :func:`between_study_spread` dict of the calibration half).
+        ``calibration`` and ``check`` (article labels), ``is_calibration`` (bool per pair), ``kept``
+        (bool per pair: a crop the leafy relation predicts), ``excluded`` (:func:`excluded_crop_pairs`),
+        ``sourced_se`` [log10 units], ``table_sd_study`` [log10 units], ``spread`` (the
+        :func:`between_study_spread` dict of the kept calibration pairs) and ``spread_all_crops`` (the same
+        with the excluded pairs in, as the spread was calibrated before they were left out).
     """
     tables = tables or load_tables()
     _, _, out = leafy_cd_skill(pairs, tables=tables)
     cal, chk = study_halves(pairs["article"])
     is_cal = pairs["article"].isin(cal).to_numpy()
+    excluded = excluded_crop_pairs(pairs, tables)
+    kept = ~pairs.index.isin(excluded.index)
     sd_study = leafy_spread_components(tables.uptake_slopes)["study"]
     se = float(out["se_log10"].iloc[0])
     sourced = float(np.sqrt(se ** 2 - sd_study ** 2))
     resid = np.log10(out["veg_cd_mg_kg"].to_numpy(float)) - np.log10(out["predicted_mg_kg"].to_numpy(float))
-    spread = between_study_spread(resid[is_cal], pairs["article"].to_numpy(object)[is_cal], sourced)
-    return {"calibration": cal, "check": chk, "is_calibration": is_cal, "sourced_se": sourced,
-            "table_sd_study": sd_study, "spread": spread}
+    art = pairs["article"].to_numpy(object)
+    spread = between_study_spread(resid[is_cal & kept], art[is_cal & kept], sourced)
+    return {"calibration": cal, "check": chk, "is_calibration": is_cal, "kept": kept, "excluded": excluded,
+            "sourced_se": sourced, "table_sd_study": sd_study, "spread": spread,
+            "spread_all_crops": between_study_spread(resid[is_cal], art[is_cal], sourced)}
 
 
 #: Targets of the out-of-sample check of an exceedance probability: the share of pairs inside the
@@ -628,34 +650,46 @@ COVERAGE_TARGET = (0.80, 0.98)
 RELIABILITY_TARGET = 0.15
 
 
+def _with_leafy_se(tables, se: float):
+    """``tables`` with the spread of :data:`LEAFY_FUNCTION` set to ``se`` [log10 units]."""
+    tf = tables.transfer_functions
+    return tables.replace(transfer_functions=tf.assign(se_log10=tf["se_log10"].where(tf["function_id"] != LEAFY_FUNCTION,
+                                                                                    se)))
+
+
 def _vegetable_results(pairs: pd.DataFrame, tables) -> dict:
     """The numbers of the leafy-vegetable check (:func:`vegetable_skill_markdown`, :func:`readme_blocks`):
-    the split, the skill per half with the full and the sourced spread, per crop and per clay content."""
+    the split, the skill per half with the full and the sourced spread, per crop and per clay content, on the
+    pairs of crops the leafy relation predicts; and, for comparison, the check half with the excluded pairs in
+    and the spread calibrated with them (``check_all_crops``)."""
     split = leafy_spread_split(pairs, tables)
-    cal_pairs, chk_pairs = pairs.loc[split["is_calibration"]], pairs.loc[~split["is_calibration"]]
+    kept, is_cal = split["kept"], split["is_calibration"]
+    use, cal_pairs, chk_pairs = pairs.loc[kept], pairs.loc[kept & is_cal], pairs.loc[kept & ~is_cal]
     tf = tables.transfer_functions.set_index("function_id")
-    fid = "devries2007_lettuce_cd_leafy"
+    fid = LEAFY_FUNCTION
     se = float(tf.loc[fid, "se_log10"])
     own_se = float(tf.loc["devries2007_lettuce_cd", "se_log10"])
     sourced = split["sourced_se"]
     # the same predictions with the sourced spread only (no between-study component): the spread before
-    narrow = tables.replace(transfer_functions=tables.transfer_functions.assign(
-        se_log10=tables.transfer_functions["se_log10"].where(tables.transfer_functions["function_id"] != fid,
-                                                             sourced)))
+    narrow = _with_leafy_se(tables, sourced)
     runs = {}
-    for key, sub in (("check", chk_pairs), ("calibration", cal_pairs), ("all", pairs)):
+    for key, sub in (("check", chk_pairs), ("calibration", cal_pairs), ("all", use)):
         runs[key] = leafy_cd_skill(sub, tables=tables)[:2]
         runs[key + "_sourced"] = leafy_cd_skill(sub, tables=narrow)[:2]
-    return {"pairs": pairs, "split": split, "cal_pairs": cal_pairs, "chk_pairs": chk_pairs, "fid": fid, "se": se,
-            "own_se": own_se, "runs": runs,
+    # before the excluded pairs were left out: the spread calibrated with them (rounded to 3 digits, as a table
+    # value) and the whole check half scored with it
+    old_sd = round(split["spread_all_crops"]["extra_sd"], 3)
+    old_se = float(np.hypot(sourced, old_sd))
+    runs["check_all_crops"] = leafy_cd_skill(pairs.loc[~is_cal], tables=_with_leafy_se(tables, old_se))[:2]
+    return {"pairs": use, "file_pairs": pairs, "split": split, "cal_pairs": cal_pairs, "chk_pairs": chk_pairs,
+            "fid": fid, "se": se, "own_se": own_se, "runs": runs, "old_sd_study": old_sd, "old_se": old_se,
             "m_pak": leafy_cd_skill(pairs.loc[pairs["crop"] == "pak_choi"], tables=tables)[0],
             "m_let": leafy_cd_skill(pairs.loc[pairs["crop"] == "lettuce"], crop="lettuce", tables=tables)[0],
             "clay": {c: leafy_cd_skill(chk_pairs, clay_pct=c, tables=tables)[0] for c in (10.0, 40.0)},
             # SOM and clay left blank, as on a county sheet: the plan's typical values (covariate_defaults.csv)
             "assumed": {k: leafy_cd_skill(sub, clay_pct=np.nan, land_use="vegetable", som_given=False,
-                                          tables=tables) for k, sub in (("check", chk_pairs), ("all", pairs))},
-            "gap": {k: float(v[1]["difference"].abs().max()) for k, v in runs.items()},
-            "without": _without_unpredicted(pairs, split, tables)}
+                                          tables=tables) for k, sub in (("check", chk_pairs), ("all", use))},
+            "gap": {k: float(v[1]["difference"].abs().max()) for k, v in runs.items()}}
 
 
 def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> list[str]:
@@ -666,7 +700,8 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
     path = Path(root or _repo_root()) / CVCCD_FILE
     if not path.is_file():
         return []
-    v = _vegetable_results(pd.read_csv(path), tables or load_tables())
+    tables = tables or load_tables()
+    v = _vegetable_results(pd.read_csv(path), tables)
     pairs, split, sp, cal_pairs, chk_pairs = v["pairs"], v["split"], v["split"]["spread"], v["cal_pairs"], v["chk_pairs"]
     fid, se, own_se, sourced, runs = v["fid"], v["se"], v["own_se"], v["split"]["sourced_se"], v["runs"]
     m_pak, m_let, clay, gap = v["m_pak"], v["m_let"], v["clay"], v["gap"]
@@ -674,10 +709,11 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
     lo, hi = COVERAGE_TARGET
     lines = ["## Out-of-sample skill of the default leafy-vegetable Cd function", "",
              f"`{fid}` (the leafy-vegetable default: the Dutch lettuce relation used for pak choi and "
-             f"for a leafy vegetable of unknown species) predicts the {len(pairs)} leaf-vegetable "
-             "pairs of the Chinese Vegetable Cadmium Contamination Database (CVCCD, 2004–2021 literature "
-             "compilation, `data/validation/cvccd_leafy_cd.csv`, provenance in its README) that report soil "
-             "Cd, pH, SOM and CEC. Clay is "
+             "for a leafy vegetable of unknown species) predicts the leaf-vegetable pairs of the Chinese Vegetable "
+             "Cadmium Contamination Database (CVCCD, 2004–2021 literature compilation, "
+             "`data/validation/cvccd_leafy_cd.csv`, provenance in its README) that report soil Cd, pH, SOM and CEC: "
+             f"{len(v['file_pairs'])} in the file, of which the {len(split['excluded'])} of crops the plan does not "
+             f"predict with this relation are left out (below), so {len(pairs)} are used. Clay is "
              f"not published and is set to {ASSUMED_CLAY_PCT:g} % (assumption); vegetable Cd is taken as fresh "
              f"weight and compared with the as-sold prediction and the GB 2762 limit ({m['limit_mg_kg']:g} mg/kg). "
              "The median relation was not fitted on these data and nothing moves it.", "",
@@ -689,10 +725,12 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
              "studies differ in laboratory, plant basis (fresh or dry weight), region and design. sd_study is "
              f"calibrated on half of the {len(split['calibration']) + len(split['check'])} source articles and "
              "checked on the other half:", "",
-             "- **Split** (`agriremed.stages.uptake.skill.study_halves`): the articles sorted by the SHA-256 "
-             "digest of their title text; even positions form the calibration half "
-             f"({len(split['calibration'])} articles, {len(cal_pairs)} pairs), odd positions the check half "
-             f"({len(split['check'])} articles, {len(chk_pairs)} pairs). All pairs of an article fall in one half.",
+             "- **Split** (`agriremed.stages.uptake.skill.study_halves`): the articles of the file sorted by the "
+             "SHA-256 digest of their title text; even positions form the calibration half "
+             f"({len(split['calibration'])} articles; {cal_pairs['article'].nunique()} of them with "
+             f"{len(cal_pairs)} pairs used), odd positions the check half ({len(split['check'])} articles; "
+             f"{chk_pairs['article'].nunique()} of them with {len(chk_pairs)} pairs used). All pairs of an article "
+             "fall in one half; the halves do not depend on which pairs are left out.",
              "- **Estimator** (`agriremed.stages.uptake.skill.between_study_spread`): one-way random-effects "
              "analysis of variance of the calibration residuals r = log10 observed − log10 predicted by article "
              "(method of moments, Searle et al. 1992): within-article SD "
@@ -709,6 +747,9 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     rows = (("**check half (out of sample for the spread)**", "check", se),
             ("check half, sourced spread only (before)", "check_sourced", sourced),
+            (f"check half with the {_excluded_names(split['excluded'], tables, short=True)} pairs in, spread "
+             f"calibrated with them (sd_study {v['old_sd_study']:.3f}; before they were left out)", "check_all_crops",
+             v["old_se"]),
             ("calibration half", "calibration", se),
             ("calibration half, sourced spread only (before)", "calibration_sourced", sourced),
             ("all pairs", "all", se), ("all pairs, sourced spread only (before)", "all_sourced", sourced))
@@ -734,7 +775,7 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
               f"{100 * m['coverage90']:.0f} %, {'reached' if cov_ok else 'not reached'} (before: "
               f"{100 * runs['check_sourced'][0]['coverage90']:.0f} %); every reliability bin within "
               f"±{RELIABILITY_TARGET:.2f} — largest gap {gap['check']:.2f}, {'reached' if rel_ok else 'not reached'} "
-              f"(before: {gap['check_sourced']:.2f}).", ""] + _without_markdown(v) + [
+              f"(before: {gap['check_sourced']:.2f}).", ""] + _excluded_markdown(v, tables) + [
               f"Clay 10 % / 40 % instead of {ASSUMED_CLAY_PCT:g} % (check half): bias {clay[10.0]['bias_log10']:+.2f} / "
               f"{clay[40.0]['bias_log10']:+.2f}, RMSE {clay[10.0]['rmse_log10']:.2f} / {clay[40.0]['rmse_log10']:.2f}. "
               f"Reading: the median bias is small ({m['bias_log10']:+.2f} log10 on the check half) and the "
@@ -746,31 +787,59 @@ def vegetable_skill_markdown(root: str | Path | None = None, tables=None) -> lis
               f"smallest probability bin), so its reliability bins are noisy (largest gap {gap['calibration']:.2f}). "
               "The spread is wide because studies disagree: a county with its own paired samples should "
               "fit its own function (`agriremed fit-uptake`), whose spread is its own residual.", ""]
-    return lines + _assumed_covariates_markdown(v, tables or load_tables())
+    return lines + _assumed_covariates_markdown(v, tables)
 
 
-def _without_markdown(v: dict) -> list[str]:
-    """The paragraph on the pairs of crops a plan does not predict (head cabbage), with the check without them."""
-    w = v["without"]
-    left = w["left"]
+def _excluded_names(excluded: pd.DataFrame, tables, short: bool = False) -> str:
+    """The crops of :func:`excluded_crop_pairs` in words: ``head cabbage`` (``short``), or with their number of
+    pairs, code, Chinese name and the CVCCD vegetable names."""
+    cr = tables.crops.set_index("crop")
+    parts = []
+    for code, g in excluded.groupby("crop", sort=False):
+        name = str(cr.at[code, "name_en"]).lower() if code in cr.index else str(code)
+        if short:
+            parts.append(name)
+            continue
+        zh = f", {cr.at[code, 'name_zh']}" if code in cr.index else ""
+        veg = ("; CVCCD " + ", ".join(f'"{x}"' for x in pd.unique(g["vegetable"]))) if "vegetable" in g else ""
+        parts.append(f"{len(g)} {name} (`{code}`{zh}{veg})")
+    return " and ".join(parts)
+
+
+def _excluded_markdown(v: dict, tables) -> list[str]:
+    """The paragraph on the pairs left out (:func:`excluded_crop_pairs`): why, the rule, and the spread and
+    check-half skill with them in (as before they were left out)."""
+    split = v["split"]
+    left = split["excluded"]
     if not len(left):
         return []
-    m, sp = w["check"], w["spread"]
-    names = ", ".join(f'"{x}"' for x in pd.unique(left["vegetable"])) if "vegetable" in left else ""
-    lim = ", ".join(f"{x:g}" for x in pd.unique(left["food_limit_mg_kg"]))
-    return [f"**Pairs of a crop the plan does not predict.** {len(left)} pairs are head cabbage (`cabbage`, 结球甘蓝; "
-            f"CVCCD {names}, listed apart from \"Chinese Cabbage\" 大白菜): a brassica vegetable with the GB 2762 Cd "
-            f"limit {lim} mg/kg, for which the library has no Cd transfer function, so a plan reports it as not "
-            "assessed. They are scored above with the leafy function and the leafy limit, and the spread was "
-            f"calibrated with them. Without them ({w['n_left_check']} of them in the check half; halves unchanged) "
-            f"the calibration half gives sd_study = {sp['extra_sd']:.3f} instead of "
-            f"{v['split']['table_sd_study']:.3f}, and the check half ({m['n']} pairs, se {v['se']:.3f}) gives bias "
-            f"{m['bias_log10']:+.2f}, RMSE {m['rmse_log10']:.2f}, ρ {m['spearman']:.2f}, coverage "
-            f"{m['coverage90']:.2f}, Brier {m['brier']:.3f} against {m['brier_base_rate']:.3f}, AUC {m['auc']:.2f} "
-            f"and a largest reliability gap of {w['gap']:.2f} "
-            f"({'within' if w['gap'] <= RELIABILITY_TARGET else 'outside'} ±{RELIABILITY_TARGET:.2f}). Leaving "
-            "them out of the library's spread would change every leafy prediction's spread and is not done "
-            "here.", ""]
+    cr = tables.crops.set_index("crop")
+    why = []
+    for code, g in left.groupby("crop", sort=False):
+        fn, lim = str(g["plan_function"].iloc[0]), float(g["food_limit_mg_kg"].iloc[0])
+        group = str(cr.at[code, "crop_group"]).replace("_", " ") if code in cr.index else "crop"
+        name = str(cr.at[code, "name_en"]).lower() if code in cr.index else str(code)
+        why.append(f"{name} is a {group} with the GB 2762 Cd limit {lim:g} mg/kg, "
+                   + (f"which a plan predicts with `{fn}`" if fn else
+                      "for which the library has no Cd transfer function, so a plan reports its Cd as not assessed"))
+    n_cal = int(split["is_calibration"][~split["kept"]].sum())
+    old, old_gap, sp = v["runs"]["check_all_crops"][0], v["gap"]["check_all_crops"], split["spread_all_crops"]
+    relation = ", ".join(f"`{c}`" for c in sorted(leafy_relation_crops(tables)))
+    return [f"**Pairs of crops the plan does not predict with this relation are left out.** "
+            f"{_excluded_names(left, tables)} pairs: " + "; ".join(why) + ". A pair is kept when its crop (the "
+            "file's `crop` code; blank: `leafy_vegetable`, a leafy vegetable of type not given, as the file holds "
+            "the CVCCD leaf-vegetable category only) has the leafy relation (the same median) as its default Cd "
+            "function (`apps.validation.leafy_relation_crops`, read from `crops.csv` and `transfer_functions.csv`: "
+            f"{relation}); a spread calibrated on pairs of a crop the library does not predict with the function "
+            f"would not be a property of the function. {n_cal} of them were in the calibration half and "
+            f"{len(left) - n_cal} in the check half (halves unchanged). With them in, as before they were left "
+            f"out, the calibration half gave σ = {sp['within_sd']:.4f}, τ = {sp['between_sd']:.4f}, mean residual "
+            f"{sp['mean']:+.3f} and sd_study = {sp['extra_sd']:.4f} (table {v['old_sd_study']:.3f}, se "
+            f"{v['old_se']:.3f}), and the whole check half ({old['n']} pairs) bias {old['bias_log10']:+.2f}, RMSE "
+            f"{old['rmse_log10']:.2f}, ρ {old['spearman']:.2f}, coverage {old['coverage90']:.2f}, Brier "
+            f"{old['brier']:.3f} against {old['brier_base_rate']:.3f}, AUC {old['auc']:.2f} and a largest "
+            f"reliability gap of {old_gap:.2f} ({'within' if old_gap <= RELIABILITY_TARGET else 'outside'} "
+            f"±{RELIABILITY_TARGET:.2f}; row \"before they were left out\" above).", ""]
 
 
 def _assumed_covariates_markdown(v: dict, tables) -> list[str]:
@@ -1018,20 +1087,20 @@ def validation_targets(root: str | Path | None = None, tables=None) -> pd.DataFr
             m, gap = v["runs"]["check"][0], v["gap"]["check"]
             cov_ok, rel_ok, brier_ok = lo <= m["coverage90"] <= hi, gap <= RELIABILITY_TARGET, \
                 m["brier"] < m["brier_base_rate"]
-            check = (f"all six metrics on the held-out half of the CVCCD field pairs ({len(v['split']['check'])} "
-                     f"studies, {m['n']} pairs)")
+            check = ("all six metrics on the held-out half of the CVCCD field pairs "
+                     f"({v['chk_pairs']['article'].nunique()} studies, {m['n']} pairs)")
             met = "yes" if cov_ok and rel_ok and brier_ok else "no"
             detail = (f"bias {_minus(m['bias_log10'])} log10, RMSE {m['rmse_log10']:.2f}, ρ {m['spearman']:.2f}, "
                       f"AUC {m['auc']:.2f}; coverage {100 * m['coverage90']:.0f} % (target {100 * lo:.0f}–"
                       f"{100 * hi:.0f} %), largest reliability gap {gap:.2f} (target ±{RELIABILITY_TARGET:.2f}), "
                       f"Brier {m['brier']:.3f} against {m['brier_base_rate']:.3f} for the base rate")
-            w = v["without"]
-            if len(w["left"]):
-                check = check[:-1] + f", {w['n_left_check']} of them head cabbage, a crop the plan does not predict)"
-                detail += (f"; without the head-cabbage pairs the largest reliability gap is {w['gap']:.2f}"
-                           + (" (target not reached)" if w["gap"] > RELIABILITY_TARGET else ""))
-                if met == "yes" and w["gap"] > RELIABILITY_TARGET:
-                    met = "yes with head cabbage, no without it"
+            left = v["split"]["excluded"]
+            if len(left):
+                check = (check[:-1] + f"; the {len(left)} {_excluded_names(left, tables, short=True)} pairs, a crop the "
+                         "plan does not predict with this function, left out of the calibration and the check)")
+            misses = [name for name, ok in (("coverage", cov_ok), ("reliability", rel_ok), ("Brier", brier_ok)) if not ok]
+            if misses:
+                detail += "; not reached: " + ", ".join(misses)
         elif crop == "rice":
             sk = survey_skill(tables)
             err = (sk["predicted_share_above"] - sk["observed_share_above"]).abs()
@@ -1071,14 +1140,17 @@ def validation_targets(root: str | Path | None = None, tables=None) -> pd.DataFr
 
 def targets_markdown(targets: pd.DataFrame) -> list[str]:
     """The table of :func:`validation_targets` (docs/validation.md and README.md)."""
-    met = targets.loc[targets["met"].str.startswith("yes"), "crop"].tolist()
+    met = targets.loc[targets["met"] == "yes", "crop"].tolist()
+    missed = targets.loc[targets["met"] == "no", "crop"].tolist()
+    unchecked = targets.loc[targets["met"] == "not checked", "crop"].tolist()
+    rest = "; ".join(x for x in ((f"checked and off target in at least one of them: {', '.join(missed)}"
+                                  if missed else ""),
+                                 f"not checked: {', '.join(unchecked)}" if unchecked else "") if x)
     lines = [f"Validation targets (90 % interval coverage {100 * COVERAGE_TARGET[0]:.0f}–"
              f"{100 * COVERAGE_TARGET[1]:.0f} %, every reliability bin or predicted share within "
              f"±{RELIABILITY_TARGET:.2f} of the observed frequency, Brier score below the base rate) are met "
-             + (f"for {', '.join(met)} only (as the table qualifies); for the other default Cd functions they are "
-                "not met or not checked"
-                if met else "by none of the default Cd functions: each is either checked and off target in at least "
-                "one metric, or not checked") + " (written by `python -m agriremed.validation`):", "",
+             + (f"for {', '.join(met)} only" if met else "by none of the default Cd functions")
+             + f" ({rest + '; ' if rest else ''}written by `python -m agriremed.validation`):", "",
              "| crop | default Cd function | out-of-sample check | targets met | numbers |", "|---|---|---|---|---|"]
     for r in targets.itertuples(index=False):
         lines.append(f"| {r.crop} | `{r.function_id}` | {r.check} | **{r.met}** | {r.detail} |")
@@ -1147,17 +1219,24 @@ def _readme_leafy(root, tables) -> list[str]:
         "between-variety spread of leafy-vegetable Cd uptake and a between-study spread added to its spread) on "
         "every leaf-vegetable pair of the public Chinese Vegetable Cadmium Contamination Database (CVCCD, MIT "
         f"licence; `data/validation/`) with soil Cd, pH, SOM and CEC, clay set to {ASSUMED_CLAY_PCT:g} % (not "
-        f"published), vegetable Cd read as fresh weight, GB 2762 limit {m['limit_mg_kg']:g} mg/kg. The {n_art} "
+        f"published), vegetable Cd read as fresh weight, GB 2762 limit {m['limit_mg_kg']:g} mg/kg"
+        + (f", except the {len(split['excluded'])} pairs of {_excluded_names(split['excluded'], tables, short=True)}, "
+           "a crop the plan does not predict with this function" if len(split["excluded"]) else "")
+        + f". The {n_art} "
         "source studies are split in two halves by a hash of their titles: the between-study spread "
         f"({split['table_sd_study']:.3f} log10, random-effects analysis of variance of the residuals by study) is "
-        f"estimated on one half ({len(split['calibration'])} studies, {len(v['cal_pairs'])} pairs), which makes "
-        f"the spread {v['se']:.3f} log10 instead of {split['sourced_se']:.3f}, and checked on the other "
-        f"({len(split['check'])} studies, {len(v['chk_pairs'])} pairs): bias {_minus(m['bias_log10'])} log10, "
+        f"estimated on one half ({v['cal_pairs']['article'].nunique()} studies, {len(v['cal_pairs'])} pairs), which "
+        f"makes the spread {v['se']:.3f} log10 instead of {split['sourced_se']:.3f}, and checked on the other "
+        f"({v['chk_pairs']['article'].nunique()} studies, {len(v['chk_pairs'])} pairs): bias {_minus(m['bias_log10'])} log10, "
         f"RMSE {m['rmse_log10']:.2f} log10, Spearman ρ {m['spearman']:.2f}, AUC {m['auc']:.2f} for exceeding the "
         f"limit, Brier {m['brier']:.3f} against {m['brier_base_rate']:.3f} for the base rate; "
         f"{100 * m['coverage90']:.0f} % of the check pairs fall inside the 90 % interval "
-        f"({100 * runs['check_sourced'][0]['coverage90']:.0f} % with the sourced spread alone) and every "
-        f"reliability bin is within {gap['check']:.2f} of the observed frequency. Nothing else was tuned on these "
+        f"({100 * runs['check_sourced'][0]['coverage90']:.0f} % with the sourced spread alone; target "
+        f"{100 * COVERAGE_TARGET[0]:.0f}–{100 * COVERAGE_TARGET[1]:.0f} %, "
+        f"{'reached' if COVERAGE_TARGET[0] <= m['coverage90'] <= COVERAGE_TARGET[1] else 'not reached'}) and the "
+        f"largest difference between a reliability bin's mean predicted probability and its observed frequency is "
+        f"{gap['check']:.2f} (target ±{RELIABILITY_TARGET:.2f}, "
+        f"{'reached' if gap['check'] <= RELIABILITY_TARGET else 'not reached'}). Nothing else was tuned on these "
         "data (the median is not moved); lettuce adds the same between-study spread to the lettuce relation's "
         f"({v['own_se']:.3f} log10). These numbers are written here by `python -m agriremed.validation` from "
         "the computation behind [docs/validation.md](docs/validation.md), where they are listed with the "
