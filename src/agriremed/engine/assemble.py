@@ -176,6 +176,10 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     acid = uptake_mod.ph_below_every_function(_frames.obj(P["crop"]), exceeding, P["ph"].to_numpy(float), tables)
     limes = ~np.isnan(options_mod.parameter_for_rows(tables, cols["option_id"], "lime_t_ha"))
     lime_first = limes & _frames.take(acid, ppos_in, False).astype(bool)
+    # metals measured in each plot's harvest above the crop's food limit: a known risk, which the ranking does
+    # not treat as a benefit it cannot predict (ranking.unassessed_benefit_only)
+    cols["harvest_over_metals"] = _frames.text_series(_frames.take(_harvest_over(P, scenario, tables), ppos_in, ""),
+                                                      index)
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables,
                                     advice_mod.plan_food_standards(P, scenario, tables),
                                     H, money=money, economics_view=scenario.economics_view,
@@ -206,6 +210,23 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         plan_table = name_written_crops(plan_table, _frames.take(written, _frames.plot_index(P, plan_table), None),
                                         tables)
     return plan_table, summary, rank, scores
+
+
+def _harvest_over(P: pd.DataFrame, scenario, tables: Tables) -> np.ndarray:
+    """Per plot, the metals measured in its harvest above the food limit of its crop ('+'-joined, '' none), as
+    the summary's ``crop_measured_exceeds`` counts them (:func:`crop_measured`: inorganic As against the
+    inorganic-As limit)."""
+    n = len(P)
+    std = advice_mod.plan_food_standards(P, scenario, tables)
+    std = std.reindex(_frames.obj(P["plot_id"])).to_numpy(object) if isinstance(std, pd.Series) \
+        else np.full(n, std, dtype=object)
+    s = {"crop": _frames.obj(P["crop"]), "food_standard": std, "current_crop_compliance_prob": np.full(n, np.nan),
+         "current_compliance_metals": np.full(n, None, dtype=object)}
+    measured = crop_measured(P, s, tables)
+    if measured is None:
+        return np.full(n, "", dtype=object)
+    over = measured[0]
+    return np.where(pd.isna(over), "", over).astype(object)
 
 
 def _years_of_clean_up_only(cols: dict, index: pd.RangeIndex) -> None:
