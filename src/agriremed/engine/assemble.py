@@ -1361,6 +1361,45 @@ def _climate_untested(recommended, standard, china_rules, tables: Tables) -> np.
                      for o, a in zip(rec, abroad, strict=True)], dtype=object)
 
 
+def _latitude_unchecked(recommended, P: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per plot, the note ``rec.latitude_unchecked`` where the recommended option has a latitude limit
+    (``option_latitude_limits.csv``) that applies to the plot (scope ``outside_china``: a region naming another
+    country) and neither the plot's ``lat`` nor its region decided it (rule 8b of
+    :mod:`agriremed.stages.options`: no point for the region, and the country's latitude range unknown or across
+    the limit); None elsewhere."""
+    n = len(P)
+    out = np.full(n, None, dtype=object)
+    lim = getattr(tables, "option_latitude_limits", None)
+    rec = _frames.obj(recommended)
+    if lim is None or lim.empty or not n:
+        return out
+    limits = {o: r for o, r in zip(lim["option_id"], lim.itertuples(index=False), strict=True)
+              if not np.isnan(pd.to_numeric(r.max_lat_deg, errors="coerce"))}
+    rows = np.flatnonzero(np.isin(rec, list(limits)))
+    lat = pd.to_numeric(P["lat"], errors="coerce").to_numpy(float) if "lat" in P else np.full(n, np.nan)
+    rows = rows[np.isnan(lat[rows])]
+    if not len(rows):
+        return out
+    region = _frames.obj(P["region"])[rows] if "region" in P else np.full(len(rows), "", dtype=object)
+    abroad = np.asarray(_frames.per_distinct(lambda r: advice_mod.region_in_china(r, tables) is False, region), bool)
+    where = solar_mod.latitude_from_region(region, tables)
+    for j, i in enumerate(rows.tolist()):
+        r = limits[rec[i]]
+        scope = str(getattr(r, "scope", "outside_china") or "outside_china")
+        if scope == "outside_china" and not abroad[j]:
+            continue
+        limit = float(r.max_lat_deg)
+        if not abroad[j] and not np.isnan(where["lat"].iat[j]):
+            continue  # the region's point decided
+        lo, hi = where["country_low"].iat[j], where["country_high"].iat[j]
+        if abroad[j] and not np.isnan(lo) and (lo > limit or hi <= limit):
+            continue  # the whole country lies on one side of the limit
+        part = (Message.of("rec.lat_unchecked_country", low=float(lo), high=float(hi),
+                           sources="naturalearth_50m_subunits") if abroad[j] and not np.isnan(lo) else Message())
+        out[i] = Message.of("rec.latitude_unchecked", option=rec[i], max_lat=limit, option_id=rec[i], where=part)
+    return out
+
+
 def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables) -> np.ndarray:
     """Plots under a Chinese rule set flagged permanent basic farmland (``basic_farmland`` yes) whose
     recommended option keeps a grown orchard crop (mulberry, tea, fruit: ``land_use`` orchard in
@@ -2016,6 +2055,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     untested = _climate_untested(s["recommended_option"], s["food_standard"], b["china_rules"],
                                  tables or load_tables())
+    lat_unchecked = _latitude_unchecked(s["recommended_option"], P, tables or load_tables())
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     review = _class_review(measured, s["soil_class"])
@@ -2050,6 +2090,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
         (no_r & ~no_t, lambda i: Message.of("rec.water_unchecked", rain_mm=float(rain_mm[i]))),
+        # a latitude limit of the recommended option that neither the plot's lat nor its region could decide
+        (_given(lat_unchecked) & ok, lambda i: lat_unchecked[i]),
         # an option valued with yields from China on a plot abroad, without a sourced temperature limit
         (_given(untested) & ok, lambda i: Message.of("rec.climate_untested", option=s["recommended_option"][i],
                                                      note=untested[i])),
