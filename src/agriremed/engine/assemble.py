@@ -2031,6 +2031,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                else Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u, ld in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], lead[ok],
                                               strict=True)]
+    # a soft re-use whose GB 36600 check asks for a site investigation and risk assessment (HJ 25.3) before the use
+    # is decided (a metal above its screening value for the re-use's users): the sentence is conditional on it
+    first = dev_ok & (dev["exposure_verdict"].to_numpy(object) == "site_assessment")
+    rec[first] = [Message.of("rec.site_assessment_first", sentence=rec[i]) for i in np.flatnonzero(first)]
     # notes closing the sentence (a plan that grows no food has no crop to check and no season to test):
     # a metal above screening without a food limit in the crop (Ni in wheat); elements outside GB 15618
     # measured on the sheet (锑 300); a rotation's crops not planned (小麦-玉米: the maize season)
