@@ -94,10 +94,7 @@ def test_as_paddy_with_a_cd_risk_gets_the_package_first(plan, tables):
     assert (pk["policy_status"], pk["policy_rule"]) == ("expected", "cn_safe_keep_food")
     assert s.loc["A10", "recommended_option"] == PKG
     am = t.loc[("A10", "as_fe_si_amendment")]
-    # the amendment alone is better than unchanged practice only on As, which the plan cannot predict in rice, at
-    # a lower NPV: it ranks with the allowed options, after unchanged practice (ranking.unassessed_benefit_only)
-    assert am["rank"] == 3 and am["crop_compliance_prob"] == pytest.approx(0.6058, abs=1e-4)
-    assert t.loc[("A10", "do_nothing"), "rank"] == 2
+    assert am["rank"] == 2 and am["crop_compliance_prob"] == pytest.approx(0.6058, abs=1e-4)
     # rule 4b is unchanged: the Cd-only measures are still not the treatment of the As paddy
     for oid in ("low_cd_rice", "foliar_inhibitor"):
         r = t.loc[("A10", oid)]
@@ -118,26 +115,18 @@ def test_as_paddy_whose_rice_was_measured_above_the_cd_limit_gets_the_package_fi
     assert (pk["applicable"], pk["rank"], pk["target_metals"], pk["untreated_metals"]) == (True, 1, "as+cd", "")
     assert (pk["policy_status"], pk["policy_rule"]) == ("expected", "cn_safe_keep_food")
     assert s.loc["A10M", "recommended_option"] == PKG
-    assert t.loc[("A10M", "as_fe_si_amendment"), "rank"] == 3  # after unchanged practice, as on A10
+    assert t.loc[("A10M", "as_fe_si_amendment"), "rank"] == 2
     assert "Fe–Si As amendment + low-Cd rice: treats As" in s.loc["A10M", "recommendation"]
     assert s.loc["A10M", "measures"].startswith(
         "This season: Spread the Fe–Si As-reducing conditioner and plough it in before transplanting: 200 kg per mu "
         "(every year); Plant a low-Cd rice variety; Do not flood continuously")
 
 
-def test_as_paddy_without_a_cd_risk_keeps_unchanged_practice_and_tests_the_rice(plan):
+def test_as_paddy_without_a_cd_risk_keeps_the_amendment_alone(plan):
     t = plan.table.set_index(["plot_id", "option_id"])
     s = plan.summary.set_index("plot_id")
     assert s.loc["GREEN", "current_crop_compliance_prob"] == pytest.approx(0.9551, abs=1e-4)  # ≥ green 0.95
-    # the amendment alone (−60 791 CNY/ha over 20 yr) is better than unchanged practice only on As, which no
-    # transfer function predicts in rice: it ranks with the allowed options, and unchanged practice scores higher
-    assert s.loc["GREEN", "recommended_option"] == "do_nothing"
-    am = t.loc[("GREEN", "as_fe_si_amendment")]
-    assert (am["rank"], am["policy_status"], round(am["npv_vs_baseline_cny_ha"])) == (2, "expected", -60791)
-    assert ("ranked before Fe–Si As-reducing amendment (wollastonite + zeolite + FeCl₃) (score 0.83 vs its 0.74), "
-            "whose only benefit over this option is on As, which the plan cannot predict in the crop grown (no "
-            "transfer function), at a lower NPV (ranked with the options the rule set only allows): test the harvest "
-            "for As against the food limit named above and re-sample the soil") in s.loc["GREEN", "recommendation"]
+    assert s.loc["GREEN", "recommended_option"] == "as_fe_si_amendment"
     pk = t.loc[("GREEN", PKG)]
     # rule 4c: the low-Cd variety answers no metal here (Cd below screening, no crop risk)
     assert not pk["applicable"] and pk["target_metals"] == "as"
@@ -160,18 +149,13 @@ def test_cd_only_paddy_is_not_offered_the_package(plan):
     assert t.loc[("CD", "lime_low_cd_rice"), "applicable"] and t.loc[("CD", "lime_rice"), "applicable"]
 
 
-def test_cd_and_as_paddy_does_not_pay_for_an_as_benefit_it_cannot_predict(plan):
+def test_cd_and_as_paddy_gets_the_measure_that_treats_both(plan):
     t = plan.table.set_index(["plot_id", "option_id"])
     s = plan.summary.set_index("plot_id")
     assert s.loc["BOTH", "metals_exceeding"] == "cd+as"
-    # the package is the only rice measure leaving neither metal untreated, but against low-Cd rice alone it
-    # gains only on As (no transfer function in rice; the Cd compliance is the same, 73.5 %) at a lower NPV
-    # (−42 853 against +17 938 CNY/ha): it ranks with the allowed options, after unchanged practice, and the
-    # expected Cd measures compete as they do on a Cd paddy (VIP+n without flooding: 92 %, the target 90 %)
-    assert s.loc["BOTH", "recommended_option"] == "vip_n_no_flood"
-    assert (t.loc[("BOTH", "do_nothing"), "rank"], t.loc[("BOTH", PKG), "rank"]) == (7, 8)
-    assert round(t.loc[("BOTH", PKG), "npv_vs_baseline_cny_ha"]) == -42853
-    assert round(t.loc[("BOTH", "low_cd_rice"), "npv_vs_baseline_cny_ha"]) == 17938
+    # the only rice measure leaving neither metal untreated ranks first; the Cd measures leave As
+    # untreated and the amendment alone leaves Cd
+    assert s.loc["BOTH", "recommended_option"] == PKG
     assert t.loc[("BOTH", PKG), "untreated_metals"] == ""
     assert t.loc[("BOTH", "low_cd_rice"), "untreated_metals"] == "as"
     assert t.loc[("BOTH", "as_fe_si_amendment"), "untreated_metals"] == "cd"

@@ -197,10 +197,8 @@ def test_as_paddy_with_cd_a_third_of_screening_gets_the_package_that_treats_as()
     assert (pkg["policy_status"], pkg["policy_rule"]) == ("expected", "cn_safe_keep_food")
     assert round(pkg["crop_compliance_prob"], 3) == 0.888
     assert pkg["rank"] == 1
-    # the amendment alone is better than unchanged practice only on As, which no function predicts in rice, at
-    # −60 791 CNY/ha: it ranks with the allowed options, after unchanged practice (ranking.unassessed_benefit_only)
-    assert t.loc[("as_paddy", "do_nothing"), "rank"] == 2
-    assert t.loc[("as_paddy", "as_fe_si_amendment"), "rank"] == 3
+    assert t.loc[("as_paddy", "as_fe_si_amendment"), "rank"] == 2
+    assert t.loc[("as_paddy", "do_nothing"), "rank"] == 3
     # no option credited with Cd alone is expected on the plot (rule 4b: not the treatment of the As paddy)
     rows = t.loc["as_paddy"]
     cd_expected = rows["applicable"].astype(bool) & (rows["target_metals"].fillna("") == "cd") \
@@ -211,9 +209,8 @@ def test_as_paddy_with_cd_a_third_of_screening_gets_the_package_that_treats_as()
 def test_chenzhou_as_paddy_with_an_amber_cd_risk_gets_the_package_first():
     # Chenzhou-like As paddies: As 40 > 30 (pH <= 5.5), Cd 0.25 < 0.3, rice predicted within the Cd limit in
     # 53 % (pH 5.0) and 62 % (pH 5.5) of seasons (amber). The package treats As and its low-Cd variety lifts
-    # that to 80 % and 86 % for 600 CNY/ha/yr of seed: it is expected and ranks before unchanged practice; the
-    # amendment alone (which leaves the Cd risk as it is) is better than unchanged practice only on As, which no
-    # function predicts in rice, at a lower NPV: it ranks with the allowed options, after unchanged practice
+    # that to 80 % and 86 % for 600 CNY/ha/yr of seed: it is expected and ranks before the amendment alone
+    # (which leaves the Cd risk as it is) and before unchanged practice
     cz = {**AS_PADDY, "region": "Hunan/Chenzhou", "cd_mg_kg": 0.25}
     p = _plan([{**cz, "plot_id": "cz50", "ph": 5.0}, {**cz, "plot_id": "cz55", "ph": 5.5}])
     t = _table(p)
@@ -224,7 +221,7 @@ def test_chenzhou_as_paddy_with_an_amber_cd_risk_gets_the_package_first():
         assert round(s.loc[pid, "current_crop_compliance_prob"], 3) == now, pid
         assert (round(pkg["crop_compliance_prob"], 3), round(am["crop_compliance_prob"], 3)) == (pkg_prob, now), pid
         assert (pkg["policy_status"], pkg["policy_rule"]) == ("expected", "cn_safe_keep_food"), pid
-        assert (pkg["rank"], am["rank"], t.loc[(pid, "do_nothing"), "rank"]) == (1, 3, 2), pid
+        assert (pkg["rank"], am["rank"], t.loc[(pid, "do_nothing"), "rank"]) == (1, 2, 3), pid
         assert (s.loc[pid, "recommended_option"], s.loc[pid, "policy_rule"]) \
             == ("as_fe_si_low_cd_rice", "cn_safe_keep_food"), pid
         # more rice sold as compliant: a better NPV than the amendment alone
@@ -241,11 +238,7 @@ def test_cd_paddies_above_screening_keep_their_cd_measures():
     assert s.loc["cd_paddy", "recommended_option"] == "flooded_rice"
     pkg = t.loc[("cd_as_paddy", "as_fe_si_low_cd_rice")]
     assert (pkg["policy_status"], pkg["policy_rule"]) == ("expected", "cn_safe_keep_food")
-    # the package gains over low-Cd rice (85.6 % either way) only on As, which no function predicts in rice, at
-    # −47 114 against +13 677 CNY/ha: it ranks with the allowed options, and the expected Cd measures compete
-    assert (round(pkg["npv_vs_baseline_cny_ha"]), pkg["rank"], t.loc[("cd_as_paddy", "do_nothing"), "rank"]) \
-        == (-47114, 7, 6)
-    assert s.loc["cd_as_paddy", "recommended_option"] == "vip_n_no_flood"
+    assert s.loc["cd_as_paddy", "recommended_option"] == "as_fe_si_low_cd_rice"
 
 
 def test_a_harvest_measured_above_the_limit_keeps_the_measure_out_of_the_minor_risk_rule():

@@ -134,26 +134,24 @@ NO_FLOOD_ZH = "不要长期淹水（淹水会活化砷、促进汞甲基化并�
 def test_a_rice_measure_on_an_as_paddy_says_not_to_flood(plan):
     s = plan.summary.set_index("plot_id")
     assert s.loc["SM3", "metals_exceeding"] == "cd+as"
-    # the Fe–Si As amendment + low-Cd rice treats both metals above their screening values, but against low-Cd
-    # rice alone it gains only on As, which no transfer function predicts in rice, at a lower NPV: it ranks with
-    # the allowed options (ranking.unassessed_benefit_only) and the Cd package without flooding is recommended
-    assert s.loc["SM3", "recommended_option"] == "vip_n_no_flood"
+    # the Fe–Si As amendment + low-Cd rice treats both metals above their screening values (the Cd-only
+    # measures leave As untreated, the amendment alone leaves Cd): it ranks first
+    assert s.loc["SM3", "recommended_option"] == "as_fe_si_low_cd_rice"
     # flooding was ruled out for the plot (As exceeds), and the farmer is told so, once a season
     t = plan.table.set_index(["plot_id", "option_id"])
     assert not bool(t.loc[("SM3", "flooded_rice"), "applicable"])
-    assert (t.loc[("SM3", "do_nothing"), "rank"], t.loc[("SM3", "as_fe_si_low_cd_rice"), "rank"]) == (6, 7)
-    lime_en = "Spread ground limestone (CaCO₃) and plough it in before transplanting: 150 kg per mu (repeat every 2 years)"
-    spray_en = "Spray a foliar Si/Zn inhibitor twice a season (tillering and early grain filling)"
-    assert s.loc["SM3", "measures"].startswith(f"This season: {lime_en}; Plant a low-Cd rice variety; {NO_FLOOD_EN}; "
-                                               f"{spray_en}; ")
-    assert s.loc["SM3", "measures"].endswith(f" | Next season: Plant a low-Cd rice variety; {NO_FLOOD_EN}; {spray_en}")
+    amend_en = ("Spread the Fe–Si As-reducing conditioner and plough it in before transplanting: 200 kg per mu "
+                "(every year)")
+    assert s.loc["SM3", "measures"] == (f"This season: {amend_en}; Plant a low-Cd rice variety; {NO_FLOOD_EN} | "
+                                        f"Next season: Plant a low-Cd rice variety; {NO_FLOOD_EN}")
     zh = texts_in(plan.summary, "zh", plan.tables, plan.scenario).set_index("plot_id")
-    assert zh.loc["SM3", "measures"].startswith("本季：移栽前撒施石灰石粉（碳酸钙）并翻耕入土：每亩150 公斤（每2年重复一次）；"
-                                                f"种植低镉水稻品种；{NO_FLOOD_ZH}；")
+    assert zh.loc["SM3", "measures"] == ("本季：移栽前撒施降砷修复剂（硅灰石+沸石+氯化铁）并翻耕入土：每亩200 公斤（每年施用）；"
+                                         f"种植低镉水稻品种；{NO_FLOOD_ZH} | 下一季：种植低镉水稻品种；{NO_FLOOD_ZH}")
     sheet = advice.plot_advice(plan, "SM3", "zh")
-    assert sheet.this_season[1:3] == ["种植低镉水稻品种", NO_FLOOD_ZH]
-    assert sheet.next_season == ["种植低镉水稻品种", NO_FLOOD_ZH, "每季喷施硅/锌叶面阻控剂两次（分蘖期和灌浆初期）"]
-    assert advice.plot_advice(plan, "SM3", "en").this_season[1:4] == ["Plant a low-Cd rice variety", NO_FLOOD_EN, spray_en]
+    assert sheet.this_season == ["移栽前撒施降砷修复剂（硅灰石+沸石+氯化铁）并翻耕入土：每亩200 公斤，本地块共800 公斤（每年施用）",
+                                 "种植低镉水稻品种", NO_FLOOD_ZH]
+    assert sheet.next_season == ["种植低镉水稻品种", NO_FLOOD_ZH]
+    assert advice.plot_advice(plan, "SM3", "en").this_season[1:] == ["Plant a low-Cd rice variety", NO_FLOOD_EN]
 
 
 def test_no_flood_step_only_for_rice_on_an_as_or_hg_paddy(plan):

@@ -118,11 +118,9 @@ def test_reason_of_the_recommended_option_ends_with_its_rule(plan):
 def test_sample_recommendations_unchanged():
     # the 16 sample plots: the same recommendations as before the priority-protection rules, except the
     # two As paddies whose rice is at risk for Cd (GX-HC-05: As 36 and Cd 1.24 above their screening
-    # values; HN-SM-13: As 68, rice within the Cd limit in 71 % of seasons). HN-SM-13 gets the Fe–Si As
-    # amendment + low-Cd rice, which treats As and answers Cd (before: the As amendment alone, leaving the Cd risk
-    # as it is). On GX-HC-05 the package adds to low-Cd rice only the As amendment, whose benefit for the rice
-    # the plan cannot predict (no As function), at a lower NPV: it ranks with the allowed options
-    # (ranking.unassessed_benefit_only) and the Cd package without flooding (VIP+n) is recommended. The calcareous Jiyuan wheat HE-JY-11 keeps the foliar Zn spray on
+    # values; HN-SM-13: As 68, rice within the Cd limit in 71 % of seasons): the Fe–Si As amendment + low-Cd
+    # rice, which treats As and answers Cd (before: low-Cd rice, leaving As untreated, and the As amendment
+    # alone, leaving the Cd risk as it is). The calcareous Jiyuan wheat HE-JY-11 keeps the foliar Zn spray on
     # wheat: it is winter wheat (Henan, wheat_seasons.csv), and grain maize, a summer crop, cannot take the
     # winter season (the switch was recommended there for a while, maize 76 % against 75 % for the spray).
     # The Suzhou pak choi JS-SZ-07 (pH 6.2, Cd 0.41) gets liming by its lime requirement (lime_vegetable, 0.91
@@ -136,7 +134,7 @@ def test_sample_recommendations_unchanged():
     p = agriremed.plan(str(ROOT / "data" / "samples" / "plots.csv"))
     s = p.summary.set_index("plot_id")
     assert s["recommended_option"].tolist() == [
-        "lime_low_cd_rice", "sorghum", "lime_low_cd_rice", "maize_energy", "vip_n_no_flood", "low_cd_rice",
+        "lime_low_cd_rice", "sorghum", "lime_low_cd_rice", "maize_energy", "as_fe_si_low_cd_rice", "low_cd_rice",
         "lime_vegetable", "low_cd_rice", "do_nothing", "foliar_zn_maize", "foliar_zn_wheat", "pv_grass",
         "as_fe_si_low_cd_rice", "do_nothing", "sorghum", "pv_grass"]
     priority = s["soil_class"] == "priority_protection"

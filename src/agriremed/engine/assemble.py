@@ -180,6 +180,12 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     # not treat as a benefit it cannot predict (ranking.unassessed_benefit_only)
     cols["harvest_over_metals"] = _frames.text_series(_frames.take(_harvest_over(P, scenario, tables), ppos_in, ""),
                                                       index)
+    # each plot's values near a class boundary (soil.near_class_boundary, soil_method_precision.csv: 'as:screening'):
+    # only a metal whose exceedance of its screening value is within that tolerance makes an As measure's benefit one
+    # the plan cannot establish (ranking.unassessed_benefit_only)
+    cols["near_class_boundary"] = _frames.text_series(
+        _frames.take(_frames.obj(soil_plot["near_class_boundary"]), ppos, "")
+        if "near_class_boundary" in soil_plot else np.full(len(index), "", dtype=object), index)
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables,
                                     advice_mod.plan_food_standards(P, scenario, tables),
                                     H, money=money, economics_view=scenario.economics_view,

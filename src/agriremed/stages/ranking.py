@@ -1254,11 +1254,18 @@ def unassessed_benefit_only(table: pd.DataFrame, vals: pd.DataFrame, tables: Tab
     ``m``, the metals above their screening value (``metals_exceeding``) that ``a`` treats
     (``target_metals``) and ``b`` does not, is not empty and holds only metals a food standard limits
     and ``a``'s compliance does not cover (``compliance_metals``: no transfer function predicts them in
-    the crop, as As in rice) and none measured in the harvest above its food limit (``harvest_over_metals``
+    the crop, as As in rice), each near its screening value (``near_class_boundary`` lists ``metal:screening``,
+    :func:`agriremed.stages.soil.near_class_boundary`: a duplicate analysis of the soil, by
+    ``soil_method_precision.csv``, can fall below the screening value and the plot's class with it; As 22
+    against 20 is, As 40 against 30 is not, nor As 35 against 30 where Cd keeps the plot in safe utilisation;
+    without the column no metal is) and none measured in the harvest above its food limit (``harvest_over_metals``
     of the plan table, :func:`agriremed.engine.assemble.crop_measured`: that risk is known); ``a`` makes
     the crop no safer than ``b`` on the metals its compliance covers (a gain below ``min_gain``, or below
     :data:`~agriremed.models.ranking.LEAST_SHOWN_GAIN` without it); and ``a``'s economics value is below
-    ``b``'s. Such an option's only extra benefit is one the plan cannot predict for the crop, so
+    ``b``'s. Where a metal clearly exceeds its screening value the land rule's safe-use measure stays
+    expected (Soil Pollution Law Art. 53; safe utilisation counts measures and a compliant crop together);
+    within the measurement tolerance, such an option's only extra benefit is one neither the soil value nor
+    the plan can establish for the crop, so
     :func:`_target_tier` ranks it with the allowed options (``target_tier`` 4), as it does an expected
     option on a crop no function predicts; the land rule that expects it is not changed. Only rows of
     the expected tier (``tier`` 0) are marked.
@@ -1270,10 +1277,11 @@ def unassessed_benefit_only(table: pd.DataFrame, vals: pd.DataFrame, tables: Tab
     ...                   "option_id": ["do_nothing", "as_fe_si_amendment", "low_cd_rice", "as_fe_si_low_cd_rice"],
     ...                   "food_crop": ["rice"] * 4, "crop_compliance_prob": [0.98, 0.98, 0.915, 0.915],
     ...                   "target_metals": ["", "as", "cd", "as+cd"], "metals_exceeding": ["as", "as", "as+cd", "as+cd"],
-    ...                   "compliance_metals": ["cd"] * 4})
+    ...                   "compliance_metals": ["cd"] * 4,
+    ...                   "near_class_boundary": ["as:screening", "as:screening", "", ""]})
     >>> v = pd.DataFrame({"economics": [0.0, -60791.0, 7850.0, -52940.0]})
     >>> unassessed_benefit_only(t, v, load_tables(), np.array([1, 0, 0, 0]), np.ones(4, bool), 0.05).tolist()
-    ['', 'as', '', 'as']
+    ['', 'as', '', '']
     """
     n = len(table)
     out = np.full(n, "", dtype=object)
@@ -1309,18 +1317,22 @@ def unassessed_benefit_only(table: pd.DataFrame, vals: pd.DataFrame, tables: Tab
     def parts(x):
         return [m for m in x.split("+") if m] if isinstance(x, str) else []
 
-    def extra(ta, tb, o, c):
+    def extra(ta, tb, o, c, near):
         if not set(parts(tb)) <= set(parts(ta)):  # ``b`` must be what ``a`` adds to: it treats no metal ``a`` does not
             return ""
         gained = [m for m in parts(ta) if m in set(parts(o)) and m not in set(parts(tb))]
-        return "+".join(gained) if gained and all(m in limited and m not in set(parts(c)) for m in gained) else ""
+        # only a metal whose exceedance of its screening value is within the measurement tolerance (near)
+        return "+".join(gained) if gained and all(m in limited and m not in set(parts(c))
+                                                  and f"{m}:screening" in set(parts(near)) for m in gained) else ""
 
     # a metal measured in the harvest above the food limit (``harvest_over_metals``) is a known risk of the crop
     # grown: an option treating it is not judged on a benefit the plan cannot see
     shown = (_frames.obj(table["harvest_over_metals"]) if "harvest_over_metals" in table
              else np.full(n, "", dtype=object))
-    got = _frames.per_distinct(lambda ta, tb, o, c, h: "" if set(parts(h)) & set(parts(extra(ta, tb, o, c)))
-                               else extra(ta, tb, o, c), tm[a], tm[b], over[a], cover[a], shown[a])
+    near = (_frames.obj(table["near_class_boundary"]) if "near_class_boundary" in table
+            else np.full(n, "", dtype=object))
+    got = _frames.per_distinct(lambda ta, tb, o, c, h, ne: "" if set(parts(h)) & set(parts(extra(ta, tb, o, c, ne)))
+                               else extra(ta, tb, o, c, ne), tm[a], tm[b], over[a], cover[a], shown[a], near[a])
     for i, m in zip(a.tolist(), got.tolist(), strict=True):
         if m and not out[i]:
             out[i] = m
@@ -1746,8 +1758,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_untreated`` ("…, which leaves Hg untreated, above its screening value and limited
         in food: …", when both rank as expected and the higher-scoring runner-up leaves more
         ``untreated_limited`` metals) or
-        ``rec.ahead_unassessed_only`` ("…, whose only benefit over this option is on As, which the plan cannot
-        predict in the crop grown …: test the harvest for As … and re-sample the soil", runner-up of
+        ``rec.ahead_unassessed_only`` ("…, whose only benefit over this option is on As, above its screening
+        value in the soil only within the measurement tolerance … and not predictable in the crop grown …:
+        re-sample the soil and test the harvest for As … before paying for …", runner-up of
         ``target_tier`` 4 with ``unassessed_benefit``, :func:`unassessed_benefit_only`) or
         ``rec.ahead_below_screening`` ("…, which answers only a crop risk of a metal below its screening
         value …", when the higher-scoring runner-up of the same policy tier has ``target_tier`` 5) or
