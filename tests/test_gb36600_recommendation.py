@@ -60,11 +60,14 @@ def _row(plan, pid):
 def test_marginal_pv_plot_recommendation_closes_with_the_gb36600_check(plan):
     s = _row(plan, "SX-01")
     assert s["recommended_option"].iloc[0] == "pv_grass"
+    # development land: the soil re-test follows the site's GB 36600 risk control, not Arts. 53–54 (farmland)
     assert s["recommendation"].iloc[0].endswith(
-        "(Soil Pollution Law Arts. 53–54). For the people who will work on or use the land, the soil against "
-        + SX_EN + ".")
+        "as the site's risk control under GB 36600-2018 (development land) sets it; the joint soil and crop "
+        "monitoring of Soil Pollution Law Arts. 53–54 is for agricultural land. For the people who will work on or "
+        "use the land, the soil against " + SX_EN + ".")
     zh = column_texts(s, "recommendation", "zh", plan.tables)[0]
-    assert zh.endswith("（土壤污染防治法第53、54条）。针对在该土地上作业或使用的人员，土壤对照" + SX_ZH + "。")
+    assert zh.endswith("土壤污染防治法第53、54条的土壤与农产品协同监测适用于农用地。针对在该土地上作业或使用的人员，土壤对照"
+                       + SX_ZH + "。")
     assert s["gb36600_verdict"].iloc[0] == "cover_layer"
     assert s["gb36600_check"].iloc[0] == SX_EN
     assert column_texts(s, "gb36600_check", "zh", plan.tables)[0] == SX_ZH

@@ -157,7 +157,8 @@ def varied_plan():
                      cu_mg_kg=20.0))
     plots = make_plots(len(rows), **{k: [r[k] for r in rows] for k in rows[0]})
     # plots abroad recommended options valued with yields from China (their climate_note: rec.climate_untested)
-    abroad = make_plots(2, plot_id=["DK1", "UK2"], region=["Denmark/Jutland", "UK/Derbyshire"], land_use="upland",
+    # (DK1 in Germany, whose latitude range spans the limit of grain maize: the switch stays, its limit not checked)
+    abroad = make_plots(2, plot_id=["DK1", "UK2"], region=["Germany/Bavaria", "UK/Derbyshire"], land_use="upland",
                         crop=["wheat", "grass"], ph=[6.0, 6.2], som_pct=[3.0, 6.0], clay_pct=[15.0, 25.0],
                         cd_mg_kg=[1.0, 3.5], pb_mg_kg=[float("nan"), 900.0], mean_temp_c=[8.0, 9.0],
                         annual_rain_mm=[800.0, 850.0])

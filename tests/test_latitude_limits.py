@@ -1,8 +1,8 @@
 """Grain maize north of where it is grown (R3): a plot outside China whose latitude lies north of the limit of
 ``option_latitude_limits.csv`` (grain maize: about 50° N in north-west Europe, a secondary source, unconfirmed)
 does not get the switch to grain maize ranked on Chinese yields: the option is not applicable and its reason
-names the latitude, the limit and the source (EN and 中文). A plot in China (Heilongjiang) keeps it, as does a
-plot abroad without a latitude."""
+names the latitude, the limit and the source (EN and 中文). A plot in China (Heilongjiang) keeps it; a plot abroad
+without a latitude is judged by the latitude range of its country (tests/test_latitude_region.py)."""
 
 import numpy as np
 import pandas as pd
@@ -50,11 +50,15 @@ def test_grain_maize_north_of_its_limit_abroad_is_not_applicable_and_says_why(pl
     assert s.loc["DK-1", "recommended_option"] != "maize_grain"
 
 
-def test_grain_maize_stays_in_heilongjiang_and_abroad_without_a_latitude(plan):
+def test_grain_maize_stays_in_heilongjiang_not_abroad_without_a_latitude(plan):
     for pid in ("HLJ-1", "HLJ-2"):   # Chinese plots are planned on Chinese yields whatever their latitude
         assert _maize(plan, pid)["applicable"], pid
         assert plan.summary.set_index("plot_id").loc[pid, "recommended_option"] == "maize_grain"
-    assert _maize(plan, "UK-2")["applicable"]   # no latitude given: not excluded
+    # no latitude given: the United Kingdom lies wholly north of the limit (Natural Earth 1:50m, 50.02–60.83° N)
+    m = _maize(plan, "UK-2")
+    assert not m["applicable"]
+    assert m["reason"].startswith("the plot has no lat/lon; the country its region names lies wholly between 50.02 "
+                                  "and 60.83° N (Natural Earth 1:50m), north of about 50° N")
 
 
 def test_the_limit_is_a_sourced_row_marked_unconfirmed():

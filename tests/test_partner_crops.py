@@ -82,9 +82,10 @@ def test_danish_plots_use_the_packaged_functions(danish):
 
 @pytest.fixture(scope="module")
 def abroad():
-    # DK1 gives no latitude: at its 56.2° N the switch to grain maize is not applicable (north of its limit,
-    # option_latitude_limits.csv; tests/test_latitude_limits.py); DK1n gives it
-    return _plan([{"plot_id": "DK1", "crop": "wheat", "cd_mg_kg": 1.0, "clay_pct": 15.0},
+    # DK1 (in Germany, whose latitude range 47.28–55.06° N spans the limit of grain maize) gives no latitude: the
+    # switch to grain maize stays, its limit not checked (tests/test_latitude_region.py); DK1n gives 56.2° N, where
+    # it is not applicable (north of its limit, option_latitude_limits.csv; tests/test_latitude_limits.py)
+    return _plan([{"plot_id": "DK1", "crop": "wheat", "cd_mg_kg": 1.0, "clay_pct": 15.0, "region": "Germany/Bavaria"},
                   {"plot_id": "DK1n", "crop": "wheat", "cd_mg_kg": 1.0, "clay_pct": 15.0, "lat": 56.2, "lon": 9.0},
                   {"plot_id": "UK2", "crop": "grass", "region": "UK/Derbyshire", "ph": 6.2, "som_pct": 6.0,
                    "clay_pct": 25.0, "cd_mg_kg": 3.5, "pb_mg_kg": 900.0, "mean_temp_c": 9.0}])

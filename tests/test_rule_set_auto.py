@@ -169,16 +169,17 @@ def test_a_plan_in_chunks_records_the_sets(tmp_path):
 
 
 def test_sentences_abroad_speak_no_chinese_policy(auto):
-    # a Derbyshire wheat field switched to maize grain (score 0.63 against the foliar Zn spray's 0.62: abroad no
-    # rule set expects a measure, so the scores decide), judged against the EU limit, without the Chinese class
-    # re-check and strict-control measures, "safe-utilisation plan" or "substitute planting"
+    # a Derbyshire wheat field given the foliar Zn spray (abroad no rule set expects a measure, so the scores
+    # decide; the switch to grain maize is excluded, the United Kingdom lying wholly north of about 50° N:
+    # tests/test_latitude_region.py), judged against the EU limit, without the Chinese class re-check and
+    # strict-control measures, "safe-utilisation plan" or "substitute planting"
     s = auto.summary.set_index("plot_id")
     text = s.loc["UK", "recommendation"]
-    assert ("Switch to maize grain (crop-structure adjustment): crop meets EU 2023/915 for Cd with 55 % "
-            "probability a season;") in text
+    assert ("Foliar Zn spray on wheat: crop meets EU 2023/915 for Cd with 59 % probability a season; +8,700 CNY/ha "
+            "vs doing nothing over 20 yr") in text
     assert "re-test the soil for Cd/Pb at the interval of the local soil monitoring plan" in text
     for phrase in ("strict-control", "re-check the class", "safe-utilisation plan", "substitute planting"):
         assert phrase not in " ".join(s.loc[_ABROAD, "recommendation"]), phrase
     zh = dict(zip(auto.summary["plot_id"], messages.column_texts(auto.summary, "recommendation", "zh")))
-    assert "改种玉米（种植结构调整）：作物镉含量每季符合EU 2023/915的概率为55 %；" in zh["UK"]
+    assert "小麦叶面喷锌阻控：作物镉含量每季符合EU 2023/915的概率为59 %；" in zh["UK"]
     assert "严格管控" not in zh["UK"] + zh["DK"]

@@ -1070,6 +1070,7 @@ def message(text, lang: str = "en", tables=None) -> str:
 #: Latin tokens allowed in a Chinese text: codes, symbols, standards and units.
 _ALLOWED = {
     "GB",
+    "HJ",  # environmental protection standards (HJ 25.3: site risk assessment)
     "GB2762",
     "CO₂",
     "EU2023_915",

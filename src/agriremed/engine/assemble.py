@@ -176,6 +176,16 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     acid = uptake_mod.ph_below_every_function(_frames.obj(P["crop"]), exceeding, P["ph"].to_numpy(float), tables)
     limes = ~np.isnan(options_mod.parameter_for_rows(tables, cols["option_id"], "lime_t_ha"))
     lime_first = limes & _frames.take(acid, ppos_in, False).astype(bool)
+    # metals measured in each plot's harvest above the crop's food limit: a known risk, which the ranking does
+    # not treat as a benefit it cannot predict (ranking.unassessed_benefit_only)
+    cols["harvest_over_metals"] = _frames.text_series(_frames.take(_harvest_over(P, scenario, tables), ppos_in, ""),
+                                                      index)
+    # each plot's values near a class boundary (soil.near_class_boundary, soil_method_precision.csv: 'as:screening'):
+    # only a metal whose exceedance of its screening value is within that tolerance makes an As measure's benefit one
+    # the plan cannot establish (ranking.unassessed_benefit_only)
+    cols["near_class_boundary"] = _frames.text_series(
+        _frames.take(_frames.obj(soil_plot["near_class_boundary"]), ppos, "")
+        if "near_class_boundary" in soil_plot else np.full(len(index), "", dtype=object), index)
     rank = ranking_mod.rank_options(pd.DataFrame(cols, index=index, copy=False), weights, tables,
                                     advice_mod.plan_food_standards(P, scenario, tables),
                                     H, money=money, economics_view=scenario.economics_view,
@@ -206,6 +216,23 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         plan_table = name_written_crops(plan_table, _frames.take(written, _frames.plot_index(P, plan_table), None),
                                         tables)
     return plan_table, summary, rank, scores
+
+
+def _harvest_over(P: pd.DataFrame, scenario, tables: Tables) -> np.ndarray:
+    """Per plot, the metals measured in its harvest above the food limit of its crop ('+'-joined, '' none), as
+    the summary's ``crop_measured_exceeds`` counts them (:func:`crop_measured`: inorganic As against the
+    inorganic-As limit)."""
+    n = len(P)
+    std = advice_mod.plan_food_standards(P, scenario, tables)
+    std = std.reindex(_frames.obj(P["plot_id"])).to_numpy(object) if isinstance(std, pd.Series) \
+        else np.full(n, std, dtype=object)
+    s = {"crop": _frames.obj(P["crop"]), "food_standard": std, "current_crop_compliance_prob": np.full(n, np.nan),
+         "current_compliance_metals": np.full(n, None, dtype=object)}
+    measured = crop_measured(P, s, tables)
+    if measured is None:
+        return np.full(n, "", dtype=object)
+    over = measured[0]
+    return np.where(pd.isna(over), "", over).astype(object)
 
 
 def _years_of_clean_up_only(cols: dict, index: pd.RangeIndex) -> None:
@@ -1340,6 +1367,45 @@ def _climate_untested(recommended, standard, china_rules, tables: Tables) -> np.
                      for o, a in zip(rec, abroad, strict=True)], dtype=object)
 
 
+def _latitude_unchecked(recommended, P: pd.DataFrame, tables: Tables) -> np.ndarray:
+    """Per plot, the note ``rec.latitude_unchecked`` where the recommended option has a latitude limit
+    (``option_latitude_limits.csv``) that applies to the plot (scope ``outside_china``: a region naming another
+    country) and neither the plot's ``lat`` nor its region decided it (rule 8b of
+    :mod:`agriremed.stages.options`: no point for the region, and the country's latitude range unknown or across
+    the limit); None elsewhere."""
+    n = len(P)
+    out = np.full(n, None, dtype=object)
+    lim = getattr(tables, "option_latitude_limits", None)
+    rec = _frames.obj(recommended)
+    if lim is None or lim.empty or not n:
+        return out
+    limits = {o: r for o, r in zip(lim["option_id"], lim.itertuples(index=False), strict=True)
+              if not np.isnan(pd.to_numeric(r.max_lat_deg, errors="coerce"))}
+    rows = np.flatnonzero(np.isin(rec, list(limits)))
+    lat = pd.to_numeric(P["lat"], errors="coerce").to_numpy(float) if "lat" in P else np.full(n, np.nan)
+    rows = rows[np.isnan(lat[rows])]
+    if not len(rows):
+        return out
+    region = _frames.obj(P["region"])[rows] if "region" in P else np.full(len(rows), "", dtype=object)
+    abroad = np.asarray(_frames.per_distinct(lambda r: advice_mod.region_in_china(r, tables) is False, region), bool)
+    where = solar_mod.latitude_from_region(region, tables)
+    for j, i in enumerate(rows.tolist()):
+        r = limits[rec[i]]
+        scope = str(getattr(r, "scope", "outside_china") or "outside_china")
+        if scope == "outside_china" and not abroad[j]:
+            continue
+        limit = float(r.max_lat_deg)
+        if not abroad[j] and not np.isnan(where["lat"].iat[j]):
+            continue  # the region's point decided
+        lo, hi = where["country_low"].iat[j], where["country_high"].iat[j]
+        if abroad[j] and not np.isnan(lo) and (lo > limit or hi <= limit):
+            continue  # the whole country lies on one side of the limit
+        part = (Message.of("rec.lat_unchecked_country", low=float(lo), high=float(hi),
+                           sources="naturalearth_50m_subunits") if abroad[j] and not np.isnan(lo) else Message())
+        out[i] = Message.of("rec.latitude_unchecked", option=rec[i], max_lat=limit, option_id=rec[i], where=part)
+    return out
+
+
 def _orchard_on_basic_farmland(s: dict, b: dict, ok: np.ndarray, tables: Tables) -> np.ndarray:
     """Plots under a Chinese rule set flagged permanent basic farmland (``basic_farmland`` yes) whose
     recommended option keeps a grown orchard crop (mulberry, tea, fruit: ``land_use`` orchard in
@@ -1971,6 +2037,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                else Message.of("rec.sentence", option=o, body=bd, ahead=a, plot=pl, unassessed=u)
                for o, bd, a, pl, u, ld in zip(b["option_id"][ok], body, ahead_msg, plot, unassessed[ok], lead[ok],
                                               strict=True)]
+    # a soft re-use whose GB 36600 check asks for a site investigation and risk assessment (HJ 25.3) before the use
+    # is decided (a metal above its screening value for the re-use's users): the sentence is conditional on it
+    first = dev_ok & (dev["exposure_verdict"].to_numpy(object) == "site_assessment")
+    rec[first] = [Message.of("rec.site_assessment_first", sentence=rec[i]) for i in np.flatnonzero(first)]
     # notes closing the sentence (a plan that grows no food has no crop to check and no season to test):
     # a metal above screening without a food limit in the crop (Ni in wheat); elements outside GB 15618
     # measured on the sheet (锑 300); a rotation's crops not planned (小麦-玉米: the maize season)
@@ -1995,6 +2065,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     no_t, no_r = ~np.isnan(min_c) & ok, ~np.isnan(rain_mm) & ok
     untested = _climate_untested(s["recommended_option"], s["food_standard"], b["china_rules"],
                                  tables or load_tables())
+    lat_unchecked = _latitude_unchecked(s["recommended_option"], P, tables or load_tables())
     measured = crop_measured(P, s, tables or load_tables(), crop_in_input)
     grain = measured[1] if measured is not None else np.full(n, Message(), dtype=object)
     review = _class_review(measured, s["soil_class"])
@@ -2029,6 +2100,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                            rain_mm=float(rain_mm[i]))),
         (no_t & ~no_r, lambda i: Message.of("rec.climate_unchecked", min_c=float(min_c[i]))),
         (no_r & ~no_t, lambda i: Message.of("rec.water_unchecked", rain_mm=float(rain_mm[i]))),
+        # a latitude limit of the recommended option that neither the plot's lat nor its region could decide
+        (_given(lat_unchecked) & ok, lambda i: lat_unchecked[i]),
         # an option valued with yields from China on a plot abroad, without a sourced temperature limit
         (_given(untested) & ok, lambda i: Message.of("rec.climate_untested", option=s["recommended_option"][i],
                                                      note=untested[i])),

@@ -417,7 +417,8 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     try:
         opts = options_mod.evaluate_options(P, soil_plot, tables, scenario.options, crop_risk=checked,
                                             rule_set=advice_mod.plan_rule_sets(P, scenario, tables),
-                                            render=ctx.text_rows == "all", abroad=_abroad(P, tables))
+                                            render=ctx.text_rows == "all", abroad=_abroad(P, tables),
+                                            lat_from=_lat_from(P, tables))
     except ValueError as exc:
         if "rule set" not in str(exc):
             raise
@@ -465,6 +466,16 @@ def _abroad(P: pd.DataFrame, tables) -> pd.Series:
         return pd.Series(np.zeros(len(pid), bool), index=pid)
     out = _frames.per_distinct(lambda r: advice_mod.region_in_china(r, tables) is False, _frames.obj(P["region"]))
     return pd.Series(np.asarray(out, bool), index=pid)
+
+
+def _lat_from(P: pd.DataFrame, tables) -> pd.DataFrame:
+    """Per plot id (index): where a plot without ``lat`` lies, from its region
+    (:func:`agriremed.stages.solar.latitude_from_region`), for the latitude limits of the options stage."""
+    pid = _frames.obj(P["plot_id"])
+    region = _frames.obj(P["region"]) if "region" in P else np.full(len(pid), "", dtype=object)
+    out = solar_mod.latitude_from_region(region, tables)
+    out.index = pd.Index(pid)
+    return out
 
 
 def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,

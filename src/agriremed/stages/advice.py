@@ -1534,7 +1534,8 @@ CHINA_RULE_SETS = ("china",)
 def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
                         rules: dict | None = None, part: str = "rice",
                         soil_metals: list[str] | None = None, rule_set: str = "china",
-                        names: messages.Message | None = None, seasons: float = 1.0) -> messages.Message:
+                        names: messages.Message | None = None, seasons: float = 1.0,
+                        development: bool = False) -> messages.Message:
     """The monitoring advice as a message: sampling of the harvest (samples, metals, years) and
     how each sample is taken, or no sampling without a food crop. ``part`` is the crop group
     (``crops.csv``), which names what is sampled (``mon.part.<group>``: grain, vegetables,
@@ -1544,8 +1545,12 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
     gives one). Under a rule set other than :data:`CHINA_RULE_SETS` the re-test follows the local
     soil monitoring plan and cites no Chinese law (``mon.soil_local``). ``names`` (a message)
     names the metals tested in place of ``metals`` (:func:`_tested_metals`). ``seasons`` > 1 (rice
-    seasons a year of double-cropped rice) adds the samples a year (``mon.seasons``)."""
-    soil_code = "mon.soil" if rule_set in CHINA_RULE_SETS else "mon.soil_local"
+    seasons a year of double-cropped rice) adds the samples a year (``mon.seasons``). With ``development`` (a
+    marginal, mine or brownfield plot whose recommended re-use is checked against GB 36600, the standard of
+    development land) the re-test follows the site's risk control under GB 36600 (``mon.soil_gb36600``), not the
+    agricultural-land monitoring of Arts. 53–54."""
+    soil_code = ("mon.soil_gb36600" if development and rule_set in CHINA_RULE_SETS
+                 else "mon.soil" if rule_set in CHINA_RULE_SETS else "mon.soil_local")
     if soil_metals == ["*"]:  # a class set by the county, no metal above screening: the soil as a whole
         soil = messages.Message.of(f"{soil_code}_class")
     else:
@@ -1800,13 +1805,19 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
 
         names = names_k[inv]
 
-        def text(k, m, f, g, e, r, nm, s):
+        # marginal, mine or brownfield land whose recommended re-use is checked against GB 36600 (development land):
+        # its soil re-test follows the site's risk control, not the agricultural-land monitoring
+        verdict = (_frames.obj(summary["gb36600_verdict"]) if "gb36600_verdict" in summary
+                   else np.full(n, None, dtype=object))
+        dev = np.array([isinstance(v, str) and bool(v) for v in verdict], dtype=bool)
+
+        def text(k, m, f, g, e, r, nm, s, d):
             return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
                                        rules, g, [x for x in e.split("+") if x], r,
-                                       messages.Message.decode(nm) if nm else None, s).encode()
+                                       messages.Message.decode(nm) if nm else None, s, bool(d)).encode()
 
         mon_msg[done] = _frames.per_distinct(text, samples[done], metals[done], food[done], part[done],
-                                             soil_m[done], rs_row[done], names[done], seasons[done])
+                                             soil_m[done], rs_row[done], names[done], seasons[done], dev[done])
         texts[done] = messages.render_column(mon_msg[done], lang)
     opts = col("option_id", None)
     units = np.full(n, "mu", dtype=object) if units is None else np.asarray(units, dtype=object)

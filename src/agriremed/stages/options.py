@@ -103,8 +103,12 @@ Rules, in order:
    option's limit in ``option_latitude_limits.csv`` is excluded, the reason naming the latitude, the limit
    and its source (unconfirmed where the source is secondary): grain maize north of about 50° N, to which
    it is reported grown in north-west Europe, is not ranked on Chinese yields; a plot in China (Heilongjiang
-   at 47–53° N) is planned on the Chinese yields whatever its latitude, and a plot without ``lat`` is not
-   excluded.
+   at 47–53° N) is planned on the Chinese yields whatever its latitude. A plot without ``lat`` is judged by
+   its region (``lat_from``): the point of its prefecture or province (``place_coordinates.csv``) where the
+   region names one, else the latitude range of the country it names (``countries.csv``, Natural Earth
+   1:50m), excluded where the whole range lies north of the limit; the reason says the latitude came from
+   the region. Where neither decides (no point, no range, or a range across the limit) the option is not
+   excluded and the recommendation says the limit could not be checked.
 
 An applicable option whose evidence has gaps (e.g. an unconfirmed yield) lists them in
 ``data_gaps``. Every row also carries its policy status (``expected``, ``allowed``,
@@ -715,7 +719,8 @@ def lime_applications_t_ha(tables: Tables, option_ids, ph, lime_t_ha) -> tuple[n
     return first, later
 
 
-def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: pd.Series, render, abroad=None):
+def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: pd.Series, render, abroad=None,
+                          lat_from=None):
     """:func:`evaluate_options` of plots governed by different rule sets: the plots of each set
     evaluated under it, the rows put back in plot-major input order."""
     pid = _frames.obj(plots["plot_id"])
@@ -723,7 +728,7 @@ def _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set: p
     if (at < 0).any():
         raise KeyError(f"no rule set for plot {pid[np.flatnonzero(at < 0)[0]]!r}")
     rs = _frames.obj(rule_set.to_numpy(object))[at]
-    parts = [_evaluate_one(plots.loc[rs == r], plot_soil, tables, only, crop_risk, str(r), render, abroad)
+    parts = [_evaluate_one(plots.loc[rs == r], plot_soil, tables, only, crop_risk, str(r), render, abroad, lat_from)
              for r in pd.unique(rs)]
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     order = np.argsort(_frames.positions(pid, _frames.obj(out["plot_id"])), kind="stable")
@@ -1186,7 +1191,8 @@ def _class_failures(o, cls, classes, exempt, nonfood_kept, cls_uniq, cls_codes) 
 
 def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Tables | None = None,
                      only=None, crop_risk: pd.DataFrame | None = None,
-                     rule_set: str = "china", render: bool = True, abroad: pd.Series | None = None) -> pd.DataFrame:
+                     rule_set: str = "china", render: bool = True, abroad: pd.Series | None = None,
+                     lat_from: pd.DataFrame | None = None) -> pd.DataFrame:
     """Build the plot × option table with applicability and reasons.
 
     Parameters
@@ -1218,6 +1224,12 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
         :func:`agriremed.stages.advice.region_in_china` False). Such a plot whose ``lat`` is north of an
         option's limit in ``option_latitude_limits.csv`` (scope ``outside_china``) is excluded (rule 8b);
         without it no plot is.
+    lat_from : pandas.DataFrame, optional
+        Per plot id (index), where a plot without ``lat`` lies (:func:`agriremed.stages.solar.latitude_from_region`):
+        ``lat`` and ``place`` (the point of its prefecture or province; NaN and '' none) and ``country_low``,
+        ``country_high`` (the latitude range of the country its region names [° N]; NaN none). Rule 8b then
+        judges such a plot by its region's point, else by its country's range (excluded where the whole range
+        lies north of the limit); without it a plot without ``lat`` is not excluded.
 
     Returns
     -------
@@ -1233,8 +1245,8 @@ def evaluate_options(plots: pd.DataFrame, plot_soil: pd.DataFrame, tables: Table
     """
     tables = tables or load_tables()
     if not isinstance(rule_set, str):
-        return _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set, render, abroad)
-    return _evaluate_one(plots, plot_soil, tables, only, crop_risk, rule_set, render, abroad)
+        return _evaluate_by_rule_set(plots, plot_soil, tables, only, crop_risk, rule_set, render, abroad, lat_from)
+    return _evaluate_one(plots, plot_soil, tables, only, crop_risk, rule_set, render, abroad, lat_from)
 
 
 def _switch_failures(food_crop: str, crop: np.ndarray, rot_uniq: list, rot_codes: np.ndarray):
@@ -1366,26 +1378,63 @@ def _latitude_limits(tables: Tables) -> dict:
     return {r.option_id: r for r, x in zip(t.itertuples(index=False), lim, strict=True) if not np.isnan(x)}
 
 
-def _latitude_failure(o, lat: np.ndarray, abroad: np.ndarray, limits: dict):
+def _latitude_failure(o, lat: np.ndarray, abroad: np.ndarray, limits: dict, region=None):
     """Rule 8b: plots outside China (``abroad``) whose latitude is north of the option's limit of
     ``option_latitude_limits.csv`` (grain maize north of where it is grown in north-west Europe: its yield,
     price and uptake are Chinese), with the reason naming the plot's latitude, the limit and its source
-    (``opt.latitude_north_unconfirmed`` where the limit's status is unconfirmed); None without a limit."""
+    (``opt.latitude_north_unconfirmed`` where the limit's status is unconfirmed); None without a limit.
+
+    A plot without ``lat`` is judged by ``region`` (:func:`_region_latitudes`: per plot the latitude and name of
+    its region's point, and the latitude range of its country), the reason saying where the latitude came from
+    (``opt.latitude_north_from``/``_unconfirmed`` with ``opt.lat_from_place`` or ``opt.lat_from_country``):
+    north where the point is north of the limit, else where the country's whole range is."""
     r = limits.get(o.option_id)
     if r is None:
         return None
     scope = str(getattr(r, "scope", "outside_china") or "outside_china")
     where = abroad if scope == "outside_china" else np.ones(len(lat), bool)
-    north = where & (lat > float(r.max_lat_deg))  # NaN (no lat given): not excluded
-    code = ("opt.latitude_north_unconfirmed" if str(getattr(r, "status", "")).strip().lower() == "unconfirmed"
-            else "opt.latitude_north")
-    codes, uniq = pd.factorize(np.where(north, lat, np.nan), use_na_sentinel=False)
-    return north, [Message.of(code, lat=float(x), max_lat=float(r.max_lat_deg), option_id=o.option_id,
-                              sources=r.source) for x in uniq], codes
+    limit = float(r.max_lat_deg)
+    n = len(lat)
+    p_lat, place, c_low, c_high = region if region is not None else (
+        np.full(n, np.nan), np.full(n, "", dtype=object), np.full(n, np.nan), np.full(n, np.nan))
+    given = ~np.isnan(lat)
+    by_place = where & ~given & ~np.isnan(p_lat) & (p_lat > limit)
+    by_country = where & ~given & np.isnan(p_lat) & ~np.isnan(c_low) & (c_low > limit)
+    north = (where & given & (lat > limit)) | by_place | by_country  # NaN (no lat anywhere): not excluded
+    unconfirmed = str(getattr(r, "status", "")).strip().lower() == "unconfirmed"
+    code = "opt.latitude_north_unconfirmed" if unconfirmed else "opt.latitude_north"
+    kind = np.where(by_place, 1, np.where(by_country, 2, np.where(north, 0, -1)))
+    key = pd.MultiIndex.from_arrays([kind, np.where(kind == 0, lat, np.where(kind == 1, p_lat, np.nan)),
+                                     np.where(kind == 1, place, ""), np.where(kind == 2, c_low, np.nan),
+                                     np.where(kind == 2, c_high, np.nan)])
+    codes, uniq = pd.factorize(key, use_na_sentinel=False)
+
+    def text(k, x, pl, lo, hi):
+        if k == 0:
+            return Message.of(code, lat=float(x), max_lat=limit, option_id=o.option_id, sources=r.source)
+        frm = (Message.of("opt.lat_from_place", place=pl, lat=float(x), sources="geonames") if k == 1 else
+               Message.of("opt.lat_from_country", low=float(lo), high=float(hi), sources="naturalearth_50m_subunits"))
+        return Message.of("opt.latitude_north_from_unconfirmed" if unconfirmed else "opt.latitude_north_from",
+                          where=frm, max_lat=limit, option_id=o.option_id, sources=r.source)
+
+    return north, [text(*u) if u[0] >= 0 else Message() for u in uniq], codes
+
+
+def _region_latitudes(lat_from: pd.DataFrame | None, pid, abroad: np.ndarray):
+    """Per plot of ``pid``: the latitude and name of its region's point (plots in China only) and the latitude
+    range of its country (plots abroad only), from ``lat_from`` of :func:`evaluate_options`; None without it."""
+    if lat_from is None or lat_from.empty:
+        return None
+    f = lat_from.reindex(pid)
+    p_lat = np.where(abroad, np.nan, f["lat"].to_numpy(float))
+    place = np.where(abroad, "", f["place"].fillna("").to_numpy(object)).astype(object)
+    low = np.where(abroad, f["country_low"].to_numpy(float), np.nan)
+    high = np.where(abroad, f["country_high"].to_numpy(float), np.nan)
+    return p_lat, place, low, high
 
 
 def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: str, render: bool,
-                  abroad: pd.Series | None = None) -> pd.DataFrame:
+                  abroad: pd.Series | None = None, lat_from: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`evaluate_options` of plots governed by one rule set."""
     opts, opt_rows = _prepared_options(tables, only)
     pid = _frames.obj(plots["plot_id"])
@@ -1442,6 +1491,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     outside = (np.zeros(n, bool) if abroad is None
                else abroad.reindex(pid).fillna(False).to_numpy(bool))
     lat_limits = _latitude_limits(tables)
+    lat_region = _region_latitudes(lat_from, pid, outside) if lat_limits else None
     no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
     species = opts["species"] if "species" in opts else [""] * len(opts)
     rain_full = climate_for_full_yield(species, "annual_rain_mm", tables)
@@ -1579,7 +1629,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
                  [Message.of("opt.climate", temp_c=printed(t, 1), min_c=float(o.min_mean_temp_c), note=note)
                   for t in t_uniq], t_codes)
             unchecked = unmeasured_t
-        north = _latitude_failure(o, lat, outside, lat_limits)
+        north = _latitude_failure(o, lat, outside, lat_limits, lat_region)
         if north is not None:
             fail(*north)
         # bit 2: a water-limited species on a plot without annual rain gets its unlimited yield

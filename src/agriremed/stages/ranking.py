@@ -850,9 +850,11 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     # a crop switch that misses the target at the cost of most of the field's income is no measure for the crop
     costly = ok & costly_switch(table, vals, horizon_yr, tables, target_compliance_prob, max_switch_loss_share,
                                 food=fp)
+    # an expected option better than a cheaper one of the same crop only on a metal the plan cannot assess in it
+    only = unassessed_benefit_only(table, vals, tables, tier, ok, min_compliance_gain, food=fp)
     target_tier = _target_tier(table, vals, tier, ok, horizon_yr, tables, target_compliance_prob,
                                min_compliance_gain, partial, min_gain_share, acid_plot[pc], dominant, costly,
-                               food=fp, resolution=gain_resolution)
+                               food=fp, resolution=gain_resolution, only=only)
     # a measure allowed by the rule of the measures that answer only a crop risk of a metal below its
     # screening value ranks with unchanged practice, not ahead of it
     target_tier = np.where(ok & (tier > 0) & _below_screening_only(table, tables), BEHIND_TIER, target_tier)
@@ -889,6 +891,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["food_target"] = np.full(n, np.nan if target_compliance_prob is None else float(target_compliance_prob))
     out["food_min_gain"] = np.full(n, np.nan if min_compliance_gain is None else float(min_compliance_gain))
     out["dominates_baseline"] = dominant
+    out["unassessed_benefit"] = np.where(target_tier == 4, only, "").astype(object)
     frame = _frames.frame(out, n)
     frame.index = table.index
     frame["rank"] = pd.arrays.IntegerArray(np.where(ok, rank, 0).astype("int64"), ~ok)
@@ -927,7 +930,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
                  partial: np.ndarray | None = None, min_gain_share: float = 0.0,
                  acid: np.ndarray | None = None, dominant: np.ndarray | None = None,
                  costly: np.ndarray | None = None, food: dict | None = None,
-                 resolution: float = 0.0) -> np.ndarray:
+                 resolution: float = 0.0, only: np.ndarray | None = None) -> np.ndarray:
     """Food-target tier of each row (see ``target_tier`` of :func:`rank_options`).
 
     Safe utilisation counts only when the crop meets the food standard (安全利用率核算方法), so
@@ -996,6 +999,14 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
         & (~np.isin(crop_now, list(tables.predicted_crops())) | ~acid) & (econ < e_base) \
         & ~(unseen & _own_crop(table, tables))
     out[unknown] = 4
+    # an expected food option whose only benefit over a cheaper option of the plot growing the same crop
+    # (unchanged practice, or the measure it adds to) is on a metal the plan cannot assess in that crop
+    # (As in rice: no transfer function) is no better known than on a crop no function predicts: it ranks
+    # with the allowed options too (4), the policy expectation of its rule staying as it is
+    # (:func:`unassessed_benefit_only`: the Fe–Si amendment on a Ningxia paddy at As 22 against 20)
+    if only is None:
+        only = unassessed_benefit_only(table, vals, tables, tier, ok, min_gain, food=fp)
+    out[(np.asarray(only, dtype=object) != "") & (out <= 1)] = 4
     if min_gain is None:
         out[below & less & (econ < e_base)] = 2
         return out
@@ -1228,6 +1239,104 @@ def _agronomic(table: pd.DataFrame, tables: Tables) -> np.ndarray:
     lib = tables.options
     agro = set(lib.loc[lib["policy_family"].astype(str) == "agronomic_control", "option_id"])
     return np.isin(_frames.obj(table["option_id"]), list(agro))
+
+
+def unassessed_benefit_only(table: pd.DataFrame, vals: pd.DataFrame, tables: Tables, tier: np.ndarray,
+                            ok: np.ndarray, min_gain: float | None = None, food: dict | None = None,
+                            horizon_yr: int = 20) -> np.ndarray:
+    """Per row, the metals ('+'-joined; ``''`` none) on which alone an expected food option is better than
+    a cheaper applicable option of its plot that grows the same food crop, where the plan cannot assess
+    those metals in that crop.
+
+    A row ``a`` gets the metals ``m`` where, for some other applicable row ``b`` of its plot (unchanged
+    practice, or an expected measure ``a`` adds to: ``b`` treats no metal that ``a`` does not) that grows the same
+    food crop with a known compliance:
+    ``m``, the metals above their screening value (``metals_exceeding``) that ``a`` treats
+    (``target_metals``) and ``b`` does not, is not empty and holds only metals a food standard limits
+    and ``a``'s compliance does not cover (``compliance_metals``: no transfer function predicts them in
+    the crop, as As in rice), each near its screening value (``near_class_boundary`` lists ``metal:screening``,
+    :func:`agriremed.stages.soil.near_class_boundary`: a duplicate analysis of the soil, by
+    ``soil_method_precision.csv``, can fall below the screening value and the plot's class with it; As 22
+    against 20 is, As 40 against 30 is not, nor As 35 against 30 where Cd keeps the plot in safe utilisation;
+    without the column no metal is) and none measured in the harvest above its food limit (``harvest_over_metals``
+    of the plan table, :func:`agriremed.engine.assemble.crop_measured`: that risk is known); ``a`` makes
+    the crop no safer than ``b`` on the metals its compliance covers (a gain below ``min_gain``, or below
+    :data:`~agriremed.models.ranking.LEAST_SHOWN_GAIN` without it); and ``a``'s economics value is below
+    ``b``'s. Where a metal clearly exceeds its screening value the land rule's safe-use measure stays
+    expected (Soil Pollution Law Art. 53; safe utilisation counts measures and a compliant crop together);
+    within the measurement tolerance, such an option's only extra benefit is one neither the soil value nor
+    the plan can establish for the crop, so
+    :func:`_target_tier` ranks it with the allowed options (``target_tier`` 4), as it does an expected
+    option on a crop no function predicts; the land rule that expects it is not changed. Only rows of
+    the expected tier (``tier`` 0) are marked.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"plot_id": ["x", "x", "y", "y"],
+    ...                   "option_id": ["do_nothing", "as_fe_si_amendment", "low_cd_rice", "as_fe_si_low_cd_rice"],
+    ...                   "food_crop": ["rice"] * 4, "crop_compliance_prob": [0.98, 0.98, 0.915, 0.915],
+    ...                   "target_metals": ["", "as", "cd", "as+cd"], "metals_exceeding": ["as", "as", "as+cd", "as+cd"],
+    ...                   "compliance_metals": ["cd"] * 4,
+    ...                   "near_class_boundary": ["as:screening", "as:screening", "", ""]})
+    >>> v = pd.DataFrame({"economics": [0.0, -60791.0, 7850.0, -52940.0]})
+    >>> unassessed_benefit_only(t, v, load_tables(), np.array([1, 0, 0, 0]), np.ones(4, bool), 0.05).tolist()
+    ['', 'as', '', '']
+    """
+    n = len(table)
+    out = np.full(n, "", dtype=object)
+    need = ("target_metals", "metals_exceeding", "compliance_metals", "food_crop")
+    if not n or not all(c in table for c in need):
+        return out
+    fp = _food_parts(table, horizon_yr, tables) if food is None else food
+    p = np.asarray(fp["p"], float)
+    econ = vals["economics"].to_numpy(float)
+    ok = np.asarray(ok, bool)
+    crop = _frames.obj(table["food_crop"])
+    base_ok = ok & np.asarray(fp["food"], bool) & ~np.isnan(p) & ~np.isnan(econ)
+    expected = np.asarray(tier) == 0
+    cand = base_ok & expected & _treats_unassessed(table, tables)
+    if not cand.any():
+        return out
+    pc = _frames.codes(_frames.obj(table["plot_id"]))[0]
+    # what ``a`` is compared with: unchanged practice, or an option the rule set expects too (a measure it
+    # allows only, as one for a metal below its screening value on an As paddy, is no plan ``a`` extends)
+    a_rows = np.flatnonzero(cand)
+    b_rows = np.flatnonzero(base_ok & (expected | (_frames.obj(table["option_id"]) == "do_nothing")))
+    pairs = pd.DataFrame({"pc": pc[a_rows], "a": a_rows}).merge(pd.DataFrame({"pc": pc[b_rows], "b": b_rows}),
+                                                                 on="pc")
+    a, b = pairs["a"].to_numpy(np.intp), pairs["b"].to_numpy(np.intp)
+    bar = LEAST_SHOWN_GAIN if min_gain is None else float(min_gain)
+    keep = (a != b) & (crop[a] == crop[b]) & (econ[a] < econ[b]) & (p[a] - p[b] < bar)
+    a, b = a[keep], b[keep]
+    if not len(a):
+        return out
+    limited = set(tables.food_limited_metals())
+    tm, over, cover = (_frames.obj(table[c]) for c in ("target_metals", "metals_exceeding", "compliance_metals"))
+
+    def parts(x):
+        return [m for m in x.split("+") if m] if isinstance(x, str) else []
+
+    def extra(ta, tb, o, c, near):
+        if not set(parts(tb)) <= set(parts(ta)):  # ``b`` must be what ``a`` adds to: it treats no metal ``a`` does not
+            return ""
+        gained = [m for m in parts(ta) if m in set(parts(o)) and m not in set(parts(tb))]
+        # only a metal whose exceedance of its screening value is within the measurement tolerance (near)
+        return "+".join(gained) if gained and all(m in limited and m not in set(parts(c))
+                                                  and f"{m}:screening" in set(parts(near)) for m in gained) else ""
+
+    # a metal measured in the harvest above the food limit (``harvest_over_metals``) is a known risk of the crop
+    # grown: an option treating it is not judged on a benefit the plan cannot see
+    shown = (_frames.obj(table["harvest_over_metals"]) if "harvest_over_metals" in table
+             else np.full(n, "", dtype=object))
+    near = (_frames.obj(table["near_class_boundary"]) if "near_class_boundary" in table
+            else np.full(n, "", dtype=object))
+    got = _frames.per_distinct(lambda ta, tb, o, c, h, ne: "" if set(parts(h)) & set(parts(extra(ta, tb, o, c, ne)))
+                               else extra(ta, tb, o, c, ne), tm[a], tm[b], over[a], cover[a], shown[a], near[a])
+    for i, m in zip(a.tolist(), got.tolist(), strict=True):
+        if m and not out[i]:
+            out[i] = m
+    return out
 
 
 def _own_crop(table: pd.DataFrame, tables: Tables) -> np.ndarray:
@@ -1649,6 +1758,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_untreated`` ("…, which leaves Hg untreated, above its screening value and limited
         in food: …", when both rank as expected and the higher-scoring runner-up leaves more
         ``untreated_limited`` metals) or
+        ``rec.ahead_unassessed_only`` ("…, whose only benefit over this option is on As, above its screening
+        value in the soil only within the measurement tolerance … and not predictable in the crop grown …:
+        re-sample the soil and test the harvest for As … before paying for …", runner-up of
+        ``target_tier`` 4 with ``unassessed_benefit``, :func:`unassessed_benefit_only`) or
         ``rec.ahead_below_screening`` ("…, which answers only a crop risk of a metal below its screening
         value …", when the higher-scoring runner-up of the same policy tier has ``target_tier`` 5) or
         ``rec.ahead_no_measure`` ("…, which would raise the crop's chance of meeting the food limit by only
@@ -1748,6 +1861,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         by_policy = np.where((by_policy == 0) & (tt[sr] == 2) & (score_of(sr) > score_of(fr)), 8, by_policy)
         # … or because its benefit for a crop no transfer function predicts is unknown, at a lower NPV (13)
         by_policy = np.where((by_policy == 0) & (tt[sr] == 4), 13, by_policy)
+        # … or because its only benefit over the winner is on a metal the plan cannot assess in the crop (21)
+        only = (_frames.obj(ranked["unassessed_benefit"]) if "unassessed_benefit" in ranked
+                else np.full(len(ranked), "", dtype=object))
+        by_policy = np.where((by_policy == 13) & (only[sr] != "") & (only[sr] != None), 21, by_policy)  # noqa: E711
     # the runner-up is no measure for the crop on a plot where none is: a gain in crop safety below
     # min_compliance_gain at a lower NPV puts it after unchanged practice whatever it scores (18)
     by_policy = np.where((by_policy == 0) & (tt_all[sr] == NO_MEASURE_TIER) & (tt_all[fr] != NO_MEASURE_TIER), 18,
@@ -1800,6 +1917,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         a[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[fr][tie].tolist()]
         b[tie] = [f"{x:.{SCORE_DECIMALS}f}" for x in score[sr][tie].tolist()]
     metals_sr = np.where(by_policy == 12, left[sr], "").astype(object)
+    if "unassessed_benefit" in ranked:
+        metals_sr = np.where(by_policy == 21, _frames.obj(ranked["unassessed_benefit"])[sr], metals_sr).astype(object)
     # no measure (18) with a gain at or above the threshold: a crop switch missing the target at the cost of most
     # of the field's income (costly_switch); its compliance and the target, as printed
     pts = _gain_points(ranked, sr, by_policy == 18)
@@ -1827,9 +1946,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
             11: "rec.ahead_unpriced_higher", 12: "rec.ahead_untreated", 13: "rec.ahead_unpredicted",
             14: "rec.ahead_tie_first_year_cost", 15: "rec.ahead_tie_npv", 16: "rec.ahead_tie_option_order",
-            17: "rec.ahead_below_screening", 18: "rec.ahead_no_measure"}
-    msgs = [Message.of(code[12], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
-            if by_policy[i] == 12 else
+            17: "rec.ahead_below_screening", 18: "rec.ahead_no_measure", 21: "rec.ahead_unassessed_only"}
+    msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
+            if by_policy[i] in (12, 21) else
             Message.of("rec.ahead_cleanup_cost", option=oid[sr][i], score=a[i], runner_score=b[i],
                        share=cleanup_share[i], saved=float(saved[i]), saved_mu=float(saved[i]) * mu)
             if by_policy[i] == 19 else

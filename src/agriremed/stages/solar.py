@@ -53,6 +53,8 @@ References
 from __future__ import annotations
 
 import functools
+import re
+from importlib import resources
 import warnings
 from pathlib import Path
 
@@ -210,6 +212,77 @@ def place_coordinates(region, province, tables: Tables | None = None) -> pd.Data
     rows = [point(r, p) for r, p in uniq]
     out = pd.DataFrame(rows, columns=["lat", "lon", "place"]).astype({"lat": float, "lon": float})
     return out.iloc[codes].reset_index(drop=True) if len(codes) else out
+
+
+def latitude_from_region(region, tables: Tables | None = None) -> pd.DataFrame:
+    """Where a plot without coordinates lies, from its region: the point of the prefecture or province it names
+    (:func:`place_coordinates`) and the latitude range of the country it names (:func:`country_latitude_range`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per plot: ``lat`` [° N] and ``place`` (the point's region path; NaN and '' none), ``country_low`` and
+        ``country_high`` [° N] (NaN none). A region in China has no country range; a region abroad usually no
+        point (the option stage uses each only on its side of the border).
+
+    Examples
+    --------
+    >>> latitude_from_region(["Heilongjiang", "Denmark/Zealand"]).values.tolist()
+    [[45.75, 'Heilongjiang', nan, nan], [nan, '', 54.63, 57.74]]
+    """
+    tables = tables or load_tables()
+    region = pd.Series(region, dtype=object).fillna("").astype(str).to_numpy(object)
+    point = place_coordinates(region, solar_resource(region, tables)["province"].to_numpy(object), tables)
+    country = country_latitude_range(region)
+    return pd.DataFrame({"lat": point["lat"].to_numpy(float), "place": point["place"].to_numpy(object),
+                         "country_low": country["country_low"].to_numpy(float),
+                         "country_high": country["country_high"].to_numpy(float)})
+
+
+def country_latitude_range(region) -> pd.DataFrame:
+    """Latitude range of the country a plot's region names (``countries.csv``: ``min_lat_deg``,
+    ``max_lat_deg``, Natural Earth 1:50m map subunits, source ``naturalearth_50m_subunits``).
+
+    The country is the first part of the region (split at / , ; |) that is a name or alias of
+    ``countries.csv`` (case-insensitive): ``"UK/Derbyshire"``, ``"Denmark/Zealand"``. China has no row,
+    so a region in China gets none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per plot: ``country_low``, ``country_high`` [° N, south negative]; NaN where the region names no
+        country with a range.
+
+    Examples
+    --------
+    >>> country_latitude_range(["Denmark/Zealand", "UK/Derbyshire", "Hunan/Xiangtan", ""]).values.tolist()
+    [[54.63, 57.74], [50.02, 60.83], [nan, nan], [nan, nan]]
+    """
+    names = _country_ranges()
+    region = pd.Series(region, dtype=object).fillna("").astype(str).to_numpy(object)
+    codes, uniq = pd.factorize(region, use_na_sentinel=False)
+
+    def first(r):
+        hit = next((names[q] for q in (p.strip().lower() for p in re.split(r"[/,;|]", r)) if q in names), None)
+        return hit if hit is not None else (np.nan, np.nan)
+
+    out = pd.DataFrame([first(r) for r in uniq], columns=["country_low", "country_high"], dtype=float)
+    return out.iloc[codes].reset_index(drop=True) if len(codes) else out
+
+
+@functools.lru_cache(maxsize=1)
+def _country_ranges() -> dict:
+    """Lower-case country name or alias → (min_lat_deg, max_lat_deg) of the packaged ``countries.csv``."""
+    with resources.files("agriremed.data").joinpath("countries.csv").open("r", encoding="utf-8") as f:
+        t = pd.read_csv(f, dtype=str, keep_default_na=False)
+    out = {}
+    for name, aliases, lo, hi in zip(t["name"], t["aliases"], t["min_lat_deg"], t["max_lat_deg"], strict=True):
+        if not lo or not hi:
+            continue
+        for n in [name, *aliases.split("|")]:
+            if n.strip():
+                out.setdefault(n.strip().lower(), (float(lo), float(hi)))
+    return out
 
 
 def pv_tariff(region, tables: Tables | None = None, tariff_cny_kwh: float | None = None) -> np.ndarray:
