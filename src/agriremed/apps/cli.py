@@ -349,6 +349,10 @@ def _valid_plots(args, optional=()):
 #: Required plot columns soil screening does not need (the class depends on land use, pH and metals only).
 SCREEN_OPTIONAL = ("crop", "area_ha")
 
+#: Required plot columns the safe soil threshold does not need: it depends on the crop, pH, metals and the
+#: uptake function's covariates, not on how large the plot is.
+SAFE_SOIL_OPTIONAL = ("area_ha",)
+
 
 def _cmd_screen(args) -> int:
     if data_rows_at_most(args.plots, getattr(args, "sheet", None)) > STREAM_ROWS:
@@ -985,7 +989,7 @@ def _cmd_safe_soil(args) -> int:
         _say(f"error: --prob {args.prob:g}: expected a probability from 0.5 to below 1 (e.g. 0.95)",
               file=sys.stderr)
         return 2
-    valid = _valid_plots(args)
+    valid = _valid_plots(args, optional=SAFE_SOIL_OPTIONAL)
     if valid is None:
         return 1
     tables, v = valid

@@ -732,7 +732,10 @@ _out("near_class_boundary", "", "Values near a class boundary", "接近类别界
      "duplicates: value within b(1−r)/(1+r) … b(1+r)/(1−r)), where the class on the other side would change the plot's "
      "class ('cd:screening+as:intervention'; '' none; Hg has no sourced figure and no entry). A re-sample "
      "or re-analysis can change the class: the recommendation closes with a note (rec.near_class_boundary); "
-     "the class itself is the one the values give.", dtype="str")
+     "the class itself is the one the values give. After the metals, a soil pH within the duplicate tolerance "
+     "of pH measurement (soil_ph_precision.csv; 0.1 pH unit, unconfirmed) of a pH band edge of the threshold "
+     "set (5.5, 6.5, 7.5), where the values on the other side change the plot's class, is listed as 'ph:6.5' "
+     "and the recommendation asks to re-measure pH (rec.near_ph_edge).", dtype="str")
 _out("metals_above_intervention", "", "Metals above intervention value", "超管制值重金属",
      "Metals whose concentration exceeds the GB 15618 risk intervention (control) value, which make "
      "the plot strict-control, separated by '+'.", dtype="str")

@@ -85,6 +85,7 @@ TABLE_FILES: dict[str, str] = {
     "wheat_seasons": "wheat_seasons.csv",
     "harvest_standards": "harvest_standards.csv",
     "soil_method_precision": "soil_method_precision.csv",
+    "soil_ph_precision": "soil_ph_precision.csv",
     "covariate_defaults": "covariate_defaults.csv",
     "option_latitude_limits": "option_latitude_limits.csv",
 }
@@ -153,6 +154,7 @@ class Tables:
     wheat_seasons: pd.DataFrame
     harvest_standards: pd.DataFrame
     soil_method_precision: pd.DataFrame
+    soil_ph_precision: pd.DataFrame
     covariate_defaults: pd.DataFrame
     option_latitude_limits: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).

@@ -405,7 +405,10 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     std = advice_mod.plan_food_standards(P, scenario, tables)
     checked = uptake_mod.food_safety(pred, std, tables)
     unassessed, soil_plot = _unassessed_above_screening(unassessed, screened, soil_plot, std, tables)
-    near = soil_mod.near_class_boundary(screened, soil_plot["plot_id"], tables)
+    # a metal value within the spread of duplicate analyses of a class boundary, or a pH within the duplicate
+    # tolerance of a pH band edge, where the other side changes the class
+    near = soil_mod.near_class_boundary(screened, soil_plot["plot_id"], tables, plots=P, set_id=scenario.threshold_set,
+                                        rotation_screening=scenario.rotation_screening)
     soil_plot = soil_plot.assign(near_class_boundary=near["near_class_boundary"].to_numpy(object),
                                  near_class_boundary_msg=near["near_class_boundary_msg"].to_numpy(object),
                                  uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]),
