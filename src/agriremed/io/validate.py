@@ -846,6 +846,8 @@ def _cut_unit_headers(cut_units: dict[str, str], mapping: dict[str, str], header
     for head in cut_units:
         h = read_header(head)
         canon = mapping.pop(head, h.canonical)  # not read: its cells are not checked in a unit assumed
+        if _optional_unread(h):  # passed through by _map_headers: the column it was meant for is named
+            canon = h.canonical
         header_notes[:] = [t for t in header_notes if t[1] != head]
         header_errors[:] = [e for e in header_errors if e.header != head]
         msg = Message.of("val.header_unit_cut", header=repr(head), column=canon)
@@ -1446,14 +1448,16 @@ def _total_and_footer_rows(plot_ids: np.ndarray, raw: pd.DataFrame | None, unrea
 def _footer_lines(raw: pd.DataFrame) -> np.ndarray:
     """Rows whose filled cells (at most three) are each a signature, note or date text
     (:func:`agriremed.io.readers.footer_line`)."""
-    texts = [as_text(raw[c]).str.strip() for c in raw.columns]
-    filled = sum((t != "").to_numpy(int) for t in texts) if texts else np.zeros(len(raw), int)
-    cand = np.flatnonzero((filled >= 1) & (filled <= 3))
     out = np.zeros(len(raw), bool)
+    if not len(raw.columns) or not len(raw):
+        return out
+    filled = (raw.notna() & raw.astype(str).apply(lambda s: s.str.strip().ne(""))).sum(axis=1).to_numpy(int)
+    cand = np.flatnonzero((filled >= 1) & (filled <= 3))  # the cells of a plot row are not read here
     if cand.size:
         ok = np.ones(cand.size, bool)
-        for t in texts:
-            part = t.iloc[cand]
+        part_rows = raw.iloc[cand]
+        for c in raw.columns:
+            part = as_text(part_rows[c]).str.strip()
             ok &= ((part == "") | part.str.contains(FOOTER_CELL, regex=True) | part.str.contains(NOTE_CELL, regex=True)
                    | part.str.match(FOOTER_DATE)).to_numpy(bool)
         out[cand] = ok
