@@ -335,6 +335,8 @@ BASIC_FARMLAND_ALIASES: dict[str, str] = {
     "not permanent basic farmland": "no", "not basic farmland": "no", "非基本农田": "no",
     # general cultivated land (一般耕地) is the cultivated land outside permanent basic farmland
     "一般耕地": "no", "非永久基本农田耕地": "no",
+    # 有/无 (is one / is none) of paper-derived sheets: 无 here is "no", not a blank cell
+    "有": "yes", "无": "no",
 }
 
 #: Spellings accepted for the high-geological-background flag (``high_background``; compared case-insensitively).
@@ -342,6 +344,7 @@ HIGH_BACKGROUND_ALIASES: dict[str, str] = {
     "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "是": "yes", "地质高背景": "yes", "高背景": "yes",
     "√": "yes", "✓": "yes", "✔": "yes",
     "no": "no", "n": "no", "false": "no", "0": "no", "否": "no", "不是": "no", "×": "no", "✗": "no",
+    "有": "yes", "无": "no",
 }
 
 #: The tick marks among :data:`BASIC_FARMLAND_ALIASES`: a column holding only ticks and blanks
@@ -416,11 +419,15 @@ _HEADER_ALIASES = {
     "depth": "depth_m", "plough_depth_m": "depth_m", "耕层厚度": "depth_m", "土层厚度": "depth_m",
     "耕层深度": "depth_m", "处理深度": "depth_m",
     "area": "area_ha", "面积": "area_ha", "地块面积": "area_ha", "图斑面积": "area_ha", "图斑地类面积": "area_ha", "种植面积": "area_ha",
+    "实测面积": "area_ha", "测量面积": "area_ha",
     "作物": "crop", "current_crop": "crop", "种植作物": "crop", "作物类型": "crop", "农作物": "crop",
     "当前作物": "crop", "作物种类": "crop",
     "作物名称": "crop", "主栽作物": "crop", "现种作物": "crop", "主要作物": "crop",
     "当季作物": "crop", "现种植作物": "crop", "主种作物": "crop", "种植作物名称": "crop",
     "latitude": "lat", "longitude": "lon", "纬度": "lat", "经度": "lon",
+    # the headings of 详查 point tables and GPS exports (东经 113.15, 北纬 27.70; X(经度) names the longitude)
+    "东经": "lon", "北纬": "lat", "gps经度": "lon", "gps纬度": "lat", "经度坐标": "lon", "纬度坐标": "lat",
+    "x_经度": "lon", "y_纬度": "lat", "经度_x": "lon", "纬度_y": "lat", "东经坐标": "lon", "北纬坐标": "lat",
     "地区": "region", "区域": "region", "行政区": "region", "所在地": "region", "县": "region",
     "县区": "region", "乡镇": "region", "区县": "region", "县市区": "region", "县名": "region",
     "乡": "region", "镇": "region", "街道": "region", "乡镇街道": "region", "乡镇名称": "region", "所在乡镇": "region",
@@ -462,7 +469,14 @@ _UNIT_ONLY_HEADERS = {"亩": "area_ha", "市亩": "area_ha", "公顷": "area_ha"
 #: square metres (TD/T 1055-2019 database structure), so they are read as area in m², under their
 #: field codes and their Chinese field names alike (a header stating a unit, 图斑面积(亩), is read in it).
 _IMPLIED_UNIT_HEADERS = {"tbmj": ("area_ha", "m2"), "tbdlmj": ("area_ha", "m2"),
-                         "图斑面积": ("area_ha", "m2"), "图斑地类面积": ("area_ha", "m2")}
+                         "图斑面积": ("area_ha", "m2"), "图斑地类面积": ("area_ha", "m2"),
+                         # 亩数 (the number of 亩) heads the area of 台账 ledgers: the area in 亩
+                         "亩数": ("area_ha", "亩"), "面积亩数": ("area_ha", "亩")}
+
+#: Hemisphere marks a coordinate header may state in its brackets or after it (经度(E), 纬度（N）, lat_N,
+#: 经度(°E)): they name the column's hemisphere, not a unit. Only east and north (China's hemispheres) are
+#: read so: a header marked W or S would need its values negated, and stays unread (its column passed through).
+_HEMISPHERE_MARKS = {"lon": re.compile(r"(?i)^°?\s*(?:e|东经|东)\s*°?$"), "lat": re.compile(r"(?i)^°?\s*(?:n|北纬|北)\s*°?$")}
 
 #: Headers of a column giving the unit of the area row by row (面积 12 | 面积单位 亩).
 AREA_UNIT_HEADERS: tuple[str, ...] = ("面积单位", "单位", "面积计量单位", "计量单位", "area_unit", "unit",
@@ -1092,6 +1106,10 @@ def _unit_part(parts: list[str], canon: str) -> tuple[str | None, str | None, st
             continue
         if canon in ("ph", "ph_kcl") and kq in ("1:2_5", "1:2.5"):
             continue
+        if canon in _HEMISPHERE_MARKS and _HEMISPHERE_MARKS[canon].match(bare):  # 经度(E), 纬度(°N)
+            if "°" not in bare:
+                continue
+            bare = "°"
         ph_ex = ph_extraction(bare) if canon in ("ph", "ph_kcl") else None
         if ph_ex == "cacl2":  # no column holds pH in CaCl2: never read as the water pH
             problem = ("val.header_ph_cacl2", {"label": repr(p), "offset": ph_salt_offset()})

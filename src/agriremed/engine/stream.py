@@ -58,7 +58,7 @@ from tqdm.auto import tqdm
 from agriremed.core.version import __version__
 from agriremed.io.readers import (HEADER_SEARCH_LINES, InputFileError, header_row, mostly_common_chinese,
                                   header_search_note, sniff_separator, empty_lines_note, parquet_as_text, read_table,
-                                  row_width_problem, encoding_note, separator_note, header_line_note,
+                                  row_width_problem, footer_line, encoding_note, separator_note, header_line_note,
                                   apply_unit_row, header_lines, title_lines,
                                   unbalanced_quote_error)
 from agriremed.core import i18n
@@ -674,7 +674,7 @@ class _DelimitedFile:
                 blank.append(s)
                 continue
             n = len(rec)
-            if not (named <= n <= width):
+            if not (named <= n <= width) and not footer_line(rec, width):  # 制表：王五 under the table
                 problems.append(row_width_problem(len(rows), rec, header))
             rows.append((rec + [""] * width)[:width])
             lines.append(s)

@@ -170,7 +170,7 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> tuple[pd.Dat
     return df, notes
 
 
-SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+SEP_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "，": "fullwidth_commas", "；": "fullwidth_semicolons"}
 
 
 def encoding_note(file_name: str, encoding: str) -> Note:
@@ -221,17 +221,24 @@ def apply_unit_row(file_name: str, header: list[str], below: list[str] | None,
             raise InputFileError.of("io.unit_row_unread", file=file_name, line=int(line), cell=other)
         return header, None
     cells = (cells + [""] * len(header))[:len(header)]
+    kept = []  # units under columns agriremed does not use (m under X坐标): kept with their column
     for j, (hd, u) in enumerate(zip(header, cells)):
         unit = unit_cell(u, hd)
         h = read_header(hd) if hd else None
         spec = C.COLUMNS.get(h.canonical) if h is not None and h.canonical else None
         takes_unit = spec is not None and spec.dtype in ("float", "int")
         label = j == 0 and unit.rstrip(":：").lower() in ("单位", "计量单位", "unit", "units")
-        if unit and not label and not is_no_unit_word(unit) and not takes_unit:  # e.g. 亩 under 作物: shifted
+        if unit and not label and not is_no_unit_word(unit) and hd and spec is None and not h.error:
+            kept.append(j)  # a pass-through column (CGCS2000 X/Y in m): its unit goes with it
+        elif unit and not label and not is_no_unit_word(unit) and not takes_unit:  # 亩 under 作物: shifted
             raise InputFileError.of("io.unit_row_misplaced", file=file_name, line=int(line), unit=unit,
                                     column=hd or f"column {j + 1}")
     out = [with_unit_row(hd, u) if hd else hd for hd, u in zip(header, cells)]
-    return out, Note.of("io.unit_row", file=file_name, line=int(line))
+    note = Note.of("io.unit_row", file=file_name, line=int(line))
+    if kept:
+        note = Note(note.message + Message.of("io.unit_row_kept", columns=", ".join(
+            f"{header[j]} → {out[j]}" for j in kept)))
+    return out, note
 
 
 # ---- header lines: group headings, two-row headers, repeated header texts -------------------
@@ -889,14 +896,14 @@ def _table(name: str, records: list[list[str]], starts: list[int], multi: list, 
             continue
         k = len(rows)
         n = len(rec)
-        if check_width and not (named <= n <= width):
+        if check_width and not (named <= n <= width) and not footer_line(rec, width):
             problems.append(row_width_problem(k, rec, header))
         rows.append((rec + [""] * width)[:width])
         lines.append(starts[i])
         for (r, c), formula in formulas.items():
             if r == i and c < width:
-                problems.append(_row_problem(k, header[c], formula, Message.of("val.formula_no_value"),
-                                             Message.of("exp.formula")))
+                problems.append(dict(_row_problem(k, header[c], formula, Message.of("val.formula_no_value"),
+                                                  Message.of("exp.formula")), formula=True))
     df = pd.DataFrame(rows or None, columns=header, dtype=object)
     bad_rows = {p["row"] for p in problems}
     keep_cols = [c for j, c in enumerate(header) if not (c.startswith("unnamed_") and j >= named - 1 and
@@ -933,6 +940,36 @@ def title_lines(records: list[list[str]], starts: list[int]) -> list[tuple[int, 
 
 
 _SEP_JOIN = " | "
+
+#: A cell that starts a signature or note line under a county sheet (审核人：张三 填表人：李四, 制表：王五).
+FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|制表人|填报人|负责人|单位负责人|复核|复核人|校核|校核人|"
+               r"记录人|统计人|检测人|采样人|调查人|联系人|联系电话|填表日期|制表日期|填报日期|审核日期|日期|"
+               r"填报单位|填表单位|制表单位|签字|签名|盖章|单位盖章|单位（盖章）|单位\(盖章\))\s*(?:[:：]|$)")
+
+#: A cell that starts a note line under a county sheet (备注：类别依据GB 15618-2018划分, 注：…, 说明：…),
+#: in the plot-id column or, with a blank plot id, in another cell (a colon after the word).
+NOTE_CELL = r"(?i)^\s*(?:备注|注|附注|注释|说明|填表说明|note|notes|remark|remarks)\s*[:：]"
+
+#: A cell holding a date alone, as under a signed sheet (2024年6月, 2024年6月10日, 2024-06-10).
+FOOTER_DATE = r"^\s*(?:\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?)\s*$"
+
+
+def footer_line(cells: list[str], width: int | None = None) -> bool:
+    """True for a line of a sheet whose filled cells are each a signature, note or date text
+    (:data:`FOOTER_CELL`, :data:`NOTE_CELL`, :data:`FOOTER_DATE`: ``审核人：张三 填表人：李四``, ``制表：王五``,
+    ``2024年6月``): a line under the table, not a plot, read (never a row of the wrong width) and skipped by
+    validation with a note. ``width``: the header's columns; a line with a filled cell beyond them is none.
+
+    >>> footer_line(["制表：王五"]), footer_line(["审核人：张三 填表人：李四", "", ""]), footer_line(["2024年6月"])
+    (True, True, True)
+    >>> footer_line(["SD-03", "", ""]), footer_line(["审核：赵六", "水田"]), footer_line(["", ""])
+    (False, False, False)
+    """
+    if width is not None and any(str(c).strip() for c in cells[width:]):
+        return False
+    filled = [str(c).strip() for c in cells if str(c).strip()]
+    return bool(filled) and all(re.search(FOOTER_CELL, c) or re.search(NOTE_CELL, c) or re.match(FOOTER_DATE, c)
+                                for c in filled)
 
 
 def _row_problem(row: int, column: str, value: str, problem: Message, expected: Message) -> dict:
@@ -1129,17 +1166,64 @@ def _parse_delimited(text: str, sep: str, name: str) -> tuple[list[list[str]], l
     return records, starts, multi
 
 
-def sniff_separator(text: str) -> str:
-    """Semicolon or tab when most of the first lines use it, else comma.
+#: Separators tried on a text table: the ASCII ones, then the full-width comma and semicolon typed with a Chinese
+#: input method (hand-made or WPS text exports), taken only where the header line splits into known headers on them.
+SEPARATORS = (",", ";", "\t")
+FULLWIDTH_SEPARATORS = ("，", "；")
 
-    A semicolon wins over commas because semicolon-separated files (European
-    spreadsheets) use the comma as decimal mark.
+
+def _split_head(lines: list[str], sep: str) -> list[list[str]]:
+    """The first ``lines`` of a text split on ``sep`` as :func:`_parse_delimited` splits them (quoted cells
+    kept whole); a line cut inside a quote at the end of the sample ends it."""
+    out: list[list[str]] = []
+    try:
+        for rec in csv.reader(_io.StringIO("\n".join(lines), newline=None), delimiter=sep):
+            out.append(rec)
+    except csv.Error:
+        pass
+    return [r for r in out if any(str(c).strip() for c in r)]
+
+
+def _separator_score(records: list[list[str]]) -> tuple[int, int, int]:
+    """(known headers of the best header line, lines with the most common cell count of two or more, that
+    count) of a text's first records split on one separator."""
+    known = max((_known_count(r) for r in records), default=0)
+    counts = [len(r) for r in records if len(r) >= 2]
+    if not counts:
+        return known, 0, 1
+    mode = max(set(counts), key=lambda c: (counts.count(c), c))
+    return known, counts.count(mode), mode
+
+
+def sniff_separator(text: str) -> str:
+    """The separator of a text table: the one on which the header line splits into the most known headers
+    (pH, 镉（mg/kg）, 地块编号 …), then the one giving the same number of cells on the most of the first lines.
+
+    The lines are split as the file is read (quoted cells kept whole), so a separator inside a quoted or free
+    text cell (a 备注 ``石灰;深翻`` on every line of a comma file) does not decide. A full-width comma or
+    semicolon (``，`` ``；``) is taken only where the header line splits into at least two known headers on it
+    and into fewer on every ASCII separator. Among equal scores the comma comes first, then the semicolon
+    and the tab.
+
+    Examples
+    --------
+    >>> sniff_separator("id,pH,镉,备注\nA,5.4,0.3,石灰;深翻\nB,6.0,0.2,复测;VIP\n")
+    ','
+    >>> sniff_separator("id;pH;Cd\nA;5,4;0,3\n"), sniff_separator("地块编号，pH，镉\nA，5.4，0.3\n")
+    (';', '，')
     """
-    lines = [line for line in text.splitlines()[:10] if line.strip()]
-    for sep in (";", "\t"):
-        if sum(line.count(sep) > 0 for line in lines) > len(lines) / 2:
-            return sep
-    return ","
+    lines = [line for line in text.splitlines()[:HEADER_SEARCH_LINES] if line.strip()]
+    if not lines:
+        return ","
+    scores = {sep: _separator_score(_split_head(lines, sep)) for sep in SEPARATORS + FULLWIDTH_SEPARATORS}
+    def known(sep: str) -> int:  # a header line names two known columns at least, else none is found
+        return scores[sep][0] if scores[sep][0] >= 2 else 0
+
+    best = max(SEPARATORS, key=lambda sep: (known(sep), scores[sep][1], -SEPARATORS.index(sep)))
+    wide = max(FULLWIDTH_SEPARATORS, key=lambda sep: scores[sep][:2])
+    if scores[wide][0] >= 2 and scores[wide][0] > scores[best][0]:
+        return wide
+    return best
 
 
 # ---- spreadsheets -------------------------------------------------------------------------

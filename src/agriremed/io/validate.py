@@ -28,7 +28,8 @@ from agriremed.core import columns as C
 from agriremed.core import i18n
 from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, Note, column_texts, is_encoded, render
-from agriremed.io.readers import ND_STRINGS, SHEET_COLUMN, dedupe_header, na_cells, read_table
+from agriremed.io.readers import (FOOTER_CELL, FOOTER_DATE, NOTE_CELL, ND_STRINGS, SHEET_COLUMN, dedupe_header,
+                                  na_cells, read_table)
 from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BASIC_FARMLAND_TICKS, DOUBLE_RICE_WORDS,
                                   HIGH_BACKGROUND_ALIASES,
                                   PADDY_UPLAND_ROTATION_WORDS,
@@ -595,6 +596,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
     _cut_unit_headers(attrs.get("cut_units") or {}, mapping, header_notes, header_errors)
+    raw = _unused_formulas(raw, attrs, mapping)
     second_cols = _first_of_several(mapping, header_notes, ("land_use", "crop"))
     area_units = _area_unit_column(raw, mapping, header_notes)
     header_units = _area_header_unit_column(raw, mapping) if area_units is None else None
@@ -609,6 +611,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     more_ids = _first_plot_id(mapping, header_notes)
     more_ids += [mapping[c] for _, _, c in second_cols]
     more_ids += [v for c, v in mapping.items() if read_header(c).derived]  # reported as derived values
+    more_ids += [v for c, v in mapping.items() if _optional_unread(read_header(c))]  # reported as not read
     canon_cols = list(mapping.values())
     # several columns of one metal measured in the harvest (糙米镉, 小麦籽粒镉) are combined row by row
     dups = sorted({c for c in canon_cols if canon_cols.count(c) > 1 and not _is_crop_metal(c)})
@@ -619,7 +622,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     col = Collector(n, plot_ids, optional)
     _report_unreadable_rows(col, attrs.get("row_problems") or [], mapping, n)
     _report_reader_warnings(col, attrs.get("row_warnings") or [], mapping, n)
-    _report_total_rows(col, plot_ids, raw)
+    _report_total_rows(col, plot_ids, raw, cells)
     out_of_scope = _report_out_of_scope_rows(col, raw, mapping)
     # a chunk of a larger input: the repeated ids and the sampling rounds are decided over the whole input (a
     # first pass, the chunk's share of the rounds in its attrs); a chunk without that share looks for none
@@ -794,6 +797,12 @@ def _map_headers(raw: pd.DataFrame):
     header_errors = []
     for col in raw.columns:
         h = read_header(col)
+        if h.error is not None and _optional_unread(h):  # 经度(W): this column is not read, the sheet is
+            mapping[col] = header_key(col)
+            header_notes.append((header_key(col), col, Message.of("val.header_optional_unread",
+                                                                  problem=h.error_msg or h.error,
+                                                                  column=h.canonical)))
+            continue
         if h.error is not None:
             header_errors.append(h)
             continue
@@ -812,6 +821,17 @@ def _map_headers(raw: pd.DataFrame):
     return mapping, factors, header_notes, header_errors
 
 
+def _optional_unread(h: HeaderRead) -> bool:
+    """True for a header that cannot be read (``h.error``: a unit agriremed does not know, 经度(W)) of an
+    optional or recommended plot column (coordinates, SOM, rainfall …; no metal, no required column): the
+    column is passed through unread with a warning saying why, and the sheet is read without it; a header
+    of a required or a metal column that cannot be read still stops the file (a value read in the wrong unit
+    or a metal left out would change the plan)."""
+    spec = C.COLUMNS.get(h.canonical)
+    return (h.error is not None and spec is not None and spec.role == "input" and spec.group == "plot"
+            and spec.required != "required")
+
+
 #: Columns the GIS reader adds to a layer's table itself (:func:`agriremed.io.geo.read_layer`): the area of
 #: the polygon beside an area field, compared with it there; passed through, not reported as unused.
 GEO_ADDED_COLUMNS = ("geometry_area_ha",)
@@ -826,6 +846,8 @@ def _cut_unit_headers(cut_units: dict[str, str], mapping: dict[str, str], header
     for head in cut_units:
         h = read_header(head)
         canon = mapping.pop(head, h.canonical)  # not read: its cells are not checked in a unit assumed
+        if _optional_unread(h):  # passed through by _map_headers: the column it was meant for is named
+            canon = h.canonical
         header_notes[:] = [t for t in header_notes if t[1] != head]
         header_errors[:] = [e for e in header_errors if e.header != head]
         msg = Message.of("val.header_unit_cut", header=repr(head), column=canon)
@@ -1319,6 +1341,36 @@ def _area_cell_factors(col: Collector, raw: pd.DataFrame, mapping: dict[str, str
     return out
 
 
+def _unused_formulas(raw: pd.DataFrame, attrs: dict, mapping: dict[str, str]) -> pd.DataFrame:
+    """The formulas without a saved value (``formula`` row problems of the reader) in a column the plan does not
+    use (备注 ``=HYPERLINK(…)``: no registered column, no area-unit or sampling-date column) taken out of
+    ``attrs['row_problems']`` (in place): each is a warning of its row (``attrs['row_warnings']``) and its formula
+    text is passed through in its cell (outputs quote it), so the row is read; a formula in a used column still
+    makes its row unreadable. Returns ``raw`` (a copy where a cell was filled)."""
+    problems = attrs.get("row_problems") or []
+
+    def unused(column) -> bool:
+        canon = mapping.get(column)
+        key = header_key(str(column))
+        return (canon is not None and canon not in C.COLUMNS and key not in AREA_UNIT_HEADERS
+                and not SAMPLING_DATE_HEADER.match(re.sub(r"\s|[（(][^）)]*[）)]$", "", str(column))))
+
+    moved = [rp for rp in problems if rp.get("formula") and unused(rp["column"])]
+    if not moved:
+        return raw
+    # a row with another problem (a formula in a used column too) stays unreadable; this cell is said still
+    raw = raw.copy()
+    warnings = list(attrs.get("row_warnings") or [])
+    for rp in moved:
+        raw.at[raw.index[rp["row"]], rp["column"]] = rp["value"]
+        msg = Message.of("val.formula_unused", formula=rp["value"])
+        warnings.append(dict(row=rp["row"], column=rp["column"], value=rp["value"], problem=render(msg, "en"),
+                             problem_msg=msg.encode(), expected=""))
+    attrs["row_problems"] = [rp for rp in problems if not any(rp is m for m in moved)]
+    attrs["row_warnings"] = warnings
+    return raw
+
+
 def _report_unreadable_rows(col: Collector, row_problems: list, mapping: dict[str, str], n: int) -> None:
     """Reject the rows the reader could not read as they stand, with the reader's problem only."""
     for rp in row_problems:
@@ -1363,20 +1415,16 @@ TOTAL_LABELS = frozenset({"合计", "小计", "总计", "累计", "汇总", "平
 #: A cell labelling the total of a group of plots (罗家村小计, 花石镇合计), in a row with a blank plot id.
 SUBTOTAL_CELL = r"^\S+(?:小计|合计|总计)$"
 
-#: A cell that starts a signature or note line under a county sheet (审核人：张三 填表人：李四).
-FOOTER_CELL = (r"^(?:审核|审核人|审定|审定人|填表|填表人|制表|制表人|填报人|负责人|单位负责人|复核|复核人|校核|校核人|"
-               r"记录人|统计人|检测人|采样人|调查人|联系人|联系电话|填表日期|制表日期|填报日期)\s*(?:[:：]|$)")
-
-#: A cell that starts a note line under a county sheet (备注：类别依据GB 15618-2018划分, 注：…, 说明：…),
-#: in the plot-id column or, with a blank plot id, in another cell (a colon after the word).
-NOTE_CELL = r"(?i)^\s*(?:备注|注|附注|注释|说明|填表说明|note|notes|remark|remarks)\s*[:：]"
+#: The signature, note and date cells of the lines under a county sheet (:func:`agriremed.io.readers.footer_line`).
+FOOTER_CELL, NOTE_CELL, FOOTER_DATE = FOOTER_CELL, NOTE_CELL, FOOTER_DATE
 
 
-def _total_and_footer_rows(plot_ids: np.ndarray, raw: pd.DataFrame | None,
-                           unreadable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _total_and_footer_rows(plot_ids: np.ndarray, raw: pd.DataFrame | None, unreadable: np.ndarray,
+                           written: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Rows of a county sheet that are not plots (:func:`_report_total_rows`): its total or summary
     rows and its signature and note lines, each a mask (a row is in one of them at most); rows
-    already ``unreadable`` are in neither."""
+    already ``unreadable`` are in neither. ``written``: the cells as written (before a region is filled in from
+    the title), where a signature line is looked for; ``raw`` where not given."""
     ids = np.array([str(v).replace(" ", "").replace("\u3000", "").lower() if isinstance(v, str) else ""
                     for v in plot_ids], dtype=object)
     total = np.isin(ids, list(TOTAL_LABELS)) & ~unreadable
@@ -1391,19 +1439,42 @@ def _total_and_footer_rows(plot_ids: np.ndarray, raw: pd.DataFrame | None,
             total[idx] |= (key.isin(TOTAL_LABELS) | key.str.contains(SUBTOTAL_CELL, regex=True)).to_numpy(bool)
             footer[idx] |= (t.str.contains(FOOTER_CELL, regex=True) | t.str.contains(NOTE_CELL, regex=True)
                             ).to_numpy(bool)
+    if raw is not None:  # 审核人：张三 in the plot-id column, 制表：王五, 2024年6月: every filled cell a footer text
+        footer |= _footer_lines(raw if written is None else written) & ~unreadable
     footer &= ~total
     return total, footer
 
 
-def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None) -> None:
+def _footer_lines(raw: pd.DataFrame) -> np.ndarray:
+    """Rows whose filled cells (at most three) are each a signature, note or date text
+    (:func:`agriremed.io.readers.footer_line`)."""
+    out = np.zeros(len(raw), bool)
+    if not len(raw.columns) or not len(raw):
+        return out
+    filled = (raw.notna() & raw.astype(str).apply(lambda s: s.str.strip().ne(""))).sum(axis=1).to_numpy(int)
+    cand = np.flatnonzero((filled >= 1) & (filled <= 3))  # the cells of a plot row are not read here
+    if cand.size:
+        ok = np.ones(cand.size, bool)
+        part_rows = raw.iloc[cand]
+        for c in raw.columns:
+            part = as_text(part_rows[c]).str.strip()
+            ok &= ((part == "") | part.str.contains(FOOTER_CELL, regex=True) | part.str.contains(NOTE_CELL, regex=True)
+                   | part.str.match(FOOTER_DATE)).to_numpy(bool)
+        out[cand] = ok
+    return out
+
+
+def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame | None = None,
+                       written: pd.DataFrame | None = None) -> None:
     """Reject a total or summary row (its plot id is 合计, 小计, 平均值, 最大值, total …
     :data:`TOTAL_LABELS`, or its plot id is blank and another cell holds such a label, as when
     the label sits in a 序号 column, or a group's total label such as 罗家村小计 in a 村 column,
     :data:`SUBTOTAL_CELL`), a signature line under the sheet (a cell 审核人：…,
     填表人：… :data:`FOOTER_CELL`, with a blank plot id) and a note line (备注：…, 注：…
-    :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id) with
+    :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id; or a line whose every
+    filled cell is such a text or a date, ``制表：王五``, ``2024年6月``, wherever it stands) with
     that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
-    total, footer = _total_and_footer_rows(plot_ids, raw, col.unreadable)
+    total, footer = _total_and_footer_rows(plot_ids, raw, col.unreadable, written)
     for rows, code in ((total, "val.total_row"), (footer, "val.footer_row")):
         if rows.any():  # a row of the sheet, not a plot: skipped (a note), not counted as rejected
             col.add(rows, "plot_id", plot_ids, "note", Message.of(code), Message.of("exp.plot_row"), force=True)
@@ -1611,7 +1682,9 @@ def round_keys(raw: pd.DataFrame) -> tuple[np.ndarray, tuple | None]:
     pid_col = next((c for c, v in mapping.items() if v == "plot_id"), None)
     plot_ids = as_text(raw[pid_col]).to_numpy(object) if pid_col is not None else np.full(n, "", dtype=object)
     col = Collector(n, plot_ids)
-    for rp in raw.attrs.get("row_problems") or []:
+    attrs = dict(raw.attrs)
+    raw = _unused_formulas(raw, attrs, mapping)
+    for rp in attrs.get("row_problems") or []:
         col.unreadable[rp["row"]] = True
     _report_total_rows(col, plot_ids, raw)
     _report_out_of_scope_rows(col, raw, mapping)
@@ -2452,7 +2525,15 @@ def _cell_text(s: pd.Series, canon: str) -> tuple[pd.Series, np.ndarray]:
         blank = text.eq("").to_numpy()
     else:
         blank = na_cells(text)
+        flags = _YES_NO_ALIASES.get(canon)
+        if flags is not None and blank.any():  # 无 in 永久基本农田: "no", not a blank cell
+            blank = blank & ~text.str.strip().str.lower().isin(list(flags)).to_numpy(bool)
     return text, blank
+
+
+#: The yes/no columns and their spellings: a word of them that also means "no value" elsewhere (无) is read
+#: as the flag there.
+_YES_NO_ALIASES = {"basic_farmland": BASIC_FARMLAND_ALIASES, "high_background": HIGH_BACKGROUND_ALIASES}
 
 
 @dataclass
