@@ -389,6 +389,10 @@ _HEADER_ALIASES = {
     # fields of the 三调 land-class layer (DLTB): 地类名称 DLMC, 地类编码 DLBM, 图斑编号 TBBH
     "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
+    # DKBM: the field code of 地块编码 (Di Kuai Bian Ma, its pinyin initials, as TBBH is 图斑编号's) in
+    # contracted-land parcel layers (承包地块 of the 确权 registration databases, NY/T 2539; the field code as
+    # that standard lists it UNCONFIRMED here); 地块编码 itself is read above
+    "dkbm": "plot_id",
     # the present-use column of county sheets built on the 三调 land classes (GB/T 21010)
     "土地利用现状": "land_use", "利用现状": "land_use", "现状地类": "land_use", "土地利用现状类型": "land_use",
     "土地现状": "land_use", "地类现状": "land_use", "现状利用类型": "land_use",

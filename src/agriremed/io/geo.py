@@ -250,29 +250,68 @@ def _codec(label: str | None) -> str | None:
         return None
 
 
-def _shapefile_encoding(p: Path) -> tuple[str | None, str | None, str | None]:
-    """(encoding to pass to the reader, note, Python codec of the field names) for a shapefile;
-    (None, note, codec) lets GDAL decide; the codec is None where the encoding is not known."""
-    for suf in (".cpg", ".CPG"):
-        cpg = p.with_suffix(suf)
-        if cpg.exists():
-            name = cpg.read_text("ascii", errors="replace").strip()
-            return None, Note(Message.of("geo.cpg", file=p.name, encoding=name)), _codec(name)
-    dbf = _dbf_path(p)
-    if dbf is None:
+def _shapefile_parts(p: Path, layer: str) -> dict[str, object] | None:
+    """The side files of the shapefile a layer is read from, as :func:`_shapefile_encoding` reads them:
+    ``{"cpg": text of the .cpg file or None, "dbf": first 32 bytes of the .dbf or None, "name": the
+    shapefile's name}``; None when the layer is not read from a shapefile.
+
+    A ``.shp`` path: the files beside it. A ``.zip``: the ``.shp`` member named after the layer (GDAL
+    names a shapefile's layer after it) and its ``.cpg`` and ``.dbf`` in the same folder of the archive,
+    read without unpacking it.
+    """
+    suffix = p.suffix.lower()
+    if suffix == ".shp":
+        cpg = next((c for c in (p.with_suffix(".cpg"), p.with_suffix(".CPG")) if c.exists()), None)
+        dbf = _dbf_path(p)
+        head = None
+        if dbf is not None:
+            with open(dbf, "rb") as fh:
+                head = fh.read(32)
+        return {"cpg": cpg.read_text("ascii", errors="replace") if cpg is not None else None, "dbf": head,
+                "name": p.name}
+    if suffix != ".zip":
+        return None
+    import zipfile
+    from pathlib import PurePosixPath
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            members = {PurePosixPath(m): m for m in z.namelist() if not m.endswith("/")}
+            shp = next((m for m in members if m.suffix.lower() == ".shp" and m.stem == layer), None)
+            if shp is None:
+                return None
+            side = {m.suffix.lower(): members[m] for m in members if m.parent == shp.parent and m.stem == shp.stem}
+            cpg = z.read(side[".cpg"]).decode("ascii", errors="replace") if ".cpg" in side else None
+            head = None
+            if ".dbf" in side:
+                with z.open(side[".dbf"]) as fh:
+                    head = fh.read(32)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return None
+    return {"cpg": cpg, "dbf": head, "name": shp.name}
+
+
+def _shapefile_encoding(parts: dict, file: str) -> tuple[str | None, str | None, str | None]:
+    """(encoding to pass to the reader, note, Python codec of the field names) for a shapefile whose side
+    files are ``parts`` (:func:`_shapefile_parts`; ``file``: the file name the notes give); (None, note,
+    codec) lets GDAL decide; the codec is None where the encoding is not known."""
+    if parts.get("cpg") is not None:
+        name = str(parts["cpg"]).strip()
+        return None, Note(Message.of("geo.cpg", file=file, encoding=name)), _codec(name)
+    head = parts.get("dbf")
+    if head is None:
         return None, None, None
-    with open(dbf, "rb") as fh:
-        head = fh.read(32)
     ldid = head[29] if len(head) > 29 else 0
     if ldid:
-        return (None, Note(Message.of("geo.ldid", file=p.name, encoding=_LDID_NAMES.get(ldid, hex(ldid)))),
+        return (None, Note(Message.of("geo.ldid", file=file, encoding=_LDID_NAMES.get(ldid, hex(ldid)))),
                 "gbk" if ldid in _LDID_NAMES else None)
     return "latin1", None, None  # bytes kept as they are, decided by _redecode
 
 
-def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None, str]:
+def _redecode(df: pd.DataFrame, name: str, shapefile: str | None = None) -> tuple[pd.DataFrame, str | None, str]:
     """Decode text read byte-for-byte (Latin-1) from a DBF without declared encoding: (table, note,
-    Python codec used)."""
+    Python codec used); ``shapefile``: the name of the shapefile (a member of a zip), whose .cpg file the
+    error asks for (default ``name``)."""
     text_cols = [c for c in df.columns if c != "geometry"
                  and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))]
     raw = b"".join(str(c).encode("latin1", errors="replace") for c in df.columns)
@@ -300,7 +339,7 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None, st
     raise InputFileError(
         f"{name}: the text of its attribute table (.dbf) is neither UTF-8 nor common Chinese GBK, and "
         "no .cpg file names its encoding: add a file "
-        f"{Path(name).with_suffix('.cpg').name} holding the encoding (e.g. GBK or UTF-8), or export the "
+        f"{Path(shapefile or name).with_suffix('.cpg').name} holding the encoding (e.g. GBK or UTF-8), or export the "
         "layer as GeoPackage (属性表编码无法识别：请添加 .cpg 文件注明编码，如 GBK)")
 
 
@@ -610,8 +649,9 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
         notes.append(Note(Message.of("geo.layer_read", file=p.name, layer=name)))
     enc, codec = None, None
     cut_units: dict[str, str] = {}
-    if p.suffix.lower() == ".shp":
-        enc, note, codec = _shapefile_encoding(p)
+    parts = _shapefile_parts(p, name)  # a shapefile, on its own or in a zip: its encoding decided alike
+    if parts is not None:
+        enc, note, codec = _shapefile_encoding(parts, p.name)
         if note:
             notes.append(note)
     try:
@@ -632,10 +672,10 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     except Exception as exc:
         raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
     if enc == "latin1":
-        gdf, note, codec = _redecode(gdf, p.name)
+        gdf, note, codec = _redecode(gdf, p.name, parts["name"] if parts else None)
         if note:
             notes.append(note)
-    if p.suffix.lower() == ".shp":
+    if parts is not None:
         gdf = _cut_names(gdf, codec, p.name, notes, cut_units)
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf.columns:
         raise InputFileError(f"{p.name} (layer {name}) has no geometry: read it as a table (CSV, Excel)")
@@ -1044,10 +1084,13 @@ def plot_geometry(layer: Layer, plots: pd.DataFrame):
     layer : Layer
         The layer the plots were read from.
     plots : pandas.DataFrame
-        Valid plots with ``input_row`` (1-based row of ``layer.table``) and ``plot_id``.
+        Valid plots with ``input_row`` (1-based row of ``layer.table``) and ``plot_id``; none (a layer
+        whose plot id field is missing: every row rejected) gives an empty series.
     """
     import geopandas as gpd
 
+    if not len(plots) or "plot_id" not in plots.columns:  # no plot planned (a layer without a plot id field)
+        return gpd.GeoSeries([], index=pd.Index([], dtype=object, name="plot_id"), crs=layer.crs)
     rows = plots["input_row"].to_numpy(int) - 1
     return gpd.GeoSeries(layer.geometry.to_numpy()[rows], index=pd.Index(plots["plot_id"].to_numpy(object),
                                                                              name="plot_id"), crs=layer.crs)

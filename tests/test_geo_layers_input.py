@@ -1,0 +1,88 @@
+"""GIS layers as counties send them: zipped GBK shapefiles, layers without a plot id, field names cut to
+10 characters, chunked runs, layers without a region, ids in real fields, swapped axes."""
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+gpd = pytest.importorskip("geopandas")
+pyogrio = pytest.importorskip("pyogrio")
+shapely = pytest.importorskip("shapely")
+
+from agriremed.apps.cli import main  # noqa: E402
+from agriremed.io import geo  # noqa: E402
+from agriremed.io.validate import validate_plots  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore:Normalized/laundered field name",
+                                        "ignore:'crs' was not provided")
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+X0, Y0 = 416_000.0, 3_065_000.0  # CGCS2000 / 3-degree GK CM 114E (EPSG:4547): Zhuzhou, Hunan
+
+
+def _boxes(n: int) -> list:
+    return [shapely.box(X0 + 200 * i, Y0, X0 + 200 * i + 100, Y0 + 60) for i in range(n)]  # 0.6 ha each
+
+
+def _parcels(n: int = 2, **cols) -> pd.DataFrame:
+    d = {"地块编码": [f"LK-{i + 1:03d}" for i in range(n)], "地区": ["湖南省株洲市渌口区"] * n, "地类": ["水田"] * n,
+         "作物": ["水稻"] * n, "pH值": ["5.3"] * n, "镉": ["0.6"] * n}
+    d.update(cols)
+    return pd.DataFrame({k: v for k, v in d.items() if v is not None})
+
+
+def _zip(z: Path, parts) -> Path:
+    with zipfile.ZipFile(z, "w") as f:
+        for part in parts:
+            f.write(part, part.name)
+    return z
+
+
+# ---------------------------------------------------------------------------- D1: zipped GBK shapefile
+def test_zipped_gbk_shapefile_without_cpg_is_decoded_as_the_unzipped_one(tmp_path, capsys):
+    a = _parcels(2, 村名=["南洲镇罗家村", "渌口镇"])
+    shp = tmp_path / "gbk.shp"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(a, geometry=_boxes(2), crs="EPSG:4547"), shp, encoding="GBK")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    dbf = shp.with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    raw[29] = 0  # no language driver either
+    dbf.write_bytes(bytes(raw))
+    z = _zip(tmp_path / "county.zip", sorted(tmp_path.glob("gbk.*")))
+    lay = geo.read_layer(z)
+    assert list(lay.table.columns[:7]) == ["地块编码", "地区", "地类", "作物", "pH值", "镉", "村名"]
+    assert lay.table["村名"].tolist() == ["南洲镇罗家村", "渌口镇"]
+    assert any("GB18030" in n and ".cpg" in n for n in lay.notes)
+    v = validate_plots(z)
+    assert v.ok and v.plots["plot_id"].tolist() == ["LK-001", "LK-002"]
+    out = tmp_path / "out"
+    assert main(["plan", str(z), "--out", str(out), "--draws", "0", "--no-report", "--no-xlsx"]) == 0
+    assert "2 plot(s) planned, 0 rejected" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------- D2: no plot id field
+@pytest.mark.parametrize("fmt", [[], ["--format", "gpkg"]])
+def test_layer_without_plot_id_field_is_rejected_cleanly_not_a_traceback(tmp_path, capsys, fmt):
+    p = tmp_path / "noid.gpkg"
+    gpd.GeoDataFrame(_parcels(2).drop(columns="地块编码"), geometry=_boxes(2), crs="EPSG:4547").to_file(p)
+    out = tmp_path / "out"
+    assert main(["plan", str(p), "--out", str(out), "--draws", "0", *fmt]) == 1
+    printed = capsys.readouterr().out
+    assert "no plot could be planned: 2 row(s) rejected" in printed
+    assert "required column plot_id is missing" in printed
+    rejected = pd.read_csv(out / "rejected.csv", encoding="utf-8-sig")
+    assert list(rejected["input_row"]) == [1, 2]
+    assert all("required column plot_id is missing" in r for r in rejected["reasons"])
+    layer = gpd.read_file(out / "plan.gpkg", layer="rejected")
+    assert list(layer["input_fid"]) == [1, 2] and layer.crs.to_epsg() == 4547
+
+
+def test_dkbm_field_is_read_as_the_plot_id(tmp_path):
+    a = _parcels(2).rename(columns={"地块编码": "DKBM"})
+    a["DKBM"] = ["4302110010010100001", "4302110010010100002"]
+    p = tmp_path / "k.shp"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(a, geometry=_boxes(2), crs="EPSG:4547"), p, encoding="UTF-8")
+    v = validate_plots(p)
+    assert v.ok and v.plots["plot_id"].tolist() == ["4302110010010100001", "4302110010010100002"]
