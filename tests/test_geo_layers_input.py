@@ -4,6 +4,7 @@
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -86,3 +87,31 @@ def test_dkbm_field_is_read_as_the_plot_id(tmp_path):
     pyogrio.write_dataframe(gpd.GeoDataFrame(a, geometry=_boxes(2), crs="EPSG:4547"), p, encoding="UTF-8")
     v = validate_plots(p)
     assert v.ok and v.plots["plot_id"].tolist() == ["4302110010010100001", "4302110010010100002"]
+
+
+# ---------------------------------------------------------------------------- D3: ASCII names cut to 10
+def test_sample_parcels_exported_to_shapefile_read_as_the_geopackage(tmp_path):
+    g = gpd.read_file(SAMPLES / "parcels.gpkg")
+    shp = tmp_path / "export.shp"
+    g.to_file(shp, encoding="UTF-8")  # as QGIS/GDAL export it: bulk_densi, cd_cacl2_m, annual_rai, mean_temp_
+    assert {"bulk_densi", "cd_cacl2_m", "zn_cacl2_m", "annual_rai", "mean_temp_"} <= set(pyogrio.read_info(shp)["fields"])
+    lay = geo.read_layer(shp)
+    note = next(str(n) for n in lay.notes if "each read as the one column it begins" in str(n))
+    assert "'cd_cacl2_m' read as 'cd_cacl2_mg_kg'" in note and "'bulk_densi' read as 'bulk_density_g_cm3'" in note
+    assert "'mean_temp_' read as 'mean_temp_c'" in note and "'annual_rai' read as 'annual_rain_mm'" in note
+    v, w = validate_plots(shp), validate_plots(SAMPLES / "parcels.gpkg")
+    assert v.ok and len(v.plots) == len(w.plots) == 16
+    for col in ("bulk_density_g_cm3", "cd_cacl2_mg_kg", "zn_cacl2_mg_kg", "annual_rain_mm", "mean_temp_c"):
+        np.testing.assert_allclose(v.plots[col].to_numpy(float), w.plots[col].to_numpy(float), err_msg=col)
+    assert v.plots["bulk_density_g_cm3"].iloc[0] == pytest.approx(float(g["bulk_density_g_cm3"].iloc[0]))
+
+
+def test_a_cut_ascii_name_that_begins_several_columns_is_noted_not_guessed(tmp_path):
+    a = _parcels(1)
+    a["soil_class_county"] = ["安全利用类"]  # cut to soil_class: the computed class's own name as well
+    p = tmp_path / "c.shp"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(a, geometry=_boxes(1), crs="EPSG:4547"), p, encoding="UTF-8")
+    lay = geo.read_layer(p)
+    assert "soil_class" in lay.table.columns
+    note = next(str(n) for n in lay.notes if "begins several columns" in str(n))
+    assert "'soil_class'" in note and "soil_class, soil_class_county" in note

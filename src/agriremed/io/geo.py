@@ -54,7 +54,7 @@ import pandas as pd
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, printed
-from agriremed.core.names import complete_header, read_header
+from agriremed.core.names import complete_cut_ascii_header, complete_header, read_header
 from agriremed.stages.seasons import counted_once
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
@@ -677,6 +677,7 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
             notes.append(note)
     if parts is not None:
         gdf = _cut_names(gdf, codec, p.name, notes, cut_units)
+        gdf = _ascii_cut_names(gdf, p.name, notes)
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf.columns:
         raise InputFileError(f"{p.name} (layer {name}) has no geometry: read it as a table (CSV, Excel)")
     fid = gdf.index.to_numpy()
@@ -687,8 +688,6 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     _check_zone_prefix(geom, gdf.crs, p.name)
     problems, usable = _geometry_problems(geom, fid)
     attrs = pd.DataFrame(gdf.drop(columns="geometry"))
-    if p.suffix.lower() in (".shp", ".zip"):
-        notes += _truncated_fields(list(attrs.columns), p.name)
     table = parquet_as_text(attrs)
     _add_geometry_columns(table, geom, usable, fid, notes, p.name)
     shape_key = _shape_keys(geom, usable)
@@ -766,16 +765,37 @@ def _geometry_problems(geom, fid: np.ndarray) -> tuple[list[dict], np.ndarray]:
     return problems, usable
 
 
-def _truncated_fields(fields: list[str], name: str) -> list[str]:
-    """Notes on shapefile field names cut to 10 characters that begin a registered column name."""
-    out = []
-    for f in fields:
-        h = read_header(f)
-        if len(f) != 10 or (h.error is None and h.canonical in C.COLUMNS):
+def _ascii_cut_names(gdf, name: str, notes: list[str]):
+    """Shapefile field names of ASCII characters cut to :data:`FIELD_NAME_BYTES` (``cd_cacl2_m``,
+    ``bulk_densi``): each renamed to the input header it begins when every header it begins names one
+    input column (:func:`agriremed.core.names.complete_cut_ascii_header`; ``cd_cacl2_m`` →
+    ``cd_cacl2_mg_kg``), before its header (and unit) is read; the renamed fields are noted together, a
+    field that begins several columns is noted on its own and left as it stands."""
+    renamed, columns = [], []
+    taken = {str(c) for c in gdf.columns}
+    for c in gdf.columns:
+        text = str(c)
+        if c == "geometry" or len(text) != FIELD_NAME_BYTES or not text.isascii():
+            columns.append(c)
             continue
-        full = [c for c in C.COLUMNS if c.startswith(f.lower()) and c != f.lower()]
-        if full:
-            out.append(Note(Message.of("geo.truncated", file=name, field=repr(f), column=full[0])))
+        full, cols = complete_cut_ascii_header(text)
+        if full is not None and full not in taken:
+            renamed.append(Message.of("geo.utf8_cut_field", field=repr(text), header=repr(full)))
+            taken.add(full)
+            columns.append(full)
+            continue
+        if len(cols) > 1:
+            notes.append(Note(Message.of("geo.truncated", file=name, field=repr(text), columns=", ".join(cols))))
+        columns.append(c)
+    if not renamed:
+        return gdf
+    out = gdf.copy()
+    out.columns = columns
+    out = out.set_geometry("geometry") if "geometry" in out.columns else out
+    shown = None
+    for m in renamed[::-1]:
+        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    notes.append(Note(Message.of("geo.ascii_cut", file=name, fields=shown)))
     return out
 
 
