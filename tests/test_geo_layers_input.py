@@ -115,3 +115,22 @@ def test_a_cut_ascii_name_that_begins_several_columns_is_noted_not_guessed(tmp_p
     assert "soil_class" in lay.table.columns
     note = next(str(n) for n in lay.notes if "begins several columns" in str(n))
     assert "'soil_class'" in note and "soil_class, soil_class_county" in note
+
+
+# ---------------------------------------------------------------------------- D4: chunked rejected layer
+def test_chunked_gpkg_run_writes_the_rejected_layer_as_the_in_memory_run(tmp_path):
+    geoms = _boxes(5)
+    geoms[3] = shapely.Polygon()  # empty: rejected
+    p = tmp_path / "p.gpkg"
+    gpd.GeoDataFrame(_parcels(5), geometry=geoms, crs="EPSG:4547").to_file(p)
+    layers = {}
+    for name, extra in (("whole", []), ("chunks", ["--chunk-size", "2", "--jobs", "1"])):
+        out = tmp_path / name
+        assert main(["plan", str(p), "--out", str(out), "--draws", "0", "--format", "gpkg", "--quiet", "--lang", "zh",
+                     "--no-report", "--no-xlsx", *extra]) == 0
+        layers[name] = gpd.read_file(out / "plan.gpkg", layer="rejected")
+        assert len(gpd.read_file(out / "plan.gpkg", layer="plots")) == 4
+    for r in layers.values():
+        assert list(r["input_fid"]) == [4] and list(r["plot_id"]) == ["LK-004"] and r.crs.to_epsg() == 4547
+        assert "空几何" in r["reasons"].iloc[0]
+    assert layers["chunks"]["reasons"].tolist() == layers["whole"]["reasons"].tolist()

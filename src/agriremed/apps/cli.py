@@ -803,11 +803,15 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
             codes = getattr(getattr(note, "message", None), "codes", ())
             if str(note) not in shown and any(c.startswith("io.") for c in codes):
                 _say(_note_line(note, getattr(args, "lang", "en") or "en"))
-    if gpkg and r.n_planned:
+    rejected = (rejected_features(args._geo_layer, texts_in(r.rejected, lang, _tables(args)))
+                if gpkg and len(r.rejected) and "input_row" in r.rejected else None)
+    if gpkg and (r.n_planned or rejected is not None):  # the rejected features too, as the in-memory plan
         r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
-                                                         _summary_geometry(args, r.paths["summary"], fmt),
-                                                         r.paths["summary"], r.paths.get("plan"),
-                                                         batch_rows=max(chunk, 1_000))
+                                                         _summary_geometry(args, r.paths["summary"], fmt)
+                                                         if r.n_planned else geometry_by_id(args._geo_layer),
+                                                         r.paths["summary"] if r.n_planned else None,
+                                                         r.paths.get("plan") if r.n_planned else None,
+                                                         batch_rows=max(chunk, 1_000), rejected=rejected)
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
         r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:

@@ -1271,12 +1271,15 @@ def geometry_by_id(layer: Layer):
     return g[~g.index.duplicated(keep=False)]
 
 
-def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Path,
-                              plan_path: str | Path | None = None, batch_rows: int = 20_000) -> Path:
+def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Path | None,
+                              plan_path: str | Path | None = None, batch_rows: int = 20_000,
+                              rejected=None) -> Path:
     """Write ``plan.gpkg`` from the Parquet plan and summary of a chunked run, batch by batch.
 
     Layer ``plots``: every summary row with its geometry; layer ``recommended``: the plan
-    rows of the recommended options. Only one batch of rows is in memory at a time; the
+    rows of the recommended options; layer ``rejected``, where features were rejected: the rejected
+    features with their reasons (``rejected``, :func:`rejected_features`), as :func:`write_plan_layers`
+    writes it. Only one batch of rows is in memory at a time; the
     geometry (``geometry``, indexed by plot id) is joined by ``plot_id``.
     """
     import pyarrow.parquet as pq
@@ -1284,6 +1287,8 @@ def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Pa
     path = Path(path)
     if path.exists():
         path.unlink()
+    if rejected is not None and len(rejected):
+        write_plan_layers(path, None, geometry, rejected=rejected)
     for src, layer in ((summary_path, "plots"), (plan_path, "recommended")):
         if src is None or not Path(src).exists():
             continue
@@ -1294,7 +1299,7 @@ def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Pa
                 df = df.loc[df["recommended"].fillna(False).astype(bool)]
             if not len(df) and wrote:
                 continue
-            _write_layer(path, df, geometry, layer, append=wrote)
+            _write_layer(path, df, geometry, layer, append=wrote or path.exists())
             wrote = True
     return path
 
