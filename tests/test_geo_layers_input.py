@@ -134,3 +134,21 @@ def test_chunked_gpkg_run_writes_the_rejected_layer_as_the_in_memory_run(tmp_pat
         assert list(r["input_fid"]) == [4] and list(r["plot_id"]) == ["LK-004"] and r.crs.to_epsg() == 4547
         assert "空几何" in r["reasons"].iloc[0]
     assert layers["chunks"]["reasons"].tolist() == layers["whole"]["reasons"].tolist()
+
+
+# ---------------------------------------------------------------------------- D5: no region
+def test_layer_without_region_warns_on_the_console_where_it_lies_and_how_to_give_one(tmp_path, capsys):
+    p = tmp_path / "parcels.gpkg"
+    gpd.GeoDataFrame(_parcels(2).drop(columns="地区"), geometry=_boxes(2), crs="EPSG:4547").to_file(p)
+    assert main(["plan", str(p), "--out", str(tmp_path / "a"), "--draws", "0", "--no-report", "--no-xlsx"]) == 0
+    out = capsys.readouterr().out
+    line = next(s for s in out.splitlines() if s.startswith("warning: parcels.gpkg: no region"))
+    assert "centred at 27.6959° N, 113.1499° E" in line and "national uptake functions" in line
+    assert "--region" in line and "add a region field" in line
+    assert main(["plan", str(p), "--out", str(tmp_path / "b"), "--draws", "0", "--no-report", "--no-xlsx",
+                 "--lang", "zh", "--chunk-size", "1", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "警告：parcels.gpkg：未给出地区" in out and "北纬27.6959°、东经113.1499°" in out
+    assert main(["plan", str(p), "--out", str(tmp_path / "c"), "--draws", "0", "--no-report", "--no-xlsx",
+                 "--region", "湖南省株洲市渌口区"]) == 0
+    assert "no region" not in capsys.readouterr().out

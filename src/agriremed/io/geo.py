@@ -61,7 +61,7 @@ __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", 
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
            "AREA_MISMATCH_FRAC", "OUTSIDE", "plot_geometry", "feature_count", "geometry_by_id",
            "write_plan_layers_chunked", "to_wgs84_geojson", "GeoExtraMissing", "rejected_features",
-           "rejected_geometry", "plot_id_column", "OVERLAP_SHARE_FRAC"]
+           "rejected_geometry", "plot_id_column", "OVERLAP_SHARE_FRAC", "layer_centre"]
 
 #: File suffixes read as GIS layers.
 GEO_SUFFIXES = (".gpkg", ".shp", ".geojson", ".zip")
@@ -1114,6 +1114,15 @@ def plot_geometry(layer: Layer, plots: pd.DataFrame):
     rows = plots["input_row"].to_numpy(int) - 1
     return gpd.GeoSeries(layer.geometry.to_numpy()[rows], index=pd.Index(plots["plot_id"].to_numpy(object),
                                                                              name="plot_id"), crs=layer.crs)
+
+
+def layer_centre(layer: Layer) -> tuple[float, float] | None:
+    """Centre of the bounds of a layer's usable features in CGCS2000 degrees, (lat, lon); None without one."""
+    usable = np.asarray(layer.usable, bool)
+    if not usable.any():
+        return None
+    lon, lat = _layer_centre(layer.geometry[usable])
+    return lat, lon
 
 
 def plot_id_column(table: pd.DataFrame) -> str | None:
