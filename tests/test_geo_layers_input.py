@@ -152,3 +152,27 @@ def test_layer_without_region_warns_on_the_console_where_it_lies_and_how_to_give
     assert main(["plan", str(p), "--out", str(tmp_path / "c"), "--draws", "0", "--no-report", "--no-xlsx",
                  "--region", "湖南省株洲市渌口区"]) == 0
     assert "no region" not in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------- D6: geometry area a number
+def test_geometry_area_is_a_number_in_plan_gpkg_and_a_labelled_number_in_the_workbook(tmp_path):
+    import openpyxl
+
+    geoms = _boxes(2)
+    geoms[1] = shapely.box(X0 + 400, Y0, X0 + 400.8, Y0 + 1)  # a 0.8 m² sliver: 8e-05 ha
+    p = tmp_path / "p.gpkg"
+    gpd.GeoDataFrame(_parcels(2, 面积亩=["9", "0.0012"]), geometry=geoms, crs="EPSG:4547").to_file(p)
+    lay = geo.read_layer(p)
+    assert lay.table["geometry_area_ha"].tolist() == ["0.599896", "0.0000799862"]  # no scientific notation
+    out = tmp_path / "out"
+    assert main(["plan", str(p), "--out", str(out), "--draws", "0", "--no-report", "--format", "gpkg", "--lang",
+                 "zh", "--quiet"]) == 0
+    info = pyogrio.read_info(out / "plan.gpkg", layer="plots")
+    assert dict(zip(info["fields"], info["dtypes"], strict=True))["geometry_area_ha"] == "float64"
+    g = gpd.read_file(out / "plan.gpkg", layer="plots")
+    np.testing.assert_allclose(g["geometry_area_ha"].to_numpy(float), [0.599896, 7.99862e-05], rtol=1e-6)
+    ws = openpyxl.load_workbook(out / "plan.xlsx")["地块汇总"]
+    head = [c.value for c in ws[1]]
+    j = head.index("图形面积 [公顷]") + 1
+    assert ws.cell(2, j).value == "geometry_area_ha" and ws.cell(3, j).value == pytest.approx(0.599896)
+    assert isinstance(ws.cell(4, j).value, float) and ws.cell(4, j).value == pytest.approx(7.99862e-05)

@@ -954,7 +954,15 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
 
 
 def _fmt(v: float) -> str:
-    return "" if not np.isfinite(v) else f"{v:.6g}"
+    """An area as the table's text: 6 significant digits, never in scientific notation (a sliver's
+    7.99863e-05 ha is 0.0000799863, as a spreadsheet or GIS shows it).
+
+    >>> _fmt(7.99863e-05), _fmt(0.5998961), _fmt(123456.78), _fmt(float("nan"))
+    ('0.0000799863', '0.599896', '123457', '')
+    """
+    if not np.isfinite(v):
+        return ""
+    return np.format_float_positional(v, precision=6, unique=False, fractional=False, trim="-")
 
 
 # ---------------------------------------------------------------------------- regions
@@ -1308,7 +1316,7 @@ def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Pa
                 df = df.loc[df["recommended"].fillna(False).astype(bool)]
             if not len(df) and wrote:
                 continue
-            _write_layer(path, df, geometry, layer, append=wrote or path.exists())
+            _write_layer(path, df, geometry, layer, append=wrote)
             wrote = True
     return path
 
