@@ -176,3 +176,35 @@ def test_geometry_area_is_a_number_in_plan_gpkg_and_a_labelled_number_in_the_wor
     j = head.index("图形面积 [公顷]") + 1
     assert ws.cell(2, j).value == "geometry_area_ha" and ws.cell(3, j).value == pytest.approx(0.599896)
     assert isinstance(ws.cell(4, j).value, float) and ws.cell(4, j).value == pytest.approx(7.99862e-05)
+
+
+# ---------------------------------------------------------------------------- D9: ids in a Real field
+def test_whole_number_id_in_a_real_field_is_written_without_dot_zero(tmp_path):
+    a = _parcels(3)
+    a["地块编码"] = [430211001001.0, 430211001002.0, 430211001003.0]  # a Real field, as QGIS shows 430211001001
+    a["pH值"] = [5.0, 5.5, 6.0]
+    p = tmp_path / "z.gpkg"
+    gpd.GeoDataFrame(a, geometry=_boxes(3), crs="EPSG:4547").to_file(p)
+    assert pyogrio.read_info(p)["dtypes"][0] == "float64"
+    out = tmp_path / "out"
+    assert main(["plan", str(p), "--out", str(out), "--draws", "0", "--no-report", "--no-xlsx", "--quiet",
+                 "--format", "gpkg", "--chunk-size", "2", "--jobs", "1"]) == 0
+    ids = ["430211001001", "430211001002", "430211001003"]
+    assert pd.read_parquet(out / "summary.parquet")["plot_id"].tolist() == ids
+    g = gpd.read_file(out / "plan.gpkg", layer="plots")
+    assert g["plot_id"].tolist() == ids and g.geometry.notna().all()
+    assert validate_plots(p).plots["ph"].tolist() == [5.0, 5.5, 6.0]
+
+
+# ---------------------------------------------------------------------------- D10: swapped axes
+def test_degree_layer_with_latitude_and_longitude_swapped_is_refused_naming_the_swap(tmp_path, capsys):
+    swapped = [shapely.box(27.6956, 113.1504, 27.6962, 113.1555)]  # x = latitude, y = longitude
+    p = tmp_path / "s.gpkg"
+    gpd.GeoDataFrame(_parcels(1), geometry=swapped, crs="EPSG:4490").to_file(p)
+    with pytest.raises(geo.InputFileError) as e:
+        geo.read_layer(p)
+    text = str(e.value)
+    assert "look like latitude and longitude swapped" in text and "projected metres" not in text
+    assert "x values (longitude) run from 27.6956 to 27.6962" in text and "from 113.1504 to 113.1555" in text
+    assert main(["validate", str(p), "--lang", "zh"]) == 2
+    assert "看起来是经纬度互换了" in capsys.readouterr().err

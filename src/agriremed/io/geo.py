@@ -520,13 +520,17 @@ def _number(text: pd.Series) -> np.ndarray:
 
 
 def _check_degrees(geometry, crs, name: str) -> None:
-    """A geographic CRS whose coordinates are not degrees (projected metres labelled as degrees)."""
+    """A geographic CRS whose coordinates are not degrees (projected metres labelled as degrees), or whose
+    x and y are latitude and longitude swapped (x within −90…90, y beyond it but within −180…180)."""
     if not getattr(crs, "is_geographic", False):
         return
     ok = ~(geometry.isna() | geometry.is_empty)
     if not ok.any():
         return
     x0, y0, x1, y1 = geometry[ok].total_bounds
+    if -90 <= x0 and x1 <= 90 and -180 <= y0 and y1 <= 180 and (y1 > 90 or y0 < -90):
+        raise InputFileError.of("geo.swapped_axes", file=name, crs=crs.name, x0=float(x0), x1=float(x1),
+                                y0=float(y0), y1=float(y1))
     if min(x0, y0) < -180 or x1 > 180 or y1 > 90 or y0 < -90:
         raise InputFileError(
             f"{name}: the layer says its coordinates are degrees ({crs.name}), but they run to "
@@ -688,7 +692,7 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     _check_zone_prefix(geom, gdf.crs, p.name)
     problems, usable = _geometry_problems(geom, fid)
     attrs = pd.DataFrame(gdf.drop(columns="geometry"))
-    table = parquet_as_text(attrs)
+    table = parquet_as_text(_whole_ids(attrs))
     _add_geometry_columns(table, geom, usable, fid, notes, p.name)
     shape_key = _shape_keys(geom, usable)
     overlaps = _overlap_warnings(table, geom, usable, fid, shape_key, notes, p.name)
@@ -797,6 +801,33 @@ def _ascii_cut_names(gdf, name: str, notes: list[str]):
         shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
     notes.append(Note(Message.of("geo.ascii_cut", file=name, fields=shown)))
     return out
+
+
+#: Columns whose values are identifiers: a whole number held in a Real field is written without ".0".
+_ID_COLUMNS = ("plot_id", "field_id")
+
+
+def _whole_ids(attrs: pd.DataFrame) -> pd.DataFrame:
+    """The attributes with the identifiers (a field read as ``plot_id`` or ``field_id``) that a Real (float)
+    field holds as whole numbers as integer text: 430211001001.0 → ``'430211001001'``, the code as a GIS shows
+    it and a join back on it needs; other values, and other fields, unchanged.
+
+    >>> _whole_ids(pd.DataFrame({"地块编码": [430211001001.0, None, 2.5], "pH": [5.0, 6.0, 7.0]}))["地块编码"].tolist()
+    ['430211001001', None, '2.5']
+    """
+    out = None
+    for c in attrs.columns:
+        s = attrs[c]
+        if not pd.api.types.is_float_dtype(s) or read_header(str(c)).canonical not in _ID_COLUMNS:
+            continue
+        v = s.to_numpy(float)
+        whole = np.isfinite(v) & (np.abs(v) < 2.0 ** 53)
+        whole[whole] = v[whole] == np.round(v[whole])
+        text = np.array([None if not np.isfinite(x) else (f"{x:.0f}" if w else repr(float(x)))
+                         for x, w in zip(v, whole, strict=True)], dtype=object)
+        out = attrs.copy() if out is None else out
+        out[c] = pd.Series(text, index=attrs.index, dtype=object)
+    return attrs if out is None else out
 
 
 def _shape_keys(geom, usable: np.ndarray) -> tuple:
