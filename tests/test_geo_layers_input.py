@@ -208,3 +208,18 @@ def test_degree_layer_with_latitude_and_longitude_swapped_is_refused_naming_the_
     assert "x values (longitude) run from 27.6956 to 27.6962" in text and "from 113.1504 to 113.1555" in text
     assert main(["validate", str(p), "--lang", "zh"]) == 2
     assert "看起来是经纬度互换了" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- D7: GeoJSON feature id
+def test_geojson_feature_id_does_not_take_the_place_of_the_parcel_code(tmp_path, capsys):
+    g = gpd.GeoDataFrame(_parcels(2), geometry=_boxes(2), crs="EPSG:4547").to_crs("EPSG:4326")
+    p = tmp_path / "web.geojson"
+    p.write_text(g.to_json(), encoding="utf-8")  # feature ids "0", "1" (the row numbers)
+    assert '"id": "0"' in p.read_text(encoding="utf-8")
+    v = validate_plots(p)
+    assert v.ok and v.plots["plot_id"].tolist() == ["LK-001", "LK-002"]
+    assert main(["plan", str(p), "--out", str(tmp_path / "out"), "--draws", "0", "--no-report", "--no-xlsx"]) == 0
+    out = capsys.readouterr().out
+    assert "the plot id is field '地块编码', not the GeoJSON feature id ('0', '1')" in out
+    s = pd.read_csv(tmp_path / "out" / "summary.csv", encoding="utf-8-sig", dtype=str)
+    assert s["plot_id"].tolist() == ["LK-001", "LK-002"] and s["id"].tolist() == ["0", "1"]

@@ -691,7 +691,7 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     _check_degrees(geom, gdf.crs, p.name)
     _check_zone_prefix(geom, gdf.crs, p.name)
     problems, usable = _geometry_problems(geom, fid)
-    attrs = pd.DataFrame(gdf.drop(columns="geometry"))
+    attrs = _named_id_first(pd.DataFrame(gdf.drop(columns="geometry")), p, notes)
     table = parquet_as_text(_whole_ids(attrs))
     _add_geometry_columns(table, geom, usable, fid, notes, p.name)
     shape_key = _shape_keys(geom, usable)
@@ -801,6 +801,22 @@ def _ascii_cut_names(gdf, name: str, notes: list[str]):
         shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
     notes.append(Note(Message.of("geo.ascii_cut", file=name, fields=shown)))
     return out
+
+
+def _named_id_first(attrs: pd.DataFrame, p: Path, notes: list[str]) -> pd.DataFrame:
+    """A GeoJSON layer whose features carry an ``id`` member (read as the field ``id``) beside a named parcel-code
+    field (地块编码, TBBH …, any header read as ``plot_id``): the named field is put first, so that it is the plot
+    id and ``id`` is passed through (the validation takes the first id column); noted. Many writers (geopandas'
+    ``to_json``, web tools) fill the member with the row number."""
+    if p.suffix.lower() not in (".geojson", ".json"):
+        return attrs
+    ids = [c for c in attrs.columns if str(c).lower() == "id"]
+    named = [c for c in attrs.columns if str(c).lower() != "id" and read_header(str(c)).canonical == "plot_id"]
+    if not ids or not named:
+        return attrs
+    shown = ", ".join(repr(str(v)) for v in attrs[ids[0]].head(3).tolist()) + (" …" if len(attrs) > 3 else "")
+    notes.append(Note(Message.of("geo.geojson_id", file=p.name, field=repr(str(named[0])), ids=shown)))
+    return attrs[[c for c in attrs.columns if c not in ids] + ids]
 
 
 #: Columns whose values are identifiers: a whole number held in a Real field is written without ".0".
