@@ -223,3 +223,17 @@ def test_geojson_feature_id_does_not_take_the_place_of_the_parcel_code(tmp_path,
     assert "the plot id is field '地块编码', not the GeoJSON feature id ('0', '1')" in out
     s = pd.read_csv(tmp_path / "out" / "summary.csv", encoding="utf-8-sig", dtype=str)
     assert s["plot_id"].tolist() == ["LK-001", "LK-002"] and s["id"].tolist() == ["0", "1"]
+
+
+# ---------------------------------------------------------------------------- D8: invalid rejected parcels drawn
+def test_invalid_rejected_parcel_is_drawn_on_the_map_an_empty_one_is_not(tmp_path):
+    geoms = _boxes(3)
+    geoms[1] = shapely.Polygon([(X0 + 200, Y0), (X0 + 300, Y0 + 60), (X0 + 300, Y0), (X0 + 200, Y0 + 60)])  # bow-tie
+    geoms[2] = shapely.Polygon()
+    p = tmp_path / "p.gpkg"
+    gpd.GeoDataFrame(_parcels(3), geometry=geoms, crs="EPSG:4547").to_file(p)
+    lay, v = geo.read_layer(p), validate_plots(p)
+    assert list(v.rejected["input_row"]) == [2, 3]
+    g = geo.rejected_geometry(lay, v.rejected)
+    assert list(g.index) == ["LK-002"] and g.crs.to_epsg() == 4547
+    assert g.iloc[0].bounds == pytest.approx((X0 + 200, Y0, X0 + 300, Y0 + 60))

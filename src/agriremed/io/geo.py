@@ -1215,12 +1215,16 @@ def rejected_features(layer: Layer, rejected: pd.DataFrame):
 
 
 def rejected_geometry(layer: Layer, rejected: pd.DataFrame):
-    """The geometry of the rejected features that can be drawn (usable: not empty, valid), indexed by their
-    plot id, or ``FID n`` where they have none (for the map's grey parcels)."""
+    """The geometry of the rejected features that can be drawn, indexed by their plot id, or ``FID n`` where they
+    have none (for the map's grey parcels): the usable ones and the invalid polygons and points (a bow-tie, a ring
+    not closed …, rejected for that; drawn as they are, so that the parcel to repair is seen where it lies), not
+    the empty ones or those of another geometry type."""
     f = rejected_features(layer, rejected)
-    usable = np.asarray(layer.usable, bool)[f["input_row"].to_numpy(int) - 1]
+    rows = f["input_row"].to_numpy(int) - 1
+    g = layer.geometry
+    drawable = (~(g.isna() | g.is_empty).to_numpy() & g.geom_type.isin(_POLYGONAL + _PUNCTUAL).to_numpy())[rows]
     label = [i if i else f"FID {n}" for i, n in zip(f["plot_id"], f["input_fid"], strict=True)]
-    return f.set_index(pd.Index(label, name="plot_id")).geometry[usable]
+    return f.set_index(pd.Index(label, name="plot_id")).geometry[drawable]
 
 
 def to_wgs84_geojson(geometry, simplify_m: float | None = None) -> dict:
