@@ -564,6 +564,7 @@ def _read_geo_input(args, scenario, fitting: int) -> int:
     """Read the GIS layer (and the regions) onto ``args``, print its notes, and return the plots
     per chunk that fit in ``--memory`` beside the layer (``fitting`` when the layer alone leaves no
     room, with a warning)."""
+    args._geo_path = args.plots
     args.plots, args.geo_notes = _geo_table(args)
     args.sheet = None
     if args.regions:
@@ -605,6 +606,8 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
     if geo_input:
         _attach_geometry(args, p)
     lang = getattr(args, "lang", "en") or "en"
+    if geo_input:
+        _say_no_region(args, p.problems, lang)
     if len(p.plots) == 0:
         _say(i18n.t("ui.cli.plan.none_planned", lang, rejected=len(p.rejected)))
         _print_problems(_messages(p.problems, lang, p.tables), lang=lang)
@@ -712,6 +715,24 @@ def _print_plan(p, lang: str) -> None:
                             lang=lang)
 
 
+def _say_no_region(args, problems, lang: str) -> None:
+    """A GIS run whose plots have no region (``val.region_missing``): a warning line naming the layer, where its
+    parcels lie and how to give the region (--region or a region field), so that national functions are not
+    used unseen (the layer's coordinates do not place it in a province: agriremed holds no province polygons)."""
+    layer = getattr(args, "_geo_layer", None)
+    if layer is None or args.quiet or problems is None or "problem_msg" not in problems:
+        return
+    missing = any(isinstance(m, str) and m and "val.region_missing" in messages.Message.decode(m).codes
+                  for m in problems["problem_msg"].to_numpy(object))
+    centre = geo.layer_centre(layer)
+    if not missing or centre is None:
+        return
+    text = messages.render(messages.Message.of("geo.no_region", file=Path(str(getattr(args, "_geo_path", "")
+                                                                             or layer.name)).name,
+                                               lat=centre[0], lon=centre[1]), lang)
+    _say(messages.render(messages.Message.of("prob.warning_line", text=text), lang))
+
+
 def _is_geo(path) -> bool:
     return is_geo_path(path)
 
@@ -807,11 +828,16 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
             codes = getattr(getattr(note, "message", None), "codes", ())
             if str(note) not in shown and any(c.startswith("io.") for c in codes):
                 _say(_note_line(note, getattr(args, "lang", "en") or "en"))
-    if gpkg and r.n_planned:
+    _say_no_region(args, r.problems, lang)
+    rejected = (rejected_features(args._geo_layer, texts_in(r.rejected, lang, _tables(args)))
+                if gpkg and len(r.rejected) and "input_row" in r.rejected else None)
+    if gpkg and (r.n_planned or rejected is not None):  # the rejected features too, as the in-memory plan
         r.paths["plan_gpkg"] = geo.write_plan_layers_chunked(Path(args.out) / "plan.gpkg",
-                                                         _summary_geometry(args, r.paths["summary"], fmt),
-                                                         r.paths["summary"], r.paths.get("plan"),
-                                                         batch_rows=max(chunk, 1_000))
+                                                         _summary_geometry(args, r.paths["summary"], fmt)
+                                                         if r.n_planned else geometry_by_id(args._geo_layer),
+                                                         r.paths["summary"] if r.n_planned else None,
+                                                         r.paths.get("plan") if r.n_planned else None,
+                                                         batch_rows=max(chunk, 1_000), rejected=rejected)
     if getattr(args, "region_polygons", None) is not None and r.n_planned:
         r.paths["regions"] = _regions_from_parquet(args, r.paths["summary"], fmt)
     if not args.quiet:

@@ -33,6 +33,7 @@ __all__ = [
     "METAL_NAMES",
     "LAND_USES",
     "LOCATION_COLUMNS",
+    "PASSED_THROUGH",
     "Column",
     "COLUMNS",
     "INPUT_COLUMNS",
@@ -103,6 +104,11 @@ METAL_NAMES: dict[str, tuple[str, str]] = {
 #: the summary, the workbook, the report's recommendation table and the plot sheet when the
 #: input has them, so that a plot can be handed to its village and found in the field.
 LOCATION_COLUMNS: tuple[str, ...] = ("village", "lat", "lon")
+
+#: Registered columns that a reader adds to the input table itself and the plan carries unchanged after its
+#: computed columns, as it does the input columns the registry does not know (passed through): the polygon area
+#: of a GIS layer beside its area field (:func:`agriremed.io.geo.read_layer`), a number.
+PASSED_THROUGH: tuple[str, ...] = ("geometry_area_ha",)
 
 #: Land-use classes of the input contract.
 LAND_USES: tuple[str, ...] = ("paddy", "upland", "orchard", "vegetable", "marginal")
@@ -1642,6 +1648,10 @@ _out("cash_flow_later_mean_plot_cny_yr", "CNY/yr", "Mean net cash flow of the pl
      "Net cash flow averaged over years 2…horizon per hectare of the recommended option × plot area "
      "(cash_flow_later_mean_cny_ha_yr × area_ha); subsidies are not included. For a PV plant the land lease.")
 _out("area_mu", "mu", "Area", "面积", "Plot area in mu (1 亩 = 1/15 ha).", valid=(0, None))
+_out("geometry_area_ha", "ha", "Polygon area", "图形面积",
+     "Area of the plot's polygon (GIS input whose attributes hold an area: Lambert azimuthal equal-area projection "
+     "centred on the layer, GRS80 ellipsoid), written beside the area the attributes give, with which the plot is "
+     "planned (area_ha); carried from the layer into the summary.", valid=(0, None))
 _out("measures", "", "Measures this season and next", "本季和下一季措施",
      "Steps of the recommended option this season and next with amounts per mu (option_steps.csv; "
      "amounts from option_parameters.csv); the plot's own amounts are on its sheet.", dtype="str")

@@ -70,6 +70,7 @@ __all__ = [
     "normalise_header",
     "is_known_header",
     "complete_header",
+    "complete_cut_ascii_header",
     "is_unit_text",
     "unit_row",
     "unit_cell",
@@ -392,6 +393,10 @@ _HEADER_ALIASES = {
     # fields of the 三调 land-class layer (DLTB): 地类名称 DLMC, 地类编码 DLBM, 图斑编号 TBBH
     "地类名称": "land_use", "dlmc": "land_use", "地类编码": "land_use", "dlbm": "land_use",
     "地类代码": "land_use", "tbbh": "plot_id", "图斑号": "plot_id",
+    # DKBM: the field code of 地块编码 (Di Kuai Bian Ma, its pinyin initials, as TBBH is 图斑编号's) in
+    # contracted-land parcel layers (承包地块 of the 确权 registration databases, NY/T 2539; the field code as
+    # that standard lists it UNCONFIRMED here); 地块编码 itself is read above
+    "dkbm": "plot_id",
     # the present-use column of county sheets built on the 三调 land classes (GB/T 21010)
     "土地利用现状": "land_use", "利用现状": "land_use", "现状地类": "land_use", "土地利用现状类型": "land_use",
     "土地现状": "land_use", "地类现状": "land_use", "现状利用类型": "land_use",
@@ -1420,6 +1425,57 @@ def complete_header(prefix: str) -> str | None:
     if not hits or len({_HEADER_ALIASES[a] for a in hits}) != 1:
         return None
     return hits[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _ascii_input_headers() -> tuple[tuple[str, str], ...]:
+    """(header, input column) of every ASCII name an input column is read under: the column names of
+    the registry and their ASCII spellings (:data:`_HEADER_ALIASES`)."""
+    out = {n: n for n, c in C.COLUMNS.items() if c.role == "input"}
+    out.update({a: v for a, v in _HEADER_ALIASES.items() if a.isascii() and C.COLUMNS.get(v) is not None
+                and C.COLUMNS[v].role == "input"})
+    return tuple(sorted(out.items(), key=lambda kv: (len(kv[0]), kv[0])))
+
+
+def complete_cut_ascii_header(field: str) -> tuple[str | None, tuple[str, ...]]:
+    """The input header an ASCII field name cut short begins (a shapefile field name: 10 characters).
+
+    Parameters
+    ----------
+    field : str
+        The name as stored (``'cd_cacl2_m'``, ``'bulk_densi'``).
+
+    Returns
+    -------
+    tuple
+        ``(header, columns)``: when every known input header (a column name of the registry or an ASCII
+        spelling of one) longer than ``field`` that starts with it names one input column, that column's
+        name if it starts with ``field``, else the shortest such spelling; else None; and the input columns those headers name (several: the cut is ambiguous; none:
+        ``field`` begins no input header). A field that is itself a known input header is not completed:
+        ``(None, ())``; nor is one that is the name of another column of the registry (``soil_class``, the
+        computed class, which also begins ``soil_class_county``): ``(None, (that column, the input columns it
+        begins))``.
+
+    Examples
+    --------
+    >>> complete_cut_ascii_header("cd_cacl2_m"), complete_cut_ascii_header("bulk_densi")
+    (('cd_cacl2_mg_kg', ('cd_cacl2_mg_kg',)), ('bulk_density_g_cm3', ('bulk_density_g_cm3',)))
+    >>> complete_cut_ascii_header("crop_cd_mg"), complete_cut_ascii_header("depth_m")
+    (('crop_cd_mg_kg', ('crop_cd_mg_kg',)), (None, ()))
+    >>> complete_cut_ascii_header("soil_class")
+    (None, ('soil_class', 'soil_class_county'))
+    """
+    k = _key(field)
+    known = _ascii_input_headers()
+    if not k or not field.isascii() or any(h == k for h, _ in known):
+        return None, ()
+    hits = [(h, v) for h, v in known if h.startswith(k)]
+    columns = tuple(dict.fromkeys(v for _, v in hits))
+    if k in C.COLUMNS:  # a column's own name (of an output): read as it stands
+        return None, ((k, *columns) if columns else ())
+    if len(columns) != 1:
+        return None, columns
+    return (columns[0] if any(h == columns[0] for h, _ in hits) else hits[0][0]), columns
 
 
 def is_known_header(name: str) -> bool:

@@ -500,10 +500,11 @@ def location_columns(plots: pd.DataFrame) -> list[str]:
 def pass_through_columns(plots: pd.DataFrame) -> list[str]:
     """Input columns that validation kept without any stage using them ("passed through").
 
-    They are the columns of the valid plots that the column registry does not know; the
+    They are the columns of the valid plots that the column registry does not know, and the registered
+    columns a reader adds to the input itself (:data:`agriremed.core.columns.PASSED_THROUGH`); the
     plan and summary tables carry them unchanged, after the computed columns.
     """
-    return [str(c) for c in plots.columns if c not in C.COLUMNS]
+    return [str(c) for c in plots.columns if c not in C.COLUMNS or c in C.PASSED_THROUGH]
 
 
 def with_pass_through(table: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
@@ -519,7 +520,10 @@ def with_pass_through(table: pd.DataFrame, P: pd.DataFrame) -> pd.DataFrame:
         name = c
         while name in table.columns or name in cols:
             name = "input_" + name
-        cols[name] = _frames.take(_frames.obj(P[c]), pos, None)
+        if c in C.PASSED_THROUGH and pd.api.types.is_float_dtype(P[c]):  # a number the reader wrote stays one
+            cols[name] = _frames.take(P[c].to_numpy(float), pos, np.nan)
+        else:
+            cols[name] = _frames.take(_frames.obj(P[c]), pos, None)
     return pd.concat([table, _frames.frame(cols, len(table)).set_axis(table.index)], axis=1)
 
 def _fmt_money(x: float, money=("CNY", 1.0), unit: str = "mu") -> Message:

@@ -54,14 +54,14 @@ import pandas as pd
 from agriremed.core.inputs import InputFileError, mostly_common_chinese, parquet_as_text
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, printed
-from agriremed.core.names import complete_header, read_header
+from agriremed.core.names import complete_cut_ascii_header, complete_header, read_header
 from agriremed.stages.seasons import counted_once
 
 __all__ = ["GEO_SUFFIXES", "Layer", "read_layer", "layer_names", "is_geo_path", "equal_area_crs",
            "areas_ha", "assign_regions", "read_regions", "region_totals", "write_plan_layers",
            "AREA_MISMATCH_FRAC", "OUTSIDE", "plot_geometry", "feature_count", "geometry_by_id",
            "write_plan_layers_chunked", "to_wgs84_geojson", "GeoExtraMissing", "rejected_features",
-           "rejected_geometry", "plot_id_column", "OVERLAP_SHARE_FRAC"]
+           "rejected_geometry", "plot_id_column", "OVERLAP_SHARE_FRAC", "layer_centre"]
 
 #: File suffixes read as GIS layers.
 GEO_SUFFIXES = (".gpkg", ".shp", ".geojson", ".zip")
@@ -250,29 +250,68 @@ def _codec(label: str | None) -> str | None:
         return None
 
 
-def _shapefile_encoding(p: Path) -> tuple[str | None, str | None, str | None]:
-    """(encoding to pass to the reader, note, Python codec of the field names) for a shapefile;
-    (None, note, codec) lets GDAL decide; the codec is None where the encoding is not known."""
-    for suf in (".cpg", ".CPG"):
-        cpg = p.with_suffix(suf)
-        if cpg.exists():
-            name = cpg.read_text("ascii", errors="replace").strip()
-            return None, Note(Message.of("geo.cpg", file=p.name, encoding=name)), _codec(name)
-    dbf = _dbf_path(p)
-    if dbf is None:
+def _shapefile_parts(p: Path, layer: str) -> dict[str, object] | None:
+    """The side files of the shapefile a layer is read from, as :func:`_shapefile_encoding` reads them:
+    ``{"cpg": text of the .cpg file or None, "dbf": first 32 bytes of the .dbf or None, "name": the
+    shapefile's name}``; None when the layer is not read from a shapefile.
+
+    A ``.shp`` path: the files beside it. A ``.zip``: the ``.shp`` member named after the layer (GDAL
+    names a shapefile's layer after it) and its ``.cpg`` and ``.dbf`` in the same folder of the archive,
+    read without unpacking it.
+    """
+    suffix = p.suffix.lower()
+    if suffix == ".shp":
+        cpg = next((c for c in (p.with_suffix(".cpg"), p.with_suffix(".CPG")) if c.exists()), None)
+        dbf = _dbf_path(p)
+        head = None
+        if dbf is not None:
+            with open(dbf, "rb") as fh:
+                head = fh.read(32)
+        return {"cpg": cpg.read_text("ascii", errors="replace") if cpg is not None else None, "dbf": head,
+                "name": p.name}
+    if suffix != ".zip":
+        return None
+    import zipfile
+    from pathlib import PurePosixPath
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            members = {PurePosixPath(m): m for m in z.namelist() if not m.endswith("/")}
+            shp = next((m for m in members if m.suffix.lower() == ".shp" and m.stem == layer), None)
+            if shp is None:
+                return None
+            side = {m.suffix.lower(): members[m] for m in members if m.parent == shp.parent and m.stem == shp.stem}
+            cpg = z.read(side[".cpg"]).decode("ascii", errors="replace") if ".cpg" in side else None
+            head = None
+            if ".dbf" in side:
+                with z.open(side[".dbf"]) as fh:
+                    head = fh.read(32)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return None
+    return {"cpg": cpg, "dbf": head, "name": shp.name}
+
+
+def _shapefile_encoding(parts: dict, file: str) -> tuple[str | None, str | None, str | None]:
+    """(encoding to pass to the reader, note, Python codec of the field names) for a shapefile whose side
+    files are ``parts`` (:func:`_shapefile_parts`; ``file``: the file name the notes give); (None, note,
+    codec) lets GDAL decide; the codec is None where the encoding is not known."""
+    if parts.get("cpg") is not None:
+        name = str(parts["cpg"]).strip()
+        return None, Note(Message.of("geo.cpg", file=file, encoding=name)), _codec(name)
+    head = parts.get("dbf")
+    if head is None:
         return None, None, None
-    with open(dbf, "rb") as fh:
-        head = fh.read(32)
     ldid = head[29] if len(head) > 29 else 0
     if ldid:
-        return (None, Note(Message.of("geo.ldid", file=p.name, encoding=_LDID_NAMES.get(ldid, hex(ldid)))),
+        return (None, Note(Message.of("geo.ldid", file=file, encoding=_LDID_NAMES.get(ldid, hex(ldid)))),
                 "gbk" if ldid in _LDID_NAMES else None)
     return "latin1", None, None  # bytes kept as they are, decided by _redecode
 
 
-def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None, str]:
+def _redecode(df: pd.DataFrame, name: str, shapefile: str | None = None) -> tuple[pd.DataFrame, str | None, str]:
     """Decode text read byte-for-byte (Latin-1) from a DBF without declared encoding: (table, note,
-    Python codec used)."""
+    Python codec used); ``shapefile``: the name of the shapefile (a member of a zip), whose .cpg file the
+    error asks for (default ``name``)."""
     text_cols = [c for c in df.columns if c != "geometry"
                  and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))]
     raw = b"".join(str(c).encode("latin1", errors="replace") for c in df.columns)
@@ -300,7 +339,7 @@ def _redecode(df: pd.DataFrame, name: str) -> tuple[pd.DataFrame, str | None, st
     raise InputFileError(
         f"{name}: the text of its attribute table (.dbf) is neither UTF-8 nor common Chinese GBK, and "
         "no .cpg file names its encoding: add a file "
-        f"{Path(name).with_suffix('.cpg').name} holding the encoding (e.g. GBK or UTF-8), or export the "
+        f"{Path(shapefile or name).with_suffix('.cpg').name} holding the encoding (e.g. GBK or UTF-8), or export the "
         "layer as GeoPackage (属性表编码无法识别：请添加 .cpg 文件注明编码，如 GBK)")
 
 
@@ -481,13 +520,17 @@ def _number(text: pd.Series) -> np.ndarray:
 
 
 def _check_degrees(geometry, crs, name: str) -> None:
-    """A geographic CRS whose coordinates are not degrees (projected metres labelled as degrees)."""
+    """A geographic CRS whose coordinates are not degrees (projected metres labelled as degrees), or whose
+    x and y are latitude and longitude swapped (x within −90…90, y beyond it but within −180…180)."""
     if not getattr(crs, "is_geographic", False):
         return
     ok = ~(geometry.isna() | geometry.is_empty)
     if not ok.any():
         return
     x0, y0, x1, y1 = geometry[ok].total_bounds
+    if -90 <= x0 and x1 <= 90 and -180 <= y0 and y1 <= 180 and (y1 > 90 or y0 < -90):
+        raise InputFileError.of("geo.swapped_axes", file=name, crs=crs.name, x0=float(x0), x1=float(x1),
+                                y0=float(y0), y1=float(y1))
     if min(x0, y0) < -180 or x1 > 180 or y1 > 90 or y0 < -90:
         raise InputFileError(
             f"{name}: the layer says its coordinates are degrees ({crs.name}), but they run to "
@@ -610,8 +653,9 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
         notes.append(Note(Message.of("geo.layer_read", file=p.name, layer=name)))
     enc, codec = None, None
     cut_units: dict[str, str] = {}
-    if p.suffix.lower() == ".shp":
-        enc, note, codec = _shapefile_encoding(p)
+    parts = _shapefile_parts(p, name)  # a shapefile, on its own or in a zip: its encoding decided alike
+    if parts is not None:
+        enc, note, codec = _shapefile_encoding(parts, p.name)
         if note:
             notes.append(note)
     try:
@@ -632,11 +676,12 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     except Exception as exc:
         raise InputFileError(f"{p.name} (layer {name}) could not be read: {exc}") from exc
     if enc == "latin1":
-        gdf, note, codec = _redecode(gdf, p.name)
+        gdf, note, codec = _redecode(gdf, p.name, parts["name"] if parts else None)
         if note:
             notes.append(note)
-    if p.suffix.lower() == ".shp":
+    if parts is not None:
         gdf = _cut_names(gdf, codec, p.name, notes, cut_units)
+        gdf = _ascii_cut_names(gdf, p.name, notes)
     if not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf.columns:
         raise InputFileError(f"{p.name} (layer {name}) has no geometry: read it as a table (CSV, Excel)")
     fid = gdf.index.to_numpy()
@@ -646,10 +691,8 @@ def read_layer(path: str | Path, layer: str | int | None = None, crs: str | None
     _check_degrees(geom, gdf.crs, p.name)
     _check_zone_prefix(geom, gdf.crs, p.name)
     problems, usable = _geometry_problems(geom, fid)
-    attrs = pd.DataFrame(gdf.drop(columns="geometry"))
-    if p.suffix.lower() in (".shp", ".zip"):
-        notes += _truncated_fields(list(attrs.columns), p.name)
-    table = parquet_as_text(attrs)
+    attrs = _named_id_first(pd.DataFrame(gdf.drop(columns="geometry")), p, notes)
+    table = parquet_as_text(_whole_ids(attrs))
     _add_geometry_columns(table, geom, usable, fid, notes, p.name)
     shape_key = _shape_keys(geom, usable)
     overlaps = _overlap_warnings(table, geom, usable, fid, shape_key, notes, p.name)
@@ -726,17 +769,81 @@ def _geometry_problems(geom, fid: np.ndarray) -> tuple[list[dict], np.ndarray]:
     return problems, usable
 
 
-def _truncated_fields(fields: list[str], name: str) -> list[str]:
-    """Notes on shapefile field names cut to 10 characters that begin a registered column name."""
-    out = []
-    for f in fields:
-        h = read_header(f)
-        if len(f) != 10 or (h.error is None and h.canonical in C.COLUMNS):
+def _ascii_cut_names(gdf, name: str, notes: list[str]):
+    """Shapefile field names of ASCII characters cut to :data:`FIELD_NAME_BYTES` (``cd_cacl2_m``,
+    ``bulk_densi``): each renamed to the input header it begins when every header it begins names one
+    input column (:func:`agriremed.core.names.complete_cut_ascii_header`; ``cd_cacl2_m`` →
+    ``cd_cacl2_mg_kg``), before its header (and unit) is read; the renamed fields are noted together, a
+    field that begins several columns is noted on its own and left as it stands."""
+    renamed, columns = [], []
+    taken = {str(c) for c in gdf.columns}
+    for c in gdf.columns:
+        text = str(c)
+        if c == "geometry" or len(text) != FIELD_NAME_BYTES or not text.isascii():
+            columns.append(c)
             continue
-        full = [c for c in C.COLUMNS if c.startswith(f.lower()) and c != f.lower()]
-        if full:
-            out.append(Note(Message.of("geo.truncated", file=name, field=repr(f), column=full[0])))
+        full, cols = complete_cut_ascii_header(text)
+        if full is not None and full not in taken:
+            renamed.append(Message.of("geo.utf8_cut_field", field=repr(text), header=repr(full)))
+            taken.add(full)
+            columns.append(full)
+            continue
+        if len(cols) > 1:
+            notes.append(Note(Message.of("geo.truncated", file=name, field=repr(text), columns=", ".join(cols))))
+        columns.append(c)
+    if not renamed:
+        return gdf
+    out = gdf.copy()
+    out.columns = columns
+    out = out.set_geometry("geometry") if "geometry" in out.columns else out
+    shown = None
+    for m in renamed[::-1]:
+        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    notes.append(Note(Message.of("geo.ascii_cut", file=name, fields=shown)))
     return out
+
+
+def _named_id_first(attrs: pd.DataFrame, p: Path, notes: list[str]) -> pd.DataFrame:
+    """A GeoJSON layer whose features carry an ``id`` member (read as the field ``id``) beside a named parcel-code
+    field (地块编码, TBBH …, any header read as ``plot_id``): the named field is put first, so that it is the plot
+    id and ``id`` is passed through (the validation takes the first id column); noted. Many writers (geopandas'
+    ``to_json``, web tools) fill the member with the row number."""
+    if p.suffix.lower() not in (".geojson", ".json"):
+        return attrs
+    ids = [c for c in attrs.columns if str(c).lower() == "id"]
+    named = [c for c in attrs.columns if str(c).lower() != "id" and read_header(str(c)).canonical == "plot_id"]
+    if not ids or not named:
+        return attrs
+    shown = ", ".join(repr(str(v)) for v in attrs[ids[0]].head(3).tolist()) + (" …" if len(attrs) > 3 else "")
+    notes.append(Note(Message.of("geo.geojson_id", file=p.name, field=repr(str(named[0])), ids=shown)))
+    return attrs[[c for c in attrs.columns if c not in ids] + ids]
+
+
+#: Columns whose values are identifiers: a whole number held in a Real field is written without ".0".
+_ID_COLUMNS = ("plot_id", "field_id")
+
+
+def _whole_ids(attrs: pd.DataFrame) -> pd.DataFrame:
+    """The attributes with the identifiers (a field read as ``plot_id`` or ``field_id``) that a Real (float)
+    field holds as whole numbers as integer text: 430211001001.0 → ``'430211001001'``, the code as a GIS shows
+    it and a join back on it needs; other values, and other fields, unchanged.
+
+    >>> _whole_ids(pd.DataFrame({"地块编码": [430211001001.0, None, 2.5], "pH": [5.0, 6.0, 7.0]}))["地块编码"].tolist()
+    ['430211001001', None, '2.5']
+    """
+    out = None
+    for c in attrs.columns:
+        s = attrs[c]
+        if not pd.api.types.is_float_dtype(s) or read_header(str(c)).canonical not in _ID_COLUMNS:
+            continue
+        v = s.to_numpy(float)
+        whole = np.isfinite(v) & (np.abs(v) < 2.0 ** 53)
+        whole[whole] = v[whole] == np.round(v[whole])
+        text = np.array([None if not np.isfinite(x) else (f"{x:.0f}" if w else repr(float(x)))
+                         for x, w in zip(v, whole, strict=True)], dtype=object)
+        out = attrs.copy() if out is None else out
+        out[c] = pd.Series(text, index=attrs.index, dtype=object)
+    return attrs if out is None else out
 
 
 def _shape_keys(geom, usable: np.ndarray) -> tuple:
@@ -894,7 +1001,15 @@ def _add_geometry_columns(table: pd.DataFrame, geom, usable: np.ndarray, fid: np
 
 
 def _fmt(v: float) -> str:
-    return "" if not np.isfinite(v) else f"{v:.6g}"
+    """An area as the table's text: 6 significant digits, never in scientific notation (a sliver's
+    7.99863e-05 ha is 0.0000799863, as a spreadsheet or GIS shows it).
+
+    >>> _fmt(7.99863e-05), _fmt(0.5998961), _fmt(123456.78), _fmt(float("nan"))
+    ('0.0000799863', '0.599896', '123457', '')
+    """
+    if not np.isfinite(v):
+        return ""
+    return np.format_float_positional(v, precision=6, unique=False, fractional=False, trim="-")
 
 
 # ---------------------------------------------------------------------------- regions
@@ -1044,13 +1159,25 @@ def plot_geometry(layer: Layer, plots: pd.DataFrame):
     layer : Layer
         The layer the plots were read from.
     plots : pandas.DataFrame
-        Valid plots with ``input_row`` (1-based row of ``layer.table``) and ``plot_id``.
+        Valid plots with ``input_row`` (1-based row of ``layer.table``) and ``plot_id``; none (a layer
+        whose plot id field is missing: every row rejected) gives an empty series.
     """
     import geopandas as gpd
 
+    if not len(plots) or "plot_id" not in plots.columns:  # no plot planned (a layer without a plot id field)
+        return gpd.GeoSeries([], index=pd.Index([], dtype=object, name="plot_id"), crs=layer.crs)
     rows = plots["input_row"].to_numpy(int) - 1
     return gpd.GeoSeries(layer.geometry.to_numpy()[rows], index=pd.Index(plots["plot_id"].to_numpy(object),
                                                                              name="plot_id"), crs=layer.crs)
+
+
+def layer_centre(layer: Layer) -> tuple[float, float] | None:
+    """Centre of the bounds of a layer's usable features in CGCS2000 degrees, (lat, lon); None without one."""
+    usable = np.asarray(layer.usable, bool)
+    if not usable.any():
+        return None
+    lon, lat = _layer_centre(layer.geometry[usable])
+    return lat, lon
 
 
 def plot_id_column(table: pd.DataFrame) -> str | None:
@@ -1088,12 +1215,16 @@ def rejected_features(layer: Layer, rejected: pd.DataFrame):
 
 
 def rejected_geometry(layer: Layer, rejected: pd.DataFrame):
-    """The geometry of the rejected features that can be drawn (usable: not empty, valid), indexed by their
-    plot id, or ``FID n`` where they have none (for the map's grey parcels)."""
+    """The geometry of the rejected features that can be drawn, indexed by their plot id, or ``FID n`` where they
+    have none (for the map's grey parcels): the usable ones and the invalid polygons and points (a bow-tie, a ring
+    not closed …, rejected for that; drawn as they are, so that the parcel to repair is seen where it lies), not
+    the empty ones or those of another geometry type."""
     f = rejected_features(layer, rejected)
-    usable = np.asarray(layer.usable, bool)[f["input_row"].to_numpy(int) - 1]
+    rows = f["input_row"].to_numpy(int) - 1
+    g = layer.geometry
+    drawable = (~(g.isna() | g.is_empty).to_numpy() & g.geom_type.isin(_POLYGONAL + _PUNCTUAL).to_numpy())[rows]
     label = [i if i else f"FID {n}" for i, n in zip(f["plot_id"], f["input_fid"], strict=True)]
-    return f.set_index(pd.Index(label, name="plot_id")).geometry[usable]
+    return f.set_index(pd.Index(label, name="plot_id")).geometry[drawable]
 
 
 def to_wgs84_geojson(geometry, simplify_m: float | None = None) -> dict:
@@ -1208,12 +1339,15 @@ def geometry_by_id(layer: Layer):
     return g[~g.index.duplicated(keep=False)]
 
 
-def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Path,
-                              plan_path: str | Path | None = None, batch_rows: int = 20_000) -> Path:
+def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Path | None,
+                              plan_path: str | Path | None = None, batch_rows: int = 20_000,
+                              rejected=None) -> Path:
     """Write ``plan.gpkg`` from the Parquet plan and summary of a chunked run, batch by batch.
 
     Layer ``plots``: every summary row with its geometry; layer ``recommended``: the plan
-    rows of the recommended options. Only one batch of rows is in memory at a time; the
+    rows of the recommended options; layer ``rejected``, where features were rejected: the rejected
+    features with their reasons (``rejected``, :func:`rejected_features`), as :func:`write_plan_layers`
+    writes it. Only one batch of rows is in memory at a time; the
     geometry (``geometry``, indexed by plot id) is joined by ``plot_id``.
     """
     import pyarrow.parquet as pq
@@ -1221,6 +1355,8 @@ def write_plan_layers_chunked(path: str | Path, geometry, summary_path: str | Pa
     path = Path(path)
     if path.exists():
         path.unlink()
+    if rejected is not None and len(rejected):
+        write_plan_layers(path, None, geometry, rejected=rejected)
     for src, layer in ((summary_path, "plots"), (plan_path, "recommended")):
         if src is None or not Path(src).exists():
             continue

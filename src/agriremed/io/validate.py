@@ -834,7 +834,7 @@ def _optional_unread(h: HeaderRead) -> bool:
 
 #: Columns the GIS reader adds to a layer's table itself (:func:`agriremed.io.geo.read_layer`): the area of
 #: the polygon beside an area field, compared with it there; passed through, not reported as unused.
-GEO_ADDED_COLUMNS = ("geometry_area_ha",)
+GEO_ADDED_COLUMNS = C.PASSED_THROUGH
 
 
 def _cut_unit_headers(cut_units: dict[str, str], mapping: dict[str, str], header_notes: list,
@@ -1967,6 +1967,9 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
         if canon in dups or _is_crop_metal(canon):  # measured crop metals: read below, once the crop is known
             continue
         spec = C.COLUMNS.get(canon)
+        if spec is not None and canon in C.PASSED_THROUGH and spec.dtype == "float":  # a number the reader wrote
+            out[canon] = pd.to_numeric(as_text(raw[orig]).str.strip(), errors="coerce").to_numpy(float)
+            continue
         if spec is None or spec.role != "input":
             out[canon] = raw[orig]
             continue
