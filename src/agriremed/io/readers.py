@@ -221,16 +221,19 @@ def apply_unit_row(file_name: str, header: list[str], below: list[str] | None,
             raise InputFileError.of("io.unit_row_unread", file=file_name, line=int(line), cell=other)
         return header, None
     cells = (cells + [""] * len(header))[:len(header)]
+    labelled = False  # the row's label (单位) in its first cell: no unit of the first column
     for j, (hd, u) in enumerate(zip(header, cells)):
         unit = unit_cell(u, hd)
         h = read_header(hd) if hd else None
         spec = C.COLUMNS.get(h.canonical) if h is not None and h.canonical else None
         takes_unit = spec is not None and spec.dtype in ("float", "int")
         label = j == 0 and unit.rstrip(":：").lower() in ("单位", "计量单位", "unit", "units")
+        labelled = labelled or label
         if unit and not label and not is_no_unit_word(unit) and not takes_unit:  # e.g. 亩 under 作物: shifted
             raise InputFileError.of("io.unit_row_misplaced", file=file_name, line=int(line), unit=unit,
                                     column=hd or f"column {j + 1}")
-    out = [with_unit_row(hd, u) if hd else hd for hd, u in zip(header, cells)]
+    out = [with_unit_row(hd, u) if hd and not (j == 0 and labelled) else hd
+           for j, (hd, u) in enumerate(zip(header, cells))]
     return out, Note.of("io.unit_row", file=file_name, line=int(line))
 
 
