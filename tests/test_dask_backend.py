@@ -29,6 +29,10 @@ def plots():
     df.loc[70, "plot_id"] = df.loc[12, "plot_id"]  # duplicate across partitions (the same crop: not a season row)
     df.loc[70, ["land_use", "crop"]] = df.loc[12, ["land_use", "crop"]].to_numpy()
     df.loc[80, "plot_id"] = df.loc[40, "plot_id"]  # the same id with another crop: season rows of one field
+    # (one field: in the same place and on the same land use; rows in two regions would be two plots, duplicates)
+    df.loc[80, ["region", "village", "lat", "lon", "land_use"]] = df.loc[40, ["region", "village", "lat", "lon",
+                                                                           "land_use"]].to_numpy()
+    df.loc[80, "crop"] = "maize" if df.loc[40, "crop"] != "maize" else "wheat"
     return df
 
 
@@ -45,7 +49,7 @@ def test_dask_outputs_equal_the_pandas_plan(plots, pandas_plan, npartitions):
         pd.testing.assert_frame_equal(_norm(getattr(out, name).compute()), _norm(getattr(pandas_plan, name)),
                                       obj=name)
     assert sorted(out.rejected.compute()["input_row"]) == [6, 13, 71]
-    assert {"S0000040~wheat", "S0000040~rice"} <= set(out.summary.compute()["plot_id"])
+    assert {"S0000040~wheat", "S0000040~maize"} <= set(out.summary.compute()["plot_id"])
 
 
 def test_dask_distributed_cluster_gives_the_same_summary(plots, pandas_plan):

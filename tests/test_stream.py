@@ -99,12 +99,13 @@ def test_duplicate_ids_are_found_across_chunks():
     assert duplicate_ids(df, chunk_size=7) == {"X": "3, 31, 50"}
     r = plan_stream(df, SC, chunk_size=7, progress=False)
     assert r.rejected["input_row"].tolist() == [3, 31, 50]
-    hint = (": rows of rice with one id are read as one field's early and late rice only where each names its "
-            "season: add 早稻/晚稻 to the crop cells, or -早/-晚 (-早稻/-晚稻, -early/-late) to the plot ids")
-    rice = df.loc[[2, 30, 49], "crop"].eq("rice").tolist()
+    # rows in three regions are three plots: told so, not given the early/late-rice advice
+    regions = " / ".join(df.loc[[2, 30, 49], "region"])
     assert r.rejected["reasons"].tolist() == [
-        f"plot_id 'X': duplicate plot id (rows 3, 31, 50){hint if k else ''} (expected a unique id per plot)"
-        for k in rice]
+        f"plot_id 'X': duplicate plot id (rows 3, 31, 50): the rows lie in different regions ({regions}), so they "
+        "are different plots, not the crop seasons of one field (plots numbered afresh in each township or sheet): "
+        "give each plot its own id, e.g. with its township before the number (南洲镇-01) (expected a unique id per "
+        "plot)"] * 3
 
 
 def test_header_only_file_is_one_file_level_error(tmp_path):

@@ -38,7 +38,8 @@ from agriremed.io.validate import (NO_DATE, as_text, field_id_texts, field_soil_
                                    has_detection_limits, has_not_detected, has_rice_seasons, has_unlisted_crops,
                                    input_rounds, is_crop_metal_header, metal_column_medians, metal_column_numbers,
                                    rotation_fields, round_keys, round_latest_values, row_crop_cells,
-                                   no_skipped_rows, row_crops, row_keys, soil_total_texts, validate_plots)
+                                   no_skipped_rows, row_crops, row_key_columns, row_keys, soil_total_texts,
+                                   validate_plots)
 
 __all__ = ["DaskPlan", "plan_dask"]
 
@@ -107,6 +108,7 @@ def _partition(part: pd.DataFrame, what: str, scenario: Scenario, tables: Tables
                                    unlisted_crops, soil_rows))
     if rounds is not None:  # the partition's share of them
         part.attrs["sampling_rounds_in_input"] = rounds.of_chunk(int(offsets[number]), len(part))
+    part.attrs["rows_before"] = int(offsets[number])  # a duplicate's rows are named in the whole input
     if what in _VALIDATED:
         v = offset_rows(validate_plots(part, tables, duplicates=duplicates), int(offsets[number]))
         return getattr(v, what)
@@ -173,7 +175,7 @@ def _numbered_field_rows(part: pd.DataFrame, split: set, duplicates: dict, offse
 
 
 #: Columns of :func:`_round_key_rows`.
-_KEYS = {"not_plot": "bool", "may": "bool", "id": "object", "date": "int64", "crop": "object"}
+_KEYS = {"not_plot": "bool", "may": "bool", "id": "object", "date": "int64", "crop": "object", "place": "object"}
 
 
 def _round_key_rows(part: pd.DataFrame) -> pd.DataFrame:
@@ -183,11 +185,12 @@ def _round_key_rows(part: pd.DataFrame) -> pd.DataFrame:
     not_plots, rk = round_keys(part)
     n = len(part)
     out = {"not_plot": np.asarray(not_plots, bool), "may": np.zeros(n, bool), "id": np.full(n, "", dtype=object),
-           "date": np.full(n, NO_DATE, np.int64), "crop": np.full(n, "", dtype=object)}
+           "date": np.full(n, NO_DATE, np.int64), "crop": np.full(n, "", dtype=object),
+           "place": np.full(n, "", dtype=object)}
     if rk is not None:
         rows = rk[1]
         out["may"][rows] = True
-        out["id"][rows], out["date"][rows], out["crop"][rows] = rk[2], rk[3], rk[4]
+        out["id"][rows], out["date"][rows], out["crop"][rows], out["place"][rows] = rk[2], rk[3], rk[4], rk[5]
     return pd.DataFrame(out).astype(_KEYS)
 
 
@@ -204,7 +207,7 @@ def _sampling_rounds(plots, lengths: np.ndarray, tables: Tables):
         return None, not_plots
     may = np.flatnonzero(keys["may"].to_numpy(bool))
     rounds = input_rounds([(0, (rk[0], may, keys["id"].to_numpy(object)[may], keys["date"].to_numpy(np.int64)[may],
-                                keys["crop"].to_numpy(object)[may]))])
+                                keys["crop"].to_numpy(object)[may], keys["place"].to_numpy(object)[may]))])
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     latest = rounds.split(offsets) if rounds is not None else []
     if len(latest):
@@ -279,7 +282,7 @@ def plan_dask(plots, scenario: Scenario | None = None, *, tables: Tables | None 
         crop_cells = plots[crop_cols].compute().reset_index(drop=True) if crop_cols else None
         crops = (row_crops(crop_cells, tables) if crop_cols else np.full(len(ids), None, dtype=object))
         labels = row_crop_cells(crop_cells) if crop_cols else np.full(len(ids), None, dtype=object)
-        key_cols = [c for c in plots.columns if normalise_header(str(c))[0] in ("region", "area_ha")]
+        key_cols = [c for c, _ in row_key_columns(plots.columns)]
         keys = row_keys(plots[key_cols].compute().reset_index(drop=True) if key_cols
                         else pd.DataFrame(index=range(len(ids))))
         duplicates = repeated_ids(ids[rows - 1], rows, crops[rows - 1], keys[rows - 1], tables, labels[rows - 1])

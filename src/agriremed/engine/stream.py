@@ -68,12 +68,12 @@ from agriremed.core.frames import no_rows
 from agriremed.io.outputs import csv_text, prepare_out_dir, texts_in, write_datapackage
 from agriremed.core.scenario import Scenario, ScenarioError
 from agriremed.core.tables import Tables, load_tables
-from agriremed.io.validate import (Validation, as_text, decimal_marks, field_id_texts, field_soil_rows,
-                                   has_crop_values, has_detection_limits, has_not_detected, has_rice_seasons,
-                                   has_unlisted_crops, input_rounds, metal_column_medians, metal_column_numbers,
-                                   no_skipped_rows, repeated_plot_ids, rotation_fields, round_keys,
-                                   round_latest_values, row_crop_cells, row_crops, row_keys, soil_total_texts,
-                                   validate_plots, with_note_rows)
+from agriremed.io.validate import (DuplicateRows, Validation, as_text, decimal_marks, field_id_texts,
+                                   field_soil_rows, has_crop_values, has_detection_limits, has_not_detected,
+                                   has_rice_seasons, has_unlisted_crops, input_rounds, metal_column_medians,
+                                   metal_column_numbers, no_skipped_rows, repeated_plot_ids, rotation_fields,
+                                   round_keys, round_latest_values, row_crop_cells, row_crops, row_keys, row_lines,
+                                   soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine import assemble
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
                                    tables_provenance)
@@ -772,6 +772,7 @@ class _Input:
         for chunk in self._chunks():
             if scan.rounds is not None:  # the chunk's share of the sampling rounds of the whole input
                 chunk.attrs["sampling_rounds_in_input"] = scan.rounds.of_chunk(start, len(chunk))
+            chunk.attrs["rows_before"] = start  # the rows of the input before the chunk: duplicate rows named
             start += len(chunk)
             chunk.attrs["region_filled"] = scan.region_filled
             chunk.attrs["metal_medians"] = scan.metal_medians
@@ -801,6 +802,7 @@ class _Input:
         text = self.text
         chunks = text.chunks(self.chunk_size) if text is not None else self._chunks()
         ids, rows, crops, keys, labels, start, blank = [], [], [], [], [], 0, []
+        where: list = []  # each kept row's file line and sheet: a duplicate's rows named as a whole reading does
         tables = self.tables or load_tables()
         region_filled = False
         has_value = set()
@@ -816,7 +818,7 @@ class _Input:
             if rk is not None:
                 codes, uniq = pd.factorize(pd.Series(rk[4], dtype=object))
                 glob = np.array([crop_codes.setdefault(u, len(crop_codes)) for u in uniq.tolist()], np.int32)
-                rk = (*rk[:4], glob[codes] if len(codes) else codes.astype(np.int32))
+                rk = (*rk[:4], glob[codes] if len(codes) else codes.astype(np.int32), *rk[5:])
             rounds_keys.append((start, rk))
             texts = soil_total_texts(chunk)  # the soil-metal cells as text, once for the medians and both flags
             for m, v in metal_column_numbers(chunk, texts).items():
@@ -838,6 +840,7 @@ class _Input:
                 crops.append(keys_read[keep])
                 labels.append(row_crop_cells(chunk)[keep])
                 keys.append(row_keys(chunk)[keep])
+                where.append(_kept_lines(chunk, keep))
             region_filled = region_filled or any(as_text(chunk[c]).str.strip().ne("").any() for c in chunk.columns
                                                  if normalise_header(c)[0] == "region")
             if text is not None:
@@ -854,9 +857,11 @@ class _Input:
         rounds = input_rounds(rounds_keys)
         if ids and rounds is not None and len(rounds.earlier):  # an earlier round's id is no plot's id either
             later = ~np.isin(np.concatenate(rows), rounds.earlier + 1)
+            where = [_lines_kept(where, later)]
             ids, rows, crops, keys, labels = ([np.concatenate(a)[later]] for a in (ids, rows, crops, keys, labels))
         dups = (repeated_ids(np.concatenate(ids), np.concatenate(rows), np.concatenate(crops), np.concatenate(keys),
                              tables, np.concatenate(labels)) if ids else {})
+        _name_duplicate_lines(dups, rows, where)
         notes = list(self.notes)
         keep = marks = None
         if text is not None:
@@ -895,6 +900,41 @@ class _Input:
                 self._scan = dataclasses.replace(self._scan, rounds=dataclasses.replace(
                     rounds, outside=dict(zip(latest.tolist(), values, strict=True))))
         return self._scan
+
+
+def _kept_lines(chunk: pd.DataFrame, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The file line (-1 where the input was not read from a file) and the sheet (None without ``--sheet all``)
+    of each row of ``chunk`` kept (``keep``) by the first pass, as the problems name them
+    (:func:`agriremed.io.validate.row_lines`): 8 bytes a row, a sheet name only for a workbook read whole."""
+    got = row_lines(chunk)
+    if got is None:
+        return np.full(int(keep.sum()), -1, np.int64), None
+    sheets = got[1][keep]
+    return got[0][keep].astype(np.int64), (sheets if any(x is not None for x in sheets) else None)
+
+
+def _lines_kept(where: list, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The :func:`_kept_lines` of every chunk as one, of the rows ``keep`` (over their concatenation)."""
+    lines = np.concatenate([w[0] for w in where]) if where else np.zeros(0, np.int64)
+    sheets = (np.concatenate([w[1] if w[1] is not None else np.full(len(w[0]), None, dtype=object) for w in where])
+              if any(w[1] is not None for w in where) else None)
+    return lines[keep], (sheets[keep] if sheets is not None else None)
+
+
+def _name_duplicate_lines(dups: dict, rows: list, where: list) -> None:
+    """Give each duplicate id's rows (:class:`~agriremed.io.validate.DuplicateRows`) their file lines and sheets
+    from the first pass (``rows``: each chunk's kept input rows; ``where``: their :func:`_kept_lines`), so a
+    chunk names the rows of other chunks as a whole reading names them."""
+    if not any(isinstance(v, DuplicateRows) for v in dups.values()):
+        return
+    numbers = np.concatenate(rows)  # ascending
+    lines, sheets = _lines_kept(where, np.ones(len(numbers), bool))
+    for v in dups.values():
+        if isinstance(v, DuplicateRows):
+            r = np.array([int(x) for x in v.split(", ")], np.int64)
+            k = np.minimum(np.searchsorted(numbers, r), max(len(numbers) - 1, 0))
+            v.where = {int(a): (int(lines[i]), sheets[i] if sheets is not None else None)
+                       for a, i in zip(r, k, strict=True) if len(numbers) and numbers[i] == a and lines[i] >= 0}
 
 
 #: How a chunk's cells were read (``attrs``), kept on rows taken out of it (:func:`_rows_of`).
@@ -1069,6 +1109,7 @@ def plan_chunk(chunk: pd.DataFrame, scenario: Scenario, tables: Tables, rows_bef
     agriremed.engine.plan.Plan
         The chunk's plan, without the long per-year tables (``detail=False``).
     """
+    chunk.attrs["rows_before"] = rows_before  # a duplicate id's rows are named as rows of the whole input
     v = offset_rows(validate_plots(chunk, tables, duplicates=duplicates, region=region), rows_before)
     return plan(v, scenario, tables=tables, progress=False, detail=False, text_rows=text_rows)
 
@@ -1265,6 +1306,7 @@ def validate_stream(source, tables: Tables | None = None, chunk_size: int = DEFA
     kept, rejected, problems, skipped = [], [], [], []
     n_input = n_valid = n_chunks = 0
     for chunk in _data_chunks(inp.chunks()):
+        chunk.attrs["rows_before"] = n_input  # a duplicate id's rows are named as rows of the whole input
         v = offset_rows(validate_plots(chunk, tables, duplicates=scan.duplicates, optional=optional, region=region),
                     n_input)
         probs = v.problems

@@ -222,18 +222,21 @@ def apply_unit_row(file_name: str, header: list[str], below: list[str] | None,
         return header, None
     cells = (cells + [""] * len(header))[:len(header)]
     kept = []  # units under columns agriremed does not use (m under X坐标): kept with their column
+    labelled = False  # the row's label (单位) in its first cell: no unit of the first column
     for j, (hd, u) in enumerate(zip(header, cells)):
         unit = unit_cell(u, hd)
         h = read_header(hd) if hd else None
         spec = C.COLUMNS.get(h.canonical) if h is not None and h.canonical else None
         takes_unit = spec is not None and spec.dtype in ("float", "int")
         label = j == 0 and unit.rstrip(":：").lower() in ("单位", "计量单位", "unit", "units")
+        labelled = labelled or label
         if unit and not label and not is_no_unit_word(unit) and hd and spec is None and not h.error:
             kept.append(j)  # a pass-through column (CGCS2000 X/Y in m): its unit goes with it
         elif unit and not label and not is_no_unit_word(unit) and not takes_unit:  # 亩 under 作物: shifted
             raise InputFileError.of("io.unit_row_misplaced", file=file_name, line=int(line), unit=unit,
                                     column=hd or f"column {j + 1}")
-    out = [with_unit_row(hd, u) if hd else hd for hd, u in zip(header, cells)]
+    out = [with_unit_row(hd, u) if hd and not (j == 0 and labelled) else hd
+           for j, (hd, u) in enumerate(zip(header, cells))]
     note = Note.of("io.unit_row", file=file_name, line=int(line))
     if kept:
         note = Note(note.message + Message.of("io.unit_row_kept", columns=", ".join(

@@ -591,7 +591,8 @@ def validate_plots(data, tables: Tables | None = None, duplicates: dict[str, str
 
 def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, optional, region) -> tuple:
     """The checks of :func:`validate_plots`: (the problem collector, the input cells, every row read
-    (rejected ones too), how the input was read, the reader's notes)."""
+    (rejected ones too), how the input was read, the reader's notes, the cells as written: before region
+    columns are joined or filled, a township taken from a sheet name or a land use from the crop)."""
     raw, attrs, notes = _read_raw(data, sheet)
     n = len(raw)
     mapping, factors, header_notes, header_errors = _map_headers(raw)
@@ -627,7 +628,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     # a chunk of a larger input: the repeated ids and the sampling rounds are decided over the whole input (a
     # first pass, the chunk's share of the rounds in its attrs); a chunk without that share looks for none
     in_input = attrs.get("sampling_rounds_in_input")
-    rounds = (_sampling_rounds(col, raw, mapping, dups, in_input) if in_input is not None or duplicates is None
+    rounds = (_sampling_rounds(col, raw, mapping, dups, in_input, written=cells) if in_input is not None or duplicates is None
               else None)
     if rounds is not None:
         more_ids.append(mapping[rounds.column])
@@ -673,13 +674,13 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _check_region_point(col, out, tables)
     _check_rice_on_dry_land(col, out)
     _check_long_numeric_ids(col, out, dups)
-    _check_plot_ids(col, out, dups, repeated, _features(attrs, plot_id_col, n))
+    _check_plot_ids(col, out, dups, repeated, _features(attrs, plot_id_col, n), _row_where(attrs, raw, n))
     _paddy_upland_rotation(out, mapping, dups, siblings, tables, attrs.get("rotation_fields_in_input") or ())
     _check_field_soil(col, out, attrs.get("field_rows_in_input"))
     _check_censored(col, out, censored["cells"], tables, censored["in_input"])
     _check_metal_measured(col, out, metals_present, n)
     _check_blank_ph(col, out, censored.get("ph"), tables)
-    return col, raw, out, attrs, notes
+    return col, raw, out, attrs, notes, cells
 
 
 def _defer_blank_ph(canon: str, spec, cells, factors: dict, pending: dict | None) -> bool:
@@ -756,7 +757,7 @@ def field_soil_rows(rows: pd.DataFrame, tables: Tables | None = None, duplicates
     ``input_row``: the rows' numbers in the whole input (``input_rows``; default 1, 2 …)."""
     rows = rows.reset_index(drop=True)
     rows.attrs = {}
-    col, _, out, _, _ = _validated_rows(rows, tables or load_tables(), duplicates, None, (), None)
+    col, _, out, _, _, _ = _validated_rows(rows, tables or load_tables(), duplicates, None, (), None)
     if "field_id" not in out.columns:
         return pd.DataFrame()
     keep = [c for c in (*FIELD_ROW_COLUMNS, "area_ha", *(C.metal_column(m) for m in C.METALS)) if c in out.columns]
@@ -1007,7 +1008,7 @@ def _non_plot_rows(raw: pd.DataFrame, mapping: dict[str, str]) -> np.ndarray:
     ids = [c for c, v in mapping.items() if v == "plot_id"]
     pid = raw[ids[0]].to_numpy(object) if ids else np.full(len(raw), "", dtype=object)
     total, footer = _total_and_footer_rows(pid, raw, np.zeros(len(raw), bool))
-    return total | footer
+    return total | footer | repeated_header_rows(raw)
 
 
 def _region_unplaced(region: str, tables) -> bool:
@@ -1419,6 +1420,45 @@ SUBTOTAL_CELL = r"^\S+(?:小计|合计|总计)$"
 FOOTER_CELL, NOTE_CELL, FOOTER_DATE = FOOTER_CELL, NOTE_CELL, FOOTER_DATE
 
 
+def repeated_header_rows(raw: pd.DataFrame | None, unreadable: np.ndarray | None = None) -> np.ndarray:
+    """Rows that repeat the header inside the table (a printed table continued on a new page, 续表): the plot-id
+    cell is the plot-id header as written, and at least one more cell is its own column's header; blank cells
+    and columns added in reading (a joined region, a township from the sheet name) do not count against it.
+
+    >>> t = pd.DataFrame({"点位编号": ["SF-01", "点位编号"], "乡镇": ["井字镇", "乡镇"], "pH": ["5.3", "PH"]})
+    >>> repeated_header_rows(t).tolist()
+    [False, True]
+    """
+    n = 0 if raw is None else len(raw)
+    out = np.zeros(n, bool)
+    if not n:
+        return out
+    pid = next((c for c in raw.columns if read_header(str(c)).error is None
+                and read_header(str(c)).canonical == "plot_id"), None)
+    if pid is None:
+        return out
+
+    def key(s) -> pd.Series:
+        return as_text(s).str.replace(r"\s+", "", regex=True).str.lower()
+
+    def head(c) -> str:
+        return re.sub(r"\s+", "", str(c)).lower()
+
+    cand = key(raw[pid]).eq(head(pid)).to_numpy(bool).copy()
+    if unreadable is not None:
+        cand &= ~unreadable
+    if not cand.any():
+        return out
+    idx = np.flatnonzero(cand)
+    part = raw.iloc[idx]
+    same = np.zeros(len(idx), np.int64)
+    for c in part.columns:
+        if c != pid:
+            same += key(part[c]).eq(head(c)).to_numpy(bool)
+    out[idx] = same >= 1
+    return out
+
+
 def _total_and_footer_rows(plot_ids: np.ndarray, raw: pd.DataFrame | None, unreadable: np.ndarray,
                            written: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Rows of a county sheet that are not plots (:func:`_report_total_rows`): its total or summary
@@ -1472,10 +1512,12 @@ def _report_total_rows(col: Collector, plot_ids: np.ndarray, raw: pd.DataFrame |
     :data:`SUBTOTAL_CELL`), a signature line under the sheet (a cell 审核人：…,
     填表人：… :data:`FOOTER_CELL`, with a blank plot id) and a note line (备注：…, 注：…
     :data:`NOTE_CELL`, in the plot-id cell or another cell of a row with a blank plot id; or a line whose every
-    filled cell is such a text or a date, ``制表：王五``, ``2024年6月``, wherever it stands) with
-    that reason only: it is a row of the sheet, not a plot, so its cells are not checked."""
+    filled cell is such a text or a date, ``制表：王五``, ``2024年6月``, wherever it stands) and the header
+    repeated inside the table (:func:`repeated_header_rows`) with that reason only: it is a row of the sheet,
+    not a plot, so its cells are not checked."""
     total, footer = _total_and_footer_rows(plot_ids, raw, col.unreadable, written)
-    for rows, code in ((total, "val.total_row"), (footer, "val.footer_row")):
+    header = repeated_header_rows(raw, col.unreadable | total | footer)
+    for rows, code in ((total, "val.total_row"), (footer, "val.footer_row"), (header, "val.header_row")):
         if rows.any():  # a row of the sheet, not a plot: skipped (a note), not counted as rejected
             col.add(rows, "plot_id", plot_ids, "note", Message.of(code), Message.of("exp.plot_row"), force=True)
             col.unreadable |= rows
@@ -1579,13 +1621,60 @@ class _Rounds:
 NO_DATE = np.iinfo(np.int64).min
 
 
+#: The first and last day read as a sampling date from a number (:func:`number_date`): a spreadsheet's day
+#: number (the serial of an unformatted date cell, 45425) or an 8-digit date (20230510) outside these days is
+#: not read as a date. A plausibility bound of the input format chosen for this project (no source): county
+#: soil surveys from 1980 on.
+NUMBER_DATE_FIRST = pd.Timestamp(1980, 1, 1)
+NUMBER_DATE_LAST = pd.Timestamp(2100, 12, 31)
+#: Day 0 of the day numbers of Excel and WPS (1900 date system; day 60, the 29 February 1900 they count, lies
+#: before :data:`NUMBER_DATE_FIRST`).
+EXCEL_DAY_ZERO = pd.Timestamp(1899, 12, 30)
+
+
+def number_date(cell) -> tuple[pd.Timestamp, str] | None:
+    """A sampling-date cell written as a number, read as a date: (the date, ``serial`` or ``yyyymmdd``) for a
+    spreadsheet's day number (an unformatted date cell: 45425 → 2024-05-13, a time of day kept) or an 8-digit
+    date that is a valid day (20230510), within :data:`NUMBER_DATE_FIRST` … :data:`NUMBER_DATE_LAST`; None for
+    any other cell (a year, 2021, stays a year).
+
+    >>> number_date(45425), number_date("20230510"), number_date("20231340"), number_date(2021)
+    ((Timestamp('2024-05-13 00:00:00'), 'serial'), (Timestamp('2023-05-10 00:00:00'), 'yyyymmdd'), None, None)
+    """
+    if cell is None or isinstance(cell, bool) or (isinstance(cell, float) and np.isnan(cell)):
+        return None
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        t = _number_text(cell)
+    elif isinstance(cell, str):
+        t = _nfkc(cell).strip()
+    else:
+        return None
+    if re.fullmatch(r"\d{8}(?:\.0+)?", t):
+        d = t[:8]
+        try:
+            ts = pd.Timestamp(int(d[:4]), int(d[4:6]), int(d[6:8]))
+        except ValueError:
+            return None
+        kind = "yyyymmdd"
+    elif re.fullmatch(r"\d{5}(?:\.\d+)?", t):
+        ts = (EXCEL_DAY_ZERO + pd.Timedelta(days=float(t))).round("min")
+        kind = "serial"
+    else:
+        return None
+    return (ts, kind) if NUMBER_DATE_FIRST <= ts.normalize() <= NUMBER_DATE_LAST else None
+
+
 def _sample_date(cell):
     """A sampling-date cell as a sortable :class:`pandas.Timestamp` (a date, a date and time, a year such
-    as 2021 or 2021年 read as its 1 January); None where it is none."""
+    as 2021 or 2021年 read as its 1 January, a number that is a date: :func:`number_date`); None where it is
+    none."""
     if cell is None or (isinstance(cell, float) and np.isnan(cell)):
         return None
     if isinstance(cell, (pd.Timestamp, np.datetime64)) or hasattr(cell, "year") and hasattr(cell, "month"):
         return pd.Timestamp(cell)
+    nd = number_date(cell)
+    if nd is not None:
+        return nd[0]
     t = _nfkc(str(cell)).strip()
     if isinstance(cell, (int, float, np.integer, np.floating)) or re.fullmatch(r"\d{4}(?:\.0)?年?", t):
         y = re.match(r"\d{4}", t)
@@ -1615,6 +1704,9 @@ def sample_date_values(cells) -> np.ndarray:
 
 def _date_text(cell) -> str:
     """A sampling-date cell as written (a date read from a spreadsheet as 2021-05-10)."""
+    nd = number_date(cell)
+    if nd is not None:  # a day number (45425) or 20230510: the date it gives
+        cell = nd[0]
     if isinstance(cell, (pd.Timestamp, np.datetime64)) or hasattr(cell, "year") and hasattr(cell, "month"):
         ts = pd.Timestamp(cell)
         return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
@@ -1634,12 +1726,41 @@ def _round_columns(mapping: dict[str, str], dups: list[str]) -> tuple[str, str, 
     return date_cols[0], pid[0], crop_col
 
 
-def round_rows(ids: np.ndarray, dates: np.ndarray, crops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+#: The separator of the cells of :func:`place_key_texts`.
+PLACE_KEY_SEP = "\x1f"
+
+
+def place_key_texts(raw: pd.DataFrame) -> np.ndarray:
+    """Each row's place and land-use cells (:func:`row_keys` of the kinds :data:`PLACE_KEY_CANONS`) as one text,
+    the cells joined by :data:`PLACE_KEY_SEP` (a blank cell empty): what :func:`round_rows` compares."""
+    keys = row_keys(raw)
+    out = np.empty(len(raw), dtype=object)
+    out[:] = [PLACE_KEY_SEP.join(v for k, v in r if k in PLACE_KEY_CANONS) for r in keys]
+    return out
+
+
+def _places_differ(g: np.ndarray, places) -> np.ndarray:
+    """Per group of ``g`` (codes 0 …): whether its rows' place texts (:func:`place_key_texts`) differ in a cell
+    that more than one row fills."""
+    bad = np.zeros(g.max() + 1, bool)
+    cells = [str(p).split(PLACE_KEY_SEP) if isinstance(p, str) and p else [] for p in places]
+    width = max((len(c) for c in cells), default=0)
+    for j in range(width):
+        v = pd.Series([c[j] if j < len(c) and c[j] != "" else None for c in cells], dtype=object)
+        nu = v.groupby(g).nunique()
+        bad[nu.index.to_numpy()[nu.to_numpy() > 1]] = True
+    return bad
+
+
+def round_rows(ids: np.ndarray, dates: np.ndarray, crops: np.ndarray,
+               places: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The earlier sampling rounds among rows that may be rounds (plot ``ids``, sampling ``dates`` as
     :func:`sample_date_values` gives them, ``crops`` any codes of the crop cells as written), vectorised:
     a plot id on several rows whose dates are all given and differ, unless the rows grow different crops within
-    one calendar year (the seasons of one field). Returns (positions of the earlier rounds, ascending; the
-    position of each one's plot's latest round, its first row of the latest date)."""
+    one calendar year (the seasons of one field), or lie in different places or land uses (``places``:
+    :func:`place_key_texts`; rows of one id in two townships are two plots, duplicates). Returns (positions of
+    the earlier rounds, ascending; the position of each one's plot's latest round, its first row of the latest
+    date)."""
     n = len(ids)
     none = np.zeros(0, np.int64)
     if n < 2:
@@ -1654,6 +1775,8 @@ def round_rows(ids: np.ndarray, dates: np.ndarray, crops: np.ndarray) -> tuple[n
     size, undated = by.size(), by["none"].any()
     nd, nc, ny, last = by["d"].nunique(), by["c"].nunique(), by["y"].nunique(), by["d"].max()
     rounds = (size >= 2) & ~undated & (nd >= 2) & ~((nc > 1) & (ny == 1))
+    if places is not None:
+        rounds &= ~_places_differ(g, places)[rounds.index.to_numpy()]
     ok = np.zeros(g.max() + 1, bool)
     ok[rounds.index[rounds.to_numpy(bool)]] = True
     top = np.full(g.max() + 1, NO_DATE, np.int64)
@@ -1696,7 +1819,8 @@ def round_keys(raw: pd.DataFrame) -> tuple[np.ndarray, tuple | None]:
     rows = np.flatnonzero(~col.unreadable & (ids != ""))
     crops = (as_text(raw[crop_col].iloc[rows]).str.strip().to_numpy(object) if crop_col is not None
              else np.full(len(rows), "", dtype=object))
-    return col.skipped, (date_col, rows, ids[rows], sample_date_values(raw[date_col].to_numpy(object)[rows]), crops)
+    return col.skipped, (date_col, rows, ids[rows], sample_date_values(raw[date_col].to_numpy(object)[rows]), crops,
+                         place_key_texts(raw.iloc[rows]))
 
 
 @dataclass(frozen=True)
@@ -1746,7 +1870,8 @@ def input_rounds(keys: list, skipped_rows: np.ndarray | None = None) -> InputRou
     ids = np.concatenate([k[2] for _, k in given])
     dates = np.concatenate([k[3] for _, k in given])
     crops = np.concatenate([k[4] for _, k in given])
-    earlier, latest = round_rows(ids, dates, crops)
+    places = np.concatenate([k[5] for _, k in given]) if all(len(k) > 5 for _, k in given) else None
+    earlier, latest = round_rows(ids, dates, crops, places)
     return InputRounds(given[0][1][0], rows[earlier], rows[latest], len(pd.unique(ids[earlier])))
 
 
@@ -1769,14 +1894,15 @@ def round_latest_values(rows: pd.DataFrame, tables: Tables | None = None) -> lis
 
 
 def _sampling_rounds(col: Collector, raw: pd.DataFrame, mapping: dict[str, str], dups: list[str],
-                     in_input: _Rounds | None = None) -> _Rounds | None:
+                     in_input: _Rounds | None = None, written: pd.DataFrame | None = None) -> _Rounds | None:
     """The plots sampled in several rounds: a plot id on several rows whose sampling dates (a column
     :data:`SAMPLING_DATE_HEADER`: 采样日期, 年份, sampling date …) are all given and differ. The latest round of
     each such plot is planned; the rows of its earlier rounds are skipped (not planned, not rejected; their
     note is written by :func:`_note_earlier_rounds`). Rows of one plot with the same date stay duplicates; rows
     of one plot whose crops differ within one calendar year stay the season rows of one field. None without a
     date column. ``in_input``: a chunk's share of the rounds of the whole input (:meth:`InputRounds.of_chunk`),
-    found in a first pass over it, in place of the rounds within the chunk."""
+    found in a first pass over it, in place of the rounds within the chunk. ``written``: the cells as written, whose
+    places and land uses (:func:`place_key_texts`) tell rows of two plots sharing an id apart."""
     cols = _round_columns(mapping, dups)
     if cols is None:
         return None
@@ -1788,7 +1914,8 @@ def _sampling_rounds(col: Collector, raw: pd.DataFrame, mapping: dict[str, str],
     else:
         crops = as_text(raw[crop_col]).str.strip().to_numpy(object) if crop_col is not None else np.full(len(raw), "")
         free = np.flatnonzero(~col.unreadable & (ids != ""))
-        earlier, latest = round_rows(ids[free], sample_date_values(cells[free]), crops[free])
+        earlier, latest = round_rows(ids[free], sample_date_values(cells[free]), crops[free],
+                                     place_key_texts((raw if written is None else written).iloc[free]))
         rounds = _Rounds(date_col, dict(zip(free[earlier].tolist(), free[latest].tolist(), strict=True)),
                          _frames.per_distinct(_date_text, cells), len(pd.unique(ids[free[earlier]])))
     if rounds.earlier:
@@ -1800,6 +1927,11 @@ def _sampling_rounds(col: Collector, raw: pd.DataFrame, mapping: dict[str, str],
     if rounds.n_plots:
         col.add_file(mapping[date_col], "note", Message.of("val.sampling_rounds", header=repr(date_col),
                                                           n=rounds.n_plots), "")
+    # a date written as a number (an unformatted spreadsheet cell 45425, or 20230510): read, and said on its row
+    numbered = _frames.per_distinct(lambda c: number_date(c) is not None, cells).astype(bool) & ~col.unreadable
+    col.add(numbered, mapping[date_col], cells, "warning",
+            lambda idx: [Message.of("val.sampling_date_number", kind=number_date(cells[i])[1],
+                                    date=_date_text(cells[i])) for i in idx], "")
     return rounds
 
 
@@ -4434,17 +4566,46 @@ def season_suffix_tail(tables: Tables) -> str:
     return tables.memo("season_suffix_tail", build)
 
 
+#: The cells of a row compared by the season rules of :func:`repeated_plot_ids`: its place (the region columns,
+#: the village, and the sheet of a workbook read with ``--sheet all``) and its land use, which the season rows of
+#: one field share, and its area (compared by the season-suffix rule only).
+ROW_KEY_CANONS = ("region", "village", "land_use", "area_ha")
+#: Of these, the cells that tell two plots apart: rows of one id that differ in one are different plots.
+PLACE_KEY_CANONS = ("region", "village", SHEET_COLUMN, "land_use")
+
+
+def row_key_columns(columns) -> list[tuple[str, str]]:
+    """(column, what it is) of the columns :func:`row_keys` compares: every region column, the first village
+    and land-use column and each area column (:data:`ROW_KEY_CANONS`), and the sheet column of a workbook read
+    with ``--sheet all`` (:data:`~agriremed.io.readers.SHEET_COLUMN`)."""
+    out, seen = [], set()
+    for c in columns:
+        if str(c) == SHEET_COLUMN:
+            out.append((c, SHEET_COLUMN))
+            continue
+        h = read_header(str(c))
+        if h.error is None and h.canonical in ROW_KEY_CANONS:
+            if h.canonical in ("village", "land_use") and h.canonical in seen:
+                continue  # a second such column is passed through, not read
+            seen.add(h.canonical)
+            out.append((c, h.canonical))
+    return out
+
+
 def row_keys(raw: pd.DataFrame) -> np.ndarray:
-    """Each row's region and area cells (columns whose header reads as ``region`` or ``area_ha``), as
-    compared by the season-suffix rule of :func:`repeated_plot_ids`: a tuple per row, a number as a
-    float, other text stripped, a blank cell ``""``."""
-    cols = [c for c in raw.columns
-            if read_header(str(c)).error is None and read_header(str(c)).canonical in ("region", "area_ha")]
+    """Each row's place, land-use and area cells (:func:`row_key_columns`), as compared by the season rules of
+    :func:`repeated_plot_ids`: a tuple per row of (what the column is, the cell) pairs, a number as a float,
+    a land use as its code (水田 and 稻田 agree; one not read as blank), other text stripped, a blank cell ``""``."""
     parts = []
-    for c in cols:
+    for c, canon in row_key_columns(raw.columns):
         text = as_text(raw[c]).str.strip()
+        if canon == "land_use":
+            code = text.str.lower().map(LAND_USE_ALIASES)
+            parts.append([(canon, k if isinstance(k, str) else "") for k in code])  # one not read: blank
+            continue
         num = pd.to_numeric(text, errors="coerce").to_numpy(float)
-        parts.append([repr(float(x)) if not np.isnan(x) else t for t, x in zip(text.tolist(), num, strict=True)])
+        parts.append([(canon, repr(float(x)) if not np.isnan(x) else t)
+                      for t, x in zip(text.tolist(), num, strict=True)])
     out = np.empty(len(raw), dtype=object)
     for i, r in enumerate(zip(*parts, strict=True) if parts else [()] * len(raw)):
         out[i] = tuple(r)
@@ -4498,9 +4659,53 @@ def _distinct_seasons(keys: list) -> bool:
             and not ("rice" in keys and any(k in RICE_SEASON_KEYS.values() for k in keys)))
 
 
-def _keys_agree(keys: list) -> bool:
-    """Whether rows' key cells (:func:`row_keys`) agree in every column where more than one row fills it."""
-    return all(len({v for v in col if v != ""}) <= 1 for col in zip(*keys, strict=True)) if keys and keys[0] else True
+def _keys_agree(keys: list, only=None) -> bool:
+    """Whether rows' key cells (:func:`row_keys`) agree in every column where more than one row fills it (``only``:
+    in the columns of these kinds only)."""
+    return not _keys_differ(keys, only)
+
+
+def _key_value(cell) -> str:
+    """The value of a key cell (:func:`row_keys`: a (kind, value) pair; a bare value as such)."""
+    return cell[1] if isinstance(cell, tuple) else cell
+
+
+def _keys_differ(keys: list, only=None) -> dict:
+    """The key columns (:func:`row_keys`) in which rows differ, where more than one row fills them (``only``: of
+    these kinds only): kind → each row's cell, in the rows' order (a kind of several columns, the region columns
+    县 and 乡镇, as the cells of its first column that differs)."""
+    out: dict = {}
+    if not keys or not keys[0]:
+        return out
+    for col in zip(*keys, strict=True):
+        kind = col[0][0] if isinstance(col[0], tuple) else None
+        if only is not None and kind not in only:
+            continue
+        values = [_key_value(v) for v in col]
+        if len({v for v in values if v != ""}) > 1 and kind not in out:
+            out[kind] = values
+    return out
+
+
+class DuplicateRows(str):
+    """The rows of a repeated plot id that are no season rows of one field (:func:`repeated_plot_ids`: ``"3, 17"``,
+    compared and printed as that text); ``differ`` gives the place and land-use cells (:data:`PLACE_KEY_CANONS`)
+    in which its rows differ, kind → each row's cell: rows of different plots that share an id (ids numbered
+    afresh in each township or sheet)."""
+
+    differ: dict
+    #: input row → (its file or sheet line, its sheet or None) of the rows, where a streamed run's first pass
+    #: read them (:func:`row_lines`): the rows of other chunks named as a whole reading names them
+    where: dict
+
+    def __new__(cls, rows: str, differ: dict | None = None, where: dict | None = None):
+        out = super().__new__(cls, rows)
+        out.differ = dict(differ or {})
+        out.where = dict(where or {})
+        return out
+
+    def __reduce__(self):
+        return DuplicateRows, (str(self), self.differ, self.where)
 
 
 def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | None = None,
@@ -4520,7 +4725,9 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
         naming its season counts too (:func:`with_id_seasons`). Without them every repeated id is a
         duplicate.
     keys : numpy.ndarray, optional
-        Their region and area cells (:func:`row_keys`); without them these are taken to agree.
+        Their place, land-use and area cells (:func:`row_keys`); without them these are taken to agree. Rows of
+        one id whose region, village, sheet or land use differ are never the season rows of one field: a
+        duplicate (:class:`DuplicateRows`, naming the cells that differ).
     tables : Tables, optional
         Literature tables: with them (and ``crops``), ids that differ only by a season suffix
         (:func:`season_suffix_pattern`) are read as the season rows of one field too.
@@ -4562,11 +4769,14 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
                       "crop": pd.Series(crops if crops is not None else np.full(len(ids), None), dtype=object),
                       "label": pd.Series(labels if labels is not None else np.full(len(ids), None), dtype=object)})
     out: dict = {}
-    if tables is not None and crops is not None:
+    if keys is not None:
         key = np.empty(len(s), dtype=object)
-        for i, k in enumerate(keys if keys is not None else [()] * len(s)):
+        for i, k in enumerate(keys):
             key[i] = tuple(k)
         s["keys"] = key
+    if tables is not None and crops is not None:
+        if keys is None:
+            s["keys"] = [()] * len(s)
         out.update(_suffix_fields(s, tables))
     rep = s.loc[s["id"].duplicated(keep=False)]
     if rep.empty:
@@ -4574,10 +4784,12 @@ def repeated_plot_ids(ids: np.ndarray, rows: np.ndarray, crops: np.ndarray | Non
     every = set(s["id"].tolist())
     for k, g in rep.groupby("id", sort=False):
         crop = g["crop"].tolist()
-        suffix = _season_suffixes(crop, g["label"].tolist()) if _distinct_seasons(crop) else None
+        # rows in different townships, villages, sheets or land uses are different plots, never one field
+        differ = _keys_differ(g["keys"].tolist(), PLACE_KEY_CANONS) if "keys" in g else {}
+        suffix = _season_suffixes(crop, g["label"].tolist()) if _distinct_seasons(crop) and not differ else None
         seasons = suffix is not None and not any(season_plot_id(k, suffix[c]) in every for c in crop)
         out[k] = (SeasonRows(dict(zip(crop, g["row"].tolist(), strict=True)), suffix) if seasons
-                  else ", ".join(map(str, g["row"].tolist())))
+                  else DuplicateRows(", ".join(map(str, g["row"].tolist())), differ))
     return out
 
 
@@ -4686,20 +4898,82 @@ def _features(attrs: dict, plot_id_col: str | None, n: int) -> dict | None:
     return {"fid": fid, "shape": shape, "header": plot_id_col or "plot_id"}
 
 
-def _duplicate_id_message(i: int, rows: str, rice: bool, pid, features: dict | None) -> Message:
+def _row_places(rows: list[int], where: dict | None) -> Message:
+    """Input rows named where the sheet and its line show them (``where``: :func:`_row_where`): ``row 1 (sheet
+    南洲镇, line 2), row 5 (sheet 龙船镇, line 3)`` / ``第1条记录（工作表南洲镇第2行）、第5条记录（…）``; a row whose line
+    is not known (in another chunk of a large input) by its input row alone."""
+    parts = []
+    for r in rows:
+        line, sheet = (where or {}).get(r, (None, None))
+        if line is not None and sheet is not None:
+            parts.append(Message.of("prob.row_sheet_line", row=r, sheet=sheet, line=line))
+        elif line is not None:
+            parts.append(Message.of("prob.row_line", row=r, line=line))
+        else:
+            parts.append(Message.of("prob.row", row=r))
+    out = parts[-1] if parts else Message()
+    for p in reversed(parts[:-1]):
+        out = Message.of("val.row_list", first=p, rest=out)
+    return out
+
+
+def row_lines(raw: pd.DataFrame, attrs: dict | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each row's file line (the row of its sheet with ``--sheet all``) and its sheet (None but with ``--sheet
+    all``), as the problems name them; None where the input was not read from a file (``attrs``: how it was
+    read, ``raw.attrs`` by default)."""
+    attrs = raw.attrs if attrs is None else attrs
+    header_line, n = attrs.get("header_line"), len(raw)
+    if header_line is None:
+        return None
+    lines = attrs.get("lines")
+    line_of = (np.asarray(lines, np.int64) if lines is not None and len(lines) == n
+               else np.arange(1, n + 1) + int(header_line))
+    sheet_of = (as_text(raw[SHEET_COLUMN]).to_numpy(object) if attrs.get("sheets") and SHEET_COLUMN in raw.columns
+                else np.full(n, None, dtype=object))
+    return line_of, sheet_of
+
+
+def _row_where(attrs: dict, raw: pd.DataFrame, n: int) -> dict | None:
+    """Input row (of the whole input: ``attrs['rows_before']`` rows precede a chunk) → (its file line or sheet
+    line, its sheet with ``--sheet all``) of the rows of ``raw`` (:func:`row_lines`); None where the input was
+    not read from a file."""
+    got = row_lines(raw, attrs)
+    if got is None:
+        return None
+    line_of, sheet_of = got
+    before = int(attrs.get("rows_before") or 0)
+    return {before + k + 1: (int(line_of[k]), sheet_of[k] or None) for k in range(n)}
+
+
+def _duplicate_id_message(i: int, rows: str, rice: bool, pid, features: dict | None,
+                          where: dict | None = None) -> Message:
     """Why a row sharing its plot id is rejected: features of a GIS layer with different polygons are told to
     give each parcel its own code, naming their FIDs; a table row (or features with one polygon) names the
-    rows, and a rice row how the early and late rice of one field are told apart."""
+    rows, each with its sheet and line where known (``where``: :func:`_row_where`); rows in different townships,
+    villages, sheets or land uses (:class:`DuplicateRows`) are told they are different plots needing ids of their
+    own; a rice row how the early and late rice of one field are told apart."""
     at = [int(r) for r in str(rows).replace(" ", "").split(",") if r.isdigit()]
     if features is not None and len(at) > 1 and all(1 <= r <= len(features["fid"]) for r in at):
         if len({features["shape"][r - 1] for r in at}) > 1:
             return Message.of("val.duplicate_id_features", fids=", ".join(str(features["fid"][r - 1]) for r in at),
                               header=features["header"], id=str(pid[i]))
-    return Message.of("val.duplicate_rice_id" if rice else "val.duplicate_id", rows=rows)
+    # the rows with their sheets and lines where known (a streamed run's first pass read those of other chunks);
+    # else their numbers, as before ('rows 1, 4')
+    where = {**(where or {}), **getattr(rows, "where", {})} or None
+    lines = where is not None and any(r in where for r in at)
+    places = _row_places(at, where) if lines else Message.of("val.rows_numbered", rows=str(rows))
+    differ = getattr(rows, "differ", None)
+    if differ:
+        kind, values = next(iter(differ.items()))
+        return Message.of("val.duplicate_id_places", rows=places, what=kind,
+                          values=" / ".join(v if v != "" else "—" for v in values))
+    if not lines:
+        return Message.of("val.duplicate_rice_id" if rice else "val.duplicate_id", rows=rows)
+    return Message.of("val.duplicate_rice_id_at" if rice else "val.duplicate_id_at", rows=places)
 
 
 def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
-                    duplicates: dict | None, features: dict | None = None) -> None:
+                    duplicates: dict | None, features: dict | None = None, where: dict | None = None) -> None:
     """Reject rows whose plot id occurs more than once (in ``out``, or in the whole input when
     ``duplicates`` is given: :func:`repeated_plot_ids`), unless they are the season rows of one
     field (the same id on rows growing different crops): each keeps its season plot id
@@ -4726,7 +5000,7 @@ def _check_plot_ids(col: Collector, out: pd.DataFrame, dups: list[str],
     if dup.any():
         # a rice row: the early and the late rice of one field are told apart by 早稻/晚稻 in the id or crop
         col.add(dup, "plot_id", pid.to_numpy(object), "error",
-                lambda idx: [_duplicate_id_message(i, mapped[i], rice[i], pid.to_numpy(object), features)
+                lambda idx: [_duplicate_id_message(i, mapped[i], rice[i], pid.to_numpy(object), features, where)
                              for i in idx], Message.of("exp.unique"))
     season = np.array([isinstance(m, dict) and crop[i] in m for i, m in enumerate(mapped)], bool)
     if any(isinstance(v, dict) for v in duplicates.values()):  # a file-level column: in every chunk alike
@@ -4894,9 +5168,9 @@ def _check_metal_measured(col: Collector, out: pd.DataFrame, metals_present: lis
 
 
 def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dict,
-                notes: list[str]) -> Validation:
-    """The result: valid rows, rejected rows with their reasons, problems (with the file line
-    of each row when the input was read from a file)."""
+                notes: list[str], cells: pd.DataFrame | None = None) -> Validation:
+    """The result: valid rows, rejected rows (their cells as written, ``cells``) with their reasons, problems
+    (with the file line of each row when the input was read from a file)."""
     n = len(raw)
     header_line = attrs.get("header_line")
     problems = col.frame()
@@ -4921,7 +5195,7 @@ def _validation(col: Collector, raw: pd.DataFrame, out: pd.DataFrame, attrs: dic
             plots[c] = plots[c].astype(object)
     skipped = _skipped_rows(problems, col.skipped, line_of if header_line is not None else None)
     err = err & ~col.skipped
-    rejected = raw.loc[err].copy()
+    rejected = (raw if cells is None else cells).loc[err].copy()  # the row as written in the sheet
     rejected.insert(0, "input_row", np.flatnonzero(err) + 1)
     if header_line is not None:
         rejected.insert(1, "line", line_of[rejected["input_row"].to_numpy(int) - 1])
