@@ -208,3 +208,21 @@ def test_one_id_in_two_townships_on_two_dates_is_no_pair_of_sampling_rounds(tmp_
         assert v.rejected["reasons"][0].startswith(
             "plot_id 'NZ-01': duplicate plot id (row 1 (line 2), row 2 (line 3)): the rows lie in different regions "
             "(南洲镇 / 龙船镇)")
+
+
+def test_sheets_named_after_seasons_keep_one_fields_seasons_linked(tmp_path):
+    # a workbook with one sheet per rice season (早稻, 晚稻): the sheet names no place, so the same id on both
+    # sheets is one field's early and late rice, not two plots (sheets named 南洲镇 / 龙船镇 do tell plots apart)
+    wb = openpyxl.Workbook()
+    head = ["县", "地块编号", "村", "地类", "作物", "面积（亩）", "pH", "镉(mg/kg)"]
+    for k, name in enumerate(("早稻", "晚稻")):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(head)
+        ws.append(["渌口区", "01", "罗家村", "水田", name, 10, 6.0, 0.45])
+        ws.append(["渌口区", "02", "罗家村", "水田", name, 8, 5.6, 0.35])
+    wb.save(tmp_path / "s.xlsx")
+    v = agriremed.validate_plots(tmp_path / "s.xlsx", sheet="all")
+    assert len(v.rejected) == 0
+    assert v.plots["plot_id"].tolist() == ["01~早稻", "02~早稻", "01~晚稻", "02~晚稻"]
+    assert v.plots["field_id"].tolist() == ["01", "02", "01", "02"]

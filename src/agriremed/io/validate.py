@@ -4599,6 +4599,10 @@ def row_keys(raw: pd.DataFrame) -> np.ndarray:
     parts = []
     for c, canon in row_key_columns(raw.columns):
         text = as_text(raw[c]).str.strip()
+        if canon == SHEET_COLUMN:  # a sheet tells plots apart only where its name names a place (南洲镇, 罗家村):
+            # sheets named 早稻 / 晚稻 or Sheet1 may hold the seasons of one field
+            text = text.where(text.str.contains(SHEET_TOWNSHIP, regex=True)
+                              | text.str.contains(SHEET_VILLAGE, regex=True), "")
         if canon == "land_use":
             code = text.str.lower().map(LAND_USE_ALIASES)
             parts.append([(canon, k if isinstance(k, str) else "") for k in code])  # one not read: blank
