@@ -200,3 +200,17 @@ def test_rice_carried_on_beyond_the_hunan_range_keeps_the_karst_intercept():
     assert p.loc["p0", "crop_fw_p50_mg_kg"] / p.loc["p1", "crop_fw_p50_mg_kg"] == pytest.approx(10 ** -0.8353)
     assert "karst/geogenic adjustment" in p.loc["p0", "note"] and "karst" not in p.loc["p1", "note"]
     assert p.loc["p0", "se_log10"] == pytest.approx(math.hypot(p.loc["p1", "se_log10"], SE_ADD))
+
+
+def test_hunan_surveys_are_also_checked_with_the_hunan_function_a_plan_there_uses():
+    # Youxian (town averages: soil Cd 0.228–1.91, pH 4.98–6.02, 73.58 % of grains above 0.2) and Y county are in
+    # Hunan, where a plan uses synth_rice_cd_ph_hunan (intercept 0.6753 against the default's 0.4519)
+    from agriremed.stages.uptake.synthesis import geogenic_survey_checks
+
+    d = geogenic_survey_checks().set_index(["survey_id", "variant"])
+    yx = d.loc[("wang2016_youxian", "regional:synth_rice_cd_ph_hunan")]
+    assert (round(yx["predicted_share_above"], 3), round(yx["predicted_share_high"], 3)) == (0.262, 0.759)
+    assert round(d.loc[("wang2016_youxian", "default"), "predicted_share_high"], 3) == 0.595
+    assert round(d.loc[("hunan2013_y_county", "regional:synth_rice_cd_ph_hunan"), "implied_ph"], 2) == 5.10
+    # karst surveys outside Hunan get no provincial variant
+    assert not any(v.startswith("regional:") for s, v in d.index if s == "song2023_guizhou_rice")

@@ -493,7 +493,8 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
         else:
             soil = _num(r.soil_median_mg_kg, ".4f")
             share = _pct(r.predicted_share_above)
-        name = ("default" if r.variant == "default" else "karst/geogenic adjustment") + (
+        name = ("default" if r.variant == "default" else "karst/geogenic adjustment" if r.variant == "adjusted"
+                else f"`{r.variant.split(':', 1)[1]}` (the provincial function a plan there uses)") + (
             " (in sample)" if r.in_sample else "")
         lines.append(f"| {r.survey_id} | {r.high_background} | {n} | {r.check} | {name} | {soil} | {ph} | "
                      f"{_num(r.observed_mean_mg_kg)} | {_num(r.predicted_median_mg_kg, '.4f')} | "
@@ -502,6 +503,8 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
     read = []
     for sid in pd.unique(ck["survey_id"]):
         d, a = by[(sid, "default")], by.get((sid, "adjusted"))
+        reg = next((v for (i, k), v in by.items() if i == sid and k.startswith("regional:")), None)
+        rname = f"the provincial function `{reg.variant.split(':', 1)[1]}`" if reg is not None else ""
         if d.check == "means" and a is not None:
             read.append(f"`{sid}` (calibration of the shift): the default predicts a mean {d.predicted_mean_mg_kg:.3f} "
                         f"and {_pct(d.predicted_share_above)} above the limit against {d.observed_mean_mg_kg:g} and "
@@ -512,8 +515,11 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
                    f"a mean pH of {d.implied_ph:.2f}")
             if a is not None:
                 txt += f", the adjusted function at pH {a.implied_ph:.2f}"
+            if reg is not None:
+                txt += f", {rname} at pH {reg.implied_ph:.2f}"
             txt += (f"; at that pH the predicted share above the limit is {_pct(d.predicted_share_above)}"
                     + (f" (adjusted {_pct(a.predicted_share_above)})" if a is not None else "")
+                    + (f" ({rname} {_pct(reg.predicted_share_above)})" if reg is not None else "")
                     + f" against the printed {_pct(d.observed_share_above, True)}")
             read.append(txt)
         elif d.check == "soil_share":
@@ -523,8 +529,10 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
                         + f", against the printed {_pct(d.observed_share_above, True)}")
         elif d.check == "bracket":
             read.append(f"`{sid}` (ranges of town averages): the default predicts {_pct(d.predicted_share_above)} to "
-                        f"{_pct(d.predicted_share_high)} above the limit at the corners, against the printed "
-                        f"{_pct(d.observed_share_above, True)}")
+                        f"{_pct(d.predicted_share_high)} above the limit at the corners"
+                        + (f", {rname} {_pct(reg.predicted_share_above)} to {_pct(reg.predicted_share_high)}"
+                           if reg is not None else "")
+                        + f", against the printed {_pct(d.observed_share_above, True)}")
     karst_ph = sv.loc[sv["high_background"].astype(str).eq("yes") & sv["ph_mean"].notna()
                       & (sv["crop"] == "rice"), "ph_mean"]
     under = [sid for sid in pd.unique(ck["survey_id"]) if (sid, "adjusted") in by

@@ -734,7 +734,9 @@ def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", met
     Returns
     -------
     pandas.DataFrame
-        One row per survey and function variant (``default``; ``adjusted`` on karst surveys): ``survey_id``,
+        One row per survey and function variant (``default``; ``adjusted`` on karst surveys;
+        ``regional:<function>`` where a provincial function with the default's slopes covers the survey's province,
+        as ``synth_rice_cd_ph_hunan`` on Hunan surveys): ``survey_id``,
         ``region``, ``high_background``, ``n``, ``check``, ``variant``, ``in_sample``, ``spread_log10``,
         ``soil_median_mg_kg``, ``ph``, ``observed_mean_mg_kg``, ``predicted_median_mg_kg``,
         ``predicted_mean_mg_kg``, ``observed_share_above``, ``predicted_share_above`` (the low corner of a
@@ -753,10 +755,23 @@ def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", met
     same = tables.uptake_surveys.loc[(tables.uptake_surveys["crop"] == crop) & (tables.uptake_surveys["metal"] == metal)]
     soil_cv = float(np.nanmedian(same["soil_sd_mg_kg"] / same["soil_mean_mg_kg"]))  # as survey_moments assumes
     mom = survey_moments(sv, soil_cv_default=soil_cv)
+    # the provincial functions with the default's slopes (synth_rice_cd_ph_hunan): a survey in their province is
+    # also predicted with the function a plan there uses
+    regional = []
+    tf = tables.transfer_functions
+    for fr in tf.loc[tf["applies_to"].astype(str).str.split("|").map(lambda x: crop in x) & (tf["metal"] == metal)
+                     & tf["usable"].astype(bool) & tf["provinces"].fillna("").astype(str).str.strip().ne("")
+                     ].itertuples(index=False):
+        co = {k.strip(): float(v) for k, v in (t.rsplit(":", 1) for t in str(fr.terms).split("|"))}
+        if set(co) == {"const", "log10(soil)", "ph"} and np.isclose(co["log10(soil)"], b) and np.isclose(co["ph"], c):
+            regional += [(fr.function_id, prov.strip(), co["const"], float(fr.se_log10))
+                         for prov in str(fr.provinces).split("|")]
     rows = []
     for _, r in mom.iterrows():
         karst = str(r["high_background"]).strip().lower() == "yes"
-        variants = [("default", a, g["se"])] + ([("adjusted", g["intercept"], g["se_adjusted"])] if karst else [])
+        variants = ([("default", a, g["se"])] + ([("adjusted", g["intercept"], g["se_adjusted"])] if karst else [])
+                    + [(f"regional:{fid}", icpt, se) for fid, prov, icpt, se in regional
+                       if prov.lower() in str(r["region"]).lower()])
         ph_sd = survey_ph_sd(r)
         lim = float(r["frac_limit_mg_kg"]) if pd.notna(r["frac_limit_mg_kg"]) else 0.2
         sig_s = float(lognormal_from_mean_sd(1.0, soil_cv)[1])
