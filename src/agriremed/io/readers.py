@@ -1199,7 +1199,7 @@ def _separator_score(records: list[list[str]]) -> tuple[int, int, int]:
 
 
 def sniff_separator(text: str) -> str:
-    """The separator of a text table: the one on which the header line splits into the most known headers
+    r"""The separator of a text table: the one on which the header line splits into the most known headers
     (pH, 镉（mg/kg）, 地块编号 …), then the one giving the same number of cells on the most of the first lines.
 
     The lines are split as the file is read (quoted cells kept whole), so a separator inside a quoted or free
