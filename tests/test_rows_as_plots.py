@@ -69,18 +69,18 @@ def test_one_id_in_two_sheets_keeps_the_other_plots_and_their_own_classes(tmp_pa
         "地块编号：值'01'——地块编号重复（第1条记录（工作表南洲镇第2行）、第3条记录（工作表龙船镇第2行））：各行位于不同的村（罗家村 / 石门村）")
 
 
-def test_rows_of_one_id_on_different_land_uses_are_no_field_and_one_place_still_is(tmp_path):
+def test_rows_of_one_id_on_paddy_and_dry_land_in_one_place_are_one_rotation_field(tmp_path):
+    # a rice row on 水田 and a wheat row on 旱地 of one id in one place: the seasons of a paddy–upland rotation
+    # field (README), not two plots; the land use tells no plots apart
     head = "地块编号,地区,地类,作物,面积(亩),pH,镉(mg/kg)\n"
     p = tmp_path / "t.csv"
     p.write_text(head + "A,湖南省株洲市渌口区,水田,水稻,3,6.8,0.45\nA,湖南省株洲市渌口区,旱地,小麦,3,6.8,0.45\n"
                  "B,湖南省株洲市渌口区,水田,水稻,3,6.8,0.45\nB,湖南省株洲市渌口区,稻田,小麦,3,6.8,0.45\n",
                  encoding="utf-8")
     v = agriremed.validate_plots(p)
-    assert v.rejected["input_row"].tolist() == [1, 2]
-    assert render(_errors(v)[1], "en").startswith(
-        "duplicate plot id (row 1 (line 2), row 2 (line 3)): the rows lie in different land uses (paddy / upland)")
-    # 水田 and 稻田 are one land use: B is still the rice and the wheat season of one field
-    assert v.plots["plot_id"].tolist() == ["B~水稻", "B~小麦"] and v.plots["field_id"].tolist() == ["B", "B"]
+    assert len(v.rejected) == 0
+    assert v.plots["plot_id"].tolist() == ["A~水稻", "A~小麦", "B~水稻", "B~小麦"]
+    assert v.plots["field_id"].tolist() == ["A", "A", "B", "B"]
 
 
 def test_suffixed_season_ids_in_two_villages_link_nothing(tmp_path):
@@ -97,8 +97,7 @@ def test_a_chunked_reading_finds_the_townships_across_chunks():
     df = pd.read_csv(pd.io.common.StringIO(TWO_TOWNSHIPS), dtype=str)
     dups = duplicate_ids(df, chunk_size=2)
     assert dups == {"01": "1, 3", "02": "2, 4"}
-    assert dups["01"].differ == {"region": ["南洲镇", "龙船镇"], "village": ["罗家村", "石门村"],
-                                 "land_use": ["paddy", "upland"]}
+    assert dups["01"].differ == {"region": ["南洲镇", "龙船镇"], "village": ["罗家村", "石门村"]}
 
 
 def test_a_header_repeated_inside_the_table_is_skipped_not_rejected(tmp_path):

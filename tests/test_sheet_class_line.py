@@ -95,7 +95,7 @@ def test_karst_high_background_plot_is_told_to_recheck_the_class_with_crop_monit
     assert s["recommendation"].endswith(
         "The soil metal is mainly of natural (geological) origin (high background, as given for the plot): re-check "
         "the class with crop (grain) monitoring data. The crop's Cd is predicted with the karst/geogenic adjustment "
-        "(soil metal of natural origin, high_background yes: × 0.244, calibrated on one survey, Song et al. 2023 "
+        "(soil metal of natural origin, the plot given as high geological background: × 0.244, calibrated on one survey, Song et al. 2023 "
         "(Guizhou rice); project synthesis of published data) — the county should check it with grain monitoring "
         "data.")
     zh = messages.column_texts(plan.summary.loc[plan.summary["plot_id"] == "GZ-K1"], "recommendation", "zh")[0]

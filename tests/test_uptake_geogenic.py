@@ -93,7 +93,7 @@ def test_note_en_zh_and_the_plan_sentence():
     pred = uptake.predict_crop_concentration(plots)
     r = pred.set_index("plot_id")
     assert r.loc["p0", "note"] == (
-        "× 0.244 for soil metal of natural (geological) origin (high_background yes): karst/geogenic adjustment "
+        "× 0.244 for soil metal of natural (geological) origin (the plot given as high geological background): karst/geogenic adjustment "
         "calibrated on one survey (Song et al. 2023 (Guizhou rice); project synthesis of published data), spread "
         "widened to 0.512 log10 — check it with grain monitoring in the county")
     assert render(r.loc["p0", "note_msg"], "zh") == (
@@ -103,8 +103,8 @@ def test_note_en_zh_and_the_plan_sentence():
     assert "Yang et al. 2022" in r.loc["p1", "note"] and "0.525 log10" in r.loc["p1", "note"]
     notes = user_fit_notes(pred, plots["plot_id"])
     assert render(notes[0], "en") == (
-        "The crop's Cd is predicted with the karst/geogenic adjustment (soil metal of natural origin, high_background "
-        "yes: × 0.244, calibrated on one survey, Song et al. 2023 (Guizhou rice); project synthesis of published data)"
+        "The crop's Cd is predicted with the karst/geogenic adjustment (soil metal of natural origin, the plot given "
+        "as high geological background: × 0.244, calibrated on one survey, Song et al. 2023 (Guizhou rice); project synthesis of published data)"
         " — the county should check it with grain monitoring data.")
     assert render(notes[0], "zh") == (
         "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.244，仅依据一项调查标定，宋江菊 等 2023；"

@@ -4570,8 +4570,11 @@ def season_suffix_tail(tables: Tables) -> str:
 #: the village, and the sheet of a workbook read with ``--sheet all``) and its land use, which the season rows of
 #: one field share, and its area (compared by the season-suffix rule only).
 ROW_KEY_CANONS = ("region", "village", "land_use", "area_ha")
-#: Of these, the cells that tell two plots apart: rows of one id that differ in one are different plots.
-PLACE_KEY_CANONS = ("region", "village", SHEET_COLUMN, "land_use")
+#: Of these, the cells that tell two plots apart: rows of one id that differ in one are different plots. The land
+#: use does not: a rice row on 水田 and a rapeseed or wheat row on 旱地 of one id are the seasons of one
+#: paddy–upland rotation field (README, "Paddy–upland rotation land"), and a plot's land use may change between
+#: sampling rounds.
+PLACE_KEY_CANONS = ("region", "village", SHEET_COLUMN)
 
 
 def row_key_columns(columns) -> list[tuple[str, str]]:
