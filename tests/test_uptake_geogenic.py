@@ -23,7 +23,9 @@ RICE_SHIFT, MAIZE_SHIFT, SE_ADD = -0.6119, -0.9174, 0.2367
 
 
 def _plots(**cols):
+    # Guizhou unless said: the adjustment is applied only in the provinces of its surveys (Guizhou, Guangxi)
     n = len(cols["crop"])
+    cols.setdefault("region", ["Guizhou/Bijie"] * n)
     return pd.DataFrame({"plot_id": [f"p{i}" for i in range(n)], **cols})
 
 
@@ -65,16 +67,32 @@ def test_maize_prediction_with_and_without_high_background_hand_computed():
     assert p.loc["p1", "se_log10"] == pytest.approx(0.469)
 
 
-def test_hunan_rice_takes_the_same_karst_intercept():
-    p = _pred(_plots(crop=["rice"] * 3, ph=[5.5] * 3, cd_mg_kg=[0.5] * 3, region=["Hunan", "Hunan", "Guizhou"],
-                     high_background=["yes", "no", "yes"]))
+def test_the_adjustment_holds_only_in_the_provinces_of_its_surveys():
+    # a Hunan plot given high_background yes keeps the Hunan function unadjusted (the Guizhou karst factor is not
+    # a Hunan one); Guizhou and Guangxi plots are adjusted
+    p = _pred(_plots(crop=["rice"] * 4, ph=[5.5] * 4, cd_mg_kg=[0.5] * 4,
+                     region=["Hunan", "Hunan", "Guizhou", "广西壮族自治区/河池市"],
+                     high_background=["yes", "no", "yes", "yes"]))
     assert p.loc["p0", "function_id"] == "synth_rice_cd_ph_hunan" and p.loc["p2", "function_id"] == "synth_rice_cd_ph"
-    # karst intercept −0.1600 with either function (to the 4 decimals of the table)
+    hunan = 10 ** (0.6753 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5)
+    assert p.loc["p0", "crop_fw_p50_mg_kg"] == pytest.approx(hunan) == p.loc["p1", "crop_fw_p50_mg_kg"]
+    assert p.loc["p0", "se_log10"] == pytest.approx(0.468) and "karst" not in p.loc["p0", "note"]
     karst = 10 ** (-0.1600 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5)
-    assert p.loc["p0", "crop_fw_p50_mg_kg"] == pytest.approx(karst, rel=2e-4)
     assert p.loc["p2", "crop_fw_p50_mg_kg"] == pytest.approx(karst, rel=2e-4)
-    assert p.loc["p1", "crop_fw_p50_mg_kg"] == pytest.approx(10 ** (0.6753 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5))
-    assert p.loc["p0", "se_log10"] == pytest.approx(math.hypot(0.468, SE_ADD))
+    assert p.loc["p3", "crop_fw_p50_mg_kg"] == pytest.approx(karst, rel=2e-4)
+
+
+def test_a_substitute_crop_is_not_adjusted_where_the_crop_grown_now_has_no_shift():
+    # a Guangxi pak choi plot (high_background yes): maize predicted for the switch keeps the default, so the
+    # switch is not made safer than pak choi by an adjustment pak choi cannot have; on a rice plot it is adjusted
+    plots = _plots(crop=["pak_choi", "rice"], ph=[7.2] * 2, cd_mg_kg=[1.2] * 2, region=["Guangxi"] * 2,
+                   high_background=["yes", "yes"])
+    p = uptake.predict_crop_concentration(plots, crop="maize").set_index("plot_id")
+    q = uptake.predict_crop_concentration(plots.assign(high_background="no"), crop="maize").set_index("plot_id")
+    assert p.loc["p0", "crop_dw_p50_mg_kg"] == pytest.approx(q.loc["p0", "crop_dw_p50_mg_kg"], rel=1e-9)
+    assert "karst" not in p.loc["p0", "note"]
+    assert p.loc["p1", "crop_dw_p50_mg_kg"] == pytest.approx(q.loc["p1", "crop_dw_p50_mg_kg"] * 10 ** MAIZE_SHIFT,
+                                                             rel=2e-4)
 
 
 def test_plots_without_the_flag_are_predicted_exactly_as_before():
@@ -192,12 +210,11 @@ def test_maize_karst_share_with_the_adjustment(tables):
     assert r.loc["guizhou_hc5_ph5", "predicted_geogenic"] == pytest.approx(0.054, abs=1e-3)
 
 
-def test_rice_carried_on_beyond_the_hunan_range_keeps_the_karst_intercept():
-    # Hunan rice at pH 9 (beyond its 4–8.5): synth_rice_cd_ph_hunan is carried on by synth_rice_cd_ph (held at its
-    # edge); with high_background yes the level at the edge carries the Hunan function's own shift
-    p = _pred(_plots(crop=["rice"] * 2, ph=[9.0] * 2, cd_mg_kg=[0.5] * 2, region=["Hunan"] * 2,
-                     high_background=["yes", "no"]))
-    assert p.loc["p0", "crop_fw_p50_mg_kg"] / p.loc["p1", "crop_fw_p50_mg_kg"] == pytest.approx(10 ** -0.8353)
+def test_rice_carried_on_beyond_the_range_keeps_the_karst_intercept():
+    # Guizhou rice at pH 9 (beyond 4–8.5): synth_rice_cd_ph held at its edge; with high_background yes the level
+    # at the edge carries the shift
+    p = _pred(_plots(crop=["rice"] * 2, ph=[9.0] * 2, cd_mg_kg=[0.5] * 2, high_background=["yes", "no"]))
+    assert p.loc["p0", "crop_fw_p50_mg_kg"] / p.loc["p1", "crop_fw_p50_mg_kg"] == pytest.approx(10 ** RICE_SHIFT)
     assert "karst/geogenic adjustment" in p.loc["p0", "note"] and "karst" not in p.loc["p1", "note"]
     assert p.loc["p0", "se_log10"] == pytest.approx(math.hypot(p.loc["p1", "se_log10"], SE_ADD))
 

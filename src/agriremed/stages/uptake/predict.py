@@ -1240,8 +1240,10 @@ def geogenic_factor(plots: pd.DataFrame, have: np.ndarray, fns: dict,
     yes (its soil metal is mainly of natural, geological origin) and the chosen function is a packaged one with a
     shift in ``uptake_slopes.csv`` (kind ``geogenic_adjustment``,
     :func:`agriremed.stages.uptake.synthesis.geogenic_adjustments`: the rice and maize Cd defaults), its
-    prediction is multiplied by 10^shift and its spread widened by ``se_add`` (a one-survey calibration).
-    Elsewhere nothing changes: factor 1, no spread added.
+    prediction is multiplied by 10^shift and its spread widened by ``se_add`` (a one-survey calibration) —
+    only in the provinces of the surveys behind the shift (``provinces`` of its rows: Guizhou, Guangxi) and only
+    where the crop the plot grows now has a shift too (rice or maize: a maize switch on a pak choi plot is not
+    adjusted). Elsewhere nothing changes: factor 1, no spread added.
 
     Returns
     -------
@@ -1257,6 +1259,28 @@ def geogenic_factor(plots: pd.DataFrame, have: np.ndarray, fns: dict,
     adj = tables.memo("geogenic_adjustments", lambda: geogenic_adjustments(tables))
     fid = _frames.obj(fns["function_id"])
     applies = yes & np.isin(fid, list(adj)) & (np.asarray(fns["priority"], float) > 0)
+    if applies.any():
+        # only in the provinces of the surveys behind the shift (a Guizhou karst factor is not a Hunan one), and
+        # only where the crop grown now has a shift too, so that a substitute crop (maize on a pak choi plot) is
+        # not made safer than the crop it would replace by an adjustment that crop cannot have
+        region = (_frames.obj(plots["region"])[have] if "region" in plots
+                  else np.full(m, "", dtype=object))
+        region = np.array(["" if pd.isna(r) else str(r).lower() for r in region], dtype=object)
+        # without a crop column (a threshold table) the crop grown is the one predicted
+        now = (_frames.obj(plots["crop"])[have] if "crop" in plots
+               else np.array([adj[f]["crop"] if f in adj else "" for f in fid], dtype=object))
+        crops_with = {v["crop"] for v in adj.values()}
+        pnames = province_names(tables)
+        for f in set(fid[applies].tolist()):
+            sel = applies & (fid == f)
+            prov = adj[f].get("provinces", "")
+            if prov:
+                reg_u, codes = np.unique(region[sel], return_inverse=True)
+                placed = np.array([region_province(r, tables) for r in reg_u], dtype=object)
+                inside = _in_provinces(reg_u, prov, pnames, placed)[codes]
+                idx = np.flatnonzero(sel)
+                applies[idx[~inside]] = False
+        applies &= np.isin(np.asarray(now, dtype=object), list(crops_with))
     factor = np.array([adj[f]["factor"] if a else 1.0 for f, a in zip(fid, applies, strict=True)], float)
     add = np.array([adj[f]["se_add"] if a else 0.0 for f, a in zip(fid, applies, strict=True)], float)
     return factor, add, applies

@@ -676,7 +676,8 @@ def geogenic_adjustments(tables: Tables | None = None) -> dict:
     -------
     dict
         function id → dict of ``shift`` [log10], ``factor`` (10^shift) [–], ``se_add`` [log10], ``crop``,
-        ``metal`` and ``sources`` (the shift row's ``source``).
+        ``metal``, ``sources`` (the shift row's ``source``) and ``provinces`` (``|``-separated: the provinces of
+        the surveys behind the shift and its checks, where alone it is applied; blank: everywhere).
 
     Examples
     --------
@@ -694,7 +695,9 @@ def geogenic_adjustments(tables: Tables | None = None) -> dict:
             raise ValueError(f"uptake_slopes.csv needs one {r.crop} {r.metal} row of term geogenic_se, found {len(se)}")
         out[str(r.term).split(":", 1)[1]] = {"shift": float(r.value), "factor": float(10.0 ** float(r.value)),
                                              "se_add": float(se.iloc[0]), "crop": r.crop, "metal": r.metal,
-                                             "sources": str(r.source)}
+                                             "sources": str(r.source),
+                                             "provinces": str(getattr(r, "provinces", "") or "")
+                                             if pd.notna(getattr(r, "provinces", None)) else ""}
     return out
 
 

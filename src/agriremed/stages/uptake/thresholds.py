@@ -416,10 +416,12 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
     # so is the karst/geogenic factor of a plot given high_background yes (its spread is the plan's, widened)
     if "high_background" in by_id.columns:
         fns = tf.loc[pred["function_id"]]
-        g, _, _ = geogenic_factor(pd.DataFrame({"high_background": by_id["high_background"].reindex(
-            pred["plot_id"]).to_numpy(object)}), np.ones(n, bool), {"function_id": pred["function_id"].to_numpy(object),
-                                                                    "priority": fns["priority"].to_numpy(float)},
-            tables)
+        # the plot's region and crop decide where the factor holds (geogenic_factor: its provinces, a crop with a shift)
+        geo_plots = pd.DataFrame({c: by_id[c].reindex(pred["plot_id"]).to_numpy(object)
+                                  for c in ("high_background", "region", "crop") if c in by_id.columns})
+        g, _, _ = geogenic_factor(geo_plots, np.ones(n, bool), {"function_id": pred["function_id"].to_numpy(object),
+                                                                "priority": fns["priority"].to_numpy(float)},
+                                  tables)
         target = target / g
     assumed = (pred["assumed_inputs"].fillna("").astype(str).to_numpy(object) if "assumed_inputs" in pred
                else np.full(n, "", dtype=object))
