@@ -387,6 +387,18 @@ def _max_char_bytes(codec: str) -> int:
         return 1
 
 
+def _with_columns(gdf, columns: list, renamed: list):
+    """``gdf`` with its columns renamed to ``columns`` (its geometry kept), and the renaming messages
+    ``renamed`` joined into one (``geo.area_pairs``) for the layer's note."""
+    out = gdf.copy()
+    out.columns = columns
+    out = out.set_geometry("geometry") if "geometry" in out.columns else out
+    shown = None
+    for m in renamed[::-1]:
+        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    return out, shown
+
+
 def _cut_names(gdf, codec: str | None, name: str, notes: list[str], cut_units: dict[str, str]):
     """Field names of a decoded shapefile that the 10-byte limit may have cut (GBK: 5 Chinese
     characters, or 4 and a dropped half character; ``永久基本农田`` → ``永久基本农``): each holding a
@@ -416,12 +428,7 @@ def _cut_names(gdf, codec: str | None, name: str, notes: list[str], cut_units: d
         columns.append(new)
     if not renamed:
         return gdf
-    out = gdf.copy()
-    out.columns = columns
-    out = out.set_geometry("geometry") if "geometry" in out.columns else out
-    shown = None
-    for m in renamed[::-1]:
-        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    out, shown = _with_columns(gdf, columns, renamed)
     notes.append(Note(Message.of("geo.cut_names", file=name, encoding=codec.upper(), fields=shown)))
     return out
 
@@ -793,12 +800,7 @@ def _ascii_cut_names(gdf, name: str, notes: list[str]):
         columns.append(c)
     if not renamed:
         return gdf
-    out = gdf.copy()
-    out.columns = columns
-    out = out.set_geometry("geometry") if "geometry" in out.columns else out
-    shown = None
-    for m in renamed[::-1]:
-        shown = m if shown is None else Message.of("geo.area_pairs", first=m, rest=shown)
+    out, shown = _with_columns(gdf, columns, renamed)
     notes.append(Note(Message.of("geo.ascii_cut", file=name, fields=shown)))
     return out
 
