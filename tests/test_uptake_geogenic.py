@@ -19,7 +19,9 @@ LN10 = math.log(10)
 #: rice synth_rice_cd_ph and maize synth_maize_cd_ph coefficients (transfer_functions.csv)
 RICE = (0.4519, 0.4305, -0.22975)
 MAIZE = (-0.3631, 0.4305, -0.142)
-RICE_SHIFT, MAIZE_SHIFT, SE_ADD = -0.6119, -0.9174, 0.2367
+#: rice: the mean of the shifts implied by the two karst surveys that print pH (Guizhou −0.5023, SW Guangxi −0.1323);
+#: spread added: their SD 0.2616 × √(1 + 1/2); maize: one survey, the rice synthesis' between-survey SD
+RICE_SHIFT, MAIZE_SHIFT, SE_ADD_RICE, SE_ADD = -0.3173, -0.9174, 0.3204, 0.2367
 
 
 def _plots(**cols):
@@ -42,9 +44,10 @@ def test_rice_prediction_with_and_without_high_background_hand_computed():
     for pid in ("p0", "p1"):
         assert p.loc[pid, "function_id"] == "synth_rice_cd_ph"
         assert p.loc[pid, "crop_fw_p50_mg_kg"] == pytest.approx(plain * 10 ** RICE_SHIFT, rel=1e-9)
-        assert p.loc[pid, "crop_fw_p50_mg_kg"] == pytest.approx(0.026289, abs=1e-6)
-        assert p.loc[pid, "se_log10"] == pytest.approx(math.hypot(0.454, SE_ADD), rel=1e-12)
-        f = 10 ** (1.6448536269514722 * math.hypot(0.454, SE_ADD))
+        assert p.loc[pid, "crop_fw_p50_mg_kg"] == pytest.approx(0.051806, abs=1e-6)
+        assert p.loc[pid, "se_log10"] == pytest.approx(math.hypot(0.454, SE_ADD_RICE), rel=1e-12)
+        assert p.loc[pid, "se_log10"] == pytest.approx(0.5557, abs=1e-4)
+        f = 10 ** (1.6448536269514722 * math.hypot(0.454, SE_ADD_RICE))
         assert p.loc[pid, "crop_fw_p95_mg_kg"] == pytest.approx(plain * 10 ** RICE_SHIFT * f, rel=1e-6)
     for pid in ("p2", "p3", "p4"):
         assert p.loc[pid, "crop_fw_p50_mg_kg"] == pytest.approx(plain, rel=1e-9)
@@ -77,7 +80,7 @@ def test_the_adjustment_holds_only_in_the_provinces_of_its_surveys():
     hunan = 10 ** (0.6753 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5)
     assert p.loc["p0", "crop_fw_p50_mg_kg"] == pytest.approx(hunan) == p.loc["p1", "crop_fw_p50_mg_kg"]
     assert p.loc["p0", "se_log10"] == pytest.approx(0.468) and "karst" not in p.loc["p0", "note"]
-    karst = 10 ** (-0.1600 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5)
+    karst = 10 ** (0.1346 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5)  # karst intercept 0.4519 − 0.3173
     assert p.loc["p2", "crop_fw_p50_mg_kg"] == pytest.approx(karst, rel=2e-4)
     assert p.loc["p3", "crop_fw_p50_mg_kg"] == pytest.approx(karst, rel=2e-4)
 
@@ -111,22 +114,30 @@ def test_note_en_zh_and_the_plan_sentence():
     pred = uptake.predict_crop_concentration(plots)
     r = pred.set_index("plot_id")
     assert r.loc["p0", "note"] == (
-        "× 0.244 for soil metal of natural (geological) origin (the plot given as high geological background): karst/geogenic adjustment "
-        "calibrated on one survey (Song et al. 2023 (Guizhou rice); project synthesis of published data), spread "
-        "widened to 0.512 log10 — check it with grain monitoring in the county")
+        "× 0.482 for soil metal of natural (geological) origin (the plot given as high geological background): "
+        "karst/geogenic adjustment calibrated on only 2 surveys (Song et al. 2023 (Guizhou rice); SW Guangxi Cd "
+        "anomaly rice survey 2020; project synthesis of published data), not tested on other surveys with pH, spread "
+        "widened to 0.556 log10 — check it with grain monitoring in the county")
     assert render(r.loc["p0", "note_msg"], "zh") == (
-        "× 0.244：土壤重金属主要来自地质高背景（地质高背景=是）：岩溶/地质高背景校正，仅依据一项调查标定"
-        "（宋江菊 等 2023；本工具依据文献数据综合推算），离散度放宽至0.512 log10——请县里用籽粒监测数据核查")
-    assert "× 0.121 for soil metal of natural (geological) origin" in r.loc["p1", "note"]
-    assert "Yang et al. 2022" in r.loc["p1", "note"] and "0.525 log10" in r.loc["p1", "note"]
+        "× 0.482：土壤重金属主要来自地质高背景（地质高背景=是）：岩溶/地质高背景校正，仅依据2项调查标定"
+        "（宋江菊 等 2023；广西西南部镉地质异常区水稻调查 2020；本工具依据文献数据综合推算），未经其他含pH调查检验，"
+        "离散度放宽至0.556 log10——请县里用籽粒监测数据核查")
+    assert r.loc["p1", "note"].endswith(
+        "× 0.121 for soil metal of natural (geological) origin (the plot given as high geological background): "
+        "karst/geogenic adjustment calibrated on one survey (Yang et al. 2022; project synthesis of published data), "
+        "not tested on other surveys with pH, spread widened to 0.525 log10 — check it with grain monitoring in the "
+        "county")
     notes = user_fit_notes(pred, plots["plot_id"])
     assert render(notes[0], "en") == (
         "The crop's Cd is predicted with the karst/geogenic adjustment (soil metal of natural origin, the plot given "
-        "as high geological background: × 0.244, calibrated on one survey, Song et al. 2023 (Guizhou rice); project synthesis of published data)"
-        " — the county should check it with grain monitoring data.")
+        "as high geological background: × 0.482, calibrated on only 2 surveys, Song et al. 2023 (Guizhou rice); SW "
+        "Guangxi Cd anomaly rice survey 2020; project synthesis of published data; not tested on other surveys with "
+        "pH) — the county should check it with grain monitoring data.")
     assert render(notes[0], "zh") == (
-        "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.244，仅依据一项调查标定，宋江菊 等 2023；"
-        "本工具依据文献数据综合推算）——请县里结合籽粒监测数据核查。")
+        "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.482，仅依据2项调查标定，宋江菊 等 2023；"
+        "广西西南部镉地质异常区水稻调查 2020；本工具依据文献数据综合推算；未经其他含pH调查检验）——请县里结合籽粒监测数据核查。")
+    assert render(notes[1], "zh").startswith(
+        "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.121，仅依据一项调查标定，Yang 等 2022；")
     plain = uptake.predict_crop_concentration(plots.assign(high_background="no"))
     assert list(user_fit_notes(plain, plots["plot_id"])) == ["", ""]
 
@@ -140,30 +151,94 @@ def test_safe_soil_threshold_uses_the_adjusted_function():
         10 ** ((math.log10(0.2) - RICE_SHIFT - a - c * 6.0) / b), rel=1e-6)
 
 
-def test_the_shift_rows_are_the_recomputed_syntheses(tables):
-    g = synthesis.geogenic_rice_shift(tables)
-    m = synthesis.geogenic_maize_shift(tables)
-    adj = synthesis.geogenic_adjustments(tables)
-    assert adj["synth_rice_cd_ph"]["shift"] == pytest.approx(g["shift"], abs=5e-5)
-    assert adj["synth_rice_cd_ph_hunan"]["shift"] == pytest.approx(g["intercept"] - 0.6753, abs=1e-4)
-    assert adj["synth_maize_cd_ph"]["shift"] == pytest.approx(m["shift"], abs=5e-5)
-    assert adj["synth_maize_cd_ph_alkaline"]["shift"] == adj["synth_maize_cd_ph"]["shift"]
-    between = synthesis.rice_cd_synthesis(tables)["between"]
-    assert all(v["se_add"] == pytest.approx(between, abs=5e-5) for v in adj.values())
-    assert m["intercept"] == pytest.approx(-1.2804, abs=5e-5)
-    # by hand: the Guizhou survey (soil 0.883, CV 0.45 assumed; pH 6.45, SD = (7.56 − 4.81)/4; grain mean 0.039)
-    cv = 0.45
-    soil_med = 0.883 / math.sqrt(1 + cv ** 2)
-    s_soil = math.sqrt(math.log(1 + cv ** 2)) / LN10
+def _by_share(med_log10, spread, share, limit=0.2):
+    """The log10 shift that puts ``share`` of a log-normal (median 10^med_log10, log10 SD spread) above ``limit``."""
+    return math.log10(limit) - ndtri(1 - share) * spread - med_log10
+
+
+def test_each_karst_survey_with_ph_implies_a_shift_by_its_share_hand_computed(tables):
+    cal = synthesis.geogenic_rice_calibration(tables).set_index("survey_id")
+    # every karst rice survey that prints a mean pH, a soil statistic and a grain share: two
+    assert list(cal.index) == ["song2023_guizhou_rice", "guangxi2020_cd_anomaly"]
     a, b, c = synthesis.rice_cd_synthesis(tables)["intercept"], 0.4305, -0.22975
-    med = a + b * math.log10(soil_med) + c * 6.45
+    cv = 0.45  # soil CV assumed for surveys without soil SD
+    s_soil = math.sqrt(math.log(1 + cv ** 2)) / LN10
+    # Guizhou: soil mean 0.883, pH 6.45, σ_pH = (7.56 − 4.81)/4; 3.65 % of grain above 0.2
+    med = a + b * math.log10(0.883 / math.sqrt(1 + cv ** 2)) + c * 6.45
     s = math.sqrt(0.454 ** 2 + (b * s_soil) ** 2 + (c * (7.56 - 4.81) / 4) ** 2)
     assert s == pytest.approx(0.4874, abs=1e-4) and 10 ** med == pytest.approx(0.0850, abs=1e-4)
-    assert g["default_mean"] == pytest.approx(10 ** (med + LN10 / 2 * s ** 2))
-    assert g["shift"] == pytest.approx(math.log10(0.039) - med - LN10 / 2 * s ** 2)
-    assert g["shift"] == pytest.approx(-0.6119, abs=5e-5)
-    # the survey's mean and share admit no log-normal (heavier upper tail): NaN, hence the mean-based shift
+    g1 = cal.loc["song2023_guizhou_rice"]
+    assert g1["shift_share"] == pytest.approx(_by_share(med, s, 0.0365), abs=1e-9)
+    assert g1["shift_share"] == pytest.approx(-0.5023, abs=5e-5)
+    # by its mean (the former calibration), reported, not used
+    assert g1["shift_mean"] == pytest.approx(math.log10(0.039) - med - LN10 / 2 * s ** 2) == pytest.approx(-0.6119, abs=5e-5)
+    assert np.isnan(g1["n"]) and np.isnan(g1["sampling_se_log10"])
+    # SW Guangxi: pH 6.8 (screening value 0.6), 60.75 % of soils above it, no pH spread; 9.03 % of 432 grains
+    lsm = math.log10(0.6) - ndtri(1 - 0.6075) * s_soil
+    med2 = a + b * lsm + c * 6.8
+    s2 = math.sqrt(0.454 ** 2 + (b * s_soil) ** 2)
+    g2 = cal.loc["guangxi2020_cd_anomaly"]
+    assert g2["soil_basis"] == "share" and g2["soil_median_mg_kg"] == pytest.approx(0.6746, abs=1e-4)
+    assert g2["shift_share"] == pytest.approx(_by_share(med2, s2, 0.0903), abs=1e-9)
+    assert g2["shift_share"] == pytest.approx(-0.1323, abs=5e-5)
+    z = ndtri(1 - 0.0903)
+    phi = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    assert g2["sampling_se_log10"] == pytest.approx(s2 * math.sqrt(0.0903 * 0.9097 / 432) / phi)
+    assert g2["sampling_se_log10"] == pytest.approx(0.039, abs=5e-4)
+
+
+def test_the_shift_is_the_simple_mean_and_the_spread_the_sd_of_the_implied_shifts(tables):
+    g = synthesis.geogenic_rice_shift(tables)
+    shifts = [-0.502260, -0.132305]
+    assert g["k"] == 2 and g["shift"] == pytest.approx(sum(shifts) / 2, abs=1e-5)
+    sd = abs(shifts[0] - shifts[1]) / math.sqrt(2)  # SD (ddof 1) of two values
+    assert g["shifts_sd"] == pytest.approx(sd, abs=1e-5) and g["shifts_sd"] > g["tau_default"]
+    assert g["se_add"] == pytest.approx(sd * math.sqrt(1 + 1 / 2), abs=1e-5)
+    assert g["se_adjusted"] == pytest.approx(math.hypot(0.454, g["se_add"]))
+    assert (round(g["shift"], 4), round(g["se_add"], 4), round(g["se_adjusted"], 3)) == (RICE_SHIFT, SE_ADD_RICE, 0.556)
+    assert g["intercept"] == pytest.approx(0.4519 + RICE_SHIFT, abs=1e-4)
+
+
+def test_the_spread_added_is_not_below_the_default_between_survey_sd(tables):
+    # surveys that happened to agree would give an SD near 0: the spread added keeps the floor τ·√(1 + 1/k)
+    sv = tables.uptake_surveys.copy()
+    i = sv.index[sv["survey_id"] == "guangxi2020_cd_anomaly"][0]
+    a, b, c = synthesis.rice_cd_synthesis(tables)["intercept"], 0.4305, -0.22975
+    s_soil = math.sqrt(math.log(1 + 0.45 ** 2)) / LN10
+    med2 = a + b * (math.log10(0.6) - ndtri(1 - 0.6075) * s_soil) + c * 6.8
+    s2 = math.sqrt(0.454 ** 2 + (b * s_soil) ** 2)
+    # the share at which SW Guangxi implies the Guizhou shift (−0.50226)
+    sv.loc[i, "frac_above"] = float(1 - ndtr((math.log10(0.2) - med2 + 0.502260) / s2))
+    g = synthesis.geogenic_rice_shift(tables.replace(uptake_surveys=sv))
+    assert g["shifts_sd"] == pytest.approx(0.0, abs=1e-5)
+    assert g["se_add"] == pytest.approx(g["tau_default"] * math.sqrt(1.5)) == pytest.approx(0.2899, abs=1e-4)
+
+
+def test_the_shift_rows_are_the_recomputed_syntheses(tables):
+    adj = synthesis.geogenic_adjustments(tables)
+    rows = synthesis.geogenic_rice_rows(tables)
+    sl = tables.uptake_slopes.set_index("estimate_id")
+    # value, source and note of the rice rows are what the synthesis computes (scripts/make_geogenic_rice_shift.py)
+    for rid, row in rows.items():
+        assert sl.loc[rid, "value"] == row["value"]
+        assert (sl.loc[rid, "source"], sl.loc[rid, "note"]) == (row["source"], row["note"])
+    g = synthesis.geogenic_rice_shift(tables)
+    m = synthesis.geogenic_maize_shift(tables)
+    assert adj["synth_rice_cd_ph"]["shift"] == pytest.approx(g["shift"], abs=5e-5)
+    assert adj["synth_rice_cd_ph_hunan"]["shift"] == pytest.approx(g["intercept"] - 0.6753, abs=1e-4)
+    assert adj["synth_rice_cd_ph_hunan"]["shift"] == pytest.approx(-0.5406, abs=5e-5)
+    assert adj["synth_maize_cd_ph"]["shift"] == pytest.approx(m["shift"], abs=5e-5)
+    assert adj["synth_maize_cd_ph_alkaline"]["shift"] == adj["synth_maize_cd_ph"]["shift"]
+    assert adj["synth_rice_cd_ph"]["se_add"] == adj["synth_rice_cd_ph_hunan"]["se_add"] == pytest.approx(g["se_add"], abs=5e-5)
+    between = synthesis.rice_cd_synthesis(tables)["between"]
+    assert adj["synth_maize_cd_ph"]["se_add"] == adj["synth_maize_cd_ph_alkaline"]["se_add"] == pytest.approx(between, abs=5e-5)
+    assert m["intercept"] == pytest.approx(-1.2804, abs=5e-5)
+    assert {f: v["n_surveys"] for f, v in adj.items()} == {
+        "synth_rice_cd_ph": 2, "synth_rice_cd_ph_hunan": 2, "synth_maize_cd_ph": 1, "synth_maize_cd_ph_alkaline": 1}
+    # the survey's mean and share admit no log-normal (heavier upper tail)
     assert np.isnan(synthesis.lognormal_from_mean_share(0.039, 0.0365, 0.2)[0])
+    note = sl.loc["geogenic_shift_rice", "note"]
+    assert "shift −0.5023 (by its mean 0.039: −0.6119, not used)" in note and "shift −0.1323" in note
 
 
 def test_survey_checks_of_the_validation_page(tables):
@@ -172,24 +247,35 @@ def test_survey_checks_of_the_validation_page(tables):
     assert r1["check"] == "means" and r1["predicted_mean_mg_kg"] == pytest.approx(0.1596, abs=1e-4)
     assert r1["predicted_share_above"] == pytest.approx(0.2230, abs=1e-4)
     adj = ck.loc[("song2023_guizhou_rice", "adjusted")]
-    assert bool(adj["in_sample"]) and adj["predicted_share_above"] == pytest.approx(0.0348, abs=1e-4)
+    assert bool(adj["in_sample"]) and adj["predicted_share_above"] == pytest.approx(0.1188, abs=1e-4)
     # SW Guangxi anomaly: pH 6.8 (screening value 0.6), 60.75 % of soils above it, soil CV 0.45 assumed
     s_soil = math.sqrt(math.log(1 + 0.45 ** 2)) / LN10
     lsm = math.log10(0.6) - ndtri(1 - 0.6075) * s_soil
     a = synthesis.rice_cd_synthesis(tables)["intercept"]
-    for variant, icpt, se in (("default", a, 0.454), ("adjusted", a - 0.6119, math.hypot(0.454, SE_ADD))):
+    for variant, icpt, se in (("default", a, 0.454), ("adjusted", a + RICE_SHIFT, math.hypot(0.454, SE_ADD_RICE))):
         m = icpt + 0.4305 * lsm - 0.22975 * 6.8
         s = math.sqrt(se ** 2 + (0.4305 * s_soil) ** 2)
         row = ck.loc[("guangxi2020_cd_anomaly", variant)]
         assert row["predicted_share_above"] == pytest.approx(1 - ndtr((math.log10(0.2) - m) / s), abs=2e-4)
     assert ck.loc[("guangxi2020_cd_anomaly", "default"), "predicted_share_above"] == pytest.approx(0.146, abs=1e-3)
-    assert ck.loc[("guangxi2020_cd_anomaly", "adjusted"), "predicted_share_above"] == pytest.approx(0.017, abs=1e-3)
-    # no pH printed: the mean pH at which the predicted mean is the printed mean
+    assert ck.loc[("guangxi2020_cd_anomaly", "adjusted"), "predicted_share_above"] == pytest.approx(0.0765, abs=1e-3)
+    assert bool(ck.loc[("guangxi2020_cd_anomaly", "adjusted"), "in_sample"])
+    # no pH printed: the mean pH at which the predicted mean is the printed mean, and at which the predicted share
+    # is the printed share
     assert ck.loc[("song2022_guangxi_carbonate", "default"), "implied_ph"] == pytest.approx(10.33, abs=0.01)
-    assert ck.loc[("song2022_guangxi_carbonate", "adjusted"), "implied_ph"] == pytest.approx(7.95, abs=0.01)
+    assert ck.loc[("song2022_guangxi_carbonate", "adjusted"), "implied_ph"] == pytest.approx(9.46, abs=0.01)
     assert ck.loc[("guizhou_karst_rice_thesis", "default"), "implied_ph"] == pytest.approx(8.34, abs=0.01)
-    assert ck.loc[("guizhou_karst_rice_thesis", "adjusted"), "implied_ph"] == pytest.approx(5.96, abs=0.01)
+    assert ck.loc[("guizhou_karst_rice_thesis", "adjusted"), "implied_ph"] == pytest.approx(7.47, abs=0.01)
     assert ck.loc[("hunan2013_y_county", "default"), "implied_ph"] == pytest.approx(4.06, abs=0.01)
+    th = ck.loc[("guizhou_karst_rice_thesis", "adjusted")]
+    assert not bool(th["in_sample"])
+    s = math.sqrt(0.454 ** 2 + SE_ADD_RICE ** 2 + (0.4305 * s_soil) ** 2)
+    soil_med = math.log10(0.50 / math.sqrt(1 + 0.45 ** 2))
+    ph_share = (math.log10(0.2) - ndtri(1 - 0.052) * s - (a + RICE_SHIFT) - 0.4305 * soil_med) / -0.22975
+    assert th["implied_ph_share"] == pytest.approx(ph_share, abs=2e-3) and round(th["implied_ph_share"], 2) == 6.96
+    assert round(ck.loc[("song2022_guangxi_carbonate", "adjusted"), "implied_ph_share"], 2) == 7.76
+    assert round(ck.loc[("song2022_guangxi_carbonate", "default"), "implied_ph_share"], 2) == 8.38
+    assert round(ck.loc[("guizhou_karst_rice_thesis", "default"), "implied_ph_share"], 2) == 7.63
     # Youxian: town averages, the default's share at the two corners against 39 of 53
     y = ck.loc[("wang2016_youxian", "default")]
     assert y["check"] == "bracket" and y["observed_share_above"] == pytest.approx(39 / 53, abs=1e-4)
@@ -216,7 +302,7 @@ def test_rice_carried_on_beyond_the_range_keeps_the_karst_intercept():
     p = _pred(_plots(crop=["rice"] * 2, ph=[9.0] * 2, cd_mg_kg=[0.5] * 2, high_background=["yes", "no"]))
     assert p.loc["p0", "crop_fw_p50_mg_kg"] / p.loc["p1", "crop_fw_p50_mg_kg"] == pytest.approx(10 ** RICE_SHIFT)
     assert "karst/geogenic adjustment" in p.loc["p0", "note"] and "karst" not in p.loc["p1", "note"]
-    assert p.loc["p0", "se_log10"] == pytest.approx(math.hypot(p.loc["p1", "se_log10"], SE_ADD))
+    assert p.loc["p0", "se_log10"] == pytest.approx(math.hypot(p.loc["p1", "se_log10"], SE_ADD_RICE))
 
 
 def test_hunan_surveys_are_also_checked_with_the_hunan_function_a_plan_there_uses():

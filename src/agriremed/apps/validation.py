@@ -443,16 +443,31 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
     if ck.empty:
         return []
     sv = tables.uptake_surveys.set_index("survey_id")
+    cal = g["calibration"]
+    cal_ids = ", ".join(f"`{x}`" for x in g["surveys"])
+    per = "; ".join(
+        f"`{r.survey_id}` (soil Cd median {r.soil_median_mg_kg:.4f} mg/kg "
+        + ("from the printed mean" if r.soil_basis == "mean" else "from the share of soils above the screening value")
+        + f", pH {r.ph:g}, " + (f"σ_pH {r.ph_sd:.4f}" if r.ph_sd > 0 else "no pH spread printed") + ", "
+        + (f"n {int(r.n)}" if np.isfinite(r.n) else "n not printed")
+        + f"): M = {r.default_median_mg_kg:.4f} mg/kg, s = {r.spread_log10:.4f}, default share "
+        f"{_pct(r.default_share)} against {_pct(r.observed_share, True)}, implied shift {_minus(r.shift_share, 4)}"
+        + (f" (by its mean instead: {_minus(r.shift_mean, 4)}, not used)" if np.isfinite(r.shift_mean) else "")
+        + (f" (binomial sampling error {r.sampling_se_log10:.3f})" if np.isfinite(r.sampling_se_log10) else "")
+        for r in cal.itertuples(index=False))
+    floor = ("not below its floor, the between-survey SD of the default's calibration intercepts"
+             if g["shifts_sd"] >= g["tau_default"] else
+             "raised to its floor, the between-survey SD of the default's calibration intercepts")
     lines = ["## Rice Cd on karst (geogenic) and other survey summaries", "",
              "These surveys of `uptake_surveys.csv` (role `check`, column `high_background`: yes where the soil Cd "
              "is mainly of natural, geological origin, as on karst) print means, shares above a limit or ranges "
              "only, not n, mean pH and SDs together, so they are not in the leave-one-out table above. None was "
              "used to calibrate or tune the default. On plots given `high_background` yes the plan applies a "
-             "karst/geogenic adjustment (`uptake_slopes.csv`, kind `geogenic_adjustment`) calibrated on one of "
-             f"them, `{g['survey']}` ({sv.at[g['survey'], 'region']}), the only karst rice survey read that prints "
-             "soil Cd, pH and grain Cd means: its row of the adjusted function is in sample; the other karst rows "
-             "are its out-of-sample checks.", "",
-             "How the means are compared: none of the karst surveys' printed grain means admits a log-normal "
+             "karst/geogenic adjustment (`uptake_slopes.csv`, kind `geogenic_adjustment`) calibrated on every karst "
+             f"rice survey read that prints a mean pH with soil Cd and a share of grain above the limit: {cal_ids} "
+             f"({g['k']} surveys; their rows of the adjusted function are in sample). The karst surveys without pH "
+             "remain its checks, by the pH they imply.", "",
+             "How the surveys are compared: none of the karst surveys' printed grain means admits a log-normal "
              "median with its printed share above 0.2 mg/kg (their upper tails are heavier than log-normal), so "
              "the prediction is converted instead, with the spread logic of the leave-one-out table: the function "
              "predicts the median M at the survey's median soil Cd (log-normal from the printed mean and the soil "
@@ -460,28 +475,35 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
              "s = √(se² + b²σ_soil² + c²σ_pH²) (σ_pH = the printed pH range / 4 where no SD is printed, 0 where "
              "neither is), so the predicted mean is M·10^((ln 10/2)·s²) and the predicted share above 0.2 "
              "1 − Φ((log10 0.2 − log10 M)/s). A survey without pH (`implied_ph`) is checked by the mean pH at which "
-             "the predicted mean equals the printed mean (pH spread not counted) and the share predicted there; a "
+             "the predicted mean equals the printed mean (pH spread not counted) and the share predicted there, and "
+             "by the mean pH at which the predicted share equals the printed share (column 'pH implied by the "
+             "share'; where the soils' true pH lies below it the function under-predicts the share); a "
              "survey with a pH and the share of soils above the screening value but no means (`soil_share`) by "
              "the median soil Cd that puts that share of log-normal soils (CV 0.45) above the GB 15618 paddy "
              "screening value at that pH; a survey with ranges of town averages (`bracket`) by the shares "
              "predicted at its two corners (lowest soil Cd at the highest pH, highest soil Cd at the lowest pH).",
              "",
-             f"The rice shift: the default predicts the median {g['default_median']:.4f} mg/kg at the Guizhou "
-             f"survey's median soil Cd {g['soil_median']:.4f} mg/kg and pH {g['ph']:g} (σ_pH {g['ph_sd']:.4f}), "
-             f"and with s = {g['spread']:.4f} the mean {g['default_mean']:.4f} mg/kg against the printed "
-             f"{g['observed_mean']:g}; shift = log10({g['observed_mean']:g} / {g['default_mean']:.4f}) = "
-             f"{_minus(g['shift'], 4)} (factor {10 ** g['shift']:.3f}; karst intercept {_minus(g['intercept'], 4)}, "
-             f"default {_minus(g['default_intercept'], 4)}; the Hunan function takes the same karst intercept, shift "
-             f"{_minus(adj['synth_rice_cd_ph_hunan']['shift'], 4)}). It rests on one survey, so its spread is "
-             f"widened by the between-survey SD of the default's calibration intercepts: √({g['se']:.3f}² + "
-             f"{g['se_add']:.4f}²) = {g['se_adjusted']:.3f} log10. The survey's n is not printed and its rice "
-             "form (大米: milled or brown) is not stated (UNCONFIRMED). Maize: the NW Guizhou karst intercept that "
+             "The rice shift (`agriremed.stages.uptake.synthesis.geogenic_rice_calibration` and "
+             "`geogenic_rice_shift`; the rows of `uptake_slopes.csv` are written by "
+             "`scripts/make_geogenic_rice_shift.py`): each calibration survey implies the shift at which the shifted "
+             "default predicts its printed share above 0.2 mg/kg, log10 0.2 − z₁₋q·s − log10 M (the share, not the "
+             "mean: the plan's compliance is a share above the limit, and it is what every such survey prints): "
+             f"{per}. The shift is their simple mean, {_minus(g['shift'], 4)} (factor {10 ** g['shift']:.3f}; karst "
+             f"intercept {_minus(g['intercept'], 4)}, default {_minus(g['default_intercept'], 4)}; the Hunan function "
+             f"takes the same karst intercept, shift {_minus(adj['synth_rice_cd_ph_hunan']['shift'], 4)}); not "
+             "inverse-variance: not every survey prints n, and the sampling errors lie far below the scatter between "
+             "the surveys. Its spread is widened by the SD of the implied shifts "
+             f"({g['shifts_sd']:.4f}; {floor}, {g['tau_default']:.4f}) times √(1 + 1/{g['k']}) for the error of a "
+             f"{g['k']}-survey mean: √({g['se']:.3f}² + {g['se_add']:.4f}²) = {g['se_adjusted']:.3f} log10. "
+             "UNCONFIRMED: the n and the rice form (大米: milled or brown) of `song2023_guizhou_rice` and the limits "
+             "of the shares (0.2 mg/kg assumed). Maize: the NW Guizhou karst intercept that "
              f"the maize synthesis computes and the default leaves out ({_minus(gm['intercept'], 4)}), shift "
              f"{_minus(gm['shift'], 4)} (factor {10 ** gm['shift']:.3f}), spread √({gm['se']:.3f}² + "
              f"{gm['se_add']:.4f}²) = {gm['se_adjusted']:.3f} (maize section below).", "",
-             "| survey | high background | n | check | function | soil Cd median used | pH (implied) | observed mean | "
-             "predicted median | predicted mean | observed share > 0.2 | predicted share > 0.2 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| survey | high background | n | check | function | soil Cd median used | pH (implied by the mean) | "
+             "pH implied by the share | observed mean | predicted median | predicted mean | observed share > 0.2 | "
+             "predicted share > 0.2 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in ck.itertuples(index=False):
         n = "–" if not np.isfinite(r.n) else f"{int(r.n)}"
         ph = f"{r.ph:g}" if np.isfinite(r.ph) else (f"({r.implied_ph:.2f})" if np.isfinite(r.implied_ph) else "–")
@@ -496,7 +518,8 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
         name = ("default" if r.variant == "default" else "karst/geogenic adjustment" if r.variant == "adjusted"
                 else f"`{r.variant.split(':', 1)[1]}` (the provincial function a plan there uses)") + (
             " (in sample)" if r.in_sample else "")
-        lines.append(f"| {r.survey_id} | {r.high_background} | {n} | {r.check} | {name} | {soil} | {ph} | "
+        ph_q = f"({r.implied_ph_share:.2f})" if np.isfinite(r.implied_ph_share) else "–"
+        lines.append(f"| {r.survey_id} | {r.high_background} | {n} | {r.check} | {name} | {soil} | {ph} | {ph_q} | "
                      f"{_num(r.observed_mean_mg_kg)} | {_num(r.predicted_median_mg_kg, '.4f')} | "
                      f"{_num(r.predicted_mean_mg_kg, '.4f')} | {_pct(r.observed_share_above, True)} | {share} |")
     by = {(r.survey_id, r.variant): r for r in ck.itertuples(index=False)}
@@ -521,11 +544,15 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
                     + (f" (adjusted {_pct(a.predicted_share_above)})" if a is not None else "")
                     + (f" ({rname} {_pct(reg.predicted_share_above)})" if reg is not None else "")
                     + f" against the printed {_pct(d.observed_share_above, True)}")
+            if a is not None and np.isfinite(a.implied_ph_share):
+                txt += (f"; the printed share is predicted at pH {a.implied_ph_share:.2f} by the adjusted function "
+                        f"(default {d.implied_ph_share:.2f})")
             read.append(txt)
         elif d.check == "soil_share":
-            read.append(f"`{sid}` (pH and shares only): the default predicts {_pct(d.predicted_share_above)} of rice "
+            cal_txt = "; calibration of the shift" if a is not None and a.in_sample else ""
+            read.append(f"`{sid}` (pH and shares only{cal_txt}): the default predicts {_pct(d.predicted_share_above)} of rice "
                         f"above the limit" + (f", the adjusted function {_pct(a.predicted_share_above)}"
-                                              if a is not None else "")
+                                              + (" (in sample)" if a.in_sample else "") if a is not None else "")
                         + f", against the printed {_pct(d.observed_share_above, True)}")
         elif d.check == "bracket":
             read.append(f"`{sid}` (ranges of town averages): the default predicts {_pct(d.predicted_share_above)} to "
@@ -536,15 +563,32 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
     karst_ph = sv.loc[sv["high_background"].astype(str).eq("yes") & sv["ph_mean"].notna()
                       & (sv["crop"] == "rice"), "ph_mean"]
     under = [sid for sid in pd.unique(ck["survey_id"]) if (sid, "adjusted") in by
-             and by[(sid, "adjusted")].check == "soil_share"
+             and by[(sid, "adjusted")].check in ("means", "soil_share")
              and by[(sid, "adjusted")].predicted_share_above < by[(sid, "adjusted")].observed_share_above]
+    no_ph = [(sid, by[(sid, "adjusted")].implied_ph_share) for sid in pd.unique(ck["survey_id"])
+             if (sid, "adjusted") in by and by[(sid, "adjusted")].check == "implied_ph"
+             and np.isfinite(by[(sid, "adjusted")].implied_ph_share)]
+    low = [x for x in no_ph if x[1] < karst_ph.max()] if len(karst_ph) else []
+    no_ph_txt = ""
+    if no_ph:
+        no_ph_txt = (
+            "; on the karst surveys without pH the adjusted function predicts the printed shares at pH "
+            + " and ".join(f"{x[1]:.2f}" for x in no_ph)
+            + (f", above the pH of the karst surveys that print one (at most {karst_ph.max():g}): on soils of that pH "
+               "it predicts more grains above the limit than they found (conservative there)" if not low else
+               f"; {', '.join(f'`{x[0]}`' for x in low)} below the pH of the karst surveys that print one (at most "
+               f"{karst_ph.max():g}): on soils of that pH it predicts fewer grains above the limit than were found "
+               "(not conservative)"))
     lines += ["", "Reading: " + "; ".join(read) + ". Which checks are possible is set by what each survey prints "
               "(column `check`); an implied pH is a check only against what is known of the survey's soils (the "
               f"karst surveys that print a pH give {' and '.join(f'{x:g}' for x in karst_ph)}; the rice functions are "
               f"valid up to pH {_rice_ph_max(tables):g}). The karst shift divides predicted rice "
               f"Cd by {10 ** -g['shift']:.1f}"
               + (f"; on {', '.join(f'`{x}`' for x in under)} the adjusted function predicts fewer grains above the "
-                 "limit than were found (not conservative)" if under else "")
+                 "limit than were found (in sample: the shift is the mean of the calibration surveys', and this "
+                 "survey's own implies less reduction)" if under else "")
+              + no_ph_txt
+              + ". The evidence is thin (no karst survey with pH is left to test the shift out of sample)"
               + ": a county should check the adjusted prediction with its grain monitoring (the plan's sentence "
               "says so). Nothing here changes the default.", ""]
     return lines

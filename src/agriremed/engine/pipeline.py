@@ -353,7 +353,8 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
             if code == "upt.geogenic":
                 p = dict(p)
                 pairs.append((rid[i], Message.of("rec.geogenic", metal=metal[i], factor=p.get("factor"),
-                                                 sources=p.get("sources", ""))))
+                                                 sources=p.get("sources", ""),
+                                                 surveys=p.get("surveys", Message.of("upt.geogenic_one_survey")))))
     return _notes_by_plot(pairs, pid)
 
 

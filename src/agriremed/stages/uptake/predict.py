@@ -1240,7 +1240,7 @@ def geogenic_factor(plots: pd.DataFrame, have: np.ndarray, fns: dict,
     yes (its soil metal is mainly of natural, geological origin) and the chosen function is a packaged one with a
     shift in ``uptake_slopes.csv`` (kind ``geogenic_adjustment``,
     :func:`agriremed.stages.uptake.synthesis.geogenic_adjustments`: the rice and maize Cd defaults), its
-    prediction is multiplied by 10^shift and its spread widened by ``se_add`` (a one-survey calibration) —
+    prediction is multiplied by 10^shift and its spread widened by ``se_add`` (a calibration on one or two surveys) —
     only in the provinces of the surveys behind the shift (``provinces`` of its rows: Guizhou, Guangxi) and only
     where the crop the plot grows now has a shift too (rice or maize: a maize switch on a pak choi plot is not
     adjusted). Elsewhere nothing changes: factor 1, no spread added.
@@ -1306,10 +1306,16 @@ def _geogenic_carried(plots: pd.DataFrame, have: np.ndarray, rows, pref: np.ndar
 
 
 def _geogenic_spread(se: np.ndarray, applies: np.ndarray, add: np.ndarray) -> np.ndarray:
-    """``se`` widened to √(se² + add²) where the karst/geogenic adjustment applies (a one-survey calibration)."""
+    """``se`` widened to √(se² + add²) where the karst/geogenic adjustment applies (a calibration on one or two surveys)."""
     if not applies.any():
         return se
     return np.where(applies, np.sqrt(se ** 2 + add ** 2), se)
+
+
+def _surveys_msg(n: int) -> Message:
+    """How many surveys a karst/geogenic shift is calibrated on, as a message (``upt.geogenic_one_survey``,
+    ``upt.geogenic_surveys``)."""
+    return Message.of("upt.geogenic_one_survey") if n <= 1 else Message.of("upt.geogenic_surveys", n=int(n))
 
 
 def _geogenic_notes(fids, applies: np.ndarray, factor: np.ndarray, se: np.ndarray, tables: Tables,
@@ -1320,7 +1326,7 @@ def _geogenic_notes(fids, applies: np.ndarray, factor: np.ndarray, se: np.ndarra
         return [Message()] * len(applies), notes
     adj = tables.memo("geogenic_adjustments", lambda: geogenic_adjustments(tables))
     msgs = [Message.of("upt.geogenic", factor=printed(float(x), 3), se=printed(float(s), 3),
-                       sources=adj[f]["sources"]) if a else Message()
+                       sources=adj[f]["sources"], surveys=_surveys_msg(adj[f]["n_surveys"])) if a else Message()
             for f, a, x, s in zip(fids, applies, factor, se, strict=True)]
     text = np.array([render(m.encode(), "en") if a else "" for m, a in zip(msgs, applies, strict=True)], dtype=object)
     return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))

@@ -58,17 +58,12 @@ from agriremed.core.tables import Tables, load_tables
 
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
            "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES",
-           "ratio_synthesis", "leafy_spread_components", "maize_cd_synthesis", "GEOGENIC_RICE_SURVEY",
-           "survey_ph_sd", "geogenic_rice_shift", "geogenic_maize_shift", "geogenic_adjustments",
+           "ratio_synthesis", "leafy_spread_components", "maize_cd_synthesis", "survey_ph_sd",
+           "geogenic_rice_calibration", "geogenic_rice_shift", "geogenic_rice_rows", "geogenic_maize_shift", "geogenic_adjustments",
            "geogenic_survey_checks"]
 
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
 RICE_TYPES = ("indica", "japonica", "hybrid")
-
-#: The karst survey of ``uptake_surveys.csv`` on which the rice geogenic shift is calibrated
-#: (:func:`geogenic_rice_shift`): the only karst rice survey read that prints soil Cd, pH and grain Cd means.
-GEOGENIC_RICE_SURVEY = "song2023_guizhou_rice"
-
 
 def survey_moments(surveys: pd.DataFrame, soil_cv_default: float | None = None) -> pd.DataFrame:
     """Log10 medians and spreads of crop and soil metal of each survey row.
@@ -591,64 +586,216 @@ def _const_of(tables: Tables, function_id: str) -> float:
     return float(next(float(v) for k, v in (t.split(":") for t in str(terms).split("|")) if k == "const"))
 
 
-def geogenic_rice_shift(tables: Tables | None = None, survey: str = GEOGENIC_RICE_SURVEY) -> dict:
-    """The log10 shift of the rice Cd default on soils whose Cd is of natural (geological) origin (karst),
-    calibrated on one karst survey (:data:`GEOGENIC_RICE_SURVEY`).
+def _soil_cv_assumed(tables: Tables, crop: str = "rice", metal: str = "cd") -> float:
+    """The soil CV assumed for a survey without soil SD: the median CV of the surveys of ``crop`` and ``metal`` that
+    print one (as :func:`survey_moments` assumes)."""
+    same = tables.uptake_surveys.loc[(tables.uptake_surveys["crop"] == crop) & (tables.uptake_surveys["metal"] == metal)]
+    return float(np.nanmedian(same["soil_sd_mg_kg"] / same["soil_mean_mg_kg"]))
 
-    The survey prints means only (soil Cd, pH, grain Cd) and a share of grain above 0.2 mg/kg; no log-normal
-    variable has its grain mean and share together (the upper tail is heavier), so its grain median cannot be
-    solved from them. The shift is therefore set on the arithmetic mean, with the spread logic of
-    :func:`survey_skill`: the default predicts the median M = a + b·log10 S_med + c·pH̄ at the survey's median
-    soil Cd S_med (log-normal from the printed mean and the soil CV assumed for surveys without SD,
-    :func:`survey_moments`) and mean pH, and the mean of the survey's fields M + (ln 10/2)·s² with
-    s = √(se² + b²σ²_soil + c²σ²_pH) (σ_pH: :func:`survey_ph_sd`); the shift is log10 of the printed grain mean
-    minus that predicted mean. The karst intercept is a + shift.
 
-    A one-survey calibration: the karst intercept of another karst area may differ from this survey's by about
-    the between-survey SD τ of the intercepts of the default's calibration surveys, so the spread of an
-    adjusted prediction is √(se² + τ²) (``se_add`` = τ).
+def geogenic_rice_calibration(tables: Tables | None = None, crop: str = "rice", metal: str = "cd") -> pd.DataFrame:
+    """The log10 shift of the rice Cd default that each karst survey implies: every survey of ``uptake_surveys.csv``
+    with ``high_background`` yes that prints a mean soil pH, a soil statistic (mean soil Cd, or the share of soils
+    above the GB 15618-2018 screening value) and the share of grain above a limit.
+
+    Each survey's fields are predicted as in :func:`survey_skill`: the default predicts the median
+    M = a + b·log10 S_med + c·pH̄ at the survey's median soil Cd S_med and its mean pH, and log10 grain Cd over its
+    fields is Normal(M, s) with s = √(se² + b²σ²_soil + c²σ²_pH) (σ_pH: :func:`survey_ph_sd`). S_med is log-normal
+    from the printed soil mean and the assumed soil CV (:func:`_soil_cv_assumed`, 0.45), or, where the survey prints
+    only the share q_soil of soils above the screening value V at its pH, log10 V − z₁₋q_soil·σ_soil (σ_soil from the
+    same CV). The implied shift is the one at which the shifted function predicts the printed share q of grain
+    above the limit L:
+
+        shift = log10 L − z₁₋q·s − M
+
+    — the share, not the mean, because the plan's crop compliance is the predicted share above the limit and
+    because it is the statistic every such survey prints (the karst means admit no log-normal with their shares:
+    heavier upper tails). The shift by the mean (log10 of the printed mean − M − (ln 10/2)·s²) is reported
+    alongside, not used.
 
     Returns
     -------
-    dict
-        ``survey``, ``shift`` [log10], ``intercept`` (a + shift), ``default_intercept`` (a), ``soil_median``
-        [mg kg⁻¹], ``soil_sigma``, ``ph``, ``ph_sd``, ``spread`` (s), ``default_median`` and ``default_mean``
-        [mg kg⁻¹] (the default's prediction), ``observed_mean``, ``observed_share``, ``limit``, ``se``
-        (the default's spread), ``se_add`` (τ), ``se_adjusted`` (√(se² + τ²)), ``adjusted_median``,
-        ``adjusted_share`` (in sample: the share above the limit the adjusted function predicts for the survey,
-        with its widened spread) and ``default_share``.
+    pandas.DataFrame
+        One row per survey: ``survey_id``, ``n`` (NaN where not printed), ``soil_basis`` (``mean`` or
+        ``share``), ``soil_median_mg_kg``, ``soil_sigma_log10``, ``ph``, ``ph_sd``, ``spread_log10`` (s),
+        ``default_median_mg_kg`` (10^M), ``observed_share``, ``limit_mg_kg``, ``default_share`` (the default's
+        predicted share), ``shift_share`` (the implied shift used) [log10], ``shift_mean`` (by the printed mean;
+        NaN without one) [log10] and ``sampling_se_log10`` (the binomial sampling error of ``shift_share``,
+        s·√(q(1 − q)/n)/φ(z₁₋q); NaN where n is not printed).
+
+    Examples
+    --------
+    >>> d = geogenic_rice_calibration().set_index("survey_id")
+    >>> d["shift_share"].round(4).to_dict()
+    {'song2023_guizhou_rice': -0.5023, 'guangxi2020_cd_anomaly': -0.1323}
     """
     from scipy.special import ndtr
 
     tables = tables or load_tables()
+    sv = tables.uptake_surveys
+    sv = sv.loc[(sv["crop"] == crop) & (sv["metal"] == metal) & _geogenic(sv) & sv["ph_mean"].notna()
+                & sv["frac_above"].notna() & sv["frac_limit_mg_kg"].notna()
+                & (sv["soil_mean_mg_kg"].notna() | sv.get("soil_frac_above", pd.Series(np.nan, sv.index)).notna())
+                ].reset_index(drop=True)
     syn = rice_cd_synthesis(tables)
     a, b, c = syn["intercept"], syn["soil"], syn["ph"]
     se = float(tables.transfer_functions.set_index("function_id").loc["synth_rice_cd_ph", "se_log10"])
-    r = syn["moments"].set_index("survey_id").loc[survey]
-    ph_sd = survey_ph_sd(r)
-    pred = a + b * r["log10_soil_median"] + c * r["ph_mean"]
-    s0 = float(np.sqrt(se ** 2 + (b * r["soil_sigma_log10"]) ** 2 + (c * ph_sd) ** 2))
-    mean0 = float(_mean_over_spread(pred, s0))
-    shift = float(np.log10(r["crop_mean_mg_kg"]) - np.log10(mean0))
+    cv = _soil_cv_assumed(tables, crop, metal)
+    mom = survey_moments(sv, soil_cv_default=cv)
+    sig_cv = float(lognormal_from_mean_sd(1.0, cv)[1])
+    rows = []
+    for _, r in mom.iterrows():
+        if pd.notna(r["soil_mean_mg_kg"]):
+            basis, lsm, sig = "mean", float(r["log10_soil_median"]), float(r["soil_sigma_log10"])
+        else:
+            v = _screening_cd_paddy(tables, float(r["ph_mean"]))
+            basis, lsm, sig = "share", float(np.log10(v) - ndtri(1.0 - r["soil_frac_above"]) * sig_cv), sig_cv
+        ph_sd = survey_ph_sd(r)
+        s = float(np.sqrt(se ** 2 + (b * sig) ** 2 + (c * ph_sd) ** 2))
+        m = float(a + b * lsm + c * r["ph_mean"])
+        q, lim = float(r["frac_above"]), float(r["frac_limit_mg_kg"])
+        z = float(ndtri(1.0 - q))
+        shift_mean = (float(np.log10(r["crop_mean_mg_kg"]) - m - LN10 / 2.0 * s ** 2)
+                      if pd.notna(r["crop_mean_mg_kg"]) else np.nan)
+        n = float(r["n"]) if pd.notna(r["n"]) else np.nan
+        phi = float(np.exp(-z ** 2 / 2.0) / np.sqrt(2.0 * np.pi))
+        rows.append({"survey_id": r["survey_id"], "n": n, "soil_basis": basis, "soil_median_mg_kg": 10 ** lsm,
+                     "soil_sigma_log10": sig, "ph": float(r["ph_mean"]), "ph_sd": ph_sd, "spread_log10": s,
+                     "default_median_mg_kg": 10 ** m, "observed_share": q, "limit_mg_kg": lim,
+                     "default_share": float(1.0 - ndtr((np.log10(lim) - m) / s)),
+                     "shift_share": float(np.log10(lim) - z * s - m), "shift_mean": shift_mean,
+                     "sampling_se_log10": s * float(np.sqrt(q * (1.0 - q) / n)) / phi if np.isfinite(n) else np.nan})
+    return pd.DataFrame(rows)
+
+
+def geogenic_rice_shift(tables: Tables | None = None) -> dict:
+    """The log10 shift of the rice Cd default on soils whose Cd is of natural (geological) origin (karst), pooled
+    over the karst surveys that print pH (:func:`geogenic_rice_calibration`), and the spread it adds.
+
+    * shift: the simple mean of the k implied shifts — not inverse-variance: one survey does not print n, and the
+      binomial sampling errors of the shifts that can be computed (0.04 log10 for 432 grains) are far below the
+      scatter between the surveys, so weights by n would give one area's soils the say over another's;
+    * spread added (``se_add``): the karst intercept of a new area differs from the pooled one by the between-survey
+      SD τ_k of the implied shifts (ddof 1), plus the error of a k-survey mean: τ_k·√(1 + 1/k); τ_k is taken at
+      least as large as the between-survey SD τ of the intercepts of the default's calibration surveys (an SD of
+      two values is poorly determined, and a karst area should not be assumed more alike than the default's areas).
+      The spread of an adjusted prediction is √(se² + se_add²).
+
+    Returns
+    -------
+    dict
+        ``surveys`` (ids), ``k``, ``calibration`` (the frame of :func:`geogenic_rice_calibration`), ``shift``
+        [log10], ``intercept`` (a + shift), ``default_intercept`` (a), ``shifts_sd`` (τ_k as computed),
+        ``tau_default`` (τ), ``se`` (the default's spread), ``se_add``, ``se_adjusted`` (√(se² + se_add²)) and
+        ``shift_mean_only`` (the shift by the printed means, where the surveys print them: for comparison).
+
+    Examples
+    --------
+    >>> g = geogenic_rice_shift()
+    >>> g["k"], round(g["shift"], 4), round(g["se_add"], 4)
+    (2, -0.3173, 0.3204)
+    """
+    tables = tables or load_tables()
+    cal = geogenic_rice_calibration(tables)
+    if cal.empty:
+        raise ValueError("uptake_surveys.csv has no karst rice survey with pH, soil Cd and a share of grain above a limit")
+    syn = rice_cd_synthesis(tables)
+    se = float(tables.transfer_functions.set_index("function_id").loc["synth_rice_cd_ph", "se_log10"])
+    k = len(cal)
+    shifts = cal["shift_share"].to_numpy(float)
+    shift = float(np.mean(shifts))
+    sd = float(np.std(shifts, ddof=1)) if k > 1 else float("nan")
     tau = float(syn["between"])
-    se_k = float(np.hypot(se, tau))
-    s_k = float(np.sqrt(s0 ** 2 + tau ** 2))
-    lim = float(r["frac_limit_mg_kg"])
-    return {"survey": survey, "shift": shift, "intercept": a + shift, "default_intercept": a,
-            "soil_median": float(10 ** r["log10_soil_median"]), "soil_sigma": float(r["soil_sigma_log10"]),
-            "ph": float(r["ph_mean"]), "ph_sd": ph_sd, "spread": s0, "default_median": float(10 ** pred),
-            "default_mean": mean0, "observed_mean": float(r["crop_mean_mg_kg"]),
-            "observed_share": float(r["frac_above"]), "limit": lim, "se": se, "se_add": tau, "se_adjusted": se_k,
-            "adjusted_median": float(10 ** (pred + shift)),
-            "default_share": float(1.0 - ndtr((np.log10(lim) - pred) / s0)),
-            "adjusted_share": float(1.0 - ndtr((np.log10(lim) - pred - shift) / s_k))}
+    add = float(max(sd if np.isfinite(sd) else 0.0, tau) * np.sqrt(1.0 + 1.0 / k))
+    return {"surveys": list(cal["survey_id"]), "k": k, "calibration": cal, "shift": shift,
+            "intercept": syn["intercept"] + shift, "default_intercept": syn["intercept"], "shifts_sd": sd,
+            "tau_default": tau, "se": se, "se_add": add, "se_adjusted": float(np.hypot(se, add)),
+            "shift_mean_only": float(cal["shift_mean"].mean()) if cal["shift_mean"].notna().any() else np.nan}
+
+
+def _m(x: float, digits: int = 4) -> str:
+    """``x`` with a true minus sign (the notes of ``uptake_slopes.csv``)."""
+    return f"{x:.{digits}f}".replace("-", "\u2212")
+
+
+def geogenic_rice_rows(tables: Tables | None = None) -> dict:
+    """The rows of ``uptake_slopes.csv`` that hold the rice karst/geogenic adjustment, as computed by
+    :func:`geogenic_rice_shift`: estimate id → dict of ``value`` (rounded to 4 decimals), ``source`` and ``note``
+    (the derivation, with the numbers of every calibration survey). ``scripts/make_geogenic_rice_shift.py`` writes
+    them into the table; the tests compare the table with them.
+
+    Returns
+    -------
+    dict
+        ``geogenic_shift_rice`` (the shift of ``synth_rice_cd_ph``), ``geogenic_shift_rice_hunan`` (the same karst
+        intercept for ``synth_rice_cd_ph_hunan``) and ``geogenic_se_rice`` (the spread added).
+    """
+    tables = tables or load_tables()
+    g = geogenic_rice_shift(tables)
+    cal, k = g["calibration"], g["k"]
+    sv = tables.uptake_surveys.set_index("survey_id")
+    hunan = _const_of(tables, "synth_rice_cd_ph_hunan")
+    se_hunan = float(tables.transfer_functions.set_index("function_id").loc["synth_rice_cd_ph_hunan", "se_log10"])
+    parts = []
+    for r in cal.itertuples(index=False):
+        x = sv.loc[r.survey_id]
+        if r.soil_basis == "mean":
+            soil = f"soil Cd mean {x['soil_mean_mg_kg']:g} → median {r.soil_median_mg_kg:.4f} mg/kg"
+        else:
+            soil = (f"{100 * x['soil_frac_above']:g} % of soils above the screening value "
+                    f"{_screening_cd_paddy(tables, r.ph):g} → median {r.soil_median_mg_kg:.4f} mg/kg")
+        n = f"n {int(r.n)}" if np.isfinite(r.n) else "n not printed"
+        extra = [f"by its mean {x['crop_mean_mg_kg']:g}: {_m(r.shift_mean)}, not used"] if np.isfinite(r.shift_mean) else []
+        if np.isfinite(r.sampling_se_log10):
+            extra.append(f"binomial sampling error {r.sampling_se_log10:.3f}")
+        extra = f" ({', '.join(extra)})" if extra else ""
+        ph_sd = f"σ_pH {r.ph_sd:.4f} (range/4)" if r.ph_sd > 0 else "no pH spread printed"
+        parts.append(f"{r.survey_id} ({soil}, pH {r.ph:g}, {ph_sd}, {n}): M = "
+                     f"{r.default_median_mg_kg:.4f} mg/kg, s = {r.spread_log10:.4f}, default share "
+                     f"{100 * r.default_share:.1f} % against {100 * r.observed_share:g} %, shift {_m(r.shift_share)}"
+                     f"{extra}")
+    sources = ";".join(dict.fromkeys(str(sv.at[i, "source"]) for i in g["surveys"])) + ";agriremed_synthesis"
+    shift_note = (
+        "log10 shift of synth_rice_cd_ph on a plot whose soil Cd is mainly of natural (geological) origin (plot "
+        f"column high_background yes; karst): the simple mean of the shifts implied by the {k} karst rice surveys of "
+        "uptake_surveys.csv that print pH, a soil Cd statistic and the share of grain above the limit "
+        "(agriremed.stages.uptake.synthesis.geogenic_rice_calibration; written by "
+        "scripts/make_geogenic_rice_shift.py): the default predicts the median M of each survey's fields at its "
+        f"median soil Cd (soil CV {_soil_cv_assumed(tables):g} assumed) and mean pH, with the spread s = √(se² + b²σ²_soil + c²σ²_pH) of "
+        "survey_skill, and shift = log10 0.2 − z₁₋q·s − log10 M puts the printed share q above 0.2 mg/kg: "
+        + "; ".join(parts)
+        + f"; mean {_m(g['shift'])} (factor {10 ** g['shift']:.3f}), karst intercept {_m(g['intercept'])} (default "
+        f"{_m(g['default_intercept'])}); the share, not the mean: the plan's compliance is a share above the limit, "
+        "and the karst means admit no log-normal with their shares (heavier upper tails); a simple mean, not "
+        "inverse-variance: not every survey prints n, and the sampling errors lie far below the between-survey SD "
+        f"{g['shifts_sd']:.4f}; UNCONFIRMED: the rice form of song2023 (大米: milled or brown) and the limits "
+        "(0.2 mg/kg assumed); out-of-sample checks (surveys without pH) in docs/validation.md")
+    hunan_note = (
+        f"the same karst intercept ({_m(g['intercept'])}, geogenic_shift_rice) for the Hunan rice function: "
+        f"{_m(g['intercept'])} − {hunan:.4f} (its intercept) = {_m(g['intercept'] - hunan)} (written by "
+        "scripts/make_geogenic_rice_shift.py), so a plot given high_background yes gets the same prediction whichever "
+        "of the two rice functions is used; UNCONFIRMED as geogenic_shift_rice")
+    floor = ("not below its floor, the between-survey SD of the default's calibration intercepts"
+             if g["shifts_sd"] >= g["tau_default"] else
+             "raised to its floor, the between-survey SD of the default's calibration intercepts")
+    se_note = (
+        f"spread added to a rice Cd prediction with the karst/geogenic shift (se² + {g['se_add']:.4f}²; "
+        f"synth_rice_cd_ph {g['se']:.3f} → {g['se_adjusted']:.3f}, synth_rice_cd_ph_hunan {se_hunan:.3f} → "
+        f"{np.hypot(se_hunan, g['se_add']):.3f}): the karst intercept of a new area differs from the mean of the {k} "
+        f"calibration surveys by about the SD of their implied shifts ({g['shifts_sd']:.4f}; {floor} "
+        f"{g['tau_default']:.4f}) times √(1 + 1/{k}) for the error of a {k}-survey mean (computed: "
+        "agriremed.stages.uptake.synthesis.geogenic_rice_shift; written by scripts/make_geogenic_rice_shift.py)")
+    return {"geogenic_shift_rice": {"value": round(g["shift"], 4), "source": sources, "note": shift_note},
+            "geogenic_shift_rice_hunan": {"value": round(g["intercept"] - hunan, 4), "source": sources,
+                                          "note": hunan_note},
+            "geogenic_se_rice": {"value": round(g["se_add"], 4), "source": "agriremed_synthesis", "note": se_note}}
 
 
 def geogenic_maize_shift(tables: Tables | None = None) -> dict:
     """The log10 shift of the maize Cd default on karst soils with geogenic Cd: the intercept of the NW Guizhou
     karst survey that :func:`maize_cd_synthesis` computes and leaves out of the default (a_G), minus the default's
-    intercept (``karst_offset``); a one-survey calibration, its spread widened as :func:`geogenic_rice_shift`'s
-    by the between-survey SD τ of the rice synthesis (the best-determined between-survey SD of the library: three
+    intercept (``karst_offset``); a one-survey calibration, its spread widened by the between-survey SD τ of the
+    intercepts of the rice synthesis (the best-determined between-survey SD of the library: three
     surveys; the maize synthesis' own, from two summaries, is smaller).
 
     Returns
@@ -676,14 +823,18 @@ def geogenic_adjustments(tables: Tables | None = None) -> dict:
     -------
     dict
         function id → dict of ``shift`` [log10], ``factor`` (10^shift) [–], ``se_add`` [log10], ``crop``,
-        ``metal``, ``sources`` (the shift row's ``source``) and ``provinces`` (``|``-separated: the provinces of
-        the surveys behind the shift and its checks, where alone it is applied; blank: everywhere).
+        ``metal``, ``sources`` (the shift row's ``source``), ``n_surveys`` (the number of surveys the shift is
+        calibrated on: the keys of its ``source`` other than ``agriremed_synthesis``, the synthesis that derives
+        it) and ``provinces`` (``|``-separated: the provinces of the surveys behind the shift and its checks, where
+        alone it is applied; blank: everywhere).
 
     Examples
     --------
     >>> g = geogenic_adjustments()
     >>> sorted(g)[:2], round(g["synth_maize_cd_ph"]["shift"], 4)
     (['synth_maize_cd_ph', 'synth_maize_cd_ph_alkaline'], -0.9174)
+    >>> g["synth_rice_cd_ph"]["n_surveys"], g["synth_maize_cd_ph"]["n_surveys"]
+    (2, 1)
     """
     tables = tables or load_tables()
     sl = tables.uptake_slopes
@@ -696,6 +847,8 @@ def geogenic_adjustments(tables: Tables | None = None) -> dict:
         out[str(r.term).split(":", 1)[1]] = {"shift": float(r.value), "factor": float(10.0 ** float(r.value)),
                                              "se_add": float(se.iloc[0]), "crop": r.crop, "metal": r.metal,
                                              "sources": str(r.source),
+                                             "n_surveys": sum(1 for x in str(r.source).split(";")
+                                                              if x.strip() and x.strip() != "agriremed_synthesis"),
                                              "provinces": str(getattr(r, "provinces", "") or "")
                                              if pd.notna(getattr(r, "provinces", None)) else ""}
     return out
@@ -715,22 +868,24 @@ def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", met
     ``uptake_surveys.csv`` that carry the column ``high_background`` (yes: karst/geogenic; no: other areas),
     each with what it prints.
 
-    The adjustment is calibrated on :data:`GEOGENIC_RICE_SURVEY` (its row is in sample); no survey was used to
-    tune the default. Checks, by what a survey prints (the spread of a survey's fields is that of
-    :func:`survey_skill`: s = √(se² + b²σ²_soil + c²σ²_pH), se widened to √(se² + τ²) for the adjusted
-    function; soil Cd log-normal from its printed mean and the soil CV assumed for surveys without SD; σ_pH
+    The adjustment is calibrated on the karst surveys that print pH (:func:`geogenic_rice_calibration`: their rows
+    are in sample); the others are its checks; no survey was used to tune the default. Checks, by what a survey
+    prints (the spread of a survey's fields is that of :func:`survey_skill`: s = √(se² + b²σ²_soil + c²σ²_pH), se
+    widened to √(se² + se_add²) for the adjusted function (:func:`geogenic_rice_shift`); soil Cd log-normal from its printed mean and the soil CV assumed for surveys without SD; σ_pH
     :func:`survey_ph_sd`, 0 where unknown):
 
     * ``means`` (mean pH, soil and grain means): the predicted median at the median soil Cd and mean pH, the
-      predicted mean of the survey's fields (median·10^((ln 10/2)·s²), the conversion of :func:`geogenic_rice_shift`:
-      the printed means of these surveys admit no log-normal median with their printed shares) and the predicted
-      share above the limit, against the printed mean and share;
+      predicted mean of the survey's fields (median·10^((ln 10/2)·s²): the printed means of these surveys admit
+      no log-normal median with their printed shares) and the predicted share above the limit, against the
+      printed mean and share;
     * ``soil_share`` (a pH and the share of soils above the screening value, no means): the median soil Cd at
       which that share of a log-normal soil distribution (assumed CV) lies above the GB 15618-2018 paddy
       screening value at that pH, and the predicted share of grain above the limit, against the printed share;
     * ``implied_ph`` (soil and grain means, no pH): the mean pH at which the predicted mean equals the printed
-      mean (pH spread not counted), and the predicted share at that pH, against the printed share: the check is
-      whether that pH is plausible for the survey's soils;
+      mean (pH spread not counted), and the predicted share at that pH, against the printed share; and the mean
+      pH at which the predicted share equals the printed share (``implied_ph_share``: the statistic the shift is
+      calibrated on; the printed means and shares admit no single log-normal, so the two pHs differ): the check is
+      whether these pHs are plausible for the survey's soils (above the soils' true pH the function over-predicts);
     * ``bracket`` (ranges of town averages of soil Cd and pH, a share): the predicted share at the two corners
       (lowest soil Cd at the highest pH, highest soil Cd at the lowest pH), against the printed share.
 
@@ -743,7 +898,7 @@ def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", met
         ``region``, ``high_background``, ``n``, ``check``, ``variant``, ``in_sample``, ``spread_log10``,
         ``soil_median_mg_kg``, ``ph``, ``observed_mean_mg_kg``, ``predicted_median_mg_kg``,
         ``predicted_mean_mg_kg``, ``observed_share_above``, ``predicted_share_above`` (the low corner of a
-        bracket), ``predicted_share_high`` (its high corner) and ``implied_ph``.
+        bracket), ``predicted_share_high`` (its high corner), ``implied_ph`` and ``implied_ph_share``.
     """
     from scipy.special import ndtr
 
@@ -755,8 +910,7 @@ def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", met
     syn = rice_cd_synthesis(tables)
     b, c, a = syn["soil"], syn["ph"], syn["intercept"]
     g = geogenic_rice_shift(tables)
-    same = tables.uptake_surveys.loc[(tables.uptake_surveys["crop"] == crop) & (tables.uptake_surveys["metal"] == metal)]
-    soil_cv = float(np.nanmedian(same["soil_sd_mg_kg"] / same["soil_mean_mg_kg"]))  # as survey_moments assumes
+    soil_cv = _soil_cv_assumed(tables, crop, metal)
     mom = survey_moments(sv, soil_cv_default=soil_cv)
     # the provincial functions with the default's slopes (synth_rice_cd_ph_hunan): a survey in their province is
     # also predicted with the function a plan there uses
@@ -781,10 +935,10 @@ def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", met
         base = {"survey_id": r["survey_id"], "region": r["region"], "high_background": r["high_background"],
                 "n": r["n"], "observed_mean_mg_kg": r["crop_mean_mg_kg"], "observed_share_above": r["frac_above"]}
         for name, icpt, se in variants:
-            out = dict(base, variant=name, in_sample=bool(name == "adjusted" and r["survey_id"] == g["survey"]),
+            out = dict(base, variant=name, in_sample=bool(name == "adjusted" and r["survey_id"] in g["surveys"]),
                        soil_median_mg_kg=np.nan, ph=np.nan, predicted_median_mg_kg=np.nan,
                        predicted_mean_mg_kg=np.nan, predicted_share_above=np.nan, predicted_share_high=np.nan,
-                       implied_ph=np.nan)
+                       implied_ph=np.nan, implied_ph_share=np.nan)
             if pd.notna(r["ph_mean"]) and pd.notna(r["soil_mean_mg_kg"]) and pd.notna(r["crop_mean_mg_kg"]):
                 s = float(np.sqrt(se ** 2 + (b * r["soil_sigma_log10"]) ** 2 + (c * ph_sd) ** 2))
                 m = icpt + b * r["log10_soil_median"] + c * r["ph_mean"]
@@ -804,8 +958,11 @@ def geogenic_survey_checks(tables: Tables | None = None, crop: str = "rice", met
                 s = float(np.sqrt(se ** 2 + (b * r["soil_sigma_log10"]) ** 2))
                 target = np.log10(r["crop_mean_mg_kg"]) - LN10 / 2.0 * s ** 2  # the median of that mean
                 ph_star = float((target - icpt - b * r["log10_soil_median"]) / c)
+                # the median at which the printed share lies above the limit, and its pH
+                by_share = np.log10(lim) - float(ndtri(1.0 - r["frac_above"])) * s if pd.notna(r["frac_above"]) else np.nan
                 out.update(check="implied_ph", spread_log10=s, soil_median_mg_kg=10 ** r["log10_soil_median"],
-                           implied_ph=ph_star, predicted_median_mg_kg=10 ** target,
+                           implied_ph=ph_star, implied_ph_share=float((by_share - icpt - b * r["log10_soil_median"]) / c),
+                           predicted_median_mg_kg=10 ** target,
                            predicted_mean_mg_kg=float(r["crop_mean_mg_kg"]),
                            predicted_share_above=float(1.0 - ndtr((np.log10(lim) - target) / s)))
             elif all(pd.notna(r.get(k, np.nan)) for k in ("ph_low", "ph_high", "soil_low_mg_kg", "soil_high_mg_kg")):
