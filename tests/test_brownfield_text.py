@@ -1,6 +1,7 @@
 """Brownfield (工矿废弃地) plots whose recommended soft re-use is checked against GB 36600: the soil re-test follows
 the site's risk control under GB 36600 (development land), not the agricultural-land monitoring of Soil Pollution
-Law Arts. 53–54, and a re-use whose check asks for a site investigation (HJ 25.3) is recommended on that condition."""
+Law Arts. 53–54 (a site below every GB 36600 screening value has no risk control: the text says so), and a
+re-use whose check asks for a site investigation (HJ 25.3) is recommended on that condition."""
 
 import pandas as pd
 import pytest
@@ -23,6 +24,13 @@ GB36600_EN = ("soil monitoring: re-test the soil for {m} as the site's risk cont
               "land")
 GB36600_ZH = ("土壤监测：按场地依据GB 36600-2018（建设用地）实施的风险管控要求复测土壤{m}；土壤污染防治法第53、54条的土壤与"
               "农产品协同监测适用于农用地")
+#: the re-test of a site whose soil is below every GB 36600 screening value it is compared with: no risk control
+BELOW_EN = ("soil monitoring: no GB 36600-2018 risk control is needed at these values (no metal compared with the "
+            "standard is above its screening value for this use); re-test the soil for {m} if the use of the land "
+            "changes or as the local environment authority requires; the joint soil and crop monitoring of Soil "
+            "Pollution Law Arts. 53–54 is for agricultural land")
+BELOW_ZH = ("土壤监测：按此数值无需实施GB 36600-2018风险管控（与该标准比较的重金属均未超过该用途的筛选值）；土地用途改变或"
+            "当地生态环境主管部门要求时复测土壤{m}；土壤污染防治法第53、54条的土壤与农产品协同监测适用于农用地")
 FIRST_EN = ("Only once a site investigation and risk assessment (HJ 25.3) have decided the use, since the soil exceeds "
             "a GB 36600 screening value for the people on the land (see below): Solar PV with a permanent grass cover "
             "(phytostabilisation): ")
@@ -38,9 +46,17 @@ def test_brownfield_soil_monitoring_cites_gb36600_not_the_farmland_articles(plan
     s = plan.summary.set_index("plot_id")
     zh = texts_in(plan.summary, "zh", plan.tables, plan.scenario).set_index("plot_id")
     assert (s.loc["BF1", "recommended_option"], s.loc["BF1", "gb36600_verdict"]) == ("pv_grass", "allowed")
-    assert s.loc["BF1", "monitoring"] == "no food crop: no crop sampling; " + GB36600_EN.format(m="Cd/Pb/Cu/Zn")
+    # BF2 above the second-class screening values (As 80 > 60, Pb 900 > 800): the site's risk control sets the re-test
+    assert s.loc["BF2", "gb36600_verdict"] == "site_assessment"
     assert s.loc["BF2", "monitoring"] == "no food crop: no crop sampling; " + GB36600_EN.format(m="Cd/As/Pb/Cu/Zn")
-    assert zh.loc["BF1", "monitoring"] == "不种植食用作物：无需农产品采样；" + GB36600_ZH.format(m="镉、铅、铜、锌")
+    assert zh.loc["BF2", "monitoring"] == "不种植食用作物：无需农产品采样；" + GB36600_ZH.format(m="镉、砷、铅、铜、锌")
+    # BF1 below every value it is compared with (Cd 3.5 < 65, Pb 450 < 800, As 30 < 60, Hg 1 < 38, Cu 150 < 18000):
+    # there is no risk control to follow, and the text does not invent one
+    assert s.loc["BF1", "monitoring"] == "no food crop: no crop sampling; " + BELOW_EN.format(m="Cd/Pb/Cu/Zn")
+    assert zh.loc["BF1", "monitoring"] == "不种植食用作物：无需农产品采样；" + BELOW_ZH.format(m="镉、铅、铜、锌")
+    assert "as the site's risk control" not in s.loc["BF1", "recommendation"]
+    assert BELOW_EN.format(m="Cd/Pb/Cu/Zn") in s.loc["BF1", "recommendation"]
+    assert "风险管控要求复测" not in zh.loc["BF1", "recommendation"]
     for pid in ("BF1", "BF2"):
         assert "(Soil Pollution Law Arts. 53–54)" not in s.loc[pid, "recommendation"]
     # farmland keeps the joint soil and crop monitoring of Arts. 53–54

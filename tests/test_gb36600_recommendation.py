@@ -90,6 +90,14 @@ def test_marginal_plot_below_every_screening_value_says_so(plan):
     assert column_texts(s, "recommendation", "zh", plan.tables)[0].endswith(
         "针对在该土地上作业或使用的人员，土壤对照" + MG_ZH + "。")
     assert s["gb36600_verdict"].iloc[0] == "allowed"
+    # below screening: no GB 36600 risk control to re-test by (SX-01, above an intervention value, keeps it)
+    assert s["monitoring"].iloc[0] == (
+        "no food crop: no crop sampling; soil monitoring: no GB 36600-2018 risk control is needed at these values (no "
+        "metal compared with the standard is above its screening value for this use); re-test the soil for "
+        "Cd/As/Pb/Cu/Zn if the use of the land changes or as the local environment authority requires; the joint soil "
+        "and crop monitoring of Soil Pollution Law Arts. 53–54 is for agricultural land")
+    assert "as the site's risk control" not in s["recommendation"].iloc[0]
+    assert "按此数值无需实施GB 36600-2018风险管控" in column_texts(s, "recommendation", "zh", plan.tables)[0]
     assert plot_advice(plan, "MG-02", "en").gb36600 == MG_EN
     assert plot_advice(plan, "MG-02", "zh").gb36600 == MG_ZH
 
@@ -209,3 +217,20 @@ def test_the_summary_takes_the_economics_check_and_a_reranking_screens_nothing_a
     again = rerank(plan, plan.scenario.weights)
     assert screened == []
     pd.testing.assert_frame_equal(again.summary, plan.summary)
+
+
+def test_a_county_class_below_the_gb36600_values_has_no_risk_control_either():
+    # a class the county set (no metal above a GB 15618 screening value: the soil as a whole is re-tested) on land
+    # below every GB 36600 value compared: the same honest statement, without metals; above: the site's risk control
+    from agriremed.core.messages import render
+    from agriremed.stages.advice import _monitoring_message
+
+    below = _monitoring_message(0, [], 20, False, soil_metals=["*"], development=True, below_screening=True)
+    above = _monitoring_message(0, [], 20, False, soil_metals=["*"], development=True)
+    assert render(below, "en") == (
+        "no food crop: no crop sampling; soil monitoring: no GB 36600-2018 risk control is needed at these values (no "
+        "metal compared with the standard is above its screening value for this use); re-test the soil if the use of "
+        "the land changes or as the local environment authority requires; the joint soil and crop monitoring of Soil "
+        "Pollution Law Arts. 53–54 is for agricultural land")
+    assert "按此数值无需实施GB 36600-2018风险管控" in render(below, "zh")
+    assert "as the site's risk control under GB 36600-2018 (development land) sets it" in render(above, "en")

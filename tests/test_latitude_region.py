@@ -18,8 +18,12 @@ P19 = dict(plot_id="P19", region="UK/Derbyshire", land_use="upland", crop="wheat
 P20 = dict(plot_id="P20", region="Denmark/Zealand", land_use="upland", crop="wheat", area_ha=8.0, ph=6.0,
            som_pct=2.5, clay_pct=15, bulk_density_g_cm3=1.4, depth_m=0.2, cd_mg_kg=0.5, pb_mg_kg=25, as_mg_kg=5,
            hg_mg_kg=0.05, cr_mg_kg=20, cu_mg_kg=15, zn_mg_kg=50, annual_rain_mm=650, mean_temp_c=8.5)
-#: the Danish field named in France, whose range (overseas subunits included) spans the limit
+#: the Danish field named in France, whose metropolitan range (Corsica included, the overseas departments not)
+#: spans the limit
 FR = dict(P20, plot_id="FR", region="France/Bretagne")
+#: the Danish field named in the Netherlands: the European part lies wholly north of the limit (the Caribbean
+#: Netherlands, 12° N, made the range 12.03–53.68° N, across it)
+NL = dict(P20, plot_id="NL", region="Netherlands/Gelderland")
 #: a spring-wheat field in Heilongjiang without lat/lon
 HLJ = dict(plot_id="HLJ", region="Heilongjiang/Qiqihar", land_use="upland", crop="wheat", area_ha=1.0, ph=6.0,
            som_pct=3.0, clay_pct=25, bulk_density_g_cm3=1.2, depth_m=0.2, cd_mg_kg=0.5, basic_farmland="no")
@@ -31,20 +35,26 @@ NORTH = ("north of about 50° N, to which grain maize is grown in north-west Eur
 
 @pytest.fixture(scope="module")
 def plan():
-    return agriremed.plan(pd.DataFrame([P19, P20, FR, HLJ]), agriremed.Scenario(mc_draws=0))
+    return agriremed.plan(pd.DataFrame([P19, P20, FR, NL, HLJ]), agriremed.Scenario(mc_draws=0))
 
 
 def test_country_latitude_ranges_from_natural_earth():
+    # the map unit of the home part: metropolitan France with Corsica (41.38), not Réunion (-21.37); the European
+    # Netherlands, not the Caribbean Netherlands (12.03); mainland Norway, not Svalbard (80.48); Portugal without
+    # the Azores and Madeira (32.65); Denmark (Bornholm in its map unit) and the UK have no other map unit under
+    # their codes (Greenland, the Faroes, the overseas territories are rows of their own)
     r = solar.country_latitude_range(["UK/Derbyshire", "Denmark/Zealand", "United Kingdom/Kent", "France/Bretagne",
+                                      "Netherlands/Gelderland", "Norway/Viken", "Portugal/Alentejo", "Réunion",
                                       "Hunan/Changsha", "Atlantis"])
-    assert r.values.tolist()[:4] == [[50.02, 60.83], [54.63, 57.74], [50.02, 60.83], [-21.37, 51.10]]
-    assert r.iloc[4:].isna().all().all()
+    assert r.values.tolist()[:8] == [[50.02, 60.83], [54.63, 57.74], [50.02, 60.83], [41.38, 51.10], [50.75, 53.68],
+                                     [58.02, 71.14], [37.01, 42.14], [-21.37, -20.87]]
+    assert r.iloc[8:].isna().all().all()
 
 
 def test_uk_and_danish_wheat_without_coordinates_is_not_switched_to_grain_maize(plan):
     t = plan.table.set_index(["plot_id", "option_id"])
     s = plan.summary.set_index("plot_id")
-    for pid, lo, hi in (("P19", "50.02", "60.83"), ("P20", "54.63", "57.74")):
+    for pid, lo, hi in (("P19", "50.02", "60.83"), ("P20", "54.63", "57.74"), ("NL", "50.75", "53.68")):
         m = t.loc[(pid, "maize_grain")]
         assert not m["applicable"]
         assert m["reason"] == (f"the plot has no lat/lon; the country its region names lies wholly between {lo} and "
@@ -52,6 +62,7 @@ def test_uk_and_danish_wheat_without_coordinates_is_not_switched_to_grain_maize(
         assert s.loc[pid, "recommended_option"] == "foliar_zn_wheat"
         assert "Latitude limit not checked" not in s.loc[pid, "recommendation"]
     assert (round(s.loc["P19", "npv_vs_baseline_cny_ha"]), round(s.loc["P20", "npv_vs_baseline_cny_ha"])) == (8459, 8485)
+    assert round(s.loc["NL", "npv_vs_baseline_cny_ha"]) == 8485
     zh = texts_in(plan.table, "zh", plan.tables, plan.scenario).set_index(["plot_id", "option_id"])
     assert zh.loc[("P20", "maize_grain"), "reason"].startswith(
         "地块未给经纬度；其地区所属国家整体位于北纬54.63°至57.74°之间（Natural Earth 1:50m），在约北纬50°以北")
@@ -64,11 +75,11 @@ def test_a_country_across_the_limit_leaves_it_unchecked_and_says_so(plan):
     assert s.loc["FR", "recommended_option"] == "maize_grain"
     assert ("Latitude limit not checked: Switch to maize grain (crop-structure adjustment) is not planned north of "
             "about 50° N, to which grain maize is grown in north-west Europe, but the plot has no lat/lon, and the "
-            "country its region names spans -21.37–51.10° N (Natural Earth 1:50m), across the limit; give the plot's "
+            "country its region names spans 41.38–51.10° N (Natural Earth 1:50m), across the limit; give the plot's "
             "lat and lon before relying on it.") in s.loc["FR", "recommendation"]
     zh = texts_in(plan.summary, "zh", plan.tables, plan.scenario).set_index("plot_id")
     assert ("未核查纬度界限：改种玉米（种植结构调整）不用于约北纬50°以北（西北欧种植籽粒玉米），而地块未给经纬度，其地区所属国家跨北纬"
-            "-21.37°至51.10°（Natural Earth 1:50m），跨越该界限；请先补充地块经纬度再采用。") in zh.loc["FR", "recommendation"]
+            "41.38°至51.10°（Natural Earth 1:50m），跨越该界限；请先补充地块经纬度再采用。") in zh.loc["FR", "recommendation"]
 
 
 def test_a_chinese_province_is_planned_on_chinese_yields_whatever_its_latitude(plan):

@@ -931,6 +931,64 @@ def _render_one(text: str, lang: str) -> str:
     return _render_message(Message.decode(text), lang, None)
 
 
+#: Full stops: a text that ends with one is a sentence (``rec.near_ph_edge``, ``rec.near_class_boundary``).
+_STOPS = frozenset(".。")
+#: Marks, while pieces are joined, the end of a piece that ends with a full stop (:func:`_glue`).
+_MARK = "\x1f"
+#: A marked full stop and the separator (``;`` ``；``) or the full stop that may follow it.
+_MEND = re.compile(r"([.。])\x1f([ \t]*[;；][ \t]*)?")
+#: Abbreviations whose full stop ends no sentence (``et al.; …`` keeps its separator).
+_ABBREV = re.compile(r"(?:\bal|\betc|\be\.g|\bi\.e|\bvs|\bcf|\bNo|\bArts?)$")
+
+
+def _glue(pieces: list) -> str:
+    """The pieces of a message's text (template literals, field values, the parts and the ``_sep`` between them)
+    joined, where a piece ends with a full stop, so that no stop meets a separator or a second stop.
+
+    A sentence (a piece that ends with ``.`` or ``。``) followed by ``;`` or ``；`` and more text is followed by the
+    next text as a new sentence, as the notes of a recommendation are joined (``rec.with_note``): ``. `` before an
+    upper-case letter in English, ``。`` alone in Chinese; before a lower-case clause the stop is dropped and the
+    separator kept (``; does not treat Pb``). A stop followed by the same stop is written once. Empty citation
+    brackets (``\\0``, :func:`_new_sources`) are removed first.
+
+    Examples
+    --------
+    >>> _glue(["Re-measure pH.", "; ", "Re-sample Pb."]), _glue(["复测pH。", "；", "复测铅。"])
+    ('Re-measure pH. Re-sample Pb.', '复测pH。复测铅。')
+    >>> _glue(["Re-measure pH.", "; does not treat Pb"]), _glue(["as the rule says.", "."])
+    ('Re-measure pH; does not treat Pb', 'as the rule says.')
+    >>> _glue(["Chen et al.", "; ", "Li 2020"])
+    'Chen et al.; Li 2020'
+    """
+    text = "".join(pieces)
+    if ";" in text or "；" in text or ".." in text or "。。" in text:  # (quick tests, most texts have none)
+        last = len(pieces) - 1
+        for k in range(last):
+            if pieces[k][-1:] in _STOPS:  # a piece ends with a stop: each such end is marked and mended
+                text = "".join([p + _MARK if j < last and p[-1:] in _STOPS else p for j, p in enumerate(pieces)])
+                break
+    if "\0" in text:  # every citation already named: the empty brackets go with it
+        text = _EMPTY_CITE.sub("", text)
+    if _MARK in text:
+        text = _MEND.sub(_mend, text)
+    return text
+
+
+def _mend(m: re.Match) -> str:
+    """The replacement of one marked full stop of :func:`_glue` (the separator after it, if any, included)."""
+    stop, sep, text = m.group(1), m.group(2), m.string
+    after = text[m.end():m.end() + 1]
+    if _ABBREV.search(text, max(0, m.start() - 4), m.start()) or (sep is None and text[m.start() - 1:m.start()] == "."):
+        return stop + (sep or "")  # an abbreviation or an ellipsis: left as written
+    if sep is None:
+        return "" if after == stop else stop  # "…sets it." + "." → one stop
+    if not after:
+        return stop  # nothing follows the separator
+    if stop == "。":
+        return stop  # 。；句 → 。句
+    return ". " if after.isupper() else sep  # ". Next sentence" / "; a clause" (the stop dropped)
+
+
 def _render_message(message: Message, lang: str, tables=None, memo: dict | None = None) -> str:
     """Text of a message; ``memo`` (a dict shared by one column's rendering) keeps the text of
     every (nested) message object already rendered, by identity (a stage reuses one object for
@@ -960,11 +1018,12 @@ def _render_message(message: Message, lang: str, tables=None, memo: dict | None 
                     fmt = _Formatter(lang, tables, memo)
                 fmt.params = values
                 pieces.append(fmt.format_field(v, spec))
-        text = "".join(pieces)
-        if "\0" in text:  # every citation already named: the empty brackets go with it
-            text = _EMPTY_CITE.sub("", text)
-        out.append(text)
-    text = out[0] if len(out) == 1 else _template("_sep", lang).join(out)
+        out.append(_glue(pieces))
+    if len(out) == 1:
+        text = out[0]
+    else:
+        sep = _template("_sep", lang)
+        text = _glue([x for t in out for x in (t, sep)][:-1])
     if memo is not None:
         memo[id(message)] = (message, text)  # the object is held, so its id is not reused
     return text

@@ -1535,7 +1535,7 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
                         rules: dict | None = None, part: str = "rice",
                         soil_metals: list[str] | None = None, rule_set: str = "china",
                         names: messages.Message | None = None, seasons: float = 1.0,
-                        development: bool = False) -> messages.Message:
+                        development: bool = False, below_screening: bool = False) -> messages.Message:
     """The monitoring advice as a message: sampling of the harvest (samples, metals, years) and
     how each sample is taken, or no sampling without a food crop. ``part`` is the crop group
     (``crops.csv``), which names what is sampled (``mon.part.<group>``: grain, vegetables,
@@ -1548,8 +1548,12 @@ def _monitoring_message(n: int, metals: list[str], years: float, food: bool,
     seasons a year of double-cropped rice) adds the samples a year (``mon.seasons``). With ``development`` (a
     marginal, mine or brownfield plot whose recommended re-use is checked against GB 36600, the standard of
     development land) the re-test follows the site's risk control under GB 36600 (``mon.soil_gb36600``), not the
-    agricultural-land monitoring of Arts. 53–54."""
-    soil_code = ("mon.soil_gb36600" if development and rule_set in CHINA_RULE_SETS
+    agricultural-land monitoring of Arts. 53–54; with ``below_screening`` too (the check found no measured metal
+    above its GB 36600 screening value: verdict ``allowed``) there is no risk control to follow, and the message
+    says so and asks for a re-test if the use changes or the local authority requires one
+    (``mon.soil_gb36600_below``)."""
+    soil_code = (("mon.soil_gb36600_below" if below_screening else "mon.soil_gb36600")
+                 if development and rule_set in CHINA_RULE_SETS
                  else "mon.soil" if rule_set in CHINA_RULE_SETS else "mon.soil_local")
     if soil_metals == ["*"]:  # a class set by the county, no metal above screening: the soil as a whole
         soil = messages.Message.of(f"{soil_code}_class")
@@ -1809,12 +1813,14 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
         # its soil re-test follows the site's risk control, not the agricultural-land monitoring
         verdict = (_frames.obj(summary["gb36600_verdict"]) if "gb36600_verdict" in summary
                    else np.full(n, None, dtype=object))
-        dev = np.array([isinstance(v, str) and bool(v) for v in verdict], dtype=bool)
+        dev = np.array([v if isinstance(v, str) else "" for v in verdict], dtype=object)
 
         def text(k, m, f, g, e, r, nm, s, d):
+            # d: the GB 36600 verdict ('' none); 'allowed' (no metal above its screening value): no risk control
             return _monitoring_message(int(k), [x for x in m.split("+") if x], horizon_yr, bool(f),
                                        rules, g, [x for x in e.split("+") if x], r,
-                                       messages.Message.decode(nm) if nm else None, s, bool(d)).encode()
+                                       messages.Message.decode(nm) if nm else None, s, bool(d),
+                                       d == "allowed").encode()
 
         mon_msg[done] = _frames.per_distinct(text, samples[done], metals[done], food[done], part[done],
                                              soil_m[done], rs_row[done], names[done], seasons[done], dev[done])

@@ -485,8 +485,8 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
     for i in np.flatnonzero(below):  # the threshold lies under the natural background: soil metal alone cannot do it
         msgs[i].append(Message.of("upt.below_background", background=float(background[i]),
                                   metal=str(pred["metal"].iloc[i]).capitalize()))
-    notes[:] = ["; ".join(render(m.encode(), "en") for m in parts) for parts in msgs]
     note_msg = np.array([sum(parts[1:], parts[0]).encode() if parts else "" for parts in msgs], dtype=object)
+    notes[:] = [render(m, "en") for m in note_msg]  # the parts joined as every message's are (messages._glue)
     out = pd.DataFrame({
         "plot_id": pred["plot_id"].to_numpy(object),
         "crop": pred["crop"].to_numpy(object),
