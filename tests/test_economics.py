@@ -370,11 +370,13 @@ def test_carbon_price_raises_revenue_of_carbon_gains(plots_factory):
     assert gain > 0
     assert b.loc["willow_src", "npv_cny_ha"] - a.loc["willow_src", "npv_cny_ha"] == pytest.approx(
         gain * 100 * annuity)
-    # default (land_based): the electricity is sold, so its avoided emission earns no carbon revenue
+    # default (land_based): the electricity is sold, so its avoided emission earns no carbon revenue, nor does
+    # the CH4 of the rice the paddy gives up for willow (carbon_credit_terms.csv: paddy_ch4 rice_seasons)
     c = _plan(plots_factory, carbon_price_cny_t=100.0).table.set_index("option_id")
     w = c.loc["willow_src"]
+    assert c.loc["do_nothing", "paddy_ch4_co2e_t_ha_yr"] < -2 and w["paddy_ch4_co2e_t_ha_yr"] == 0.0
     credited = w["net_co2e_vs_baseline_t_ha_yr"] - w["avoided_electricity_co2e_t_ha_yr"] \
-        + c.loc["do_nothing", "avoided_electricity_co2e_t_ha_yr"]
+        + c.loc["do_nothing", "avoided_electricity_co2e_t_ha_yr"] + c.loc["do_nothing", "paddy_ch4_co2e_t_ha_yr"]
     assert w["credited_co2e_vs_baseline_t_ha_yr"] == pytest.approx(credited)
     assert w["carbon_revenue_cny_ha"] == pytest.approx(max(credited, 0.0) * 100 * annuity)
 

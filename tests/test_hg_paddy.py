@@ -56,7 +56,7 @@ def test_the_sentence_names_hg_and_says_it_is_not_assessed(plan):
         "Hg in the crop not assessed (no usable transfer function) — measure it in the harvest (limit: Hg 0.02 "
         "mg/kg, GB2762). Switch to maize grain (crop-structure adjustment): treats Hg (above the screening value; its effect on "
         "the crop is not predicted); crop meets GB2762 for Cd with 71 % "
-        "probability a season; -10,034 CNY/ha (-669 CNY/mu) vs doing nothing over 20 yr, +2.2 t CO2e/ha/yr; "
+        "probability a season; -12,041 CNY/ha (-803 CNY/mu) vs doing nothing over 20 yr, +2.2 t CO2e/ha/yr; "
         "metals stay in the soil; below the plan's compliance target (71 % < 90 %): about 3 in 10 harvests "
         "predicted above the limit, test the harvest before sale; its crop is predicted within the limit for Cd less often than the crop grown "
         "now (71 % against 91 %): it is chosen for the Hg it treats; "

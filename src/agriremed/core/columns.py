@@ -1200,7 +1200,9 @@ _out("biochar_method", "", "Biochar persistence method", "生物炭碳汇方法"
 _out("credited_co2e_vs_baseline_t_ha_yr", "t CO2e/ha/yr", "Credited CO₂e relative to doing nothing",
      "可计入碳信用的CO₂当量（相对维持现状）",
      "Net CO2e of the ledger terms the carbon-credit method may sell, relative to doing nothing: "
-     "by default without the avoided emissions of electricity, heat or fuel that are sold.")
+     "by default without the avoided emissions of electricity, heat or fuel that are sold, and without "
+     "the paddy CH4 avoided by growing fewer rice seasons (a paddy taken out of rice), which no "
+     "methodology read credits; a change of water regime within rice counts (carbon_credit_terms.csv).")
 _out("carbon_credit_method", "", "Carbon-credit method", "碳信用计入方法",
      "Which ledger terms earn carbon revenue: land_based or all_terms (carbon_credit_terms.csv).",
      dtype="str")

@@ -63,11 +63,17 @@ application work for the 2–3 years they ran). CHP heat counts only with a name
 user (scenario ``heat_user``; the default plant sells power only).
 
 What may be sold as a carbon credit is a method of ``carbon_credit_terms.csv``
-(:data:`CREDIT_METHODS`): ``land_based`` (default) credits the removals and emissions
-of the land and its supply chain but not the avoided emissions of electricity, heat
+(:data:`CREDIT_METHODS`, :func:`credit_rules`): ``land_based`` (default) credits the removals and
+emissions of the land and its supply chain but not the avoided emissions of electricity, heat
 or fuel that are sold (their buyer owns that attribute), so carbon revenue never
-counts them twice; ``all_terms`` is the inventory view. The totals carry
-``credited_co2e_vs_baseline_t_ha_yr``, which the economics prices.
+counts them twice; ``all_terms`` is the inventory view. A term may be credited by component
+(:data:`TERM_COMPONENTS`): ``paddy_ch4`` against doing nothing is the change of the water regime
+of the rice seasons the option grows (``water_regime``: sold, as the rice methodologies — CDM
+AMS-III.AU, Gold Standard 2023, Verra VM0051 — credit water management in rice, a longer flooding
+deducted) plus the CH4 of rice seasons given up or added (``rice_seasons``: no methodology read
+credits taking a paddy out of rice, so under ``land_based`` a fall is not sold and a rise is
+deducted). The net CO2e (the climate criterion) keeps every term whole. The totals carry
+``credited_co2e_vs_baseline_t_ha_yr`` (:func:`credited_vs_baseline`), which the economics prices.
 
 Beside it, the biochar applied is shown as the IPCC 2019 inventory sink and as the credit
 each registry would issue (:func:`biochar_credits`: Global Biochar C-Sink, Puro.earth 2025,
@@ -92,6 +98,9 @@ References
 .. [6] IPCC (2019) 2019 Refinement, Vol. 4 Ch. 5.5, Eq. 5.1–5.3, Tables 5.11–5.14 (rice CH4);
    Yan X. et al. (2003) J. Geophys. Res. 108(D16):4505 (water management of China's rice).
 .. [7] WRI & WBCSD (2015) GHG Protocol Scope 2 Guidance (unique claims).
+.. [8] UNFCCC CDM AMS-III.AU v4.0; Gold Standard (2023) Methane Emission Reduction by Adjusted Water
+   Management Practice in Rice Cultivation v1.0; Verra (2025) VM0051 v1.0 (scope: practices within
+   flooded rice cultivation).
 """
 
 from __future__ import annotations
@@ -143,6 +152,10 @@ __all__ = [
     "conversion_process_t_co2e",
     "row_transport_km",
     "credit_terms",
+    "credit_rules",
+    "credited_vs_baseline",
+    "TERM_COMPONENTS",
+    "CREDIT_FLAGS",
     "biochar_credit_eligibility",
     "biochar_credits",
     "CREDIT_REGISTRIES",
@@ -164,6 +177,15 @@ LEDGER_TERMS: dict[str, str] = {
     "lime": "emission",
     "biomass_transport": "emission", "processing": "emission", "conversion_process": "emission",
 }
+
+#: Components of a ledger term that ``carbon_credit_terms.csv`` may credit apart (they sum to the
+#: term): ``paddy_ch4`` splits into ``water_regime`` — the CH4 of the rice seasons the option grows,
+#: at its water regime against the current practice's — and ``rice_seasons`` — the CH4 of the rice
+#: seasons it does not grow (paddy taken out of rice, a season dropped) or adds, at the current practice.
+TERM_COMPONENTS: dict[str, tuple[str, ...]] = {"paddy_ch4": ("water_regime", "rice_seasons")}
+
+#: Values of the ``credited`` column of ``carbon_credit_terms.csv``.
+CREDIT_FLAGS = ("yes", "no", "debits_only")
 
 #: Columns of the long carbon ledger.
 LEDGER_COLUMNS = ("plot_id", "option_id", "term", "term_category", "co2e_t_ha_yr", "co2e_t_ha",
@@ -342,8 +364,76 @@ def biochar_credits(mass_t, feedstock, temperature_class, tables: Tables | None 
     return pd.concat(parts, ignore_index=True).sort_values(["row"], kind="stable").reset_index(drop=True)
 
 
+def credit_rules(tables: Tables, method: str) -> dict[tuple[str, str], str]:
+    """How a carbon-credit method treats each ledger term and term component (``carbon_credit_terms.csv``).
+
+    A row of the table names a ``term`` and its ``component``: ``all`` (the whole term against
+    doing nothing) or one of the term's components (:data:`TERM_COMPONENTS`, e.g. the CH4 of the
+    rice seasons kept, changed by their water regime, and the CH4 of rice seasons given up);
+    ``credited`` is ``yes`` (sold), ``no`` (not sold) or ``debits_only`` (only a rise in
+    emissions against doing nothing is deducted; a fall is not sold). A table without the
+    ``component`` column (the older layout) credits every term whole.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables.
+    method : {"land_based", "all_terms"}
+        Credit method.
+
+    Returns
+    -------
+    dict
+        (term, component) → ``yes``, ``no`` or ``debits_only``.
+
+    Raises
+    ------
+    ValueError
+        For a method not in the table, an unknown ``credited`` value or component, or a term
+        credited both whole and by component, or by some of its components only. A term without
+        any row is not credited.
+
+    Examples
+    --------
+    >>> r = credit_rules(load_tables(), "land_based")
+    >>> r[("paddy_ch4", "water_regime")], r[("paddy_ch4", "rice_seasons")], r[("avoided_heat", "all")]
+    ('yes', 'debits_only', 'no')
+    """
+    def build() -> dict:
+        c = tables.carbon_credit_terms
+        rows = c.loc[c["method"] == method]
+        if rows.empty:
+            raise ValueError(f"credit method {method!r} is not in carbon_credit_terms.csv")
+        comp = (rows["component"].astype(object).where(rows["component"].notna(), "all")
+                if "component" in rows else pd.Series("all", index=rows.index, dtype=object))
+        comp = comp.astype(str).str.strip().replace("", "all")
+        flag = rows["credited"].astype(str).str.strip().str.lower()
+        bad = sorted(set(flag) - set(CREDIT_FLAGS))
+        if bad:
+            raise ValueError(f"carbon_credit_terms.csv, method {method!r}: credited {bad} unknown; expected "
+                             + ", ".join(CREDIT_FLAGS))
+        out = dict(zip(zip(rows["term"].astype(str), comp), flag, strict=True))
+        for term, part in out:
+            if part != "all" and part not in TERM_COMPONENTS.get(term, ()):
+                raise ValueError(f"carbon_credit_terms.csv, method {method!r}: term {term!r} has no component "
+                                 f"{part!r}; its components are " + (", ".join(TERM_COMPONENTS.get(term, ()))
+                                                                     or "none (use all)"))
+        for term in LEDGER_TERMS:
+            whole = (term, "all") in out
+            parts = [(term, k) for k in TERM_COMPONENTS.get(term, ())]
+            some = any(p in out for p in parts)
+            if (whole and some) or (some and not all(p in out for p in parts)):
+                raise ValueError(f"carbon_credit_terms.csv, method {method!r}: term {term!r} needs one row for the "
+                                 "whole term (component all) or one row for each of its components"
+                                 + (" (" + ", ".join(k for _, k in parts) + ")" if parts else ""))
+        return out
+
+    # read once per tables object (read-only) and method; each caller gets its own dict
+    return dict(tables.memo(("credit_rules", method), build))
+
+
 def credit_terms(tables: Tables, method: str) -> set[str]:
-    """Ledger terms a carbon-credit method credits (``carbon_credit_terms.csv``).
+    """Ledger terms a carbon-credit method sells, whole or in part (``carbon_credit_terms.csv``).
 
     Parameters
     ----------
@@ -355,22 +445,63 @@ def credit_terms(tables: Tables, method: str) -> set[str]:
     Returns
     -------
     set of str
-        Terms marked ``yes``.
+        Terms with a row (the whole term or a component) marked ``yes`` (:func:`credit_rules`).
 
     Examples
     --------
     >>> sorted(set(LEDGER_TERMS) - credit_terms(load_tables(), "land_based"))
     ['avoided_electricity', 'avoided_fuel', 'avoided_heat']
     """
-    def build() -> frozenset:
-        c = tables.carbon_credit_terms
-        rows = c.loc[c["method"] == method]
-        if rows.empty:
-            raise ValueError(f"credit method {method!r} is not in carbon_credit_terms.csv")
-        return frozenset(rows.loc[rows["credited"].astype(str).str.lower() == "yes", "term"])
+    return {term for (term, _), flag in credit_rules(tables, method).items() if flag == "yes"}
 
-    # read once per tables object (read-only) and method; each caller gets its own set
-    return set(tables.memo(("credit_terms", method), build))
+
+def credited_vs_baseline(parts: dict[str, dict[str, np.ndarray]], rules: dict[tuple[str, str], str],
+                         bix: np.ndarray) -> np.ndarray:
+    """CO2e a credit method sells, relative to the plot's doing-nothing row [t CO2e ha⁻¹ yr⁻¹].
+
+    Each term enters whole (its ``all`` value) or by its components, as the method's rules say
+    (:func:`credit_rules`): the change against the baseline row is summed where ``yes``, only
+    where negative (a rise in emissions, deducted) where ``debits_only``, and left out where ``no``.
+
+    Parameters
+    ----------
+    parts : dict
+        term → {``all``: the term, and each component of :data:`TERM_COMPONENTS`} per row
+        [t CO2e ha⁻¹ yr⁻¹]; the components of a term sum to it.
+    rules : dict
+        (term, component) → ``yes``, ``no`` or ``debits_only``.
+    bix : numpy.ndarray
+        Row of each row's doing-nothing row.
+
+    Returns
+    -------
+    numpy.ndarray
+        Credited CO2e against doing nothing per row (NaN terms count 0).
+
+    Examples
+    --------
+    A paddy taken out of rice (row 1) avoids the 2.86 t of its baseline row (row 0): sold whole, it
+    earns 2.86; sold only for the water regime of the rice seasons kept, nothing, while the diesel
+    saved still counts.
+
+    >>> ch4 = {"all": np.array([-2.86, 0.0]), "water_regime": np.array([0.0, 0.0]),
+    ...        "rice_seasons": np.array([-2.86, 0.0])}
+    >>> parts = {"paddy_ch4": ch4, "field_diesel": {"all": np.array([-0.2, -0.1])}}
+    >>> bix = np.array([0, 0])
+    >>> credited_vs_baseline(parts, {("paddy_ch4", "all"): "yes", ("field_diesel", "all"): "yes"}, bix).round(2)
+    array([0.  , 2.96])
+    >>> credited_vs_baseline(parts, {("paddy_ch4", "water_regime"): "yes", ("paddy_ch4", "rice_seasons"): "debits_only",
+    ...                              ("field_diesel", "all"): "yes"}, bix).round(2)
+    array([0. , 0.1])
+    """
+    total = 0.0
+    for (term, part), flag in rules.items():
+        if flag == "no" or term not in parts:
+            continue
+        v = np.nan_to_num(np.ravel(parts[term][part]))
+        d = v - v[bix]
+        total = total + (np.minimum(d, 0.0) if flag == "debits_only" else d)
+    return np.asarray(total, float) + np.zeros(len(bix))
 
 
 def row_transport_km(plots: pd.DataFrame, g, tables: Tables, scenario_km: float | None = None) -> np.ndarray:
@@ -557,8 +688,8 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
         ``net_co2e_t`` (× area), ``net_co2e_vs_baseline_t_ha_yr``,
         ``net_co2e_vs_baseline_t_ha``, ``net_co2e_t_ha_yr_p10/p50/p90``,
         ``net_co2e_vs_baseline_t_ha_yr_p10/p90``, ``biochar_method``,
-        ``credited_co2e_vs_baseline_t_ha_yr`` (the terms ``credit_method`` credits,
-        relative to doing nothing), ``carbon_credit_method``, ``gwp_set``,
+        ``credited_co2e_vs_baseline_t_ha_yr`` (the terms and term components ``credit_method``
+        credits, relative to doing nothing: :func:`credited_vs_baseline`), ``carbon_credit_method``, ``gwp_set``,
         ``rice_water_regime`` (regime of the option's rice seasons; None without rice)
         and one ``<term>_co2e_t_ha_yr`` column per term.
     by_year : pandas.DataFrame
@@ -725,7 +856,11 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
                                         RICE_EF_REGION, gwp_ch4, tables)[0]) for r in RICE_WATER_REGIMES}
     ch4_opt = np.where(flooded_opt, _frames.format_unique(opt_regime, season.get).astype(float), 0.0)
     ch4_cur = np.where(flooded_cur, season[base_regime], 0.0)
+    # the option's rice seasons at the current practice's regime: what its CH4 would be without a change of
+    # water regime (splits paddy_ch4 into water regime and rice seasons for the credit, TERM_COMPONENTS)
+    ch4_kept = np.where(flooded_opt, season[base_regime], 0.0)
     ch4_cur, ch4_opt = seasonal("paddy_ch4", ch4_cur, ch4_opt)  # the seasons of the year
+    ch4_kept = ch4_kept * season_factor(tables, "paddy_ch4", s_opt)
     km_row = row_transport_km(plots, g, tables, transport_km)
     factor_names = ("grid_ef_t_co2_mwh", "heat_ef_t_co2_gj", "natural_gas_ef_t_co2_gj",
                     "gasoline_ef_t_co2_gj",
@@ -844,10 +979,10 @@ def carbon_ledger(option_rows: pd.DataFrame, plots: pd.DataFrame, biomass: pd.Da
     compared = has_base & (management_gap_crops(food, crop, tables) == "")
     vs = np.where(compared, net - net[bix], np.nan)
     qv = np.where(compared, qv, np.nan)
-    credited_terms = credit_terms(tables, credit_method)
-    cred = sum(np.nan_to_num(np.ravel(terms[t])) for t in names if t in credited_terms)
-    cred = np.where(active, cred, np.nan)
-    cred_vs = np.where(compared, cred - cred[bix], np.nan)
+    parts = {t: {"all": np.ravel(terms[t])} for t in names}
+    ch4_seasons = -(frac * ch4_kept + (1 - frac) * ch4_cur)  # paddy_ch4 had the option kept the current regime
+    parts["paddy_ch4"].update(rice_seasons=ch4_seasons, water_regime=np.ravel(terms["paddy_ch4"]) - ch4_seasons)
+    cred_vs = np.where(compared & active, credited_vs_baseline(parts, credit_rules(tables, credit_method), bix), np.nan)
     cols = {
         "plot_id": pid, "option_id": oid,
         "net_co2e_t_ha_yr": net, "net_co2e_t_ha": net * H,

@@ -39,7 +39,8 @@ Every applicable plot × option gets a yearly cash flow over the horizon (years
 * ``carbon_credit`` — scenario carbon price × the *credited* CO2e gain over doing
   nothing (``credited_co2e_vs_baseline_t_ha_yr`` of the carbon ledger: the terms its
   credit method may sell — by default not the avoided emissions of electricity, heat
-  or fuel that are sold, so they are never paid twice), when positive;
+  or fuel that are sold, so they are never paid twice, nor the paddy CH4 avoided by
+  taking the field out of rice, which no methodology read credits), when positive;
 * a PV plant (option ``pv_grass``): its capital cost in year 1 (``establishment``), operation
   while it runs (``management``) and the electricity sold at the province's benchmark price
   (``energy_sale``); when the array's ``lifetime_yr`` L outlasts the horizon H, the
