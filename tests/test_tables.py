@@ -205,3 +205,11 @@ def test_known_bias_of_a_user_transfer_function_is_checked(tmp_path):
     flagged.mkdir()
     row.assign(known_bias="over_predicts").to_csv(flagged / "transfer_functions.csv", index=False)
     assert "user_wheat_cd" in load_tables(flagged).over_predicting_functions()
+
+
+def test_source_keys_are_unique():
+    # one key, one citation: a second row with the same key silently hid one of them (cnemc1990_soil_background)
+    from importlib.resources import files
+
+    keys = pd.read_csv(files("agriremed") / "data" / "sources.csv", dtype=str)["key"]
+    assert keys[keys.duplicated()].tolist() == []
