@@ -773,8 +773,9 @@ _out("user_function", "", "Fitted to the user's data", "用户数据拟合",
 _out("extrapolated", "", "Outside validity range", "超出适用范围",
      "TRUE when an input lies outside the range the transfer function was fitted on: no function of the crop "
      "could be used inside its range, so the first was evaluated at the edge of its range (each input beyond it "
-     "at the higher of its own value and the range's end; selection says how), or a safe soil threshold lies "
-     "outside it; FALSE inside a published range; unknown where the function publishes no range.",
+     "at the higher of its own value and the range's end; selection says how), or a safe soil threshold (at the "
+     "stated probability or the median; the note names it and the range, the value is not clipped) lies outside "
+     "it; FALSE inside a published range; unknown where the function publishes no range.",
      dtype="str")
 _out("selection", "", "Function selection", "函数选择说明",
      "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
