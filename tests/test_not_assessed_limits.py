@@ -35,6 +35,41 @@ def test_unassessed_metals_carry_the_food_limit_and_the_sentence_names_it(tmp_pa
         "作物中的镉、铅未评估（无可用的转移函数）——请检测收获物（限量：镉0.05、铅0.1 mg/kg，GB2762）。")
 
 
+def test_the_summary_lists_every_metal_above_screening_the_crop_is_not_assessed_for(tmp_path):
+    # the reviewer's D8: metals_not_assessed "cd+pb" left out Hg/As/Cr, which GB 2762 sets no limit for in fresh
+    # fruit, while the sentence named them; they now have their own column, as the sentence has its own clause
+    rows = ["plot_id,region,land_use,crop,area_ha,ph,som_pct,clay_pct,cd_mg_kg,pb_mg_kg,as_mg_kg,hg_mg_kg,cr_mg_kg"]
+    for crop, land in (("apple", "orchard"), ("citrus", "orchard"), ("rice", "paddy"), ("wheat", "upland")):
+        for cd in (0.2, 0.9):
+            rows.append(f"{crop}{cd},Hunan/Hengyang,{land},{crop},0.5,6.0,2.5,25,{cd},300,60,2,400")
+    path = tmp_path / "na.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    res = agriremed.plan(path, agriremed.Scenario(mc_draws=0), progress=False)
+    s = res.summary.set_index("plot_id")
+    cols = list(res.summary.columns)
+    assert cols.index("metals_no_food_limit") == cols.index("metals_not_assessed") + 1
+    got = {p: (s.at[p, "metals_not_assessed"], s.at[p, "metals_no_food_limit"]) for p in s.index}
+    assert got == {"apple0.2": ("pb", "hg+as+cr"), "apple0.9": ("cd+pb", "hg+as+cr"),
+                   "citrus0.2": ("pb", "hg+as+cr"), "citrus0.9": ("cd+pb", "hg+as+cr"),
+                   "rice0.2": ("hg+as+pb+cr", ""), "rice0.9": ("hg+as+pb+cr", ""),
+                   "wheat0.2": ("hg+as+pb+cr", ""), "wheat0.9": ("hg+as+pb+cr", "")}
+    u = res.uptake
+    for pid in s.index:
+        # the two columns together: every metal above screening without a prediction in crop_uptake.csv
+        listed = set(filter(None, "+".join(got[pid]).split("+")))
+        unassessed = set(u.loc[(u["plot_id"] == pid) & ~u["assessed"].astype(bool), "metal"])
+        assert listed == unassessed, pid
+        above = set(s.at[pid, "metals_exceeding"].split("+"))
+        assert listed <= above, pid
+        # and the sentence names the same metals, the no-limit ones in their own clause
+        rec = s.at[pid, "recommendation"]
+        if got[pid][1]:
+            assert "Hg/As/Cr above the screening value: GB2762 sets no food limit for them in " in rec, pid
+        else:
+            assert "sets no food limit" not in rec, pid
+    assert render(s.at["apple0.9", "recommendation_msg"], "zh").startswith("作物中的镉、铅未评估")
+
+
 def test_one_metal_and_inorganic_arsenic_read_as_one_limit():
     from agriremed.engine.pipeline import not_assessed_message
 

@@ -97,3 +97,20 @@ def test_safe_crops_on_a_calcareous_paddy_carry_the_ph_of_their_evidence():
         assert "soil pH is above 7.5, beyond the pH of the evidence" in calc
         assert "no source gives the cut on calcareous paddies" in calc
         assert "beyond the pH of the evidence" not in acid
+
+
+def test_energy_maize_shoot_cd_is_capped_at_the_highest_of_its_field_trials(tables):
+    # BCF 0.155 × soil Cd had no ceiling: 3.10 / 7.75 mg/kg shoot Cd and 37.5 / 93.9 g/ha/yr at soil Cd 20 / 50
+    # (pH 5), 6× the highest maize removal of SUMATECS Table 6 (16.05 g/ha/yr); now at most 1.07 mg/kg DW
+    cap = tables.option_parameters.set_index(["option_id", "parameter"]).loc[("maize_energy", "shoot_max_mg_kg")]
+    assert (cap["metal"], cap["typical"], cap["source"]) == ("cd", 1.07, "sumatecs2008")
+    s = agriremed.Scenario(mc_draws=0, options=("do_nothing", "maize_energy"))
+    plots = make_plots(4, plot_id=["A", "B", "C", "D"], land_use="upland", crop="wheat", ph=[5.0, 5.0, 5.0, 8.2],
+                       cd_mg_kg=[6.0, 20.0, 50.0, 50.0], region="Henan/Xinxiang")
+    t = agriremed.plan(plots, s).table.set_index(["plot_id", "option_id"])["removal_g_ha_yr"]
+    y = 12.11  # typical maize yield on contaminated soil [t/ha/yr] (biomass_yields.csv)
+    assert t[("A", "maize_energy")] == pytest.approx(0.155 * 6.0 * y, rel=1e-4)  # 0.93 mg/kg: below the cap
+    assert t[("B", "maize_energy")] == pytest.approx(1.07 * y, rel=1e-4)  # 12.96 g/ha/yr (was 37.5)
+    assert t[("C", "maize_energy")] == pytest.approx(1.07 * y, rel=1e-4)  # (was 93.9)
+    # on calcareous soil the cap falls with the pH factor, as it was observed at the trials' pH
+    assert t[("D", "maize_energy")] == pytest.approx(1.07 * 10 ** (-0.21 * 2.2) * y, rel=1e-4)  # (was 32.4)

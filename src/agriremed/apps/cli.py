@@ -1049,6 +1049,8 @@ def _cmd_safe_soil(args) -> int:
         _say(line)
     for line in _uninformative_lines(t, spread, args.prob, lang, tables):
         _say(line)
+    for line in _outside_range_lines(t, lang, tables):
+        _say(line)
     n_done = t["plot_id"].nunique()
     _say("\n" + i18n.t("ui.cli.safe.counts_skipped" if len(v.skipped) else "ui.cli.safe.counts", lang,
                        rows=v.n_input, done=n_done, rejected=len(v.rejected), not_assessed=len(why),
@@ -1137,6 +1139,35 @@ def _uninformative_lines(t: pd.DataFrame, spread: np.ndarray, prob: float, lang:
             crop_factor=float(10 ** (z * float(se))), soil_factor=_span(fin, 2) if np.isfinite(fin).any() else "-",
             safe=_span(g["safe_soil_mg_kg"].to_numpy(float)), background=float(bg),
             median=_span(g["safe_soil_p50_mg_kg"].to_numpy(float)), n=len(ids), plots=plots)
+        lines.append(messages.render(msg, lang, tables))
+    return lines
+
+
+def _outside_range_lines(t: pd.DataFrame, lang: str, tables) -> list[str]:
+    """Console lines for the rows with a safe soil value (at the chosen probability or the median) outside the soil
+    range of its transfer function (``upt.safe_soil_outside`` in the row's note): one per metal, function and range
+    (message ``upt.safe_soil_outside_plots``), so that the table's extrapolated "yes" says which range; the values
+    are reported, not clipped."""
+    if "note_msg" not in t or not len(t):
+        return []
+    groups: dict = {}
+    for r in t.itertuples(index=False):
+        if not isinstance(r.note_msg, str) or "upt.safe_soil_outside" not in r.note_msg:
+            continue
+        for code, params in messages.Message.decode(r.note_msg).parts:
+            if code == "upt.safe_soil_outside":
+                params = dict(params)
+                key = (r.metal, r.function_id, params["lo"], params["hi"])
+                ids = groups.setdefault(key, [])
+                if r.plot_id not in ids:
+                    ids.append(r.plot_id)
+    lines = [""] if groups else []
+    for (metal, fid, lo, hi), ids in groups.items():
+        ids = list(map(str, ids))
+        plots = ", ".join(ids[:20]) + (i18n.t("ui.cli.safe.more_outside", lang, n=len(ids) - 20) if len(ids) > 20
+                                       else "")
+        msg = messages.Message.of("upt.safe_soil_outside_plots", metal=metal, function=fid, lo=float(lo),
+                                  hi=float(hi), n=len(ids), plots=plots)
         lines.append(messages.render(msg, lang, tables))
     return lines
 

@@ -394,7 +394,7 @@ def uptake_skill_markdown(tables=None) -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sk.itertuples(index=False):
         obs = f"{r.observed_share_above:.2f}" + ("" if r.share_published else " (from mean ± SD)")
-        lines.append(f"| {r.survey_id} | {r.role} | {r.n} | {r.observed_median_mg_kg:.3f} | "
+        lines.append(f"| {r.survey_id} | {r.role} | {_n_text(r.n)} | {r.observed_median_mg_kg:.3f} | "
                      f"{r.predicted_median_mg_kg:.3f} | {r.bias_log10:+.2f} | {r.se_log10:.2f} | "
                      f"{r.share_spread_log10:.2f} | {obs} | {r.predicted_share_above:.2f} |")
     rmse = float(np.sqrt(np.mean(cal["bias_log10"] ** 2)))
@@ -505,7 +505,7 @@ def geogenic_checks_markdown(tables=None) -> list[str]:
              "predicted share > 0.2 |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in ck.itertuples(index=False):
-        n = "–" if not np.isfinite(r.n) else f"{int(r.n)}"
+        n = _n_text(r.n)
         ph = f"{r.ph:g}" if np.isfinite(r.ph) else (f"({r.implied_ph:.2f})" if np.isfinite(r.implied_ph) else "–")
         if r.check == "bracket":
             x = sv.loc[r.survey_id]
@@ -947,7 +947,7 @@ def rice_as_skill_markdown(tables=None) -> list[str]:
              "enter the between-survey spread).", "",
              "| survey | role | n | observed grain As | predicted | bias (log10) |", "|---|---|---|---|---|---|"]
     for c in r["checks"].itertuples(index=False):
-        lines.append(f"| {c.survey_id} | {c.role} | {c.n} | {c.observed_mg_kg:.3f} | {c.predicted_mg_kg:.3f} | "
+        lines.append(f"| {c.survey_id} | {c.role} | {_n_text(c.n)} | {c.observed_mg_kg:.3f} | {c.predicted_mg_kg:.3f} | "
                      f"{c.bias_log10:+.2f} |")
     chk = r["checks"].loc[r["checks"]["role"] == "check", "bias_log10"]
     lines += ["", f"The checks are off by a factor {10 ** chk.min():.1f}–{10 ** chk.max():.1f} (predicted / observed); "
@@ -989,7 +989,7 @@ def wheat_cd_survey_markdown(tables=None) -> list[str]:
                     f"(the survey's own spread, implied by its mean and share, is {r.survey_sigma_log10:.2f} log10).")
             else:
                 pred = f"– (needs an input the survey does not print) | – | {r.observed_share_above:.3f} | –"
-            lines.append(f"| `{fid}` ({r.se_log10:.3f}) | {r.survey_id} | {r.n} | {r.soil_mg_kg:.3f} | "
+            lines.append(f"| `{fid}` ({r.se_log10:.3f}) | {r.survey_id} | {_n_text(r.n)} | {r.soil_mg_kg:.3f} | "
                          f"{r.observed_mg_kg:.3f} | {pred} |")
     lines += ["", "Reading: " + " ".join(readings) + " A mean of per-sample ratios (the BCF of the function) "
               "is not a ratio of means (the survey's), so a factor below 2 is within what the comparison can "
@@ -1209,6 +1209,11 @@ def targets_markdown(targets: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _n_text(n) -> str:
+    """A survey's number of pairs for a table: the whole number, or ``–`` where the survey prints none."""
+    return "–" if n is None or pd.isna(n) else f"{int(n)}"
+
+
 def _signed(x: float, digits: int = 2) -> str:
     """``x`` with its sign, a true minus sign for negatives (``+0.12``, ``−0.39``)."""
     return f"{x:+.{digits}f}".replace("-", "\u2212")
@@ -1227,7 +1232,7 @@ def _readme_rice(tables) -> list[str]:
              "  |---|---|---|---|---|---|"]
     for r in sk.itertuples(index=False):
         kind = str(sv.at[r.survey_id, "rice_type"]) + ("" if r.role == "calibration" else ", never used to calibrate")
-        lines.append(f"  | {sv.at[r.survey_id, 'region']} ({kind}) | {r.n} | {r.observed_median_mg_kg:.3f} | "
+        lines.append(f"  | {sv.at[r.survey_id, 'region']} ({kind}) | {_n_text(r.n)} | {r.observed_median_mg_kg:.3f} | "
                      f"{r.predicted_median_mg_kg:.3f} | {_signed(r.bias_log10)} | {r.observed_share_above:.2f} / "
                      f"{r.predicted_share_above:.2f} |")
     lines += ["", "  Regions differ as much as the pH effect: fit your own function from local pairs",

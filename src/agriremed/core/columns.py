@@ -774,8 +774,9 @@ _out("user_function", "", "Fitted to the user's data", "用户数据拟合",
 _out("extrapolated", "", "Outside validity range", "超出适用范围",
      "TRUE when an input lies outside the range the transfer function was fitted on: no function of the crop "
      "could be used inside its range, so the first was evaluated at the edge of its range (each input beyond it "
-     "at the higher of its own value and the range's end; selection says how), or a safe soil threshold lies "
-     "outside it; FALSE inside a published range; unknown where the function publishes no range.",
+     "at the higher of its own value and the range's end; selection says how), or a safe soil threshold (at the "
+     "stated probability or the median; the note names it and the range, the value is not clipped) lies outside "
+     "it; FALSE inside a published range; unknown where the function publishes no range.",
      dtype="str")
 _out("selection", "", "Function selection", "函数选择说明",
      "Functions of higher priority skipped for the plot, each with its reason (missing input, input "
@@ -799,8 +800,17 @@ _out("not_assessed_reason", "", "Why not assessed", "未评估原因",
      "Why the metal in the crop could not be predicted (no transfer function for the crop and metal, "
      "pH outside the functions' domain, or each function's reason for being skipped).", dtype="str")
 _out("metals_not_assessed", "", "Metals above screening not assessed in the crop", "超筛选值但未评估作物含量的重金属",
-     "Metals above their screening value whose concentration in the crop cannot be predicted, "
-     "separated by '+': measure them in the harvested crop.", dtype="str")
+     "Metals above their screening value whose concentration in the crop cannot be predicted although the food "
+     "standard sets a limit for them in the crop (no usable transfer function; also a metal at or below its "
+     "screening value whose crop has functions none of which can be used on the plot), separated by '+': measure "
+     "them in the harvested crop. Metals above screening without a food limit in the crop, not assessed either, "
+     "are in metals_no_food_limit.", dtype="str")
+_out("metals_no_food_limit", "", "Metals above screening without a food limit in the crop",
+     "超筛选值但作物无食品限量的重金属",
+     "Metals above their screening value for which the food standard sets no limit in the plot's crop (GB 2762: "
+     "Hg, As and Cr in fresh fruit; Cu, Zn and Ni in any crop), separated by '+': the crop is not assessed for them, there "
+     "being no limit to compare it with, and the recommendation says so; the soil class still applies. Together "
+     "with metals_not_assessed, every metal above screening whose crop is not assessed.", dtype="str")
 _out("crop_measured_exceeds", "", "Metals measured above the food limit in the harvest", "农产品实测超标重金属",
      "Metals measured in the plot's harvest (crop_cd_mg_kg …) above the food standard's limit for the plot's crop, "
      "separated by '+'; blank where every measured metal is within its limit or none was compared (a value above "

@@ -610,7 +610,9 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
     if province is None:  # Chinese written in one piece (湖南省湘潭市), English words (Hunan Yiyang, Hunan-Zhuzhou)
         start = next((s for s in sorted(provinces, key=len, reverse=True)
                       if head.startswith(s) and (not s.isascii() or head[len(s):len(s) + 1] in _WORD_SEP)), None)
-        if start is None:  # no province: a city or county named alone (湘潭, Xiangtan, 株洲市渌口区, Zhuzhou Lukou)
+        # pinyin written with spaces, hyphens or apostrophes inside the name (Hu Nan, Hu-Nan Zhuzhou, Nei-Mongol)
+        spaced = _spaced_province(head, tables) if start is None and head.isascii() else None
+        if start is None and spaced is None:  # no province: a city or county named alone (湘潭, Xiangtan, 株洲市渌口区)
             path, rest, _ = _placed(parts[0])
             words = parts[0].split() if parts[0].isascii() else []
             for k in range(len(words) - 1, 0, -1) if path is None else ():
@@ -622,12 +624,54 @@ def region_path(region, tables=None, _provinces=None) -> tuple[str, ...]:
                 return tuple(p.lower() for p in parts)
             out, todo = list(path), [*([rest] if rest else []), *(p.lower() for p in parts[1:])]
             return _below(out, todo)
-        province = provinces[start]
-        rest = head[len(start):].strip()
-        if start.isascii():  # "hunan province zhuzhou city": the words after the province and its suffix
-            rest = _LEADING_PROVINCE_WORD.sub("", rest.strip(_WORD_SEP)).strip(_WORD_SEP)
+        if spaced is not None:
+            province, rest = spaced
+        else:
+            province = provinces[start]
+            rest = head[len(start):].strip()
+            if start.isascii():  # "hunan province zhuzhou city": the words after the province and its suffix
+                rest = _LEADING_PROVINCE_WORD.sub("", rest.strip(_WORD_SEP)).strip(_WORD_SEP)
         parts = [parts[0], rest, *parts[1:]] if rest else parts
     return _below([province], [p.lower() for p in parts[1:]])
+
+
+#: Characters between the syllables or words of a name written in pinyin (``Hu Nan``, ``Xiang-tan``).
+_PINYIN_WORDS = re.compile(r"[\s\-]+")
+
+
+def _spaced_province(head: str, tables=None) -> tuple[str, str] | None:
+    """The province an English ``head`` (lower case) starts with when its pinyin is written with spaces, hyphens
+    or apostrophes inside the name (``'hu nan'``, ``'hu-nan zhuzhou'``, ``'nei-mongol'``): (its English name in
+    lower case, the words after it without a *Province* word), or None. The first words are joined without those
+    characters and looked up among the provinces' English spellings joined the same way (:func:`_province_squashed`),
+    the longest first."""
+    words = [w for w in _PINYIN_WORDS.split(head.strip(_WORD_SEP)) if w]
+    if not words:
+        return None
+    squashed = _province_squashed(tables)
+    for k in range(len(words), 0, -1):
+        province = squashed.get(_places.squash_name(" ".join(words[:k])))
+        if province is not None:
+            rest = _LEADING_PROVINCE_WORD.sub("", " ".join(words[k:])).strip(_WORD_SEP)
+            return province, rest
+    return None
+
+
+def _province_squashed(tables=None) -> Mapping[str, str]:
+    """The English spellings of the provinces (``provinces.csv``: name and aliases) without spaces, hyphens and
+    apostrophes (``'innermongolia'``, ``'neimongol'``) → the English name in lower case; a joined spelling that
+    two provinces would share is left out (none does)."""
+    tables = tables or _default_tables()
+
+    def build() -> Mapping[str, str]:
+        seen: dict[str, set] = {}
+        for spelling, province in _province_english(tables).items():
+            if spelling.isascii():
+                seen.setdefault(_places.squash_name(spelling), set()).add(province)
+        return types.MappingProxyType({k: next(iter(v)) for k, v in seen.items() if len(v) == 1})
+
+    memo = getattr(tables, "memo", None)
+    return memo("i18n_province_squashed", build) if memo is not None else build()
 
 
 def _placed(part: str) -> tuple[tuple[str, ...] | None, str, tuple[tuple[str, ...], ...]]:
@@ -654,6 +698,9 @@ def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
         part = todo.pop(0)
         names = spellings.get((province, tuple(out[1:])), {})
         name = names.get(_places.PLACE_SUFFIX.sub("", part))
+        if name is None and part.isascii():  # pinyin with spaces or hyphens inside the name (xiang tan, xiang-tan)
+            name = _places.squashed_spellings().get((province, tuple(out[1:])), {}).get(
+                _places.squash_name(_places.PLACE_SUFFIX.sub("", part)))
         if name is None and not part.isascii():  # a county named whole under its province (湖南/湘潭县, 湖南/株洲县)
             below = _one_level_down(spellings, province, tuple(out[1:]), part)
             if below is not None:
@@ -669,6 +716,10 @@ def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
                     rest = _LEADING_PLACE_WORD.sub("", rest).strip(_WORD_SEP)
                 if rest:
                     todo.insert(0, rest)
+        if name is None and part.isascii():  # the same with pinyin spaced inside the names (xiang tan yu hu)
+            name, rest = _spaced_place(part, _places.squashed_spellings().get((province, tuple(out[1:])), {}))
+            if rest:
+                todo.insert(0, rest)
         if name is None:  # a county named under its province without its city (湖北/大冶): the one division below
             below = _one_level_down(spellings, province, tuple(out[1:]), _places.PLACE_SUFFIX.sub("", part))
             if below is not None:
@@ -678,6 +729,18 @@ def _below(out: list[str], todo: list[str]) -> tuple[str, ...]:
             return (*out, part, *todo)
         out.append(name)
     return tuple(out)
+
+
+def _spaced_place(part: str, squashed: Mapping[str, str]) -> tuple[str | None, str]:
+    """The place of ``squashed`` (:func:`agriremed.core.places.squashed_spellings` of one parent) that the first
+    words of ``part`` (English, lower case) name with their pinyin joined, the longest first, and the words after it
+    without a *City*/*County* word: (English name, rest), or (None, '')."""
+    words = [w for w in _PINYIN_WORDS.split(part.strip(_WORD_SEP)) if w]
+    for k in range(len(words), 0, -1):
+        name = squashed.get(_places.squash_name(" ".join(words[:k])))
+        if name is not None:
+            return name, _LEADING_PLACE_WORD.sub("", " ".join(words[k:])).strip(_WORD_SEP)
+    return None, ""
 
 
 def _one_level_down(spellings, province: str, parents: tuple, part: str) -> tuple[str, str] | None:
@@ -746,6 +809,8 @@ def region_candidates(region, tables=None) -> tuple[tuple[str, ...], ...]:
     provinces = _province_english(tables)
     head = _PROVINCE_SUFFIX.sub("", parts[0]).lower()
     if head in provinces or any(not s.isascii() and head.startswith(s) for s in provinces):
+        return ()
+    if head.isascii() and _spaced_province(head, tables) is not None:  # Hu Nan, Nei-Mongol: a province
         return ()
     path, _, paths = _placed(parts[0])
     if path is not None:

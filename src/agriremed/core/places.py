@@ -16,7 +16,7 @@ import re
 from importlib import resources
 
 __all__ = ["PLACE_SUFFIX", "ZH_PLACE_SUFFIX", "locate", "place_aliases", "place_english", "place_key", "place_names",
-           "place_paths", "place_spellings"]
+           "place_paths", "place_spellings", "squash_name", "squashed_spellings"]
 
 #: English words that may follow a city or county name (``Zhuzhou City``, ``Youxian County``).
 PLACE_SUFFIX = re.compile(r"\s+(?:city|county|district|prefecture|autonomous\s+(?:county|prefecture)|shi|xian|qu)$",
@@ -82,6 +82,48 @@ _SQUASHED = re.compile(r"[\s'’‘`-]+")
 def _squash(name: str) -> str:
     """An English name in lower case without apostrophes, hyphens and spaces (``"Ha'erbin"`` → ``"haerbin"``)."""
     return _SQUASHED.sub("", name.strip().lower())
+
+
+def squash_name(name: str) -> str:
+    """An English (pinyin) name in lower case without apostrophes, hyphens and spaces, the form in which
+    ``"Hu Nan"``, ``"Hu-nan"`` and ``"Hunan"`` are one name.
+
+    Examples
+    --------
+    >>> squash_name("Hu Nan"), squash_name("Xi'an"), squash_name("Nei-Mongol")
+    ('hunan', 'xian', 'neimongol')
+    """
+    return _squash(name)
+
+
+@functools.lru_cache(maxsize=1)
+def squashed_spellings() -> dict[tuple[str, tuple[str, ...]], dict[str, str]]:
+    """The English spellings of :func:`place_spellings` without apostrophes, hyphens and spaces
+    (:func:`squash_name`), by parent, where they name one place only.
+
+    A joined spelling that two places under one parent share is left out, so that the apostrophe keeps
+    them apart: under Guangdong/Yunfu, Yun'an (云安区) and Yunan (郁南县) are both ``"yunan"`` joined, so
+    ``"Yun An"`` names neither, while ``"Yun'an"`` and ``"Yunan"``, spelled as the table does, name each.
+
+    Returns
+    -------
+    dict
+        (province, parents below the province) → {joined spelling → English name in lower case}.
+
+    Examples
+    --------
+    >>> s = squashed_spellings()
+    >>> s[("hunan", ())]["xiangtan"], "yunan" in s[("guangdong", ("yunfu",))]
+    ('xiangtan', False)
+    """
+    out: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {}
+    for key, names in place_spellings().items():
+        seen: dict[str, set] = {}
+        for spelling, name in names.items():
+            if spelling.isascii():
+                seen.setdefault(_squash(spelling), set()).add(name)
+        out[key] = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+    return out
 
 
 @functools.lru_cache(maxsize=1)

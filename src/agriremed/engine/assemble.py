@@ -83,7 +83,7 @@ SUMMARY_COLUMNS = [
     "plot_id", "input_row", "region", "land_use", "crop", "crops_not_planned", "area_ha", "basic_farmland",
     "ph", "soil_class", "screening_basis",
     "controlling_metal", "max_exceedance_ratio", "metals_exceeding", "near_class_boundary", "metals_not_assessed",
-    "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
+    "metals_no_food_limit", "current_crop_compliance_prob", "current_compliance_metals", "uptake_functions", "uptake_assumed_inputs",
     "soil_mass_assumed", "recommended_option", "recommended_name", "rule_set", "food_standard", "policy_rule", "score", "years_p50",
     "years_p50_never", "p_target_20yr",
     "npv_vs_baseline_cny_ha", "npv_farmer_vs_baseline_cny_ha", "programme_cost_cny_ha", "economics_view", "net_co2e_vs_baseline_t_ha_yr", "net_co2e_t", "recommendation",
@@ -1250,7 +1250,8 @@ def _soil_columns(soil_plot: pd.DataFrame, sp: np.ndarray) -> dict:
     n = len(sp)
     out = {}
     for c in ("soil_class", "screening_basis", "controlling_metal", "max_exceedance_ratio", "metals_exceeding",
-              "near_class_boundary", "metals_not_assessed", "uptake_functions", "uptake_assumed_inputs"):
+              "near_class_boundary", "metals_not_assessed", "metals_no_food_limit", "uptake_functions",
+              "uptake_assumed_inputs"):
         if c not in soil_plot:
             out[c] = np.full(n, "", dtype=object)
             continue

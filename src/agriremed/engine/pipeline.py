@@ -485,7 +485,9 @@ def _lat_from(P: pd.DataFrame, tables) -> pd.DataFrame:
 def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame, soil_plot: pd.DataFrame,
                                 food_standard: str | None = None, tables: Tables | None = None):
     """The unassessed plot × metal pairs whose soil metal is above its screening value, and
-    ``soil_plot`` with ``metals_not_assessed`` (those metals, '+'-joined, '' if none).
+    ``soil_plot`` with ``metals_not_assessed`` (those metals, '+'-joined, '' if none) and
+    ``metals_no_food_limit`` (the metals above screening for which the food standard sets no limit in the crop,
+    '+'-joined, '' if none: not assessed either, for want of a limit, and said so by ``no_food_limit_msg``).
 
     A metal for which the food standard sets no limit in the plot's crop (Cu and Zn under
     GB 2762) is not a metal "not assessed": its reason says the standard sets no limit and
@@ -550,6 +552,7 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
     # metals above screening for which the standard sets no limit in the crop (Ni in wheat, Cu in
     # tea): not "not assessed", but the sentence says why the crop is not checked for them
     no_limit = np.full(len(pid), "", dtype=object)
+    no_limit_metals = np.full(len(pid), "", dtype=object)
     unlisted = u.loc[~u.index.isin(listed.index)] if len(u) else u
     if len(unlisted) and "standard_" in unlisted:
         by_plot = unlisted.groupby("plot_id", sort=False).agg(
@@ -560,9 +563,13 @@ def _unassessed_above_screening(unassessed: pd.DataFrame, screened: pd.DataFrame
                            metals="/".join(x.capitalize() for x in m.split("+")), standard=st, crop=c).encode()
                 for m, c, st in by_plot.itertuples(index=False)]
         no_limit[row >= 0] = [msgs[r] for r in row[row >= 0]]
+        # the same metals in their own column, so that the summary lists every metal above screening that the crop
+        # is not assessed for: to measure (metals_not_assessed) or without a limit to compare with (this one)
+        metals = by_plot["metals"].to_numpy(object)
+        no_limit_metals[row >= 0] = metals[row[row >= 0]]
     u = u.drop(columns="standard_", errors="ignore")
     return u, soil_plot.assign(metals_not_assessed=np.where(pd.isna(text), "", text).astype(object),
-                               not_assessed_msg=msg, no_food_limit_msg=no_limit)
+                               not_assessed_msg=msg, no_food_limit_msg=no_limit, metals_no_food_limit=no_limit_metals)
 
 
 def _limit_fields(listed: pd.DataFrame) -> np.ndarray:

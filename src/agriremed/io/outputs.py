@@ -404,7 +404,7 @@ VALUE_COLUMNS = {
     "target_basis": "target_basis", "term": "term", "term_category": "term_category", "light": "light",
     "criterion": "criterion", "severity": "severity", "crop": "crop", "crops_not_planned": "crops",
     "controlling_metal": "metal",
-    "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals",
+    "metal": "metal", "metals_exceeding": "metals", "metals_not_assessed": "metals", "metals_no_food_limit": "metals",
     "censored_metals": "metals", "not_detected_metals": "metals",
     "crop_measured_exceeds": "metals",
     "target_metals": "metals",

@@ -38,7 +38,8 @@ from agriremed.models.uptake import Z95, auc, brier, exceedance_probability, ski
 from agriremed.core.tables import load_tables
 from agriremed.stages.uptake.predict import (evaluate_function, food_safety, outside_range,
                                              predict_crop_concentration)
-from agriremed.stages.uptake.synthesis import geogenic_adjustments, lognormal_from_mean_share, maize_cd_synthesis
+from agriremed.stages.uptake.synthesis import (geogenic_adjustments, lognormal_from_mean_share, maize_cd_synthesis,
+                                               survey_sizes)
 
 __all__ = ["maize_share_checks", "exceedance_probability", "auc", "brier", "reliability", "skill_metrics", "leafy_cd_skill",
            "survey_check", "ASSUMED_CLAY_PCT", "study_halves", "between_study_spread"]
@@ -245,6 +246,8 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
 
     A survey prints means of soil and crop, not a sample: the check tells whether the
     function is right on average for an independent region, not how well it ranks fields.
+    Each survey is one row and no statistic here is weighted by its number of pairs, so a
+    survey that prints no ``n`` is checked like any other (its ``n`` is ``<NA>``).
 
     Parameters
     ----------
@@ -256,7 +259,8 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per check survey: ``survey_id``, ``n``, ``soil_mg_kg`` and ``observed_mg_kg``
+        One row per check survey: ``survey_id``, ``n`` (pairs; nullable ``Int64``, ``<NA>`` where the
+        survey prints no sample size), ``soil_mg_kg`` and ``observed_mg_kg``
         [mg kg⁻¹, as printed], ``ph`` [–, NaN when not printed], ``predicted_mg_kg``
         [mg kg⁻¹, NaN when an input is not printed], ``bias_log10``, ``se_log10`` [log10
         units], ``limit_mg_kg`` [mg kg⁻¹], ``observed_share_above`` and
@@ -288,7 +292,7 @@ def survey_check(function_id: str, tables=None) -> pd.DataFrame:
     lim = sv["frac_limit_mg_kg"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         bias = np.log10(pred) - np.log10(obs)
-    return pd.DataFrame({"survey_id": sv["survey_id"], "n": sv["n"].astype(int),
+    return pd.DataFrame({"survey_id": sv["survey_id"], "n": survey_sizes(sv["n"]),
                          "soil_mg_kg": sv["soil_mean_mg_kg"].astype(float), "observed_mg_kg": obs,
                          "ph": plots["ph"], "predicted_mg_kg": pred, "bias_log10": bias, "se_log10": se,
                          "limit_mg_kg": lim, "observed_share_above": sv["frac_above"].astype(float),

@@ -60,10 +60,51 @@ __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moment
            "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES",
            "ratio_synthesis", "leafy_spread_components", "maize_cd_synthesis", "survey_ph_sd",
            "geogenic_rice_calibration", "geogenic_rice_shift", "geogenic_rice_rows", "geogenic_maize_shift", "geogenic_adjustments",
-           "geogenic_survey_checks"]
+           "geogenic_survey_checks", "survey_sizes"]
 
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
 RICE_TYPES = ("indica", "japonica", "hybrid")
+
+def survey_sizes(n) -> pd.Series:
+    """Number of pairs of each survey as a nullable integer: ``<NA>`` where the survey prints none.
+
+    Parameters
+    ----------
+    n : array_like
+        The ``n`` column of ``uptake_surveys.csv`` (blank where the source gives no sample size).
+
+    Returns
+    -------
+    pandas.Series
+        ``Int64`` [pairs].
+
+    Raises
+    ------
+    ValueError
+        If a value is not a whole non-negative number.
+
+    Examples
+    --------
+    >>> survey_sizes([140.0, float("nan")]).tolist()
+    [140, <NA>]
+    """
+    x = pd.to_numeric(pd.Series(n), errors="raise").astype(float)
+    bad = x.notna() & ((x < 0) | (x % 1 != 0))
+    if bad.any():
+        raise ValueError(f"survey sizes n must be whole numbers of pairs: {x[bad].tolist()}")
+    return x.astype("Int64")
+
+
+def _weights(surveys: pd.DataFrame, what: str) -> np.ndarray:
+    """The ``n`` of ``surveys`` as weights [pairs]; a ``ValueError`` naming the surveys that print no ``n``,
+    for an n-weighted ``what`` cannot use them (and leaving them out silently would change it)."""
+    n = surveys["n"].to_numpy(float)
+    if np.isnan(n).any():
+        ids = ", ".join(map(str, surveys.loc[np.isnan(n), "survey_id"]))
+        raise ValueError(f"{what} is weighted by the pairs of each survey; survey(s) {ids} print no n "
+                         "(uptake_surveys.csv): give their n or change their role")
+    return n
+
 
 def survey_moments(surveys: pd.DataFrame, soil_cv_default: float | None = None) -> pd.DataFrame:
     """Log10 medians and spreads of crop and soil metal of each survey row.
@@ -157,7 +198,7 @@ def calibrate_intercept(surveys: pd.DataFrame, soil_exponent: float, ph_slope: f
         ``n`` (pairs) and ``surveys`` (ids used).
     """
     s = surveys.loc[surveys["role"] == role]
-    n = s["n"].to_numpy(float)
+    n = _weights(s, "the calibrated intercept")
     a = (s["log10_crop_median"] - soil_exponent * s["log10_soil_median"] - ph_slope * s["ph_mean"]).to_numpy(float)
     explained = (soil_exponent * s["soil_sigma_log10"]) ** 2 + (ph_slope * s["ph_sd"]) ** 2
     resid2 = np.clip(s["crop_sigma_log10"].to_numpy(float) ** 2 - explained.to_numpy(float), 0.0, None)
@@ -286,7 +327,7 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
         published = not pd.isna(r["frac_above"]) and r["frac_limit_mg_kg"] == limit_mg_kg
         obs_share = r["frac_above"] if published else \
             1.0 - ndtr((np.log10(limit_mg_kg) - r["log10_crop_median"]) / r["crop_sigma_log10"])
-        rows.append({"survey_id": r["survey_id"], "role": r["role"], "n": int(r["n"]),
+        rows.append({"survey_id": r["survey_id"], "role": r["role"], "n": r["n"],
                      "observed_median_mg_kg": 10 ** r["log10_crop_median"],
                      "predicted_median_mg_kg": 10 ** pred, "bias_log10": pred - r["log10_crop_median"],
                      "se_log10": cal["se_log10"], "share_spread_log10": float(spread),
@@ -295,6 +336,7 @@ def survey_skill(tables: Tables | None = None, crop: str = "rice", metal: str = 
                      "share_published": bool(published),
                      "rice_type_factor": type_factor(sv.loc[i, "rice_type"]) if "rice_type" in sv else 1.0})
     out = pd.DataFrame(rows)
+    out["n"] = survey_sizes(out["n"]).to_numpy() if len(out) else out.get("n")
     out["bias_rice_type_log10"] = out["bias_log10"] + np.log10(out["rice_type_factor"])
     return out
 
@@ -307,8 +349,10 @@ def _geogenic(surveys: pd.DataFrame) -> pd.Series:
 
 
 def _predictable(surveys: pd.DataFrame) -> pd.Series:
-    """Survey rows that print n, mean pH, mean soil and crop metal and a crop SD or a share above a limit."""
-    need = surveys[["n", "ph_mean", "soil_mean_mg_kg", "crop_mean_mg_kg"]].notna().all(axis=1)
+    """Survey rows that print mean pH, mean soil and crop metal and a crop SD or a share above a limit. The
+    number of pairs is not needed to predict a survey: a check survey without it is kept; a calibration survey
+    without it is named by the n-weighted calibration (:func:`calibrate_intercept`), not left out silently."""
+    need = surveys[["ph_mean", "soil_mean_mg_kg", "crop_mean_mg_kg"]].notna().all(axis=1)
     return need & (surveys["crop_sd_mg_kg"].notna() | surveys["frac_above"].notna())
 
 
@@ -349,7 +393,8 @@ def ratio_synthesis(surveys: pd.DataFrame, crop: str, metal: str) -> dict:
     cal = (s["role"] == "calibration").to_numpy()
     if not cal.any():
         raise ValueError(f"uptake_surveys.csv has no calibration survey of {metal} in {crop}")
-    n = s["n"].to_numpy(float)
+    n = np.full(len(s), np.nan)
+    n[cal] = _weights(s.loc[cal], "the calibrated ratio")
     ratio = float(10.0 ** np.average(logr[cal], weights=n[cal]))
     between = float(np.std(logr, ddof=1)) if len(logr) > 1 else float("nan")
     q = s["frac_above"].to_numpy(float)
@@ -359,7 +404,7 @@ def ratio_synthesis(surveys: pd.DataFrame, crop: str, metal: str) -> dict:
         sig = np.log10(lim / s["crop_mean_mg_kg"].to_numpy(float)) / ndtri(1.0 - q)
     within = float(np.sqrt(np.average(sig[has] ** 2, weights=n[has]))) if has.any() else float("nan")
     pred = ratio * s["soil_mean_mg_kg"].to_numpy(float)
-    checks = pd.DataFrame({"survey_id": s["survey_id"], "role": s["role"], "n": s["n"].astype(int),
+    checks = pd.DataFrame({"survey_id": s["survey_id"], "role": s["role"], "n": survey_sizes(s["n"]),
                            "observed_mg_kg": s["crop_mean_mg_kg"].astype(float), "predicted_mg_kg": pred,
                            "bias_log10": np.log10(pred) - np.log10(s["crop_mean_mg_kg"].to_numpy(float))})
     return {"ratio": ratio, "within": within, "between": between, "se_log10": float(np.hypot(within, between)),

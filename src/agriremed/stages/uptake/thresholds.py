@@ -364,7 +364,9 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
         ``safe_ph`` [–, in water, at the plot's soil metal; NaN when it would lie outside
         the function's pH range, or :data:`SAFE_PH_RANGE`, or the function does not change with pH (maize above
         pH 8), with the reason in ``note`` on every such row], ``extrapolated``
-        (threshold outside the function's validity range; NA when unpublished), ``note`` and ``note_msg`` (the
+        (True where a reported threshold — at ``prob`` or at the median — or the plot, predicted at the edge of the
+        range, lies outside the function's validity range, the note naming each such threshold and the soil range
+        (``upt.safe_soil_outside``; the value is not clipped); ``'unknown'`` where the function publishes none), ``note`` and ``note_msg`` (the
         note as encoded messages, ``upt.safe_ph_*`` …, for English and Chinese). A plot × metal whose crop has a transfer function for the metal and a
         food limit, but on which no function can be used (soil pH outside
         :data:`~agriremed.stages.uptake.PH_DOMAIN`, an input outside every function's
@@ -456,9 +458,12 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
             at = np.flatnonzero(sel)[ex]
             s_soil[at], s_p50[at], s_ph[at] = solved["soil"][at], solved["p50"][at], solved["ph"][at]
         measure[sel] = fn.soil_measure
-        at_threshold = sub.assign(**{soil_col: s_soil[sel]})
-        outside[sel] = outside_range(fn, at_threshold)
+        # every reported threshold (at prob and at the median) is checked against the function's validity range:
+        # one beyond it is extrapolated (not clipped), and the note names the value and the soil range
+        outside[sel] = np.fmax(outside_range(fn, sub.assign(**{soil_col: s_soil[sel]})),
+                               outside_range(fn, sub.assign(**{soil_col: s_p50[sel]})))
         outside[sel] = np.where(edge[sel], 1.0, outside[sel])
+        soil_range = parse_ranges(fn.valid_ranges).get("soil")
         # a safe pH within the function's pH range (else SAFE_PH_RANGE) with its direction; beyond it, or for a
         # function that does not change with pH, why there is none (never a blank: the same note at every pH)
         lo, hi = parse_ranges(fn.valid_ranges).get("ph", SAFE_PH_RANGE)
@@ -480,6 +485,7 @@ def safe_thresholds(plots: pd.DataFrame, crop=None, metals=None, standard: str =
                                           else "upt.safe_ph_down"))
             if assumed[i]:
                 msgs[i].append(Message.of("upt.safe_assumed_inputs", inputs=assumed[i]))
+            msgs[i].extend(_outside_soil_range(soil_range, ((prob, s_soil[i]), (0.5, s_p50[i])), fn.metal, fid))
         s_ph[sel] = np.where(high | low, np.nan, ph_sel)
     below = s_soil < background
     for i in np.flatnonzero(below):  # the threshold lies under the natural background: soil metal alone cannot do it
@@ -543,6 +549,23 @@ def soil_background(metal: str, tables: Tables | None = None) -> float:
         return tables.factor(f"soil_background_{metal}_mg_kg")
     except KeyError:
         return float("nan")
+
+
+def _outside_soil_range(soil_range, thresholds, metal: str, function_id: str) -> list:
+    """``upt.safe_soil_outside`` for each (probability, threshold [mg kg⁻¹]) of ``thresholds`` that lies outside
+    ``soil_range`` (the function's soil range ``(lo, hi)`` [mg kg⁻¹]; None: none published, nothing said); a
+    threshold of 0 (no soil complies), inf (every soil does) or NaN is not one to state; one probability once."""
+    if soil_range is None:
+        return []
+    lo, hi = soil_range
+    out, seen = [], set()
+    for p, value in thresholds:
+        if p in seen or not (np.isfinite(value) and value > 0) or lo <= value <= hi:
+            continue
+        seen.add(p)
+        out.append(Message.of("upt.safe_soil_outside", prob=float(p), value=float(value), metal=str(metal).capitalize(),
+                              function=str(function_id), lo=float(lo), hi=float(hi)))
+    return out
 
 
 def _extrapolated_flags(outside: np.ndarray) -> np.ndarray:
