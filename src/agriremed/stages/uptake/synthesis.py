@@ -65,6 +65,7 @@ __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moment
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
 RICE_TYPES = ("indica", "japonica", "hybrid")
 
+
 def survey_sizes(n) -> pd.Series:
     """Number of pairs of each survey as a nullable integer: ``<NA>`` where the survey prints none.
 
