@@ -308,6 +308,7 @@ def test_abandoned_cultivated_land_is_cultivated_land_never_wasteland():
 def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_after_compliant_ones():
     # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py): the rule needs a maize
     # switch near the target
+    # (idle dry land: the food criteria score maize against maize, the upland reference crop; staying idle 0)
     # safe utilisation counts only with compliant produce: an expected food option whose crop is predicted
     # to meet GB 2762 with less than the scenario's target (0.9) ranks after the expected ones that meet it
     # (where none does, after those within min_compliance_gain of the closest), and where it is the plan the
@@ -332,7 +333,7 @@ def test_a_safe_food_option_predicted_to_fail_the_food_limit_is_said_and_ranked_
     s = p.summary.set_index("plot_id")
     assert ("metals stay in the soil; not expected to make the crop meet GB2762 (48 % < 90 %): about 5 in 10 "
             "harvests predicted above the limit, test the harvest before sale; re-check the class with crop data; if "
-            "it fails, strict-control measures apply; ahead of Continue current practice (score 0.49 vs 0.36), which "
+            "it fails, strict-control measures apply; ahead of Continue current practice (score 0.56 vs 0.22), which "
             "the rule set permits on this land but does not expect.") in s.loc["north", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "预计不能使作物达到GB2762（48 % < 90 %）：预计约每10季收获中有5季超过限量，出售前请检测收获的农产品" in zh["north"], \

@@ -280,6 +280,7 @@ def test_runner_up_with_partial_evidence_is_explained_by_its_evidence():
     ids = tuple(o for o in agriremed.load_tables().options["option_id"] if o not in upland)
     from maize_fit import stricter_maize_tables
 
+    # idle dry land: both food criteria are scored against maize, the upland reference crop (leaving it idle: 0)
     # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py), so the maize switch
     # keeps the score and compliance the clause under test is about
     # biochar makes the maize 3.6 points safer and the intercrop 4.9: with the default min_compliance_gain
@@ -396,6 +397,7 @@ def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     from agriremed.core import messages
     from plotdata import make_plots
 
+    # idle dry land: both food criteria are scored against maize, the upland reference crop (leaving it idle: 0)
     # a county's own maize fit, stricter than the packaged default (tests/maize_fit.py), so the maize switch
     # keeps the score and compliance the clause under test is about
     from maize_fit import stricter_maize_tables
@@ -405,10 +407,10 @@ def test_runner_up_clause_reads_ahead_of_when_the_rule_and_the_score_agree():
     s = p.summary["recommendation"].iloc[0]
     r = p.table.set_index("option_id")
     assert r.loc[p.summary["recommended_option"].iloc[0], "score"] > r.loc["do_nothing", "score"]
-    assert "ahead of Continue current practice (score 0.52 vs 0.36), which the rule set permits on this land but does not expect" in s
+    assert "ahead of Continue current practice (score 0.59 vs 0.22), which the rule set permits on this land but does not expect" in s
     assert "ranked before" not in s
     zh = messages.column_texts(p.summary, "recommendation", "zh")[0]
-    assert "优于维持现状（得分0.52对0.36），后者在该类土地上为管控规则允许、但非其推荐" in zh and "排在" not in zh
+    assert "优于维持现状（得分0.59对0.22），后者在该类土地上为管控规则允许、但非其推荐" in zh and "排在" not in zh
 
 
 def _four_tied(**cols):

@@ -46,7 +46,7 @@ __all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError"]
 #: reasoning is in :mod:`agriremed.stages.ranking` and the README.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "food_safety": 0.25,      # social: safe food produced (GB 2762 compliance of the food grown)
-    "food_production": 0.15,  # social: food output kept, relative to the current crop
+    "food_production": 0.15,  # social: food output kept (of the current crop; idle land: its reference crop)
     "livelihood": 0.10,       # social: land keeps producing saleable food or biomass
     "clean_up": 0.15,         # environmental: excess metal removed, where the soil needs lowering
     "carbon": 0.10,           # environmental: net CO2e relative to doing nothing

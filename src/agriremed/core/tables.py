@@ -244,6 +244,24 @@ class Tables:
             return tuple(c.loc[flag & c["food"], "crop"].tolist())
         return self.memo("substitute_grown_crops", build)
 
+    def land_use_reference_crops(self) -> dict:
+        """Land use → its reference food crop (``land_use_reference`` true in ``crops.csv``, per
+        ``land_use_reference_source``: rice on paddy, maize on upland, vegetables of no given type on
+        vegetable land), whose yield the ranking's food criteria measure an option against on land of
+        that use idle now (:func:`agriremed.stages.ranking.criteria_values`); the first flagged crop of a
+        land use counts. Empty without the column; a land use without a flagged food crop has none."""
+        def build():
+            c = self.crops
+            if "land_use_reference" not in c or "land_use" not in c:
+                return {}
+            flag = c["land_use_reference"].astype(str).str.strip().str.lower().eq("true") & c["food"]
+            out: dict = {}
+            for lu, crop in zip(c.loc[flag, "land_use"], c.loc[flag, "crop"], strict=True):
+                if isinstance(lu, str) and lu.strip():
+                    out.setdefault(lu.strip(), crop)
+            return out
+        return self.memo("land_use_reference_crops", build)
+
     def cereal_crops(self) -> tuple:
         """Codes of the cereals (``cereal`` true in ``crops.csv``: rice, wheat, maize, the GB 2762 cereals, sold as
         grain nearly dry, per ``cereal_source``); empty without the column. A metal measured in their grain on a
@@ -388,7 +406,8 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "note", "se_source", "region", "provinces", "valid_ranges", "n", "r2", "part", "fitted_crop",
     "aliases", "name_zh", "moisture_low", "moisture_high", "moisture_source", "yield_source",
     "policy_family", "substitute_crop", "substitute_metals", "substitute_source", "id_suffixes",
-    "cereal", "cereal_source", "known_bias", "known_bias_source", "known_bias_note", "crop_groups",
+    "cereal", "cereal_source", "land_use_reference", "land_use_reference_source", "known_bias",
+    "known_bias_source", "known_bias_note", "crop_groups",
     "short_cite", "short_cite_zh", "floor_mg_kg", "floor_source",
     "ph_low", "ph_high", "soil_low_mg_kg", "soil_high_mg_kg", "soil_frac_above",
     "high_background",

@@ -165,6 +165,9 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         ((np.nan_to_num(bval) > 0) & (cols["biomass_t_dm_ha_yr"].fillna(0).to_numpy(float) > 0)) | sells_pv,
         index=index)
     plot_crops = _frames.take(_frames.obj(P["crop"]), _frames.plot_index(P, opts), None)
+    if "land_use" not in cols and "land_use" in P:  # the ranking's reference food crop of idle land (ranking)
+        cols["land_use"] = _frames.text_series(_frames.take(_frames.obj(P["land_use"]), _frames.plot_index(P, opts),
+                                                            None), index)
     _add_money_gaps(cols, tables, plot_crops)
     _add_carbon_gaps(cols, tables, plot_crops)
     _add_place_coordinates(cols, tables)

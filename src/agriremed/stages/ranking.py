@@ -10,15 +10,25 @@ food_safety       social         share of the horizon's years that give safe
                                  seasons in which it meets the food limit (else
                                  the probability in a season); 0 for an option
                                  that grows no food where the plot grows food
-                                 now (no food is not safe food); not assessed
-                                 where the plot grows no food now and the option
-                                 grows none; a food crop whose safety is not
-                                 predicted gets the lowest value assessed among
-                                 the plot's options (0 if none), never a gap
+                                 now, or is idle now (crop ``none``) on land
+                                 whose use has a reference food crop (no food is
+                                 not safe food; unchanged practice, which keeps
+                                 the land idle, included); not assessed where
+                                 the option grows none on other land (a cotton
+                                 field, an idle orchard, marginal land); a food
+                                 crop whose safety is not predicted gets the
+                                 lowest value assessed among the plot's options
+                                 (0 if none), never a gap
 food_production   social         food kept: the option's food output averaged
                                  over the horizon [t ha⁻¹ yr⁻¹, crop table
-                                 yields] over the current crop's; not assessed
-                                 where the plot grows no food now
+                                 yields] over the current crop's; on land idle
+                                 now, over the yield of the reference food crop
+                                 of its land use (``land_use_reference`` of
+                                 ``crops.csv``: rice on paddy, maize on upland,
+                                 vegetables of no given type on vegetable land;
+                                 0 for an option growing no food); not assessed
+                                 where the plot grows no food now and its land
+                                 use has no reference crop
 livelihood        social         1 saleable food crop, 0.5 saleable biomass or
                                  energy, 0 no saleable product
 clean_up          environmental  share of the excess soil metal removed within
@@ -134,7 +144,10 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
         ``soil_class``), ``biomass_value_positive``, ``removed_g_ha``, ``needed_g_ha``,
         ``target_metals``, ``metals_exceeding``, ``net_co2e_vs_baseline_t_ha_yr`` and
         ``npv_vs_baseline_cny_ha``. The ``do_nothing`` row of a plot stands for its
-        current crop (food or not, yield, compliance).
+        current crop (food or not, yield, compliance). Optional ``land_use`` (the plot's): on a
+        plot idle now (``do_nothing`` grows no crop) whose land use has a reference food crop
+        (``land_use_reference`` of ``crops.csv``), both food criteria are assessed against that
+        crop; without the column they are not assessed on idle land.
     horizon_yr : int
         Horizon [yr]; food shares are ``food_seasons`` / horizon, the other years counting
         0.5 for livelihood when biomass or energy is sold.
@@ -173,16 +186,30 @@ def criteria_values(table: pd.DataFrame, horizon_yr: int = 20, tables: Tables | 
     >>> v = criteria_values(t)
     >>> v[["food_safety", "food_production", "livelihood", "clean_up"]].round(2).values.tolist()
     [[0.9, 1.0, 1.0, 0.0], [0.0, 0.0, 0.5, 0.5], [0.99, 1.0, 1.0, nan], [0.0, 0.0, 0.5, nan]]
+
+    The same paddy idle now, with maize grain as a third option: leaving it idle and sorghum grow no
+    food (0 on both food criteria), rice is scored against the paddy's reference crop, rice
+    (7.14 t/ha/yr), and maize grain by its output share of it (6.53 / 7.14):
+
+    >>> i = t.iloc[:2].assign(food_crop=["none", "none"], crop_compliance_prob=[float("nan")] * 2)
+    >>> i = pd.concat([i, t.iloc[:1].assign(option_id="maize_grain", food_crop="maize",
+    ...                                    crop_compliance_prob=0.66)], ignore_index=True)
+    >>> i = i.assign(land_use="paddy")
+    >>> criteria_values(i)[["food_safety", "food_production"]].round(3).values.tolist()
+    [[0.0, 0.0], [0.0, 0.0], [0.66, 0.915]]
     """
     tables = tables or load_tables()
     f = _food_parts(table, horizon_yr, tables) if food is None else food
     food, share, p, base, base_food = f["food"], f["share"], f["p"], f["base"], f["base_food"]
     applicable = table["applicable"].to_numpy(bool) if "applicable" in table else np.ones(len(table), bool)
+    # land that grows food now, or is idle now and has a reference food crop: no food is not safe food
+    food_land = base_food | f["idle_ref"]
     food_safety = _unpredicted_food_safety(table["plot_id"], food,
-                                           np.where(food, p * share, np.where(base_food, 0.0, np.nan)),
+                                           np.where(food, p * share, np.where(food_land, 0.0, np.nan)),
                                            applicable, f["current"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        food_production = np.where(base_food & (f["y_now"] > 0), share * f["y_opt"] / f["y_now"], np.nan)
+        food_production = np.where(base_food & (f["y_now"] > 0), share * f["y_opt"] / f["y_now"],
+                                   np.where(f["idle_ref"], share * f["y_opt"] / f["y_ref"], np.nan))
     other = np.where(table["biomass_value_positive"].to_numpy(bool), 0.5, 0.0)
     livelihood = share + (1.0 - share) * other
     n_exc = _count_metals(table["metals_exceeding"])
@@ -309,7 +336,10 @@ def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
 def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     """Per row: grows food, share of the horizon's years with food, compliance of the food
     (share of food seasons, else the probability in a season), the plot's baseline row,
-    whether the plot grows food now, and the current and the option's crop yields [t ha⁻¹ yr⁻¹]."""
+    whether the plot grows food now, the current and the option's crop yields [t ha⁻¹ yr⁻¹],
+    and, where the plot is idle now on land whose use has a reference food crop (``idle_ref``,
+    :func:`_idle_reference`), that crop (``ref_crop``) and its yield (``y_ref`` [t ha⁻¹ yr⁻¹], per
+    rice season grown on the plot as for the current crop)."""
     n = len(table)
     p = table["crop_compliance_prob"].to_numpy(float)
     crops = _frames.obj(table["food_crop"])
@@ -336,8 +366,46 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
         y_opt = y_opt * np.where(crops == "rice", rs, 1.0)
         y_now = y_now * np.where(crops[at] == "rice", rs[at], 1.0)
     current = base_food & (crops == crops[at]) if n else np.zeros(0, bool)  # grows the plot's crop
+    # land idle now (no crop) whose land use has a reference food crop: the food criteria measure the
+    # options against that crop's yield
+    ref_crop, y_ref = _idle_reference(table, crops, base, tables)
+    if "rice_seasons_grown_per_yr" in table and n:  # the plot's rice seasons, as for the crop grown now
+        y_ref = y_ref * np.where(ref_crop == "rice", rs[at], 1.0)
+    idle_ref = ~base_food & (y_ref > 0)
     return {"food": food, "share": share, "p": p, "base": base, "base_food": base_food, "y_now": y_now,
-            "y_opt": y_opt, "current": current}
+            "y_opt": y_opt, "current": current, "idle_ref": idle_ref, "y_ref": np.where(idle_ref, y_ref, np.nan),
+            "ref_crop": ref_crop}
+
+
+def _idle_reference(table: pd.DataFrame, crops: np.ndarray, base: np.ndarray, tables: Tables):
+    """Per row, the reference food crop of its plot's land use where the plot is idle now (its
+    ``do_nothing`` row grows no crop: ``none`` or blank; a cotton field is in use, not idle), and that
+    crop's yield [t ha⁻¹ yr⁻¹] (``yield_t_ha`` of ``crops.csv``); ``None`` and NaN elsewhere, and on
+    every row of a table without ``land_use`` or of a land use without a reference crop
+    (:meth:`agriremed.core.tables.Tables.land_use_reference_crops`: none for orchards or marginal land).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = pd.DataFrame({"plot_id": ["a", "a", "b", "b", "c"], "land_use": ["paddy"] * 2 + ["upland"] * 2 + ["orchard"],
+    ...                   "option_id": ["do_nothing", "sorghum", "do_nothing", "sorghum", "do_nothing"]})
+    >>> crop, y = _idle_reference(t, np.array(["none", "none", "wheat", "none", "none"], dtype=object),
+    ...                           _baseline_rows(t), load_tables())
+    >>> crop.tolist(), y.tolist()
+    (['rice', 'rice', None, None, None], [7.14, 7.14, nan, nan, nan])
+    """
+    n = len(table)
+    ref_crop = np.full(n, None, dtype=object)
+    refs = tables.land_use_reference_crops()
+    if not n or "land_use" not in table or not refs:
+        return ref_crop, np.full(n, np.nan)
+    at = np.maximum(base, 0)
+    idle = (base >= 0) & ~_grows_food(crops[at])
+    lu = _frames.obj(table["land_use"])
+    ref_crop = np.where(idle, _frames.per_distinct(lambda u: refs.get(u) if isinstance(u, str) else None, lu),
+                        None).astype(object)
+    y = _lookup(_crop_yields(tables), np.where(pd.isna(ref_crop), "", ref_crop).astype(object))
+    return ref_crop, np.where(pd.isna(ref_crop), np.nan, y)
 
 
 def _baseline_rows(table: pd.DataFrame) -> np.ndarray:
@@ -547,8 +615,11 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     """
     tl = tables.light_thresholds()
     f = _food_parts(table, horizon_yr, tables) if food is None else food
-    food, food_share, p_food, base_food, y_now, current = (
-        f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current"))
+    food, food_share, p_food, base_food, y_now, current, idle_ref, y_ref, ref_crop = (
+        f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current", "idle_ref", "y_ref",
+                             "ref_crop"))
+    land_use = (_frames.obj(table["land_use"])[rows] if "land_use" in table
+                else np.full(len(rows), None, dtype=object))
     e_code, e_names = _titles(table["metals_exceeding"].fillna(""))
     t_code, t_names = _titles(table["target_metals"].fillna(""))
     k_code, k_names = _titles(table["class_kept_metals"].fillna("") if "class_kept_metals" in table
@@ -569,10 +640,12 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     fp = V["food_production"]
     std = row_standards(food_standard, _frames.obj(table["plot_id"])[rows])  # each row's plot's standard
     std = np.full(len(rows), std, dtype=object) if isinstance(std, str) else std
+    ref_lu = np.where(idle_ref, land_use, None).astype(object)  # the idle land's use, where the texts name it
+    ref_of = np.where(idle_ref, ref_crop, None).astype(object)
     keys = {"food_safety": (std, food, base_food, current, np.isnan(v), np.isnan(p_food), *printed(v, 100), *printed(p_food, 100),
-                            *printed(food_share, 100)),
+                            *printed(food_share, 100), ref_lu),
             "food_production": (np.isnan(fp), np.isnan(y_now), *printed(fp, 100), *printed(fp * y_now, 10),
-                                *printed(y_now, 10)),
+                                *printed(y_now, 10), ref_lu, ref_of, *printed(fp * y_ref, 10), *printed(y_ref, 10)),
             "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
                            *printed(food_share, 100)),
             "clean_up": (e_code, t_code, k_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100)),
@@ -584,7 +657,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         M = Message.of
         if c == "food_safety":
             if not food[i]:
-                return M("why.no_safe_food") if base_food[i] else M("rec.no_food")
+                return (M("why.no_safe_food") if base_food[i]
+                        else M("why.no_safe_food_idle", land_use=ref_lu[i]) if idle_ref[i] else M("rec.no_food"))
             if np.isnan(p_food[i]):
                 return M("why.safety_unpredicted" if current[i] else "why.safety_unpredicted_new", share=_pct(x))
             if food_share[i] >= 1:
@@ -594,6 +668,9 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
         if c == "food_production":
             if np.isnan(x):
                 return M("why.no_food_now") if not base_food[i] else M("why.no_yield")
+            if idle_ref[i]:
+                return M("why.food_of_reference", kept_t_ha_yr=_num(x * y_ref[i], 1), ref_t_ha_yr=_num(y_ref[i], 1),
+                         share=_pct(x), land_use=ref_lu[i], crop=ref_of[i])
             return M("why.food_kept", kept_t_ha_yr=_num(x * y_now[i], 1), now_t_ha_yr=_num(y_now[i], 1),
                      share=_pct(x))
         if c == "livelihood":
