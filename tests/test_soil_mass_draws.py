@@ -49,13 +49,14 @@ def test_assumed_soil_mass_widens_the_years_band(drawn):
 
 
 def test_given_values_keep_their_numbers(drawn):
-    # P2's numbers are those of the plan before the soil mass was drawn (the same seed and draws), bit for bit
+    # P2's numbers are those of the plan before the soil mass was drawn (the same seed and draws), to the
+    # last few bits (the percentiles' last bit depends on the CPU's vectorised arithmetic)
     b = drawn.loc[("P2", "sedum_plumbizincicola")]
-    assert [float(b[c]) for c in YEARS] == [14.66540261481408, 9.811175015606382, 13.097363230334054,
-                                            18.741327131634975]
+    assert [float(b[c]) for c in YEARS] == pytest.approx([14.66540261481408, 9.811175015606382, 13.097363230334054,
+                                                          18.741327131634975], rel=1e-13)
     b = drawn.loc[("P2", "sorghum")]
-    assert [float(b[c]) for c in YEARS] == [59.92646222167048, 55.56977514506891, 61.19250679390517,
-                                            77.40318394245527]
+    assert [float(b[c]) for c in YEARS] == pytest.approx([59.92646222167048, 55.56977514506891, 61.19250679390517,
+                                                          77.40318394245527], rel=1e-13)
 
 
 def test_plot_with_given_values_is_the_same_alone_or_beside_an_assumed_one(drawn):
