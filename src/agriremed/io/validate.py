@@ -1491,13 +1491,11 @@ def _footer_lines(raw: pd.DataFrame) -> np.ndarray:
     out = np.zeros(len(raw), bool)
     if not len(raw.columns) or not len(raw):
         return out
-    filled = np.zeros(len(raw), int)
-    for j in range(raw.shape[1]):
-        s = raw.iloc[:, j]
-        if s.dtype.kind in "biufcmM":  # a number, flag or date is never blank text once written
-            filled += s.notna().to_numpy(bool)
-        else:
-            filled += (s.notna() & s.astype(str).str.strip().ne("")).to_numpy(bool)
+    given = raw.notna().to_numpy(bool)
+    filled = given.sum(axis=1).astype(int)
+    for j, dt in enumerate(raw.dtypes):
+        if dt.kind not in "biufcmM":  # a number, flag or date is never blank text once written
+            filled -= given[:, j] & ~raw.iloc[:, j].astype(str).str.strip().ne("").to_numpy(bool)
     cand = np.flatnonzero((filled >= 1) & (filled <= 3))  # the cells of a plot row are not read here
     if cand.size:
         ok = np.ones(cand.size, bool)
