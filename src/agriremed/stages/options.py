@@ -1371,11 +1371,13 @@ def _prepared_options(tables: Tables, only) -> tuple[pd.DataFrame, list]:
 def _latitude_limits(tables: Tables) -> dict:
     """Option id → its row of ``option_latitude_limits.csv`` (``scope``, ``max_lat_deg``, ``source``, ``status``)
     whose limit is a number."""
-    t = getattr(tables, "option_latitude_limits", None)
-    if t is None or t.empty:
-        return {}
-    lim = pd.to_numeric(t["max_lat_deg"], errors="coerce")
-    return {r.option_id: r for r, x in zip(t.itertuples(index=False), lim, strict=True) if not np.isnan(x)}
+    def build():
+        t = getattr(tables, "option_latitude_limits", None)
+        if t is None or t.empty:
+            return {}
+        lim = pd.to_numeric(t["max_lat_deg"], errors="coerce")
+        return {r.option_id: r for r, x in zip(t.itertuples(index=False), lim, strict=True) if not np.isnan(x)}
+    return tables.memo("option_latitude_limits_by_option", build)  # read once per set of tables
 
 
 def _latitude_failure(o, lat: np.ndarray, abroad: np.ndarray, limits: dict, region=None):
@@ -1401,6 +1403,8 @@ def _latitude_failure(o, lat: np.ndarray, abroad: np.ndarray, limits: dict, regi
     by_place = where & ~given & ~np.isnan(p_lat) & (p_lat > limit)
     by_country = where & ~given & np.isnan(p_lat) & ~np.isnan(c_low) & (c_low > limit)
     north = (where & given & (lat > limit)) | by_place | by_country  # NaN (no lat anywhere): not excluded
+    if not north.any():  # no plot north of the limit: the one (empty) reason of every plot
+        return north, ([Message()] if n else []), np.zeros(n, np.intp)
     unconfirmed = str(getattr(r, "status", "")).strip().lower() == "unconfirmed"
     code = "opt.latitude_north_unconfirmed" if unconfirmed else "opt.latitude_north"
     kind = np.where(by_place, 1, np.where(by_country, 2, np.where(north, 0, -1)))
