@@ -1387,8 +1387,7 @@ def _latitude_unchecked(recommended, P: pd.DataFrame, tables: Tables) -> np.ndar
     rec = _frames.obj(recommended)
     if lim is None or lim.empty or not n:
         return out
-    limits = {o: r for o, r in zip(lim["option_id"], lim.itertuples(index=False), strict=True)
-              if not np.isnan(pd.to_numeric(r.max_lat_deg, errors="coerce"))}
+    limits = options_mod.latitude_limits(tables)  # option id → its row whose limit is a number
     rows = np.flatnonzero(np.isin(rec, list(limits)))
     lat = pd.to_numeric(P["lat"], errors="coerce").to_numpy(float) if "lat" in P else np.full(n, np.nan)
     rows = rows[np.isnan(lat[rows])]

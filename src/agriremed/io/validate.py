@@ -1491,7 +1491,11 @@ def _footer_lines(raw: pd.DataFrame) -> np.ndarray:
     out = np.zeros(len(raw), bool)
     if not len(raw.columns) or not len(raw):
         return out
-    filled = (raw.notna() & raw.astype(str).apply(lambda s: s.str.strip().ne(""))).sum(axis=1).to_numpy(int)
+    given = raw.notna().to_numpy(bool)
+    filled = given.sum(axis=1).astype(int)
+    for j, dt in enumerate(raw.dtypes):
+        if dt.kind not in "biufcmM":  # a number, flag or date is never blank text once written
+            filled -= given[:, j] & ~raw.iloc[:, j].astype(str).str.strip().ne("").to_numpy(bool)
     cand = np.flatnonzero((filled >= 1) & (filled <= 3))  # the cells of a plot row are not read here
     if cand.size:
         ok = np.ones(cand.size, bool)

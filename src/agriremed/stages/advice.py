@@ -1616,9 +1616,9 @@ def _baseline_cost_year1(table: pd.DataFrame, plot_ids) -> np.ndarray:
     table's ``do_nothing`` row; NaN where the table has none)."""
     if "cost_year1_cny_ha" not in table or "option_id" not in table:
         return np.full(len(plot_ids), np.nan)
-    base = table.loc[_frames.obj(table["option_id"]) == BASELINE_OPTION]
-    at = _frames.positions(_frames.obj(base["plot_id"]), plot_ids)
-    return _frames.take(base["cost_year1_cny_ha"].to_numpy(float), at, np.nan)
+    base = np.flatnonzero(_frames.obj(table["option_id"]) == BASELINE_OPTION)  # its rows (the table is not copied)
+    at = _frames.positions(_frames.obj(table["plot_id"])[base], plot_ids)
+    return _frames.take(table["cost_year1_cny_ha"].to_numpy(float)[base], at, np.nan)
 
 
 #: The option of unchanged practice, the plot's reference case.
@@ -1683,13 +1683,14 @@ def summary_columns(summary: pd.DataFrame, table: pd.DataFrame, tables, food_sta
     """
     n = len(summary)
     pid = _frames.obj(summary["plot_id"])
-    rec = table.loc[table["recommended"].to_numpy(bool)]
-    at = _frames.positions(_frames.obj(rec["plot_id"]), pid)
+    rec = np.flatnonzero(table["recommended"].to_numpy(bool))  # the recommended rows (the table is not copied)
+    at = _frames.positions(_frames.obj(table["plot_id"])[rec], pid)
 
     def col(c, fill=np.nan):
-        if c not in rec:
+        if c not in table:
             return np.full(n, fill, dtype=float if isinstance(fill, float) else object)
-        v = rec[c].to_numpy(float) if pd.api.types.is_float_dtype(rec[c]) else _frames.obj(rec[c])
+        s = table[c]
+        v = s.to_numpy(float)[rec] if pd.api.types.is_float_dtype(s) else _frames.obj(s)[rec]
         return _frames.take(v, at, fill)
 
     area = summary["area_ha"].to_numpy(float)

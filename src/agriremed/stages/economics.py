@@ -394,21 +394,24 @@ def assumed_subsidy_ids(option_ids, soil_classes, regions, tables: Tables | None
     ['czt_vip_materials', '', '']
     """
     tables = tables or load_tables()
-    sub = tables.subsidies
-    assumed = {str(k) for k, src in zip(sub["subsidy_id"], sub["source"].fillna(""), strict=True)
-               if ASSUMPTION_SOURCE in split_keys(src)}
+
+    def build():
+        sub = tables.subsidies
+        assumed = {str(k) for k, src in zip(sub["subsidy_id"], sub["source"].fillna(""), strict=True)
+                   if ASSUMPTION_SOURCE in split_keys(src)}
+        rows = sub.loc[sub["subsidy_id"].astype(str).isin(assumed)]
+        return assumed, list({o for cell in rows["option_ids"].astype(str) for o in cell.split("|")})
+    assumed, opts = tables.memo("assumed_subsidies", build)  # the assumed rows and the options they name
     oid = _frames.obj(np.asarray(option_ids, dtype=object))
     out = np.full(len(oid), "", dtype=object)
-    rows = sub.loc[sub["subsidy_id"].astype(str).isin(assumed)]
-    opts = {o for cell in rows["option_ids"].astype(str) for o in cell.split("|")}
-    cand = np.flatnonzero(np.isin(oid, list(opts)))  # only the options an assumed row names are looked up …
+    cand = np.flatnonzero(np.isin(oid, opts))  # only the options an assumed row names are looked up …
     if not len(cand):
         return out
-    key = pd.MultiIndex.from_arrays([pd.Series(a, dtype=object).fillna("") for a in (
+    key = [pd.Series(a, dtype=object).fillna("").to_numpy(object) for a in (
         oid[cand], _frames.obj(np.asarray(soil_classes, dtype=object))[cand],
-        _frames.obj(np.asarray(regions, dtype=object))[cand])])
-    code, uniq = pd.factorize(key)  # … once per distinct option, class and region
-    ids = subsidy_ids(uniq.get_level_values(0), uniq.get_level_values(1), uniq.get_level_values(2), tables)
+        _frames.obj(np.asarray(regions, dtype=object))[cand])]
+    first, code = _frames.distinct(*key)  # … once per distinct option, class and region
+    ids = subsidy_ids(key[0][first], key[1][first], key[2][first], tables)
     kept = np.array(["+".join(k for k in str(v).split("+") if k in assumed) for v in ids], dtype=object)
     out[cand] = kept[code]
     return out

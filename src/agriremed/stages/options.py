@@ -190,7 +190,7 @@ __all__ = ["evaluate_options", "policy_status", "climate_for_full_yield", "rule_
            "option_parameter", "parameter_for_rows", "library_parameter",
            "option_parameter_draws", "align_rows", "options_table",
            "biochar_reduction", "biochar_efficacy", "lime_ph_change", "lime_requirement", "lime_dose_t_ha",
-           "lime_share", "lime_by_requirement", "lime_applications_t_ha"]
+           "lime_share", "lime_by_requirement", "lime_applications_t_ha", "latitude_limits"]
 
 def options_table(tables: Tables | None = None, only=None) -> pd.DataFrame:
     """The option library, optionally restricted to some ids (``do_nothing`` is kept)."""
@@ -1368,14 +1368,27 @@ def _prepared_options(tables: Tables, only) -> tuple[pd.DataFrame, list]:
     return tables.memo("prepared_options", build) if only is None else build()
 
 
-def _latitude_limits(tables: Tables) -> dict:
-    """Option id → its row of ``option_latitude_limits.csv`` (``scope``, ``max_lat_deg``, ``source``, ``status``)
-    whose limit is a number."""
-    t = getattr(tables, "option_latitude_limits", None)
-    if t is None or t.empty:
-        return {}
-    lim = pd.to_numeric(t["max_lat_deg"], errors="coerce")
-    return {r.option_id: r for r, x in zip(t.itertuples(index=False), lim, strict=True) if not np.isnan(x)}
+def latitude_limits(tables: Tables) -> dict:
+    """The latitude limits of the options (rule 8b), read once per set of tables.
+
+    Parameters
+    ----------
+    tables : Tables
+        Literature tables (``option_latitude_limits.csv``).
+
+    Returns
+    -------
+    dict
+        Option id → its row of ``option_latitude_limits.csv`` (a named tuple: ``scope``, ``max_lat_deg`` [° N],
+        ``source``, ``status`` …) whose limit is a number; empty without the table. Shared: not to be changed.
+    """
+    def build():
+        t = getattr(tables, "option_latitude_limits", None)
+        if t is None or t.empty:
+            return {}
+        lim = pd.to_numeric(t["max_lat_deg"], errors="coerce")
+        return {r.option_id: r for r, x in zip(t.itertuples(index=False), lim, strict=True) if not np.isnan(x)}
+    return tables.memo("option_latitude_limits_by_option", build)  # read once per set of tables
 
 
 def _latitude_failure(o, lat: np.ndarray, abroad: np.ndarray, limits: dict, region=None):
@@ -1401,6 +1414,8 @@ def _latitude_failure(o, lat: np.ndarray, abroad: np.ndarray, limits: dict, regi
     by_place = where & ~given & ~np.isnan(p_lat) & (p_lat > limit)
     by_country = where & ~given & np.isnan(p_lat) & ~np.isnan(c_low) & (c_low > limit)
     north = (where & given & (lat > limit)) | by_place | by_country  # NaN (no lat anywhere): not excluded
+    if not north.any():  # no plot north of the limit: the one (empty) reason of every plot
+        return north, ([Message()] if n else []), np.zeros(n, np.intp)
     unconfirmed = str(getattr(r, "status", "")).strip().lower() == "unconfirmed"
     code = "opt.latitude_north_unconfirmed" if unconfirmed else "opt.latitude_north"
     kind = np.where(by_place, 1, np.where(by_country, 2, np.where(north, 0, -1)))
@@ -1490,7 +1505,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     lat = pd.to_numeric(plots["lat"], errors="coerce").to_numpy(float) if "lat" in plots else np.full(n, np.nan)
     outside = (np.zeros(n, bool) if abroad is None
                else abroad.reindex(pid).fillna(False).to_numpy(bool))
-    lat_limits = _latitude_limits(tables)
+    lat_limits = latitude_limits(tables)
     lat_region = _region_latitudes(lat_from, pid, outside) if lat_limits else None
     no_rain = np.isnan(plots["annual_rain_mm"].to_numpy(float)) if "annual_rain_mm" in plots else np.ones(n, bool)
     species = opts["species"] if "species" in opts else [""] * len(opts)

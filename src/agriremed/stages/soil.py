@@ -378,18 +378,24 @@ def _soil_mass_typical(tables: Tables, covariate: str, land_use: np.ndarray) -> 
     """Typical value (``median``) and spread (``sd_log10`` [log10 units]) of ``covariate`` for each plot of
     ``covariate_defaults.csv``: the row of the plot's land use, else the row for any land use (NaN where neither
     is); None where the table has no row of the covariate (or is empty: the scenario turned the fallback off)."""
-    df = getattr(tables, "covariate_defaults", None)
-    if df is None or df.empty:
+    def build():
+        df = getattr(tables, "covariate_defaults", None)
+        if df is None or df.empty:
+            return None
+        rows = df.loc[df["covariate"].astype(str).str.strip() == covariate]
+        if rows.empty:
+            return None
+        sd_col = rows["sd_log10"] if "sd_log10" in rows else pd.Series(np.nan, index=rows.index)
+        own = {str(u).strip().lower(): (float(v), float(d)) for u, v, d in
+               zip(rows["land_use"], rows["median"], sd_col, strict=True) if isinstance(u, str) and u.strip()}
+        anyuse = rows["land_use"].isna() | (rows["land_use"].astype(str).str.strip() == "")
+        default = (float(rows.loc[anyuse, "median"].iloc[0]), float(sd_col[anyuse].iloc[0])) if anyuse.any() \
+            else (np.nan, np.nan)
+        return own, default
+    found = tables.memo(("soil_mass_typical", covariate), build)  # the table's rows read once per set of tables
+    if found is None:
         return None
-    rows = df.loc[df["covariate"].astype(str).str.strip() == covariate]
-    if rows.empty:
-        return None
-    sd_col = rows["sd_log10"] if "sd_log10" in rows else pd.Series(np.nan, index=rows.index)
-    own = {str(u).strip().lower(): (float(v), float(d))
-           for u, v, d in zip(rows["land_use"], rows["median"], sd_col, strict=True) if isinstance(u, str) and u.strip()}
-    anyuse = rows["land_use"].isna() | (rows["land_use"].astype(str).str.strip() == "")
-    default = (float(rows.loc[anyuse, "median"].iloc[0]), float(sd_col[anyuse].iloc[0])) if anyuse.any() \
-        else (np.nan, np.nan)
+    own, default = found
     pairs = [own.get(str(u).lower(), default) if isinstance(u, str) else default for u in land_use]
     typical = np.array([a for a, _ in pairs], float) if pairs else np.zeros(0)
     sd = np.array([b for _, b in pairs], float) if pairs else np.zeros(0)
@@ -955,13 +961,17 @@ def ph_duplicate_tolerance(tables: Tables | None = None) -> tuple[float, str]:
     >>> ph_duplicate_tolerance()
     (0.1, 'unconfirmed')
     """
-    t = (tables or load_tables()).soil_ph_precision
-    rows = t.loc[t["quantity"].astype(str).str.strip().str.lower() == "ph"]
-    if not len(rows):
-        return np.nan, ""
-    status = (str(rows["tolerance_status"].iloc[0]).strip().lower() if "tolerance_status" in rows
-              else "confirmed")
-    return float(rows["duplicate_tolerance_ph"].iloc[0]), status if status == "confirmed" else "unconfirmed"
+    tables = tables or load_tables()
+
+    def build():
+        t = tables.soil_ph_precision
+        rows = t.loc[t["quantity"].astype(str).str.strip().str.lower() == "ph"]
+        if not len(rows):
+            return np.nan, ""
+        status = (str(rows["tolerance_status"].iloc[0]).strip().lower() if "tolerance_status" in rows
+                  else "confirmed")
+        return float(rows["duplicate_tolerance_ph"].iloc[0]), status if status == "confirmed" else "unconfirmed"
+    return tables.memo("ph_duplicate_tolerance", build)  # read once per set of tables
 
 
 def ph_band_edges(tables: Tables | None = None, set_id: str = "gb15618_2018") -> np.ndarray:
@@ -973,11 +983,15 @@ def ph_band_edges(tables: Tables | None = None, set_id: str = "gb15618_2018") ->
     >>> ph_band_edges().tolist()
     [5.5, 6.5, 7.5]
     """
-    t = (tables or load_tables()).soil_thresholds
-    _check_set(t, set_id)
-    rows = t.loc[t["set_id"] == set_id]
-    e = pd.to_numeric(pd.concat([rows["ph_above"], rows["ph_up_to"]]), errors="coerce").to_numpy(float)
-    return np.unique(e[np.isfinite(e)])
+    tables = tables or load_tables()
+
+    def build():
+        t = tables.soil_thresholds
+        _check_set(t, set_id)
+        rows = t.loc[t["set_id"] == set_id]
+        e = pd.to_numeric(pd.concat([rows["ph_above"], rows["ph_up_to"]]), errors="coerce").to_numpy(float)
+        return np.unique(e[np.isfinite(e)])
+    return tables.memo(("ph_band_edges", set_id), build).copy()  # found once per set of tables and set
 
 
 def near_ph_edge(plots: pd.DataFrame, screened: pd.DataFrame, tables: Tables | None = None,
@@ -1023,15 +1037,19 @@ def near_ph_edge(plots: pd.DataFrame, screened: pd.DataFrame, tables: Tables | N
     tol, status = ph_duplicate_tolerance(tables)
     if not np.isfinite(tol) or "ph" not in plots or not len(plots):
         return pd.DataFrame(out)
-    now = screened.dropna(subset=["soil_class"])
-    worst_now = _worst_by_plot(now)
     ids = _frames.obj(plots["plot_id"])
     ph = pd.to_numeric(plots["ph"], errors="coerce").to_numpy(float)
     d_tol = round(float(tol), _PH_DECIMALS)
+    near = []  # per edge: the pH differences and the plots within the tolerance of it
     for edge in ph_band_edges(tables, set_id).tolist():
         with np.errstate(invalid="ignore"):
             d = np.round(ph - edge, _PH_DECIMALS)
-            sel = np.flatnonzero(((d <= 0) & (-d < d_tol)) | ((d > 0) & (d <= d_tol)))
+            near.append((edge, d, np.flatnonzero(((d <= 0) & (-d < d_tol)) | ((d > 0) & (d <= d_tol)))))
+    if not any(len(sel) for _, _, sel in near):  # no pH near an edge: the classes are not looked at
+        return pd.DataFrame(out)
+    now = screened.dropna(subset=["soil_class"])
+    worst_now = _worst_by_plot(now)
+    for edge, d, sel in near:
         sel = sel[np.array([worst_now.get(i, -1) >= 0 for i in ids[sel].tolist()], bool)] if len(sel) else sel
         if not len(sel):
             continue

@@ -133,23 +133,12 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
     ('Gansu', 'II', 1741.0, 'confirmed')
     """
     tables = tables or load_tables()
-
-    names = province_names(tables)
     res = tables.solar_resource.set_index("province")
-    spell = {}
-    for prov in res.index:
-        for s in names.get(prov.lower(), (prov.lower(),)):
-            spell[s] = prov
-    ordered = sorted(spell, key=len, reverse=True)
     # regions take few values: each distinct one is looked up once
     codes, uniq = pd.factorize(pd.Series(region, dtype=object).fillna("").astype(str).to_numpy(object),
                                use_na_sentinel=False)
     rows = []
-    for r in uniq:
-        low = r.lower()
-        prov = next((spell[s] for s in ordered if s in low), None)
-        if prov is None:  # a city or county named without its province (白银, Baiyin)
-            prov = spell.get(region_province(r, tables))
+    for prov in _solar_provinces(uniq, tables):
         if prov is None:
             rows.append({"province": "", "solar_zone": "", "ghi_kwh_m2_yr": np.nan, "ghi_low_kwh_m2_yr": np.nan,
                          "ghi_high_kwh_m2_yr": np.nan, "resource_status": "missing", "resource_source": ""})
@@ -162,6 +151,33 @@ def solar_resource(region, tables: Tables | None = None) -> pd.DataFrame:
     per_region = pd.DataFrame(rows, columns=["province", "solar_zone", "ghi_kwh_m2_yr", "ghi_low_kwh_m2_yr",
                                              "ghi_high_kwh_m2_yr", "resource_status", "resource_source"])
     return per_region.iloc[codes].reset_index(drop=True) if len(codes) else per_region
+
+
+def _solar_spellings(tables: Tables) -> tuple[dict, list]:
+    """Lower-case spellings of the provinces of ``solar_resource.csv`` → province, and the spellings,
+    longest first (found once per set of tables)."""
+    def build():
+        names = province_names(tables)
+        spell = {}
+        for prov in tables.solar_resource["province"]:
+            for s in names.get(prov.lower(), (prov.lower(),)):
+                spell[s] = prov
+        return spell, sorted(spell, key=len, reverse=True)
+    return tables.memo("solar_province_spellings", build)
+
+
+def _solar_provinces(regions, tables: Tables) -> list:
+    """The province of ``solar_resource.csv`` each region text names (None: none): the longest spelling it
+    contains, else the province of a city or county named without it (白银, Baiyin)."""
+    spell, ordered = _solar_spellings(tables)
+    out = []
+    for r in regions:
+        low = r.lower()
+        prov = next((spell[s] for s in ordered if s in low), None)
+        if prov is None:  # a city or county named without its province (白银, Baiyin)
+            prov = spell.get(region_province(r, tables))
+        out.append(prov)
+    return out
 
 
 def place_coordinates(region, province, tables: Tables | None = None) -> pd.DataFrame:
@@ -191,9 +207,21 @@ def place_coordinates(region, province, tables: Tables | None = None) -> pd.Data
     [[27.83, 113.15, 'Hunan/Zhuzhou'], [28.2, 112.97, 'Hunan'], [nan, nan, '']]
     """
     tables = tables or load_tables()
-    t = tables.place_coordinates
-    at = dict(zip(zip(t["level"], t["parent"].fillna("").str.lower(), t["place"].str.lower()),
-                  zip(pd.to_numeric(t["lat"]), pd.to_numeric(t["lon"]), t["place"]), strict=True))
+    lat, lon, place = _place_points(pd.Series(region, dtype=object).fillna("").to_numpy(object),
+                                    pd.Series(province, dtype=object).fillna("").to_numpy(object), tables)
+    out = pd.DataFrame(list(zip(lat.tolist(), lon.tolist(), place.tolist(), strict=True)),
+                       columns=["lat", "lon", "place"]).astype({"lat": float, "lon": float})
+    return out
+
+
+def _place_points(region: np.ndarray, province: np.ndarray, tables: Tables) -> tuple:
+    """:func:`place_coordinates` of ``region`` and ``province`` (object arrays of text, '' none) as arrays:
+    ``lat``, ``lon`` [°] and ``place``, each (region, province) pair looked up once."""
+    def build():
+        t = tables.place_coordinates
+        return dict(zip(zip(t["level"], t["parent"].fillna("").str.lower(), t["place"].str.lower()),
+                        zip(pd.to_numeric(t["lat"]), pd.to_numeric(t["lon"]), t["place"]), strict=True))
+    at = tables.memo("place_coordinate_points", build)
 
     def point(r, prov):
         if not prov:
@@ -205,13 +233,12 @@ def place_coordinates(region, province, tables: Tables | None = None) -> pd.Data
         here = at.get(("province", "", prov.lower()))
         return (here[0], here[1], prov) if here is not None else (np.nan, np.nan, "")
 
-    region = pd.Series(region, dtype=object).fillna("").to_numpy(object)
-    province = pd.Series(province, dtype=object).fillna("").to_numpy(object)
-    keys = pd.MultiIndex.from_arrays([region, province])
-    codes, uniq = pd.factorize(keys)
-    rows = [point(r, p) for r, p in uniq]
-    out = pd.DataFrame(rows, columns=["lat", "lon", "place"]).astype({"lat": float, "lon": float})
-    return out.iloc[codes].reset_index(drop=True) if len(codes) else out
+    first, inv = _frames.distinct(region, province)
+    pts = [point(region[i], province[i]) for i in first]
+    lat = np.array([float(p[0]) for p in pts], dtype=float)[inv]
+    lon = np.array([float(p[1]) for p in pts], dtype=float)[inv]
+    place = np.array([p[2] for p in pts] + [""], dtype=object)[:-1][inv]
+    return lat, lon, place
 
 
 def latitude_from_region(region, tables: Tables | None = None) -> pd.DataFrame:
@@ -232,9 +259,12 @@ def latitude_from_region(region, tables: Tables | None = None) -> pd.DataFrame:
     """
     tables = tables or load_tables()
     region = pd.Series(region, dtype=object).fillna("").astype(str).to_numpy(object)
-    point = place_coordinates(region, solar_resource(region, tables)["province"].to_numpy(object), tables)
+    codes, uniq = pd.factorize(region, use_na_sentinel=False)
+    province = np.array(["" if p is None else p for p in _solar_provinces(uniq, tables)] + [""],
+                        dtype=object)[:-1][codes]
+    lat, _, place = _place_points(region, province, tables)
     country = country_latitude_range(region)
-    return pd.DataFrame({"lat": point["lat"].to_numpy(float), "place": point["place"].to_numpy(object),
+    return pd.DataFrame({"lat": lat, "place": place,
                          "country_low": country["country_low"].to_numpy(float),
                          "country_high": country["country_high"].to_numpy(float)})
 

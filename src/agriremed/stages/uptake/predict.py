@@ -342,7 +342,12 @@ def plots_as_numbers(plots: pd.DataFrame, columns) -> pd.DataFrame:
         :func:`agriremed.validate_plots` for every check of the plot table.
     """
     fixed = {}
+    # the dtype of each column, read without taking the column out (unique labels; else column by column)
+    dtypes = dict(zip(plots.columns, plots.dtypes, strict=True)) if plots.columns.is_unique else {}
     for col in sorted(set(columns) & set(plots.columns)):
+        dt = dtypes.get(col)
+        if dt is not None and pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt):
+            continue
         s = plots[col]
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             continue
