@@ -197,7 +197,8 @@ def test_a_plot_table_without_the_basic_farmland_column_reads_unknown():
 def test_a_strict_orchard_outside_basic_farmland_is_offered_energy_trees_and_one_inside_is_not():
     # strict-control citrus orchard (Cd 2.2 > 1.5 at pH 5.0) outside, inside and of unknown basic-farmland
     # status: short-rotation willow and poplar are expected outside (退耕还林, Art. 54; an orchard is
-    # already woody land), forbidden inside, allowed after a check when unknown; never on safe land
+    # already woody land), forbidden inside, allowed after a check when unknown; on a safe-utilisation
+    # orchard (园地, not cultivated land) restrained, ranked after keeping the crop
     base = {**DEFAULTS, "land_use": "orchard", "crop": "citrus", "ph": 5.0, "region": "Hunan/Chenzhou"}
     plots = pd.DataFrame([{**base, "plot_id": "out", "cd_mg_kg": 2.2, "basic_farmland": "no"},
                           {**base, "plot_id": "in", "cd_mg_kg": 2.2, "basic_farmland": "yes"},
@@ -211,7 +212,9 @@ def test_a_strict_orchard_outside_basic_farmland_is_offered_energy_trees_and_one
         assert t.loc[("in", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_bf_no_trees"], oid
         assert t.loc[("unknown", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
             == [True, "allowed", "cn_strict_retire_check"], oid
-        assert t.loc[("safe", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_safe_no_trees"], oid
+        assert t.loc[("safe", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
+            == [True, "restrained", "cn_orchard_trees_restrained"], oid
+        assert not t.loc[("safe", oid), "recommended"], oid
     rule = load_tables().land_rules.set_index("rule_id").loc["cn_strict_orchard_trees"]
     assert rule["source"] == "cn_soil_law2018;mnr2023_pv_land;mep2017_order46" and "退耕还林" in rule["reason_zh"]
 
@@ -704,8 +707,8 @@ def _food_plots(draw, n=8):
 def test_whatever_the_weights_safe_land_that_grows_food_keeps_food_and_strict_land_grows_none(plots, weights):
     # the weights rank within a policy tier, never across: a safe-utilisation cultivated plot that
     # grows food keeps a food crop (a non-food use is restrained, unchanged practice always
-    # applies), a strict-control plot grows none. Orchards are left out: PV on an orchard outside
-    # basic farmland is allowed (cn_pv_other_agri), so the weights may choose it there
+    # applies), a strict-control plot grows none. Orchards: tests/test_orchard_rules.py (PV and trees
+    # restrained on a safe-utilisation orchard, cn_safe_orchard_pv and cn_orchard_trees_restrained)
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, weights=weights))
     cls = p.soil_plot.set_index("plot_id")["soil_class"]
     rec = _recommended(p)
