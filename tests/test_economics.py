@@ -257,10 +257,13 @@ def test_recommendation_quotes_the_amount_of_the_economics_view(plots_factory):
     assert far["npv_vs_baseline_cny_ha"] == pytest.approx(46774 - 40941, abs=1)
     # the farmer ends better off by what the programme pays: the clause says so (not "keeping the farmer
     # no worse off", which costs less)
-    assert ("farmer's NPV +46,774 CNY/ha (+3,118 CNY/mu) vs doing nothing over 20 yr, with the programme's "
+    # (after the amount: how the rice over the food limit is valued, at the farmer's share of the price)
+    assert ("farmer's NPV +46,774 CNY/ha (+3,118 CNY/mu) vs doing nothing over 20 yr (harvests over the food limit "
+            "counted at 60 % of the price, as “Sold at a discount for feed or industrial use”), with the programme's "
             "subsidies and compensation, which cost it +40,941 CNY/ha (+2,729 CNY/mu) beyond doing nothing; NPV of "
             "the plot +5,833 CNY/ha (+389 CNY/mu)") in far["recommendation"]
-    assert ("20年农户净现值相对不治理+3,118元/亩（+46,774元/公顷）（含项目补贴和补偿，项目方相对不治理支出"
+    assert ("20年农户净现值相对不治理+3,118元/亩（+46,774元/公顷）（超过食品限量的收获按价格的60 %计，即“折价定向销售"
+            "（饲料或工业用粮）”）（含项目补贴和补偿，项目方相对不治理支出"
             "+2,729元/亩（+40,941元/公顷））；地块净现值+389元/亩（+5,833元/公顷）") \
         in messages.column_texts(p.summary, "recommendation", "zh", p.tables)[0]
     # a farmer who loses without any subsidy: what keeping the farmer whole would cost the programme

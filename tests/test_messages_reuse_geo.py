@@ -151,11 +151,18 @@ def test_chinese_soft_reuse_table_of_the_sample(sample_reuse):
     policy = reuse["reason"].str.startswith("policy ")
     assert policy.any() and reuse.loc[policy, "reason_msg"].str.startswith('[["opt.policy_rule"').all()
     got = dict(zip(reuse["reason"], tr["reason"], strict=True))
-    assert got["policy china, rule cn_pv_other_agri: orchards are other agricultural land: PV arrays there must "
-               "be kept small and avoid harming ecology and farming (自然资办发〔2023〕12号); ranked after the "
-               "expected options"] == (
-        "中国规则集规则“园地：可适度建光伏”：园地属其他农用地：光伏方阵应合理控制、节约集约用地，尽量避免对生态和农业生产造成影响"
-        "（自然资办发〔2023〕12号）；排在政策期望方案之后")
+    assert got["policy china, rule cn_safe_orchard_pv_check: a safe-utilisation orchard or tea garden keeps "
+               "producing under a safe-utilisation plan (Soil Pollution Law Art. 53; orchards refer to the classified "
+               "management, Order No. 46, Art. 2), PV on other agricultural land is to be kept small and no PV may "
+               "occupy permanent basic farmland (自然资办发〔2023〕12号): check whether the plot is basic farmland "
+               "(basic_farmland) first; a PV array, which ends the crop, ranks after the food-keeping options "
+               "(unchanged practice included) (Soil Pollution Prevention and Control Law; MEP & MOA Order No. 46 "
+               "(2017))"] == (
+        "中国规则集规则“安全利用类园地：限制建光伏，须核实基本农田”：安全利用类园地（果园、茶园）应在安全利用方案下继续生产"
+        "（土壤污染防治法第53条；园地可参照农用地分类管理，《农用地土壤环境管理办法（试行）》，部令第46号，第2条），"
+        "其他农用地上的光伏方阵应合理控制，且光伏项目不得占用永久基本农田（自然资办发〔2023〕12号）：请先核实地块是否为"
+        "永久基本农田（basic_farmland）；建光伏方阵使园地停止生产，排在保留食用农产品生产的方案（含维持现状）之后"
+        "（《土壤污染防治法》；环境保护部 农业部令 第46号（2017））")
     # the PV note names the province; a biomass re-use gives the plan option's reason in Chinese
     got = dict(zip(reuse["pv_note"], tr["pv_note"], strict=True))
     assert got["the solar class of Yunnan is UNCONFIRMED in the source: check with a weather file "

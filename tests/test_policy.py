@@ -197,7 +197,8 @@ def test_a_plot_table_without_the_basic_farmland_column_reads_unknown():
 def test_a_strict_orchard_outside_basic_farmland_is_offered_energy_trees_and_one_inside_is_not():
     # strict-control citrus orchard (Cd 2.2 > 1.5 at pH 5.0) outside, inside and of unknown basic-farmland
     # status: short-rotation willow and poplar are expected outside (退耕还林, Art. 54; an orchard is
-    # already woody land), forbidden inside, allowed after a check when unknown; never on safe land
+    # already woody land), forbidden inside, allowed after a check when unknown; on a safe-utilisation
+    # orchard (园地, not cultivated land) restrained, ranked after keeping the crop
     base = {**DEFAULTS, "land_use": "orchard", "crop": "citrus", "ph": 5.0, "region": "Hunan/Chenzhou"}
     plots = pd.DataFrame([{**base, "plot_id": "out", "cd_mg_kg": 2.2, "basic_farmland": "no"},
                           {**base, "plot_id": "in", "cd_mg_kg": 2.2, "basic_farmland": "yes"},
@@ -211,7 +212,9 @@ def test_a_strict_orchard_outside_basic_farmland_is_offered_energy_trees_and_one
         assert t.loc[("in", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_bf_no_trees"], oid
         assert t.loc[("unknown", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
             == [True, "allowed", "cn_strict_retire_check"], oid
-        assert t.loc[("safe", oid), ["applicable", "policy_rule"]].tolist() == [False, "cn_safe_no_trees"], oid
+        assert t.loc[("safe", oid), ["applicable", "policy_status", "policy_rule"]].tolist() \
+            == [True, "restrained", "cn_orchard_trees_restrained"], oid
+        assert not t.loc[("safe", oid), "recommended"], oid
     rule = load_tables().land_rules.set_index("rule_id").loc["cn_strict_orchard_trees"]
     assert rule["source"] == "cn_soil_law2018;mnr2023_pv_land;mep2017_order46" and "退耕还林" in rule["reason_zh"]
 
@@ -489,13 +492,15 @@ def test_a_measure_for_a_metal_below_screening_ranks_after_unchanged_practice_on
         "Low-Cd rice variety (VIP: V): no measure of a safe-utilisation plan in the option library that treats Cr "
         "(above the screening value) fits this plot; this option only protects the crop from Cd: crop meets "
         "GB2762 for Cd (at or below the screening value) with 98 % probability a season; +1,350 CNY/ha "
-        "(+90 CNY/mu) vs doing nothing over 20 yr, 0.0 t CO2e/ha/yr; choose substitute planting or another "
+        "(+90 CNY/mu) vs doing nothing over 20 yr (harvests over the food limit counted at 60 % of the price, as "
+        "“Sold at a discount for feed or industrial use”), 0.0 t CO2e/ha/yr; choose substitute planting or another "
         "measure for Cr locally and monitor the crop; metals stay in the soil; ahead of Foliar Si/Zn/Se spray "
         "on rice (VIP+n) (score 0.712 vs 0.705), mostly on food-safety.")
     assert zh["rice_cr"].split("地块（")[0] == (
         "作物中的铬未评估（无可用的转移函数）——请检测收获物（限量：铬1 mg/kg，GB2762）。低镉水稻品种（VIP：V）：选项库中没有适用于本地块、处理铬"
         "（超过筛选值）的安全利用措施；本措施仅防护作物免受镉危害：作物镉含量每季符合GB2762的概率为98 %"
-        "（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷），年净碳效益0.0吨CO₂当量/公顷（相对不治理）；"
+        "（土壤镉不超过筛选值）；20年净现值相对不治理+90元/亩（+1,350元/公顷）（超过食品限量的收获按价格的60 %计，即“折价定向销售"
+        "（饲料或工业用粮）”），年净碳效益0.0吨CO₂当量/公顷（相对不治理）；"
         "请因地制宜确定针对铬的替代种植或其他措施，并监测农产品；重金属仍留在土壤中；优于叶面阻控剂（硅/锌/硒，VIP+n）"
         "（得分0.712对0.705），主要优势在于食品安全。")
     assert s.loc["maize_cr", "recommendation"].startswith(
@@ -705,8 +710,8 @@ def _food_plots(draw, n=8):
 def test_whatever_the_weights_safe_land_that_grows_food_keeps_food_and_strict_land_grows_none(plots, weights):
     # the weights rank within a policy tier, never across: a safe-utilisation cultivated plot that
     # grows food keeps a food crop (a non-food use is restrained, unchanged practice always
-    # applies), a strict-control plot grows none. Orchards are left out: PV on an orchard outside
-    # basic farmland is allowed (cn_pv_other_agri), so the weights may choose it there
+    # applies), a strict-control plot grows none. Orchards: tests/test_orchard_rules.py (PV and trees
+    # restrained on a safe-utilisation orchard, cn_safe_orchard_pv and cn_orchard_trees_restrained)
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, weights=weights))
     cls = p.soil_plot.set_index("plot_id")["soil_class"]
     rec = _recommended(p)
@@ -1072,12 +1077,14 @@ def test_a_plot_outside_china_says_its_soil_class_is_gb15618s():
     p = agriremed.plan(plots, agriremed.Scenario(mc_draws=0))
     s = p.summary.set_index("plot_id")
     assert s.loc["th", "soil_class"] == "strict_control" and s.loc["th", "rule_set"] == "none"
+    # … followed by the rule set: none, the tables holding no rule set for Thailand
     assert s.loc["th", "recommendation"].endswith(
         " The soil class, strict control (a metal above its intervention value), is that of GB 15618-2018, a "
-        "Chinese standard applied here for comparison: it is not a local designation.")
+        "Chinese standard applied here for comparison: it is not a local designation. No land-use rules applied "
+        "(rule set none: the tables hold none for this country).")
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert zh["th"].endswith("土壤类别“严格管控类耕地（有重金属超过管制值）”依据中国标准GB 15618-2018划定，仅供比较，"
-                             "并非当地的法定类别。")
+                             "并非当地的法定类别。未适用土地用途管控规则（规则集none：数据表中没有该国的规则集）。")
     assert "GB 15618-2018" not in s.loc["cn", "recommendation"] and "中国标准" not in zh["cn"]
 
 

@@ -76,10 +76,12 @@ def test_forbidding_and_restraining_rules_still_win():
     st, rid, txt = policy_status(o, ["priority_protection"] * len(lands), [u for u, _ in lands],
                                  [b for _, b in lands], t)
     got = {oid: list(zip(st[i], rid[i], strict=True)) for i, oid in enumerate(o["option_id"])}
+    # an orchard (园地) is not cultivated land: trees there are restrained, not banned as on paddy and dry land
     assert got["willow_src"] == [("forbidden", "cn_bf_no_trees"), ("forbidden", "cn_safe_no_trees"),
-                                 ("forbidden", "cn_safe_no_trees"), ("forbidden", "cn_safe_no_trees")]
+                                 ("restrained", "cn_orchard_trees_restrained"), ("forbidden", "cn_safe_no_trees")]
+    # PV on an orchard of unknown basic-farmland status: allowed after checking the status
     assert got["pv_grass"] == [("forbidden", "cn_pv_no_basic_farmland"), ("forbidden", "cn_pv_no_cultivated"),
-                               ("allowed", "cn_pv_other_agri"), ("forbidden", "cn_pv_no_cultivated")]
+                               ("allowed", "cn_pv_other_agri_check"), ("forbidden", "cn_pv_no_cultivated")]
     assert got["sedum_plumbizincicola"] == [("restrained", "cn_clean_keep_farming")] * 4
     assert got["fallow"] == [("restrained", "cn_clean_keep_farming")] * 4
     assert got["lime_rice"] == [("allowed", "cn_priority_keep_food")] * 4

@@ -124,9 +124,11 @@ def test_mine_plots_rank_pv_with_the_criteria(sample_plan):
         assert 700 < pv["electricity_mwh_ha_yr"] < 1100
     s = sample_plan.summary.set_index("plot_id")
     assert s.loc["YN-LP-12", "recommended_option"] == "pv_grass"
-    # an orchard may take PV (kept small) but ranks it after the expected options: not recommended there
+    # a safe-utilisation orchard keeps its crop first: PV (kept small on other agricultural land) is restrained,
+    # its basic-farmland status to be checked first; not recommended there
     orchard = t.loc[(t["plot_id"] == "SD-YT-14") & (t["option_id"] == "pv_grass")].iloc[0]
-    assert orchard["policy_rule"] == "cn_pv_other_agri" and not orchard["recommended"]
+    assert orchard["policy_rule"] == "cn_safe_orchard_pv_check" and not orchard["recommended"]
+    assert orchard["policy_status"] == "restrained"
 
 
 def test_pv_parameter_draws_are_reproducible_and_within_their_ranges(tables):

@@ -206,7 +206,7 @@ def test_farmland_plots_list_pv_as_not_allowed_with_the_rule(sample_reuse):
     assert (farm["policy_rule"] == "cn_pv_no_cultivated").all()
     assert farm["reason"].str.contains("自然资办发〔2023〕12号").all()
     orchard = reuse.loc[(reuse["land_use"] == "orchard") & (reuse["reuse_id"] == "pv")].iloc[0]
-    assert orchard["policy_rule"] == "cn_pv_other_agri"
+    assert orchard["policy_rule"] == "cn_safe_orchard_pv_check" and orchard["policy_status"] == "restrained"
 
 
 def test_combined_uses_add_up_without_double_counting(sample_reuse, tables):
@@ -371,10 +371,11 @@ def test_reuse_rows_of_three_plots_by_hand(tables):
 
 def test_a_plan_without_the_reuse_option_says_it_is_not_available(sample_plots_path):
     # a run restricted to some options has no poplar rows: the poplar re-use is refused with the
-    # missing-option reason on the five plots where the land rules would allow it, nothing fails
+    # missing-option reason on the six plots where the land rules would allow it (the safe-utilisation apple
+    # orchard SD-YT-14 restrains it, 园地 not being cultivated land), nothing fails
     p = agriremed.plan(sample_plots_path, agriremed.Scenario(mc_draws=0, options=["do_nothing", "miscanthus"]))
     t = softreuse.for_plan(p)[0]
     missing = t.loc[t["reason"] == "the plan's option poplar_src is not available"]
     assert len(t) == 144
-    assert sorted(missing["plot_id"]) == ["GD-SG-15", "GS-BY-16", "HN-CS-04", "HN-XT-02", "YN-LP-12"]
+    assert sorted(missing["plot_id"]) == ["GD-SG-15", "GS-BY-16", "HN-CS-04", "HN-XT-02", "SD-YT-14", "YN-LP-12"]
     assert set(missing["reuse_id"]) == {"poplar"} and not missing["allowed"].any()

@@ -564,6 +564,18 @@ def _new_sources(v, before: str, lang: str, tables) -> str:
     return sep.join(kept) if kept else ("\0" if text else "")
 
 
+def _noncompliant_rule(v, lang, tables):
+    """A rule of ``noncompliant_grain.csv`` (what produce over the food limit is worth) by its name in ``lang``
+    (``name_<lang>``, else ``name_en``; the rule id where the table has no such row)."""
+    t = getattr(tables or load_tables(), "noncompliant_grain", None)
+    rows = t.loc[t["rule"] == v] if t is not None and "rule" in t else None
+    if rows is None or rows.empty:
+        return str(v)
+    col = f"name_{lang}" if f"name_{lang}" in rows else "name_en"
+    text = rows.iloc[0][col]
+    return str(text) if isinstance(text, str) and text else str(rows.iloc[0]["name_en"])
+
+
 def _subsidies(v, lang, tables):
     """Rows of ``subsidies.csv`` ('+'-joined ``subsidy_id``) by their names in ``lang`` (a reader's text never
     shows the row id), separated as the language separates a list."""
@@ -818,6 +830,7 @@ DOMAINS = {
     "sources": _sources,
     "measured": _measured,
     "subsidies": _subsidies,
+    "noncompliant_rule": _noncompliant_rule,
     "region": _region,
     "regions": _regions,
     "wheat_zone": lambda v, lang, tables: i18n.wheat_zone(v, lang, tables),

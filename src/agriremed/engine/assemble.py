@@ -735,17 +735,7 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                                if code == "rec.programme_cost" and printed(x) == 0
                                else M(code, money=_fmt_money(x, money, u), years=H),
                                np.asarray(b[col] if col in b else np.full(n, np.nan), dtype=float), units)
-    # strict-control land where the rule set forbids the edible crop doing nothing keeps growing: the
-    # sentence says how that crop is valued (scenario strict_baseline_crop: not sold at all, or sold as
-    # grain over the food limit)
-    banned = np.asarray(b["baseline_banned"], dtype=object) if "baseline_banned" in b else np.full(n, None)
-    at = np.flatnonzero(pd.notna(banned))
-    if len(at):
-        npv = npv.copy()
-        npv[at] = [M({"not_sold": "rec.npv_not_sold", "not_grown": "rec.npv_not_grown"}.get(banned[i],
-                                                                                        "rec.npv_banned_sold"),
-                     npv=npv[i])
-                   for i in at]
+    npv = _valuation_clauses(npv, b)
     # the combined view: where subsidies or compensation make the farmer's account differ from the
     # plot's, the farmer's NPV (with them) and what the programme pays beyond doing nothing are named
     if economics_view == "combined" and "npv_farmer_vs_baseline_cny_ha" in b:
@@ -937,6 +927,30 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
         body[rest] = each(np.where(clean, "rec.no_food_body_clean", "rec.no_food_body"), rest, npv=npv[rest],
                           co2=co2[rest])
     return body
+
+
+def _valuation_clauses(npv: np.ndarray, b: dict) -> np.ndarray:
+    """The money clauses ``npv`` (one per row of the columns ``b``) with how doing nothing's crop is valued where
+    that decides the NPV against it: on strict-control land where the rule set forbids the edible crop doing
+    nothing keeps growing (``baseline_banned``, scenario ``strict_baseline_crop``: not sold at all, or sold as
+    grain over the food limit), and elsewhere where the value of the harvests over the food limit drives the
+    difference (``over_limit``, :func:`_over_limit_clause`)."""
+    n = len(npv)
+    M = Message.of
+    banned = np.asarray(b["baseline_banned"], dtype=object) if "baseline_banned" in b else np.full(n, None)
+    at = np.flatnonzero(pd.notna(banned))
+    if len(at):
+        npv = npv.copy()
+        npv[at] = [M({"not_sold": "rec.npv_not_sold", "not_grown": "rec.npv_not_grown"}.get(banned[i],
+                                                                                        "rec.npv_banned_sold"),
+                     npv=npv[i])
+                   for i in at]
+    over = np.asarray(b["over_limit"], dtype=object) if "over_limit" in b else np.full(n, None, dtype=object)
+    at = np.flatnonzero(pd.notna(over))
+    if len(at):
+        npv = npv.copy()
+        npv[at] = [M(over[i][0], npv=npv[i], **over[i][1]) for i in at]
+    return npv
 
 
 def _shared_metals(a, b, minus=None) -> str:
@@ -1283,6 +1297,57 @@ def _baseline_banned(table: pd.DataFrame, base: np.ndarray, soil_class, how: str
     if how == "noncompliant_grain" and outlet is not None and len(at):
         none = np.array([pd.notna(h) and not h for h in _frames.obj(outlet)[base[at]]], dtype=bool)
         out[at[none]] = "not_grown"   # nothing of it may be sold: the farmer stops growing it
+    return out
+
+
+#: Economics views whose money clause names how produce over the food limit is valued (:func:`_over_limit_clause`):
+#: the combined NPV (its value to anyone) and the farmer's (the price share paid to the farmer).
+OVER_LIMIT_VIEWS = {"combined": 1, "farmer": 0}
+
+
+def _over_limit_clause(s: dict, b: dict, base: np.ndarray, outlet, scenario, tables: Tables) -> np.ndarray:
+    """Per plot, how the money clause names the value of the harvests over the food limit, where that value
+    drives the NPV against doing nothing: the recommended option is an amendment or safe crop (``kind``
+    immobilisation, safe_crop) keeping the crop doing nothing grows (its ``food_crop`` current or that crop),
+    the predicted share of harvests meeting the limit differs from doing nothing's at the printed percent and
+    doing nothing has harvests over the limit, and those are valued below the full price in the scenario's
+    economics view (:data:`OVER_LIMIT_VIEWS`). Then the difference in NPV is mostly the extra harvests that
+    meet the limit, each worth the price less what produce over the limit is worth: ``(code, params)`` of
+    ``rec.npv_over_limit`` (the share of the price under the scenario's ``noncompliant_grain`` rule and its
+    name) or, where the crop has no outlet under that rule (vegetables, fruit, tea: the ``destroyed`` row of
+    ``noncompliant_grain.csv``, :func:`agriremed.stages.economics.noncompliant_outlets`), of
+    ``rec.npv_over_limit_none`` (worth 0, the crop named); None elsewhere (strict-control land, whose doing
+    nothing is valued by its own clause, included)."""
+    n = len(base)
+    out = np.full(n, None, dtype=object)
+    which = OVER_LIMIT_VIEWS.get(scenario.economics_view)
+    need = ("option_kind", "food_crop", "crop_compliance_prob")
+    if which is None or not n or any(c not in b for c in need) or s["crop"] is None:
+        return out
+    crop = _frames.obj(s["crop"])
+    food = _frames.obj(b["food_crop"])
+    kind = _frames.obj(b["option_kind"])
+    p_rec = np.asarray(b["crop_compliance_prob"], float)
+    p_base = np.asarray(s["current_crop_compliance_prob"], float)
+    banned = (np.asarray(b["baseline_banned"], dtype=object) if "baseline_banned" in b
+              else np.full(n, None, dtype=object))
+    keeps = np.isin(kind, ("immobilisation", "safe_crop")) & ((food == "current") | (food == crop))
+    moves = (np.isfinite(p_rec) & np.isfinite(p_base) & (np.round(100 * p_base) < 100)
+             & (np.round(100 * p_rec) != np.round(100 * p_base)))
+    at = np.flatnonzero(keeps & moves & pd.isna(banned) & (base >= 0))
+    if not len(at):
+        return out
+    rule = scenario.noncompliant_grain
+    share = economics_mod.noncompliant_fractions(rule, tables, scenario.noncompliant_price_fraction)[which]
+    has = (np.ones(len(at), bool) if outlet is None
+           else np.array([not (pd.notna(h) and not h) for h in _frames.obj(outlet)[base[at]]], dtype=bool))
+    none_share = economics_mod.noncompliant_fractions(economics_mod.NO_OUTLET_RULE, tables)[which]
+    for i, h in zip(at, has, strict=True):
+        v = share if h else none_share
+        if v >= 1.0:
+            continue  # produce over the limit worth the full price: its value does not move the NPV
+        out[i] = (("rec.npv_over_limit", {"share": f"{100 * v:.0f} %", "rule": rule}) if h
+                  else ("rec.npv_over_limit_none", {"crop": str(crop[i])}))
     return out
 
 
@@ -1976,6 +2041,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     b["treats_unassessed"] = np.where(ok & ~no_food, unseen, "").astype(object)
     # the subsidies of the recommended option whose amount is a project assumption: the money clause says so
     b["subsidies_assumed"] = economics_mod.assumed_subsidy_ids(b["option_id"], s["soil_class"], region, tables)
+    # the value of the harvests over the food limit, where it drives the NPV against doing nothing (P01's
+    # liming of pak choi: its over-limit harvests are worth 0, vegetables having no feed or industrial outlet)
+    b["over_limit"] = _over_limit_clause(s, b, base, outlet, scenario, tables or load_tables())
     body = _sentence_bodies({c: v[ok] for c, v in b.items()}, std, H, money, scenario.economics_view, units[ok])
     body = _below_target(body, {c: v[ok] for c, v in b.items()}, std, scenario.target_compliance_prob,
                          s["current_crop_compliance_prob"][ok])
@@ -2085,7 +2153,13 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     # first, right after the sentence that recommends it
     cautions = (_frames.obj(b["option_cautions_msg"]) if "option_cautions_msg" in b
                 else np.full(n, "", dtype=object))
+    # a rule set other than the jurisdiction's default (a research run without rules, china abroad, a user set),
+    # and what the default set says of the recommended option on land the input records as basic farmland
+    rules_note = advice_mod.rule_set_notes(
+        s["rule_set"], region, s["basic_farmland"] if s["basic_farmland"] is not None else np.full(n, None, object),
+        s["soil_class"], b["land_use"], s["recommended_option"], tables or load_tables())
     notes = (
+        (np.array([bool(m) for m in rules_note], bool) & ok, lambda i: rules_note[i]),
         (_given(cautions) & ok, lambda i: Message.of("rec.option_caution", option=b["option_id"][i],
                                                       cautions=Message.decode(cautions[i]))),
         # a soil value within the spread of duplicate analyses of an intervention value (As 120 at an

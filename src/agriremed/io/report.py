@@ -58,6 +58,7 @@ __all__ = [
     "report_html",
     "digest_report_html",
     "write_report",
+    "user_tables_text",
 ]
 
 #: Sections of the full report, in order; ``extra_sections`` go after ``figures``.
@@ -913,11 +914,23 @@ def rule_set_text(scenario, rule_sets: dict | None, lang: str) -> str:
     return messages.render(messages.Message.of("rules.auto_used", rule_sets=used), lang)
 
 
+def user_tables_text(tables, lang: str, key: str = "ui.report.user_tables") -> str:
+    """Which tables of a plan came from a user folder (``--tables``; :attr:`Tables.user_folder`): their
+    file names, the folder and the SHA-256 of those files, in ``lang`` (``key``: the report's line, or
+    ``ui.sheet.user_tables`` for the sheet footer, without the folder); "" for the packaged tables."""
+    folder = getattr(tables, "user_folder", None)
+    if not folder:
+        return ""
+    files = ("、" if lang == "zh" else ", ").join(str(f) for f in folder.get("files", ()))
+    return i18n.t(key, lang, files=files, path=str(folder.get("path", "")), sha=str(folder.get("sha256", "")))
+
+
 def _head(
     title: str, lang: str, *, date, version: str, scenario, digest_text: str, money: dict | None, region: str,
-    standards: dict | None = None, rule_sets: dict | None = None,
+    standards: dict | None = None, rule_sets: dict | None = None, tables=None,
 ) -> str:
-    """``<head>`` with the print page boxes, and the title block."""
+    """``<head>`` with the print page boxes, and the title block (with the tables of a user folder, when
+    any: :func:`user_tables_text`)."""
     d = report_date(date)
     date_text = format_date(d, lang)
     page = i18n.t("ui.report.page_css", lang)
@@ -955,6 +968,7 @@ def _head(
             f"<h1>{html.escape(title)}</h1>",
             f"<p><b>{html.escape(prepared)}</b></p>",
             f"<p class='muted'>{html.escape(meta)}</p>",
+            *([f"<p><b>{html.escape(user)}</b></p>"] if (user := user_tables_text(tables, lang)) else []),
             f"<p class='muted noprint'>{html.escape(i18n.t('ui.report.print_hint', lang))}</p>",
         ]
     )
@@ -1653,6 +1667,7 @@ def report_html(plan, title: str | None = None, lang: str = "en", date=None, ext
         digest_text=plan.input_digest(),
         money=plan.money(),
         region=region,
+        tables=plan.tables,
     )
     mapped = _map_section(plan, lang)
     extra = [*([mapped] if mapped is not None else []), *extra_sections]
@@ -1793,6 +1808,7 @@ def digest_report_html(
         digest_text=input_digest,
         money=money,
         region=region,
+        tables=tables,
     )
     return "\n".join([head, *(s.html() for s in _ordered(sections, extra_sections)), "</body></html>"])
 

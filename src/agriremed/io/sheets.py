@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 from agriremed.core.version import __version__
 from agriremed.core import i18n
 from agriremed.stages.advice import PlotAdvice, plot_advice
+from agriremed.io.report import user_tables_text
 from agriremed.stages.economics import subsidy_line
 
 __all__ = ["SheetError", "sheet_pdf", "write_sheets", "CJK_FONT"]
@@ -42,7 +43,8 @@ class SheetError(RuntimeError):
 def _advice(result, plot_id: str, lang: str) -> PlotAdvice:
     """The sheet's advice of ``plot_id`` (:func:`agriremed.stages.advice.plot_advice`) with the subsidies the
     recommendation's farmer figure counts (:func:`agriremed.stages.economics.subsidy_line`)."""
-    return dataclasses.replace(plot_advice(result, plot_id, lang), subsidy=subsidy_line(result, plot_id, lang))
+    return dataclasses.replace(plot_advice(result, plot_id, lang), subsidy=subsidy_line(result, plot_id, lang),
+                               user_tables=user_tables_text(result.tables, lang, "ui.sheet.user_tables"))
 
 
 def _reportlab():
@@ -107,6 +109,8 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
         cells.append([p(i18n.t("ui.sheet.soil_values", lang), "cellb"), p(a.soil_values, "cell")])
     if a.gb36600:  # marginal land under a soft re-use people work on: the soil against GB 36600 for that use
         cells.append([p(i18n.t("ui.sheet.gb36600", lang), "cellb"), p(a.gb36600, "cell")])
+    if a.rules:  # not the jurisdiction's default rule set (a research run without land-use rules …): said so
+        cells.append([p(i18n.t("ui.sheet.rules", lang), "cellb"), p(a.rules, "cell")])
     t = Table(cells, colWidths=[0.22 * width, 0.78 * width])
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.93, 0.95, 0.93))]))
@@ -149,7 +153,10 @@ def _flowables(a: PlotAdvice, lang: str, organisation: dict | None, date: str, w
     out.append(Spacer(1, 6))
     out.append(p(a.sentence, "small"))
     out.append(Spacer(1, 4))
-    out.append(p(i18n.t("ui.sheet.footer", lang, date=date, version=__version__), "small"))
+    footer = i18n.t("ui.sheet.footer", lang, date=date, version=__version__)
+    if a.user_tables:  # tables of a user folder (--tables): which, and their hash
+        footer += " · " + a.user_tables
+    out.append(p(footer, "small"))
     return out
 
 

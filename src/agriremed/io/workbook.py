@@ -599,7 +599,7 @@ def _splice_rows(path: Path, parts: dict) -> None:
 
 def _provenance(
     lang: str, *, version, date, scenario, input_digest, n_input, n_planned, n_rejected, region, money,
-    standards: dict | None = None, rule_sets: dict | None = None, n_skipped: int = 0,
+    standards: dict | None = None, rule_sets: dict | None = None, n_skipped: int = 0, tables=None,
 ) -> list[tuple[str, object]]:
     d = report_date(date)
     rows = [
@@ -609,6 +609,8 @@ def _provenance(
         ("scenario", i18n.scenario_name(scenario.name, lang)),
         ("standard", standard_text(scenario, standards, lang)),
         ("rules", rule_set_text(scenario, rule_sets, lang)),
+        # tables of a user folder (--tables: a land_rules.csv changes the legal statements): their files, folder, hash
+        *([("user_tables", user)] if (user := _user_tables(tables)) else []),
         ("horizon", scenario.horizon_yr),
         ("draws", scenario.mc_draws),
         ("digest", input_digest),
@@ -627,6 +629,15 @@ def _provenance(
     out = [(i18n.t(f"ui.workbook.prov.{k}", lang), v) for k, v in rows]
     out.append(("scenario.json", scenario.to_json()))
     return out
+
+
+def _user_tables(tables) -> str:
+    """The user table folder of a plan (``--tables``) as the README gives it: its files, folder and the
+    SHA-256 of those files; "" for the packaged tables."""
+    folder = getattr(tables, "user_folder", None)
+    if not folder:
+        return ""
+    return f"{', '.join(map(str, folder.get('files', ())))} — {folder.get('path', '')} (sha256 {folder.get('sha256', '')})"
 
 
 def _glossary(columns, lang: str) -> pd.DataFrame:
@@ -877,6 +888,7 @@ def write_workbook(plan, path: str | Path, lang: str = "en", date=None) -> Path:
         n_skipped=len(getattr(plan, "skipped", ())),
         region=region_title(s["region"] if "region" in s else [], lang),
         money=plan.money(),
+        tables=plan.tables,
     )
     about = _about(lang, False)
     if large:
@@ -958,6 +970,7 @@ class StreamWorkbook:
             n_skipped=run.get("n_skipped", 0),
             region=self.digest.regions.title(lang),
             money=run.get("money"),
+            tables=tables,
         )
         about = _about(lang, True, plan_file)
         about.update(summary_file=summary_file, options_file=plan_file, rejected_file="rejected.csv")

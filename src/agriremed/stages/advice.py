@@ -71,11 +71,11 @@ from agriremed.core.messages import measured_text
 from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cleanup_years_text
 from agriremed.stages.uptake.predict import limits_for_crops, row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
-from agriremed.stages.options import lime_by_requirement, lime_dose_t_ha
+from agriremed.stages.options import lime_by_requirement, lime_dose_t_ha, policy_status
 from agriremed.core.names import UNLISTED_CROP, unit_factor, unit_table
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
-           "rule_sets_of", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
+           "rule_sets_of", "rule_set_notes", "binding_rule_set", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
            "step_table", "monitoring_rules", "option_steps",
            "grain_samples_per_season",
            "plot_steps", "measures_text", "soil_ph_of", "clean_cover_of", "no_flood_metals", "no_flood_rows", "no_flood_of", "step_flags_of",
@@ -231,6 +231,91 @@ def rule_sets_of(region, rule_set: str = AUTO_RULE_SET, tables=None) -> np.ndarr
         return OTHER_RULE_SET if _region_in_china(r, tables) is False else CHINA_RULE_SET
 
     return _frames.per_distinct(one, region) if len(region) else np.zeros(0, dtype=object)
+
+
+def binding_rule_set(rule_set: str, tables) -> bool:
+    """Whether the rule set of ``land_rules.csv`` named ``rule_set`` binds anything: some rule of it
+    forbids, expects or restrains an option. A set whose every rule only allows (``none``, the research
+    set) applies no land-use rule; an unknown set binds nothing.
+
+    >>> from agriremed.core.tables import load_tables
+    >>> binding_rule_set("china", load_tables()), binding_rule_set("none", load_tables())
+    (True, False)
+    """
+    lr = tables.land_rules
+    return tables.memo(("advice.binding_rule_set", rule_set), lambda: bool(
+        (lr.loc[lr["rule_set"] == rule_set, "status"] != "allowed").any()))
+
+
+def rule_set_notes(rule_set, region, basic_farmland, soil_class, land_use, option, tables) -> np.ndarray:
+    """What a plot's sentence and sheet say of its rule set when it is not the one its jurisdiction
+    takes by default (``rule_set`` ``auto``, :func:`rule_sets_of`), as messages (empty where it is).
+
+    * a rule set that binds nothing (:func:`binding_rule_set`; ``none``) chosen for a plot whose
+      jurisdiction has a rule set: ``rec.rules_none_research`` ("No land-use rules applied (rule set none,
+      research run)."); the same set as the default of a plot abroad, whose jurisdiction has no rule set in the
+      tables: ``rec.rules_none_abroad``;
+    * another binding set than the default: ``rec.rules_other``;
+    * and where the input records the plot as permanent basic farmland (``basic_farmland`` yes) and the
+      default rule set forbids the plot's ``option`` on its land (:func:`agriremed.stages.options.policy_status`
+      on its soil class, land use and basic-farmland status): ``rec.rules_default_forbids``, naming the
+      forbidding rule and its sources.
+
+    Parameters
+    ----------
+    rule_set, region, basic_farmland, soil_class, land_use, option : array_like
+        Per plot: the rule set applied, region, ``basic_farmland`` flag (blank: unknown), GB 15618 class,
+        land use and the recommended option (None: none).
+    tables : Tables
+        Literature tables (``land_rules``, ``options``).
+
+    Returns
+    -------
+    numpy.ndarray of Message
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> n = rule_set_notes(["none", "none", "china"], ["Hunan/Xiangtan", "UK/Derbyshire", "Hunan"],
+    ...                    ["yes", None, "yes"], ["strict_control"] * 3, ["paddy", "upland", "paddy"],
+    ...                    ["pv_grass", "low_cd_wheat", "sorghum"], load_tables())
+    >>> [messages.render(m, "en") for m in n][1:]
+    ['No land-use rules applied (rule set none: the tables hold none for this country).', '']
+    >>> print(messages.render(n[0], "en"))
+    No land-use rules applied (rule set none, research run). The input records the plot as permanent basic farmland, where rule set china forbids this option: rule “basic farmland: no PV” (自然资办发〔2023〕12号).
+    """
+    applied = _frames.obj(np.asarray(rule_set, dtype=object))
+    n = len(applied)
+    default = rule_sets_of(region, AUTO_RULE_SET, tables)
+    bf = _frames.obj(np.asarray(basic_farmland, dtype=object))
+    cls = _frames.obj(np.asarray(soil_class, dtype=object))
+    lu = _frames.obj(np.asarray(land_use, dtype=object))
+    opt = _frames.obj(np.asarray(option, dtype=object))
+    lib = tables.options
+
+    def note(a, d, b, c, u, o):
+        out = messages.Message()
+        binds = binding_rule_set(a, tables)
+        if not binds:
+            out = messages.Message.of("rec.rules_none_research" if a != d else "rec.rules_none_abroad", rule_set=a)
+        elif a != d:
+            out = messages.Message.of("rec.rules_other", rule_set=a, default=d)
+        if (a != d and str(b).strip().lower() == "yes" and isinstance(o, str) and isinstance(c, str)
+                and binding_rule_set(d, tables)):
+            row = lib.loc[lib["option_id"] == o]
+            if len(row):
+                st, rid, _ = policy_status(row, [c], [u], ["yes"], tables, d)
+                if st[0, 0] == "forbidden":
+                    lr = tables.land_rules
+                    src = lr.loc[(lr["rule_set"] == d) & (lr["rule_id"] == rid[0, 0]), "source"]
+                    forbids = messages.Message.of("rec.rules_default_forbids", default=d, rule=rid[0, 0],
+                                                  sources=str(src.iloc[0]) if len(src) else "")
+                    out = messages.Message.of("rec.with_note", sentence=out, note=forbids) if out else forbids
+        return out
+
+    if not n:
+        return np.zeros(0, dtype=object)
+    return _frames.per_distinct(note, applied, _frames.obj(default), bf, cls, lu, opt)
 
 
 def plot_rule_sets(plot_ids, region, rule_set: str = AUTO_RULE_SET, tables=None):
@@ -2145,6 +2230,13 @@ class PlotAdvice:
     #: use (a PV plant: its workers): the soil against GB 36600 for that use, the metals above its
     #: screening and intervention values and what they mean (``gb36600_check`` of the summary); "" elsewhere.
     gb36600: str = ""
+    #: Where the plot's rule set is not the one its jurisdiction takes by default (a research run without
+    #: land-use rules, the china set abroad, a user set): which rules applied, and on land the input records
+    #: as permanent basic farmland whether the default set forbids the recommended option there
+    #: (:func:`rule_set_notes`); "" elsewhere.
+    rules: str = ""
+    #: The tables of a user folder the plan used (``--tables``: file names and hash), for the footer; "" none.
+    user_tables: str = ""
     #: On strict-control land where the rule set forbids selling the crop grown before: the heading and the
     #: lines of the farmer's lost legal income, the compensation paid and the gap, per mu and year and for the
     #: plot, and their basis (:func:`compensation_lines`); empty elsewhere.
@@ -2651,8 +2743,20 @@ def plot_advice(result, plot_id: str, lang: str = "en") -> PlotAdvice:
         sentence=messages.column_texts(r.to_frame().T, "recommendation", lang, tables)[0],
         gb36600=(messages.column_texts(r.to_frame().T, "gb36600_check", lang, tables)[0] or ""
                  if "gb36600_check" in s else ""),
+        rules=_rules_text(r, lang, tables),
         **dict(zip(("compensation_head", "compensation", "compensation_note"), compensation_lines(r, lang, tables),
                    strict=True)))
+
+
+def _rules_text(r, lang: str, tables) -> str:
+    """The sheet's line on the rule set of the plot of summary row ``r`` (:func:`rule_set_notes`), in ``lang``;
+    "" where the plot's rule set is its jurisdiction's default or the row does not name it."""
+    rs = r.get("rule_set")
+    if not isinstance(rs, str) or not rs:
+        return ""
+    note = rule_set_notes([rs], [r.get("region")], [r.get("basic_farmland")], [r.get("soil_class")],
+                          [r.get("land_use")], [r.get("recommended_option")], tables)[0]
+    return messages.render(note, lang, tables) if note else ""
 
 
 def _plan_money(result) -> tuple[str, float]:

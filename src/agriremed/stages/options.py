@@ -130,7 +130,10 @@ Rule sets (``land_rules.csv``, one row per rule with ``reason_en``, ``reason_zh`
   returning farmland to forest or grass (expected; on an orchard, energy trees); idle dry
   land below every screening value goes back to grain (expected); trees, nursery stock and turf
   are forbidden on permanent basic farmland, and on safe-utilisation and
-  priority-protection cultivated land;
+  priority-protection cultivated land; an orchard or tea garden (园地) is other agricultural land,
+  not cultivated land: there, outside strict control, trees and (on safe-utilisation land) PV are
+  restrained, ranked after keeping its crop, and PV on an orchard whose basic-farmland status is
+  unknown is allowed only after that check;
 * ``none``: research runs, nothing forbidden or expected by policy (the option
   library's own rules still apply).
 
