@@ -67,7 +67,7 @@ def test_plots_across_the_6_5_edge_are_flagged_with_the_class_on_the_other_side(
     # E2 at 6.50: the Pb note first, then the pH one (a duplicate above 6.5: intervention value 700)
     en2, zh2 = _notes(out["near_class_boundary_msg"].iloc[1])
     assert en2.startswith("Pb at 520 mg/kg is near its risk intervention value, 500 mg/kg")
-    assert ("; Soil pH 6.5 lies within 0.1 pH unit of 6.5, where the GB 15618 values change with pH: a duplicate "
+    assert ("the class. Soil pH 6.5 lies within 0.1 pH unit of 6.5, where the GB 15618 values change with pH: a duplicate "
             "measurement can read anywhere from 6.40 to 6.60") in en2
     assert ("at pH > 6.5 the values there (Pb 700 mg/kg) would make the plot safe utilisation — re-measure pH "
             "before acting on the class.") in en2
