@@ -1703,22 +1703,24 @@ def compliance_by_year(option_rows: pd.DataFrame, plots: pd.DataFrame, complianc
 
     schedule = YearlySchedule(crop_code, vocab, active, P)
     grows = crop_code != 0
-
-    def fraction(PP):
-        with np.errstate(invalid="ignore"):
-            frac = np.where(grows.any(axis=1),
-                            np.where(grows, np.nan_to_num(PP, nan=1.0), 0.0).sum(axis=1)  # no NaN left to skip
-                            / np.maximum(grows.sum(axis=1), 1), np.nan)
-        # seasons whose crop has no prediction or no limit count as compliant (nothing to fail)
-        all_unknown = np.all(np.isnan(PP) | ~grows, axis=1) & grows.any(axis=1)
-        return np.where(all_unknown, np.nan, frac)
-
-    frac = fraction(P)
+    frac = _season_fraction(P, grows)
     per_option = _frames.frame({"plot_id": plot_ids, "option_id": oid,
                                 "compliant_season_fraction": frac,
-                                "compliant_season_fraction_central": fraction(P_mid) if central else frac,
+                                "compliant_season_fraction_central": _season_fraction(P_mid, grows) if central else frac,
                                 "food_seasons": grows.sum(axis=1)}, n)
     return (schedule if matrices else schedule.frame(rows)), per_option
+
+
+def _season_fraction(P: np.ndarray, grows: np.ndarray) -> np.ndarray:
+    """Per row, the expected share of the food seasons (``grows``, rows × years) whose crop meets every food
+    limit, from the yearly compliance ``P``; a season whose crop has no prediction or no limit counts as
+    compliant (nothing to fail); NaN where no food is grown or no season is predicted."""
+    with np.errstate(invalid="ignore"):
+        frac = np.where(grows.any(axis=1),
+                        np.where(grows, np.nan_to_num(P, nan=1.0), 0.0).sum(axis=1)  # no NaN left to skip
+                        / np.maximum(grows.sum(axis=1), 1), np.nan)
+    all_unknown = np.all(np.isnan(P) | ~grows, axis=1) & grows.any(axis=1)
+    return np.where(all_unknown, np.nan, frac)
 
 
 def _stays_strict(rows: pd.DataFrame, plots: pd.DataFrame, g, oid: np.ndarray) -> np.ndarray:
