@@ -167,7 +167,10 @@ class Scenario:
         counts as making the crop safer (default 0.05: well below the gain of the VIP measures,
         0.2–0.4 on light paddies; the compliance carries no seed-to-seed Monte Carlo noise, as every
         plan draws it with the same random numbers, :data:`agriremed.stages.duration.COMPLIANCE_SEED`;
-        two options whose gains differ by less than ``gain_resolution`` are not split by it). On a plot where no fully assessed expected or allowed food option reaches
+        two options whose gains differ by less than ``gain_resolution`` are not split by it; the gain compared is
+        that of the central compliance, every crop reduction at its typical value, with and without draws,
+        :data:`agriremed.stages.duration.CENTRAL_COMPLIANCE`, and where the gain that decides whether a plot
+        has a measure lies within ``gain_resolution`` of this threshold the sentence says so). On a plot where no fully assessed expected or allowed food option reaches
         it, a food option below it that costs more than unchanged practice (a lower economics
         value) ranks after unchanged practice, whatever its score: it is no measure for the crop;
         so does an agronomic measure below it (``policy_family`` ``agronomic_control``: an

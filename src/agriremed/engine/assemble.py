@@ -206,6 +206,10 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
     scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]))
+    # a plot whose measure-or-not decision lies within gain_resolution of min_compliance_gain says so
+    ahead = _with_near_threshold(ahead, ranking_mod.gain_near_threshold(
+        rank.assign(applicable=cols["applicable"].to_numpy(bool)), scenario.min_compliance_gain,
+        scenario.gain_resolution))
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
@@ -219,6 +223,21 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         plan_table = name_written_crops(plan_table, _frames.take(written, _frames.plot_index(P, plan_table), None),
                                         tables)
     return plan_table, summary, rank, scores
+
+
+def _with_near_threshold(ahead: pd.Series, near: pd.Series) -> pd.Series:
+    """The runner-up clauses by plot id (:func:`agriremed.stages.ranking.runner_up_message`), each followed by its
+    plot's ``rec.gain_near_threshold`` clause where :func:`agriremed.stages.ranking.gain_near_threshold` gives one."""
+    has = near[near != ""]
+    if not len(has):
+        return ahead
+    out = ahead.copy() if ahead is not None else pd.Series(dtype=object)
+    for pid, part in has.items():
+        old = out.get(pid, "")
+        old = "" if old is None or (isinstance(old, float) and np.isnan(old)) else old
+        msg = Message.decode(old) + Message.decode(part) if old else Message.decode(part)
+        out.loc[pid] = msg.encode()
+    return out
 
 
 def _harvest_over(P: pd.DataFrame, scenario, tables: Tables) -> np.ndarray:

@@ -335,7 +335,10 @@ def _economics_value(table: pd.DataFrame, economics_view: str) -> np.ndarray:
 
 def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     """Per row: grows food, share of the horizon's years with food, compliance of the food
-    (share of food seasons, else the probability in a season), the plot's baseline row,
+    (share of food seasons, else the probability in a season; ``p``, with draws their mean over the
+    draws), the same from the central compliance (``p_gate``, every crop reduction at its typical value:
+    :data:`agriremed.stages.duration.CENTRAL_COMPLIANCE`; what the gain and target rules compare, so that
+    they decide alike with and without draws), the plot's baseline row,
     whether the plot grows food now, the current and the option's crop yields [t ha⁻¹ yr⁻¹],
     and, where the plot is idle now on land whose use has a reference food crop (``idle_ref``,
     :func:`_idle_reference`), that crop (``ref_crop``) and its yield (``y_ref`` [t ha⁻¹ yr⁻¹], per
@@ -346,10 +349,17 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     # cotton, tobacco …: a crop of crops.csv that is no food produces no food, seasons or not
     nonfood = np.isin(crops, tables.nonfood_grown_crops())
     food = _grows_food(crops) & ~nonfood
+    # the compliance the gain rules compare: the central one (typical crop reductions), the same with and
+    # without Monte Carlo draws (:data:`agriremed.stages.duration.CENTRAL_COMPLIANCE`)
+    mid = table["crop_compliance_prob_central"].to_numpy(float) if "crop_compliance_prob_central" in table else p
+    mid = np.where(np.isnan(mid), p, mid)
     if "compliant_season_fraction" in table:
         seasons = table["compliant_season_fraction"].to_numpy(float)
         grows = table["food_seasons"].to_numpy(float) > 0 if "food_seasons" in table else food
         p = np.where(np.isnan(seasons), p, seasons)
+        sm = (table["compliant_season_fraction_central"].to_numpy(float)
+              if "compliant_season_fraction_central" in table else seasons)
+        mid = np.where(np.isnan(sm), mid, sm)
         food = food | (grows & ~nonfood)
     share = np.where(food, 1.0, 0.0)
     if "food_seasons" in table:
@@ -372,7 +382,7 @@ def _food_parts(table: pd.DataFrame, horizon_yr, tables: Tables) -> dict:
     if "rice_seasons_grown_per_yr" in table and n:  # the plot's rice seasons, as for the crop grown now
         y_ref = y_ref * np.where(ref_crop == "rice", rs[at], 1.0)
     idle_ref = ~base_food & (y_ref > 0)
-    return {"food": food, "share": share, "p": p, "base": base, "base_food": base_food, "y_now": y_now,
+    return {"food": food, "share": share, "p": p, "p_gate": mid, "base": base, "base_food": base_food, "y_now": y_now,
             "y_opt": y_opt, "current": current, "idle_ref": idle_ref, "y_ref": np.where(idle_ref, y_ref, np.nan),
             "ref_crop": ref_crop}
 
@@ -881,7 +891,10 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         group: the rule of :data:`~agriremed.models.ranking.TIE_BREAKS` that decided, ``first_year_cost``,
         ``npv`` or ``option_order``; ``""`` elsewhere), ``food_compliance`` (the compliance the
         food target is compared with: the share of the option's food seasons over the horizon that
-        meet the limit, else the probability in a season [–]; NaN without a food crop),
+        meet the limit, else the probability in a season [–]; NaN without a food crop; with draws, the
+        mean over them), ``food_compliance_central`` (the same from the central compliance, every crop
+        reduction at its typical value, :data:`agriremed.stages.duration.CENTRAL_COMPLIANCE`: what the gain
+        and target rules compare, with or without draws, so that a plan decides alike in both),
         ``food_target`` (``target_compliance_prob`` [–], NaN when not given), ``food_min_gain``
         (``min_compliance_gain`` [–], NaN when not given), ``dominates_baseline`` (bool: the applicable food
         option dominates unchanged practice for the farmer, :func:`dominates_baseline`; needs
@@ -965,6 +978,7 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     out["tie_cost_year1_cny_ha"] = cost
     out["tie_break"] = tie
     out["food_compliance"] = np.where(fp["food"], fp["p"], np.nan)
+    out["food_compliance_central"] = np.where(fp["food"], fp["p_gate"], np.nan)
     out["food_target"] = np.full(n, np.nan if target_compliance_prob is None else float(target_compliance_prob))
     out["food_min_gain"] = np.full(n, np.nan if min_compliance_gain is None else float(min_compliance_gain))
     out["dominates_baseline"] = dominant
@@ -1042,7 +1056,7 @@ def _target_tier(table: pd.DataFrame, vals: pd.DataFrame, tier: np.ndarray, ok: 
     if (target is None and min_gain is None) or not n:
         return out
     fp = _food_parts(table, horizon_yr, tables) if food is None else food
-    p = fp["p"]
+    p = fp["p_gate"]  # the central compliance, alike with and without draws
     # a crop switch that misses the target at the cost of most of the field's income (``costly``,
     # :func:`costly_switch`) sets no bar for the others and is no measure that makes the others none
     costly = np.zeros(n, bool) if costly is None else np.asarray(costly, bool)
@@ -1191,7 +1205,7 @@ def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: T
     at = np.maximum(base, 0)
     own = table["npv_farmer_own_vs_baseline_cny_ha"].to_numpy(float)
     limit = float(max_loss_share) * _baseline_farmer_npv(table, base)
-    p_base = np.where(base >= 0, fp["p"][at], np.nan)
+    p_base = np.where(base >= 0, fp["p_gate"][at], np.nan)
     # the comparison needs the compliance of both crops: where the crop grown now is not predicted the
     # switch's benefit is unknown, not small (target_tier 4)
     # a substitute planting only: a clean-up with food (the Sedum–wheat intercrop) buys removal with its loss
@@ -1201,7 +1215,7 @@ def costly_switch(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: T
     switch = (fp["food"] & fp["base_food"] & (base >= 0) & ~fp["current"] & ~np.isnan(p_base)
               & (fam == "substitute_planting"))
     with np.errstate(invalid="ignore"):
-        return switch & (fp["p"] < float(target)) & (own < -limit)
+        return switch & (fp["p_gate"] < float(target)) & (own < -limit)
 
 
 def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tables: Tables,
@@ -1240,7 +1254,7 @@ def dominates_baseline(table: pd.DataFrame, vals: pd.DataFrame, horizon_yr, tabl
     if not n or "npv_farmer_own_vs_baseline_cny_ha" not in table:
         return np.zeros(n, bool)
     fp = _food_parts(table, horizon_yr, tables) if food is None else food
-    p, base = fp["p"], fp["base"]
+    p, base = fp["p_gate"], fp["base"]
     at = np.maximum(base, 0)
     p_base = np.where(base >= 0, p[at], np.nan)
     food = vals["food_production"].to_numpy(float)
@@ -1366,7 +1380,7 @@ def unassessed_benefit_only(table: pd.DataFrame, vals: pd.DataFrame, tables: Tab
     if not n or not all(c in table for c in need):
         return out
     fp = _food_parts(table, horizon_yr, tables) if food is None else food
-    p = np.asarray(fp["p"], float)
+    p = np.asarray(fp["p_gate"], float)
     econ = vals["economics"].to_numpy(float)
     ok = np.asarray(ok, bool)
     crop = _frames.obj(table["food_crop"])
@@ -1711,7 +1725,8 @@ def _gain_points(ranked: pd.DataFrame, sr: np.ndarray, sel: np.ndarray) -> tuple
     points, threshold = np.full(n, np.nan), np.full(n, np.nan)
     if not sel.any() or "food_compliance" not in ranked or "food_min_gain" not in ranked:
         return points, threshold
-    p = ranked["food_compliance"].to_numpy(float)
+    col = "food_compliance_central" if "food_compliance_central" in ranked else "food_compliance"
+    p = ranked[col].to_numpy(float)  # the gain the rule compared (the central compliance)
     pid = _frames.obj(ranked["plot_id"])
     base = np.flatnonzero(_frames.obj(ranked["option_id"]) == "do_nothing")
     p_base = _frames.take(p[base], _frames.positions(pid[base], pid[sr]))
@@ -2054,4 +2069,59 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             for i in first]
     text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])
     out[:] = text
+    return out
+
+
+def gain_near_threshold(ranked: pd.DataFrame, min_gain: float | None, resolution: float) -> pd.Series:
+    """Per plot whose measure-or-not decision lies within ``resolution`` of ``min_gain``: the clause
+    ``rec.gain_near_threshold`` (encoded), indexed by plot id ("" elsewhere).
+
+    The decision is whether the plot has a measure for its crop: whether the largest gain of the central
+    compliance over unchanged practice (``food_compliance_central``, every crop reduction at its typical
+    value) among its applicable, fully assessed (``evidence`` complete) food options that the rule set expects
+    or allows (``policy_tier`` 0–1) reaches ``min_gain`` (the scenario's ``min_compliance_gain``;
+    :func:`_target_tier`, :func:`_no_measure`). Where that gain is less than ``resolution`` (the scenario's
+    ``gain_resolution``, one percentage point: the smallest difference of two gains the gain rules tell apart)
+    from ``min_gain``, the sentence says so, with the gain, the option, the threshold and the margin: the
+    prediction cannot tell that gain from the threshold (biochar on a Bijie maize plot, +4.91 points at the
+    typical values of its effect and +5.25 as the mean over their ranges, against 5). No clause without
+    ``min_gain`` or with ``resolution`` 0.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"plot_id": ["a", "a", "a", "b", "b"],
+    ...                   "option_id": ["do_nothing", "biochar_amendment", "lime_upland_maize"] + ["do_nothing", "x"],
+    ...                   "applicable": [True] * 5, "evidence": ["complete"] * 5, "policy_tier": [0, 0, 1, 0, 0],
+    ...                   "food_compliance_central": [0.672385, 0.721462, 0.695755, 0.5, 0.6]})
+    >>> m = gain_near_threshold(r, 0.05, 0.01)
+    >>> m.index.tolist(), Message.decode(m["a"]).codes, m["b"]
+    (['a', 'b'], ('rec.gain_near_threshold',), '')
+    >>> dict(Message.decode(m["a"]).parts[0][1])["points"]
+    4.91
+    """
+    pid = _frames.obj(ranked["plot_id"])
+    uniq = pd.unique(pid)
+    out = pd.Series(np.full(len(uniq), "", dtype=object), index=pd.Index(uniq, dtype=object))
+    need = ("food_compliance_central", "applicable", "policy_tier")
+    if min_gain is None or not resolution > 0 or not len(pid) or not all(c in ranked for c in need):
+        return out
+    p = ranked["food_compliance_central"].to_numpy(float)
+    oid = _frames.obj(ranked["option_id"])
+    pc, _ = _frames.codes(pid)
+    base = np.flatnonzero(oid == "do_nothing")
+    p_base = np.full(int(pc.max()) + 1, np.nan)
+    p_base[pc[base]] = p[base]
+    gain = p - p_base[pc]
+    complete = (_frames.obj(ranked["evidence"]) == "complete") if "evidence" in ranked else np.ones(len(pid), bool)
+    cand = (ranked["applicable"].to_numpy(bool) & (ranked["policy_tier"].to_numpy(float) <= 1) & complete
+            & (oid != "do_nothing") & ~np.isnan(gain))
+    best = np.full(len(p_base), -np.inf)
+    np.maximum.at(best, pc[cand], gain[cand])
+    near = np.isfinite(best) & (np.abs(best - float(min_gain)) < float(resolution) - 1e-12)
+    for k in np.flatnonzero(near):
+        rows = np.flatnonzero(cand & (pc == k))
+        i = rows[np.argmax(gain[rows])]
+        out.iloc[k] = Message.of("rec.gain_near_threshold", option=oid[i], points=_num(100.0 * gain[i], 2),
+                                 threshold=_num(100.0 * float(min_gain), 2),
+                                 margin=_num(100.0 * float(resolution), 2)).encode()
     return out
