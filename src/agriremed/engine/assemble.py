@@ -204,8 +204,9 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     _years_of_clean_up_only(cols, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
-    scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
-    ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]))
+    scores = ranking_mod.score_table(rank, weights, tables, scenario.economics_view) if detail else pd.DataFrame()
+    ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]),
+                                          economics_view=scenario.economics_view)
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,

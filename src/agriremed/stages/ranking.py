@@ -480,7 +480,8 @@ def _titles(texts):
     return codes, [(t if isinstance(t, str) else "").replace("+", "/").title() for t in np.asarray(uniq).tolist()]
 
 
-def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+def traffic_lights(values: pd.DataFrame, tables: Tables | None = None,
+                   economics_view: str = "combined") -> pd.DataFrame:
     """Green / amber / red per criterion from ``traffic_lights.csv`` thresholds.
 
     Parameters
@@ -489,6 +490,9 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
         Output of :func:`criteria_values`.
     tables : Tables, optional
         Literature tables.
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``values`` were computed in: its rows of ``traffic_lights.csv``
+        (:meth:`agriremed.core.tables.Tables.light_thresholds`).
 
     Returns
     -------
@@ -497,7 +501,7 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
         where the value is missing).
     """
     tables = tables or load_tables()
-    tl = tables.light_thresholds()
+    tl = tables.light_thresholds(economics_view)
     cols = {}
     for c in CRITERIA:
         v = values[c].to_numpy(float)
@@ -508,7 +512,7 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
     return out
 
 
-def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+def utilities(values: pd.DataFrame, tables: Tables | None = None, economics_view: str = "combined") -> pd.DataFrame:
     """Utility in [0, 1] of every criterion value (linear between the table's anchors).
 
     Parameters
@@ -517,6 +521,11 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
         Output of :func:`criteria_values`.
     tables : Tables, optional
         Literature tables.
+    economics_view : {"combined", "farmer", "programme"}
+        The view the economics value was computed in: the anchors of its row of
+        ``traffic_lights.csv`` (combined NPV: 0 at −150 000, 1 at +50 000 CNY/ha; the farmer's
+        NPV: 0 at −223 663, 1 at +223 663, ± the 长株潭 fallow compensation over 20 yr at 6 %;
+        minus the programme's cost: 0 at −447 326, 1 at 0).
 
     Returns
     -------
@@ -530,9 +539,16 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     ...                   "clean_up": [0.5], "carbon": [1.5], "economics": [-50000.0]})
     >>> utilities(v).round(3).iloc[0].tolist()
     [0.9, 0.8, 1.0, 0.5, 0.5, 0.5]
+
+    The same loss to the farmer, and a paid fallow's +251 734 CNY/ha against a crop's +19 023, in the
+    farmer's view: (x + 223 663) / 447 326, clipped:
+
+    >>> f = pd.concat([v] * 3, ignore_index=True).assign(economics=[-50000.0, 251734.0, 19023.0])
+    >>> utilities(f, economics_view="farmer")["economics"].round(4).tolist()
+    [0.3882, 1.0, 0.5425]
     """
     tables = tables or load_tables()
-    tl = tables.light_thresholds()
+    tl = tables.light_thresholds(economics_view)
     out = {}
     for c in CRITERIA:
         out[c] = linear_utility(values[c].to_numpy(float), tl[c]["utility_zero_at"], tl[c]["utility_one_at"])
@@ -613,7 +629,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     filled with each row's amount (:func:`agriremed.core.messages.render_encode_filled`).
     ``food``: :func:`_food_parts` of ``table`` when the caller has it (else computed here).
     """
-    tl = tables.light_thresholds()
+    tl = tables.light_thresholds(economics_view)
     f = _food_parts(table, horizon_yr, tables) if food is None else food
     food, food_share, p_food, base_food, y_now, current, idle_ref, y_ref, ref_crop = (
         f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current", "idle_ref", "y_ref",
@@ -893,14 +909,14 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
     fp = _food_parts(table, horizon_yr, tables)  # once per ranking: every step below reads it
     vals = criteria_values(table, horizon_yr, tables, economics_view, food=fp)
-    u = utilities(vals, tables).to_numpy(float)
+    u = utilities(vals, tables, economics_view).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
     score = weighted_scores(u, w, ok)
     out = {"plot_id": _frames.obj(table["plot_id"]), "option_id": _frames.obj(table["option_id"])}
     for c in CRITERIA:
         out[f"crit_{c}"] = vals[c].to_numpy(float)
-    lights = traffic_lights(vals, tables)
+    lights = traffic_lights(vals, tables, economics_view)
     for c in lights.columns:
         out[c] = np.where(ok, _frames.obj(lights[c]), None)
     # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
@@ -1591,7 +1607,8 @@ def _policy_tier(table: pd.DataFrame) -> np.ndarray:
     return np.where(st == "expected", 0, np.where(st == "restrained", POLICY_TIER["restrained"], 1)).astype(np.int64)
 
 
-def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
+def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
+             economics_view: str = "combined") -> pd.DataFrame:
     """The output of :func:`rank_options` with other weights: new ``score``, ``rank`` and
     ``recommended``; criterion values, traffic lights and their reasons are kept.
 
@@ -1607,6 +1624,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
         Criterion → weight (normalised here to sum to 1).
     tables : Tables, optional
         Literature tables (utility bounds).
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``ranked`` was ranked in (the economics anchors of :func:`utilities`).
 
     Returns
     -------
@@ -1619,7 +1638,7 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     ok = ranked["rank"].notna().to_numpy(bool)
     partial = (ranked["evidence"].to_numpy(object) == "partial") & ok
     unpriced = _unpriced_among_priced(ok, vals["economics"].to_numpy(float), ranked["plot_id"])
-    score = weighted_scores(utilities(vals, tables).to_numpy(float), w, ok)
+    score = weighted_scores(utilities(vals, tables, economics_view).to_numpy(float), w, ok)
     out = ranked.copy()
     out["score"] = score
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
@@ -1635,8 +1654,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     return out
 
 
-def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
-                ) -> pd.DataFrame:
+def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
+                economics_view: str = "combined") -> pd.DataFrame:
     """The full score table: one row per plot × applicable option × criterion.
 
     Parameters
@@ -1647,6 +1666,8 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
         Criterion → weight (as passed to :func:`rank_options`).
     tables : Tables, optional
         Literature tables.
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``ranked`` was ranked in (the economics anchors of :func:`utilities`).
 
     Returns
     -------
@@ -1659,7 +1680,7 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
     tables = tables or load_tables()
     keep = ranked["rank"].notna().to_numpy()
     vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[keep] for c in CRITERIA})
-    u = utilities(vals, tables).to_numpy(float)
+    u = utilities(vals, tables, economics_view).to_numpy(float)
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
     have = ~np.isnan(u)
     wsum = (have * w).sum(axis=1)
@@ -1754,7 +1775,7 @@ def _no_lower_npv(ranked: pd.DataFrame, sr: np.ndarray) -> np.ndarray:
 
 
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
-                     tables: Tables | None = None) -> pd.Series:
+                     tables: Tables | None = None, economics_view: str = "combined") -> pd.Series:
     """Why the recommended option beat the next one, as English text (see :func:`runner_up_message`;
     ``names`` maps option ids to display names).
 
@@ -1765,7 +1786,7 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
         ``"ranked before <option> (score 0.52 vs its 0.54), …"`` (``""`` for plots with a single
         applicable option).
     """
-    msg = runner_up_message(ranked, weights, tables)
+    msg = runner_up_message(ranked, weights, tables, economics_view=economics_view)
     tables = tables or load_tables()
     lib = dict(zip(tables.options["option_id"], tables.options["name_en"], strict=True))
     out = pd.Series(render_column(msg.to_numpy(object), "en", tables), index=msg.index, dtype=object)
@@ -1795,7 +1816,7 @@ def policy_reason(rule: str) -> Message:
 
 
 def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
-                      tables: Tables | None = None, rules=None) -> pd.Series:
+                      tables: Tables | None = None, rules=None, economics_view: str = "combined") -> pd.Series:
     """Why the recommended option beat the next one, as a clause for the recommendation.
 
     Parameters
@@ -1806,6 +1827,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         Criterion weights.
     tables : Tables, optional
         Literature tables.
+    rules : array_like of str, optional
+        The ``policy_rule`` of each row of ``ranked`` (when ``ranked`` has no such column).
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``ranked`` was ranked in: its economics anchors (:func:`utilities`), and the view
+        named where the economics criterion explains the order ("mostly on the farmer's money";
+        "an NPV higher by … for the farmer").
 
     Returns
     -------
@@ -1849,11 +1876,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_order`` (any other order that puts a lower score first) or
         ``rec.ahead_cleanup_cost`` ("ahead of Sedum plumbizincicola phytoextraction (score 0.26 vs 0.18), mostly on
         economics: it gives up the clean-up of Sedum plumbizincicola phytoextraction, which would remove 97 % of the
-        soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha (25,649 CNY/mu)", where the
+        soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha (25,649 CNY/mu) for farmer and
+        programme together", where the
         winner is ahead mostly on economics of a runner-up whose clean-up criterion prints higher) or
         ``rec.ahead_npv_given_up`` ("ahead of Fallow / set-aside with cover (score 0.44 vs 0.35), mostly on metal
-        removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) in this
-        economics view", where the winner is ahead mostly on metal removal or carbon of a runner-up whose
+        removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) for the
+        farmer", the view named (``rec.npv_view.<view>``), where the winner is ahead mostly on metal removal or carbon of a runner-up whose
         economics criterion, in the scenario's view, is higher by enough to show in the printed scores: its
         economics utility times the criterion's share of the weights at least half the last printed digit) or
         ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
@@ -1878,7 +1906,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
 
     def util(idx):
         vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[idx] for c in CRITERIA})
-        return np.nan_to_num(utilities(vals, tables).to_numpy(float))
+        return np.nan_to_num(utilities(vals, tables, economics_view).to_numpy(float))
 
     fr, sr = f_rows[has], s_rows[at[has]]
     gain = (util(fr) - util(sr)) * w
@@ -1976,7 +2004,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     # criterion's share of the weights, is at least half the last printed digit of a score (0.005; with the
     # default weights and anchors about 4 000 CNY/ha over the horizon); smaller differences are within the
     # spread of prices and yields and the clause would only lengthen the sentence
-    anchors = tables.light_thresholds()["economics"]
+    anchors = tables.light_thresholds(economics_view)["economics"]
     span = abs(float(anchors["utility_one_at"]) - float(anchors["utility_zero_at"]))
     w_econ = float(weights.get("economics", 0.0)) / max(sum(float(v) for v in weights.values()), 1e-12)
     with np.errstate(invalid="ignore"):
@@ -2018,6 +2046,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains, earns,
                                   own_below, switch, cleanup_share, saved, lost)
     mu = _ha_per_mu()
+    # the criterion that led, with the economics view named where it is not the combined one ("mostly on the
+    # farmer's money", rec.lead.economics_farmer)
+    lead = np.where(why == "economics", "economics" if economics_view == "combined" else f"economics_{economics_view}",
+                    why).astype(object)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -2027,10 +2059,11 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] in (12, 21) else
             Message.of("rec.ahead_cleanup_cost", option=oid[sr][i], score=a[i], runner_score=b[i],
-                       share=cleanup_share[i], saved=float(saved[i]), saved_mu=float(saved[i]) * mu)
+                       criterion=lead[i], share=cleanup_share[i], saved=float(saved[i]),
+                       saved_mu=float(saved[i]) * mu, view=economics_view)
             if by_policy[i] == 19 else
             Message.of("rec.ahead_npv_given_up", option=oid[sr][i], score=a[i], runner_score=b[i],
-                       criterion=why[i], lost=float(lost[i]), lost_mu=float(lost[i]) * mu)
+                       criterion=why[i], lost=float(lost[i]), lost_mu=float(lost[i]) * mu, view=economics_view)
             if by_policy[i] == 20 else
             Message.of("rec.ahead_costly_switch", option=oid[sr][i], score=a[i], runner_score=b[i],
                        runner_share=shares[1][i], target=shares[2][i])
@@ -2050,7 +2083,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
                        because=policy_reason(rule_sr[i]))
             if by_policy[i] == 1 else
             Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
-            Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
+            Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=lead[i])
             for i in first]
     text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])
     out[:] = text
