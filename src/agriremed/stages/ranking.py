@@ -75,7 +75,13 @@ economics         0.25    cost to the farmer and the programme (one view at a
 Each raw value is turned into a utility u ∈ [0, 1] by a linear value function
 between two anchors of ``traffic_lights.csv`` (``utility_zero_at`` → 0,
 ``utility_one_at`` → 1, clipped), so an option's score never depends on which other
-options are on the list. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
+options are on the list. The economics anchors follow the ``economics_view`` (the table's
+``view`` column): combined, 0 at −150 000 and 1 at +50 000 CNY/ha (no published basis, kept as the
+default); farmer, 0 at −78 482 and 1 at +78 482 CNY/ha, ± the money the farmer has at stake on a
+hectare of paddy (the legal net income of double-cropped rice over 20 yr at 6 %), so that a paid
+fallow and a crop earning a little more than doing nothing are told apart; programme, 1 when it pays
+nothing and 0 at 156 964 CNY/ha, the same span. The scale is fixed, not the plot's own options'
+range (min–max), which would let an option's score depend on the others listed. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
 assessed (a criterion without a value — e.g. no NPV for the option — is left
 out and reported as not assessed, never counted as 0; food safety is the exception, see the
 table: a food crop of unknown safety must not gain from the gap). Each criterion also gets a
@@ -524,8 +530,9 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None, economics_view
     economics_view : {"combined", "farmer", "programme"}
         The view the economics value was computed in: the anchors of its row of
         ``traffic_lights.csv`` (combined NPV: 0 at −150 000, 1 at +50 000 CNY/ha; the farmer's
-        NPV: 0 at −223 663, 1 at +223 663, ± the 长株潭 fallow compensation over 20 yr at 6 %;
-        minus the programme's cost: 0 at −447 326, 1 at 0).
+        NPV: 0 at −78 482, 1 at +78 482, ± the legal net income of a hectare of double-cropped rice
+        over 20 yr at 6 %, the money the farmer has at stake; minus the programme's cost: 0 at
+        −156 964, 1 at 0, the same span).
 
     Returns
     -------
@@ -541,11 +548,11 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None, economics_view
     [0.9, 0.8, 1.0, 0.5, 0.5, 0.5]
 
     The same loss to the farmer, and a paid fallow's +251 734 CNY/ha against a crop's +19 023, in the
-    farmer's view: (x + 223 663) / 447 326, clipped:
+    farmer's view: (x + 78 482) / 156 964, clipped (0.5, 1 and 0.845 with the combined anchors):
 
     >>> f = pd.concat([v] * 3, ignore_index=True).assign(economics=[-50000.0, 251734.0, 19023.0])
     >>> utilities(f, economics_view="farmer")["economics"].round(4).tolist()
-    [0.3882, 1.0, 0.5425]
+    [0.1815, 1.0, 0.6212]
     """
     tables = tables or load_tables()
     tl = tables.light_thresholds(economics_view)
