@@ -124,8 +124,8 @@ def test_the_sentence_names_the_clean_up_given_up_for_money():
     pct = f"{100 * share:.0f} %"
     assert ("mostly on economics: it gives up the clean-up of Sedum plumbizincicola phytoextraction, which would "
             f"remove {pct} of the soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha "
-            "(25,649 CNY/mu).") in s["recommendation"]
+            "(25,649 CNY/mu) for farmer and programme together.") in s["recommendation"]
     zh = messages.render(s["recommendation_msg"], "zh")
     assert ("优于伴矿景天植物提取（得分0.26对0.18），主要优势在于经济性：放弃了伴矿景天植物提取的污染治理（规划期内可去除土壤中"
-            f"超标重金属的{pct}），净现值因此高出25,649元/亩（384,730元/公顷）。") in zh
+            f"超标重金属的{pct}），按农户与项目合计净现值因此高出25,649元/亩（384,730元/公顷）。") in zh
     assert pct == "97 %"

@@ -30,7 +30,7 @@ def test_the_farmer_is_told_the_npv_given_up_for_metal_removal():
     assert lost > 100_000          # the compensation: 1 300 CNY/mu a year for 20 years
     en = s["recommendation"]
     assert "mostly on metal removal, although Fallow / set-aside with cover has an NPV higher by " \
-        f"{lost:,.0f} CNY/ha ({lost / 15:,.0f} CNY/mu) in this economics view" in en
+        f"{lost:,.0f} CNY/ha ({lost / 15:,.0f} CNY/mu) for the farmer" in en
 
 
 

@@ -143,10 +143,12 @@ def test_text_columns_are_object_and_indexed_tables_follow_replacements(tables):
 
 
 def test_light_thresholds_and_crop_price_tables_read_the_tables(tables):
-    tl = tables.light_thresholds()
-    row = tables.traffic_lights.set_index("criterion").loc["economics"]
-    assert tl["economics"] == {k: float(row[k]) for k in ("green_at_least", "amber_at_least",
-                                                          "utility_zero_at", "utility_one_at")}
+    keys = ("green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at")
+    rows = tables.traffic_lights.loc[tables.traffic_lights["criterion"] == "economics"].set_index("view")
+    for view in ("combined", "farmer", "programme"):  # one economics row per view, the default is combined
+        assert tables.light_thresholds(view)["economics"] == {k: float(rows.at[view, k]) for k in keys}
+        assert tables.light_thresholds(view)["carbon"] == tables.light_thresholds()["carbon"]
+    assert tables.light_thresholds() == tables.light_thresholds("combined")
     prices = tables.crop_price_table("crop_price_cny_t")
     rows = tables.prices.loc[tables.prices["item"] == "crop_price_cny_t"]
     assert prices.to_dict() == dict(zip(rows["crop"], rows["typical"].astype(float), strict=True))

@@ -118,14 +118,20 @@ class Scenario:
         ``noncompliant_grain`` rule, sold at a discount by default). The sentence says which.
         ``not_sold`` is not the default: against a baseline that loses its whole harvest every
         risk-control option that earns anything reaches the top of the economics utility
-        (+50 000 CNY/ha against doing nothing, ``traffic_lights.csv``), and the economics
+        (+50 000 CNY/ha against doing nothing in the combined view, +78 482 in the farmer's,
+        ``traffic_lights.csv``), and the economics
         criterion no longer tells them apart (energy maize would rank before sorghum on the
         Hunan strict-control sample plots on carbon alone).
     economics_view : {"combined", "farmer", "programme"}
         Whose money the ranking's economics criterion counts, against doing nothing:
         farmer and programme together (default; transfers between them cancel), the
         farmer (incl. subsidies and price support received) or the programme (what it
-        pays, ≤ 0). All three NPVs are reported whatever the choice.
+        pays, ≤ 0). All three NPVs are reported whatever the choice. Each view has its own
+        economics utility (``view`` column of ``traffic_lights.csv``): combined 0 at −150 000 and
+        1 at +50 000 CNY/ha; farmer ±78 482 CNY/ha, the legal net income of a hectare of
+        double-cropped rice over 20 yr at 6 % (the money the farmer has at stake), so a paid
+        fallow is told apart from a crop earning a little more than doing nothing; programme 1 at
+        no cost, 0 at 156 964 CNY/ha.
     food_standard : {"auto", "GB2762", "EU2023_915", "CODEX"}
         Food-limit set used to judge crop compliance: one for every plot, or ``auto``
         (default): per plot from its region (:func:`agriremed.stages.advice.food_standards`):

@@ -336,16 +336,39 @@ class Tables:
         return self.memo(("indexed", name, k), lambda: getattr(self, name).set_index(
             list(k) if isinstance(k, tuple) else k))
 
-    def light_thresholds(self) -> dict[str, dict[str, float]]:
+    def light_thresholds(self, view: str = "combined") -> dict[str, dict[str, float]]:
         """Criterion → ``{green_at_least, amber_at_least, utility_zero_at, utility_one_at}``
-        from ``traffic_lights.csv`` (in the criterion's unit)."""
+        from ``traffic_lights.csv`` (in the criterion's unit), for the economics view ``view``.
+
+        A row whose ``view`` cell names the view (``combined``, ``farmer``, ``programme``: the
+        scenario's ``economics_view``) is used for it before a row with a blank ``view``, which holds
+        for every view (a table without the column: every row is blank); of several rows of a
+        criterion for the same view, the first. The packaged table has one economics row per view
+        (the utility's scale follows whose money is counted) and blank rows for the other criteria.
+
+        Raises
+        ------
+        ValueError
+            If ``view`` is not an economics view, or a ``view`` cell names none.
+        """
+        if view not in LIGHT_VIEWS:
+            raise ValueError(f"view {view!r} is not one of {', '.join(LIGHT_VIEWS)}")
 
         def build():
-            tl = self.traffic_lights.drop_duplicates("criterion").set_index("criterion")
+            tl = self.traffic_lights
+            cell = (tl["view"].fillna("").astype(str).str.strip() if "view" in tl
+                    else pd.Series("", index=tl.index))
+            bad = sorted(set(cell) - {"", *LIGHT_VIEWS})
+            if bad:
+                raise ValueError(f"traffic_lights.csv, column view: {', '.join(map(repr, bad))}; expected blank "
+                                 f"(every view) or one of {', '.join(LIGHT_VIEWS)}")
+            mine = tl.loc[(cell == view).to_numpy()]
+            rest = tl.loc[(cell == "").to_numpy()]
+            t = pd.concat([mine, rest]).drop_duplicates("criterion").set_index("criterion")
             cols = ("green_at_least", "amber_at_least", "utility_zero_at", "utility_one_at")
-            return {c: {k: float(tl.at[c, k]) for k in cols} for c in tl.index}
+            return {c: {k: float(t.at[c, k]) for k in cols} for c in t.index}
 
-        return self.memo("light_thresholds", build)
+        return self.memo(("light_thresholds", view), build)
 
     def crop_price_table(self, item: str, which: str = "typical") -> pd.Series:
         """Per-crop series of a price-table item (e.g. ``crop_price_cny_t``); built once per
@@ -388,6 +411,11 @@ _NUMERIC_COLUMNS = {
 }
 
 
+#: Values of the ``view`` column of ``traffic_lights.csv`` besides blank (every view): the scenario's
+#: ``economics_view`` (:data:`agriremed.stages.economics.ECONOMICS_VIEWS`), whose row a view reads first.
+LIGHT_VIEWS: tuple[str, ...] = ("combined", "farmer", "programme")
+
+
 #: Tables that a user folder *adds to* rather than replaces, with the columns that identify
 #: a user row. User rows replace the packaged rows with the same key (for threshold sets the
 #: whole set: a set is defined by the user's rows alone); every other packaged row is kept.
@@ -410,7 +438,7 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
     "known_bias_source", "known_bias_note", "crop_groups",
     "short_cite", "short_cite_zh", "floor_mg_kg", "floor_source",
     "ph_low", "ph_high", "soil_low_mg_kg", "soil_high_mg_kg", "soil_frac_above",
-    "high_background",
+    "high_background", "view",
 })
 
 #: Values of the ``known_bias`` column of ``transfer_functions.csv`` (blank: no documented bias).

@@ -204,8 +204,9 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     _years_of_clean_up_only(cols, index)
     if text_rows != "all":
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
-    scores = ranking_mod.score_table(rank, weights, tables) if detail else pd.DataFrame()
-    ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]))
+    scores = ranking_mod.score_table(rank, weights, tables, scenario.economics_view) if detail else pd.DataFrame()
+    ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]),
+                                          economics_view=scenario.economics_view)
     # a plot whose measure-or-not decision lies within gain_resolution of min_compliance_gain says so
     ahead = _with_near_threshold(ahead, ranking_mod.gain_near_threshold(
         rank.assign(applicable=cols["applicable"].to_numpy(bool)), scenario.min_compliance_gain,

@@ -896,12 +896,13 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
     scenario = result.scenario.replace(weights=dict(weights))
     w = scenario.normalised_weights()
     tables = result.tables
-    rank = ranking_mod.reweight(result.ranking, w, tables)
+    rank = ranking_mod.reweight(result.ranking, w, tables, scenario.economics_view)
     table = result.table.copy()
     for c in ("score", "rank", "recommended"):
         table[c] = rank[c].to_numpy() if c != "rank" else rank[c].array
     ahead = ranking_mod.runner_up_message(rank, w, tables, rules=_frames.obj(table["policy_rule"])
-                                            if "policy_rule" in table else None)
+                                            if "policy_rule" in table else None,
+                                            economics_view=scenario.economics_view)
     money = (scenario.currency, result.money()["cny_per_unit"])
     # the plots as the plan read them (a blank plough-layer depth or bulk density: the typical value)
     P = soil_mod.with_soil_mass_defaults(with_all_input_columns(result.plots), tables)
@@ -913,7 +914,7 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
                                                              located=assemble.location_columns(result.plots),
                                                              outlet=outlet, checks=checks))
     summary = assemble.with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
-    scores = ranking_mod.score_table(rank, w, tables) if len(result.scores) else result.scores
+    scores = ranking_mod.score_table(rank, w, tables, scenario.economics_view) if len(result.scores) else result.scores
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,
                                scores=scores)
 

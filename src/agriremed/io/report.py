@@ -437,6 +437,7 @@ def _assumptions(tables, scenario=None) -> pd.DataFrame:
                     "crop",
                     "factor",
                     "criterion",
+                    "view",
                     "species",
                     "driver",
                     "category",

@@ -1145,9 +1145,9 @@ def yearly_cash_flows(option_rows: pd.DataFrame, plots: pd.DataFrame, schedule: 
         (the whole harvest may not be sold, the ``destroyed`` row of ``noncompliant_grain.csv``)
         or ``noncompliant_grain`` (default: as any crop over the food limit, under the
         ``noncompliant_grain`` rule). ``not_sold`` is not the default because the economics
-        utility (``traffic_lights.csv``: 0 at −150 000, 1 at +50 000 CNY/ha against doing
-        nothing) then saturates for every risk-control option that earns anything, so the
-        economics criterion no longer tells them apart.
+        utility (``traffic_lights.csv``, combined view: 0 at −150 000, 1 at +50 000 CNY/ha against
+        doing nothing; farmer view ±78 482) then saturates for every risk-control option that earns
+        anything, so the economics criterion no longer tells them apart.
 
     Returns
     -------

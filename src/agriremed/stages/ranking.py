@@ -75,7 +75,13 @@ economics         0.25    cost to the farmer and the programme (one view at a
 Each raw value is turned into a utility u ∈ [0, 1] by a linear value function
 between two anchors of ``traffic_lights.csv`` (``utility_zero_at`` → 0,
 ``utility_one_at`` → 1, clipped), so an option's score never depends on which other
-options are on the list. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
+options are on the list. The economics anchors follow the ``economics_view`` (the table's
+``view`` column): combined, 0 at −150 000 and 1 at +50 000 CNY/ha (no published basis, kept as the
+default); farmer, 0 at −78 482 and 1 at +78 482 CNY/ha, ± the money the farmer has at stake on a
+hectare of paddy (the legal net income of double-cropped rice over 20 yr at 6 %), so that a paid
+fallow and a crop earning a little more than doing nothing are told apart; programme, 1 when it pays
+nothing and 0 at 156 964 CNY/ha, the same span. The scale is fixed, not the plot's own options'
+range (min–max), which would let an option's score depend on the others listed. score = Σ wᵢ·uᵢ / Σ wᵢ over the criteria that could be
 assessed (a criterion without a value — e.g. no NPV for the option — is left
 out and reported as not assessed, never counted as 0; food safety is the exception, see the
 table: a food crop of unknown safety must not gain from the gap). Each criterion also gets a
@@ -490,7 +496,8 @@ def _titles(texts):
     return codes, [(t if isinstance(t, str) else "").replace("+", "/").title() for t in np.asarray(uniq).tolist()]
 
 
-def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+def traffic_lights(values: pd.DataFrame, tables: Tables | None = None,
+                   economics_view: str = "combined") -> pd.DataFrame:
     """Green / amber / red per criterion from ``traffic_lights.csv`` thresholds.
 
     Parameters
@@ -499,6 +506,9 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
         Output of :func:`criteria_values`.
     tables : Tables, optional
         Literature tables.
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``values`` were computed in: its rows of ``traffic_lights.csv``
+        (:meth:`agriremed.core.tables.Tables.light_thresholds`).
 
     Returns
     -------
@@ -507,7 +517,7 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
         where the value is missing).
     """
     tables = tables or load_tables()
-    tl = tables.light_thresholds()
+    tl = tables.light_thresholds(economics_view)
     cols = {}
     for c in CRITERIA:
         v = values[c].to_numpy(float)
@@ -518,7 +528,7 @@ def traffic_lights(values: pd.DataFrame, tables: Tables | None = None) -> pd.Dat
     return out
 
 
-def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFrame:
+def utilities(values: pd.DataFrame, tables: Tables | None = None, economics_view: str = "combined") -> pd.DataFrame:
     """Utility in [0, 1] of every criterion value (linear between the table's anchors).
 
     Parameters
@@ -527,6 +537,12 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
         Output of :func:`criteria_values`.
     tables : Tables, optional
         Literature tables.
+    economics_view : {"combined", "farmer", "programme"}
+        The view the economics value was computed in: the anchors of its row of
+        ``traffic_lights.csv`` (combined NPV: 0 at −150 000, 1 at +50 000 CNY/ha; the farmer's
+        NPV: 0 at −78 482, 1 at +78 482, ± the legal net income of a hectare of double-cropped rice
+        over 20 yr at 6 %, the money the farmer has at stake; minus the programme's cost: 0 at
+        −156 964, 1 at 0, the same span).
 
     Returns
     -------
@@ -540,9 +556,16 @@ def utilities(values: pd.DataFrame, tables: Tables | None = None) -> pd.DataFram
     ...                   "clean_up": [0.5], "carbon": [1.5], "economics": [-50000.0]})
     >>> utilities(v).round(3).iloc[0].tolist()
     [0.9, 0.8, 1.0, 0.5, 0.5, 0.5]
+
+    The same loss to the farmer, and a paid fallow's +251 734 CNY/ha against a crop's +19 023, in the
+    farmer's view: (x + 78 482) / 156 964, clipped (0.5, 1 and 0.845 with the combined anchors):
+
+    >>> f = pd.concat([v] * 3, ignore_index=True).assign(economics=[-50000.0, 251734.0, 19023.0])
+    >>> utilities(f, economics_view="farmer")["economics"].round(4).tolist()
+    [0.1815, 1.0, 0.6212]
     """
     tables = tables or load_tables()
-    tl = tables.light_thresholds()
+    tl = tables.light_thresholds(economics_view)
     out = {}
     for c in CRITERIA:
         out[c] = linear_utility(values[c].to_numpy(float), tl[c]["utility_zero_at"], tl[c]["utility_one_at"])
@@ -623,7 +646,7 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
     filled with each row's amount (:func:`agriremed.core.messages.render_encode_filled`).
     ``food``: :func:`_food_parts` of ``table`` when the caller has it (else computed here).
     """
-    tl = tables.light_thresholds()
+    tl = tables.light_thresholds(economics_view)
     f = _food_parts(table, horizon_yr, tables) if food is None else food
     food, food_share, p_food, base_food, y_now, current, idle_ref, y_ref, ref_crop = (
         f[k][rows] for k in ("food", "share", "p", "base_food", "y_now", "current", "idle_ref", "y_ref",
@@ -906,14 +929,14 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
     fp = _food_parts(table, horizon_yr, tables)  # once per ranking: every step below reads it
     vals = criteria_values(table, horizon_yr, tables, economics_view, food=fp)
-    u = utilities(vals, tables).to_numpy(float)
+    u = utilities(vals, tables, economics_view).to_numpy(float)
     ok = table["applicable"].to_numpy(bool)
     n = len(table)
     score = weighted_scores(u, w, ok)
     out = {"plot_id": _frames.obj(table["plot_id"]), "option_id": _frames.obj(table["option_id"])}
     for c in CRITERIA:
         out[f"crit_{c}"] = vals[c].to_numpy(float)
-    lights = traffic_lights(vals, tables)
+    lights = traffic_lights(vals, tables, economics_view)
     for c in lights.columns:
         out[c] = np.where(ok, _frames.obj(lights[c]), None)
     # options whose evidence leaves out part of the outcome or the costs (status 'partial' in
@@ -1605,7 +1628,8 @@ def _policy_tier(table: pd.DataFrame) -> np.ndarray:
     return np.where(st == "expected", 0, np.where(st == "restrained", POLICY_TIER["restrained"], 1)).astype(np.int64)
 
 
-def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None) -> pd.DataFrame:
+def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
+             economics_view: str = "combined") -> pd.DataFrame:
     """The output of :func:`rank_options` with other weights: new ``score``, ``rank`` and
     ``recommended``; criterion values, traffic lights and their reasons are kept.
 
@@ -1621,6 +1645,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
         Criterion → weight (normalised here to sum to 1).
     tables : Tables, optional
         Literature tables (utility bounds).
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``ranked`` was ranked in (the economics anchors of :func:`utilities`).
 
     Returns
     -------
@@ -1633,7 +1659,7 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     ok = ranked["rank"].notna().to_numpy(bool)
     partial = (ranked["evidence"].to_numpy(object) == "partial") & ok
     unpriced = _unpriced_among_priced(ok, vals["economics"].to_numpy(float), ranked["plot_id"])
-    score = weighted_scores(utilities(vals, tables).to_numpy(float), w, ok)
+    score = weighted_scores(utilities(vals, tables, economics_view).to_numpy(float), w, ok)
     out = ranked.copy()
     out["score"] = score
     tier = ranked["policy_tier"].to_numpy(np.int64) if "policy_tier" in ranked else None
@@ -1649,8 +1675,8 @@ def reweight(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | N
     return out
 
 
-def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None
-                ) -> pd.DataFrame:
+def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables | None = None,
+                economics_view: str = "combined") -> pd.DataFrame:
     """The full score table: one row per plot × applicable option × criterion.
 
     Parameters
@@ -1661,6 +1687,8 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
         Criterion → weight (as passed to :func:`rank_options`).
     tables : Tables, optional
         Literature tables.
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``ranked`` was ranked in (the economics anchors of :func:`utilities`).
 
     Returns
     -------
@@ -1673,7 +1701,7 @@ def score_table(ranked: pd.DataFrame, weights: dict[str, float], tables: Tables 
     tables = tables or load_tables()
     keep = ranked["rank"].notna().to_numpy()
     vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[keep] for c in CRITERIA})
-    u = utilities(vals, tables).to_numpy(float)
+    u = utilities(vals, tables, economics_view).to_numpy(float)
     w = np.array([float(weights.get(c, 0.0)) for c in CRITERIA])
     have = ~np.isnan(u)
     wsum = (have * w).sum(axis=1)
@@ -1769,7 +1797,7 @@ def _no_lower_npv(ranked: pd.DataFrame, sr: np.ndarray) -> np.ndarray:
 
 
 def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, float],
-                     tables: Tables | None = None) -> pd.Series:
+                     tables: Tables | None = None, economics_view: str = "combined") -> pd.Series:
     """Why the recommended option beat the next one, as English text (see :func:`runner_up_message`;
     ``names`` maps option ids to display names).
 
@@ -1780,7 +1808,7 @@ def runner_up_clause(ranked: pd.DataFrame, names: pd.Series, weights: dict[str, 
         ``"ranked before <option> (score 0.52 vs its 0.54), …"`` (``""`` for plots with a single
         applicable option).
     """
-    msg = runner_up_message(ranked, weights, tables)
+    msg = runner_up_message(ranked, weights, tables, economics_view=economics_view)
     tables = tables or load_tables()
     lib = dict(zip(tables.options["option_id"], tables.options["name_en"], strict=True))
     out = pd.Series(render_column(msg.to_numpy(object), "en", tables), index=msg.index, dtype=object)
@@ -1810,7 +1838,7 @@ def policy_reason(rule: str) -> Message:
 
 
 def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
-                      tables: Tables | None = None, rules=None) -> pd.Series:
+                      tables: Tables | None = None, rules=None, economics_view: str = "combined") -> pd.Series:
     """Why the recommended option beat the next one, as a clause for the recommendation.
 
     Parameters
@@ -1821,6 +1849,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         Criterion weights.
     tables : Tables, optional
         Literature tables.
+    rules : array_like of str, optional
+        The ``policy_rule`` of each row of ``ranked`` (when ``ranked`` has no such column).
+    economics_view : {"combined", "farmer", "programme"}
+        The view ``ranked`` was ranked in: its economics anchors (:func:`utilities`), and the view
+        named where the economics criterion explains the order ("mostly on the farmer's money";
+        "an NPV higher by … for the farmer").
 
     Returns
     -------
@@ -1864,11 +1898,12 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         ``rec.ahead_order`` (any other order that puts a lower score first) or
         ``rec.ahead_cleanup_cost`` ("ahead of Sedum plumbizincicola phytoextraction (score 0.26 vs 0.18), mostly on
         economics: it gives up the clean-up of Sedum plumbizincicola phytoextraction, which would remove 97 % of the
-        soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha (25,649 CNY/mu)", where the
+        soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha (25,649 CNY/mu) for farmer and
+        programme together", where the
         winner is ahead mostly on economics of a runner-up whose clean-up criterion prints higher) or
         ``rec.ahead_npv_given_up`` ("ahead of Fallow / set-aside with cover (score 0.44 vs 0.35), mostly on metal
-        removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) in this
-        economics view", where the winner is ahead mostly on metal removal or carbon of a runner-up whose
+        removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) for the
+        farmer", the view named (``rec.npv_view.<view>``), where the winner is ahead mostly on metal removal or carbon of a runner-up whose
         economics criterion, in the scenario's view, is higher by enough to show in the printed scores: its
         economics utility times the criterion's share of the weights at least half the last printed digit) or
         ``rec.ahead_tie_first_year_cost``, ``rec.ahead_tie_npv``, ``rec.ahead_tie_option_order``
@@ -1893,7 +1928,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
 
     def util(idx):
         vals = pd.DataFrame({c: ranked[f"crit_{c}"].to_numpy(float)[idx] for c in CRITERIA})
-        return np.nan_to_num(utilities(vals, tables).to_numpy(float))
+        return np.nan_to_num(utilities(vals, tables, economics_view).to_numpy(float))
 
     fr, sr = f_rows[has], s_rows[at[has]]
     gain = (util(fr) - util(sr)) * w
@@ -1991,7 +2026,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     # criterion's share of the weights, is at least half the last printed digit of a score (0.005; with the
     # default weights and anchors about 4 000 CNY/ha over the horizon); smaller differences are within the
     # spread of prices and yields and the clause would only lengthen the sentence
-    anchors = tables.light_thresholds()["economics"]
+    anchors = tables.light_thresholds(economics_view)["economics"]
     span = abs(float(anchors["utility_one_at"]) - float(anchors["utility_zero_at"]))
     w_econ = float(weights.get("economics", 0.0)) / max(sum(float(v) for v in weights.values()), 1e-12)
     with np.errstate(invalid="ignore"):
@@ -2033,6 +2068,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains, earns,
                                   own_below, switch, cleanup_share, saved, lost)
     mu = _ha_per_mu()
+    # the criterion that led, with the economics view named where it is not the combined one ("mostly on the
+    # farmer's money", rec.lead.economics_farmer)
+    lead = np.where(why == "economics", "economics" if economics_view == "combined" else f"economics_{economics_view}",
+                    why).astype(object)
     code = {1: "rec.ahead_policy", 2: "pol.ahead_restrained", 3: "rec.ahead_evidence", 4: "rec.ahead_unpriced",
             5: "rec.ahead_below_target", 6: "rec.ahead_lime_first", 7: "rec.ahead_no_safer",
             8: "rec.ahead_less_safe", 9: "rec.ahead_order", 10: "rec.ahead_policy_higher",
@@ -2042,10 +2081,11 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     msgs = [Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i], metals=metals_sr[i])
             if by_policy[i] in (12, 21) else
             Message.of("rec.ahead_cleanup_cost", option=oid[sr][i], score=a[i], runner_score=b[i],
-                       share=cleanup_share[i], saved=float(saved[i]), saved_mu=float(saved[i]) * mu)
+                       criterion=lead[i], share=cleanup_share[i], saved=float(saved[i]),
+                       saved_mu=float(saved[i]) * mu, view=economics_view)
             if by_policy[i] == 19 else
             Message.of("rec.ahead_npv_given_up", option=oid[sr][i], score=a[i], runner_score=b[i],
-                       criterion=why[i], lost=float(lost[i]), lost_mu=float(lost[i]) * mu)
+                       criterion=why[i], lost=float(lost[i]), lost_mu=float(lost[i]) * mu, view=economics_view)
             if by_policy[i] == 20 else
             Message.of("rec.ahead_costly_switch", option=oid[sr][i], score=a[i], runner_score=b[i],
                        runner_share=shares[1][i], target=shares[2][i])
@@ -2065,7 +2105,7 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
                        because=policy_reason(rule_sr[i]))
             if by_policy[i] == 1 else
             Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
-            Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=why[i])
+            Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=lead[i])
             for i in first]
     text[has] = _frames.texts_by_code(inv, [m.encode() for m in msgs])
     out[:] = text
