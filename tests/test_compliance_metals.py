@@ -137,7 +137,7 @@ def test_a_class_metal_without_a_food_limit_in_the_crop_is_named_in_the_sentence
                  area_ha=1.0)]
     p = agriremed.plan(pd.DataFrame(rows), agriremed.Scenario(mc_draws=0))
     rec = p.summary.set_index("plot_id")["recommendation"]
-    assert rec["NI"].endswith(" Ni above the screening value: GB2762 sets no food limit for it in Wheat, so the crop "
+    assert rec["NI"].endswith(" Ni above the screening value: GB2762 sets no food limit for it in wheat, so the crop "
                               "is not checked for it (the soil class still applies).")
     assert "screening value: GB2762 sets no food limit" not in rec["CD"]
     zh = column_texts(p.summary, "recommendation", "zh", p.tables)[0]
