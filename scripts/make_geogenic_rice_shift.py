@@ -1,10 +1,12 @@
-"""Write the rice karst/geogenic adjustment into ``src/agriremed/data/uptake_slopes.csv``.
+"""Write the rice karst/geogenic adjustment, and the spread of the maize one, into ``src/agriremed/data/uptake_slopes.csv``.
 
 The rows ``geogenic_shift_rice``, ``geogenic_shift_rice_hunan`` and ``geogenic_se_rice`` (kind
 ``geogenic_adjustment``) get the value, source and note that
 :func:`agriremed.stages.uptake.synthesis.geogenic_rice_rows` computes from the karst rice surveys of
 ``uptake_surveys.csv`` that print pH (each survey's implied shift, their mean and the spread added, with the
-numbers of every survey in the note). Only those rows' ``value``, ``source`` and ``note`` are rewritten; every
+numbers of every survey in the note); the row ``geogenic_se_maize`` those of
+:func:`agriremed.stages.uptake.synthesis.geogenic_maize_rows` (the maize shift rests on one karst survey, so the
+karst rice spread is applied to it). Only those rows' ``value``, ``source`` and ``note`` are rewritten; every
 other line of the table is kept byte for byte.
 
 Run from the repository root after a change to the surveys, the rice synthesis or its transfer functions:
@@ -23,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from agriremed.core.tables import load_tables  # noqa: E402
-from agriremed.stages.uptake.synthesis import geogenic_rice_rows  # noqa: E402
+from agriremed.stages.uptake.synthesis import geogenic_maize_rows, geogenic_rice_rows  # noqa: E402
 
 TABLE = ROOT / "src" / "agriremed" / "data" / "uptake_slopes.csv"
 
@@ -54,10 +56,11 @@ def updated(text: str, rows: dict) -> str:
 
 def main(argv: list[str]) -> int:
     text = TABLE.read_text(encoding="utf-8")
-    new = updated(text, geogenic_rice_rows(load_tables()))
+    tables = load_tables()
+    new = updated(text, {**geogenic_rice_rows(tables), **geogenic_maize_rows(tables)})
     if "--check" in argv:
         if new != text:
-            print("uptake_slopes.csv differs from the computed rice karst/geogenic rows", file=sys.stderr)
+            print("uptake_slopes.csv differs from the computed karst/geogenic rows (rice, maize spread)", file=sys.stderr)
             return 1
         return 0
     if new != text:

@@ -108,12 +108,18 @@ def test_safe_soil_curve_solves_where_the_plan_predicts(tables):
     # above the range the value at its end (pH 8.5), as the plan holds rice there
     assert c["safe_soil_mg_kg"].iloc[3] == pytest.approx(
         safe_soil_curve("synth_rice_cd_ph", [8.5], tables=tables)["safe_soil_mg_kg"].iloc[0], rel=1e-12)
+    # a threshold outside the soil range (0.05–10 mg/kg) is named, as safe-soil names it
+    out = ("safe soil threshold at probability {} ({} mg/kg) lies outside the soil Cd range of synth_rice_cd_ph "
+           "(0.05–10 mg/kg): extrapolated beyond the data of the function, not clipped")
     assert c["note"].tolist() == [
         "pH outside 3–10, the domain of the transfer functions: not used",
-        "extrapolated: ph = 3.9: the function's trend continued beyond 4–8.5 (as a plan predicts there)",
-        "",
-        "extrapolated: ph = 9: taken at 8.5, the end of 4–8.5 (as a plan predicts there)",
+        "extrapolated: ph = 3.9: the function's trend continued beyond 4–8.5 (as a plan predicts there); "
+        + out.format("0.95", "0.00471"),
+        out.format("0.95", "0.0182"),
+        "extrapolated: ph = 9: taken at 8.5, the end of 4–8.5 (as a plan predicts there); " + out.format("0.5", "72.9"),
         "pH missing: not used"]
+    assert c["extrapolated"].tolist() == [None, True, True, True, None]
+    assert cli["extrapolated"].iloc[0] == c["extrapolated"].iloc[1]
     assert c["safe_soil_mg_kg"].isna().tolist() == [True, False, False, False, True]
     with pytest.raises(ValueError, match=r"ph: position 1 \('acid'\) is not a number; expected a soil pH in "
                                          r"water from 3 to 10"):

@@ -137,7 +137,7 @@ def test_a_class_metal_without_a_food_limit_in_the_crop_is_named_in_the_sentence
                  area_ha=1.0)]
     p = agriremed.plan(pd.DataFrame(rows), agriremed.Scenario(mc_draws=0))
     rec = p.summary.set_index("plot_id")["recommendation"]
-    assert rec["NI"].endswith(" Ni above the screening value: GB2762 sets no food limit for it in Wheat, so the crop "
+    assert rec["NI"].endswith(" Ni above the screening value: GB2762 sets no food limit for it in wheat, so the crop "
                               "is not checked for it (the soil class still applies).")
     assert "screening value: GB2762 sets no food limit" not in rec["CD"]
     zh = column_texts(p.summary, "recommendation", "zh", p.tables)[0]
@@ -207,3 +207,25 @@ def test_no_food_limit_clause_only_where_the_plan_grows_food(sample_plots_path):
     for _, r in p.summary.iterrows():
         if lib[r["recommended_option"]] == "none":
             assert "so the crop is not checked for" not in r["recommendation"], r["plot_id"]
+
+
+def test_the_probability_of_a_metal_below_screening_says_so_beside_class_metals_without_a_food_limit():
+    # P17 (Jinchang wheat, pH 8.3): Cu/Ni/Zn above their screening values set the class, GB 2762 limits
+    # none of them in wheat, and the compliance covers Cd (0.40, below 0.6): the probability says Cd is at or
+    # below its screening value, as it does beside a class metal not assessed in the crop (P16, Cr paddy)
+    import pandas as pd
+
+    p17 = dict(plot_id="P17", region="Gansu/Jinchang/Yongchang", land_use="upland", crop="wheat", area_ha=3.0,
+               ph=8.3, clay_pct=18, bulk_density_g_cm3=1.4, depth_m=0.2, basic_farmland="no", cd_mg_kg=0.40,
+               pb_mg_kg=35, as_mg_kg=14, hg_mg_kg=0.05, cr_mg_kg=80, cu_mg_kg=150, ni_mg_kg=240, zn_mg_kg=330,
+               annual_rain_mm=200, mean_temp_c=7.5)
+    p16 = dict(plot_id="P16", region="Guangdong/Qingyuan/Qingcheng", land_use="paddy", crop="rice", area_ha=0.55,
+               ph=6.0, som_pct=2.9, clay_pct=30, cec_cmol_kg=12, bulk_density_g_cm3=1.16, depth_m=0.2,
+               basic_farmland="yes", cd_mg_kg=0.20, pb_mg_kg=50, as_mg_kg=15, hg_mg_kg=0.15, cr_mg_kg=330,
+               cu_mg_kg=35, ni_mg_kg=40, zn_mg_kg=110, annual_rain_mm=1800, mean_temp_c=21.0)
+    p = agriremed.plan(pd.DataFrame([p17, p16]), agriremed.Scenario(mc_draws=0))
+    s = p.summary.set_index("plot_id")
+    assert s.loc["P17", "metals_exceeding"] == "cu+ni+zn" and s.loc["P17", "current_compliance_metals"] == "cd"
+    for plot in ("P17", "P16"):
+        assert "crop meets GB2762 for Cd (at or below the screening value) with" in s.loc[plot, "recommendation"]
+        assert "（土壤镉不超过筛选值）" in messages.render(s.loc[plot, "recommendation_msg"], "zh")

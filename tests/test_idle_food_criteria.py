@@ -59,7 +59,7 @@ def test_both_food_criteria_are_assessed_on_an_idle_safe_utilisation_paddy(p20):
     s = p20.scores.set_index(["option_id", "criterion"])
     assert s.loc[("sorghum", "food_production"), "weight"] == pytest.approx(0.15)
     assert s.loc[("sorghum", "food_safety"), "weight"] == pytest.approx(0.25)
-    assert "of a reference 7.1 t/ha/yr for paddy (idle now; reference crop Rice" in a.loc["low_cd_rice",
+    assert "of a reference 7.1 t/ha/yr for paddy (idle now; reference crop rice, crop-table yield)" in a.loc["low_cd_rice",
                                                                                          "why_food_production"]
     assert a.loc["sorghum", "why_food_safety"].startswith("red: grows no food on paddy land idle now")
 
@@ -95,7 +95,7 @@ def test_the_reference_crop_follows_the_land_use_and_idle_orchards_are_not_asses
     assert t.loc[("up", "maize_grain"), "crit_food_production"] == pytest.approx(1.0)
     assert t.loc[("veg", "maize_grain"), "crit_food_production"] == pytest.approx(6.53 / 30.0, abs=1e-6)
     assert t.loc[("up", "do_nothing"), "crit_food_safety"] == 0.0
-    assert "for vegetable (idle now; reference crop Vegetables" in t.loc[("veg", "maize_grain"), "why_food_production"]
+    assert "for vegetable (idle now; reference crop vegetables (type not given), crop-table yield)" in t.loc[("veg", "maize_grain"), "why_food_production"]
     # no reference crop for orchards, and a cotton field is in use, not idle: not assessed, as before
     for plot in ("orch", "cotton"):
         assert np.isnan(t.loc[(plot, "do_nothing"), "crit_food_production"]), plot

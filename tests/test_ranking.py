@@ -141,6 +141,42 @@ def test_clean_up_counts_only_where_the_soil_needs_lowering():
         "not assessed: not needed: the current crop meets the food limit without treatment"
 
 
+def test_clean_up_is_not_needed_only_where_the_crop_meets_the_limit_for_every_exceeding_metal():
+    # plot B's rice meets the limit (0.99), but its probability covers Cd only while As/Pb put the plot in
+    # its class and are not assessed in the crop: the clean-up is counted, as on a plot without a prediction
+    t = _two_plots(metals_exceeding=["as+pb"] * 6, compliance_metals=["cd", "", "cd"] * 2,
+                   target_metals=["", "as", ""] * 2)
+    v = ranking.criteria_values(t, 20)
+    assert v["clean_up"].iloc[3:].tolist() == pytest.approx([0.0, 0.25, 0.0])  # 300 of 600 g/ha × 1 of 2 metals
+    r = ranking.rank_options(t, agriremed.Scenario().normalised_weights()).set_index(["plot_id", "option_id"])
+    assert r.loc[("B", "do_nothing"), "why_clean_up"] == (
+        "red: removes none of the excess As/Pb; counted although the current crop is predicted to meet the food "
+        "limit for Cd without treatment: As/Pb above the screening value not assessed in the crop (red below 25 %)")
+    zh = render(r.loc[("B", "do_nothing"), "why_clean_up_msg"], "zh")
+    assert "虽然预测当前作物不经治理即符合镉的食品限量，仍计入修复效果：超过筛选值的砷、铅未在作物中评估" in zh
+    # a probability that covers every exceeding metal keeps "not needed"
+    ok = ranking.rank_options(t.assign(metals_exceeding=["cd"] * 6, target_metals=["", "cd", ""] * 2),
+                              agriremed.Scenario().normalised_weights()).set_index(["plot_id", "option_id"])
+    assert ok.loc[("B", "sorghum"), "why_clean_up"] == \
+        "not assessed: not needed: the current crop meets the food limit without treatment"
+
+
+def test_p03_cabbage_on_pb_as_land_counts_clean_up_and_keeps_its_decision():
+    # 菜地 Chinese cabbage, Jiyuan (Henan), Pb 260, As 30, pH 7.9: Cd (below screening) 96 % compliant,
+    # Pb/As not assessed in the crop. Before: clean-up "not needed" (weight NaN; score 0.83 vs fallow 0.09)
+    p03 = dict(plot_id="P03", region="Henan/Jiyuan", land_use="vegetable", crop="chinese_cabbage", area_ha=0.5,
+               ph=7.9, som_pct=1.9, clay_pct=22, cec_cmol_kg=15, bulk_density_g_cm3=1.35, depth_m=0.2,
+               basic_farmland="no", cd_mg_kg=0.45, pb_mg_kg=260, as_mg_kg=30, hg_mg_kg=0.1, cr_mg_kg=65,
+               cu_mg_kg=35, ni_mg_kg=30, zn_mg_kg=180, annual_rain_mm=600, mean_temp_c=14.4)
+    p = agriremed.plan(pd.DataFrame([p03]), agriremed.Scenario(mc_draws=0), progress=False)
+    s = p.scores.set_index(["option_id", "criterion"])
+    assert s.loc[("do_nothing", "clean_up"), "weight"] == pytest.approx(0.15)
+    assert s.loc[("do_nothing", "clean_up"), "value"] == 0.0
+    assert "As/Pb above the screening value not assessed in the crop" in s.loc[("do_nothing", "clean_up"), "reason"]
+    assert p.summary["recommended_option"].iloc[0] == "do_nothing"
+    assert p.summary["score"].iloc[0] == pytest.approx(0.705, abs=5e-4)
+
+
 def test_compliant_crop_is_not_pushed_into_removal_even_without_rules():
     # with every weight on food-neutral criteria except clean-up, plot B still keeps rice:
     # clean-up is not assessed there, and sorghum has no food

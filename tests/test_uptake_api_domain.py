@@ -13,13 +13,40 @@ def test_safe_soil_curve_gives_no_threshold_outside_the_domain_and_the_edge_valu
     c = safe_soil_curve("synth_rice_cd_ph", [2.0, 3.9, 5.0, 8.5, 12.0])
     assert np.isnan(c["safe_soil_mg_kg"].to_numpy()[[0, 4]]).all()
     assert c["safe_soil_mg_kg"].iloc[2] == pytest.approx(0.018215, rel=1e-4)
+    outside = ("safe soil threshold at probability 0.95 ({} mg/kg) lies outside the soil Cd range of synth_rice_cd_ph "
+               "(0.05–10 mg/kg): extrapolated beyond the data of the function, not clipped")
     assert c["note"].tolist()[:3] == ["pH outside 3–10, the domain of the transfer functions: not used",
                                       "extrapolated: ph = 3.9: the function's trend continued beyond 4–8.5 "
-                                      "(as a plan predicts there)",
-                                      ""]
+                                      "(as a plan predicts there); " + outside.format("0.00471"),
+                                      outside.format("0.0182")]
     # a function without a published pH range keeps the domain of all functions, 3–10
     w = safe_soil_curve("mcgrath2002_wheat_cd", [2.5, 6.0, 10.5])
     assert w["safe_soil_mg_kg"].isna().tolist() == [True, False, True]
+
+
+def test_safe_soil_curve_flags_thresholds_outside_the_soil_range_as_safe_soil_does(tables):
+    # synth_rice_cd_ph: soil Cd 0.05–10 mg/kg, pH 4–8.5. At pH 7 the threshold at 0.95 (0.213) lies inside,
+    # the median one (11.5) beyond it; at pH 6 both inside; at pH 5 the one at 0.95 (0.018) below it; pH 3.9
+    # is solved at the edge of the pH range; pH 12 gets no threshold. Before, the curve had no flag at all.
+    c = safe_soil_curve("synth_rice_cd_ph", [3.9, 5.0, 6.0, 7.0, 12.0], tables=tables)
+    assert c["extrapolated"].tolist() == [True, True, False, True, None]
+    assert c["safe_soil_mg_kg"].iloc[3] == pytest.approx(0.2127, abs=1e-4)
+    assert c["safe_soil_p50_mg_kg"].iloc[3] == pytest.approx(11.546, abs=1e-3)
+    assert c["note"].iloc[3] == ("safe soil threshold at probability 0.5 (11.5 mg/kg) lies outside the soil Cd range of "
+                                 "synth_rice_cd_ph (0.05–10 mg/kg): extrapolated beyond the data of the function, "
+                                 "not clipped")
+    assert c["note"].iloc[2] == ""
+    # a function that publishes no range: unknown, as in safe-soil
+    w = safe_soil_curve("mcgrath2002_wheat_cd", [6.0, 10.5], tables=tables)
+    assert w["extrapolated"].tolist() == ["unknown", None]
+    # the same flag and thresholds as agriremed safe-soil gives a plot at pH 7 with that function
+    from agriremed.stages.uptake.thresholds import safe_thresholds
+    plot = pd.DataFrame({"plot_id": ["a"], "region": ["Jiangxi/Yichun"], "land_use": ["paddy"], "crop": ["rice"],
+                         "ph": [7.0], "cd_mg_kg": [0.3], "som_pct": [2.5], "clay_pct": [25.0]})
+    t = safe_thresholds(plot, metals=["cd"], tables=tables).iloc[0]
+    assert t["function_id"] == "synth_rice_cd_ph"
+    assert t["extrapolated"] == c["extrapolated"].iloc[3]
+    assert t["safe_soil_p50_mg_kg"] == pytest.approx(c["safe_soil_p50_mg_kg"].iloc[3], rel=1e-9)
 
 
 def test_evaluate_function_refuses_negative_soil_and_ph_outside_3_to_10(tables):

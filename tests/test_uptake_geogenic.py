@@ -21,7 +21,8 @@ RICE = (0.4519, 0.4305, -0.22975)
 MAIZE = (-0.3631, 0.4305, -0.142)
 #: rice: the mean of the shifts implied by the two karst surveys that print pH (Guizhou −0.5023, SW Guangxi −0.1323);
 #: spread added: their SD 0.2616 × √(1 + 1/2); maize: one survey, the rice synthesis' between-survey SD
-RICE_SHIFT, MAIZE_SHIFT, SE_ADD_RICE, SE_ADD = -0.3173, -0.9174, 0.3204, 0.2367
+# the maize spread added is the karst rice one (one maize survey: no between-survey SD of its own; was 0.2367)
+RICE_SHIFT, MAIZE_SHIFT, SE_ADD_RICE, SE_ADD = -0.3173, -0.9174, 0.3204, 0.3204
 
 
 def _plots(**cols):
@@ -66,7 +67,7 @@ def test_maize_prediction_with_and_without_high_background_hand_computed():
     assert p.loc["p2", "function_id"] == "synth_maize_cd_ph_alkaline"
     assert p.loc["p3", "crop_fw_p50_mg_kg"] == pytest.approx(alk, rel=1e-9)
     assert p.loc["p2", "crop_fw_p50_mg_kg"] / p.loc["p3", "crop_fw_p50_mg_kg"] == pytest.approx(10 ** MAIZE_SHIFT)
-    assert p.loc["p0", "se_log10"] == pytest.approx(math.hypot(0.469, SE_ADD))
+    assert p.loc["p0", "se_log10"] == pytest.approx(math.hypot(0.469, SE_ADD)) == pytest.approx(0.568, abs=5e-4)
     assert p.loc["p1", "se_log10"] == pytest.approx(0.469)
 
 
@@ -125,7 +126,7 @@ def test_note_en_zh_and_the_plan_sentence():
     assert r.loc["p1", "note"].endswith(
         "× 0.121 for soil metal of natural (geological) origin (the plot given as high geological background): "
         "karst/geogenic adjustment calibrated on one survey (Yang et al. 2022; project synthesis of published data), "
-        "not tested on other surveys with pH, spread widened to 0.525 log10 — check it with grain monitoring in the "
+        "not tested on other surveys with pH, spread widened to 0.568 log10 — check it with grain monitoring in the "
         "county")
     notes = user_fit_notes(pred, plots["plot_id"])
     assert render(notes[0], "en") == (
@@ -216,9 +217,11 @@ def test_the_spread_added_is_not_below_the_default_between_survey_sd(tables):
 
 def test_the_shift_rows_are_the_recomputed_syntheses(tables):
     adj = synthesis.geogenic_adjustments(tables)
-    rows = synthesis.geogenic_rice_rows(tables)
+    rows = {**synthesis.geogenic_rice_rows(tables), **synthesis.geogenic_maize_rows(tables)}
+    assert "geogenic_se_maize" in rows
     sl = tables.uptake_slopes.set_index("estimate_id")
-    # value, source and note of the rice rows are what the synthesis computes (scripts/make_geogenic_rice_shift.py)
+    # value, source and note of the rice rows and of the maize spread are what the synthesis computes
+    # (scripts/make_geogenic_rice_shift.py)
     for rid, row in rows.items():
         assert sl.loc[rid, "value"] == row["value"]
         assert (sl.loc[rid, "source"], sl.loc[rid, "note"]) == (row["source"], row["note"])
@@ -230,8 +233,10 @@ def test_the_shift_rows_are_the_recomputed_syntheses(tables):
     assert adj["synth_maize_cd_ph"]["shift"] == pytest.approx(m["shift"], abs=5e-5)
     assert adj["synth_maize_cd_ph_alkaline"]["shift"] == adj["synth_maize_cd_ph"]["shift"]
     assert adj["synth_rice_cd_ph"]["se_add"] == adj["synth_rice_cd_ph_hunan"]["se_add"] == pytest.approx(g["se_add"], abs=5e-5)
-    between = synthesis.rice_cd_synthesis(tables)["between"]
-    assert adj["synth_maize_cd_ph"]["se_add"] == adj["synth_maize_cd_ph_alkaline"]["se_add"] == pytest.approx(between, abs=5e-5)
+    # the maize spread added is the karst rice one, not the rice synthesis' between-survey SD (0.2367)
+    assert adj["synth_maize_cd_ph"]["se_add"] == adj["synth_maize_cd_ph_alkaline"]["se_add"] == pytest.approx(
+        g["se_add"], abs=5e-5) == pytest.approx(m["se_add"], abs=5e-5)
+    assert m["se_adjusted"] == pytest.approx(math.hypot(0.469, 0.3204), abs=5e-4)
     assert m["intercept"] == pytest.approx(-1.2804, abs=5e-5)
     assert {f: v["n_surveys"] for f, v in adj.items()} == {
         "synth_rice_cd_ph": 2, "synth_rice_cd_ph_hunan": 2, "synth_maize_cd_ph": 1, "synth_maize_cd_ph_alkaline": 1}
@@ -292,8 +297,11 @@ def test_maize_karst_share_with_the_adjustment(tables):
     checks = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "validation" / "maize_cd_surveys.csv")
     r = maize_share_checks(checks, tables).set_index("check_id")
     assert r.loc["guizhou_karst_share", "predicted"] == pytest.approx(0.394, abs=1e-3)
-    assert r.loc["guizhou_karst_share", "predicted_geogenic"] == pytest.approx(0.032, abs=1e-3)
-    assert r.loc["guizhou_hc5_ph5", "predicted_geogenic"] == pytest.approx(0.054, abs=1e-3)
+    # with the karst rice spread (0.3204, was 0.2367): 3.2 → 4.2 % on the survey (0.81 % observed), 5.4 → 6.9 % and
+    # 3.4 → 4.5 % at its HC5 soils of pH 5 and 6 (5 %)
+    assert r.loc["guizhou_karst_share", "predicted_geogenic"] == pytest.approx(0.042, abs=1e-3)
+    assert r.loc["guizhou_hc5_ph5", "predicted_geogenic"] == pytest.approx(0.069, abs=1e-3)
+    assert r.loc["guizhou_hc5_ph6", "predicted_geogenic"] == pytest.approx(0.045, abs=1e-3)
 
 
 def test_rice_carried_on_beyond_the_range_keeps_the_karst_intercept():
@@ -317,3 +325,19 @@ def test_hunan_surveys_are_also_checked_with_the_hunan_function_a_plan_there_use
     assert round(d.loc[("hunan2013_y_county", "regional:synth_rice_cd_ph_hunan"), "implied_ph"], 2) == 5.10
     # karst surveys outside Hunan get no provincial variant
     assert not any(v.startswith("regional:") for s, v in d.index if s == "song2023_guizhou_rice")
+
+
+def test_the_script_checks_the_maize_spread_row_too(tables, tmp_path):
+    # scripts/make_geogenic_rice_shift.py --check fails on a table whose maize spread is not the computed one
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "make_geogenic_rice_shift.py"
+    spec = importlib.util.spec_from_file_location("make_geogenic_rice_shift", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    text = mod.TABLE.read_text(encoding="utf-8")
+    rows = {**synthesis.geogenic_rice_rows(tables), **synthesis.geogenic_maize_rows(tables)}
+    assert mod.updated(text, rows) == text  # the packaged table is what the script writes
+    old = text.replace("geogenic_se_maize,maize,cd,geogenic_se,0.3204,", "geogenic_se_maize,maize,cd,geogenic_se,0.2367,")
+    assert old != text and mod.updated(old, rows) == text

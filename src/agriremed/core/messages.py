@@ -657,6 +657,30 @@ def _crop_names(v, lang, tables):
     return i18n.join_list(names, lang)
 
 
+#: First words of English crop names that keep their capital inside a sentence (proper adjectives:
+#: "Chinese cabbage (napa)"); every other name is written in sentence case there ("reference crop rice").
+PROPER_FIRST_WORDS = frozenset({"Chinese"})
+
+
+def _crop_mid(v, lang, tables):
+    """A crop code's display name (``name_en``/``name_zh`` of ``crops.csv``) as written inside a sentence: in
+    English in sentence case, its first letter lower-cased unless the first word is a proper adjective
+    (:data:`PROPER_FIRST_WORDS`) or an abbreviation (two capitals); the Chinese name as it is.
+
+    >>> _crop_mid("rice", "en", None), _crop_mid("vegetable_unspecified", "en", None)
+    ('rice', 'vegetables (type not given)')
+    >>> _crop_mid("chinese_cabbage", "en", None), _crop_mid("rice", "zh", None)
+    ('Chinese cabbage (napa)', '水稻')
+    """
+    name = i18n.crop_name(str(v), lang, tables)
+    if lang == "zh" or not name:
+        return name
+    first = name.split(" ", 1)[0]
+    if first in PROPER_FIRST_WORDS or (len(first) > 1 and first[1].isupper()):
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def _crop_groups(v, lang, tables):
     """Crop groups of ``food_limits.csv`` (``'root_vegetable|potato'``) as names in the language
     (``value.crop_group.<group>`` of the translation table): ``root vegetables and potatoes and tubers`` /
@@ -816,6 +840,7 @@ DOMAINS = {
     "metal": _value("metal"),
     "option": _value("option"),
     "crop": _value("crop"),
+    "crop_mid": _crop_mid,
     "land_use": _value("land_use"),
     "soil_class": _value("soil_class"),
     "rule_set": _value("rule_set"),

@@ -249,7 +249,16 @@ class Tables:
         ``land_use_reference_source``: rice on paddy, maize on upland, vegetables of no given type on
         vegetable land), whose yield the ranking's food criteria measure an option against on land of
         that use idle now (:func:`agriremed.stages.ranking.criteria_values`); the first flagged crop of a
-        land use counts. Empty without the column; a land use without a flagged food crop has none."""
+        land use counts. Empty without the column; a land use without a flagged food crop has none.
+
+        The packaged table flags none for orchards (园地) or marginal land, on purpose: the reference stands
+        for the food that cultivated land (耕地: 水田, 旱地, vegetable land; GB/T 21010-2017) idle now is
+        kept for (国办发〔2020〕44号). An orchard, tea garden or mulberry field is other agricultural land, not
+        cultivated land, and one idle now (crop ``none``) has no known fruit: its crops differ in yield and
+        product (citrus, apple, tea, mulberry for silk) and the table has no fruit of no given type (as
+        ``vegetable_unspecified`` is for vegetables); an orchard whose fruit is known is not idle and is
+        measured against that fruit. Marginal land (wasteland, mine, brownfield) is no food land. On both the
+        food criteria stay not assessed; a user table may flag a crop of its own for them."""
         def build():
             c = self.crops
             if "land_use_reference" not in c or "land_use" not in c:

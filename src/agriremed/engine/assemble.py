@@ -1077,14 +1077,17 @@ def _baseline_scores_higher(table: pd.DataFrame, g):
 
 def _covers_below_only(covered, exceeding) -> bool:
     """Whether the metals a probability covers (``covered``, '+'-joined) are all at or below
-    their screening value: none of them is among ``exceeding`` (the plot's metals above it).
+    their screening value while the plot has a metal above it: none of them is among ``exceeding``
+    (the plot's metals above it; none above: False, the plot has nothing to tell them from).
 
     >>> _covers_below_only("cd", "as"), _covers_below_only("cd+as", "as"), _covers_below_only("", "as")
     (True, False, False)
+    >>> _covers_below_only("cd", "cu+ni+zn"), _covers_below_only("cd", "")
+    (True, False)
     """
     c = [m for m in (covered if isinstance(covered, str) else "").split("+") if m]
-    over = set((exceeding if isinstance(exceeding, str) else "").split("+"))
-    return bool(c) and not over.intersection(c)
+    over = {m for m in (exceeding if isinstance(exceeding, str) else "").split("+") if m}
+    return bool(c) and bool(over) and not over.intersection(c)
 
 
 def _below_where_grown(P: pd.DataFrame, land_use, food_crop, covered, tables: Tables,
@@ -2047,7 +2050,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     if "food_crop" in b:
         no_food[ok] = _frames.obj(b["food_crop"])[ok] == "none"
     lead = has_na & ok & ~no_food
-    b["covers_below_only"] = lead & _frames.per_distinct(_covers_below_only, covered, over).astype(bool)
+    # a probability covering only metals at or below their screening value, on a plot with a metal above it
+    # (not assessed in the crop, or without a food limit in it: Cu/Ni/Zn in wheat), says so, whatever leads
+    b["covers_below_only"] = ok & ~no_food & _frames.per_distinct(_covers_below_only, covered, over).astype(bool)
     # … and at or below it on the land the crop is grown as: maize switched onto a paddy is dry-land
     # farming, judged by the screening values of other land (GB 15618 Table 1), not the paddy's
     if b["covers_below_only"].any() and "food_crop" in b:

@@ -36,8 +36,11 @@ clean_up          environmental  share of the excess soil metal removed within
                                  lowering: a metal exceeds its screening value
                                  and the target, and either the land is
                                  strict-control, the plot grows no food crop, or
-                                 the current crop fails the food limit (its
-                                 baseline food-safety light is not green); 0 (as
+                                 the current crop is not shown to meet the food
+                                 limit for every metal above its screening value
+                                 (its baseline food-safety light is not green, or
+                                 its prediction does not cover such a metal: Pb
+                                 or As not assessed in cabbage); 0 (as
                                  for an option removing nothing) where the option
                                  leaves untreated a metal above its intervention
                                  value (``class_kept_metals``): the land stays
@@ -453,8 +456,9 @@ def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
     """Rows whose plot needs its soil lowered: a metal exceeds its screening value and the
     scenario's target is not met (some removal row of the plot still needs metal removed, or
     no row says), and the land is strict-control, or
-    the plot grows no food crop now, or its current crop fails the food limit (the baseline's
-    food-safety value below the green threshold of ``traffic_lights.csv``)."""
+    the plot grows no food crop now, or its current crop is not shown to meet the food limit for every
+    metal above its screening value (the baseline's food-safety value below the green threshold of
+    ``traffic_lights.csv``, or its probability not covering such a metal: :func:`_baseline_meets`)."""
     n = len(table)
     if not n:
         return np.zeros(0, bool)
@@ -469,10 +473,30 @@ def _soil_needs_lowering(table, base, base_food, p, tables) -> np.ndarray:
     exceeds &= (~known | positive)[pc]
     strict = (_frames.obj(table["soil_class"]) == "strict_control") if "soil_class" in table else \
         np.zeros(n, bool)
+    green, unseen = _baseline_meets(table, base, base_food, p, tables)
+    return exceeds & (strict | ~green | (unseen != ""))
+
+
+def _baseline_meets(table, base, base_food, p, tables):
+    """Per row, whether its plot's current crop meets the food limit without treatment for the metals its
+    probability covers (the baseline's food-safety value at or above the green threshold of
+    ``traffic_lights.csv``), and the metals above their screening value that this probability does not cover
+    ('+'-joined; '' none): a current crop predicted to meet the Cd limit says nothing of the Pb or As that put
+    the plot in its class and that no transfer function predicts in it (Chinese cabbage on Pb/As land), so the
+    soil's clean-up is not "not needed" there. Without ``compliance_metals`` (a table that does not say what
+    its probabilities cover) the probability is taken to cover every metal."""
+    n = len(table)
     green = tables.light_thresholds()["food_safety"]["green_at_least"]
-    p_base = np.where(base >= 0, _frames.take(p, np.maximum(base, 0)), np.nan)
-    complies = base_food & (p_base >= green - 1e-12)
-    return exceeds & (strict | ~complies)
+    at = np.maximum(base, 0)
+    p_base = np.where(base >= 0, _frames.take(p, at), np.nan)
+    meets = base_food & (p_base >= green - 1e-12)
+    unseen = np.full(n, "", dtype=object)
+    if "compliance_metals" in table and "metals_exceeding" in table and meets.any():
+        cover = _frames.obj(table["compliance_metals"])
+        rows = np.flatnonzero(meets)
+        unseen[rows] = _frames.per_distinct(_metals_not_in, _frames.obj(table["metals_exceeding"])[rows],
+                                            _frames.take(cover, at[rows]))
+    return meets, unseen
 
 
 def _grows_food(food_crop) -> np.ndarray:
@@ -659,6 +683,13 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                               else np.full(len(table), "", dtype=object))
     e_code, t_code, k_code = e_code[rows], t_code[rows], k_code[rows]
     unknown = clean_up_unknown(table)[rows]  # removal not computed: no soil mass
+    # the current crop meets the limit for the metals its probability covers, not for those named here
+    meets, unseen = _baseline_meets(table, f["base"], f["base_food"], f["p"], tables)
+    u_code, u_names = _titles(pd.Series(np.where(meets, unseen, ""), dtype=object))
+    c_code, c_names = _titles(pd.Series(_frames.take(_frames.obj(table["compliance_metals"]), np.maximum(f["base"], 0))
+                                        if "compliance_metals" in table else np.full(len(table), "", dtype=object),
+                                        dtype=object).fillna(""))
+    u_code, c_code = u_code[rows], c_code[rows]
     H = int(horizon_yr)
     fmt = {"food_safety": _pct, "food_production": _pct, "livelihood": lambda x: f"{x:g}", "clean_up": _pct,
            "carbon": lambda x: f"{x:+g}", "economics": lambda x: f"{x:+,.0f}"}
@@ -681,7 +712,8 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
                                 *printed(y_now, 10), ref_lu, ref_of, *printed(fp * y_ref, 10), *printed(y_ref, 10)),
             "livelihood": (V["livelihood"] >= 1, V["livelihood"] >= 0.5, food_share > 0,
                            *printed(food_share, 100)),
-            "clean_up": (e_code, t_code, k_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100)),
+            "clean_up": (e_code, t_code, k_code, np.isnan(V["clean_up"]), unknown, *printed(V["clean_up"], 100),
+                         u_code, c_code),
             "carbon": (V["carbon"],),
             "economics": printed(V["economics"])}
 
@@ -711,8 +743,13 @@ def _reasons(table, V, L, rows, tables, food_standard, horizon_yr, money=("CNY",
             return (M("why.food") if x >= 1 else M("why.food_share", share=_pct(s)) if s > 0
                     else M("why.biomass") if x >= 0.5 else M("why.nothing"))
         if c == "clean_up":
-            return _clean_up_statement(x, e_names[e_code[i]], t_names[t_code[i]], unknown[i], H,
-                                       k_names[k_code[i]])
+            st = _clean_up_statement(x, e_names[e_code[i]], t_names[t_code[i]], unknown[i], H,
+                                     k_names[k_code[i]])
+            if u_names[u_code[i]] and not np.isnan(x):
+                # counted although the current crop meets the limit for the metals its probability covers
+                return M("why.clean_counted_unassessed", statement=st, covered=c_names[c_code[i]],
+                         metals=u_names[u_code[i]])
+            return st
         if c == "carbon":
             if np.isnan(x):
                 return M("why.carbon_na")

@@ -59,7 +59,8 @@ from agriremed.core.tables import Tables, load_tables
 __all__ = ["lognormal_from_mean_sd", "lognormal_from_mean_share", "survey_moments", "synthesis_slopes",
            "calibrate_intercept", "rice_cd_synthesis", "survey_skill", "rice_type_factors", "RICE_TYPES",
            "ratio_synthesis", "leafy_spread_components", "maize_cd_synthesis", "survey_ph_sd",
-           "geogenic_rice_calibration", "geogenic_rice_shift", "geogenic_rice_rows", "geogenic_maize_shift", "geogenic_adjustments",
+           "geogenic_rice_calibration", "geogenic_rice_shift", "geogenic_rice_rows", "geogenic_maize_shift",
+           "geogenic_maize_rows", "geogenic_adjustments",
            "geogenic_survey_checks", "survey_sizes"]
 
 #: Rice types of the optional plot column ``rice_type``; ``indica`` is the reference (factor 1).
@@ -840,22 +841,58 @@ def geogenic_rice_rows(tables: Tables | None = None) -> dict:
 def geogenic_maize_shift(tables: Tables | None = None) -> dict:
     """The log10 shift of the maize Cd default on karst soils with geogenic Cd: the intercept of the NW Guizhou
     karst survey that :func:`maize_cd_synthesis` computes and leaves out of the default (a_G), minus the default's
-    intercept (``karst_offset``); a one-survey calibration, its spread widened by the between-survey SD τ of the
-    intercepts of the rice synthesis (the best-determined between-survey SD of the library: three
-    surveys; the maize synthesis' own, from two summaries, is smaller).
+    intercept (``karst_offset``); a one-survey calibration, which has no between-survey spread of its own: its
+    spread is widened by that of the karst rice adjustment (``se_add`` of :func:`geogenic_rice_shift`: the SD of
+    the shifts the karst rice surveys imply, not below the between-survey SD of the rice synthesis' intercepts,
+    × √(1 + 1/k)), the same rule for the karst intercept of a new area whichever cereal it is.
 
     Returns
     -------
     dict
         ``shift`` [log10], ``intercept`` (a_G), ``default_intercept`` (a), ``se`` (the default's spread),
-        ``se_add`` (τ) and ``se_adjusted`` (√(se² + τ²)).
+        ``se_add`` (the karst rice adjustment's), ``se_adjusted`` (√(se² + se_add²)), ``k_rice`` (the number of karst
+        rice surveys behind ``se_add``), ``shifts_sd_rice`` (the SD of their implied shifts) and ``tau_rice`` (its
+        floor, the between-survey SD of the rice synthesis' intercepts) [log10].
+
+    Examples
+    --------
+    >>> g = geogenic_maize_shift()
+    >>> round(g["shift"], 4), round(g["se_add"], 4), round(g["se_adjusted"], 3)
+    (-0.9174, 0.3204, 0.568)
     """
     tables = tables or load_tables()
     m = maize_cd_synthesis(tables)
-    tau = float(rice_cd_synthesis(tables)["between"])
+    rice = geogenic_rice_shift(tables)
+    add = float(rice["se_add"])
     se = float(tables.transfer_functions.set_index("function_id").loc["synth_maize_cd_ph", "se_log10"])
     return {"shift": float(m["karst_offset"]), "intercept": float(m["intercept_guizhou"]),
-            "default_intercept": float(m["intercept"]), "se": se, "se_add": tau, "se_adjusted": float(np.hypot(se, tau))}
+            "default_intercept": float(m["intercept"]), "se": se, "se_add": add, "se_adjusted": float(np.hypot(se, add)),
+            "k_rice": int(rice["k"]), "shifts_sd_rice": float(rice["shifts_sd"]), "tau_rice": float(rice["tau_default"])}
+
+
+def geogenic_maize_rows(tables: Tables | None = None) -> dict:
+    """The row of ``uptake_slopes.csv`` that holds the spread of the maize karst/geogenic adjustment, as computed by
+    :func:`geogenic_maize_shift`: ``geogenic_se_maize`` → dict of ``value`` (rounded to 4 decimals), ``source`` and
+    ``note``. ``scripts/make_geogenic_rice_shift.py`` writes it with the rice rows (:func:`geogenic_rice_rows`);
+    the tests compare the table with it.
+
+    Examples
+    --------
+    >>> geogenic_maize_rows()["geogenic_se_maize"]["value"]
+    0.3204
+    """
+    tables = tables or load_tables()
+    g = geogenic_maize_shift(tables)
+    note = (
+        f"spread added to a maize Cd prediction with the karst/geogenic shift (se² + {g['se_add']:.4f}²; "
+        f"synth_maize_cd_ph {g['se']:.3f} → {g['se_adjusted']:.3f}): the maize shift rests on one karst survey "
+        "(yang2022_guizhou_maize), which gives no between-survey spread of its own, so the karst rice "
+        f"adjustment's is used (geogenic_se_rice: the SD of the shifts the {g['k_rice']} karst rice surveys imply, "
+        f"{g['shifts_sd_rice']:.4f}, not below its floor {g['tau_rice']:.4f}, times √(1 + 1/{g['k_rice']})): the karst intercept of a new area is taken to "
+        "differ from a calibration as much for maize as for rice (computed: "
+        "agriremed.stages.uptake.synthesis.geogenic_maize_shift; written by scripts/make_geogenic_rice_shift.py); "
+        "UNCONFIRMED: no second karst maize survey was reached to measure the maize spread itself")
+    return {"geogenic_se_maize": {"value": round(g["se_add"], 4), "source": "agriremed_synthesis", "note": note}}
 
 
 def geogenic_adjustments(tables: Tables | None = None) -> dict:

@@ -675,9 +675,13 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     Returns
     -------
     pandas.DataFrame
-        ``ph`` [–] and ``safe_soil_mg_kg`` [mg kg⁻¹, in the function's extract], with
-        ``function_id``, ``crop``, ``food_limit_mg_kg`` [mg kg⁻¹ as sold] and ``note``, as a plan treats a
-        plot at that pH: a pH outside the domain of the functions (:data:`~agriremed.stages.uptake.PH_DOMAIN`,
+        ``ph`` [–], ``safe_soil_mg_kg`` [mg kg⁻¹, in the function's extract] and ``safe_soil_p50_mg_kg``
+        (the threshold at which the median crop meets the limit, probability 0.5) [mg kg⁻¹], with
+        ``function_id``, ``crop``, ``food_limit_mg_kg`` [mg kg⁻¹ as sold], ``extrapolated`` and ``note``, as a
+        plan treats a plot at that pH. ``extrapolated``, as in :func:`safe_thresholds`: True where a reported
+        threshold (at ``prob`` or at the median) lies outside the function's validity range (the note names it and
+        the soil range, ``upt.safe_soil_outside``; the value is not clipped) or the pH is solved at the edge of the
+        range; ``'unknown'`` where the function publishes no range; None where no threshold is given. a pH outside the domain of the functions (:data:`~agriremed.stages.uptake.PH_DOMAIN`,
         3–10) or a missing pH gets no threshold (NaN) and says so; a pH inside it but outside the function's
         published pH range is solved at the edge of the range
         (:func:`~agriremed.stages.uptake.predict.edge_inputs`: the function's trend continued where it rises
@@ -698,6 +702,11 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     >>> c = safe_soil_curve("mcgrath2002_wheat_cd", [6.0, 7.0])
     >>> c["safe_soil_mg_kg"].round(4).tolist()   # × 10^(0.1834/0.44) ≈ 2.61 per pH unit
     [0.0123, 0.032]
+    >>> c["extrapolated"].tolist()   # the UK function publishes no validity range
+    ['unknown', 'unknown']
+    >>> r = safe_soil_curve("synth_rice_cd_ph", [6.0, 7.0])  # soil 0.05–10 mg/kg: the median at pH 7 lies above
+    >>> r["extrapolated"].tolist(), bool(r["safe_soil_p50_mg_kg"].iloc[1] > 10)
+    ([False, True], True)
     """
     tables = tables or load_tables()
     tf = tables.transfer_functions.set_index("function_id", drop=False)
@@ -724,6 +733,7 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
     # is predicted, at the higher of the function's own trend and its value at the end of the range
     solved = _at_edge(fn, grid, edge, keep="soil")
     safe = safe_soil_concentration(fn, solved, limit[0], moist[0], prob)
+    p50 = safe_soil_concentration(fn, solved, limit[0], moist[0], 0.5)
     note = np.full(len(ph), "", dtype=object)
     note[missing] = "pH missing: not used"
     note[off] = f"pH outside {dlo:g}–{dhi:g}, the domain of the transfer functions: not used"
@@ -735,10 +745,28 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
                   "from the fit alone (a plan carries the fit on with the change of the packaged function the plot "
                   "takes; `agriremed safe-soil` solves a plot that way)"
                   if user_fit else f"pH outside {lo:g}–{hi:g}, the range of {function_id}: not used")
+    none = off | missing | rest
+    safe, p50 = np.where(none, np.nan, safe), np.where(none, np.nan, p50)
+    # as safe_thresholds: every reported threshold (at prob and at the median) is checked against the function's
+    # validity range, one beyond it extrapolated (not clipped), the note naming it and the soil range; a pH solved
+    # at the edge of the range is extrapolated too; 'unknown' where the function publishes no range
+    soil_col = C.metal_column(fn.metal, None if fn.soil_measure == "total" else fn.soil_measure)
+    outside = np.fmax(outside_range(fn, grid.assign(**{soil_col: safe})),
+                      outside_range(fn, grid.assign(**{soil_col: p50})))
+    outside = np.where(edge, 1.0, outside)
+    flags = _extrapolated_flags(outside)
+    flags[none] = None
+    soil_range = parse_ranges(fn.valid_ranges).get("soil")
+    for i in np.flatnonzero(~none):
+        extra = [render(m, "en") for m in _outside_soil_range(soil_range, ((prob, safe[i]), (0.5, p50[i])),
+                                                               fn.metal, function_id)]
+        note[i] = "; ".join([x for x in (note[i], *extra) if x])
     return pd.DataFrame({
         "function_id": function_id, "crop": crop, "ph": ph,
         "food_limit_mg_kg": limit[0],
-        "safe_soil_mg_kg": np.where(off | missing | rest, np.nan, safe),
+        "safe_soil_mg_kg": safe,
+        "safe_soil_p50_mg_kg": p50,
+        "extrapolated": pd.Series(flags, dtype=object),
         "note": note,
     })
 
