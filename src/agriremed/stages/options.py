@@ -75,6 +75,12 @@ Rules, in order:
    cover; the maize synthesis rates a maize field below the upland Cd screening value (0.3 mg/kg up to
    pH 7.5) red only below about pH 5 (median safe soil Cd 0.21 mg/kg at pH 4.5, 0.31 at pH 5.0). A
    ``crop_risk`` without ``function_id`` counts every risk as calibrated (none is minor);
+   4e. not an exclusion but a policy status: on priority-protection land (every metal at or below its
+   screening value, no measure needed) a soil amendment (kind ``immobilisation``) that answers no crop risk
+   rated red and none measured above the food limit takes the rule of :data:`UNNEEDED_AMENDMENT_FAMILY`
+   (``cn_priority_no_amendment``, ``restrained``): it ranks after the options that need no such spend,
+   unchanged practice included, whatever the weights (biochar on a clean paddy, Cd 0.2 at pH 6.5, once
+   recommended for its carbon at 36 217 CNY/ha); safe crops (variety, water, foliar spray) keep their status;
 5. soil pH is within the option's ``ph_min``–``ph_max``; where the plot's pH is not measured (blank: its class is
    the same at every pH band), an option with a pH range or a lime dose is excluded (``opt.ph_not_measured``);
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
