@@ -993,22 +993,27 @@ def test_a_paid_amendment_is_not_recommended_over_unchanged_practice_for_a_gain_
     assert s["soil_class"].to_dict() == {"B03": "safe_utilisation", "N004": "priority_protection"}
     assert s["recommended_option"].to_dict() == {"B03": "do_nothing", "N004": "do_nothing"}
     for pid, points, per_mu, status, scores in (("B03", 3.4, -210, "expected", "0.65 vs its 0.68"),
-                                             ("N004", 3.6, -75, "allowed", "0.77 vs its 0.80")):
+                                             ("N004", 3.6, -75, "restrained", "0.77 vs its 0.80")):
         bio, now = r.loc[(pid, "biochar_amendment")], r.loc[(pid, "do_nothing")]
         assert round(100 * (bio["food_compliance"] - now["food_compliance"]), 1) == points
         assert round(t.loc[(pid, "biochar_amendment"), "npv_vs_baseline_cny_ha"] / 15) == per_mu
         assert t.loc[(pid, "biochar_amendment"), "policy_status"] == status
-        assert bio["target_tier"] == 6 and bio["rank"] == 2
-        assert (f"ranked before Biochar amendment (score {scores}), which would "
-                f"raise the crop's chance of meeting the food limit by only {points} percentage points over unchanged "
-                "practice, below the 5-point gain that makes a measure for the crop, at a lower NPV") \
-            in s.loc[pid, "recommendation"]
+        # on N004 the restraint (policy tier 2) puts it after unchanged practice, not the gain rule (tier 6)
+        assert bio["target_tier"] == (6 if pid == "B03" else 0) and bio["rank"] == 2
+    assert ("ranked before Biochar amendment (score 0.65 vs its 0.68), which would raise the crop's chance of meeting "
+            "the food limit by only 3.4 percentage points over unchanged practice, below the 5-point gain that makes a "
+            "measure for the crop, at a lower NPV") in s.loc["B03", "recommendation"]
+    # N004 is priority protection: the amendment is restrained there (cn_priority_no_amendment), and the
+    # sentence gives that rule's reason
+    assert ("ranked before Biochar amendment (score 0.77 vs its 0.80), which the rule set restrains on this land "
+            "(ranked after the options it allows), because priority-protection land, below every screening value, "
+            "needs no soil amendment") in s.loc["N004", "recommendation"]
     # the sentence of unchanged practice stays as it is (safe utilisation: a local measure and crop monitoring)
     assert "Continue current practice: no measure of a safe-utilisation plan in the option library fits this plot" \
         in s.loc["B03", "recommendation"]
     zh = dict(zip(p.summary["plot_id"], messages.column_texts(p.summary, "recommendation", "zh")))
     assert "后者仅使作物达标概率比维持现状提高3.4个百分点，未达到作为措施所需的5个百分点，且净现值更低" in zh["B03"]
-    assert "后者仅使作物达标概率比维持现状提高3.6个百分点" in zh["N004"]
+    assert "后者在该类土地上受管控规则限制（排在规则允许的方案之后），因为优先保护类耕地" in zh["N004"]
     # where the gain of a measure is set at 0.03, biochar is one again: recommended on B03 as the expected measure
     p3 = agriremed.plan(plots, agriremed.Scenario(mc_draws=0, min_compliance_gain=0.03))
     assert p3.summary.set_index("plot_id").loc["B03", "recommended_option"] == "biochar_amendment"

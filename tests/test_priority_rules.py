@@ -31,7 +31,7 @@ PLOTS = [
      "ph": 7.8, "cd_mg_kg": 0.3, "basic_farmland": "yes"},
 ]
 #: the rules that name the food-keeping options and unchanged practice on priority-protection land
-PRIORITY_RULES = {"cn_priority_keep_food", "cn_priority_as_now"}
+PRIORITY_RULES = {"cn_priority_keep_food", "cn_priority_as_now", "cn_priority_no_amendment"}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,10 @@ def test_every_option_on_priority_cultivated_land_has_a_rule(plan):
                                                "remediation_with_food"])
                     & (t["option_id"] != "maize_grain")]  # on upland: cn_clean_idle_grain (expected)
     assert set(food["policy_rule"]) == PRIORITY_RULES
-    assert set(food["policy_status"]) == {"allowed"}
+    # a soil amendment without a red or measured crop risk is restrained (cn_priority_no_amendment), the rest allowed
+    amend = food["policy_rule"] == "cn_priority_no_amendment"
+    assert set(food.loc[amend, "policy_status"]) == {"restrained"}
+    assert set(food.loc[~amend, "policy_status"]) == {"allowed"}
 
 
 def test_forbidding_and_restraining_rules_still_win():

@@ -75,6 +75,12 @@ Rules, in order:
    cover; the maize synthesis rates a maize field below the upland Cd screening value (0.3 mg/kg up to
    pH 7.5) red only below about pH 5 (median safe soil Cd 0.21 mg/kg at pH 4.5, 0.31 at pH 5.0). A
    ``crop_risk`` without ``function_id`` counts every risk as calibrated (none is minor);
+   4e. not an exclusion but a policy status: on priority-protection land (every metal at or below its
+   screening value, no measure needed) a soil amendment (kind ``immobilisation``) that answers no crop risk
+   rated red and none measured above the food limit takes the rule of :data:`UNNEEDED_AMENDMENT_FAMILY`
+   (``cn_priority_no_amendment``, ``restrained``): it ranks after the options that need no such spend,
+   unchanged practice included, whatever the weights (biochar on a clean paddy, Cd 0.2 at pH 6.5, once
+   recommended for its carbon at 36 217 CNY/ha); safe crops (variety, water, foliar spray) keep their status;
 5. soil pH is within the option's ``ph_min``–``ph_max``; where the plot's pH is not measured (blank: its class is
    the same at every pH band), an option with a pH range or a lime dose is excluded (``opt.ph_not_measured``);
 6. no metal listed in ``blocked_by`` exceeds its screening value (e.g. biochar and
@@ -1022,6 +1028,13 @@ SWITCH_BACK_FAMILY = "replaces_substitute_crop"
 #: is rated red or was measured above the food limit in the harvest (rule 4d); where the rule set has no rule
 #: of this family, the off-class rule applies.
 SWITCH_OFF_CLASS_FAMILY = "switch_not_for_class_metal"
+#: Policy family of a soil amendment (kind ``immobilisation``: biochar, lime, the Fe–Si conditioner) that
+#: treats no metal above its screening value and answers no crop risk the plan rates red or that was
+#: measured above the food limit in the harvest (rule 4e): on land whose rule set names a rule of this
+#: family (``cn_priority_no_amendment``, priority-protection land, ``restrained``) the rule replaces the
+#: option's own, so that the amendment, a recurring spend on the soil, ranks after the options that need
+#: none (unchanged practice included); where the rule set has no rule of this family nothing changes.
+UNNEEDED_AMENDMENT_FAMILY = "amendment_without_need"
 
 
 def _family_rule(family, soil_class, land_use, basic_farmland, tables, rule_set, kept_family):
@@ -1532,6 +1545,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     mr_code, mr_suffix, mr_st, mr_rid, mr_tier = family_rule(MINOR_RISK_FAMILY)
     sw_code, sw_suffix, sw_st, sw_rid, sw_tier = family_rule(SWITCH_BACK_FAMILY)
     so_code, so_suffix, so_st, so_rid, so_tier = family_rule(SWITCH_OFF_CLASS_FAMILY)
+    am_code, am_suffix, am_st, am_rid, am_tier = family_rule(UNNEEDED_AMENDMENT_FAMILY)
     kept_substitute = kept_family == KEPT_SUBSTITUTE_FAMILY
     # per option × plot: status and rule (the land's, unless the off-class rule replaces them)
     st_plot = pol_st[:, land_code] if n else np.zeros((len(opts), 0), object)
@@ -1677,13 +1691,21 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
               & (sw_tier > POLICY_TIER["expected"]))
         st_plot[i] = np.where(sw, sw_st, st_plot[i])
         rid_plot[i] = np.where(sw, sw_rid, rid_plot[i])
+        # a soil amendment with nothing to answer but a crop risk neither rated red nor measured over the
+        # food limit, on land where the rule set restrains such a spend (priority protection, rule 4e)
+        cur_tier = np.array([POLICY_TIER.get(x, 1) for x in st_plot[i]], np.int64)
+        unneeded = ((o.kind == "immobilisation") & ((target & (exceed | red_risk | measured_over)) == 0)
+                    & (am_rid != "") & (am_tier > cur_tier) & (cur_tier < POLICY_TIER["forbidden"]))
+        st_plot[i] = np.where(unneeded, am_st, st_plot[i])
+        rid_plot[i] = np.where(unneeded, am_rid, rid_plot[i])
         base_sfx = len(pol_suffix[i]) + len(off_suffix) + len(sw_suffix)
-        sfx_codes = np.where(switch_off, base_sfx + len(mr_suffix) + so_code,
+        sfx_codes = np.where(unneeded, base_sfx + len(mr_suffix) + len(so_suffix) + am_code,
+                             np.where(switch_off, base_sfx + len(mr_suffix) + so_code,
                              np.where(minor_off, base_sfx + mr_code,
                                       np.where(off_only, len(pol_suffix[i]) + off_code,
                                                np.where(sw, len(pol_suffix[i]) + len(off_suffix) + sw_code,
-                                                        land_code))))
-        suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix + mr_suffix + so_suffix
+                                                        land_code)))))
+        suffixes = list(pol_suffix[i]) + off_suffix + sw_suffix + mr_suffix + so_suffix + am_suffix
         if applicable.any():
             extra = _biochar_text(o, tables) if biochar else None
             # caution bits: 1 As measured below its screening value, 2 soil above the biochar pH limit,

@@ -1907,7 +1907,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         rule, ``policy_rule`` of ``ranked`` or ``rules`` (row-aligned with ``ranked``), by
         :func:`policy_reason`), ``pol.ahead_restrained`` ("…,
         which the rule set restrains on this land", when the runner-up is restrained and the
-        winner only allowed), ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
+        winner only allowed; ``pol.ahead_restrained_why`` where the runner-up's rule has its own
+        ``rec.policy_why.<rule>``, which closes it), ``rec.ahead_evidence`` ("…, whose evidence is partial", when the
         runner-up scores higher but ranks after the fully assessed winner) or
         ``rec.ahead_unpriced`` ("…, whose costs and NPV were not computed", when only the
         runner-up's NPV is unknown) or ``rec.ahead_below_target`` ("…, whose crop is predicted to
@@ -2094,6 +2095,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
                 np.asarray(rules, dtype=object) if rules is not None else np.full(len(ranked), "", dtype=object))
     rule_sr = np.where(by_policy == 1, rule_all[sr], "").astype(object)
     rule_sr[pd.isna(rule_sr)] = ""
+    # a restrained runner-up whose rule has its own short reason (rec.policy_why.<rule>) names it (22)
+    own_why = np.array([isinstance(x, str) and POLICY_WHY + x in catalogue("en") for x in rule_all[sr]], bool)
+    by_policy = np.where((by_policy == 2) & own_why, 22, by_policy)
+    rule_sr = np.where(by_policy == 22, rule_all[sr], rule_sr).astype(object)
     # no measure (18): the runner-up's gain over unchanged practice and the threshold, in percentage points
     gains = _gain_points(ranked, sr, by_policy == 18)
     # … an agronomic measure whose NPV is not below unchanged practice's: no measure whatever it earns
@@ -2141,6 +2146,9 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
             Message.of(code[1], option=oid[sr][i], score=a[i], runner_score=b[i],
                        because=policy_reason(rule_sr[i]))
             if by_policy[i] == 1 else
+            Message.of("pol.ahead_restrained_why", option=oid[sr][i], score=a[i], runner_score=b[i],
+                       because=policy_reason(rule_sr[i]))
+            if by_policy[i] == 22 else
             Message.of(code[by_policy[i]], option=oid[sr][i], score=a[i], runner_score=b[i]) if by_policy[i] else
             Message.of("rec.ahead", option=oid[sr][i], score=a[i], runner_score=b[i], criterion=lead[i])
             for i in first]
