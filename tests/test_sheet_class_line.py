@@ -94,16 +94,15 @@ def test_karst_high_background_plot_is_told_to_recheck_the_class_with_crop_monit
     # the class re-check, then the karst/geogenic adjustment of the rice prediction (rec.geogenic)
     assert s["recommendation"].endswith(
         "The soil metal is mainly of natural (geological) origin (high background, as given for the plot): re-check "
-        "the class with crop (grain) monitoring data. The crop's Cd is predicted with the karst/geogenic adjustment "
-        "(soil metal of natural origin, the plot given as high geological background: × 0.482, calibrated on only 2 "
-        "surveys, Song et al. 2023 (Guizhou rice); SW Guangxi Cd anomaly rice survey 2020; project synthesis of "
-        "published data; not tested on other surveys with pH) — the county should check it with grain monitoring "
-        "data.")
+        "the class with crop (grain) monitoring data. Predicted with the karst/geogenic adjustment (soil metal of "
+        "natural origin, the plot given as high geological background; not tested on other surveys with pH): rice Cd "
+        "× 0.482, calibrated on only 2 surveys (Song et al. 2023 (Guizhou rice); SW Guangxi Cd anomaly rice survey "
+        "2020; project synthesis of published data) — the county should check them with grain monitoring data.")
     zh = messages.column_texts(plan.summary.loc[plan.summary["plot_id"] == "GZ-K1"], "recommendation", "zh")[0]
     assert zh.endswith("土壤重金属主要来自地质高背景（按地块填报）：请结合农产品（籽粒）监测数据复核类别。"
-                       "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.482，仅依据2项调查标定，"
-                       "宋江菊 等 2023；广西西南部镉地质异常区水稻调查 2020；本工具依据文献数据综合推算；"
-                       "未经其他含pH调查检验）——请县里结合籽粒监测数据核查。")
+                       "按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景；未经其他含pH调查检验）：水稻镉含量 × 0.482，"
+                       "仅依据2项调查标定（宋江菊 等 2023；广西西南部镉地质异常区水稻调查 2020；本工具依据文献数据综合推算）"
+                       "——请县里结合籽粒监测数据核查。")
     assert "karst/geogenic" not in _summary(plan, "GZ-K2")["recommendation"]
     # strict control by the soil values, the flag written 是: the same advice
     assert _summary(plan, "GZ-K4")["soil_class"] == "strict_control"

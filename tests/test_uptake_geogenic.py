@@ -10,7 +10,7 @@ import pytest
 from scipy.special import ndtr, ndtri
 
 from agriremed.core.messages import render
-from agriremed.engine.pipeline import user_fit_notes
+from agriremed.engine.pipeline import geogenic_notes
 from agriremed.stages import uptake
 from agriremed.stages.uptake import synthesis
 from agriremed.stages.uptake.skill import maize_share_checks
@@ -80,7 +80,16 @@ def test_the_adjustment_holds_only_in_the_provinces_of_its_surveys():
     assert p.loc["p0", "function_id"] == "synth_rice_cd_ph_hunan" and p.loc["p2", "function_id"] == "synth_rice_cd_ph"
     hunan = 10 ** (0.6753 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5)
     assert p.loc["p0", "crop_fw_p50_mg_kg"] == pytest.approx(hunan) == p.loc["p1", "crop_fw_p50_mg_kg"]
-    assert p.loc["p0", "se_log10"] == pytest.approx(0.468) and "karst" not in p.loc["p0", "note"]
+    assert p.loc["p0", "se_log10"] == pytest.approx(0.468)
+    # … and its note says the flag was not used, and why (the provinces of the adjustment's surveys); none without it
+    assert p.loc["p0", "note"] == (
+        "karst/geogenic adjustment not applied although the plot is given as high geological background: it is "
+        "calibrated on surveys in Guizhou and Guangxi only, and the plot's region lies outside them (the default "
+        "prediction, soil metal of any origin)")
+    assert render(p.loc["p0", "note_msg"], "zh") == (
+        "虽填报地质高背景，但未作岩溶/地质高背景校正：该校正仅依据贵州省和广西壮族自治区的调查标定，地块所在地区不在其内"
+        "（按默认函数预测，不区分土壤重金属来源）")
+    assert p.loc["p1", "note"] == "" and "not applied" not in p.loc["p2", "note"]
     karst = 10 ** (0.1346 + 0.4305 * math.log10(0.5) - 0.22975 * 5.5)  # karst intercept 0.4519 − 0.3173
     assert p.loc["p2", "crop_fw_p50_mg_kg"] == pytest.approx(karst, rel=2e-4)
     assert p.loc["p3", "crop_fw_p50_mg_kg"] == pytest.approx(karst, rel=2e-4)
@@ -128,19 +137,16 @@ def test_note_en_zh_and_the_plan_sentence():
         "karst/geogenic adjustment calibrated on one survey (Yang et al. 2022; project synthesis of published data), "
         "not tested on other surveys with pH, spread widened to 0.568 log10 — check it with grain monitoring in the "
         "county")
-    notes = user_fit_notes(pred, plots["plot_id"])
+    # the parts the plan's sentence keeps for the crops it compares (rec.geogenic: test_karst_sentence.py)
+    notes = geogenic_notes({"current": pred}, plots["plot_id"])
     assert render(notes[0], "en") == (
-        "The crop's Cd is predicted with the karst/geogenic adjustment (soil metal of natural origin, the plot given "
-        "as high geological background: × 0.482, calibrated on only 2 surveys, Song et al. 2023 (Guizhou rice); SW "
-        "Guangxi Cd anomaly rice survey 2020; project synthesis of published data; not tested on other surveys with "
-        "pH) — the county should check it with grain monitoring data.")
+        "rice Cd × 0.482, calibrated on only 2 surveys (Song et al. 2023 (Guizhou rice); SW Guangxi Cd anomaly rice "
+        "survey 2020; project synthesis of published data)")
     assert render(notes[0], "zh") == (
-        "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.482，仅依据2项调查标定，宋江菊 等 2023；"
-        "广西西南部镉地质异常区水稻调查 2020；本工具依据文献数据综合推算；未经其他含pH调查检验）——请县里结合籽粒监测数据核查。")
-    assert render(notes[1], "zh").startswith(
-        "作物镉含量按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景：× 0.121，仅依据一项调查标定，Yang 等 2022；")
+        "水稻镉含量 × 0.482，仅依据2项调查标定（宋江菊 等 2023；广西西南部镉地质异常区水稻调查 2020；本工具依据文献数据综合推算）")
+    assert render(notes[1], "zh").startswith("玉米镉含量 × 0.121，仅依据一项调查标定（Yang 等 2022；")
     plain = uptake.predict_crop_concentration(plots.assign(high_background="no"))
-    assert list(user_fit_notes(plain, plots["plot_id"])) == ["", ""]
+    assert list(geogenic_notes({"current": plain}, plots["plot_id"])) == ["", ""]
 
 
 def test_safe_soil_threshold_uses_the_adjusted_function():

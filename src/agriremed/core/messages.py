@@ -612,6 +612,12 @@ def _regions(v, lang, tables):
     return ("；" if lang == "zh" else "; ").join(paths)
 
 
+def _provinces(v, lang, tables):
+    """Provinces (``'Guizhou|Guangxi'``, as the ``provinces`` column of ``uptake_slopes.csv`` lists them), each in
+    ``lang``, joined as a list is read: ``Guizhou and Guangxi`` / ``贵州和广西``."""
+    return _joined([_region(p.strip(), lang, tables) for p in str(v).split("|") if p.strip()], lang)
+
+
 #: Registry units of a pure number (pH): nothing is written after the number.
 DIMENSIONLESS_UNITS = frozenset({"", "1"})
 
@@ -679,6 +685,12 @@ def _crop_mid(v, lang, tables):
     if first in PROPER_FIRST_WORDS or (len(first) > 1 and first[1].isupper()):
         return name
     return name[:1].lower() + name[1:]
+
+
+def _crop_names_mid(v, lang, tables):
+    """Crop codes (``'rice|maize'``) as names written inside a sentence (:func:`_crop_mid`), joined as a list is
+    read: ``rice and maize`` / ``水稻和玉米``."""
+    return _joined([_crop_mid(c, lang, tables) for c in str(v).split("|") if c], lang)
 
 
 def _crop_groups(v, lang, tables):
@@ -841,6 +853,7 @@ DOMAINS = {
     "option": _value("option"),
     "crop": _value("crop"),
     "crop_mid": _crop_mid,
+    "crop_names_mid": _crop_names_mid,
     "land_use": _value("land_use"),
     "soil_class": _value("soil_class"),
     "rule_set": _value("rule_set"),
@@ -858,6 +871,7 @@ DOMAINS = {
     "noncompliant_rule": _noncompliant_rule,
     "region": _region,
     "regions": _regions,
+    "provinces": _provinces,
     "wheat_zone": lambda v, lang, tables: i18n.wheat_zone(v, lang, tables),
     "reg_unit": _unit,
     "description": _description,

@@ -1057,6 +1057,68 @@ def _add_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame, g, 
             ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
 
 
+def _geogenic_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame, crop, best: np.ndarray,
+                      runner: np.ndarray, geo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The notes on the karst/geogenic adjustment of each plot (``geo``: the encoded parts of
+    :func:`agriremed.engine.pipeline.geogenic_notes`), kept for the crops its sentence compares — the crop grown
+    (``crop``), the recommended option's (row ``best`` of ``table``) and the runner-up's (row ``runner``; −1:
+    none), ``food_crop`` ``current`` being the crop grown: ``rec.geogenic`` (each adjustment applied, with its
+    factor, number of surveys and sources) and ``rec.geogenic_not_applied`` (the flag given outside the provinces
+    of the adjustment's surveys). Where the recommended option switches to another crop whose prediction carries
+    an adjustment, the runner-up clause (``ahead_msg``, one per plot of ``ok``, in place) says the switch relies on
+    it (``rec.geogenic_switch``): a switch off rice that a one-survey maize adjustment makes safe (issue 16, F4).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Per plot, the note of the adjustments applied and that of those not applied (empty :class:`Message`
+        where none).
+    """
+    n = len(geo)
+    note = np.full(n, Message(), dtype=object)
+    off = np.full(n, Message(), dtype=object)
+    has = np.flatnonzero(_given(geo))
+    if not len(has):
+        return note, off
+    grown = _frames.obj(np.asarray(crop, dtype=object)) if crop is not None else np.full(n, None, dtype=object)
+    food = _frames.obj(table["food_crop"]) if "food_crop" in table else np.full(len(table), None, dtype=object)
+
+    def crop_of(rows, i):  # the crop an option grows on plot i (None: no food crop, or no such option)
+        if rows[i] < 0:
+            return None
+        c = food[rows[i]]
+        return grown[i] if c == "current" else (None if pd.isna(c) or c in ("none", "") else c)
+
+    pos_ok = np.cumsum(ok) - 1
+    for i in has:
+        rec_crop = crop_of(best, i)
+        compared = {grown[i], rec_crop, crop_of(runner, i)} - {None}
+        applied, declined = [], []
+        for code, p in Message.decode(geo[i]).parts:
+            p = dict(p)
+            c = p.get("crop") if code == "rec.geogenic_crop" else p.get("crops")
+            if c not in compared:
+                continue
+            (applied if code == "rec.geogenic_crop" else declined).append(p)
+        if applied:
+            note[i] = Message.of("rec.geogenic", adjustments=sum(
+                (Message.of("rec.geogenic_crop", **p) for p in applied), Message()))
+        if declined:
+            off[i] = Message.of("rec.geogenic_not_applied",
+                                crops="|".join(dict.fromkeys(p["crops"] for p in declined)),
+                                metals="+".join(dict.fromkeys(p["metals"] for p in declined)),
+                                provinces="|".join(dict.fromkeys(x for p in declined
+                                                                 for x in str(p["provinces"]).split("|") if x)))
+        if ok[i] and rec_crop is not None and rec_crop != grown[i]:
+            for p in applied:
+                if p["crop"] == rec_crop:
+                    j = int(pos_ok[i])
+                    part = Message.of("rec.geogenic_switch", crop=grown[i], option_crop=rec_crop, metal=p["metal"],
+                                      factor=p["factor"], surveys=p["surveys"])
+                    ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
+    return note, off
+
+
 def _baseline_scores_higher(table: pd.DataFrame, g):
     """Plots (positions) where unchanged practice, only allowed by the rule set, scores above the
     recommended option and is not its runner-up (rank > 2), with unchanged practice's score."""
@@ -2084,6 +2146,13 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         has = np.flatnonzero(~pd.isna(clause) & (clause != ""))
         ahead_msg[has] = _frames.per_distinct(lambda c: Message.of("rec.then", clause=Message.decode(c)), clause[has])
     _add_clauses(ahead_msg, ok, table, g, P, n, tables or load_tables())
+    # the karst/geogenic adjustment of every crop the sentence compares (the crop grown, the recommended and the
+    # runner-up option's), applied or not outside its provinces; a switch to a crop whose prediction carries one
+    # says it relies on it
+    geo_note, geo_off = _geogenic_clauses(ahead_msg, ok, table, s["crop"], best, per_plot(
+        table["rank"].to_numpy(float) == 2) if "rank" in table else np.full(n, -1, np.intp),
+        _frames.take(_frames.obj(soil_plot["geogenic_msg"]), sp, "") if "geogenic_msg" in soil_plot
+        else np.full(n, "", dtype=object))
     keys = ("plot_id", "area_ha", "ph", "land_use", "crop", "metals_exceeding", "controlling_metal", "soil_class",
             "metals_unmeasured", "basic_farmland", "current_crop_compliance_prob")
     adv_in = pd.DataFrame({c: s[c] if s[c] is not None else np.full(n, np.nan if c in ("area_ha", "ph") else None)
@@ -2196,6 +2265,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (review, lambda i: Message.of("rec.class_review_measured", metals=measured[0][i])),
         # a class from metal mainly of natural (geological) origin: the class re-checked with crop monitoring
         (bg_review, lambda i: Message.of("rec.class_review_background")),
+        # the karst/geogenic adjustment of the crops compared (high_background yes), or why it was not applied
+        (np.array([bool(m) for m in geo_note], bool), lambda i: geo_note[i]),
+        (np.array([bool(m) for m in geo_off], bool), lambda i: geo_off[i]),
         # the user's fitted function not used for the crop (an input beyond its data): which one is
         (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
         # soil covariates the crop's function needs, not given: the typical values assumed (never silently)

@@ -308,9 +308,9 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     """Per plot, the note that a function fitted to the user's pairs was carried on beyond the range of its
     data for its crop (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge``, the step the fallback
     alone would take at the end of the fit's range; one per metal), and the notes of the other predictions
-    beyond a range (``rec.edge_evaluated``, ``rec.fit_extended``, ``rec.ph_kcl_held``) and of the karst/geogenic
-    adjustment of a plot given ``high_background`` yes (``rec.geogenic``), joined by
-    ``rec.with_note``, encoded; ``''`` where none.
+    beyond a range (``rec.edge_evaluated``, ``rec.fit_extended``, ``rec.ph_kcl_held``), joined by
+    ``rec.with_note``, encoded; ``''`` where none (the karst/geogenic adjustment of a plot given
+    ``high_background`` yes: :func:`geogenic_notes`, for every crop the sentence compares).
 
     The plan's sentence then says which function its crop risk comes from instead of presenting the
     user's fit, or the packaged function, silently (issue 15: no silent switches)."""
@@ -325,9 +325,7 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     flags = _frames.obj(pred["extrapolated"]) if "extrapolated" in pred else np.zeros(0, dtype=object)
     at_edge = np.flatnonzero(np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in flags], bool))
     note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
-    # the karst/geogenic adjustment (upt.geogenic, high_background yes): said, with the county's grain check
-    geo = np.flatnonzero(np.array([isinstance(x, str) and "upt.geogenic" in x for x in note_msg], bool))
-    if not len(rows) and not len(at_edge) and not len(geo):
+    if not len(rows) and not len(at_edge):
         return out
     ratio = pred["user_fit_edge_ratio"].to_numpy(float)
     edge = [Message.of("rec.user_fit_edge", function=fid[i], ratio=float(ratio[i])) if np.isfinite(ratio[i])
@@ -348,14 +346,54 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
             elif code == "upt.ph_kcl_held":
                 pairs.append((rid[i], Message.of("rec.ph_kcl_held", metal=metal[i], kcl=p.get("kcl"),
                                                  ph=p.get("ph"))))
-    for i in geo:
-        for code, p in Message.decode(note_msg[i]).parts:
-            if code == "upt.geogenic":
-                p = dict(p)
-                pairs.append((rid[i], Message.of("rec.geogenic", metal=metal[i], factor=p.get("factor"),
-                                                 sources=p.get("sources", ""),
-                                                 surveys=p.get("surveys", Message.of("upt.geogenic_one_survey")))))
     return _notes_by_plot(pairs, pid)
+
+
+def geogenic_notes(preds: dict, plot_ids) -> np.ndarray:
+    """Per plot, the karst/geogenic adjustment of each crop predicted for it (``preds``: ``"current"`` and each
+    crop an option grows → the predictions of :func:`agriremed.stages.uptake.predict_crop_concentration`), as one
+    encoded message whose parts are ``rec.geogenic_crop`` (crop, metal, factor, surveys and sources of an
+    adjustment applied: ``upt.geogenic`` of the prediction) and ``rec.geogenic_not_applied`` (crop, metal and the
+    provinces of an adjustment a plot given ``high_background`` yes does not get outside them:
+    ``upt.geogenic_not_applied``); ``''`` where none. The summary keeps those of the crops its sentence compares
+    (the crop grown, the recommended option's and the runner-up's: issue 16, F4) and says them
+    (:func:`agriremed.engine.assemble.summary_table`)."""
+    pid = _frames.obj(plot_ids)
+    pairs, seen = [], set()
+    for key in ["current"] + sorted(k for k in preds if k != "current"):
+        pred = preds[key]
+        if pred is None or pred.empty or "note_msg" not in pred:
+            continue
+        note_msg = _frames.obj(pred["note_msg"])
+        has = np.flatnonzero(np.array([isinstance(x, str) and "upt.geogenic" in x for x in note_msg], bool))
+        if not len(has):
+            continue
+        crop, metal, rid = _frames.obj(pred["crop"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
+        for i in has:
+            if (rid[i], crop[i], metal[i]) in seen:  # a crop every plot grows: its prediction is the current one
+                continue
+            seen.add((rid[i], crop[i], metal[i]))
+            for code, p in Message.decode(note_msg[i]).parts:
+                p = dict(p)
+                if code == "upt.geogenic":
+                    pairs.append((rid[i], Message.of(
+                        "rec.geogenic_crop", crop=crop[i], metal=metal[i], factor=p.get("factor"),
+                        sources=p.get("sources", ""),
+                        surveys=p.get("surveys", Message.of("upt.geogenic_one_survey")))))
+                elif code == "upt.geogenic_not_applied":
+                    pairs.append((rid[i], Message.of("rec.geogenic_not_applied", crops=crop[i], metals=metal[i],
+                                                     provinces=p.get("provinces", ""))))
+    out = np.full(len(pid), "", dtype=object)
+    if not pairs:
+        return out
+    by_plot: dict = {}
+    for r, m in pairs:
+        by_plot[r] = by_plot.get(r, Message()) + m
+    at = {r: i for i, r in enumerate(pid)}
+    for r, m in by_plot.items():
+        if r in at:
+            out[at[r]] = m.encode()
+    return out
 
 
 def _field_plot_classes(P: pd.DataFrame, screened: pd.DataFrame, county, others, ctx: RunContext) -> pd.DataFrame:
@@ -435,6 +473,9 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     for fc in sorted(grown):  # a crop every plot already grows has the current prediction
         preds[fc] = pred if len(crops) and (crops == fc).all() else \
             uptake_mod.predict_crop_concentration(P, crop=fc, tables=tables, warn=False)
+    # the karst/geogenic adjustment of each crop predicted (applied, or not outside its provinces): the sentence
+    # says those of the crops it compares
+    soil_plot = soil_plot.assign(geogenic_msg=geogenic_notes(preds, soil_plot["plot_id"]))
     grid = _frames.Grid.of(opts, P, tables.options["option_id"])
     n_draws, seed_ = ctx.n_draws, ctx.seed
     bio, bio_draws = biomass_mod.harvested_biomass(opts, tables, n_draws, seed_, plots=P, soil_plot=soil_plot,

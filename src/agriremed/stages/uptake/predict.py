@@ -106,6 +106,7 @@ __all__ = [
     "rice_type_factors",
     "rice_type_factor_of",
     "geogenic_factor",
+    "geogenic_declined",
     "high_background_yes",
     "assumed_inputs_text",
 ]
@@ -1248,22 +1249,53 @@ def geogenic_factor(plots: pd.DataFrame, have: np.ndarray, fns: dict,
     prediction is multiplied by 10^shift and its spread widened by ``se_add`` (a calibration on one or two surveys) —
     only in the provinces of the surveys behind the shift (``provinces`` of its rows: Guizhou, Guangxi) and only
     where the crop the plot grows now has a shift too (rice or maize: a maize switch on a pak choi plot is not
-    adjusted). Elsewhere nothing changes: factor 1, no spread added.
+    adjusted). Elsewhere nothing changes: factor 1, no spread added (:func:`geogenic_declined`: the rows where
+    only the province kept the adjustment off, which the prediction's note says).
 
     Returns
     -------
     tuple of numpy.ndarray
         Factor [–], spread added [log10 units] and whether the adjustment applies (bool), per row of ``have``.
     """
+    fid, applies, _ = _geogenic_match(plots, have, fns, tables)
+    if not applies.any():
+        m = len(applies)
+        return np.ones(m), np.zeros(m), applies
+    adj = tables.memo("geogenic_adjustments", lambda: geogenic_adjustments(tables))
+    factor = np.array([adj[f]["factor"] if a else 1.0 for f, a in zip(fid, applies, strict=True)], float)
+    add = np.array([adj[f]["se_add"] if a else 0.0 for f, a in zip(fid, applies, strict=True)], float)
+    return factor, add, applies
+
+
+def geogenic_declined(plots: pd.DataFrame, have: np.ndarray, fns: dict, tables: Tables) -> np.ndarray:
+    """Per row of ``have``: the provinces (``|``-separated, as in ``uptake_slopes.csv``) of the karst/geogenic
+    adjustment that a plot given ``high_background`` yes does not get because it lies outside them (a Hunan rice
+    plot: the adjustment is calibrated on Guizhou and Guangxi surveys only); ``''`` elsewhere (adjusted, not
+    flagged, or no adjustment for its function or crop). The prediction is then the default's, and its note
+    (``upt.geogenic_not_applied``) and the plan's sentence say why (no silent switch)."""
+    fid, _, outside = _geogenic_match(plots, have, fns, tables)
+    if not outside.any():
+        return np.full(len(outside), "", dtype=object)
+    adj = tables.memo("geogenic_adjustments", lambda: geogenic_adjustments(tables))
+    return np.array([adj[f].get("provinces", "") if o else "" for f, o in zip(fid, outside, strict=True)],
+                    dtype=object)
+
+
+def _geogenic_match(plots: pd.DataFrame, have: np.ndarray, fns: dict,
+                    tables: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Function id, whether the karst/geogenic adjustment applies, and whether it would apply but for the
+    plot's province (:func:`geogenic_factor`, :func:`geogenic_declined`), per row of ``have``."""
     m = int(have.sum())
+    fid = _frames.obj(fns["function_id"])
+    none = (fid, np.zeros(m, bool), np.zeros(m, bool))
     if "high_background" not in plots.columns:
-        return np.ones(m), np.zeros(m), np.zeros(m, bool)
+        return none
     yes = high_background_yes(_frames.obj(plots["high_background"])[have])
     if not yes.any():
-        return np.ones(m), np.zeros(m), np.zeros(m, bool)
+        return none
     adj = tables.memo("geogenic_adjustments", lambda: geogenic_adjustments(tables))
-    fid = _frames.obj(fns["function_id"])
     applies = yes & np.isin(fid, list(adj)) & (np.asarray(fns["priority"], float) > 0)
+    outside = np.zeros(m, bool)
     if applies.any():
         # only in the provinces of the surveys behind the shift (a Guizhou karst factor is not a Hunan one), and
         # only where the crop grown now has a shift too, so that a substitute crop (maize on a pak choi plot) is
@@ -1285,10 +1317,11 @@ def geogenic_factor(plots: pd.DataFrame, have: np.ndarray, fns: dict,
                 inside = _in_provinces(reg_u, prov, pnames, placed)[codes]
                 idx = np.flatnonzero(sel)
                 applies[idx[~inside]] = False
-        applies &= np.isin(np.asarray(now, dtype=object), list(crops_with))
-    factor = np.array([adj[f]["factor"] if a else 1.0 for f, a in zip(fid, applies, strict=True)], float)
-    add = np.array([adj[f]["se_add"] if a else 0.0 for f, a in zip(fid, applies, strict=True)], float)
-    return factor, add, applies
+                outside[idx[~inside]] = True
+        has_crop = np.isin(np.asarray(now, dtype=object), list(crops_with))
+        applies &= has_crop
+        outside &= has_crop
+    return fid, applies, outside
 
 
 def _geogenic_carried(plots: pd.DataFrame, have: np.ndarray, rows, pref: np.ndarray, blended: np.ndarray,
@@ -1334,6 +1367,18 @@ def _geogenic_notes(fids, applies: np.ndarray, factor: np.ndarray, se: np.ndarra
                        sources=adj[f]["sources"], surveys=_surveys_msg(adj[f]["n_surveys"])) if a else Message()
             for f, a, x, s in zip(fids, applies, factor, se, strict=True)]
     text = np.array([render(m.encode(), "en") if a else "" for m, a in zip(msgs, applies, strict=True)], dtype=object)
+    return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))
+
+
+def _geogenic_declined_notes(provinces: np.ndarray | None, notes: np.ndarray) -> tuple[list, np.ndarray]:
+    """The note ``upt.geogenic_not_applied`` of each prediction of a plot given ``high_background`` yes outside
+    the provinces of its karst/geogenic adjustment (``provinces``: :func:`geogenic_declined`; ``None``: no such
+    plot), an empty message elsewhere, and ``notes`` with its English text appended."""
+    if provinces is None or not any(provinces):
+        return [Message()] * len(notes), notes
+    msgs = [Message.of("upt.geogenic_not_applied", provinces=p) if p else Message() for p in provinces]
+    text = np.array([render(m.encode(), "en") if p else "" for m, p in zip(msgs, provinces, strict=True)],
+                    dtype=object)
     return msgs, np.where(text == "", notes, np.where(notes == "", text, notes + "; " + text))
 
 
@@ -1783,6 +1828,9 @@ def _predict(plots: pd.DataFrame, crop, metals, tables: Tables | None):
                                         fns["function_id"], blended, notes)
         held_msg, notes = _held_notes(ph[have], held, notes)
         geo_msg, notes = _geogenic_notes(geo_fid, geo, geo_factor, se, tables, notes)
+        # high_background yes outside the provinces of the adjustment's surveys: not applied, and said so
+        off_msg, notes = _geogenic_declined_notes(geogenic_declined(plots, have, fns, tables), notes)
+        geo_msg = [g + o for g, o in zip(geo_msg, off_msg, strict=True)]
         basis_msg = Message.of("upt.basis_unpublished")
         note_msg = encode_column([(Message() if known else basis_msg)
                                   + (fn.message if isinstance(fn, Note) else Message()) + em + cm + hm + gm
