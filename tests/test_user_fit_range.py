@@ -107,6 +107,29 @@ def test_summary_and_sentence_name_the_function_used_in_english_and_chinese(plan
     assert "not by the function fitted" not in s.loc["IN55", "recommendation"]
 
 
+def test_a_fit_used_inside_its_data_is_named_in_the_sentence_with_what_it_was_fitted_on(plans, youxian):
+    # IN55 lies inside the fit's data: its crop risk (and so its decision) comes from the county's fit, not from the
+    # packaged Hunan function, and the sentence says so, with the pairs, R² and the packaged function's ratio
+    own, packaged = cd(plans[0]), cd(plans[1])
+    assert own.loc["IN55", "function_id"] == FIT and bool(own.loc["IN55", "user_function"])
+    ratio = packaged.loc["IN55", "crop_fw_p50_mg_kg"] / own.loc["IN55", "crop_fw_p50_mg_kg"]
+    r2 = float(youxian.function_row().iloc[0]["r2"])
+    s = plans[0].summary.set_index("plot_id")
+    en = s.loc["IN55", "recommendation"]
+    assert (f"The crop's Cd is predicted with {FIT}, the transfer function fitted to your own pairs (24 pairs of "
+            f"user data (DataFrame), "
+            f"R² = {r2:.2f}; not peer reviewed), not with the packaged {HUNAN}, which would predict {ratio:.2g} "
+            "times as much here: the recommendation rests on that fit, so check it against the county's grain "
+            "monitoring.") in en
+    zh = messages.render(s.loc["IN55", "recommendation_msg"], "zh")
+    assert (f"作物镉含量按{FIT}预测，即以您自己的样点对拟合的转移函数（user data (DataFrame)中的24对样点，R² = {r2:.2f}；"
+            "未经同行评审），"
+            f"而非库内默认函数{HUNAN}（其在此处的预测值为拟合函数的{ratio:.2g}倍）") in zh
+    # a plot beyond the data keeps its own note, and the packaged plan names no fit
+    assert "is predicted with yx_rice_cd" not in s.loc["PH75", "recommendation"]
+    assert "fitted to your own pairs" not in plans[1].summary.set_index("plot_id").loc["IN55", "recommendation"]
+
+
 def test_safe_soil_curve_of_a_fit_says_how_a_plan_carries_it_on():
     # beyond the pH of its pairs a fit alone gives no threshold; the note says how a plan goes on (carried on with
     # the change of the plot's packaged function) instead of "not used"

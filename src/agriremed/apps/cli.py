@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ import pandas as pd
 from agriremed.core.version import __version__
 from agriremed.io.readers import InputFileError, write_csv
 from agriremed.io.outputs import OutputError, check_out_dir, terminal_text, texts_in
-from agriremed.core.scenario import AREA_UNITS, Scenario, ScenarioError
+from agriremed.core.scenario import AREA_UNITS, PartialWeightsWarning, Scenario, ScenarioError
 from agriremed.stages.soil import CLASS_NAMES, ThresholdSetError, exceedance_table
 from agriremed.engine.stream import MEMORY_BUDGET_MB
 from agriremed.core.tables import TableError, load_tables
@@ -532,7 +533,9 @@ def _cmd_plan(args) -> int:
 
 def _plan_scenario(args) -> Scenario:
     """The scenario of ``--scenario`` (or the default) with the settings given on the command line."""
-    scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
+    with warnings.catch_warnings():  # criteria the weights leave at 0: the plan's note says so, in its language
+        warnings.simplefilter("ignore", PartialWeightsWarning)
+        scenario = Scenario.load(args.scenario) if args.scenario else Scenario()
     changes = {k: v for k, v in {"seed": args.seed, "mc_draws": args.draws, "horizon_yr": args.horizon,
                                  "food_standard": args.standard, "threshold_set": args.threshold_set,
                                  "rule_set": getattr(args, "rule_set", None),
@@ -543,7 +546,9 @@ def _plan_scenario(args) -> Scenario:
                                  "sampling": getattr(args, "sampling", None)}.items()
                if v is not None}
     if changes:
-        scenario = scenario.replace(**changes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PartialWeightsWarning)
+            scenario = scenario.replace(**changes)
     return scenario
 
 
@@ -600,7 +605,8 @@ def _plan_in_memory(args, scenario, geo_input: bool) -> int:
              lang=args.lang)
     if not args.quiet:  # how the table was read (a GIS layer's notes are printed when it is read)
         shown = {str(n) for n in getattr(args, "geo_notes", [])}
-        for note in p.input_notes:
+        weights = [n for n in p.notes if "note.weights_omitted" in getattr(getattr(n, "message", None), "codes", ())]
+        for note in [*p.input_notes, *weights]:  # and the criteria the scenario's weights leave at 0
             if str(note) not in shown:
                 _say(_note_line(note, getattr(args, "lang", "en") or "en"))
     if geo_input:
@@ -826,7 +832,8 @@ def _plan_in_chunks(args, scenario, chunk: int, fitting: int, rows: int | None =
         shown = {str(n) for n in getattr(args, "geo_notes", [])}
         for note in r.notes:
             codes = getattr(getattr(note, "message", None), "codes", ())
-            if str(note) not in shown and any(c.startswith("io.") for c in codes):
+            # how the input was read, and criteria the scenario's weights leave at 0
+            if str(note) not in shown and any(c.startswith("io.") or c == "note.weights_omitted" for c in codes):
                 _say(_note_line(note, getattr(args, "lang", "en") or "en"))
     _say_no_region(args, r.problems, lang)
     rejected = (rejected_features(args._geo_layer, texts_in(r.rejected, lang, _tables(args)))

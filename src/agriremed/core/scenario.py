@@ -30,6 +30,7 @@ import json
 import math
 import numbers
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from agriremed.core.accounting import (BIOCHAR_METHODS, CREDIT_METHODS, GWP_SETS
 from agriremed.core.columns import CURRENCIES
 from agriremed.core.uncertainty import SAMPLINGS
 
-__all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError"]
+__all__ = ["Scenario", "DEFAULT_WEIGHTS", "ScenarioError", "PartialWeightsWarning"]
 
 #: Default criteria weights (SuRF-UK groups: environmental, social, economic); the
 #: reasoning is in :mod:`agriremed.stages.ranking` and the README.
@@ -66,6 +67,11 @@ ECONOMICS_VIEWS = ("combined", "farmer", "programme")
 STRICT_BASELINE_CROPS = ("not_sold", "noncompliant_grain")
 #: Area units of the plan's texts: chosen per plot by its region (``auto``), or mu or ha for all.
 AREA_UNITS = ("auto", "mu", "ha")
+
+
+class PartialWeightsWarning(UserWarning):
+    """A scenario's ``weights`` leave some criteria out: they weigh 0 (the mapping replaces the
+    default weights as a whole), which the warning names."""
 
 
 class ScenarioError(ValueError):
@@ -234,7 +240,12 @@ class Scenario:
         Value harvested biomass at its price per tonne, or (CHP options) as exported
         electricity at the feed-in tariff.
     weights : dict
-        Criteria weights for the ranking (normalised to sum to 1).
+        Criteria weights for the ranking (normalised to sum to 1). A mapping replaces the default
+        weights (:data:`DEFAULT_WEIGHTS`) as a whole: a criterion it leaves out weighs 0, so
+        ``{"economics": 1.0}`` ranks on economics alone (within the policy tiers, which no weight
+        crosses). To change one weight keep the others: ``{**DEFAULT_WEIGHTS, "economics": 0.5}``.
+        A mapping that leaves criteria out raises :class:`PartialWeightsWarning` naming them, and
+        every plan records the note ``note.weights_omitted`` (:meth:`omitted_weights`).
     options : tuple of str, optional
         Restrict the plan to these option ids (``do_nothing`` is always included).
     overrides : dict
@@ -392,6 +403,12 @@ class Scenario:
         if isinstance(self.options, list):
             object.__setattr__(self, "options", tuple(self.options))
         _check(self)
+        left_out = self.omitted_weights()
+        if left_out:
+            warnings.warn(f"weights give {', '.join(map(str, self.weights))} only: {', '.join(left_out)} weigh 0 "
+                          "(a weights mapping replaces the default weights as a whole; to change one weight give "
+                          "every criterion, e.g. {**DEFAULT_WEIGHTS, 'economics': 0.5})",
+                          PartialWeightsWarning, stacklevel=3)
         for f in dataclasses.fields(self):  # numpy scalars (e.g. from widgets) as plain numbers
             v = getattr(self, f.name)
             if isinstance(v, np.generic):
@@ -477,8 +494,23 @@ class Scenario:
         """Copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
+    def omitted_weights(self) -> list[str]:
+        """The criteria of :data:`DEFAULT_WEIGHTS` that ``weights`` leaves out, which weigh 0 (a weights
+        mapping replaces the defaults as a whole), in the order of :data:`DEFAULT_WEIGHTS`.
+
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", PartialWeightsWarning)
+        ...     Scenario(weights={"economics": 1.0, "carbon": 1.0}).omitted_weights()
+        ['food_safety', 'food_production', 'livelihood', 'clean_up']
+        >>> Scenario().omitted_weights()
+        []
+        """
+        w = self.weights if isinstance(self.weights, dict) else {}
+        return [k for k in DEFAULT_WEIGHTS if k not in w]
+
     def normalised_weights(self) -> dict[str, float]:
-        """Weights scaled to sum to 1 (criteria missing from ``weights`` get 0)."""
+        """Weights scaled to sum to 1 (criteria missing from ``weights`` get 0: :meth:`omitted_weights`)."""
         w = {k: float(self.weights.get(k, 0.0)) for k in DEFAULT_WEIGHTS}
         total = sum(w.values())
         return {k: v / total for k, v in w.items()}

@@ -304,13 +304,73 @@ def over_predicted_notes(pred: pd.DataFrame, plot_ids, tables: Tables) -> np.nda
     return _notes_by_plot(((r, Message.of("rec.over_predicts", crop=c, metal=m)) for r, c, m in once), pid)
 
 
-def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
+def packaged_instead_of_fit(P: pd.DataFrame, pred: pd.DataFrame, tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``pred`` predicted by a function fitted to the user's pairs (``user_function``), the
+    packaged function the plot would take without the user's fits and the ratio of its median crop concentration
+    to the fit's (both as sold, at the plot's own inputs, with the same rice-type and karst factors); ``''`` and
+    NaN elsewhere, or where no packaged function predicts the plot. The plan's sentence names them
+    (``rec.user_fit_packaged``), so a decision a county's fit changes is not read as the packaged prediction."""
+    fid = np.full(len(pred), "", dtype=object)
+    ratio = np.full(len(pred), np.nan)
+    if pred.empty or "user_function" not in pred:
+        return fid, ratio
+    own = pred["user_function"].fillna(False).astype(bool).to_numpy()
+    if not own.any():
+        return fid, ratio
+    tf = tables.transfer_functions
+    packaged = tables.replace(transfer_functions=tf.loc[~tf["function_id"].isin(
+        list(uptake_mod.user_fitted_functions(tables)))].reset_index(drop=True))
+    ids = _frames.obj(pred["plot_id"])[own]
+    sub = P.loc[np.isin(_frames.obj(P["plot_id"]), ids)].reset_index(drop=True)
+    alt, _ = uptake_mod.predict_and_unassessed(sub, tables=packaged)
+    if alt.empty:
+        return fid, ratio
+    key = ["plot_id", "crop", "metal"]
+    alt = alt[key + ["function_id", "crop_fw_p50_mg_kg"]].drop_duplicates(key)
+    both = pred.loc[own, key + ["crop_fw_p50_mg_kg"]].merge(alt, on=key, how="left", suffixes=("", "_alt"))
+    rows = np.flatnonzero(own)
+    fid[rows] = both["function_id"].fillna("").to_numpy(object)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio[rows] = both["crop_fw_p50_mg_kg_alt"].to_numpy(float) / both["crop_fw_p50_mg_kg"].to_numpy(float)
+    return fid, ratio
+
+
+def _fit_data(tables: Tables | None, function: str) -> Message:
+    """What a function fitted to the user's pairs was fitted on (``rec.user_fit_data``: the number of pairs, the
+    data file of its ``sources.csv`` row, R²), from its ``transfer_functions.csv`` row; an empty message where the
+    tables do not say."""
+    if tables is None:
+        return Message()
+    tf = tables.transfer_functions
+    row = tf.loc[tf["function_id"] == function]
+    if row.empty:
+        return Message()
+    r = row.iloc[0]
+    n = pd.to_numeric(pd.Series([r.get("n")]), errors="coerce").iloc[0]
+    r2 = pd.to_numeric(pd.Series([r.get("r2")]), errors="coerce").iloc[0]
+    if not (np.isfinite(n) and np.isfinite(r2)):
+        return Message()
+    src = tables.sources
+    data = src.loc[src["key"] == r.get("source"), "doi_or_url"] if "doi_or_url" in src else pd.Series(dtype=object)
+    data = "" if data.empty or pd.isna(data.iloc[0]) else str(data.iloc[0]).strip()
+    if data:
+        return Message.of("rec.user_fit_data", pairs=int(n), data=data, r2=float(r2))
+    return Message.of("rec.user_fit_pairs", pairs=int(n), r2=float(r2))
+
+
+def user_fit_notes(pred: pd.DataFrame, plot_ids, tables: Tables | None = None,
+                   packaged: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Per plot, the note that a function fitted to the user's pairs was carried on beyond the range of its
     data for its crop (message ``rec.user_fit_skipped``, with ``rec.user_fit_edge``, the step the fallback
     alone would take at the end of the fit's range; one per metal), and the notes of the other predictions
     beyond a range (``rec.edge_evaluated``, ``rec.fit_extended``, ``rec.ph_kcl_held``), joined by
     ``rec.with_note``, encoded; ``''`` where none (the karst/geogenic adjustment of a plot given
     ``high_background`` yes: :func:`geogenic_notes`, for every crop the sentence compares).
+
+    A metal predicted by a function fitted to the user's pairs inside the range of its data (``user_function``)
+    gets ``rec.user_fit_used``: the fit's id, what it was fitted on (pairs, data file, R²; from ``tables``) and,
+    where ``packaged`` (:func:`packaged_instead_of_fit`) gives it, the packaged function the plot would take
+    without the fit and how much more or less it predicts there.
 
     The plan's sentence then says which function its crop risk comes from instead of presenting the
     user's fit, or the packaged function, silently (issue 15: no silent switches)."""
@@ -321,17 +381,28 @@ def user_fit_notes(pred: pd.DataFrame, plot_ids) -> np.ndarray:
     fit = _frames.obj(pred["user_fit_skipped"])
     rows = np.flatnonzero(np.array([isinstance(k, str) and k != "" for k in fit], bool))
     fid, metal, rid = _frames.obj(pred["function_id"]), _frames.obj(pred["metal"]), _frames.obj(pred["plot_id"])
+    used = (np.flatnonzero(pred["user_function"].fillna(False).astype(bool).to_numpy()) if "user_function" in pred
+            else np.zeros(0, int))
+    alt_fid, alt_ratio = packaged if packaged is not None else (np.full(len(pred), "", dtype=object),
+                                                                 np.full(len(pred), np.nan))
+    fit_used = []
+    for i in used:
+        other = (Message.of("rec.user_fit_packaged", function=alt_fid[i], ratio=float(alt_ratio[i]))
+                 if isinstance(alt_fid[i], str) and alt_fid[i] and np.isfinite(alt_ratio[i])
+                 else Message.of("rec.user_fit_no_packaged"))
+        fit_used.append((rid[i], Message.of("rec.user_fit_used", metal=metal[i], function=fid[i],
+                                            fitted=_fit_data(tables, fid[i]), packaged=other)))
     # a metal predicted at the edge of its function's validity range (no function inside it): said too
     flags = _frames.obj(pred["extrapolated"]) if "extrapolated" in pred else np.zeros(0, dtype=object)
     at_edge = np.flatnonzero(np.array([isinstance(x, (bool, np.bool_)) and bool(x) for x in flags], bool))
     note_msg = _frames.obj(pred["note_msg"]) if "note_msg" in pred else np.full(len(pred), "", dtype=object)
-    if not len(rows) and not len(at_edge):
+    if not len(rows) and not len(at_edge) and not fit_used:
         return out
     ratio = pred["user_fit_edge_ratio"].to_numpy(float)
     edge = [Message.of("rec.user_fit_edge", function=fid[i], ratio=float(ratio[i])) if np.isfinite(ratio[i])
             else Message() for i in rows]
-    pairs = [(rid[i], Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i], skipped=fit[i], edge=e))
-             for i, e in zip(rows, edge, strict=True)]
+    pairs = fit_used + [(rid[i], Message.of("rec.user_fit_skipped", metal=metal[i], function=fid[i], skipped=fit[i],
+                                            edge=e)) for i, e in zip(rows, edge, strict=True)]
     crop = _frames.obj(pred["crop"])
     for i in at_edge:  # each way the prediction went beyond a range (its note), said once per metal
         parts = Message.decode(note_msg[i]).parts if isinstance(note_msg[i], str) and note_msg[i] else ()
@@ -451,7 +522,8 @@ def _early(ctx: RunContext, r: StageResults, bar) -> dict:
     soil_plot = soil_plot.assign(near_class_boundary=near["near_class_boundary"].to_numpy(object),
                                  near_class_boundary_msg=near["near_class_boundary_msg"].to_numpy(object),
                                  uptake_functions=uptake_functions_text(pred, soil_plot["plot_id"]),
-                                 user_fit_msg=user_fit_notes(pred, soil_plot["plot_id"]))
+                                 user_fit_msg=user_fit_notes(pred, soil_plot["plot_id"], tables,
+                                                             packaged_instead_of_fit(P, pred, tables)))
     assumed_text, assumed_msg = assumed_inputs_of(pred, soil_plot["plot_id"])
     soil_plot = soil_plot.assign(uptake_assumed_inputs=assumed_text, assumed_msg=assumed_msg,
                                  over_predicts_msg=over_predicted_notes(checked, soil_plot["plot_id"], tables))

@@ -540,6 +540,7 @@ class Plan:
                "rows_rejected": len(self.rejected), "rows_skipped": len(self.skipped), "currency": self.money(), "provenance": self.provenance(),
                "food_standards": self.food_standards(), "rule_sets": self.rule_sets(),
                "passed_through": passed, "input_notes": [str(n) for n in self.input_notes],
+               "notes": [str(n) for n in self.notes],
                "text_language": lang, **code_and_data(self.tables),
                "files": sorted([p.name for p in paths.values()] + ["run.json"])}
         paths["run"] = out / "run.json"
@@ -629,7 +630,8 @@ def plan(plots, scenario: Scenario | None = None, seed: int | None = None, *,
     v = plots if isinstance(plots, Validation) else validate_plots(plots, tables, region=region)
     bar.update()
     base_notes = list(v.notes) + biochar_notes + rules_note(scenario)
-    ctx = RunContext(scenario, tables, money, tuple(base_notes + money_note), detail, text_rows)
+    ctx = RunContext(scenario, tables, money, tuple(base_notes + money_note + weights_note(scenario)), detail,
+                     text_rows)
     results = run_phases(ctx, StageResults(v=v), [p.name for p in PHASES], bar)
     bar.close()
     return _plan_of(ctx, results, base_notes).in_lang(lang)
@@ -714,6 +716,18 @@ def rules_note(scenario: Scenario) -> list[str]:
     return [Note(Message.of("note.rule_set", rule_set=scenario.rule_set))]
 
 
+def weights_note(scenario: Scenario) -> list:
+    """The note a plan records where the scenario's ``weights`` leave criteria out (they weigh 0: a weights
+    mapping replaces the default weights as a whole; :meth:`Scenario.omitted_weights`), as a
+    :class:`agriremed.core.messages.Note` naming the criteria given and those at 0; none where every criterion
+    is given."""
+    left_out = scenario.omitted_weights()
+    if not left_out:
+        return []
+    return [Note(Message.of("note.weights_omitted", given=", ".join(map(str, scenario.weights)),
+                            omitted=", ".join(left_out)))]
+
+
 #: Plans of at most this many plot × option rows keep every stage result (Monte Carlo draws
 #: included) for :func:`replan`; larger plans keep only what the economics and ranking phases
 #: use (:func:`reprice`), and only when planned with detail.
@@ -742,8 +756,8 @@ def _rerun(result: Plan, scenario: Scenario, names, progress) -> Plan:
     kept = result.reuse
     tables = result.tables
     money, money_note = _money(scenario, tables)
-    ctx = RunContext(scenario, tables, money, tuple(kept["base_notes"] + money_note), kept["detail"],
-                     result.text_rows)
+    ctx = RunContext(scenario, tables, money, tuple(kept["base_notes"] + money_note + weights_note(scenario)),
+                     kept["detail"], result.text_rows)
     bar = _progress(sum(phase(n).steps for n in names), progress)
     results = run_phases(ctx, kept["results"], names, bar)
     bar.close()
@@ -915,8 +929,10 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
                                                              outlet=outlet, checks=checks))
     summary = assemble.with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     scores = ranking_mod.score_table(rank, w, tables, scenario.economics_view) if len(result.scores) else result.scores
+    notes = [n for n in result.notes
+             if "note.weights_omitted" not in getattr(getattr(n, "message", None), "codes", ())]
     return dataclasses.replace(result, table=table, summary=summary, ranking=rank, scenario=scenario,
-                               scores=scores)
+                               scores=scores, notes=notes + weights_note(scenario))
 
 
 def _applicable_years(schedule, opts: pd.DataFrame) -> pd.DataFrame:

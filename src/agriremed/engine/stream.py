@@ -76,6 +76,7 @@ from agriremed.io.validate import (DuplicateRows, Validation, as_text, decimal_m
                                    soil_total_texts, validate_plots, with_note_rows)
 from agriremed.engine import assemble
 from agriremed.engine.plan import (code_and_data, code_line, pass_through_columns, plan, rules_note, run_tables,
+                                   weights_note,
                                    tables_provenance)
 from agriremed.io.geo import feature_count
 from agriremed.io.readers import write_csv
@@ -1554,7 +1555,7 @@ def plan_stream(source, scenario: Scenario | None = None, *, out: str | Path | N
         for sink in [*sinks.values(), *soft_sinks.values()]:
             sink.close()
 
-    notes += rules_note(scenario)
+    notes += rules_note(scenario) + weights_note(scenario)
     first_plan = acc.first_plan
     problems_df = pd.concat(acc.problems, ignore_index=True) if acc.problems else pd.DataFrame()
     rejected_df = pd.concat(acc.rejected, ignore_index=True) if acc.rejected else pd.DataFrame()

@@ -42,7 +42,9 @@ from agriremed.core.names import (AREA_UNIT_HEADERS, BASIC_FARMLAND_ALIASES, BAS
                                   crop_metal_header_crop, HeaderRead)
 from agriremed.core.tables import Tables, load_tables
 from agriremed.stages.advice import CHINA_STANDARD, region_in_china
-from agriremed.stages.soil import ROTATION_LAND_USES, SOIL_MASS_COVARIATES, ph_undecided, rice_on_dry_land
+from agriremed.stages.soil import (ROTATION_LAND_USES, SOIL_MASS_COVARIATES, ph_undecided, rice_on_dry_land,
+                                   soil_mass_typical)
+from agriremed.stages.uptake.covariates import assumed_covariate, assumed_covariate_source
 from agriremed.stages.uptake.predict import PH_DOMAIN, strictest_vegetable_limits
 
 __all__ = ["Validation", "validate_plots", "with_note_rows", "normalise_header", "LAND_USE_ALIASES"]
@@ -680,6 +682,7 @@ def _validated_rows(data, tables: Tables, duplicates: dict | None, sheet, option
     _check_censored(col, out, censored["cells"], tables, censored["in_input"])
     _check_metal_measured(col, out, metals_present, n)
     _check_blank_ph(col, out, censored.get("ph"), tables)
+    _check_blank_assumed(col, out, censored.get("assumed_blank"), tables)
     return col, raw, out, attrs, notes, cells
 
 
@@ -718,6 +721,57 @@ def _check_blank_ph(col: Collector, out: pd.DataFrame, blank_ph: tuple | None, t
     col.add(blank & have & undecided, "ph", text, "error", Message.of("val.ph_blank_class_depends"), expected)
     col.add(blank & ~have, "ph", text, "error", Message.of("val.required_blank"), expected)
     col.add(decided, "ph", text, "warning", Message.of("val.ph_blank_class_decided"), expected)
+
+
+def _defer_blank_assumed(canon: str, spec, cells, factors: dict, pending: dict | None, tables: Tables) -> bool:
+    """Whether the blank cells of the recommended column ``canon`` are decided later: those of a covariate whose
+    typical value the plan assumes (:func:`assumed_covariates`), where ``pending`` is given (it gets their text, blank
+    rows and expected value for :func:`_check_blank_assumed`, which names the value assumed for each row)."""
+    if pending is None or spec.required != "recommended" or canon not in assumed_covariates(tables):
+        return False
+    pending.setdefault("assumed_blank", {})[canon] = (cells.text, cells.blank, expected_message(spec, factors.get(canon, 1.0)))
+    return True
+
+
+def _check_blank_assumed(col: Collector, out: pd.DataFrame, blank: dict | None, tables: Tables) -> None:
+    """The blank cells of the recommended covariates the plan assumes at a typical value (``blank``: column → the
+    cells' text, which are blank, the expected value): each warned with the value assumed for its row and its
+    source (``covariate_defaults.csv``): ``som_pct`` and ``clay_pct`` where a crop's transfer function needs them
+    (the row of the plot's land use and region, :func:`agriremed.stages.uptake.covariates.assumed_covariate`),
+    ``depth_m`` and ``bulk_density_g_cm3`` for the soil mass (:func:`agriremed.stages.soil.soil_mass_typical`);
+    a row the table gives no value for keeps ``val.recommended_blank``."""
+    if not blank:
+        return
+    n = len(out)
+    lu = (np.array(["" if pd.isna(x) else str(x).strip().lower() for x in out["land_use"]], dtype=object)
+          if "land_use" in out.columns else np.full(n, "", dtype=object))
+    region = (np.array(["" if pd.isna(x) else str(x).lower() for x in out["region"]], dtype=object)
+              if "region" in out.columns else np.full(n, "", dtype=object))
+    for canon, (text, cells, expected) in blank.items():
+        cells = np.asarray(cells, bool)
+        if not cells.any():
+            continue
+        rows = np.flatnonzero(cells)
+        if canon in SOIL_MASS_COVARIATES:
+            value, source = soil_mass_typical(tables, canon, lu[rows])
+            code = "val.recommended_blank_assumed_mass"
+        else:
+            places = _frames.format_unique(region[rows], lambda r: str(i18n.region_province(r, tables)).lower()
+                                           if r else "")
+            value, _ = assumed_covariate(tables, canon, lu[rows], region[rows], places)
+            source = assumed_covariate_source(tables, canon, lu[rows], region[rows], places)
+            code = "val.recommended_blank_assumed"
+        known = np.zeros(n, bool)
+        known[rows] = np.isfinite(value)
+        val = np.full(n, np.nan)
+        val[rows] = value
+        src = np.full(n, "", dtype=object)
+        src[rows] = source
+        unit = Message.of("exp.unit", unit=C.COLUMNS[canon].unit)
+        col.add(known, canon, text, "warning",
+                lambda idx, c=code, v=val, s=src, u=unit: [Message.of(c, value=float(v[i]), unit=u, sources=s[i])
+                                                             for i in idx], expected)
+        col.add(cells & ~known, canon, text, "warning", Message.of("val.recommended_blank"), expected)
 
 
 def field_id_texts(raw: pd.DataFrame) -> np.ndarray | None:
@@ -2121,7 +2175,8 @@ def _check_cells(col: Collector, raw: pd.DataFrame, attrs: dict, mapping: dict[s
                 cells, rows = _censored(cells, factors.get(canon, 1.0))
                 censored[canon] = (cells, rows)
             field = tables.factor("min_field_area_ha") if canon == "area_ha" else None
-            defer = _defer_blank_ph(canon, spec, cells, factors, pending)
+            defer = (_defer_blank_ph(canon, spec, cells, factors, pending)
+                     or _defer_blank_assumed(canon, spec, cells, factors, pending, tables))
             out[canon] = _check_numbers(col, canon, spec, cells, factors.get(canon, 1.0), field,
                                         comma_file=attrs.get("separator") == ",", blank_deferred=defer)
             continue
@@ -3088,7 +3143,7 @@ def _check_numbers(col: Collector, canon: str, spec, cells: _Numbers, factor: fl
     _check_typical(col, canon, spec, text, num, below | small, above, factor)
     if spec.required == "required" and not blank_deferred:
         col.add(cells.blank, canon, text, "error", Message.of("val.required_blank"), expected)
-    elif spec.required == "recommended":
+    elif spec.required == "recommended" and not blank_deferred:
         col.add(cells.blank, canon, text, "warning", Message.of("val.recommended_blank"), expected)
     num[bad_text | below | above] = np.nan
     return num

@@ -41,6 +41,7 @@ from agriremed.core.tables import Tables, load_tables
 
 __all__ = [
     "CLASSES",
+    "soil_mass_typical",
     "CLASS_NAMES",
     "ThresholdSetError",
     "threshold_sets",
@@ -374,10 +375,12 @@ SOIL_MASS_COVARIATES = ("depth_m", "bulk_density_g_cm3")
 SOIL_MASS_STREAM = "soil_mass_assumed"
 
 
-def _soil_mass_typical(tables: Tables, covariate: str, land_use: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Typical value (``median``) and spread (``sd_log10`` [log10 units]) of ``covariate`` for each plot of
-    ``covariate_defaults.csv``: the row of the plot's land use, else the row for any land use (NaN where neither
-    is); None where the table has no row of the covariate (or is empty: the scenario turned the fallback off)."""
+def _soil_mass_typical(tables: Tables, covariate: str,
+                       land_use: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Typical value (``median``), spread (``sd_log10`` [log10 units]) and ``source`` (``sources.csv`` keys) of
+    ``covariate`` for each plot of ``covariate_defaults.csv``: the row of the plot's land use, else the row for any
+    land use (NaN and ``''`` where neither is); None where the table has no row of the covariate (or is empty: the
+    scenario turned the fallback off)."""
     def build():
         df = getattr(tables, "covariate_defaults", None)
         if df is None or df.empty:
@@ -386,20 +389,39 @@ def _soil_mass_typical(tables: Tables, covariate: str, land_use: np.ndarray) -> 
         if rows.empty:
             return None
         sd_col = rows["sd_log10"] if "sd_log10" in rows else pd.Series(np.nan, index=rows.index)
-        own = {str(u).strip().lower(): (float(v), float(d)) for u, v, d in
-               zip(rows["land_use"], rows["median"], sd_col, strict=True) if isinstance(u, str) and u.strip()}
+        src_col = (rows["source"].fillna("").astype(str).str.strip() if "source" in rows
+                   else pd.Series("", index=rows.index))
+        own = {str(u).strip().lower(): (float(v), float(d), s) for u, v, d, s in
+               zip(rows["land_use"], rows["median"], sd_col, src_col, strict=True) if isinstance(u, str) and u.strip()}
         anyuse = rows["land_use"].isna() | (rows["land_use"].astype(str).str.strip() == "")
-        default = (float(rows.loc[anyuse, "median"].iloc[0]), float(sd_col[anyuse].iloc[0])) if anyuse.any() \
-            else (np.nan, np.nan)
+        default = ((float(rows.loc[anyuse, "median"].iloc[0]), float(sd_col[anyuse].iloc[0]), src_col[anyuse].iloc[0])
+                   if anyuse.any() else (np.nan, np.nan, ""))
         return own, default
     found = tables.memo(("soil_mass_typical", covariate), build)  # the table's rows read once per set of tables
     if found is None:
         return None
     own, default = found
-    pairs = [own.get(str(u).lower(), default) if isinstance(u, str) else default for u in land_use]
-    typical = np.array([a for a, _ in pairs], float) if pairs else np.zeros(0)
-    sd = np.array([b for _, b in pairs], float) if pairs else np.zeros(0)
-    return typical, sd
+    picked = [own.get(str(u).lower(), default) if isinstance(u, str) else default for u in land_use]
+    typical = np.array([a for a, _, _ in picked], float) if picked else np.zeros(0)
+    sd = np.array([b for _, b, _ in picked], float) if picked else np.zeros(0)
+    source = np.array([c for _, _, c in picked], dtype=object) if picked else np.zeros(0, dtype=object)
+    return typical, sd, source
+
+
+def soil_mass_typical(tables: Tables, covariate: str, land_use) -> tuple[np.ndarray, np.ndarray]:
+    """Typical plough-layer value of ``covariate`` (``depth_m`` [m], ``bulk_density_g_cm3`` [g cm⁻³]) that a plot
+    leaving it blank is given (:func:`with_soil_mass_defaults`), and the ``source`` of its
+    ``covariate_defaults.csv`` row, for each land use of ``land_use`` (NaN and ``''`` where the table has none).
+
+    >>> v, src = soil_mass_typical(load_tables(), "depth_m", np.array(["paddy"], dtype=object))
+    >>> float(v[0]), src[0]
+    (0.2, 'hjt166_2004;agriremed_assumption')
+    """
+    lu = np.asarray(land_use, dtype=object)
+    found = _soil_mass_typical(tables, covariate, lu)
+    if found is None:
+        return np.full(len(lu), np.nan), np.full(len(lu), "", dtype=object)
+    return found[0], found[2]
 
 
 def _land_uses(plots: pd.DataFrame) -> np.ndarray:

@@ -32,7 +32,8 @@ import pandas as pd
 
 from agriremed.core.tables import Tables
 
-__all__ = ["covariate_rows", "assumed_covariate", "covariate_variance", "assumed_text", "LN10"]
+__all__ = ["covariate_rows", "assumed_covariate", "assumed_covariate_source", "covariate_variance", "assumed_text",
+           "LN10"]
 
 LN10 = float(np.log(10.0))
 
@@ -54,19 +55,57 @@ def covariate_rows(tables: Tables) -> dict:
     return tables.memo("covariate_rows", build)
 
 
-def _pick(rows, land_use: str, region: str, province: str):
-    """The most specific row for a plot: land use and region given beat land use alone, which
-    beats region alone, which beats the row for any plot; None when no row fits."""
-    best, score = None, -1
-    for lu, reg, med, sd in rows:
+def _pick_at(rows, land_use: str, region: str, province: str) -> int:
+    """Position in ``rows`` of the most specific row for a plot: land use and region given beat land
+    use alone, which beats region alone, which beats the row for any plot; -1 when no row fits."""
+    best, score = -1, -1
+    for k, (lu, reg, _med, _sd) in enumerate(rows):
         if lu and lu != land_use:
             continue
         if reg and not (reg == province or (region and reg in region)):
             continue
         s = 2 * bool(lu) + bool(reg)
         if s > score:
-            best, score = (med, sd), s
+            best, score = k, s
     return best
+
+
+def _pick(rows, land_use: str, region: str, province: str):
+    """``(median, sd_log10)`` of the most specific row for a plot (:func:`_pick_at`); None when no row fits."""
+    k = _pick_at(rows, land_use, region, province)
+    return None if k < 0 else rows[k][2:]
+
+
+def _covariate_sources(tables: Tables) -> dict:
+    """``covariate`` → the ``source`` of each of its rows of ``covariate_defaults.csv``, in the order of
+    :func:`covariate_rows` (``''`` where a row has none)."""
+    def build():
+        df = getattr(tables, "covariate_defaults", None)
+        out: dict = {}
+        if df is None or df.empty:
+            return out
+        src = df["source"] if "source" in df else pd.Series("", index=df.index)
+        for cov, s in zip(df["covariate"], src, strict=True):
+            out.setdefault(str(cov).strip(), []).append("" if pd.isna(s) else str(s).strip())
+        return out
+    return tables.memo("covariate_sources", build)
+
+
+def assumed_covariate_source(tables: Tables, covariate: str, land_use, region, province) -> np.ndarray:
+    """The ``source`` (``sources.csv`` keys, ``';'``-joined) of the ``covariate_defaults.csv`` row whose
+    typical value :func:`assumed_covariate` takes for each plot; ``''`` where the table has no row for it.
+
+    >>> from agriremed.core.tables import load_tables
+    >>> assumed_covariate_source(load_tables(), "clay_pct", ["paddy"], [""], [""]).tolist()
+    ['zhao2023_cultivated_texture;agriremed_assumption']
+    """
+    rows = covariate_rows(tables).get(covariate)
+    n = len(land_use)
+    if not rows:
+        return np.full(n, "", dtype=object)
+    sources = _covariate_sources(tables).get(covariate, [])
+    picked = [_pick_at(rows, a, b, c) for a, b, c in zip(land_use, region, province, strict=True)]
+    return np.array([sources[k] if 0 <= k < len(sources) else "" for k in picked], dtype=object)
 
 
 def assumed_covariate(tables: Tables, covariate: str, land_use, region, province) -> tuple[np.ndarray, np.ndarray]:
