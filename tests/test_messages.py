@@ -334,3 +334,46 @@ def test_texts_cite_sources_by_their_short_citations_not_their_keys():
     assert render(m, "zh").endswith("（《土壤污染防治法》；Liao 等 2021；国办发明电〔2020〕24号；本工具假设）")
     assert render(m, "en").endswith("(Soil Pollution Prevention and Control Law; Liao et al. 2021; "
                                     "国办发明电〔2020〕24号; project assumption)")
+
+
+def _reads_of(tables, name: str) -> tuple:
+    """A copy of ``tables`` that counts how often its table ``name`` is read, and the counter."""
+    import copy
+
+    reads = [0]
+
+    class Counting(type(tables)):
+        def __getattribute__(self, attr):
+            if attr == name:
+                reads[0] += 1
+            return super().__getattribute__(attr)
+
+    t = copy.copy(tables)
+    object.__setattr__(t, "__class__", Counting)  # the tables are a frozen dataclass
+    return t, reads
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_rule_and_a_subsidy_name_are_looked_up_once_per_tables_not_once_per_sentence(lang):
+    # a portfolio's recommendation sentences name the noncompliant-grain rule and the assumed subsidies on
+    # every plot concerned, each sentence distinct (its own NPV): the names come from the tables once
+    tables = agriremed.load_tables()
+    ng = tables.noncompliant_grain.set_index("rule")
+    sub = tables.subsidies.set_index("subsidy_id")
+    sid = sub.index[0]
+    msgs = [Message.of("rec.npv_over_limit", npv=f"NPV {i}", share="60%", rule="discount_sale").encode()
+            for i in range(40)]
+    msgs += [Message.of("rec.subsidy_assumed", npv=f"NPV {i}", subsidies=f"{sid}+{sid}").encode() for i in range(40)]
+    counted, reads = _reads_of(tables, "noncompliant_grain")
+    texts = messages.render_column(np.array(msgs, dtype=object), lang, counted)
+    rule_name = ng.loc["discount_sale", f"name_{lang}"]
+    sub_name = sub.loc[sid, f"name_{lang}"]
+    assert all(rule_name in t and f"NPV {i}" in t for i, t in enumerate(texts[:40]))
+    # the subsidy named once though listed twice, in the language's own name
+    assert all(t.count(sub_name) == 1 and f"NPV {i}" in t for i, t in enumerate(texts[40:]))
+    assert reads[0] == 1
+    counted, reads = _reads_of(tables, "subsidies")
+    assert list(messages.render_column(np.array(msgs, dtype=object), lang, counted)) == list(texts)
+    assert reads[0] == 1
+    # the same texts as without the memo (a fresh copy of the tables: nothing looked up yet)
+    assert [messages.render(m, lang, tables.replace()) for m in msgs[::13]] == list(texts[::13])

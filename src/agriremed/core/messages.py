@@ -567,7 +567,14 @@ def _new_sources(v, before: str, lang: str, tables) -> str:
 def _noncompliant_rule(v, lang, tables):
     """A rule of ``noncompliant_grain.csv`` (what produce over the food limit is worth) by its name in ``lang``
     (``name_<lang>``, else ``name_en``; the rule id where the table has no such row)."""
-    t = getattr(tables or load_tables(), "noncompliant_grain", None)
+    t = tables or load_tables()
+    # the tables are read-only: each rule's name is looked up once per tables object (a portfolio's
+    # recommendation sentences name the rule on every plot whose harvest is over the food limit)
+    return t.memo(("messages.noncompliant_rule", v, lang), lambda: _noncompliant_rule_of(t, v, lang))
+
+
+def _noncompliant_rule_of(tables, v, lang) -> str:
+    t = getattr(tables, "noncompliant_grain", None)
     rows = t.loc[t["rule"] == v] if t is not None and "rule" in t else None
     if rows is None or rows.empty:
         return str(v)
@@ -580,11 +587,16 @@ def _subsidies(v, lang, tables):
     """Rows of ``subsidies.csv`` ('+'-joined ``subsidy_id``) by their names in ``lang`` (a reader's text never
     shows the row id), separated as the language separates a list."""
     t = tables or load_tables()
-    sub = getattr(t, "subsidies", None)
-    names = {} if sub is None else dict(zip(sub["subsidy_id"], sub["name_zh" if lang == "zh" else "name_en"],
-                                            strict=True))
+    names = t.memo(("messages.subsidy_names", lang), lambda: _subsidy_names(t, lang))
     keys = [k.strip() for k in str(v).split("+") if k.strip()]
     return ("；" if lang == "zh" else "; ").join(dict.fromkeys(str(names.get(k, k)) for k in keys))
+
+
+def _subsidy_names(tables, lang) -> dict:
+    """``subsidy_id`` → its name in ``lang`` (``name_zh`` in Chinese, else ``name_en``) of ``subsidies.csv``."""
+    sub = getattr(tables, "subsidies", None)
+    return {} if sub is None else dict(zip(sub["subsidy_id"], sub["name_zh" if lang == "zh" else "name_en"],
+                                           strict=True))
 
 
 def measured_text(x: float) -> str:
