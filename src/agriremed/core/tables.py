@@ -88,6 +88,7 @@ TABLE_FILES: dict[str, str] = {
     "soil_ph_precision": "soil_ph_precision.csv",
     "covariate_defaults": "covariate_defaults.csv",
     "option_latitude_limits": "option_latitude_limits.csv",
+    "programme_evidence": "programme_evidence.csv",
 }
 
 
@@ -157,6 +158,7 @@ class Tables:
     soil_ph_precision: pd.DataFrame
     covariate_defaults: pd.DataFrame
     option_latitude_limits: pd.DataFrame
+    programme_evidence: pd.DataFrame
     #: Lookups derived from the tables, built on first use (a replaced copy starts empty).
     _memo: dict = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
     #: Monte Carlo draws derived from the tables, by (what, draws, seed); the least recently

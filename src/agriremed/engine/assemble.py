@@ -1997,6 +1997,64 @@ def _with_class_inputs(s: dict, P: pd.DataFrame, order: list, soil_plot: pd.Data
     order[at:at] = extra
 
 
+def _with_programme_monitoring(s: dict, prog_mon: np.ndarray, tables) -> None:
+    """Append the programme-record caveat of the monitoring line (``mon.programme_shortfall``,
+    :func:`_programme_notes`) to the summary columns ``s`` (``monitoring_msg`` and its English ``monitoring``)."""
+    flagged = np.flatnonzero([bool(m) for m in prog_mon])
+    if not len(flagged):
+        return
+    mon_msg = np.asarray(s["monitoring_msg"], dtype=object).copy()
+    mon_txt = np.asarray(s["monitoring"], dtype=object).copy()
+    for i in flagged:
+        m = (Message.decode(mon_msg[i]) if isinstance(mon_msg[i], str) and mon_msg[i] else Message()) + prog_mon[i]
+        mon_msg[i] = m.encode()
+        mon_txt[i] = render_column(np.array([m], dtype=object), "en", tables)[0]
+    s["monitoring_msg"], s["monitoring"] = mon_msg, mon_txt
+
+
+def _programme_notes(s: dict, b: dict, P: pd.DataFrame, table: pd.DataFrame, ok: np.ndarray, per_plot,
+                     tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """The programme-record caveat of each plot (:func:`agriremed.stages.advice.programme_shortfalls`):
+    the recommended option, else the runner-up (rank 2; ``per_plot``: a mask of ``table`` → its row per plot), a
+    VIP-type rice package or a rice amendment credited from plot trials on a pollution class where a
+    programme found the grain not compliant (``programme_evidence.csv``). Returns the sentence's note
+    (``rec.programme_shortfall``) and the monitoring line's (``mon.programme_shortfall``, the recommended
+    option only) per plot, empty messages elsewhere. Numbers and rankings are not touched."""
+    n = len(s["plot_id"])
+    note = np.full(n, Message(), dtype=object)
+    mon = np.full(n, Message(), dtype=object)
+    ev = getattr(tables, "programme_evidence", None)
+    if ev is None or not len(ev) or not ok.any():
+        return note, mon
+    metals = {m: P[f"{m}_mg_kg"].to_numpy(float) for m in {str(x).strip().lower() for x in ev["metal"]}
+              if f"{m}_mg_kg" in P}
+    if not metals:
+        return note, mon
+    land = _frames.obj(s["land_use"]) if s["land_use"] is not None else np.full(n, None, dtype=object)
+    region = s["region"] if s["region"] is not None else np.full(n, None, dtype=object)
+    scopes = {str(x).strip().lower() for x in ev["region_scope"]}
+    prov = (_frames.per_distinct(lambda r: i18n.region_province(r, tables) if isinstance(r, str) else "",
+                                 _frames.obj(region)) if scopes - {"china"} else np.full(n, "", dtype=object))
+    china = np.asarray(b["china_rules"], dtype=bool)
+    runner = per_plot(table["rank"].to_numpy(float) == 2) if "rank" in table else np.full(n, -1, np.intp)
+    rec_opt = np.where(ok, _frames.obj(b["option_id"]), None)
+    rec_rows = advice_mod.programme_shortfalls(rec_opt, land, metals, china, prov, tables)
+    ru_opt = np.where(ok, _frames.take(_frames.obj(table["option_id"]), runner, None), None)
+    ru_rows = advice_mod.programme_shortfalls(ru_opt, land, metals, china, prov, tables)
+    ru_prob = _frames.take(table["crop_compliance_prob"].to_numpy(float), runner)
+    rec_prob = np.asarray(b["crop_compliance_prob"], dtype=float)
+    metal_of = ev["metal"].astype(str).str.strip().str.lower().to_numpy(object)
+    for i in np.flatnonzero(rec_rows >= 0):
+        k = rec_rows[i]
+        soil = metals[metal_of[k]][i]
+        note[i] = advice_mod.programme_caveat(k, rec_opt[i], rec_prob[i], soil, tables)
+        mon[i] = advice_mod.programme_caveat(k, rec_opt[i], rec_prob[i], soil, tables, "mon.programme_shortfall")
+    for i in np.flatnonzero((rec_rows < 0) & (ru_rows >= 0)):
+        k = ru_rows[i]
+        note[i] = advice_mod.programme_caveat(k, ru_opt[i], ru_prob[i], metals[metal_of[k]][i], tables)
+    return note, mon
+
+
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
              tables=None, located=(), crop_in_input: bool = False, outlet=None, checks=None) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
@@ -2249,6 +2307,9 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                 else np.full(n, "", dtype=object))
     # a rule set other than the jurisdiction's default (a research run without rules, china abroad, a user set),
     # and what the default set says of the recommended option on land the input records as basic farmland
+    # a VIP-type rice package or rice amendment credited from plot trials (recommended, else runner-up) on a
+    # pollution class where the Hunan VIP demonstrations did not make the grain comply (programme_evidence.csv)
+    prog_note, prog_mon = _programme_notes(s, b, P, table, ok, per_plot, tables or load_tables())
     rules_note = advice_mod.rule_set_notes(
         s["rule_set"], region, s["basic_farmland"] if s["basic_farmland"] is not None else np.full(n, None, object),
         s["soil_class"], b["land_use"], s["recommended_option"], tables or load_tables())
@@ -2256,6 +2317,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         (np.array([bool(m) for m in rules_note], bool) & ok, lambda i: rules_note[i]),
         (_given(cautions) & ok, lambda i: Message.of("rec.option_caution", option=b["option_id"][i],
                                                       cautions=Message.decode(cautions[i]))),
+        # plot-trial effects where a programme record found the grain not compliant: test every harvest
+        (np.array([bool(m) for m in prog_note], bool) & ok, lambda i: prog_note[i]),
         # a soil value within the spread of duplicate analyses of an intervention value (As 120 at an
         # intervention value of 120): a re-sample or re-analysis can change the class; first, beside the class
         (near_here, lambda i: Message.decode(near[i])),
@@ -2303,6 +2366,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         rec[mask] = [Message.of("rec.with_note", sentence=rec[i], note=note(i)) for i in np.flatnonzero(mask)]
     s["crops_not_planned"] = np.where(has_rot, rotation, None)
     s["recommendation"], s["recommendation_msg"] = render_encode(rec, "en", tables)
+    _with_programme_monitoring(s, prog_mon, tables)  # the monitoring line (plot sheet, workbook) says it too
     s["gb36600_verdict"] = np.where(dev_ok, dev["exposure_verdict"].to_numpy(object), None)
     s["gb36600_check"] = np.where(dev_ok, dev["exposure_reason"].to_numpy(object), None)
     s["gb36600_check_msg"] = np.where(dev_ok, dev_msg, "").astype(object)

@@ -2838,3 +2838,102 @@ def pct_text(p: float, lang: str = "en") -> str:
     in Chinese '99 %以上'); ``p`` [0–1]."""
     v = pct_param(p)
     return v if isinstance(v, str) else messages.render(v, lang)
+
+
+def programme_shortfalls(options, land_use, metal_mg_kg, china, province, tables) -> np.ndarray:
+    """The row of ``programme_evidence.csv`` that says a programme did not make the grain comply on the
+    plot's pollution class with the plot's option, per plot (its position in the table; −1 none).
+
+    A row applies where the option is one of its ``options`` ('|'-separated), the plot's land use is its
+    ``land_use``, the plot lies in its ``region_scope`` (``china``: a plot under a Chinese rule set; else a
+    province id, :func:`agriremed.core.i18n.region_province`), the row's ``compliant`` is ``no``, and the
+    plot's single-factor pollution index Pi = C / ``screening_ref_mg_kg`` of the row's ``metal`` lies in
+    (``pi_low``, ``pi_high``] (the classes of the 2014 national soil survey bulletin: ≤ 2, 2–3, 3–5, > 5 ×
+    the standard; ``mep2014_soil_survey``, partly confirmed). The first applying row counts. Numbers and
+    rankings are not changed: the row only adds a caveat to the sentence (:func:`programme_caveat`).
+
+    Parameters
+    ----------
+    options : array of str or None
+        Option id per plot (the recommended or the runner-up option).
+    land_use : array of str or None
+        Land use per plot.
+    metal_mg_kg : dict of str to array of float
+        Metal code → soil total content per plot [mg kg⁻¹] (NaN unknown: no row applies).
+    china : array of bool
+        The plot is governed by a Chinese rule set.
+    province : array of str or None
+        The plot's province id ('' or None unknown).
+    tables : Tables
+        Literature tables (``programme_evidence``).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Row position per plot, −1 where none applies.
+
+    References
+    ----------
+    hunan_vip2018; mep2014_soil_survey; sepa1995_gb15618 (``sources.csv``).
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = load_tables()
+    >>> rows = programme_shortfalls(np.array(["lime_low_cd_rice", "lime_low_cd_rice", "low_cd_rice"], object),
+    ...                             np.array(["paddy"] * 3, object), {"cd": np.array([1.45, 0.6, 1.45])},
+    ...                             np.ones(3, bool), np.array(["hunan"] * 3, object), t)
+    >>> t.programme_evidence["pollution_class"].to_numpy()[rows[0]], rows[1:].tolist()
+    ('moderate', [-1, -1])
+    """
+    opts = np.asarray(options, dtype=object)
+    out = np.full(len(opts), -1, dtype=np.intp)
+    ev = getattr(tables, "programme_evidence", None)
+    if ev is None or not len(ev) or not len(opts):
+        return out
+    land = np.asarray(land_use, dtype=object)
+    prov = np.asarray(province, dtype=object)
+    china = np.asarray(china, dtype=bool)
+    for k, r in enumerate(ev.itertuples(index=False)):
+        if str(r.compliant).strip().lower() != "no":
+            continue
+        soil = metal_mg_kg.get(str(r.metal).strip().lower())
+        if soil is None:
+            continue
+        pi = np.asarray(soil, dtype=float) / float(r.screening_ref_mg_kg)
+        scope = str(r.region_scope).strip().lower()
+        where = china if scope == "china" else (prov == scope)
+        hit = (np.isin(opts, [o.strip() for o in str(r.options).split("|") if o.strip()])
+               & (land == str(r.land_use).strip()) & where
+               & (pi > float(r.pi_low)) & (pi <= float(r.pi_high)) & (out < 0))
+        out[hit] = k
+    return out
+
+
+def programme_caveat(row, option: str, share: float, soil_mg_kg: float, tables, code: str = "rec.programme_shortfall"
+                     ) -> messages.Message:
+    """The caveat of one row of ``programme_evidence.csv`` (:func:`programme_shortfalls`) for a plot:
+    the programme, its sites and year, the plot's pollution class and index, the grain-Cd cut the
+    programme realised there and that its grain did not meet the limit; with ``code``
+    ``rec.programme_shortfall`` also the ``share`` [0–1] of seasons predicted for ``option`` and that it
+    rests on plot-trial effects, with ``mon.programme_shortfall`` (the monitoring line) the grain test.
+
+    Examples
+    --------
+    >>> from agriremed.core.tables import load_tables
+    >>> t = load_tables()
+    >>> m = programme_caveat(2, "lime_low_cd_rice", 0.85, 1.45, t)
+    >>> "24–47 %" in messages.render(m, "en", t) and "85 %" in messages.render(m, "en", t)
+    True
+    """
+    r = tables.programme_evidence.iloc[int(row)]
+    ref = float(r["screening_ref_mg_kg"])
+    hi = float(r["pi_high"])
+    span = (messages.Message.of("prog.pi_above", low=float(r["pi_low"])) if math.isinf(hi)
+            else messages.Message.of("prog.pi_range", low=float(r["pi_low"]), high=hi))
+    params = dict(programme=str(r["programme"]), pclass=str(r["pollution_class"]), span=span,
+                  pi=float(soil_mg_kg) / ref, soil=float(soil_mg_kg), ref=ref, metal=str(r["metal"]),
+                  cut_low=float(r["realised_cut_low_pct"]), cut_high=float(r["realised_cut_high_pct"]))
+    if code == "rec.programme_shortfall":
+        params.update(option=option, share=pct_param(float(share)))
+    return messages.Message.of(code, **params)
