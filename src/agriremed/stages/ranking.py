@@ -124,7 +124,7 @@ from agriremed.models.ranking import LEAST_SHOWN_GAIN, SCORE_SHOWN_DECIMALS
 from agriremed.core.messages import Message, catalogue, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.advice import ha_per_mu
+from agriremed.core.names import ha_per_mu
 from agriremed.stages.economics import VIEW_COLUMNS
 from agriremed.stages.options import MINOR_RISK_FAMILY, POLICY_TIER
 from agriremed.stages.uptake.predict import row_standards
