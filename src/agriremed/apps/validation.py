@@ -1241,6 +1241,9 @@ def _readme_rice(tables) -> list[str]:
               "  end of its data is carried on by the change the packaged default predicts from there (continuous,",
               "  monotone in pH, flagged extrapolated with a widening spread); `user_fit_skipped` names the fit and the",
               "  input beyond its range, and `user_fit_edge_ratio` the step the default alone would take there.",
+              "  Inside the range the plot's sentence names the fit, its pairs and R² and how much the packaged",
+              "  function would predict instead (`rec.user_fit_used`); a fit that `fit-uptake` marked \"not recommended",
+              "  for a plan\" is still used when given with `--tables`, and the sentence says so.",
               "  An optional plot column `rice_type` (indica / japonica / hybrid, 籼稻/粳稻/杂交稻) multiplies the",
               "  rice Cd of the packaged functions by a sourced factor (varieties grown side by side and safe soil",
               "  Cd per rice type)"]
