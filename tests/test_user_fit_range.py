@@ -140,3 +140,31 @@ def test_safe_soil_curve_of_a_fit_says_how_a_plan_carries_it_on():
     c = safe_soil_curve("county_rice_cd", [6.0, 7.5], tables=fit.tables())
     assert np.isfinite(c["safe_soil_mg_kg"].iloc[0]) and np.isnan(c["safe_soil_mg_kg"].iloc[1])
     assert "a plan carries the fit on with the change of the packaged function the plot takes" in c["note"].iloc[1]
+
+
+def test_a_fit_not_recommended_by_fit_uptake_says_so_in_the_sentence(youxian):
+    # 60 pairs whose grain Cd does not follow soil Cd or pH: fit-uptake warns that the terms add no predictive
+    # skill (fit.warn_cv) and does not recommend the fit for a plan; a plan given it with --tables still uses it
+    # inside its data and now says that verdict in the sentence (EN/中文), which the good Youxian fit does not
+    rng = np.random.default_rng(7)
+    soil = np.geomspace(0.2, 2.0, 60)
+    ph = rng.permutation(np.round(np.linspace(5.0, 6.5, 60), 3))
+    d = pd.DataFrame({"pair_id": [f"N{i:02d}" for i in range(60)], "crop": "rice", "soil_cd_mg_kg": soil, "ph": ph,
+                      "plant_cd_mg_kg": np.round(10 ** (-0.8 + rng.normal(0.0, 0.3, 60)), 6)})
+    weak = fit_transfer_function(d, crop="rice", metal="cd", terms=["log10(soil)", "ph"], provinces="Hunan",
+                                 function_id="noise_rice_cd")
+    assert weak.no_predictive_skill() and not youxian.no_predictive_skill()
+    assert weak.function_row().iloc[0]["fit_verdict"] == "not_recommended"
+    assert youxian.function_row().iloc[0]["fit_verdict"] == ""
+    p = agriremed.plan(plots().iloc[:1], agriremed.Scenario(mc_draws=0), tables=weak.tables())
+    assert bool(cd(p).loc["IN55", "user_function"])
+    r2 = float(weak.function_row().iloc[0]["r2"])
+    s = p.summary.set_index("plot_id")
+    assert (f"fitted to your own pairs (60 pairs of user data (DataFrame), R² = {r2:.2f}; fit-uptake marked it not "
+            "recommended for a plan, its terms predicting new pairs no better than a simpler model; not peer "
+            "reviewed)") in s.loc["IN55", "recommendation"]
+    zh = messages.render(s.loc["IN55", "recommendation_msg"], "zh")
+    assert f"R² = {r2:.2f}；fit-uptake判定其不建议用于规划：对新样品对的预测不优于更简单的模型；未经同行评审）" in zh
+    # a folder written by fit-uptake keeps the verdict (a row written before the column existed has none)
+    tf = weak.tables().transfer_functions
+    assert tf.loc[tf["function_id"] == "noise_rice_cd", "fit_verdict"].tolist() == ["not_recommended"]

@@ -1011,8 +1011,8 @@ def _cmd_fit_uptake(args) -> int:
     for path in write_fit(fit, args.out).values():
         _say(i18n.t("ui.cli.wrote", lang, path=path))
     # a fit whose terms add no predictive skill (fit.warn_cv) is not recommended for planning
-    weak = any(isinstance(w, messages.Message) and "fit.warn_cv" in w.codes for w in fit.warnings)
-    _say("\n" + i18n.t("ui.cli.fit.use_weak" if weak else "ui.cli.fit.use", lang, out=args.out))
+    _say("\n" + i18n.t("ui.cli.fit.use_weak" if fit.no_predictive_skill() else "ui.cli.fit.use", lang,
+                       out=args.out))
     return 0
 
 

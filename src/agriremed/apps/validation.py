@@ -1241,6 +1241,9 @@ def _readme_rice(tables) -> list[str]:
               "  end of its data is carried on by the change the packaged default predicts from there (continuous,",
               "  monotone in pH, flagged extrapolated with a widening spread); `user_fit_skipped` names the fit and the",
               "  input beyond its range, and `user_fit_edge_ratio` the step the default alone would take there.",
+              "  Inside the range the plot's sentence names the fit, its pairs and R² and how much the packaged",
+              "  function would predict instead (`rec.user_fit_used`); a fit that `fit-uptake` marked \"not recommended",
+              "  for a plan\" is still used when given with `--tables`, and the sentence says so.",
               "  An optional plot column `rice_type` (indica / japonica / hybrid, 籼稻/粳稻/杂交稻) multiplies the",
               "  rice Cd of the packaged functions by a sourced factor (varieties grown side by side and safe soil",
               "  Cd per rice type)"]
@@ -1455,11 +1458,34 @@ def _repo_root() -> Path:
     return next((p for p in [here, *here.parents] if (p / "tests" / "validation").is_dir()), here)
 
 
-if __name__ == "__main__":
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else _repo_root()
+def main(argv: list[str] | None = None) -> int:
+    """``python -m agriremed.validation [ROOT]``: write ``ROOT/docs/validation.md`` and the skill blocks of
+    ``ROOT/README.md`` from the case files of ``ROOT/tests/validation`` (ROOT: the repository, by default the
+    first folder holding ``tests/validation`` from the working directory up). Returns the exit status: 0, or 2
+    where ROOT holds no ``tests/validation`` (nothing is written); ``--help`` prints the usage."""
+    import argparse
+    ap = argparse.ArgumentParser(
+        prog="python -m agriremed.validation",
+        description="Run the validation cases (tests/validation) and write docs/validation.md and the skill "
+                    "blocks of README.md of a source checkout.")
+    ap.add_argument("root", nargs="?", type=Path, default=None,
+                    help="repository root holding tests/validation, docs/ and README.md (default: the first "
+                         "such folder from the working directory up)")
+    args = ap.parse_args(argv)
+    root = args.root if args.root is not None else _repo_root()
+    cases = root / "tests" / "validation"
+    if not cases.is_dir():
+        print(f"error: {cases} is not a folder: give the root of a source checkout of agriremed "
+              "(it holds tests/validation)", file=sys.stderr)
+        return 2
     out = root / "docs" / "validation.md"
-    out.write_text(validation_markdown(root / "tests" / "validation"), encoding="utf-8")
+    out.write_text(validation_markdown(cases), encoding="utf-8")
     print(f"wrote {out}")
     readme = root / "README.md"
     readme.write_text(update_readme(readme.read_text(encoding="utf-8"), readme_blocks(root)), encoding="utf-8")
     print(f"wrote {readme} (skill blocks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

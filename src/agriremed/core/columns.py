@@ -1015,6 +1015,11 @@ _out("current_crop_compliance_prob", "1", "Probability the current crop meets th
 _out("crop_compliance_prob", "1", "Probability the crop meets the food limit",
      "作物达标概率",
      "Probability that the crop grown under the option meets the food limit in a season.", fraction=True)
+_out("crop_compliance_prob_central", "1", "Probability the crop meets the food limit (central)",
+     "作物达标概率（中心值）",
+     "crop_compliance_prob with every crop reduction of the option (and every assumed covariate) at its typical "
+     "value, the same with and without Monte Carlo draws (with draws crop_compliance_prob is the mean over them); "
+     "the compliance the ranking's gain and target rules compare.", fraction=True)
 _out("compliance_metals", "", "Metals the compliance probability covers", "达标概率涵盖的重金属",
      "Metals ('+'-joined) whose food limit the crop compliance probability checks: those with a "
      "prediction and a limit in the crop; a metal above screening without a transfer function is "
@@ -1067,6 +1072,10 @@ _out("compliant_season_fraction", "1", "Share of seasons the crop meets the food
      "作物达标季节比例",
      "Expected share of the food seasons within the horizon in which the crop meets every food limit "
      "(the crop, the soil and the option's effect year by year).", fraction=True)
+_out("compliant_season_fraction_central", "1", "Share of seasons the crop meets the food limit (central)",
+     "作物达标季节比例（中心值）",
+     "compliant_season_fraction from crop_compliance_prob_central and the typical crop reductions, the same with "
+     "and without Monte Carlo draws; the share the ranking's gain and target rules compare.", fraction=True)
 _out("food_seasons", "", "Food seasons", "食用作物季数",
      "Number of years within the horizon in which a food crop is grown.", dtype="int")
 _out("option_active", "", "Option running", "方案实施中",
@@ -1441,10 +1450,16 @@ _out("lime_first", "", "Liming first", "优先调酸",
      "range of every transfer function of the crop: the crop's metal is predicted only beyond the functions' data "
      "(at the edge of their range, extrapolated) and the liming options rank before the other expected options.",
      dtype="bool")
-_out("food_compliance", "1", "Food compliance compared with the target", "与目标比较的达标比例",
-     "The compliance of the option's food crop that the ranking compares with target_compliance_prob: the share "
-     "of its food seasons over the horizon that meet the food limit (compliant_season_fraction), else the "
-     "probability in a season (crop_compliance_prob); blank without a food crop.")
+_out("food_compliance", "1", "Food compliance", "食用作物达标比例",
+     "The printed compliance of the option's food crop: the share of its food seasons over the horizon that meet "
+     "the food limit (compliant_season_fraction), else the probability in a season (crop_compliance_prob); with "
+     "Monte Carlo draws the mean over them; blank without a food crop. The ranking's target and gain rules "
+     "compare food_compliance_central instead.")
+_out("food_compliance_central", "1", "Food compliance compared with the target", "与目标比较的达标比例",
+     "food_compliance from the central compliance (compliant_season_fraction_central, else "
+     "crop_compliance_prob_central: every crop reduction at its typical value): what the ranking compares with "
+     "target_compliance_prob, min_compliance_gain and gain_resolution, the same with and without Monte Carlo "
+     "draws, so that a plan decides alike in both; blank without a food crop.")
 _out("food_target", "1", "Food compliance target", "达标比例目标",
      "The scenario's target_compliance_prob the ranking compared food_compliance with; blank when not given.")
 _out("dominates_baseline", "", "Dominates unchanged practice", "优于维持现状（更安全且更赚钱）",

@@ -36,6 +36,7 @@ from agriremed.core.messages import Message, render
 from agriremed.core.places import PLACE_SUFFIX, place_names  # noqa: F401 (re-exported, see __all__)
 
 __all__ = [
+    "ha_per_mu",
     "LAND_USE_ALIASES",
     "LAND_USE_NOT_MODELLED",
     "LAND_USE_IDLE_CULTIVATED",
@@ -776,6 +777,25 @@ def _pint_expression(unit: str) -> str:
     u = re.sub(r"\s*\*\*\s*", "**", u)
     u = re.sub(r"\s+", " * ", u.strip())
     return u
+
+
+@functools.lru_cache(maxsize=1)
+def ha_per_mu() -> float:
+    """Hectares in one mu [ha mu⁻¹] (1/15), from the unit registry (``units.csv``); in ``core`` so that every
+    stage can use it (``stages.advice`` re-exports it).
+
+    The registry's definition of the mu (``10000 / 15 * meter ** 2``) is read directly; any
+    other form of it goes through pint (:func:`agriremed.core.names.unit_factor`), which takes a
+    few seconds to start.
+
+    >>> round(ha_per_mu() * 15, 12)
+    1.0
+    """
+    d = unit_table()[1].get("chinese_mu", "")
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*/\s*(\d+(?:\.\d*)?)\s*\*\s*meter\s*\*\*\s*2\s*", d)
+    if m:
+        return float(m[1]) / float(m[2]) / 10000.0
+    return unit_factor("亩", "ha")
 
 
 @functools.lru_cache(maxsize=512)

@@ -32,7 +32,7 @@ import pandas as pd
 
 __all__ = ["Tables", "load_tables", "source_problems", "TABLE_FILES", "split_keys", "MERGE_KEYS",
            "packaged_data_digest", "tables_digest", "folder_digest",
-           "TableError", "format_coef_cov", "parse_coef_cov", "term_names"]
+           "TableError", "format_coef_cov", "parse_coef_cov", "term_names", "NOT_RECOMMENDED"]
 
 #: Table name → file name inside the data directory.
 TABLE_FILES: dict[str, str] = {
@@ -457,6 +457,12 @@ OPTIONAL_COLUMNS: frozenset[str] = frozenset({
 #: function's predictions of the crop's metal above what was observed.
 OVER_PREDICTS = "over_predicts"
 KNOWN_BIAS_VALUES: tuple[str, ...] = (OVER_PREDICTS,)
+
+#: Value of the ``fit_verdict`` column of a ``transfer_functions.csv`` row written by ``fit-uptake``: its
+#: log–log model predicts new pairs no better than a simpler model (cross-validation, ``fit.warn_cv``), so
+#: ``fit-uptake`` did not recommend it for a plan; a plan that uses it says so in the plot's sentence
+#: (``rec.user_fit_weak``). Blank (or no column): no such verdict.
+NOT_RECOMMENDED = "not_recommended"
 
 
 class TableError(ValueError):

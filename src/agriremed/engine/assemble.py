@@ -1282,9 +1282,10 @@ def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarr
 
 
 def _food_compliance(table: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """The compliance the ranking compares (``food_compliance`` of :func:`agriremed.stages.ranking.rank_options`)
-    of the plan-table rows ``rows`` (−1: none, NaN): the share of the food seasons that meet the limit
-    (``compliant_season_fraction``), else the probability in a season (``crop_compliance_prob``)."""
+    """The printed compliance (``food_compliance`` of :func:`agriremed.stages.ranking.rank_options`; with draws the
+    mean over them, whereas the gain and target rules compare ``food_compliance_central``) of the plan-table rows
+    ``rows`` (−1: none, NaN): the share of the food seasons that meet the limit (``compliant_season_fraction``),
+    else the probability in a season (``crop_compliance_prob``)."""
     p = table["crop_compliance_prob"].to_numpy(float)
     if "compliant_season_fraction" in table:
         f = table["compliant_season_fraction"].to_numpy(float)

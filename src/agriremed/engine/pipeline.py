@@ -33,7 +33,7 @@ from agriremed.core import frames as _frames
 from agriremed.core.messages import Message, render
 from agriremed.core.names import UNLISTED_CROP
 from agriremed.core.scenario import Scenario, ScenarioError
-from agriremed.core.tables import Tables, load_tables
+from agriremed.core.tables import NOT_RECOMMENDED, Tables, load_tables
 from agriremed.core.uncertainty import draw_seed
 from agriremed.engine import assemble
 from agriremed.io.validate import Validation
@@ -337,8 +337,9 @@ def packaged_instead_of_fit(P: pd.DataFrame, pred: pd.DataFrame, tables: Tables)
 
 def _fit_data(tables: Tables | None, function: str) -> Message:
     """What a function fitted to the user's pairs was fitted on (``rec.user_fit_data``: the number of pairs, the
-    data file of its ``sources.csv`` row, R²), from its ``transfer_functions.csv`` row; an empty message where the
-    tables do not say."""
+    data file of its ``sources.csv`` row, R²), from its ``transfer_functions.csv`` row, and, where its
+    ``fit_verdict`` is ``not_recommended`` (``fit-uptake`` found that its terms predict new pairs no better than a
+    simpler model), that verdict (``rec.user_fit_weak``); an empty message where the tables do not say."""
     if tables is None:
         return Message()
     tf = tables.transfer_functions
@@ -353,9 +354,12 @@ def _fit_data(tables: Tables | None, function: str) -> Message:
     src = tables.sources
     data = src.loc[src["key"] == r.get("source"), "doi_or_url"] if "doi_or_url" in src else pd.Series(dtype=object)
     data = "" if data.empty or pd.isna(data.iloc[0]) else str(data.iloc[0]).strip()
+    v = r.get("fit_verdict")
+    weak = isinstance(v, str) and v.strip() == NOT_RECOMMENDED
+    verdict = Message.of("rec.user_fit_weak", command="fit-uptake") if weak else Message()
     if data:
-        return Message.of("rec.user_fit_data", pairs=int(n), data=data, r2=float(r2))
-    return Message.of("rec.user_fit_pairs", pairs=int(n), r2=float(r2))
+        return Message.of("rec.user_fit_data", pairs=int(n), data=data, r2=float(r2), verdict=verdict)
+    return Message.of("rec.user_fit_pairs", pairs=int(n), r2=float(r2), verdict=verdict)
 
 
 def user_fit_notes(pred: pd.DataFrame, plot_ids, tables: Tables | None = None,

@@ -72,7 +72,7 @@ from agriremed.stages.duration import NOT_CLEAN_UP_CODES, YEARS_SHOWN_UP_TO, cle
 from agriremed.stages.uptake.predict import limits_for_crops, row_standards
 from agriremed.stages.seasons import option_rice_seasons_cap, per_season, plot_rice_seasons
 from agriremed.stages.options import lime_by_requirement, lime_dose_t_ha, policy_status
-from agriremed.core.names import UNLISTED_CROP, unit_factor, unit_table
+from agriremed.core.names import UNLISTED_CROP, ha_per_mu  # noqa: F401 (ha_per_mu re-exported, see __all__)
 
 __all__ = ["TIMINGS", "BASELINE_TEXT", "ha_per_mu", "area_units", "food_standards", "plot_food_standards", "plan_food_standards",
            "rule_sets_of", "rule_set_notes", "binding_rule_set", "plot_rule_sets", "plan_rule_sets", "row_rule_sets", "AUTO_RULE_SET",
@@ -95,24 +95,6 @@ SUMMARY_ADDED = ("area_mu", "measures", "first_year_cost_plot_cny", "cash_flow_y
                  "cash_flow_later_high_plot_cny_yr", "cash_flow_later_mean_plot_cny_yr", "grain_samples_per_season",
                  "grain_samples_per_yr", "monitoring", "duration_text", "first_year_cost_cny_mu",
                  "npv_vs_baseline_cny_mu", "first_year_extra_cost_plot_cny")
-
-
-@functools.lru_cache(maxsize=1)
-def ha_per_mu() -> float:
-    """Hectares in one mu [ha mu⁻¹] (1/15), from the unit registry (``units.csv``).
-
-    The registry's definition of the mu (``10000 / 15 * meter ** 2``) is read directly; any
-    other form of it goes through pint (:func:`agriremed.core.names.unit_factor`), which takes a
-    few seconds to start.
-
-    >>> round(ha_per_mu() * 15, 12)
-    1.0
-    """
-    d = unit_table()[1].get("chinese_mu", "")
-    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?)\s*/\s*(\d+(?:\.\d*)?)\s*\*\s*meter\s*\*\*\s*2\s*", d)
-    if m:
-        return float(m[1]) / float(m[2]) / 10000.0
-    return unit_factor("亩", "ha")
 
 
 #: A Chinese character (CJK unified ideographs): a region written in Chinese is in China.

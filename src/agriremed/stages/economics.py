@@ -123,7 +123,7 @@ from agriremed.core.messages import Message, render, render_encode, render_encod
 from agriremed.stages.options import library_parameter, lime_applications_t_ha, lime_dose_t_ha
 from agriremed.stages.seasons import plot_rice_seasons, row_rice_seasons, season_factor
 from agriremed.stages.solar import pv_parameter, pv_year_shape
-from agriremed.stages.advice import ha_per_mu
+from agriremed.core.names import ha_per_mu
 from agriremed.stages.softreuse import gb36600_checks, risk_control_cost_cny_ha
 from agriremed.core.tables import Tables, load_tables, split_keys
 from agriremed.core import columns as C

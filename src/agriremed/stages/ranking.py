@@ -124,7 +124,7 @@ from agriremed.models.ranking import LEAST_SHOWN_GAIN, SCORE_SHOWN_DECIMALS
 from agriremed.core.messages import Message, catalogue, render_column, render_encode, render_encode_filled
 from agriremed.core.messages import printed as _num
 from agriremed.core.tables import Tables, load_tables
-from agriremed.stages.advice import ha_per_mu
+from agriremed.core.names import ha_per_mu
 from agriremed.stages.economics import VIEW_COLUMNS
 from agriremed.stages.options import MINOR_RISK_FAMILY, POLICY_TIER
 from agriremed.stages.uptake.predict import row_standards
@@ -949,10 +949,9 @@ def rank_options(table: pd.DataFrame, weights: dict[str, float], tables: Tables 
         tie-break, after the NPV), ``tie_break`` (on each plot's first option whose score equals that of the
         second at :data:`~agriremed.models.ranking.SCORE_DECIMALS` decimals in the same ordering
         group: the rule of :data:`~agriremed.models.ranking.TIE_BREAKS` that decided, ``first_year_cost``,
-        ``npv`` or ``option_order``; ``""`` elsewhere), ``food_compliance`` (the compliance the
-        food target is compared with: the share of the option's food seasons over the horizon that
-        meet the limit, else the probability in a season [–]; NaN without a food crop; with draws, the
-        mean over them), ``food_compliance_central`` (the same from the central compliance, every crop
+        ``npv`` or ``option_order``; ``""`` elsewhere), ``food_compliance`` (the printed compliance: the
+        share of the option's food seasons over the horizon that meet the limit, else the probability in
+        a season [–]; NaN without a food crop; with draws, the mean over them), ``food_compliance_central`` (the same from the central compliance, every crop
         reduction at its typical value, :data:`agriremed.stages.duration.CENTRAL_COMPLIANCE`: what the gain
         and target rules compare, with or without draws, so that a plan decides alike in both),
         ``food_target`` (``target_compliance_prob`` [–], NaN when not given), ``food_min_gain``

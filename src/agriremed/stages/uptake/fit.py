@@ -59,7 +59,7 @@ import pandas as pd
 from agriremed.core.version import __version__
 from agriremed.core import columns as C
 from agriremed.core.messages import Message, Note, render, text_of
-from agriremed.core.tables import Tables, format_coef_cov, load_tables
+from agriremed.core.tables import NOT_RECOMMENDED, Tables, format_coef_cov, load_tables
 from agriremed.models.uptake import prediction_widening, term_transform
 from agriremed.stages.uptake.predict import PH_DOMAIN, TERM_RE, plot_variables
 
@@ -257,6 +257,12 @@ class TransferFit:
     #: listed in :meth:`summary` and appended to the ``note`` of :meth:`function_row`.
     warnings: list = dataclasses.field(default_factory=list)
 
+    def no_predictive_skill(self) -> bool:
+        """True where the log–log model predicts new pairs no better than a simpler one (warning
+        ``fit.warn_cv``): ``fit-uptake`` then says the fit is not recommended for a plan, and its
+        ``transfer_functions.csv`` row carries ``fit_verdict`` :data:`NOT_RECOMMENDED`."""
+        return any(isinstance(w, Message) and "fit.warn_cv" in w.codes for w in self.warnings)
+
     def warning_texts(self, lang: str = "en") -> list[str]:
         """The warnings as sentences in ``lang``."""
         return [render(w, lang) for w in self.warnings]
@@ -311,6 +317,7 @@ class TransferFit:
             "se_resid_log10": float(f"{s['se_log10']:.8g}"),
             "coef_cov": format_coef_cov(cov.index, cov.to_numpy()), "se_source": self.source_key,
             "region": self.region, "provinces": self.provinces, "source": self.source_key, "known_bias": "",
+            "fit_verdict": NOT_RECOMMENDED if self.no_predictive_skill() else "",
             "note": (f"fitted by agriremed {__version__} ({self.method}) to {self.source_name}; "
                      f"n = {s['n']}, R² = {s['r2']:.3f}; se_log10 = residual SE {s['se_log10']:.4f} "
                      f"× √(1 + p/n) × t/z for new fields (in a plan, each plot's spread is "

@@ -681,7 +681,7 @@ def safe_soil_curve(function_id: str, ph, crop: str | None = None, standard: str
         plan treats a plot at that pH. ``extrapolated``, as in :func:`safe_thresholds`: True where a reported
         threshold (at ``prob`` or at the median) lies outside the function's validity range (the note names it and
         the soil range, ``upt.safe_soil_outside``; the value is not clipped) or the pH is solved at the edge of the
-        range; ``'unknown'`` where the function publishes no range; None where no threshold is given. a pH outside the domain of the functions (:data:`~agriremed.stages.uptake.PH_DOMAIN`,
+        range; ``'unknown'`` where the function publishes no range; None where no threshold is given. A pH outside the domain of the functions (:data:`~agriremed.stages.uptake.PH_DOMAIN`,
         3–10) or a missing pH gets no threshold (NaN) and says so; a pH inside it but outside the function's
         published pH range is solved at the edge of the range
         (:func:`~agriremed.stages.uptake.predict.edge_inputs`: the function's trend continued where it rises
