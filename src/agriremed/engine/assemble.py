@@ -57,7 +57,8 @@ PLAN_COLUMNS = [
     "cost_per_g_removed_cny_g",
     "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
     "light_economics",
-    "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
+    "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction",
+    "food_compliance_central", "npv_vs_best_cny_ha",
     "best_alternative", "cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
     "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha", "revenue_crop_cny_ha",
     "revenue_biomass_cny_ha", "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up",
@@ -1225,10 +1226,7 @@ def _below_target(body: np.ndarray, b: dict, std, target: float, base_p=None) ->
     (``base_p``, one per row) is predicted over the limit in more harvests."""
     if not len(body):
         return body
-    p = np.asarray(b["crop_compliance_prob"], float)
-    if "compliant_season_fraction" in b:
-        seasons = np.asarray(b["compliant_season_fraction"], float)
-        p = np.where(np.isnan(seasons), p, seasons)
+    p = _gate_compliance(b)
     food = np.array([isinstance(f, str) and f not in ("", "none") for f in _frames.obj(b["food_crop"])], bool) \
         if "food_crop" in b else np.zeros(len(body), bool)
     sel = food & ~np.isnan(p) & (p < float(target))
@@ -1258,6 +1256,21 @@ def _below_target(body: np.ndarray, b: dict, std, target: float, base_p=None) ->
     return out
 
 
+def _gate_compliance(b: dict) -> np.ndarray:
+    """Per sentence row: the compliance the ranking's target and gain rules compare (``food_compliance_central``:
+    the share of food seasons that meet the limit, else the probability in a season, with every crop reduction
+    at its typical value; with Monte Carlo draws not their mean), so that a clause explaining a rule quotes its
+    number; without that column the share of seasons, else ``crop_compliance_prob``."""
+    p = np.asarray(b["crop_compliance_prob"], float)
+    if "compliant_season_fraction" in b:
+        seasons = np.asarray(b["compliant_season_fraction"], float)
+        p = np.where(np.isnan(seasons), p, seasons)
+    if "food_compliance_central" in b:
+        mid = np.asarray(b["food_compliance_central"], float)
+        p = np.where(np.isnan(mid), p, mid)
+    return p
+
+
 def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarray:
     """The sentence bodies, with ``rec.slight_gain`` after each whose option is a measure for the
     crop (amendment, safe crop) on safe-utilisation land under a Chinese rule set that costs more
@@ -1284,12 +1297,11 @@ def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarr
 def _food_compliance(table: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """The compliance the ranking compares (``food_compliance`` of :func:`agriremed.stages.ranking.rank_options`)
     of the plan-table rows ``rows`` (−1: none, NaN): the share of the food seasons that meet the limit
-    (``compliant_season_fraction``), else the probability in a season (``crop_compliance_prob``)."""
-    p = table["crop_compliance_prob"].to_numpy(float)
-    if "compliant_season_fraction" in table:
-        f = table["compliant_season_fraction"].to_numpy(float)
-        p = np.where(np.isnan(f), p, f)
-    return _frames.take(p, rows)
+    (``compliant_season_fraction``), else the probability in a season (``crop_compliance_prob``), from the
+    central compliance where the table has it (``food_compliance_central``: :func:`_gate_compliance`)."""
+    return _frames.take(_gate_compliance({c: table[c].to_numpy(float) for c in
+                                          ("crop_compliance_prob", "compliant_season_fraction",
+                                           "food_compliance_central") if c in table}), rows)
 
 
 def _dominant_gain(body: np.ndarray, b: dict, base_p, min_gain: float, H: int, money=("CNY", 1.0),
@@ -1302,10 +1314,7 @@ def _dominant_gain(body: np.ndarray, b: dict, base_p, min_gain: float, H: int, m
     the sentence says so with the farmer's gain from the land itself (``npv_farmer_own_vs_baseline_cny_ha``)."""
     if not len(body) or "dominates_baseline" not in b or "npv_farmer_own_vs_baseline_cny_ha" not in b:
         return body
-    p = np.asarray(b["crop_compliance_prob"], float)
-    if "compliant_season_fraction" in b:
-        f = np.asarray(b["compliant_season_fraction"], float)
-        p = np.where(np.isnan(f), p, f)
+    p = _gate_compliance(b)
     gain = p - np.asarray(base_p, float)
     dom = np.asarray(pd.array(b["dominates_baseline"], dtype="boolean").fillna(False), bool)
     own = np.asarray(b["npv_farmer_own_vs_baseline_cny_ha"], float)
@@ -2100,6 +2109,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                        "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",
                                        "data_gaps_msg", "option_cautions_msg", "dominates_baseline",
                                        "npv_farmer_own_vs_baseline_cny_ha", "compliant_season_fraction",
+                                       "food_compliance_central",
                                        "subsidy_cny_ha") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]

@@ -1772,7 +1772,8 @@ def _below_target_shares(ranked: pd.DataFrame, fr: np.ndarray, sr: np.ndarray,
     own, runner, target = (np.full(n, "", dtype=object) for _ in range(3))
     if not sel.any() or "food_compliance" not in ranked or "food_target" not in ranked:
         return own, runner, target
-    p = ranked["food_compliance"].to_numpy(float)
+    # the compliance the target rule compared (the central one, the same with and without draws)
+    p = ranked["food_compliance_central" if "food_compliance_central" in ranked else "food_compliance"].to_numpy(float)
     t = ranked["food_target"].to_numpy(float)
     for i in np.flatnonzero(sel):
         target[i] = _pct(t[sr[i]])
