@@ -207,7 +207,8 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
     scores = ranking_mod.score_table(rank, weights, tables, scenario.economics_view) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]),
-                                          economics_view=scenario.economics_view)
+                                          economics_view=scenario.economics_view,
+                                          duration_kind=_frames.obj(cols["duration_kind"]))
     # a plot whose measure-or-not decision lies within gain_resolution of min_compliance_gain says so
     ahead = _with_near_threshold(ahead, ranking_mod.gain_near_threshold(
         rank.assign(applicable=cols["applicable"].to_numpy(bool)), scenario.min_compliance_gain,
@@ -1114,8 +1115,7 @@ def _geogenic_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame
             for p in applied:
                 if p["crop"] == rec_crop:
                     j = int(pos_ok[i])
-                    part = Message.of("rec.geogenic_switch", crop=grown[i], option_crop=rec_crop, metal=p["metal"],
-                                      factor=p["factor"], surveys=p["surveys"])
+                    part = Message.of("rec.geogenic_switch", crop=grown[i], option_crop=rec_crop, metal=p["metal"])
                     ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
     return note, off
 
@@ -2337,10 +2337,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         # a harvest above its limit on priority-protection land: the county's class may need review
         (review, lambda i: Message.of("rec.class_review_measured", metals=measured[0][i])),
         # a class from metal mainly of natural (geological) origin: the class re-checked with crop monitoring
-        (bg_review, lambda i: Message.of("rec.class_review_background")),
+        # … in one sentence with why the karst/geogenic adjustment was not applied, where it was not (same flag)
+        (bg_review, lambda i: Message.of("rec.class_review_background_not_applied", **dict(geo_off[i].parts[0][1]))
+         if geo_off[i] else Message.of("rec.class_review_background")),
         # the karst/geogenic adjustment of the crops compared (high_background yes), or why it was not applied
         (np.array([bool(m) for m in geo_note], bool), lambda i: geo_note[i]),
-        (np.array([bool(m) for m in geo_off], bool), lambda i: geo_off[i]),
+        (np.array([bool(m) for m in geo_off], bool) & ~np.asarray(bg_review, bool), lambda i: geo_off[i]),
         # the user's fitted function not used for the crop (an input beyond its data): which one is
         (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
         # soil covariates the crop's function needs, not given: the typical values assumed (never silently)
