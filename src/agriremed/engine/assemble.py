@@ -209,15 +209,16 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
     ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]),
                                           economics_view=scenario.economics_view,
                                           duration_kind=_frames.obj(cols["duration_kind"]))
-    # a plot whose measure-or-not decision lies within gain_resolution of min_compliance_gain says so
-    ahead = _with_near_threshold(ahead, ranking_mod.gain_near_threshold(
+    # a plot whose measure-or-not decision lies within gain_resolution of min_compliance_gain says so, in a
+    # sentence of its own (summary_table's near_threshold)
+    near_gain = ranking_mod.gain_near_threshold(
         rank.assign(applicable=cols["applicable"].to_numpy(bool)), scenario.min_compliance_gain,
-        scenario.gain_resolution))
+        scenario.gain_resolution)
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
                                            located, crop_in_input, cols.get("over_limit_outlet"),
-                                           gb36600_checks_of(cols)))
+                                           gb36600_checks_of(cols), near_threshold=near_gain))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     if "crop_as_written" in P:  # a crop not in the library named as written (黄精), not by its code
@@ -226,21 +227,6 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         plan_table = name_written_crops(plan_table, _frames.take(written, _frames.plot_index(P, plan_table), None),
                                         tables)
     return plan_table, summary, rank, scores
-
-
-def _with_near_threshold(ahead: pd.Series, near: pd.Series) -> pd.Series:
-    """The runner-up clauses by plot id (:func:`agriremed.stages.ranking.runner_up_message`), each followed by its
-    plot's ``rec.gain_near_threshold`` clause where :func:`agriremed.stages.ranking.gain_near_threshold` gives one."""
-    has = near[near != ""]
-    if not len(has):
-        return ahead
-    out = ahead.copy() if ahead is not None else pd.Series(dtype=object)
-    for pid, part in has.items():
-        old = out.get(pid, "")
-        old = "" if old is None or (isinstance(old, float) and np.isnan(old)) else old
-        msg = Message.decode(old) + Message.decode(part) if old else Message.decode(part)
-        out.loc[pid] = msg.encode()
-    return out
 
 
 def _harvest_over(P: pd.DataFrame, scenario, tables: Tables) -> np.ndarray:
@@ -887,6 +873,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                           "rec.baseline_idle_no_measure", "rec.baseline_idle_strict"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         # a kept substitute crop says why it is safe in its own words (rec.substitute_why.<crop>)
+        # … where the deciding gain of a measure is near the threshold, the opening says one comes close
+        near = b["gain_near"][sel].astype(bool) if "gain_near" in b else np.zeros(len(code), bool)
+        code = np.where(near & (code == "rec.baseline_no_measure"), "rec.baseline_no_measure_near", code)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c, crop=str(f)) if k == "rec.baseline_substitute"
                    else M(k, chance=c) for k, c, u, f in zip(code, safe, unmeasured, food, strict=True)]
@@ -2065,7 +2054,8 @@ def _programme_notes(s: dict, b: dict, P: pd.DataFrame, table: pd.DataFrame, ok:
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None, located=(), crop_in_input: bool = False, outlet=None, checks=None) -> pd.DataFrame:
+             tables=None, located=(), crop_in_input: bool = False, outlet=None, checks=None,
+             near_threshold=None) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
     (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
@@ -2075,7 +2065,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`). ``outlet``: the
     economics stage's ``over_limit_outlet``, per row of ``table`` (:func:`_baseline_banned`); ``checks``: its
     GB 36600 check of each row of ``table`` (:func:`gb36600_checks_of`), whose recommended row's is the
-    summary's (``gb36600_*``; without it the recommended re-uses are screened here)."""
+    summary's (``gb36600_*``; without it the recommended re-uses are screened here). ``near_threshold``: plot id →
+    encoded ``rec.gain_near_threshold`` (:func:`agriremed.stages.ranking.gain_near_threshold`), a closing sentence of
+    its plot's recommendation, whose opening on unchanged practice then says a measure comes close
+    (``rec.baseline_no_measure_near``)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -2141,6 +2134,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["food_standard"] = advice_mod.food_standards(region, scenario.food_standard, scenario.rule_set, tables)
     std_all = advice_mod.plot_food_standards(pid, region, scenario.food_standard, scenario.rule_set, tables)
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
+    gain_near = np.full(n, "", dtype=object)  # the measure-or-not decision near min_compliance_gain
+    if near_threshold is not None and len(near_threshold):
+        gain_near = _frames.take(_frames.obj(near_threshold), _frames.positions(
+            near_threshold.index.to_numpy(object), pid), "")
+        gain_near = np.where(pd.isna(gain_near), "", gain_near).astype(object)
+    b["gain_near"] = gain_near != ""
     # each recommended plot's standard, named in its sentence (that of its crop's group: feed for forage)
     std = _named_standards(s["food_standard"][ok], _frames.obj(b["food_crop"])[ok] if "food_crop" in b else None,
                            tables or load_tables())
@@ -2324,6 +2323,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s["rule_set"], region, s["basic_farmland"] if s["basic_farmland"] is not None else np.full(n, None, object),
         s["soil_class"], b["land_use"], s["recommended_option"], tables or load_tables())
     notes = (
+        # the measure-or-not decision near min_compliance_gain: the prediction does not settle it
+        (_given(gain_near) & ok, lambda i: Message.decode(gain_near[i])),
         (np.array([bool(m) for m in rules_note], bool) & ok, lambda i: rules_note[i]),
         (_given(cautions) & ok, lambda i: Message.of("rec.option_caution", option=b["option_id"][i],
                                                       cautions=Message.decode(cautions[i]))),
