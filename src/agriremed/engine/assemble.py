@@ -2323,13 +2323,13 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         s["rule_set"], region, s["basic_farmland"] if s["basic_farmland"] is not None else np.full(n, None, object),
         s["soil_class"], b["land_use"], s["recommended_option"], tables or load_tables())
     notes = (
-        # the measure-or-not decision near min_compliance_gain: the prediction does not settle it
-        (_given(gain_near) & ok, lambda i: Message.decode(gain_near[i])),
         (np.array([bool(m) for m in rules_note], bool) & ok, lambda i: rules_note[i]),
         (_given(cautions) & ok, lambda i: Message.of("rec.option_caution", option=b["option_id"][i],
                                                       cautions=Message.decode(cautions[i]))),
         # plot-trial effects where a programme record found the grain not compliant: test every harvest
         (np.array([bool(m) for m in prog_note], bool) & ok, lambda i: prog_note[i]),
+        # the measure-or-not decision near min_compliance_gain: the prediction does not settle it
+        (_given(gain_near) & ok, lambda i: Message.decode(gain_near[i])),
         # a soil value within the spread of duplicate analyses of an intervention value (As 120 at an
         # intervention value of 120): a re-sample or re-analysis can change the class; first, beside the class
         (near_here, lambda i: Message.decode(near[i])),
