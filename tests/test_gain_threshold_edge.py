@@ -73,13 +73,28 @@ def test_sentence_says_the_gain_is_near_the_threshold(plan):
     assert "rec.gain_near_threshold" in msg
     en = messages.text_of(msg, "en")
     zh = messages.text_of(msg, "zh")
-    assert ("the compliance gain that decides whether this plot has a measure for its crop, 4.9 percentage "
-            "points (Biochar amendment, at the typical values of its effect), is within 1 point of the "
-            "5-point gain that makes a measure") in en
-    assert "达标概率提升为4.9个百分点（生物炭钝化，按其效果的典型值计）" in zh
-    assert "相差不到1个百分点" in zh
+    # a sentence of its own, after the main one (before: one 1 077-character sentence holding lime's 2.3 and
+    # biochar's 4.9 points, opening "no measure … with a benefit … that can be predicted" and closing "the
+    # prediction does not settle between this measure and unchanged practice")
+    note = ("Biochar amendment would raise the crop's chance of meeting the food limit by 4.9 percentage points (at "
+            "the typical values of its effect), within 1 point of the 5-point gain that makes a measure (the plan's "
+            "resolution of gains): the prediction does not settle between this measure and unchanged practice; a "
+            "local trial or harvest tests can settle it.")
+    assert ". " + note + " " in en
+    main = en.split(". First year on the plot")[0]
+    assert main.startswith("Continue current practice: no measure of a safe-utilisation plan in the option library "
+                           "fits this plot with a predicted benefit for its crop above the plan's threshold (67 % "
+                           "chance the crop meets GB2762 for Cd), though one comes close (see below): ")
+    assert main.endswith("ranked before Liming acid dry land under maize (score 0.634 vs its 0.631), which would raise "
+                         "the crop's chance of meeting the food limit by only 2.3 percentage points over unchanged "
+                         "practice, below the 5-point gain that makes a measure for the crop, at a lower NPV")
+    assert len(main) == 742 and "Biochar" not in main
+    assert ("。生物炭钝化可使作物达标概率提高4.9个百分点（按其效果的典型值计），与作为措施所需的5个百分点相差不到1个百分点"
+            "（本方案区分增益的精度）：预测不足以在该措施与维持现状之间作出判断，可由当地试验或收获检测确定。") in zh
+    assert "但有一项接近（见下文）" in zh
 
 
 def test_no_note_without_resolution():
     p = agriremed.plan(P15, Scenario(mc_draws=0, gain_resolution=0.0), seed=11)
     assert "rec.gain_near_threshold" not in p.summary["recommendation_msg"].iloc[0]
+    assert "with a benefit for its crop that can be predicted" in p.summary["recommendation"].iloc[0]

@@ -22,8 +22,10 @@ ROWS = [dict(BASE, plot_id="GZ-yes", region="Guizhou/Bijie", ph=6.0, cd_mg_kg=0.
 RICE_EN = ("rice Cd × 0.482, calibrated on only 2 surveys (Song et al. 2023 (Guizhou rice); SW Guangxi Cd anomaly "
            "rice survey 2020; project synthesis of published data)")
 MAIZE_EN = "maize Cd × 0.121, calibrated on one survey (Yang et al. 2022; project synthesis of published data)"
-SWITCH_EN = ("; the switch from rice relies on a maize Cd prediction with the karst/geogenic adjustment (× 0.121, "
-             "calibrated on one survey): test the maize grain for Cd from the first harvest.")
+# the switch clause points to the closing note for the factor (before: "… (× 0.121, calibrated on one survey): …",
+# the factor and its evidence said twice)
+SWITCH_EN = ("; the switch from rice relies on the karst/geogenic adjustment of the maize Cd prediction (factor and "
+             "surveys in the closing note): test the maize grain for Cd from the first harvest.")
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,9 @@ def test_a_switch_to_maize_names_the_maize_adjustment_that_decides_it(plan):
         f"background; not tested on other surveys with pH): {RICE_EN}; {MAIZE_EN} — the county should check them with "
         "grain monitoring data.")
     zh = _rec(plan, "GZ-yes", "zh")
-    assert ("；由水稻改种玉米所依据的玉米镉含量预测经过岩溶/地质高背景校正（× 0.121，仅依据一项调查标定）："
+    assert ("；由水稻改种玉米所依据的玉米镉含量预测经过岩溶/地质高背景校正（校正系数及其依据的调查见文末）："
             "从第一季收获起检测玉米籽粒镉含量。") in zh
+    assert en.count("× 0.121") == 1 and zh.count("× 0.121") == 1
     assert zh.endswith(
         "按岩溶/地质高背景校正预测（土壤重金属主要来自地质高背景；未经其他含pH调查检验）：水稻镉含量 × 0.482，仅依据2项调查标定"
         "（宋江菊 等 2023；广西西南部镉地质异常区水稻调查 2020；本工具依据文献数据综合推算）；玉米镉含量 × 0.121，"
@@ -79,15 +82,17 @@ def test_outside_guizhou_and_guangxi_the_sentence_says_the_adjustment_is_not_app
     assert s.loc["HN-yes", "current_crop_compliance_prob"] == s.loc["HN-no", "current_crop_compliance_prob"]
     assert s.loc["HN-yes", "recommended_option"] == s.loc["HN-no", "recommended_option"] == "lime_low_cd_rice"
     en = _rec(plan, "HN-yes")
+    # one closing sentence on the flag (before: two, "… re-check the class with crop (grain) monitoring data. High
+    # geological background is given for the plot, but the karst/geogenic adjustment is not applied …")
     assert en.endswith(
         "The soil metal is mainly of natural (geological) origin (high background, as given for the plot): re-check "
-        "the class with crop (grain) monitoring data. High geological background is given for the plot, but the "
-        "karst/geogenic adjustment is not applied to its Cd prediction for rice: it is calibrated on surveys in "
-        "Guizhou and Guangxi only, and the plot's region lies outside them, so the prediction is the default one "
-        "(soil metal of any origin).")
+        "the class with crop (grain) monitoring data; the karst/geogenic adjustment is not applied to its Cd "
+        "prediction for rice, as it is calibrated on surveys in Guizhou and Guangxi only (the plot's region lies "
+        "outside them): the prediction is the default one (soil metal of any origin).")
+    assert en.count("given for the plot") == 1
     assert _rec(plan, "HN-yes", "zh").endswith(
-        "地块填报为地质高背景，但其水稻镉含量预测未作岩溶/地质高背景校正：该校正仅依据贵州省和广西壮族自治区的调查标定，"
-        "地块所在地区不在其内，故按默认函数预测（不区分土壤重金属来源）。")
+        "土壤重金属主要来自地质高背景（按地块填报）：请结合农产品（籽粒）监测数据复核类别；其水稻镉含量预测未作岩溶/地质高背景校正，"
+        "因该校正仅依据贵州省和广西壮族自治区的调查标定，地块所在地区不在其内：按默认函数预测（不区分土壤重金属来源）。")
     # the prediction's note says it too (crop_uptake.csv)
     u = plan.uptake.set_index("plot_id")
     assert u.loc["HN-yes", "note"].startswith("karst/geogenic adjustment not applied although the plot is given as "

@@ -87,3 +87,31 @@ def test_the_rule_is_the_table_s_and_the_none_rule_set_has_none():
     p = _plan([{**BASE, "plot_id": "PP", "ph": 6.5, "cd_mg_kg": 0.2}], WEIGHTS["liveli60"], rule_set="none")
     assert p.table.set_index("option_id").loc["biochar_amendment", "policy_status"] == "allowed"
     assert p.summary.iloc[0]["recommended_option"] == "biochar_amendment"
+
+
+# plots24 P11: a clean Jiangxi paddy (Cd 0.25 mg/kg at pH 6.0, screening 0.3), rice predicted 86 % compliant
+# (amber, not red), nothing measured in the harvest
+P11 = {"plot_id": "P11", "region": "Jiangxi/Yichun/Yuanzhou", "land_use": "paddy", "crop": "rice", "area_ha": 0.70,
+       "ph": 6.0, "som_pct": 3.1, "clay_pct": 28, "cec_cmol_kg": 11, "bulk_density_g_cm3": 1.18, "depth_m": 0.20,
+       "basic_farmland": "yes", "cd_mg_kg": 0.25, "pb_mg_kg": 45, "as_mg_kg": 12, "hg_mg_kg": 0.14, "cr_mg_kg": 60,
+       "cu_mg_kg": 25, "ni_mg_kg": 22, "zn_mg_kg": 90, "annual_rain_mm": 1600, "mean_temp_c": 17.5}
+FOOD_ONLY = {"food_safety": 1, "food_production": 0, "livelihood": 0, "clean_up": 0, "carbon": 0, "economics": 0}
+
+
+def test_a_package_with_lime_is_restrained_like_the_lime_alone():
+    p = _plan([P11], FOOD_ONLY)
+    s = p.summary.iloc[0]
+    assert s["soil_class"] == "priority_protection"
+    t = p.table.set_index("option_id")
+    for oid in ("lime_rice", "lime_low_cd_rice"):
+        assert (t.loc[oid, "policy_status"], t.loc[oid, "policy_rule"]) == ("restrained", "cn_priority_no_amendment")
+    # before: the VIP+n package (lime 7.5 t/ha every 2 yr), 22 815 CNY/ha to the programme over 20 yr, score 0.9943
+    assert s["recommended_option"] == "flooded_rice"
+    assert s["score"] == pytest.approx(0.9853, abs=5e-5)
+    assert s["programme_cost_cny_ha"] == pytest.approx(0.0, abs=1.0)
+    r = p.ranking.set_index("option_id")
+    assert r.loc["lime_low_cd_rice", "score"] == pytest.approx(0.9943, abs=5e-5)  # still the highest score
+    assert r.loc["lime_low_cd_rice", "rank"] > r.loc["do_nothing", "rank"]
+    assert {"lime_low_cd_rice", "vip_n_no_flood", "as_fe_si_low_cd_rice", "lime_rice", "biochar_amendment"} \
+        <= options.soil_amendment_options(load_tables())
+    assert not {"low_cd_rice", "flooded_rice", "foliar_inhibitor"} & options.soil_amendment_options(load_tables())

@@ -1455,11 +1455,11 @@ _out("food_compliance", "1", "Food compliance", "食用作物达标比例",
      "the food limit (compliant_season_fraction), else the probability in a season (crop_compliance_prob); with "
      "Monte Carlo draws the mean over them; blank without a food crop. The ranking's target and gain rules "
      "compare food_compliance_central instead.")
-_out("food_compliance_central", "1", "Food compliance compared with the target", "与目标比较的达标比例",
-     "food_compliance from the central compliance (compliant_season_fraction_central, else "
-     "crop_compliance_prob_central: every crop reduction at its typical value): what the ranking compares with "
-     "target_compliance_prob, min_compliance_gain and gain_resolution, the same with and without Monte Carlo "
-     "draws, so that a plan decides alike in both; blank without a food crop.")
+_out("food_compliance_central", "1", "Food compliance the rules compare", "规则比较的达标比例",
+     "food_compliance with every crop reduction at its typical value (with Monte Carlo draws not their mean; "
+     "without draws the same as food_compliance): the compliance the ranking's target and gain rules compare "
+     "(target_compliance_prob, min_compliance_gain), so that they decide alike with and without draws, and the "
+     "one the recommendation's target and gain clauses quote; blank without a food crop.", fraction=True)
 _out("food_target", "1", "Food compliance target", "达标比例目标",
      "The scenario's target_compliance_prob the ranking compared food_compliance with; blank when not given.")
 _out("dominates_baseline", "", "Dominates unchanged practice", "优于维持现状（更安全且更赚钱）",

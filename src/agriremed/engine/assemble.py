@@ -57,7 +57,8 @@ PLAN_COLUMNS = [
     "cost_per_g_removed_cny_g",
     "light_food_safety", "light_food_production", "light_livelihood", "light_clean_up", "light_carbon",
     "light_economics",
-    "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction", "npv_vs_best_cny_ha",
+    "data_gaps", "evidence", "target_basis", "effect_duration_yr", "compliant_season_fraction",
+    "food_compliance_central", "npv_vs_best_cny_ha",
     "best_alternative", "cost_crop_cny_ha", "cost_establishment_cny_ha", "cost_management_cny_ha",
     "cost_harvest_cny_ha", "cost_amendment_cny_ha", "cost_disposal_cny_ha", "revenue_crop_cny_ha",
     "revenue_biomass_cny_ha", "why_food_safety", "why_food_production", "why_livelihood", "why_clean_up",
@@ -206,16 +207,18 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         cols["reason"] = pd.Series(_reasons_of_output_rows(cols, tables), index=index, dtype=object)
     scores = ranking_mod.score_table(rank, weights, tables, scenario.economics_view) if detail else pd.DataFrame()
     ahead = ranking_mod.runner_up_message(rank, weights, tables, rules=_frames.obj(cols["policy_rule"]),
-                                          economics_view=scenario.economics_view)
-    # a plot whose measure-or-not decision lies within gain_resolution of min_compliance_gain says so
-    ahead = _with_near_threshold(ahead, ranking_mod.gain_near_threshold(
+                                          economics_view=scenario.economics_view,
+                                          duration_kind=_frames.obj(cols["duration_kind"]))
+    # a plot whose measure-or-not decision lies within gain_resolution of min_compliance_gain says so, in a
+    # sentence of its own (summary_table's near_threshold)
+    near_gain = ranking_mod.gain_near_threshold(
         rank.assign(applicable=cols["applicable"].to_numpy(bool)), scenario.min_compliance_gain,
-        scenario.gain_resolution))
+        scenario.gain_resolution)
     plan_cols = PLAN_COLUMNS + [c for c in cols if c.startswith("crit_")]
     plan_table = text_as_object({c: cols[c] for c in plan_cols})
     summary = text_as_object(summary_table(P, soil_plot, plan_table, scenario, ahead, grid, money, tables,
                                            located, crop_in_input, cols.get("over_limit_outlet"),
-                                           gb36600_checks_of(cols)))
+                                           gb36600_checks_of(cols), near_threshold=near_gain))
     summary = with_pass_through(economics_mod.add_currency_columns(summary, *money), P)
     plan_table = with_pass_through(economics_mod.add_currency_columns(plan_table, *money), P)
     if "crop_as_written" in P:  # a crop not in the library named as written (黄精), not by its code
@@ -224,21 +227,6 @@ def rank_and_summarise(opts, stage_frames, P, soil_plot, tables, scenario, money
         plan_table = name_written_crops(plan_table, _frames.take(written, _frames.plot_index(P, plan_table), None),
                                         tables)
     return plan_table, summary, rank, scores
-
-
-def _with_near_threshold(ahead: pd.Series, near: pd.Series) -> pd.Series:
-    """The runner-up clauses by plot id (:func:`agriremed.stages.ranking.runner_up_message`), each followed by its
-    plot's ``rec.gain_near_threshold`` clause where :func:`agriremed.stages.ranking.gain_near_threshold` gives one."""
-    has = near[near != ""]
-    if not len(has):
-        return ahead
-    out = ahead.copy() if ahead is not None else pd.Series(dtype=object)
-    for pid, part in has.items():
-        old = out.get(pid, "")
-        old = "" if old is None or (isinstance(old, float) and np.isnan(old)) else old
-        msg = Message.decode(old) + Message.decode(part) if old else Message.decode(part)
-        out.loc[pid] = msg.encode()
-    return out
 
 
 def _harvest_over(P: pd.DataFrame, scenario, tables: Tables) -> np.ndarray:
@@ -885,6 +873,9 @@ def _sentence_bodies(b: dict, std, H: int, money=("CNY", 1.0), economics_view: s
                           "rec.baseline_idle_no_measure", "rec.baseline_idle_strict"], "rec.baseline").astype(object)
         msgs = np.empty(int(sel.sum()), dtype=object)
         # a kept substitute crop says why it is safe in its own words (rec.substitute_why.<crop>)
+        # … where the deciding gain of a measure is near the threshold, the opening says one comes close
+        near = b["gain_near"][sel].astype(bool) if "gain_near" in b else np.zeros(len(code), bool)
+        code = np.where(near & (code == "rec.baseline_no_measure"), "rec.baseline_no_measure_near", code)
         msgs[:] = [M("rec.baseline_clean_measured", chance=c, metals=u) if k == "rec.baseline_clean" and u
                    else M(k, chance=c, crop=str(f)) if k == "rec.baseline_substitute"
                    else M(k, chance=c) for k, c, u, f in zip(code, safe, unmeasured, food, strict=True)]
@@ -1113,8 +1104,7 @@ def _geogenic_clauses(ahead_msg: np.ndarray, ok: np.ndarray, table: pd.DataFrame
             for p in applied:
                 if p["crop"] == rec_crop:
                     j = int(pos_ok[i])
-                    part = Message.of("rec.geogenic_switch", crop=grown[i], option_crop=rec_crop, metal=p["metal"],
-                                      factor=p["factor"], surveys=p["surveys"])
+                    part = Message.of("rec.geogenic_switch", crop=grown[i], option_crop=rec_crop, metal=p["metal"])
                     ahead_msg[j] = ahead_msg[j] + part if ahead_msg[j] else Message.of("rec.then", clause=part)
     return note, off
 
@@ -1225,10 +1215,7 @@ def _below_target(body: np.ndarray, b: dict, std, target: float, base_p=None) ->
     (``base_p``, one per row) is predicted over the limit in more harvests."""
     if not len(body):
         return body
-    p = np.asarray(b["crop_compliance_prob"], float)
-    if "compliant_season_fraction" in b:
-        seasons = np.asarray(b["compliant_season_fraction"], float)
-        p = np.where(np.isnan(seasons), p, seasons)
+    p = _gate_compliance(b)
     food = np.array([isinstance(f, str) and f not in ("", "none") for f in _frames.obj(b["food_crop"])], bool) \
         if "food_crop" in b else np.zeros(len(body), bool)
     sel = food & ~np.isnan(p) & (p < float(target))
@@ -1258,6 +1245,21 @@ def _below_target(body: np.ndarray, b: dict, std, target: float, base_p=None) ->
     return out
 
 
+def _gate_compliance(b: dict) -> np.ndarray:
+    """Per sentence row: the compliance the ranking's target and gain rules compare (``food_compliance_central``:
+    the share of food seasons that meet the limit, else the probability in a season, with every crop reduction
+    at its typical value; with Monte Carlo draws not their mean), so that a clause explaining a rule quotes its
+    number; without that column the share of seasons, else ``crop_compliance_prob``."""
+    p = np.asarray(b["crop_compliance_prob"], float)
+    if "compliant_season_fraction" in b:
+        seasons = np.asarray(b["compliant_season_fraction"], float)
+        p = np.where(np.isnan(seasons), p, seasons)
+    if "food_compliance_central" in b:
+        mid = np.asarray(b["food_compliance_central"], float)
+        p = np.where(np.isnan(mid), p, mid)
+    return p
+
+
 def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarray:
     """The sentence bodies, with ``rec.slight_gain`` after each whose option is a measure for the
     crop (amendment, safe crop) on safe-utilisation land under a Chinese rule set that costs more
@@ -1282,15 +1284,13 @@ def _slight_gain(body: np.ndarray, b: dict, base_p, min_gain: float) -> np.ndarr
 
 
 def _food_compliance(table: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """The printed compliance (``food_compliance`` of :func:`agriremed.stages.ranking.rank_options`; with draws the
-    mean over them, whereas the gain and target rules compare ``food_compliance_central``) of the plan-table rows
-    ``rows`` (−1: none, NaN): the share of the food seasons that meet the limit (``compliant_season_fraction``),
-    else the probability in a season (``crop_compliance_prob``)."""
-    p = table["crop_compliance_prob"].to_numpy(float)
-    if "compliant_season_fraction" in table:
-        f = table["compliant_season_fraction"].to_numpy(float)
-        p = np.where(np.isnan(f), p, f)
-    return _frames.take(p, rows)
+    """The compliance the ranking compares (``food_compliance`` of :func:`agriremed.stages.ranking.rank_options`)
+    of the plan-table rows ``rows`` (−1: none, NaN): the share of the food seasons that meet the limit
+    (``compliant_season_fraction``), else the probability in a season (``crop_compliance_prob``), from the
+    central compliance where the table has it (``food_compliance_central``: :func:`_gate_compliance`)."""
+    return _frames.take(_gate_compliance({c: table[c].to_numpy(float) for c in
+                                          ("crop_compliance_prob", "compliant_season_fraction",
+                                           "food_compliance_central") if c in table}), rows)
 
 
 def _dominant_gain(body: np.ndarray, b: dict, base_p, min_gain: float, H: int, money=("CNY", 1.0),
@@ -1303,10 +1303,7 @@ def _dominant_gain(body: np.ndarray, b: dict, base_p, min_gain: float, H: int, m
     the sentence says so with the farmer's gain from the land itself (``npv_farmer_own_vs_baseline_cny_ha``)."""
     if not len(body) or "dominates_baseline" not in b or "npv_farmer_own_vs_baseline_cny_ha" not in b:
         return body
-    p = np.asarray(b["crop_compliance_prob"], float)
-    if "compliant_season_fraction" in b:
-        f = np.asarray(b["compliant_season_fraction"], float)
-        p = np.where(np.isnan(f), p, f)
+    p = _gate_compliance(b)
     gain = p - np.asarray(base_p, float)
     dom = np.asarray(pd.array(b["dominates_baseline"], dtype="boolean").fillna(False), bool)
     own = np.asarray(b["npv_farmer_own_vs_baseline_cny_ha"], float)
@@ -2057,7 +2054,8 @@ def _programme_notes(s: dict, b: dict, P: pd.DataFrame, table: pd.DataFrame, ok:
 
 
 def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("CNY", 1.0),
-             tables=None, located=(), crop_in_input: bool = False, outlet=None, checks=None) -> pd.DataFrame:
+             tables=None, located=(), crop_in_input: bool = False, outlet=None, checks=None,
+             near_threshold=None) -> pd.DataFrame:
     """One row per plot (:data:`SUMMARY_COLUMNS`), with the input's location columns
     ``located`` (:func:`location_columns`) right after ``region`` and its county soil class
     (``soil_class_county`` in ``located``) right after ``soil_class``, unchanged, followed by
@@ -2067,7 +2065,10 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     or ``crop_in_input`` (a chunk of an input some row of which does: :func:`crop_measured`). ``outlet``: the
     economics stage's ``over_limit_outlet``, per row of ``table`` (:func:`_baseline_banned`); ``checks``: its
     GB 36600 check of each row of ``table`` (:func:`gb36600_checks_of`), whose recommended row's is the
-    summary's (``gb36600_*``; without it the recommended re-uses are screened here)."""
+    summary's (``gb36600_*``; without it the recommended re-uses are screened here). ``near_threshold``: plot id →
+    encoded ``rec.gain_near_threshold`` (:func:`agriremed.stages.ranking.gain_near_threshold`), a closing sentence of
+    its plot's recommendation, whose opening on unchanged practice then says a measure comes close
+    (``rec.baseline_no_measure_near``)."""
     n = len(P)
     pid = _frames.obj(P["plot_id"])
     g = grid if grid is not None and grid.n_rows == len(table) else \
@@ -2101,6 +2102,7 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                        "pv_lease_cny_ha_yr", "pv_developer_npv_cny_ha", "pv_tariff_cny_kwh",
                                        "data_gaps_msg", "option_cautions_msg", "dominates_baseline",
                                        "npv_farmer_own_vs_baseline_cny_ha", "compliant_season_fraction",
+                                       "food_compliance_central",
                                        "subsidy_cny_ha") if c in table}
     s["recommended_option"] = b["option_id"]
     s["recommended_name"] = b["option_name"]
@@ -2132,6 +2134,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
     s["food_standard"] = advice_mod.food_standards(region, scenario.food_standard, scenario.rule_set, tables)
     std_all = advice_mod.plot_food_standards(pid, region, scenario.food_standard, scenario.rule_set, tables)
     ok = ~pd.isna(b["option_id"])  # plots with a recommended option
+    gain_near = np.full(n, "", dtype=object)  # the measure-or-not decision near min_compliance_gain
+    if near_threshold is not None and len(near_threshold):
+        gain_near = _frames.take(_frames.obj(near_threshold), _frames.positions(
+            near_threshold.index.to_numpy(object), pid), "")
+        gain_near = np.where(pd.isna(gain_near), "", gain_near).astype(object)
+    b["gain_near"] = gain_near != ""
     # each recommended plot's standard, named in its sentence (that of its crop's group: feed for forage)
     std = _named_standards(s["food_standard"][ok], _frames.obj(b["food_crop"])[ok] if "food_crop" in b else None,
                            tables or load_tables())
@@ -2320,6 +2328,8 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
                                                       cautions=Message.decode(cautions[i]))),
         # plot-trial effects where a programme record found the grain not compliant: test every harvest
         (np.array([bool(m) for m in prog_note], bool) & ok, lambda i: prog_note[i]),
+        # the measure-or-not decision near min_compliance_gain: the prediction does not settle it
+        (_given(gain_near) & ok, lambda i: Message.decode(gain_near[i])),
         # a soil value within the spread of duplicate analyses of an intervention value (As 120 at an
         # intervention value of 120): a re-sample or re-analysis can change the class; first, beside the class
         (near_here, lambda i: Message.decode(near[i])),
@@ -2328,10 +2338,12 @@ def summary_table(P, soil_plot, table, scenario, ahead=None, grid=None, money=("
         # a harvest above its limit on priority-protection land: the county's class may need review
         (review, lambda i: Message.of("rec.class_review_measured", metals=measured[0][i])),
         # a class from metal mainly of natural (geological) origin: the class re-checked with crop monitoring
-        (bg_review, lambda i: Message.of("rec.class_review_background")),
+        # … in one sentence with why the karst/geogenic adjustment was not applied, where it was not (same flag)
+        (bg_review, lambda i: Message.of("rec.class_review_background_not_applied", **dict(geo_off[i].parts[0][1]))
+         if geo_off[i] else Message.of("rec.class_review_background")),
         # the karst/geogenic adjustment of the crops compared (high_background yes), or why it was not applied
         (np.array([bool(m) for m in geo_note], bool), lambda i: geo_note[i]),
-        (np.array([bool(m) for m in geo_off], bool), lambda i: geo_off[i]),
+        (np.array([bool(m) for m in geo_off], bool) & ~np.asarray(bg_review, bool), lambda i: geo_off[i]),
         # the user's fitted function not used for the crop (an input beyond its data): which one is
         (_given(uf) & ~no_food, lambda i: Message.decode(uf[i])),
         # soil covariates the crop's function needs, not given: the typical values assumed (never silently)

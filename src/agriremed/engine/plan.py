@@ -916,7 +916,9 @@ def rerank(result: Plan, weights: dict[str, float]) -> Plan:
         table[c] = rank[c].to_numpy() if c != "rank" else rank[c].array
     ahead = ranking_mod.runner_up_message(rank, w, tables, rules=_frames.obj(table["policy_rule"])
                                             if "policy_rule" in table else None,
-                                            economics_view=scenario.economics_view)
+                                            economics_view=scenario.economics_view,
+                                            duration_kind=_frames.obj(table["duration_kind"])
+                                            if "duration_kind" in table else None)
     money = (scenario.currency, result.money()["cny_per_unit"])
     # the plots as the plan read them (a blank plough-layer depth or bulk density: the typical value)
     P = soil_mod.with_soil_mass_defaults(with_all_input_columns(result.plots), tables)

@@ -76,7 +76,8 @@ Rules, in order:
    pH 7.5) red only below about pH 5 (median safe soil Cd 0.21 mg/kg at pH 4.5, 0.31 at pH 5.0). A
    ``crop_risk`` without ``function_id`` counts every risk as calibrated (none is minor);
    4e. not an exclusion but a policy status: on priority-protection land (every metal at or below its
-   screening value, no measure needed) a soil amendment (kind ``immobilisation``) that answers no crop risk
+   screening value, no measure needed) a soil amendment (kind ``immobilisation``, or a package with one:
+   the VIP+n packages with their lime, :func:`soil_amendment_options`) that answers no crop risk
    rated red and none measured above the food limit takes the rule of :data:`UNNEEDED_AMENDMENT_FAMILY`
    (``cn_priority_no_amendment``, ``restrained``): it ranks after the options that need no such spend,
    unchanged practice included, whatever the weights (biochar on a clean paddy, Cd 0.2 at pH 6.5, once
@@ -1028,7 +1029,8 @@ SWITCH_BACK_FAMILY = "replaces_substitute_crop"
 #: is rated red or was measured above the food limit in the harvest (rule 4d); where the rule set has no rule
 #: of this family, the off-class rule applies.
 SWITCH_OFF_CLASS_FAMILY = "switch_not_for_class_metal"
-#: Policy family of a soil amendment (kind ``immobilisation``: biochar, lime, the Fe–Si conditioner) that
+#: Policy family of a soil amendment (kind ``immobilisation``: biochar, lime, the Fe–Si conditioner; or a
+#: package with such a component, :func:`soil_amendment_options`) that
 #: treats no metal above its screening value and answers no crop risk the plan rates red or that was
 #: measured above the food limit in the harvest (rule 4e): on land whose rule set names a rule of this
 #: family (``cn_priority_no_amendment``, priority-protection land, ``restrained``) the rule replaces the
@@ -1384,6 +1386,22 @@ def _prepared_options(tables: Tables, only) -> tuple[pd.DataFrame, list]:
     return tables.memo("prepared_options", build) if only is None else build()
 
 
+def soil_amendment_options(tables: Tables) -> frozenset:
+    """Option ids that put a soil amendment on the land: kind ``immobilisation`` (biochar, lime, the Fe–Si
+    conditioner) and every package (``option_packages.csv``) with such a component (the VIP+n packages
+    with their lime, ``lime_low_cd_rice`` and ``vip_n_no_flood``): the options rule 4e
+    (:data:`UNNEEDED_AMENDMENT_FAMILY`) restrains where they answer no need."""
+    def build():
+        o = tables.options
+        amend = set(o.loc[o["kind"] == "immobilisation", "option_id"].astype(str))
+        pk = getattr(tables, "option_packages", None)
+        if pk is not None and not pk.empty:
+            amend |= set(pk.loc[pk["component_option_id"].astype(str).isin(amend), "package_id"].astype(str))
+        return frozenset(amend)
+
+    return tables.memo("soil_amendment_options", build)
+
+
 def latitude_limits(tables: Tables) -> dict:
     """The latitude limits of the options (rule 8b), read once per set of tables.
 
@@ -1547,6 +1565,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
     so_code, so_suffix, so_st, so_rid, so_tier = family_rule(SWITCH_OFF_CLASS_FAMILY)
     am_code, am_suffix, am_st, am_rid, am_tier = family_rule(UNNEEDED_AMENDMENT_FAMILY)
     kept_substitute = kept_family == KEPT_SUBSTITUTE_FAMILY
+    amendments = soil_amendment_options(tables)  # a soil amendment alone or in a package (rule 4e)
     # per option × plot: status and rule (the land's, unless the off-class rule replaces them)
     st_plot = pol_st[:, land_code] if n else np.zeros((len(opts), 0), object)
     rid_plot = pol_rid[:, land_code] if n else np.zeros((len(opts), 0), object)
@@ -1694,7 +1713,7 @@ def _evaluate_one(plots, plot_soil, tables: Tables, only, crop_risk, rule_set: s
         # a soil amendment with nothing to answer but a crop risk neither rated red nor measured over the
         # food limit, on land where the rule set restrains such a spend (priority protection, rule 4e)
         cur_tier = np.array([POLICY_TIER.get(x, 1) for x in st_plot[i]], np.int64)
-        unneeded = ((o.kind == "immobilisation") & ((target & (exceed | red_risk | measured_over)) == 0)
+        unneeded = ((o.option_id in amendments) & ((target & (exceed | red_risk | measured_over)) == 0)
                     & (am_rid != "") & (am_tier > cur_tier) & (cur_tier < POLICY_TIER["forbidden"]))
         st_plot[i] = np.where(unneeded, am_st, st_plot[i])
         rid_plot[i] = np.where(unneeded, am_rid, rid_plot[i])

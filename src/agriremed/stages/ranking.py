@@ -1771,7 +1771,8 @@ def _below_target_shares(ranked: pd.DataFrame, fr: np.ndarray, sr: np.ndarray,
     own, runner, target = (np.full(n, "", dtype=object) for _ in range(3))
     if not sel.any() or "food_compliance" not in ranked or "food_target" not in ranked:
         return own, runner, target
-    p = ranked["food_compliance"].to_numpy(float)
+    # the compliance the target rule compared (the central one, the same with and without draws)
+    p = ranked["food_compliance_central" if "food_compliance_central" in ranked else "food_compliance"].to_numpy(float)
     t = ranked["food_target"].to_numpy(float)
     for i in np.flatnonzero(sel):
         target[i] = _pct(t[sr[i]])
@@ -1874,7 +1875,8 @@ def policy_reason(rule: str) -> Message:
 
 
 def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
-                      tables: Tables | None = None, rules=None, economics_view: str = "combined") -> pd.Series:
+                      tables: Tables | None = None, rules=None, economics_view: str = "combined",
+                      duration_kind=None) -> pd.Series:
     """Why the recommended option beat the next one, as a clause for the recommendation.
 
     Parameters
@@ -1891,6 +1893,10 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         The view ``ranked`` was ranked in: its economics anchors (:func:`utilities`), and the view
         named where the economics criterion explains the order ("mostly on the farmer's money";
         "an NPV higher by … for the farmer").
+    duration_kind : array_like of str, optional
+        The ``duration_kind`` of each row of ``ranked`` (:func:`agriremed.stages.duration.duration_kinds`):
+        a runner-up that is no clean-up method by it (``stabilises``: energy maize whose removal would
+        take centuries) is not said to be a clean-up given up (``rec.ahead_cleanup_cost``).
 
     Returns
     -------
@@ -1937,7 +1943,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
         economics: it gives up the clean-up of Sedum plumbizincicola phytoextraction, which would remove 97 % of the
         soil's excess metal within the plan horizon, for an NPV higher by 384,730 CNY/ha (25,649 CNY/mu) for farmer and
         programme together", where the
-        winner is ahead mostly on economics of a runner-up whose clean-up criterion prints higher) or
+        winner is ahead mostly on economics of a runner-up whose clean-up criterion prints higher and that is a
+        clean-up method by its ``duration_kind`` where given) or
         ``rec.ahead_npv_given_up`` ("ahead of Fallow / set-aside with cover (score 0.44 vs 0.35), mostly on metal
         removal, although Fallow / set-aside with cover has an NPV higher by 237,125 CNY/ha (15,808 CNY/mu) for the
         farmer", the view named (``rec.npv_view.<view>``), where the winner is ahead mostly on metal removal or carbon of a runner-up whose
@@ -2052,6 +2059,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     with np.errstate(invalid="ignore"):
         gives_up = ((by_policy == 0) & (why == "economics") & ~np.isnan(clean[sr])
                     & (np.round(100 * clean[sr]) > np.round(100 * np.nan_to_num(clean[fr]))) & (econ[fr] > econ[sr]))
+    if duration_kind is not None:  # … a clean-up method (not energy maize removing 1 % in the horizon)
+        gives_up &= _frames.obj(np.asarray(duration_kind, dtype=object))[sr] == "clean_up"
     by_policy = np.where(gives_up, 19, by_policy)
     cleanup_share = np.where(gives_up, [_pct(x) if g else "" for x, g in zip(clean[sr].tolist(), gives_up.tolist(),
                                                                              strict=True)], "").astype(object)
@@ -2103,7 +2112,8 @@ def runner_up_message(ranked: pd.DataFrame, weights: dict[str, float],
     # … an agronomic measure whose NPV is not below unchanged practice's: no measure whatever it earns
     earns = (by_policy == 18) & _no_lower_npv(ranked, sr)
     # below the target (5), the winner too: no expected option reaches it, the winner comes closest
-    comp = ranked["food_compliance"].to_numpy(float) if "food_compliance" in ranked else np.full(len(ranked), np.nan)
+    comp_col = "food_compliance_central" if "food_compliance_central" in ranked else "food_compliance"
+    comp = ranked[comp_col].to_numpy(float) if comp_col in ranked else np.full(len(ranked), np.nan)
     goal = ranked["food_target"].to_numpy(float) if "food_target" in ranked else np.full(len(ranked), np.nan)
     own_below = (by_policy == 5) & (comp[fr] < goal[fr])
     first, inv = _frames.distinct(oid[sr], a, b, why, by_policy, metals_sr, rule_sr, *shares, *gains, earns,
