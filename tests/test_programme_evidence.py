@@ -109,3 +109,22 @@ def test_pollution_class_bounds_follow_the_table():
                                  {"cd": np.array([1.45])}, np.ones(1, bool), np.array([""], object), t) == -1).all()
     assert (programme_shortfalls(np.array(["lime_rice"], object), np.array(["paddy"], object), {"cd": np.array([1.45])},
                                  np.zeros(1, bool), np.array([""], object), t) == -1).all()
+
+
+def test_the_index_is_compared_only_in_the_ph_range_of_its_screening_value():
+    # the record's classes are computed with 0.3 mg/kg Cd, GB 15618-1995 class II read for pH < 6.5
+    # (ph_below): a plot at pH 6.5 or above is not put in a class on that basis; unknown pH is compared
+    from agriremed.core.tables import load_tables
+    from agriremed.stages.advice import programme_shortfalls
+
+    t = load_tables()
+    ph = np.array([5.0, 6.49, 6.5, 7.0, 8.0, np.nan])
+    n = len(ph)
+    args = (np.full(n, "lime_low_cd_rice", object), np.full(n, "paddy", object), {"cd": np.full(n, 1.45)},
+            np.ones(n, bool), np.full(n, "hunan", object), t)
+    rows = programme_shortfalls(*args, ph)
+    assert [r >= 0 for r in rows] == [True, True, False, False, False, True]
+    assert (programme_shortfalls(*args) >= 0).all()                        # no pH given: every plot compared
+    # a user table without the column compares every pH
+    t2 = t.replace(programme_evidence=t.programme_evidence.drop(columns="ph_below"))
+    assert (programme_shortfalls(*args[:-1], t2, ph) >= 0).all()

@@ -2036,9 +2036,10 @@ def _programme_notes(s: dict, b: dict, P: pd.DataFrame, table: pd.DataFrame, ok:
     china = np.asarray(b["china_rules"], dtype=bool)
     runner = per_plot(table["rank"].to_numpy(float) == 2) if "rank" in table else np.full(n, -1, np.intp)
     rec_opt = np.where(ok, _frames.obj(b["option_id"]), None)
-    rec_rows = advice_mod.programme_shortfalls(rec_opt, land, metals, china, prov, tables)
+    ph = P["ph"].to_numpy(float) if "ph" in P else None
+    rec_rows = advice_mod.programme_shortfalls(rec_opt, land, metals, china, prov, tables, ph)
     ru_opt = np.where(ok, _frames.take(_frames.obj(table["option_id"]), runner, None), None)
-    ru_rows = advice_mod.programme_shortfalls(ru_opt, land, metals, china, prov, tables)
+    ru_rows = advice_mod.programme_shortfalls(ru_opt, land, metals, china, prov, tables, ph)
     ru_prob = _frames.take(table["crop_compliance_prob"].to_numpy(float), runner)
     rec_prob = np.asarray(b["crop_compliance_prob"], dtype=float)
     metal_of = ev["metal"].astype(str).str.strip().str.lower().to_numpy(object)

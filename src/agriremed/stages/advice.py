@@ -2822,7 +2822,7 @@ def pct_text(p: float, lang: str = "en") -> str:
     return v if isinstance(v, str) else messages.render(v, lang)
 
 
-def programme_shortfalls(options, land_use, metal_mg_kg, china, province, tables) -> np.ndarray:
+def programme_shortfalls(options, land_use, metal_mg_kg, china, province, tables, ph=None) -> np.ndarray:
     """The row of ``programme_evidence.csv`` that says a programme did not make the grain comply on the
     plot's pollution class with the plot's option, per plot (its position in the table; −1 none).
 
@@ -2831,7 +2831,11 @@ def programme_shortfalls(options, land_use, metal_mg_kg, china, province, tables
     province id, :func:`agriremed.core.i18n.region_province`), the row's ``compliant`` is ``no``, and the
     plot's single-factor pollution index Pi = C / ``screening_ref_mg_kg`` of the row's ``metal`` lies in
     (``pi_low``, ``pi_high``] (the classes of the 2014 national soil survey bulletin: ≤ 2, 2–3, 3–5, > 5 ×
-    the standard; ``mep2014_soil_survey``, partly confirmed). The first applying row counts. Numbers and
+    the standard; ``mep2014_soil_survey``, partly confirmed), and the plot's soil pH is below the row's
+    ``ph_below`` (optional; blank: any pH), the pH range of the screening value the index is computed with
+    (``screening_ref_status``): above it the class of the plot on the record's basis is not known, so no row
+    applies; a plot of unknown pH is compared (most paddies of the record's region are acid). The first
+    applying row counts. Numbers and
     rankings are not changed: the row only adds a caveat to the sentence (:func:`programme_caveat`).
 
     Parameters
@@ -2848,6 +2852,8 @@ def programme_shortfalls(options, land_use, metal_mg_kg, china, province, tables
         The plot's province id ('' or None unknown).
     tables : Tables
         Literature tables (``programme_evidence``).
+    ph : array of float, optional
+        Soil pH per plot (NaN unknown); default: every plot compared as of unknown pH.
 
     Returns
     -------
@@ -2876,6 +2882,7 @@ def programme_shortfalls(options, land_use, metal_mg_kg, china, province, tables
     land = np.asarray(land_use, dtype=object)
     prov = np.asarray(province, dtype=object)
     china = np.asarray(china, dtype=bool)
+    ph = np.full(len(opts), np.nan) if ph is None else np.asarray(ph, dtype=float)
     for k, r in enumerate(ev.itertuples(index=False)):
         if str(r.compliant).strip().lower() != "no":
             continue
@@ -2888,6 +2895,9 @@ def programme_shortfalls(options, land_use, metal_mg_kg, china, province, tables
         hit = (np.isin(opts, [o.strip() for o in str(r.options).split("|") if o.strip()])
                & (land == str(r.land_use).strip()) & where
                & (pi > float(r.pi_low)) & (pi <= float(r.pi_high)) & (out < 0))
+        below = pd.to_numeric(getattr(r, "ph_below", np.nan), errors="coerce")
+        if np.isfinite(below):
+            hit &= ~(ph >= below)        # unknown pH (NaN) is compared
         out[hit] = k
     return out
 
